@@ -1,0 +1,49 @@
+# Bangkom: the only entry points a newcomer needs.
+#   make setup   virtualenv in .venv with the project and its test tools
+#   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
+#   make lint    ruff
+#   make demo    the whole system with demo data (arrives with the operations issue)
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: setup test lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+test: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+demo:
+	@echo "make demo arrives with the operations issue: the whole system under gunicorn and honcho,"
+	@echo "with a Lhokseumawe dataset. Until then: make test, or see docs/operations.md to run a service."
+
+kafka-start:
+	deploy/local/kafka.sh start
+kafka-stop:
+	deploy/local/kafka.sh stop
+postgres-start:
+	deploy/local/postgres.sh start
+postgres-stop:
+	deploy/local/postgres.sh stop
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,40 @@
+"""``bangkom``: the command line of every service (migrations, workers, the event catalogue)."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+SERVICES = ("needs", "training", "evaluation", "gateway")
+WORKERS = ("needs", "training", "evaluation")
+
+
+@click.group(help="Bangkom: competency development (pengembangan kompetensi) of the ASN of Kota Lhokseumawe.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Apply a service's database migrations (DATABASE_URL) up to the newest.")
+@click.argument("service", type=click.Choice(SERVICES))
+@click.option("--revision", default="head", show_default=True)
+def migrate(service: str, revision: str) -> None:
+    from shared.migrations import upgrade
+
+    settings = importlib.import_module(f"services.{service}.config").load_settings()
+    upgrade(f"services.{service}", settings.database_url, revision)
+    click.echo(f"{service}: database at {revision}")
+
+
+@main.command(help="Run a service's worker: its Kafka consumer and outbox relay (stops on SIGTERM).")
+@click.argument("service", type=click.Choice(WORKERS))
+def worker(service: str) -> None:
+    importlib.import_module(f"services.{service}.worker").main()
+
+
+@main.command(help="List the event catalogue: type, topic and record key of every event.")
+def events() -> None:
+    from shared.events import event_types
+
+    for event_type in event_types():
+        click.echo(f"{event_type.type:55} {event_type.topic:22} key={event_type.key_field}")

@@ -1,0 +1,167 @@
+"""The event catalogue v1: the data schema of every event type that crosses a service boundary.
+
+These schemas are the contract (docs/events.md describes them for people). A change of meaning is a
+new version (``.v2``) registered beside the old one, never an edit of a published schema.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from shared.events import register
+
+LEVEL = validate.Range(min=0, max=5)
+
+
+def _nip(**kwargs) -> fields.String:
+    return fields.String(validate=validate.Regexp(r"^\d{18}$", error="NIP must be 18 digits."), **kwargs)
+
+
+class _Competency(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    target_level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+
+
+# --- needs -------------------------------------------------------------------------------------
+
+
+@register("needs", "EmployeeSynced", 1, key_field="nip")
+class EmployeeSynced(Schema):
+    nip = _nip(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    position_code = fields.String(required=True, allow_none=True)
+    position_name = fields.String(required=True, allow_none=True)
+    unit_code = fields.String(required=True, allow_none=True)
+    unit_name = fields.String(required=True, allow_none=True)
+    rank = fields.String(required=True, allow_none=True)
+    supervisor_nip = _nip(required=True, allow_none=True)
+    employment_status = fields.String(required=True, validate=validate.OneOf(["PNS", "PPPK"]))
+    active = fields.Boolean(required=True)
+
+
+@register("needs", "DevelopmentNeedIdentified", 1, key_field="nip")
+class DevelopmentNeedIdentified(Schema):
+    need_id = fields.String(required=True)
+    nip = _nip(required=True)
+    competency_code = fields.String(required=True)
+    competency_type = fields.String(required=True, validate=validate.OneOf(["teknis", "manajerial", "sosial_kultural"]))
+    required_level = fields.Integer(required=True, validate=LEVEL)
+    current_level = fields.Integer(required=True, validate=LEVEL)
+    gap = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    priority_score = fields.Float(required=True, validate=validate.Range(min=0))
+    plan_year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+@register("needs", "DevelopmentNeedClosed", 1, key_field="nip")
+class DevelopmentNeedClosed(Schema):
+    need_id = fields.String(required=True)
+    nip = _nip(required=True)
+    competency_code = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(["gap_closed", "position_changed", "cancelled"]))
+
+
+# --- training ----------------------------------------------------------------------------------
+
+FORMS = [
+    "pelatihan", "seminar", "workshop", "kursus", "bimtek", "sosialisasi", "magang", "e-learning",
+    "coaching", "mentoring", "pembelajaran_jarak_jauh", "outbound", "on_the_job", "pertukaran",
+]  # fmt: skip
+
+
+@register("training", "ProgramPublished", 1, key_field="program_id")
+class ProgramPublished(Schema):
+    program_id = fields.String(required=True)
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    form = fields.String(required=True, validate=validate.OneOf(FORMS))
+    delivery = fields.String(required=True, validate=validate.OneOf(["klasikal", "nonklasikal"]))
+    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    partner_code = fields.String(required=True)
+    competencies = fields.List(fields.Nested(_Competency), required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+
+
+@register("training", "ParticipantEnrolled", 1, key_field="nip")
+class ParticipantEnrolled(Schema):
+    enrollment_id = fields.String(required=True)
+    nip = _nip(required=True)
+    program_id = fields.String(required=True)
+    batch_id = fields.String(required=True)
+
+
+@register("training", "AttendanceRecorded", 1, key_field="nip")
+class AttendanceRecorded(Schema):
+    enrollment_id = fields.String(required=True)
+    nip = _nip(required=True)
+    batch_id = fields.String(required=True)
+    meeting_no = fields.Integer(required=True, validate=validate.Range(min=1))
+    status = fields.String(required=True, validate=validate.OneOf(["present", "absent", "excused"]))
+    partner_code = fields.String(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+
+
+@register("training", "TrainingCompleted", 1, key_field="nip")
+class TrainingCompleted(Schema):
+    enrollment_id = fields.String(required=True)
+    nip = _nip(required=True)
+    program_id = fields.String(required=True)
+    batch_id = fields.String(required=True)
+    program_title = fields.String(required=True)
+    form = fields.String(required=True, validate=validate.OneOf(FORMS))
+    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    competencies = fields.List(fields.Nested(_Competency), required=True)
+    attendance_rate = fields.Float(required=True, validate=validate.Range(min=0, max=1))
+    completed_on = fields.Date(required=True)
+    partner_code = fields.String(required=True)
+
+
+@register("training", "TrainingNotCompleted", 1, key_field="nip")
+class TrainingNotCompleted(Schema):
+    enrollment_id = fields.String(required=True)
+    nip = _nip(required=True)
+    program_id = fields.String(required=True)
+    batch_id = fields.String(required=True)
+    attendance_rate = fields.Float(required=True, validate=validate.Range(min=0, max=1))
+    reason = fields.String(required=True)
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+@register("evaluation", "EvaluationTaskCreated", 1, key_field="nip")
+class EvaluationTaskCreated(Schema):
+    task_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["reaction", "learning", "behavior"]))
+    nip = _nip(required=True)
+    assignee_nip = _nip(required=True, allow_none=True)
+    enrollment_id = fields.String(required=True)
+    program_id = fields.String(required=True)
+    due_on = fields.Date(required=True)
+
+
+@register("evaluation", "CompetencyAssessed", 1, key_field="nip")
+class CompetencyAssessed(Schema):
+    assessment_id = fields.String(required=True)
+    nip = _nip(required=True)
+    competency_code = fields.String(required=True)
+    level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    source = fields.String(
+        required=True, validate=validate.OneOf(["self", "supervisor", "assessment_centre", "post_training"])
+    )
+    enrollment_id = fields.String(required=True, allow_none=True)
+    program_id = fields.String(required=True, allow_none=True)
+    assessed_on = fields.Date(required=True)
+    assessor_nip = _nip(required=True, allow_none=True)
+
+
+@register("evaluation", "ProgramEvaluated", 1, key_field="program_id")
+class ProgramEvaluated(Schema):
+    program_id = fields.String(required=True)
+    batch_id = fields.String(required=True, allow_none=True)
+    participants = fields.Integer(required=True, validate=validate.Range(min=0))
+    reaction_mean = fields.Float(required=True, allow_none=True, validate=validate.Range(min=1, max=5))
+    learning_gain = fields.Float(required=True, allow_none=True)
+    p_value = fields.Float(required=True, allow_none=True, validate=validate.Range(min=0, max=1))
+    behavior_pass_rate = fields.Float(required=True, allow_none=True, validate=validate.Range(min=0, max=1))
+    recommendation = fields.String(required=True, validate=validate.OneOf(["repeat", "improve", "discontinue"]))

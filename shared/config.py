@@ -1,0 +1,81 @@
+"""Environment → one typed, frozen settings object per service.
+
+Each service subclasses :class:`Settings` and adds its own fields. Every field is read from the
+environment variable of the same name in upper case (``database_url`` ← ``DATABASE_URL``); a field
+without a default is required. All problems are reported at once, at start-up, with what to do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar, Self, get_type_hints
+
+from environs import Env, EnvValidationError
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable service."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Settings:
+    service: str
+    database_url: str
+    kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    log_level: str = "INFO"
+    outbox_batch_size: int = 200
+    outbox_poll_seconds: float = 0.5
+    consumer_max_attempts: int = 5
+    consumer_backoff_seconds: float = 0.2
+    consumer_backoff_max_seconds: float = 5.0
+    consumer_poll_ms: int = 500
+    worker_metrics_port: int = 0
+
+    # Fields that are not read from the environment.
+    not_from_env: ClassVar[frozenset[str]] = frozenset({"service"})
+    env_hints: ClassVar[dict[str, str]] = {
+        "DATABASE_URL": "a SQLAlchemy URL, e.g. postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/bangkom_needs",
+        "KAFKA_BOOTSTRAP_SERVERS": "host:port[,host:port…] of the Kafka brokers",
+    }
+
+    @property
+    def topic(self) -> str:
+        """The topic this service produces to."""
+        return f"bangkom.{self.service}.v1"
+
+    @property
+    def dead_letter_topic(self) -> str:
+        return f"bangkom.dlq.{self.service}"
+
+    @property
+    def consumer_group(self) -> str:
+        return f"bangkom-{self.service}"
+
+    @classmethod
+    def from_env(cls, service: str, **overrides: Any) -> Self:
+        """Read every field from the environment; raise :class:`ConfigError` naming each bad variable."""
+        env = Env(eager=False)
+        values: dict[str, Any] = {"service": service}
+        readers = {str: env.str, int: env.int, float: env.float, bool: env.bool}
+        types = get_type_hints(cls)
+        for field in dataclasses.fields(cls):
+            if field.name in cls.not_from_env or field.name in overrides:
+                continue
+            read = readers[types[field.name]]
+            name = field.name.upper()
+            if field.default is dataclasses.MISSING:
+                values[field.name] = read(name)
+            else:
+                values[field.name] = read(name, field.default)
+        try:
+            env.seal()
+        except EnvValidationError as exc:
+            problems = []
+            for name, messages in sorted(exc.error_messages.items()):
+                hint = cls.env_hints.get(name)
+                problems.append(f"  {name}: {' '.join(messages)}" + (f" (expected {hint})" if hint else ""))
+            raise ConfigError(
+                f"The {service} service cannot start; fix these environment variables:\n" + "\n".join(problems)
+            ) from None
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,229 @@
+"""Idempotent Kafka consumer: de-duplicate, handle, commit, retry, dead-letter.
+
+For each record, in partition order:
+
+1. parse and validate the CloudEvent; a record that is not one goes to the dead-letter topic;
+2. skip event types this service does not handle (they share the producer's topic);
+3. in one transaction, insert the event id into ``processed_events`` and run the handler; an id
+   that is already there means the event was handled before, so nothing happens;
+4. commit the offset (``offset + 1``) only after that transaction committed.
+
+A handler that raises is retried with exponential backoff; after ``max_attempts`` the record goes
+to ``bangkom.dlq.<service>`` with the error, the source topic, partition and offset as headers and
+the partition moves on. ``stop`` (set on SIGTERM) is honoured between records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.structs import OffsetAndMetadata, TopicPartition
+from sqlalchemy import String
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db import Database, UnitOfWork, UTCDateTime, utcnow
+from shared.events import Event, InvalidEvent, UnknownEventType, parse_event
+from shared.logging import log_context
+from shared.metrics import DEAD_LETTERS, EVENTS_CONSUMED
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Event, UnitOfWork], None]
+
+
+class ProcessedEventMixin:
+    """Columns of a service's ``processed_events`` table: the ids of the events it has handled."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    type: Mapped[str] = mapped_column(String(200))
+    handled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DeadLetterFailed(RuntimeError):
+    """The dead-letter topic could not be written: the offset must not move on."""
+
+
+class Interrupted(RuntimeError):
+    """Stopped while a record was still being retried: it stays uncommitted and is delivered again."""
+
+
+# The database is unreachable or asked for a retry (deadlock, serialisation): the record is not
+# at fault, so it is retried until the database answers instead of being dead-lettered.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        service: str,
+        database: Database,
+        outbox_model: type,
+        processed_model: type,
+        handlers: Mapping[str, Handler],
+        topics: Sequence[str],
+        group_id: str,
+        bootstrap_servers: str,
+        producer: KafkaProducer,
+        dead_letter_topic: str,
+        max_attempts: int = 5,
+        backoff_seconds: float = 0.2,
+        backoff_max_seconds: float = 5.0,
+        poll_ms: int = 500,
+        consumer_options: Mapping[str, Any] | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.service = service
+        self.database = database
+        self.outbox_model = outbox_model
+        self.processed_model = processed_model
+        self.handlers = dict(handlers)
+        self.topics = list(topics)
+        self.group_id = group_id
+        self.producer = producer
+        self.dead_letter_topic = dead_letter_topic
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.backoff_max_seconds = backoff_max_seconds
+        self.poll_ms = poll_ms
+        options: dict[str, Any] = {
+            "bootstrap_servers": bootstrap_servers.split(","),
+            "group_id": group_id,
+            "enable_auto_commit": False,
+            "auto_offset_reset": "earliest",
+            "max_poll_records": 100,
+            "client_id": f"{group_id}-consumer",
+        }
+        options.update(consumer_options or {})
+        self.consumer = KafkaConsumer(*self.topics, **options)
+        self.stop = stop or threading.Event()
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Consume until ``stop`` is set, then close (the current record is finished first)."""
+        log.info("consuming", extra={"topics": self.topics, "group": self.group_id})
+        try:
+            while not self.stop.is_set():
+                self.poll_once()
+        finally:
+            self.close()
+
+    def poll_once(self) -> int:
+        """Handle what one poll returns; returns how many records were handled (committed)."""
+        done = 0
+        batches = self.consumer.poll(timeout_ms=self.poll_ms)
+        for partition, records in batches.items():
+            for index, record in enumerate(records):
+                if self.stop.is_set():
+                    # Not handled: rewind so this consumer (if it goes on) or the next one gets it.
+                    self.consumer.seek(partition, records[index].offset)
+                    break
+                try:
+                    self.handle_record(record)
+                except Interrupted:
+                    self.consumer.seek(partition, record.offset)
+                    break
+                self._commit(partition, record.offset + 1)
+                done += 1
+        return done
+
+    def close(self) -> None:
+        self.consumer.close(autocommit=False)
+
+    def _commit(self, partition: TopicPartition, offset: int) -> None:
+        try:
+            self.consumer.commit({partition: OffsetAndMetadata(offset, "", -1)})
+        except Exception:  # noqa: BLE001 - redelivery is harmless: handling is idempotent
+            log.warning("offset commit failed; the record may be delivered again", exc_info=True)
+
+    # -- one record -------------------------------------------------------------------------
+
+    def handle_record(self, record: Any) -> str:
+        """Handle one Kafka record; returns the outcome (handled, duplicate, ignored, dead_lettered)."""
+        try:
+            event = parse_event(record.value)
+        except UnknownEventType as exc:
+            return self._dead_letter(record, exc, "unknown_type", attempts=1, event_type="unknown")
+        except InvalidEvent as exc:
+            return self._dead_letter(record, exc, "invalid", attempts=1, event_type="invalid")
+
+        handler = self.handlers.get(event.name)
+        if handler is None:
+            EVENTS_CONSUMED.labels(self.service, event.name, "ignored").inc()
+            return "ignored"
+
+        with log_context(event_id=event.id, correlation_id=event.correlationid):
+            attempts = failures = 0  # attempts count only failures that are the record's fault
+            while True:
+                try:
+                    outcome = self._apply(event, handler)
+                except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
+                    if self.stop.is_set():
+                        raise Interrupted(str(exc)) from exc
+                    failures += 1
+                    if not isinstance(exc, TRANSIENT_ERRORS):
+                        attempts += 1
+                    if attempts >= self.max_attempts:
+                        log.exception("handler failed %d times; dead-lettering", attempts)
+                        return self._dead_letter(record, exc, "handler_failed", attempts, event.name)
+                    EVENTS_CONSUMED.labels(self.service, event.name, "retried").inc()
+                    delay = min(self.backoff_max_seconds, self.backoff_seconds * 2 ** (failures - 1))
+                    log.warning("handler failed (failure %d), retrying in %.2fs: %s", failures, delay, exc)
+                    self.stop.wait(delay)
+                    continue
+                EVENTS_CONSUMED.labels(self.service, event.name, outcome).inc()
+                log.info("event %s", outcome, extra={"type": event.type})
+                return outcome
+
+    def _apply(self, event: Event, handler: Handler) -> str:
+        with UnitOfWork(self.database, self.outbox_model) as uow:
+            if uow.session.get(self.processed_model, event.id) is not None:
+                return "duplicate"
+            uow.session.add(self.processed_model(event_id=event.id, type=event.type))
+            try:
+                uow.session.flush()
+            except IntegrityError:  # another consumer recorded it concurrently (a rebalance)
+                return "duplicate"
+            handler(event, uow)
+            uow.commit()
+        return "handled"
+
+    def _dead_letter(self, record: Any, exc: BaseException, reason: str, attempts: int, event_type: str) -> str:
+        headers = list(record.headers or []) + [
+            ("dlq.original.topic", record.topic.encode()),
+            ("dlq.original.partition", str(record.partition).encode()),
+            ("dlq.original.offset", str(record.offset).encode()),
+            ("dlq.consumer.group", self.group_id.encode()),
+            ("dlq.reason", reason.encode()),
+            ("dlq.error.type", type(exc).__name__.encode()),
+            ("dlq.error.message", str(exc)[:4000].encode()),
+            ("dlq.attempts", str(attempts).encode()),
+        ]
+        try:
+            self.producer.send(self.dead_letter_topic, key=record.key, value=record.value, headers=headers).get(
+                timeout=30
+            )
+        except Exception as send_error:
+            raise DeadLetterFailed(f"could not write to {self.dead_letter_topic}: {send_error}") from exc
+        DEAD_LETTERS.labels(self.service, record.topic, reason).inc()
+        EVENTS_CONSUMED.labels(self.service, event_type, "dead_lettered").inc()
+        log.error(
+            "record dead-lettered",
+            extra={
+                "reason": reason,
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "error": str(exc)[:500],
+            },
+        )
+        return "dead_lettered"

@@ -1,0 +1,98 @@
+"""SQLAlchemy engine and sessions, and the unit of work every command and event handler runs in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from shared.events import Event
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every database (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(dt.UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
+class Database:
+    """One engine and session factory per process (create it after gunicorn forks)."""
+
+    def __init__(self, url: str, **engine_options) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, pool_pre_ping=True, **engine_options)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class UnitOfWork:
+    """A transaction: the state changes of one command or event, and the events they cause.
+
+    ``publish`` writes the event to the service's outbox table in the same transaction, so the
+    event exists if and only if the state change was committed. Leaving the block without
+    ``commit()`` rolls everything back.
+    """
+
+    def __init__(self, database: Database, outbox_model: type) -> None:
+        self.database = database
+        self.outbox_model = outbox_model
+        self.session: Session
+
+    def __enter__(self) -> Self:
+        self.session = self.database.sessions()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def publish(self, event: Event) -> None:
+        self.session.add(self.outbox_model.from_event(event))
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

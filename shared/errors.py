@@ -1,0 +1,52 @@
+"""Errors that application handlers raise; the web layer turns them into RFC 9457 problem details.
+
+They carry no HTTP machinery, so handlers stay usable from workers and CLIs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+        self.extensions = extensions
+
+
+class Invalid(AppError):
+    """The input breaks a rule; ``errors`` name the fields: [{"field": ..., "message": ...}]."""
+
+    status = 422
+    slug = "validation"
+    title = "Invalid input"
+
+
+class NotFound(AppError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class Conflict(AppError):
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class Forbidden(AppError):
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
+
+
+class Unauthorized(AppError):
+    status = 401
+    slug = "unauthorized"
+    title = "Unauthorized"

@@ -1,0 +1,64 @@
+"""Prometheus metrics shared by every service, correct under gunicorn with several workers.
+
+With ``PROMETHEUS_MULTIPROC_DIR`` set (gunicorn, see ``shared/gunicorn_conf.py``) every process
+writes its samples to files in that folder and :func:`render` aggregates them per scrape; without
+it (a worker process, a test) the default registry is used. Collectors that ask the database at
+scrape time (the outbox backlog) are passed to :func:`render`, so their figures are always current.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+HTTP_REQUESTS = Counter("bangkom_http_requests_total", "HTTP requests served", ["service", "method", "route", "status"])
+HTTP_LATENCY = Histogram(
+    "bangkom_http_request_duration_seconds",
+    "HTTP request latency",
+    ["service", "method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+EVENTS_PRODUCED = Counter(
+    "bangkom_events_produced_total",
+    "Events published from the outbox to Kafka",
+    ["service", "type", "outcome"],
+)
+EVENTS_CONSUMED = Counter(
+    "bangkom_events_consumed_total",
+    "Events consumed, by outcome (handled, duplicate, ignored, dead_lettered, retried)",
+    ["service", "type", "outcome"],
+)
+DEAD_LETTERS = Counter(
+    "bangkom_dead_letters_total", "Records sent to the dead-letter topic", ["service", "topic", "reason"]
+)
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+def render(extra_collectors: Iterable[Collector] = ()) -> bytes:
+    """The exposition text of this process (or of all gunicorn workers), plus extra collectors."""
+    if multiprocess_dir():
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        body = generate_latest(registry)
+    else:
+        body = generate_latest(REGISTRY)
+    extra = CollectorRegistry()
+    for collector in extra_collectors:
+        extra.register(collector)
+    return body + generate_latest(extra)

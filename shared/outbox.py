@@ -1,0 +1,225 @@
+"""Transactional outbox: events are rows written with the state change, then relayed to Kafka.
+
+The columns follow Debezium's outbox router (id, aggregatetype, aggregateid, type, payload) so
+that change-data-capture could replace the relay later. The relay publishes at least once:
+a crash after Kafka acknowledged a batch but before the rows were marked sent publishes the batch
+again, and consumers de-duplicate on the event id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+from kafka import KafkaProducer
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import BigInteger, Index, Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from shared.db import Database, UTCDateTime, utcnow
+from shared.events import CONTENT_TYPE, Event
+from shared.metrics import EVENTS_PRODUCED
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMixin:
+    """Columns of a service's ``outbox`` table; ``seq`` orders the rows of one key."""
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)  # the event id
+    aggregatetype: Mapped[str] = mapped_column(String(60))
+    aggregateid: Mapped[str] = mapped_column(String(100))  # the Kafka record key
+    type: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)  # the whole CloudEvent, JSON
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            Index(
+                "ix_outbox_pending",
+                "seq",
+                postgresql_where=cls.published_at.is_(None),
+                sqlite_where=cls.published_at.is_(None),
+            ),
+        )
+
+    @classmethod
+    def from_event(cls, event: Event) -> Any:
+        return cls(
+            id=event.id,
+            aggregatetype=event.event_type.key_field,
+            aggregateid=event.key,
+            type=event.type,
+            topic=event.topic,
+            payload=event.to_json().decode(),
+        )
+
+
+def new_producer(bootstrap_servers: str, **options: Any) -> KafkaProducer:
+    """An idempotent producer that waits for all in-sync replicas (acks=all)."""
+    settings: dict[str, Any] = {
+        "bootstrap_servers": bootstrap_servers.split(","),
+        "acks": "all",
+        "enable_idempotence": True,
+        "linger_ms": 5,
+        "max_in_flight_requests_per_connection": 5,
+        "request_timeout_ms": 15000,
+    }
+    settings.update(options)
+    return KafkaProducer(**settings)
+
+
+def record_headers(row: Any) -> list[tuple[str, bytes]]:
+    return [
+        ("content-type", CONTENT_TYPE.encode()),
+        ("ce_id", row.id.encode()),
+        ("ce_type", row.type.encode()),
+    ]
+
+
+class OutboxRelay:
+    """Publishes pending outbox rows in ``seq`` order per key and marks them sent.
+
+    Several relays of one service may run: each locks its batch with ``FOR UPDATE SKIP LOCKED``
+    (PostgreSQL), and holds back a row while an earlier row of the same key is still pending
+    outside its batch, so the order per key survives.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        outbox_model: type,
+        producer: KafkaProducer,
+        service: str,
+        batch_size: int = 200,
+        flush_timeout: float = 30.0,
+    ) -> None:
+        self.database = database
+        self.model = outbox_model
+        self.producer = producer
+        self.service = service
+        self.batch_size = batch_size
+        self.flush_timeout = flush_timeout
+
+    def run_once(self) -> int:
+        """Publish one batch; returns how many rows were marked sent."""
+        model = self.model
+        with self.database.sessions() as session, session.begin():
+            rows = list(
+                session.scalars(
+                    select(model)
+                    .where(model.published_at.is_(None))
+                    .order_by(model.seq)
+                    .limit(self.batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            rows = self._in_key_order(session, rows)
+            if not rows:
+                return 0
+            sent = [
+                (
+                    row,
+                    self.producer.send(
+                        row.topic,
+                        key=row.aggregateid.encode(),
+                        value=row.payload.encode(),
+                        headers=record_headers(row),
+                    ),
+                )
+                for row in rows
+            ]
+            self.producer.flush(timeout=self.flush_timeout)
+            published = []
+            for row, future in sent:
+                try:
+                    future.get(timeout=0)
+                except Exception as exc:  # noqa: BLE001 - any send failure leaves the row pending
+                    row.attempts += 1
+                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    EVENTS_PRODUCED.labels(self.service, row.type, "failed").inc()
+                    log.warning("outbox row not published", extra={"event_id": row.id, "error": row.last_error})
+                else:
+                    published.append(row)
+            self.mark_sent(published)
+        for row in published:
+            EVENTS_PRODUCED.labels(self.service, row.type, "published").inc()
+        return len(published)
+
+    def mark_sent(self, rows: list[Any]) -> None:
+        now = utcnow()
+        for row in rows:
+            row.published_at = now
+            row.attempts += 1
+            row.last_error = None
+
+    def _in_key_order(self, session, rows: list[Any]) -> list[Any]:
+        if not rows:
+            return rows
+        model = self.model
+        in_batch = {row.seq for row in rows}
+        last_seq_by_key: dict[str, int] = {}
+        for row in rows:
+            last_seq_by_key[row.aggregateid] = row.seq
+        earlier = session.execute(
+            select(model.aggregateid, func.min(model.seq))
+            .where(
+                model.published_at.is_(None),
+                model.aggregateid.in_(list(last_seq_by_key)),
+                model.seq.not_in(in_batch),
+                model.seq < max(in_batch),
+            )
+            .group_by(model.aggregateid)
+        ).all()
+        first_outside = dict(earlier)
+        return [row for row in rows if row.seq < first_outside.get(row.aggregateid, row.seq + 1)]
+
+    def run(self, stop: threading.Event, idle_seconds: float = 0.5) -> None:
+        """Relay until ``stop`` is set; polls the table when it finds nothing to send."""
+        while not stop.is_set():
+            try:
+                if self.run_once() == 0:
+                    stop.wait(idle_seconds)
+            except Exception:
+                log.exception("outbox relay round failed; retrying")
+                stop.wait(min(5.0, idle_seconds * 4))
+
+
+class OutboxCollector:
+    """Scrape-time gauges of the outbox: pending rows and the age of the oldest one."""
+
+    def __init__(self, database: Database, outbox_model: type, service: str) -> None:
+        self.database = database
+        self.model = outbox_model
+        self.service = service
+
+    def collect(self):
+        backlog = GaugeMetricFamily("bangkom_outbox_backlog", "Outbox rows not yet published", labels=["service"])
+        age = GaugeMetricFamily(
+            "bangkom_outbox_oldest_pending_age_seconds",
+            "Age of the oldest outbox row not yet published",
+            labels=["service"],
+        )
+        try:
+            with self.database.sessions() as session:
+                count, oldest = session.execute(
+                    select(func.count(), func.min(self.model.created_at)).where(self.model.published_at.is_(None))
+                ).one()
+        except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
+            log.warning("outbox metrics unavailable", exc_info=True)
+            return []
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=dt.UTC)
+        backlog.add_metric([self.service], count)
+        age.add_metric([self.service], (utcnow() - oldest).total_seconds() if oldest else 0.0)
+        return [backlog, age]

@@ -1,0 +1,254 @@
+"""App-factory helpers every service uses: one Flask + flask-smorest app shape.
+
+- RFC 9457 ``application/problem+json`` for every error, marshmallow field errors listed one per field;
+- ``X-Request-ID`` accepted or created, returned, logged, and used as the correlation id of the
+  events a request causes (unless ``X-Correlation-ID`` is given);
+- ``/healthz`` (the process is alive), ``/readyz`` (database and Kafka reachable), ``/metrics``;
+- per-route request counts and latency.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from flask import Flask, Response, current_app, g, json, request
+from flask_smorest import Api, Blueprint
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from shared import metrics
+from shared.config import Settings
+from shared.db import Database, UnitOfWork
+from shared.errors import AppError
+from shared.logging import correlation_id, request_id
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE = "urn:bangkom:problem:"
+UNMONITORED = frozenset({"/metrics", "/healthz", "/readyz"})
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+
+Check = Callable[[], None]
+
+
+@dataclasses.dataclass
+class ServiceContext:
+    """What a service's views need, kept on the app (``app.extensions["bangkom"]``)."""
+
+    settings: Settings
+    database: Database | None
+    outbox_model: type | None
+
+    def uow(self) -> UnitOfWork:
+        assert self.database is not None and self.outbox_model is not None
+        return UnitOfWork(self.database, self.outbox_model)
+
+
+def context() -> ServiceContext:
+    return current_app.extensions["bangkom"]
+
+
+def problem(status: int, detail: str, *, slug: str | None = None, title: str | None = None, **members: Any) -> Response:
+    body = {
+        "type": PROBLEM_TYPE + slug if slug else "about:blank",
+        "title": title or _status_title(status),
+        "status": status,
+        "detail": detail,
+        "instance": request.path if request else None,
+        "request_id": request_id.get(),
+    }
+    body.update({key: value for key, value in members.items() if value is not None})
+    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    return response
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """marshmallow/webargs messages ({"json": {"items": {"0": {"nip": [..]}}}}) → one entry per field."""
+    if isinstance(messages, Mapping):
+        found = []
+        for key, value in messages.items():
+            found.extend(flatten_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return found
+    if isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
+        return [{"field": prefix or "_schema", "message": " ".join(messages)}]
+    if isinstance(messages, list | tuple):
+        return [e for i, m in enumerate(messages) for e in flatten_errors(m, f"{prefix}.{i}")]
+    return [{"field": prefix or "_schema", "message": str(messages)}]
+
+
+def _status_title(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class ProblemApi(Api):
+    """flask-smorest Api whose error responses are RFC 9457 problem details."""
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        messages = data.get("errors") or data.get("messages")
+        headers = data.get("headers") or {}
+        if messages:
+            # webargs puts the location first: {"json": {...}} → fields "nip", located in "json"
+            errors = []
+            for location, fields in messages.items():
+                for entry in flatten_errors(fields):
+                    errors.append({**entry, "location": location})
+            fields_named = ", ".join(e["field"] for e in errors)
+            response = problem(
+                error.code or 422,
+                f"The request has {len(errors)} invalid field(s): {fields_named}. Correct them and send it again.",
+                slug="validation",
+                title="Invalid input",
+                errors=errors,
+            )
+        elif isinstance(error, InternalServerError):
+            original = getattr(error, "original_exception", None)
+            if original is not None:
+                log.error("unhandled error", exc_info=original)
+            response = problem(
+                500,
+                "An unexpected error occurred. It has been logged; quote the request id when you report it.",
+            )
+        else:
+            response = problem(error.code or 500, data.get("message") or error.description or "")
+        for name, value in headers.items():
+            response.headers[name] = value
+        if getattr(error, "code", None) == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+
+def _handle_app_error(error: AppError) -> Response:
+    return problem(
+        error.status,
+        error.detail,
+        slug=error.slug,
+        title=error.title,
+        errors=error.errors or None,
+        **error.extensions,
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    title: str,
+    description: str,
+    blueprints: Iterable[Blueprint] = (),
+    database: Database | None = None,
+    outbox_model: type | None = None,
+    checks: Mapping[str, Check] | None = None,
+    metric_collectors: Iterable[Any] = (),
+    check_kafka: bool = True,
+) -> Flask:
+    """The common shape of a Bangkom HTTP service."""
+    app = Flask(settings.service)
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={"info": {"description": description}},
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["bangkom"] = ServiceContext(settings, database, outbox_model)
+    api = ProblemApi(app)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    app.register_error_handler(AppError, _handle_app_error)
+
+    all_checks: dict[str, Check] = {}
+    if database is not None:
+        all_checks["database"] = database.ping
+    if check_kafka:
+        all_checks["kafka"] = lambda: kafka_reachable(settings.kafka_bootstrap_servers)
+    all_checks.update(checks or {})
+    collectors = list(metric_collectors)
+    service = settings.service
+
+    @app.before_request
+    def _start() -> None:
+        given = request.headers.get("X-Request-ID", "")
+        rid = given if _SAFE_ID.match(given) else str(uuid.uuid4())
+        given_correlation = request.headers.get("X-Correlation-ID", "")
+        cid = given_correlation if _SAFE_ID.match(given_correlation) else rid
+        g.started = time.perf_counter()
+        g.context_tokens = (request_id.set(rid), correlation_id.set(cid))
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers["X-Request-ID"] = request_id.get() or ""
+        route = request.url_rule.rule if request.url_rule else "<unmatched>"
+        if route not in UNMONITORED:
+            elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+            metrics.HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
+            metrics.HTTP_LATENCY.labels(service, request.method, route).observe(elapsed)
+            log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
+            )
+        return response
+
+    @app.teardown_request
+    def _reset(_exc: BaseException | None) -> None:
+        tokens = g.pop("context_tokens", None)
+        if tokens:
+            correlation_id.reset(tokens[1])
+            request_id.reset(tokens[0])
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "service": service}
+
+    @app.get("/readyz")
+    def readyz():
+        results = {}
+        for name, check in all_checks.items():
+            try:
+                check()
+                results[name] = "ok"
+            except Exception as exc:  # noqa: BLE001 - reported, not raised
+                results[name] = f"unavailable: {type(exc).__name__}: {exc}"[:300]
+        if all(value == "ok" for value in results.values()):
+            return {"status": "ready", "service": service, "checks": results}
+        failing = ", ".join(name for name, value in results.items() if value != "ok")
+        return problem(503, f"Not ready: {failing} unavailable.", slug="not-ready", checks=results)
+
+    @app.get("/metrics")
+    def metrics_endpoint():
+        return Response(metrics.render(collectors), mimetype=metrics.CONTENT_TYPE)
+
+    return app
+
+
+def kafka_reachable(bootstrap_servers: str, timeout: float = 1.0) -> None:
+    """Raise unless a TCP connection to one of the brokers succeeds (cheap enough for every probe)."""
+    errors = []
+    for server in bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
+                return
+        except OSError as exc:
+            errors.append(f"{server}: {exc}")
+    raise ConnectionError("; ".join(errors))

@@ -1,0 +1,81 @@
+"""The worker process of a service: its outbox relay and its Kafka consumer, stopped by SIGTERM.
+
+Consumers live in their own process, never in gunicorn workers. The relay runs in a thread beside
+the consumer loop; both share one idempotent producer (thread-safe).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Mapping, Sequence
+
+from prometheus_client import REGISTRY, start_http_server
+
+from shared.config import Settings
+from shared.consumer import EventConsumer, Handler
+from shared.db import Database
+from shared.logging import configure_logging
+from shared.outbox import OutboxCollector, OutboxRelay, new_producer
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(
+    settings: Settings,
+    *,
+    outbox_model: type,
+    processed_model: type,
+    handlers: Mapping[str, Handler],
+    topics: Sequence[str],
+) -> None:
+    configure_logging(settings.service, settings.log_level)
+    database = Database(settings.database_url)
+    producer = new_producer(settings.kafka_bootstrap_servers, client_id=f"bangkom-{settings.service}-worker")
+    stop = threading.Event()
+
+    def request_stop(signum, _frame) -> None:
+        log.info("signal %s received: finishing the current record, then stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
+    if settings.worker_metrics_port:
+        REGISTRY.register(OutboxCollector(database, outbox_model, settings.service))
+        start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
+
+    relay = OutboxRelay(database, outbox_model, producer, settings.service, settings.outbox_batch_size)
+    relay_thread = threading.Thread(
+        target=relay.run, args=(stop, settings.outbox_poll_seconds), name="outbox-relay", daemon=True
+    )
+    relay_thread.start()
+    log.info("worker started", extra={"topics": list(topics), "handles": sorted(handlers)})
+    try:
+        if topics and handlers:
+            EventConsumer(
+                service=settings.service,
+                database=database,
+                outbox_model=outbox_model,
+                processed_model=processed_model,
+                handlers=handlers,
+                topics=topics,
+                group_id=settings.consumer_group,
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                producer=producer,
+                dead_letter_topic=settings.dead_letter_topic,
+                max_attempts=settings.consumer_max_attempts,
+                backoff_seconds=settings.consumer_backoff_seconds,
+                backoff_max_seconds=settings.consumer_backoff_max_seconds,
+                poll_ms=settings.consumer_poll_ms,
+                stop=stop,
+            ).run()
+        else:
+            stop.wait()
+    finally:
+        stop.set()
+        relay_thread.join(timeout=30)
+        producer.close(timeout=10)
+        database.dispose()
+        log.info("worker stopped")
