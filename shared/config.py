@@ -22,6 +22,7 @@ class Settings:
     service: str
     database_url: str
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    kafka_topic_prefix: str = ""  # e.g. "staging." to share a cluster between environments
     log_level: str = "INFO"
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 0.5
@@ -41,11 +42,11 @@ class Settings:
     @property
     def topic(self) -> str:
         """The topic this service produces to."""
-        return f"bangkom.{self.service}.v1"
+        return f"{self.kafka_topic_prefix}bangkom.{self.service}.v1"
 
     @property
     def dead_letter_topic(self) -> str:
-        return f"bangkom.dlq.{self.service}"
+        return f"{self.kafka_topic_prefix}bangkom.dlq.{self.service}"
 
     @property
     def consumer_group(self) -> str:

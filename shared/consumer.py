@@ -68,6 +68,7 @@ class EventConsumer:
         database: Database,
         outbox_model: type,
         processed_model: type,
+        topic_prefix: str = "",
         handlers: Mapping[str, Handler],
         topics: Sequence[str],
         group_id: str,
@@ -85,6 +86,7 @@ class EventConsumer:
         self.database = database
         self.outbox_model = outbox_model
         self.processed_model = processed_model
+        self.topic_prefix = topic_prefix
         self.handlers = dict(handlers)
         self.topics = list(topics)
         self.group_id = group_id
@@ -185,7 +187,7 @@ class EventConsumer:
                 return outcome
 
     def _apply(self, event: Event, handler: Handler) -> str:
-        with UnitOfWork(self.database, self.outbox_model) as uow:
+        with UnitOfWork(self.database, self.outbox_model, self.topic_prefix) as uow:
             if uow.session.get(self.processed_model, event.id) is not None:
                 return "duplicate"
             uow.session.add(self.processed_model(event_id=event.id, type=event.type))

@@ -73,9 +73,10 @@ class UnitOfWork:
     ``commit()`` rolls everything back.
     """
 
-    def __init__(self, database: Database, outbox_model: type) -> None:
+    def __init__(self, database: Database, outbox_model: type, topic_prefix: str = "") -> None:
         self.database = database
         self.outbox_model = outbox_model
+        self.topic_prefix = topic_prefix
         self.session: Session
 
     def __enter__(self) -> Self:
@@ -89,7 +90,7 @@ class UnitOfWork:
         self.session.close()
 
     def publish(self, event: Event) -> None:
-        self.session.add(self.outbox_model.from_event(event))
+        self.session.add(self.outbox_model.from_event(event, self.topic_prefix))
 
     def commit(self) -> None:
         self.session.commit()

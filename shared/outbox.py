@@ -54,13 +54,13 @@ class OutboxMixin:
         )
 
     @classmethod
-    def from_event(cls, event: Event) -> Any:
+    def from_event(cls, event: Event, topic_prefix: str = "") -> Any:
         return cls(
             id=event.id,
             aggregatetype=event.event_type.key_field,
             aggregateid=event.key,
             type=event.type,
-            topic=event.topic,
+            topic=topic_prefix + event.topic,
             payload=event.to_json().decode(),
         )
 

@@ -48,7 +48,7 @@ class ServiceContext:
 
     def uow(self) -> UnitOfWork:
         assert self.database is not None and self.outbox_model is not None
-        return UnitOfWork(self.database, self.outbox_model)
+        return UnitOfWork(self.database, self.outbox_model, self.settings.kafka_topic_prefix)
 
 
 def context() -> ServiceContext:

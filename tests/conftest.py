@@ -1,0 +1,134 @@
+"""Session-wide fixtures: the real Kafka broker and PostgreSQL that `make test` starts.
+
+Nothing here starts or mocks infrastructure: when the broker or the database is not reachable the
+tests fail loudly with what to run. Tests isolate themselves by unique topics, consumer groups,
+databases (one per test session) and rows.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+HOW_TO_START = "run `make test` (it starts both) or `deploy/local/kafka.sh start` and `deploy/local/postgres.sh start`"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/integration/" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=servers.split(","), request_timeout_ms=5000)
+        admin.list_topics()
+        admin.close()
+    except Exception as exc:
+        raise RuntimeError(f"Kafka is not reachable at {servers} ({exc}); {HOW_TO_START}") from exc
+    return servers
+
+
+@pytest.fixture(scope="session")
+def kafka_admin(kafka_bootstrap: str) -> Iterator[KafkaAdminClient]:
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap.split(","))
+    yield admin
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def new_topic(kafka_admin: KafkaAdminClient) -> Callable[..., str]:
+    """Create a topic with a unique name (and the given partitions); returns its name."""
+
+    def create(name: str = "t", partitions: int = 3) -> str:
+        topic = f"test.{uuid.uuid4().hex[:10]}.{name}"
+        kafka_admin.create_topics([NewTopic(topic, partitions, 1)])
+        return topic
+
+    return create
+
+
+@pytest.fixture(scope="session")
+def unique() -> Callable[[str], str]:
+    return lambda name="x": f"test.{uuid.uuid4().hex[:10]}.{name}"
+
+
+@pytest.fixture(scope="session")
+def kafka_producer(kafka_bootstrap: str) -> Iterator[KafkaProducer]:
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap.split(","), acks="all")
+    yield producer
+    producer.close()
+
+
+@pytest.fixture(scope="session")
+def read_topic(kafka_bootstrap: str) -> Callable[..., list]:
+    """All records of a topic from the beginning, waiting until ``expected`` arrived (or ``timeout``)."""
+
+    def read(topic: str, expected: int, timeout: float = 20.0) -> list:
+        consumer = KafkaConsumer(
+            topic,
+            bootstrap_servers=kafka_bootstrap.split(","),
+            group_id=f"reader-{uuid.uuid4().hex}",
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        records: list = []
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline and len(records) < expected:
+                for batch in consumer.poll(timeout_ms=300).values():
+                    records.extend(batch)
+            # a little longer, to see records beyond the expected ones (duplicates)
+            end = time.monotonic() + 1.0
+            while time.monotonic() < end:
+                for batch in consumer.poll(timeout_ms=200).values():
+                    records.extend(batch)
+        finally:
+            consumer.close(autocommit=False)
+        return sorted(records, key=lambda r: (r.partition, r.offset))
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    url = os.environ.get("TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/postgres")
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        raise RuntimeError(f"PostgreSQL is not reachable at {make_url(url)!r} ({exc}); {HOW_TO_START}") from exc
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def make_database(pg_admin_url: str) -> Iterator[Callable[[str], str]]:
+    """Create a fresh PostgreSQL database for this test session; returns its URL. Dropped at the end."""
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    created: list[str] = []
+
+    def create(name: str) -> str:
+        database = f"bangkom_test_{name}_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
+        created.append(database)
+        return make_url(pg_admin_url).set(database=database).render_as_string(hide_password=False)
+
+    yield create
+    with admin.connect() as connection:
+        for database in created:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    admin.dispose()
