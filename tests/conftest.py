@@ -43,6 +43,10 @@ def kafka_bootstrap() -> str:
 def kafka_admin(kafka_bootstrap: str) -> Iterator[KafkaAdminClient]:
     admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap.split(","))
     yield admin
+    # The broker may outlive this run (make test re-uses a running one): leave no test topics behind.
+    leftovers = [topic for topic in admin.list_topics() if topic.startswith("test.")]
+    if leftovers:
+        admin.delete_topics(leftovers)
     admin.close()
 
 

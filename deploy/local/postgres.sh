@@ -15,6 +15,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 PORT=${PG_PORT:-15432}
 DATA_DIR=${PG_DATA_DIR:-$REPO/.local/postgres}
+# As root the server runs as 'postgres', which may not reach a checkout under a closed folder
+# (/root): then the default moves to a folder of its own under /var/tmp, one per checkout.
+if [ -z "${PG_DATA_DIR:-}" ] && [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1 \
+   && ! runuser -u postgres -- test -x "$REPO" 2>/dev/null; then
+  DATA_DIR=/var/tmp/bangkom-postgres-$(printf '%s' "$REPO" | cksum | cut -d' ' -f1)
+fi
 DB_USER=${PG_USER:-bangkom}
 DB_PASSWORD=${PG_PASSWORD:-bangkom}
 DATABASES=${PG_DATABASES:-bangkom_needs bangkom_training bangkom_evaluation bangkom_gateway}

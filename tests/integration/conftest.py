@@ -3,6 +3,7 @@ and one effect table (JP credited per enrollment), and builders of relays and co
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
@@ -134,10 +135,8 @@ def make_consumer(database: Database, producer, kafka_bootstrap: str, topic_pref
 
     yield make
     for consumer in consumers:
-        try:
+        with contextlib.suppress(Exception):  # already closed by the test
             consumer.close()
-        except Exception:  # noqa: BLE001, S110 - already closed by the test
-            pass
 
 
 def consume_until(consumer: EventConsumer, done: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -147,3 +146,22 @@ def consume_until(consumer: EventConsumer, done: Callable[[], bool], timeout: fl
     while not done():
         assert time.monotonic() < deadline, "the consumer did not get there in time"
         consumer.poll_once()
+
+
+def record_outcomes(consumer: EventConsumer) -> list[str]:
+    """Wrap ``consumer.handle_record`` so that the test sees the outcome of every record."""
+    outcomes: list[str] = []
+    handle = consumer.handle_record
+
+    def recording(record):
+        outcomes.append(handle(record))
+        return outcomes[-1]
+
+    consumer.handle_record = recording
+    return outcomes
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_topics_at_the_end(kafka_admin):
+    """Requesting the admin client makes its teardown delete this run's test.* topics."""
+    yield

@@ -1,0 +1,128 @@
+"""Idempotent consumer against a real Kafka broker and PostgreSQL: duplicates, crashes, poison records."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+from tests.integration.conftest import HANDLERS, consume_until, credited, record_outcomes, training_completed
+
+
+class KilledBeforeOffsetCommit(BaseException):
+    """Stands for the process dying between the database commit and the offset commit."""
+
+
+def test_the_same_record_twice_takes_effect_once(new_topic, kafka_producer, make_consumer, database):
+    topic = new_topic("twice")
+    event = training_completed()
+    for _ in range(2):
+        kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+    kafka_producer.flush()
+
+    consumer = make_consumer([topic])
+    outcomes = record_outcomes(consumer)
+    consume_until(consumer, lambda: len(outcomes) == 2)
+
+    assert outcomes == ["handled", "duplicate"]
+    assert credited(database, event.data["enrollment_id"]) == 1
+
+
+def test_killed_after_db_commit_before_offset_commit_then_restarted(
+    new_topic, kafka_producer, make_consumer, database, unique
+):
+    topic = new_topic("killed")
+    group = unique("group")
+    event = training_completed()
+    kafka_producer.send(topic, key=event.key.encode(), value=event.to_json()).get(timeout=10)
+
+    first = make_consumer([topic], group=group)
+
+    def die(partition, offset):
+        raise KilledBeforeOffsetCommit
+
+    first._commit = die
+    with contextlib.suppress(KilledBeforeOffsetCommit):
+        consume_until(first, lambda: credited(database, event.data["enrollment_id"]) == 1)
+    first.close()  # without committing: the group's offset still points at the record
+    assert credited(database, event.data["enrollment_id"]) == 1
+
+    restarted = make_consumer([topic], group=group)
+    outcomes = record_outcomes(restarted)
+    consume_until(restarted, lambda: outcomes != [])
+
+    assert outcomes == ["duplicate"], "the record is delivered again and recognised"
+    assert credited(database, event.data["enrollment_id"]) == 1
+
+
+def test_poison_records_go_to_the_dead_letter_topic_and_the_partition_moves_on(
+    new_topic, kafka_producer, make_consumer, database, read_topic, topic_prefix
+):
+    topic = new_topic("poison", partitions=1)
+    unknown = training_completed().to_dict() | {"type": "bangkom.training.TrainingTeleported.v1"}
+    failing = training_completed(title="poison")
+    good = training_completed()
+    values = [b"{not json", json.dumps(unknown).encode(), failing.to_json(), good.to_json()]
+    for value in values:
+        kafka_producer.send(topic, key=b"198609262015051001", value=value, headers=[("origin", b"test")])
+    kafka_producer.flush()
+
+    consumer = make_consumer([topic], max_attempts=3)
+    consume_until(consumer, lambda: credited(database, good.data["enrollment_id"]) == 1)
+
+    dead = read_topic(f"{topic_prefix}bangkom.dlq.test", expected=3)
+    assert [r.value for r in dead] == values[:3], "the original values, unchanged"
+    headers = [dict(r.headers) for r in dead]
+    assert [h["dlq.reason"] for h in headers] == [b"invalid", b"unknown_type", b"handler_failed"]
+    assert [h["dlq.original.offset"] for h in headers] == [b"0", b"1", b"2"]
+    for h in headers:
+        assert h["dlq.original.topic"] == topic.encode()
+        assert h["dlq.original.partition"] == b"0"
+        assert h["origin"] == b"test", "the original headers are kept"
+    assert headers[0]["dlq.error.type"] == b"InvalidEvent"
+    assert b"not JSON" in headers[0]["dlq.error.message"]
+    assert b"unknown event type" in headers[1]["dlq.error.message"]
+    assert headers[2]["dlq.error.type"] == b"RuntimeError" and headers[2]["dlq.attempts"] == b"3"
+    assert credited(database, failing.data["enrollment_id"]) == 0, "a failed handler leaves no partial effect"
+
+
+def test_event_types_without_a_handler_are_skipped(new_topic, kafka_producer, make_consumer, read_topic, topic_prefix):
+    from shared.events import new_event
+
+    topic = new_topic("other", partitions=1)
+    other = new_event(
+        "ParticipantEnrolled",
+        {"enrollment_id": "e-9", "nip": "198609262015051001", "program_id": "p", "batch_id": "b"},
+    )
+    kafka_producer.send(topic, key=other.key.encode(), value=other.to_json()).get(timeout=10)
+    consumer = make_consumer([topic])
+    outcomes = record_outcomes(consumer)
+    consume_until(consumer, lambda: outcomes != [])
+    assert outcomes == ["ignored"]
+    assert read_topic(f"{topic_prefix}bangkom.dlq.test", expected=1, timeout=2) == []
+
+
+def test_stop_finishes_the_current_record_and_leaves_the_rest(
+    new_topic, kafka_producer, make_consumer, database, unique
+):
+    topic = new_topic("stop", partitions=1)
+    group = unique("group")
+    first, second = training_completed(), training_completed()
+    for event in (first, second):
+        kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+    kafka_producer.flush()
+
+    def credit_then_sigterm(event, uow):
+        HANDLERS["TrainingCompleted"](event, uow)
+        consumer.stop.set()  # SIGTERM arrives while this record is being handled
+
+    consumer = make_consumer([topic], group=group, handlers={"TrainingCompleted": credit_then_sigterm})
+    consume_until(consumer, lambda: consumer.stop.is_set())
+    consumer.close()
+    assert credited(database, first.data["enrollment_id"]) == 1
+    assert credited(database, second.data["enrollment_id"]) == 0
+
+    successor = make_consumer([topic], group=group)
+    outcomes = record_outcomes(successor)
+    consume_until(successor, lambda: outcomes != [])
+    assert outcomes == ["handled"], "the successor starts after the finished record"
+    assert credited(database, second.data["enrollment_id"]) == 1

@@ -1,0 +1,133 @@
+"""CloudEvents envelope and the event catalogue (pure, no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from shared.events import InvalidEvent, UnknownEventType, event_types, lookup, new_event, parse_event
+
+NIP = "198609262015051001"
+SUPERVISOR = "197501012000031002"
+
+# One valid payload per catalogue type: adding a type without a sample fails test_every_type_has_a_sample.
+SAMPLES = {
+    "EmployeeSynced": {
+        "nip": NIP, "name": "Cut Nyak Dhien", "position_code": "JF-ANALIS-SDM", "position_name": "Analis SDM Aparatur",
+        "unit_code": "BKPSDM", "unit_name": "Badan Kepegawaian dan Pengembangan SDM", "rank": "III/c",
+        "supervisor_nip": SUPERVISOR, "employment_status": "PNS", "active": True,
+    },
+    "DevelopmentNeedIdentified": {
+        "need_id": "n-1", "nip": NIP, "competency_code": "T-BENCANA", "competency_type": "teknis",
+        "required_level": 3, "current_level": 1, "gap": 2, "priority_score": 7.5, "plan_year": 2027,
+    },
+    "DevelopmentNeedClosed": {"need_id": "n-1", "nip": NIP, "competency_code": "T-BENCANA", "reason": "gap_closed"},
+    "ProgramPublished": {
+        "program_id": "p-1", "code": "PLT-BENCANA-2027", "title": "Pelatihan Manajemen Bencana", "form": "pelatihan",
+        "delivery": "klasikal", "jp": 24, "partner_code": "UNIMAL",
+        "competencies": [{"code": "T-BENCANA", "target_level": 3}],
+        "starts_on": dt.date(2027, 3, 1), "ends_on": dt.date(2027, 3, 4),
+    },
+    "ParticipantEnrolled": {"enrollment_id": "e-1", "nip": NIP, "program_id": "p-1", "batch_id": "b-1"},
+    "AttendanceRecorded": {
+        "enrollment_id": "e-1", "nip": NIP, "batch_id": "b-1", "meeting_no": 2, "status": "present",
+        "partner_code": "UNIMAL", "recorded_at": dt.datetime(2027, 3, 2, 8, 0, tzinfo=dt.UTC),
+    },
+    "TrainingCompleted": {
+        "enrollment_id": "e-1", "nip": NIP, "program_id": "p-1", "batch_id": "b-1",
+        "program_title": "Pelatihan Manajemen Bencana", "form": "pelatihan", "jp": 24,
+        "competencies": [{"code": "T-BENCANA", "target_level": 3}], "attendance_rate": 1.0,
+        "completed_on": dt.date(2027, 3, 4), "partner_code": "UNIMAL",
+    },
+    "TrainingNotCompleted": {
+        "enrollment_id": "e-2", "nip": NIP, "program_id": "p-1", "batch_id": "b-1", "attendance_rate": 0.5,
+        "reason": "attendance 50% below the required 80%",
+    },
+    "EvaluationTaskCreated": {
+        "task_id": "t-1", "kind": "behavior", "nip": NIP, "assignee_nip": SUPERVISOR, "enrollment_id": "e-1",
+        "program_id": "p-1", "due_on": dt.date(2027, 7, 1),
+    },
+    "CompetencyAssessed": {
+        "assessment_id": "a-1", "nip": NIP, "competency_code": "T-BENCANA", "level": 3, "source": "post_training",
+        "enrollment_id": "e-1", "program_id": "p-1", "assessed_on": dt.date(2027, 7, 1), "assessor_nip": SUPERVISOR,
+    },
+    "ProgramEvaluated": {
+        "program_id": "p-1", "batch_id": "b-1", "participants": 25, "reaction_mean": 4.2, "learning_gain": 18.5,
+        "p_value": 0.003, "behavior_pass_rate": 0.8, "recommendation": "repeat",
+    },
+}  # fmt: skip
+
+
+def test_every_type_has_a_sample():
+    assert {t.name for t in event_types()} == set(SAMPLES)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_catalogue_type_validates_and_round_trips(name):
+    event = new_event(name, SAMPLES[name], correlation_id="c-1")
+    assert event.type == f"bangkom.{lookup(name).service}.{name}.v1"
+    assert event.specversion == "1.0" and event.correlationid == "c-1"
+    assert event.time.endswith("Z")
+    parsed = parse_event(event.to_json())
+    assert parsed == event
+    assert parsed.key == str(SAMPLES[name][lookup(name).key_field])
+    assert parsed.subject == parsed.key
+    json.loads(event.to_json())  # plain JSON: dates became strings
+
+
+def test_loaded_data_has_python_types():
+    event = parse_event(new_event("TrainingCompleted", SAMPLES["TrainingCompleted"]).to_json())
+    assert event.load_data()["completed_on"] == dt.date(2027, 3, 4)
+
+
+def test_invalid_payload_names_the_field():
+    bad = SAMPLES["TrainingCompleted"] | {"nip": "12345", "jp": 0}
+    bad.pop("program_id")
+    with pytest.raises(InvalidEvent) as caught:
+        new_event("TrainingCompleted", bad)
+    errors = caught.value.errors["data"]
+    assert errors["nip"] == ["NIP must be 18 digits."]
+    assert "jp" in errors and "program_id" in errors
+    assert "nip" in str(caught.value)
+
+
+def test_an_incoming_record_with_an_invalid_payload_is_rejected():
+    document = json.loads(new_event("ParticipantEnrolled", SAMPLES["ParticipantEnrolled"]).to_json())
+    document["data"]["nip"] = "not-a-nip"
+    with pytest.raises(InvalidEvent) as caught:
+        parse_event(json.dumps(document))
+    assert caught.value.errors == {"data": {"nip": ["NIP must be 18 digits."]}}
+
+
+def test_unknown_type_is_rejected():
+    document = json.loads(new_event("ParticipantEnrolled", SAMPLES["ParticipantEnrolled"]).to_json())
+    document["type"] = "bangkom.training.ParticipantTeleported.v1"
+    with pytest.raises(UnknownEventType) as caught:
+        parse_event(json.dumps(document))
+    assert "ParticipantTeleported" in str(caught.value)
+    with pytest.raises(UnknownEventType):
+        new_event("NoSuchEvent", {})
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b"\xff\xfe", "value"),
+        (b"[1, 2]", "value"),
+        (b"{}", "id"),
+        (json.dumps({"specversion": "0.3"}).encode(), "specversion"),
+    ],
+)
+def test_records_that_are_not_cloudevents_are_rejected(raw, field):
+    with pytest.raises(InvalidEvent) as caught:
+        parse_event(raw)
+    assert field in caught.value.errors
+
+
+def test_extension_attributes_and_extra_data_fields_are_tolerated():
+    document = json.loads(new_event("ParticipantEnrolled", SAMPLES["ParticipantEnrolled"]).to_json())
+    document["traceparent"] = "00-abc-def-01"
+    document["data"]["added_later"] = "ignored by v1 readers"
+    assert parse_event(json.dumps(document)).data["nip"] == NIP
