@@ -57,7 +57,14 @@ def new_topic(kafka_admin: KafkaAdminClient) -> Callable[..., str]:
     def create(name: str = "t", partitions: int = 3) -> str:
         topic = f"test.{uuid.uuid4().hex[:10]}.{name}"
         kafka_admin.create_topics([NewTopic(topic, partitions, 1)])
-        return topic
+        deadline = time.monotonic() + 15
+        while True:  # wait until every partition has a leader, so clients see the whole topic at once
+            described = kafka_admin.describe_topics([topic])[0]
+            leaders = [p["leader_id"] for p in described.get("partitions", []) if p["error_code"] == 0]
+            if described["error_code"] == 0 and len(leaders) == partitions and min(leaders) >= 0:
+                return topic
+            assert time.monotonic() < deadline, f"topic {topic} got no leaders: {described}"
+            time.sleep(0.1)
 
     return create
 
