@@ -1,6 +1,7 @@
 # Bangkom: the only entry points a newcomer needs.
 #   make setup   virtualenv in .venv with the project and its test tools
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
+#   make bench   throughput figures of the event backbone (bench/)
 #   make lint    ruff
 #   make demo    the whole system with demo data (arrives with the operations issue)
 
@@ -9,7 +10,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: setup test lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
+.PHONY: setup test bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,9 @@ setup: $(VENV)/.installed
 
 test: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh $(BIN)/python bench/backbone.py
 
 lint: setup
 	$(BIN)/ruff check .

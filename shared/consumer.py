@@ -6,7 +6,7 @@ For each record, in partition order:
 2. skip event types this service does not handle (they share the producer's topic);
 3. in one transaction, insert the event id into ``processed_events`` and run the handler; an id
    that is already there means the event was handled before, so nothing happens;
-4. commit the offset (``offset + 1``) only after that transaction committed.
+4. commit the offsets (``offset + 1``) only after those transactions committed (once per poll).
 
 A handler that raises is retried with exponential backoff; after ``max_attempts`` the record goes
 to ``bangkom.dlq.<service>`` with the error, the source topic, partition and offset as headers and
@@ -120,30 +120,39 @@ class EventConsumer:
             self.close()
 
     def poll_once(self) -> int:
-        """Handle what one poll returns; returns how many records were handled (committed)."""
-        done = 0
-        batches = self.consumer.poll(timeout_ms=self.poll_ms)
-        for partition, records in batches.items():
-            for index, record in enumerate(records):
-                if self.stop.is_set():
-                    # Not handled: rewind so this consumer (if it goes on) or the next one gets it.
-                    self.consumer.seek(partition, records[index].offset)
-                    break
-                try:
-                    self.handle_record(record)
-                except Interrupted:
-                    self.consumer.seek(partition, record.offset)
-                    break
-                self._commit(partition, record.offset + 1)
-                done += 1
-        return done
+        """Handle what one poll returns; returns how many records were handled.
+
+        Offsets are committed per partition after the records' own transactions committed (at the
+        end of the batch, and before leaving it early): a crash in between only redelivers records
+        that the processed-events table recognises.
+        """
+        done: dict[TopicPartition, int] = {}
+        handled = 0
+        try:
+            for partition, records in self.consumer.poll(timeout_ms=self.poll_ms).items():
+                for record in records:
+                    if self.stop.is_set():
+                        # Not handled: rewind so this consumer (if it goes on) or the next one gets it.
+                        self.consumer.seek(partition, record.offset)
+                        break
+                    try:
+                        self.handle_record(record)
+                    except Interrupted:
+                        self.consumer.seek(partition, record.offset)
+                        break
+                    done[partition] = record.offset + 1
+                    handled += 1
+        finally:
+            if done:
+                self._commit(done)
+        return handled
 
     def close(self) -> None:
         self.consumer.close(autocommit=False)
 
-    def _commit(self, partition: TopicPartition, offset: int) -> None:
+    def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         try:
-            self.consumer.commit({partition: OffsetAndMetadata(offset, "", -1)})
+            self.consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()})
         except Exception:  # noqa: BLE001 - redelivery is harmless: handling is idempotent
             log.warning("offset commit failed; the record may be delivered again", exc_info=True)
 

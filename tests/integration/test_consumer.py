@@ -37,7 +37,7 @@ def test_killed_after_db_commit_before_offset_commit_then_restarted(
 
     first = make_consumer([topic], group=group)
 
-    def die(partition, offset):
+    def die(offsets):
         raise KilledBeforeOffsetCommit
 
     first._commit = die

@@ -1,0 +1,151 @@
+"""Throughput of the event backbone against the real broker and PostgreSQL, with in-process baselines.
+
+    make bench                      # or: deploy/local/with-infra.sh .venv/bin/python bench/backbone.py --events 5000
+
+Prints, for N events:
+- raw producer (baseline) vs outbox write + relay: events/s and the ratio;
+- raw consumer poll (baseline) vs the idempotent consumer (parse, de-duplicate, handle, commit per record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kafka import KafkaConsumer, KafkaProducer  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import DeclarativeBase  # noqa: E402
+
+from shared.consumer import EventConsumer, ProcessedEventMixin  # noqa: E402
+from shared.db import Database, UnitOfWork  # noqa: E402
+from shared.events import new_event  # noqa: E402
+from shared.outbox import OutboxMixin, OutboxRelay, new_producer  # noqa: E402
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Outbox(OutboxMixin, Base):
+    pass
+
+
+class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+def sample(i: int):
+    return new_event(
+        "ParticipantEnrolled",
+        {"enrollment_id": f"e-{i}", "nip": f"1986092620150510{i % 100:02d}", "program_id": "p-1", "batch_id": "b-1"},
+    )
+
+
+def progress(label: str, done: int, total: int) -> None:
+    print(f"\r  {label}: {done}/{total}", end="", file=sys.stderr, flush=True)
+    if done >= total:
+        print(file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=3000)
+    args = parser.parse_args()
+    n = args.events
+    servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    admin_url = os.environ.get(
+        "TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/postgres"
+    )
+    name = f"bangkom_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    database = Database(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
+    Base.metadata.create_all(database.engine)
+    prefix = f"bench.{uuid.uuid4().hex[:8]}."
+    events = [sample(i) for i in range(n)]
+    try:
+        # 1. baseline: the raw idempotent producer
+        raw = KafkaProducer(bootstrap_servers=servers.split(","), acks="all")
+        start = time.perf_counter()
+        for event in events:
+            raw.send(prefix + "raw", key=event.key.encode(), value=event.to_json())
+        raw.flush()
+        raw_rate = n / (time.perf_counter() - start)
+        raw.close()
+
+        # 2. outbox: write in transactions of 100 events, then relay everything
+        producer = new_producer(servers)
+        start = time.perf_counter()
+        for offset in range(0, n, 100):
+            with UnitOfWork(database, Outbox, prefix) as uow:
+                for event in events[offset : offset + 100]:
+                    uow.publish(event)
+                uow.commit()
+        written = time.perf_counter()
+        relay = OutboxRelay(database, Outbox, producer, "bench", batch_size=500)
+        relayed = 0
+        while (sent := relay.run_once()) > 0:
+            relayed += sent
+            progress("relay", relayed, n)
+        done = time.perf_counter()
+        write_rate, relay_rate, total_rate = n / (written - start), n / (done - written), n / (done - start)
+
+        # 3. consumers: raw poll (baseline) vs the idempotent consumer with a no-op handler
+        topic = prefix + "bangkom.training.v1"
+        plain = KafkaConsumer(
+            topic, bootstrap_servers=servers.split(","), group_id=f"bench-{uuid.uuid4().hex}",
+            auto_offset_reset="earliest", enable_auto_commit=False,
+        )  # fmt: skip
+        seen = 0
+        start = time.perf_counter()
+        while seen < n:
+            seen += sum(len(batch) for batch in plain.poll(timeout_ms=500).values())
+        plain_rate = n / (time.perf_counter() - start)
+        plain.close()
+
+        consumer = EventConsumer(
+            service="bench", database=database, outbox_model=Outbox, processed_model=ProcessedEvent,
+            handlers={"ParticipantEnrolled": lambda event, uow: None}, topics=[topic],
+            group_id=f"bench-{uuid.uuid4().hex}", bootstrap_servers=servers, producer=producer,
+            dead_letter_topic=prefix + "dlq",
+        )  # fmt: skip
+        handled = 0
+        start = time.perf_counter()
+        while handled < n:
+            handled += consumer.poll_once()
+            progress("idempotent consumer", handled, n)
+        consumer_rate = n / (time.perf_counter() - start)
+        consumer.close()
+        producer.close()
+
+        print(f"\nevent backbone, {n} events (PostgreSQL + Kafka on this machine)")
+        print(f"  raw producer (baseline)          {raw_rate:10.0f} events/s")
+        print(f"  outbox write (tx of 100)         {write_rate:10.0f} events/s")
+        print(
+            f"  outbox relay                     {relay_rate:10.0f} events/s   {relay_rate / raw_rate:5.2f} × raw producer"
+        )
+        print(
+            f"  outbox write + relay             {total_rate:10.0f} events/s   {total_rate / raw_rate:5.2f} × raw producer"
+        )
+        print(f"  raw consumer poll (baseline)     {plain_rate:10.0f} events/s")
+        print(
+            f"  idempotent consumer              {consumer_rate:10.0f} events/s   "
+            f"{consumer_rate / plain_rate:5.2f} × raw consumer (a DB transaction per record, offsets committed per poll)"
+        )
+    finally:
+        database.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""The documentation describes the code: every catalogue event and field appears in docs/events.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.events import event_types
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS_MD = (ROOT / "docs" / "events.md").read_text()
+
+
+@pytest.mark.parametrize("event_type", event_types(), ids=lambda t: t.name)
+def test_every_event_type_and_field_is_documented(event_type):
+    rows = [line for line in EVENTS_MD.splitlines() if line.startswith(f"| `{event_type.name}` |")]
+    assert len(rows) == 1, f"{event_type.name} needs one row in docs/events.md"
+    _, name, version, key, data, _ = rows[0].split("|")
+    assert (version.strip(), key.strip()) == (str(event_type.version), event_type.key_field)
+    documented = [part.strip().split("`")[1] for part in data.split(",")]
+    assert documented == list(event_type.schema().fields), "the fields, in the schema's order"
+    for part in data.split(","):
+        field = event_type.schema().fields[part.strip().split("`")[1]]
+        marks = part.strip().rsplit("`", 1)[1]
+        assert ("?" in marks) == (not field.required) and ("∅" in marks) == field.allow_none, part
+
+
+def test_readme_commands_exist_in_the_makefile():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("setup", "test", "lint", "demo", "bench"):
+        assert f"\n{target}:" in makefile or makefile.startswith(f"{target}:"), target
