@@ -31,6 +31,7 @@ class Settings:
     consumer_backoff_max_seconds: float = 5.0
     consumer_poll_ms: int = 500
     worker_metrics_port: int = 0
+    worker_metrics_addr: str = "127.0.0.1"
 
     # Fields that are not read from the environment.
     not_from_env: ClassVar[frozenset[str]] = frozenset({"service"})

@@ -44,7 +44,7 @@ def run_worker(
 
     if settings.worker_metrics_port:
         REGISTRY.register(OutboxCollector(database, outbox_model, settings.service))
-        start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
+        start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_addr)
 
     relay = OutboxRelay(database, outbox_model, producer, settings.service, settings.outbox_batch_size)
     relay_thread = threading.Thread(

@@ -30,3 +30,14 @@ def test_readme_commands_exist_in_the_makefile():
     makefile = (ROOT / "Makefile").read_text()
     for target in ("setup", "test", "lint", "demo", "bench"):
         assert f"\n{target}:" in makefile or makefile.startswith(f"{target}:"), target
+
+
+def test_every_setting_is_documented_in_operations():
+    import dataclasses
+
+    from shared.config import Settings
+
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    for field in dataclasses.fields(Settings):
+        if field.name != "service":
+            assert f"| `{field.name.upper()}` |" in operations, field.name
