@@ -26,7 +26,8 @@ from shared import metrics
 from shared.config import Settings
 from shared.db import Database, UnitOfWork
 from shared.errors import AppError
-from shared.logging import correlation_id, request_id
+from shared.logging import configure_logging, correlation_id, request_id
+from shared.outbox import OutboxCollector
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,8 @@ def create_app(
     metric_collectors: Iterable[Any] = (),
     check_kafka: bool = True,
 ) -> Flask:
-    """The common shape of a Bangkom HTTP service."""
+    """The common shape of a Bangkom HTTP service (JSON logs configured, outbox gauges when it has one)."""
+    configure_logging(settings.service, settings.log_level)
     app = Flask(settings.service)
     app.config.update(
         API_TITLE=title,
@@ -177,6 +179,8 @@ def create_app(
         all_checks["kafka"] = lambda: kafka_reachable(settings.kafka_bootstrap_servers)
     all_checks.update(checks or {})
     collectors = list(metric_collectors)
+    if database is not None and outbox_model is not None:
+        collectors.append(OutboxCollector(database, outbox_model, settings.service))
     service = settings.service
 
     @app.before_request

@@ -7,13 +7,11 @@ from flask import Flask
 from services.gateway.api import blp
 from services.gateway.config import GatewaySettings, load_settings
 from shared.db import Database
-from shared.logging import configure_logging
 from shared.web import create_app as create_service_app
 
 
 def create_app(settings: GatewaySettings | None = None) -> Flask:
     settings = settings or load_settings()
-    configure_logging(settings.service, settings.log_level)
     return create_service_app(
         settings,
         title="Bangkom gateway",

@@ -8,21 +8,16 @@ from services.needs.api import blp
 from services.needs.config import NeedsSettings, load_settings
 from services.needs.models import Outbox
 from shared.db import Database
-from shared.logging import configure_logging
-from shared.outbox import OutboxCollector
 from shared.web import create_app as create_service_app
 
 
 def create_app(settings: NeedsSettings | None = None) -> Flask:
     settings = settings or load_settings()
-    configure_logging(settings.service, settings.log_level)
-    database = Database(settings.database_url)
     return create_service_app(
         settings,
         title="Bangkom needs",
         description="Competency dictionary, position standards, employee profiles and assessments, gaps, priorities and the annual plan.",
         blueprints=[blp],
-        database=database,
+        database=Database(settings.database_url),
         outbox_model=Outbox,
-        metric_collectors=[OutboxCollector(database, Outbox, settings.service)],
     )

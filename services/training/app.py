@@ -8,21 +8,16 @@ from services.training.api import blp
 from services.training.config import TrainingSettings, load_settings
 from services.training.models import Outbox
 from shared.db import Database
-from shared.logging import configure_logging
-from shared.outbox import OutboxCollector
 from shared.web import create_app as create_service_app
 
 
 def create_app(settings: TrainingSettings | None = None) -> Flask:
     settings = settings or load_settings()
-    configure_logging(settings.service, settings.log_level)
-    database = Database(settings.database_url)
     return create_service_app(
         settings,
         title="Bangkom training",
         description="Partner institutions, programs, batches (angkatan), nomination, attendance and completion.",
         blueprints=[blp],
-        database=database,
+        database=Database(settings.database_url),
         outbox_model=Outbox,
-        metric_collectors=[OutboxCollector(database, Outbox, settings.service)],
     )
