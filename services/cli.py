@@ -32,6 +32,15 @@ def worker(service: str) -> None:
     importlib.import_module(f"services.{service}.worker").main()
 
 
+def _register_service_commands() -> None:
+    from services.needs.cli import needs
+
+    main.add_command(needs)
+
+
+_register_service_commands()
+
+
 @main.command(help="List the event catalogue: type, topic and record key of every event.")
 def events() -> None:
     from shared.events import event_types

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy import DateTime, Engine, create_engine, event, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -91,6 +92,12 @@ class UnitOfWork:
 
     def publish(self, event: Event) -> None:
         self.session.add(self.outbox_model.from_event(event, self.topic_prefix))
+
+    def publish_all(self, events: Sequence[Event]) -> None:
+        """Many events at once (one multi-row INSERT): for set-based commands that cause thousands."""
+        if events:
+            rows = [self.outbox_model.values_of(event, self.topic_prefix) for event in events]
+            self.session.execute(insert(self.outbox_model), rows)
 
     def commit(self) -> None:
         self.session.commit()

@@ -55,14 +55,20 @@ class OutboxMixin:
 
     @classmethod
     def from_event(cls, event: Event, topic_prefix: str = "") -> Any:
-        return cls(
-            id=event.id,
-            aggregatetype=event.event_type.key_field,
-            aggregateid=event.key,
-            type=event.type,
-            topic=topic_prefix + event.topic,
-            payload=event.to_json().decode(),
-        )
+        return cls(**cls.values_of(event, topic_prefix))
+
+    @staticmethod
+    def values_of(event: Event, topic_prefix: str = "") -> dict[str, Any]:
+        return {
+            "id": event.id,
+            "aggregatetype": event.event_type.key_field,
+            "aggregateid": event.key,
+            "type": event.type,
+            "topic": topic_prefix + event.topic,
+            "payload": event.to_json().decode(),
+            "created_at": utcnow(),
+            "attempts": 0,
+        }
 
 
 def new_producer(bootstrap_servers: str, **options: Any) -> KafkaProducer:

@@ -114,10 +114,7 @@ class ProblemApi(Api):
                 title="Invalid input",
                 errors=errors,
             )
-        elif isinstance(error, InternalServerError):
-            original = getattr(error, "original_exception", None)
-            if original is not None:
-                log.error("unhandled error", exc_info=original)
+        elif isinstance(error, InternalServerError):  # Flask has logged the exception with the request id
             response = problem(
                 500,
                 "An unexpected error occurred. It has been logged; quote the request id when you report it.",

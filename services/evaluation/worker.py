@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from services.evaluation.config import load_settings
-from services.evaluation.handlers import EVENT_HANDLERS, TOPICS
+from services.evaluation.handlers import TOPICS, event_handlers
 from services.evaluation.models import Outbox, ProcessedEvent
 from shared.worker import run_worker
 
 
 def main() -> None:
+    settings = load_settings()
     run_worker(
-        load_settings(),
+        settings,
         outbox_model=Outbox,
         processed_model=ProcessedEvent,
-        handlers=EVENT_HANDLERS,
+        handlers=event_handlers(settings),
         topics=TOPICS,
     )
 

@@ -1,9 +1,421 @@
-"""HTTP layer of the needs service: parse with schemas, call a handler, dump with schemas."""
+"""HTTP layer of the needs service: parse with schemas, call a handler or a view, dump with schemas."""
 
 from __future__ import annotations
 
+from flask import Response
+from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.needs import exports, handlers, schemas, views
+from services.needs.domain import POSITION_CLASSES
+from shared.errors import Invalid, NotFound
+from shared.web import context
+
 blp = Blueprint(
-    "needs", __name__, url_prefix="/api/v1/needs", description="Needs assessment (analisis kebutuhan, AKPK)"
+    "needs",
+    __name__,
+    url_prefix="/api/v1/needs",
+    description="Needs assessment (AKPK): competencies, standards, employees, assessments, gaps, needs, plan, JP.",
 )
+
+
+def _year(args: dict) -> int:
+    return args.get("year") or context().settings.today().year
+
+
+def _session():
+    return context().database.sessions()
+
+
+# --- competency dictionary ----------------------------------------------------------------------
+
+
+@blp.route("/competencies")
+class Competencies(MethodView):
+    @blp.arguments(schemas.CompetencyQuery, location="query")
+    @blp.response(200, schemas.CompetencySchema(many=True))
+    def get(self, args):
+        """The competency dictionary (filter by group, text, active)."""
+        with _session() as session:
+            return views.competencies(session, args.get("group"), args.get("q"), args.get("active"))
+
+    @blp.arguments(schemas.CompetencySchema)
+    @blp.response(201, schemas.CompetencySchema)
+    def post(self, data):
+        """Add a competency (BKPSDM manages the technical ones)."""
+        with context().uow() as uow:
+            return handlers.create_competency(uow, data)
+
+
+@blp.route("/competencies/<code>")
+class CompetencyItem(MethodView):
+    @blp.response(200, schemas.CompetencySchema)
+    def get(self, code):
+        with _session() as session:
+            return views.competency(session, code)
+
+    @blp.arguments(schemas.CompetencyUpdateSchema)
+    @blp.response(200, schemas.CompetencySchema)
+    def put(self, data, code):
+        """Replace a competency's name, group, description, descriptors and active flag."""
+        with context().uow() as uow:
+            return handlers.update_competency(uow, context().settings, code, data)
+
+
+# --- strategic priorities -----------------------------------------------------------------------
+
+
+@blp.route("/priorities/<int:year>")
+class Priorities(MethodView):
+    @blp.response(200, schemas.PrioritiesSchema)
+    def get(self, year):
+        """The region's vision/mission themes for a plan year, with weights and competencies."""
+        with _session() as session:
+            return {"year": year, "items": views.priorities(session, year)}
+
+    @blp.arguments(schemas.PrioritiesSchema)
+    @blp.response(200, schemas.PrioritiesSchema)
+    def put(self, data, year):
+        """Replace the themes of a plan year; gaps and needs of that year are recomputed."""
+        with context().uow() as uow:
+            handlers.replace_priorities(uow, context().settings, year, data["items"])
+        with _session() as session:
+            return {"year": year, "items": views.priorities(session, year)}
+
+
+# --- standards ----------------------------------------------------------------------------------
+
+
+def _check_class(position_class: str) -> None:
+    if position_class not in POSITION_CLASSES:
+        raise NotFound(f"No position class {position_class}; use one of {', '.join(POSITION_CLASSES)}.")
+
+
+@blp.route("/position-classes/<position_class>/standard")
+class ClassStandard(MethodView):
+    @blp.response(200, schemas.ClassStandardSchema)
+    def get(self, position_class):
+        """The default standard of every position of a class (JPT, administrator, pengawas, pelaksana, fungsional)."""
+        _check_class(position_class)
+        with _session() as session:
+            return {"position_class": position_class, "items": views.class_standard(session, position_class)}
+
+    @blp.arguments(schemas.ClassStandardSchema)
+    @blp.response(200, schemas.ClassStandardSchema)
+    def put(self, data, position_class):
+        """Replace a class's default standard; its employees' gaps are recomputed."""
+        _check_class(position_class)
+        with context().uow() as uow:
+            handlers.replace_class_standard(uow, context().settings, position_class, data["items"])
+        with _session() as session:
+            return {"position_class": position_class, "items": views.class_standard(session, position_class)}
+
+
+@blp.route("/positions")
+class Positions(MethodView):
+    @blp.arguments(schemas.PositionQuery, location="query")
+    @blp.response(200, schemas.PositionSchema(many=True))
+    def get(self, args):
+        with _session() as session:
+            return views.positions(session, args.get("position_class"))
+
+    @blp.arguments(schemas.PositionSchema)
+    @blp.response(201, schemas.PositionDetailSchema)
+    def post(self, data):
+        """Add a position (jabatan)."""
+        with context().uow() as uow:
+            handlers.save_position(uow, context().settings, data["code"], data, create=True)
+        with _session() as session:
+            return views.position(session, data["code"])
+
+
+@blp.route("/positions/<code>")
+class PositionItem(MethodView):
+    @blp.response(200, schemas.PositionDetailSchema)
+    def get(self, code):
+        """A position with its own overrides and its effective standard."""
+        with _session() as session:
+            return views.position(session, code)
+
+    @blp.arguments(schemas.PositionUpdateSchema)
+    @blp.response(200, schemas.PositionDetailSchema)
+    def put(self, data, code):
+        with context().uow() as uow:
+            handlers.save_position(uow, context().settings, code, data, create=False)
+        with _session() as session:
+            return views.position(session, code)
+
+
+@blp.route("/positions/<code>/standard")
+class PositionStandard(MethodView):
+    @blp.arguments(schemas.PositionStandardSchema)
+    @blp.response(200, schemas.PositionDetailSchema)
+    def put(self, data, code):
+        """Replace a position's overrides of its class standard (level 0 removes a competency)."""
+        with context().uow() as uow:
+            handlers.replace_position_standard(uow, context().settings, code, data["items"])
+        with _session() as session:
+            return views.position(session, code)
+
+
+# --- employees ----------------------------------------------------------------------------------
+
+
+def _upsert(rows: list) -> dict:
+    settings = context().settings
+    if len(rows) > settings.max_bulk_rows:
+        raise Invalid(
+            f"At most {settings.max_bulk_rows} employees per request; split the list.",
+            errors=[{"field": "employees", "message": f"{len(rows)} rows, over {settings.max_bulk_rows}."}],
+        )
+    with context().uow() as uow:
+        report = handlers.upsert_employees(uow, settings, rows, schemas.EmployeeSchema().load)
+    if rows and len(report["rejected"]) == len(rows):
+        raise Invalid(
+            "No row was valid; nothing was saved. See `rejected` for each row's problems.",
+            errors=[
+                {**e, "field": f"employees.{r['row']}.{e['field']}"} for r in report["rejected"] for e in r["errors"]
+            ],
+            rejected=report["rejected"],
+        )
+    return report
+
+
+@blp.route("/employees")
+class Employees(MethodView):
+    @blp.arguments(schemas.EmployeeQuery, location="query")
+    @blp.response(200, schemas.EmployeeSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Employees (filter by OPD, position, status, active, name or NIP)."""
+        with _session() as session:
+            items, total = views.employees(session, args, pagination_parameters.page, pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return items
+
+    @blp.arguments(schemas.EmployeeBulkSchema)
+    @blp.response(200, schemas.UpsertReportSchema)
+    def put(self, data):
+        """Bulk upsert: valid rows are applied together in one transaction, invalid rows are reported by
+        index with each field's problem. Added or changed employees emit EmployeeSynced."""
+        return _upsert(data["employees"])
+
+
+@blp.route("/employees/<nip>")
+class EmployeeItem(MethodView):
+    @blp.response(200, schemas.EmployeeSchema)
+    def get(self, nip):
+        with _session() as session:
+            return views.employee(session, nip)
+
+    @blp.arguments(schemas.EmployeeBodySchema)
+    @blp.response(200, schemas.UpsertReportSchema)
+    def put(self, data, nip):
+        """Insert or update one employee."""
+        return _upsert([{**schemas.EmployeeBodySchema().dump(data), "nip": nip}])
+
+
+@blp.route("/employees/<nip>/profile")
+class Profile(MethodView):
+    @blp.arguments(schemas.YearQuery, location="query")
+    @blp.response(200, schemas.ProfileSchema)
+    def get(self, args, nip):
+        """Levels against the position's standard, job-person match, assessments and JP of the year."""
+        with _session() as session:
+            return views.profile(session, context().settings, nip, _year(args))
+
+
+@blp.route("/employees/<nip>/jp")
+class EmployeeJp(MethodView):
+    @blp.arguments(schemas.YearQuery, location="query")
+    @blp.response(200, schemas.JpSummarySchema)
+    def get(self, args, nip):
+        """The employee's realised JP in a year against their target."""
+        with _session() as session:
+            return views.jp_of(session, context().settings, views.employee(session, nip), _year(args))
+
+
+@blp.route("/employees/<nip>/assessments")
+class Assessments(MethodView):
+    @blp.response(200, schemas.AssessmentSchema(many=True))
+    def get(self, nip):
+        with _session() as session:
+            return views.profile(session, context().settings, nip, context().settings.today().year)["assessments"]
+
+    @blp.arguments(schemas.AssessmentSchema)
+    @blp.response(201, schemas.AssessmentSchema)
+    def post(self, data, nip):
+        """Record a level from a source; the employee's gaps and needs are recomputed."""
+        with context().uow() as uow:
+            return handlers.record_assessment(uow, context().settings, nip, data)
+
+
+# --- gaps, match, needs, plan --------------------------------------------------------------------
+
+
+@blp.route("/gaps")
+class Gaps(MethodView):
+    @blp.arguments(schemas.GapQuery, location="query")
+    @blp.response(200, schemas.GapSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Gaps ranked by priority (filter by OPD, competency, group, NIP, minimum gap)."""
+        with _session() as session:
+            items, total = views.gaps(
+                session, _year(args), args, pagination_parameters.page, pagination_parameters.page_size
+            )
+        pagination_parameters.item_count = total
+        return items
+
+
+@blp.route("/gaps/by-unit")
+class GapsByUnit(MethodView):
+    @blp.arguments(schemas.YearQuery, location="query")
+    @blp.response(200, schemas.GapAggregateSchema(many=True))
+    def get(self, args):
+        """Gaps per OPD, ranked by total priority, with the OPD's job-person match."""
+        with _session() as session:
+            return views.gaps_by(session, _year(args), "unit")
+
+
+@blp.route("/gaps/by-competency")
+class GapsByCompetency(MethodView):
+    @blp.arguments(schemas.YearQuery, location="query")
+    @blp.response(200, schemas.GapAggregateSchema(many=True))
+    def get(self, args):
+        """Gaps per competency, ranked by total priority."""
+        with _session() as session:
+            return views.gaps_by(session, _year(args), "competency")
+
+
+@blp.route("/match")
+class Match(MethodView):
+    @blp.arguments(schemas.MatchQuery, location="query")
+    @blp.response(200, schemas.MatchSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Job-person match per employee, lowest first."""
+        with _session() as session:
+            items, total = views.job_person_match(
+                session, _year(args), args.get("unit_code"), pagination_parameters.page, pagination_parameters.page_size
+            )
+        pagination_parameters.item_count = total
+        return items
+
+
+@blp.route("/needs")
+class Needs(MethodView):
+    @blp.arguments(schemas.NeedQuery, location="query")
+    @blp.response(200, schemas.NeedSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Development needs (filter by year, status, OPD, competency, NIP), highest priority first."""
+        with _session() as session:
+            items, total = views.needs(session, args, pagination_parameters.page, pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return items
+
+
+@blp.route("/needs/<need_id>")
+class NeedItem(MethodView):
+    @blp.arguments(schemas.NeedStatusSchema)
+    @blp.response(200, schemas.NeedSchema)
+    def patch(self, data, need_id):
+        """Plan a need, put it back to open, or cancel it (closing emits DevelopmentNeedClosed)."""
+        with context().uow() as uow:
+            return handlers.change_need_status(uow, need_id, data["status"])
+
+
+@blp.route("/plan")
+class Plan(MethodView):
+    @blp.arguments(schemas.PlanQuery, location="query")
+    @blp.response(200, schemas.PlanLineSchema(many=True))
+    def get(self, args):
+        """The annual plan: per OPD and competency, the ASN in need, the suggested form and the JP to budget."""
+        with _session() as session:
+            return views.plan(session, _year(args), args.get("unit_code"))
+
+
+@blp.route("/recompute")
+class Recompute(MethodView):
+    @blp.arguments(schemas.RecomputeSchema)
+    @blp.response(200, schemas.RecomputeReportSchema(many=True))
+    def post(self, data):
+        """Recompute every gap and need of a year (default: this year and years with active needs)."""
+        with context().uow() as uow:
+            return handlers.run_recompute(uow, context().settings, data.get("year"))
+
+
+# --- the 20-JP ledger ---------------------------------------------------------------------------
+
+
+@blp.route("/jp/compliance")
+class JpCompliance(MethodView):
+    @blp.arguments(schemas.YearQuery, location="query")
+    @blp.response(200, schemas.ComplianceSchema(many=True))
+    def get(self, args):
+        """Per OPD: how many ASN reached the annual JP target."""
+        with _session() as session:
+            return views.jp_compliance(session, context().settings, _year(args))
+
+
+@blp.route("/jp/behind")
+class JpBehind(MethodView):
+    @blp.arguments(schemas.BehindQuery, location="query")
+    @blp.response(200, schemas.BehindSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Who is below the JP target, furthest behind first, with the days left in the year."""
+        with _session() as session:
+            items, total = views.jp_behind(
+                session,
+                context().settings,
+                _year(args),
+                args.get("unit_code"),
+                pagination_parameters.page,
+                pagination_parameters.page_size,
+            )
+        pagination_parameters.item_count = total
+        return items
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+EXPORT_DOC = {"responses": {"200": {"description": "An XLSX or CSV file with Indonesian column headers"}}}
+
+
+def _file(content: bytes, file_format: str, name: str) -> Response:
+    return Response(
+        content,
+        mimetype=exports.CONTENT_TYPES[file_format].split(";")[0],
+        headers={
+            "Content-Type": exports.CONTENT_TYPES[file_format],
+            "Content-Disposition": f'attachment; filename="{name}.{file_format}"',
+        },
+    )
+
+
+@blp.route("/exports/gaps")
+class GapExport(MethodView):
+    @blp.arguments(schemas.ExportQuery, location="query")
+    @blp.doc(**EXPORT_DOC)
+    def get(self, args):
+        """The gap report (every gap of the year, ranked) as XLSX or CSV."""
+        year = _year(args)
+        with _session() as session:
+            rows, _ = views.gaps(session, year, {"unit_code": args.get("unit_code")}, 1, 10**7)
+        content = exports.render(rows, exports.GAP_COLUMNS, args["format"], f"Kesenjangan {year}")
+        return _file(content, args["format"], f"kesenjangan-kompetensi-{year}")
+
+
+@blp.route("/exports/plan")
+class PlanExport(MethodView):
+    @blp.arguments(schemas.ExportQuery, location="query")
+    @blp.doc(**EXPORT_DOC)
+    def get(self, args):
+        """The annual plan as XLSX or CSV."""
+        year = _year(args)
+        with _session() as session:
+            rows = views.plan(session, year, args.get("unit_code"))
+        content = exports.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
+        return _file(content, args["format"], f"rencana-pengembangan-{year}")

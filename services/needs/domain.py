@@ -1,4 +1,183 @@
-"""Pure rules of the needs service: no Flask, no SQLAlchemy, no Kafka.
+"""Pure rules of the needs service (AKPK): no Flask, no SQLAlchemy, no Kafka.
 
-Competency dictionary, position standards, employee profiles and assessments, gaps, priorities and the annual plan.
+The arithmetic rules (gap, JP shortfall, priority, job-person match) are written with plain
+operators and an injected ``maximum``/``minimum`` so that the very same function computes one
+value in Python and builds the SQL expression that computes it for every employee at once
+(``repository.py`` passes SQL functions; tests and the row-by-row benchmark pass Python's).
 """
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# --- vocabulary ---------------------------------------------------------------------------------
+
+GROUPS = ("teknis", "manajerial", "sosial_kultural")
+POSITION_CLASSES = ("jpt", "administrator", "pengawas", "pelaksana", "fungsional")
+EMPLOYMENT_STATUSES = ("PNS", "PPPK")
+LEVELS = range(1, 6)
+
+# Current-level rule, step 1: the source with the best (lowest) rank wins; step 2: among
+# assessments of that rank, the most recent (assessed_on, then when it was recorded).
+# An assessment centre and a post-training evaluation (the supervisor's rubric on a real project)
+# are both evidence-based and share the top rank, so a newer post-training result replaces an
+# older assessment-centre result: this is what closes the loop.
+SOURCE_RANK = {"assessment_centre": 1, "post_training": 1, "supervisor": 2, "self": 3}
+SOURCES = tuple(SOURCE_RANK)
+
+NEED_STATUSES = ("open", "planned", "in_training", "awaiting_evaluation", "closed")
+ACTIVE_NEED_STATUSES = NEED_STATUSES[:-1]
+CLOSE_REASONS = ("gap_closed", "position_changed", "cancelled")
+
+# Status changes BKPSDM may make by hand; the others follow events (enrolment, completion, assessment).
+MANUAL_TRANSITIONS = {
+    "open": {"planned", "closed"},
+    "planned": {"open", "closed"},
+    "in_training": {"closed"},
+    "awaiting_evaluation": {"closed"},
+    "closed": set(),
+}
+
+
+# --- NIP ----------------------------------------------------------------------------------------
+
+
+def nip_errors(nip: str, today: dt.date | None = None) -> list[str]:
+    """Why ``nip`` is not a valid NIP (empty when it is): 18 digits = birth date YYYYMMDD,
+    appointment YYYYMM, sex digit 1/2, serial of 3; appointment after birth and not in the future."""
+    if not isinstance(nip, str) or len(nip) != 18 or not nip.isdigit():
+        return ["NIP must be exactly 18 digits."]
+    errors = []
+    try:
+        born = dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        born = None
+        errors.append(f"NIP digits 1-8 ({nip[:8]}) are not a real birth date (YYYYMMDD).")
+    year, month = int(nip[8:12]), int(nip[12:14])
+    if not 1 <= month <= 12 or year < 1900:
+        errors.append(f"NIP digits 9-14 ({nip[8:14]}) are not a valid appointment month (YYYYMM).")
+    else:
+        appointed = dt.date(year, month, 1)
+        if born and (year, month) <= (born.year, born.month):
+            errors.append("NIP appointment month (digits 9-14) must be after the birth date.")
+        if appointed > (today or dt.date.today()):
+            errors.append("NIP appointment month (digits 9-14) is in the future.")
+    if nip[14] not in "12":
+        errors.append("NIP digit 15 (sex) must be 1 or 2.")
+    return errors
+
+
+# --- the arithmetic rules (Python values or SQL expressions) ------------------------------------
+
+
+def gap(required: Any, current: Any, maximum: Callable = max) -> Any:
+    """Competency gap: how many levels short of the standard; never negative."""
+    return maximum(required - current, 0)
+
+
+def jp_shortfall(realised_jp: Any, target_jp: Any, maximum: Callable = max) -> Any:
+    """JP still owed this year: target − realised, never negative (0 when no target applies)."""
+    return maximum(target_jp - realised_jp, 0)
+
+
+def priority_score(gap_levels: Any, strategic_weight: Any, shortfall_jp: Any, annual_target_jp: int) -> Any:
+    """Priority of a need: gap × (1 + strategic weight) × (1 + JP shortfall / annual target).
+
+    Zero when there is no gap; grows with the gap, with the weight of the region's strategic
+    theme that needs the competency (0 when none), and with how far the ASN is behind the JP year.
+    """
+    return gap_levels * (1 + strategic_weight) * (1 + shortfall_jp * 1.0 / annual_target_jp)
+
+
+def job_person_match(pairs: Iterable[tuple[int, int]], minimum: Callable = min) -> float | None:
+    """Job-person match %: Σ min(current, required) / Σ required × 100, over the position's standard."""
+    required_total = held = 0
+    for required, current in pairs:
+        required_total += required
+        held += minimum(current, required)
+    return round(100.0 * held / required_total, 1) if required_total else None
+
+
+# --- the current level -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: int
+    source: str
+    assessed_on: dt.date
+    recorded_at: dt.datetime
+
+
+def current_level(assessments: Iterable[Assessment]) -> int | None:
+    """The level that counts now (None when the competency was never assessed)."""
+    best = min(
+        assessments,
+        key=lambda a: (SOURCE_RANK[a.source], -a.assessed_on.toordinal(), -a.recorded_at.timestamp()),
+        default=None,
+    )
+    return best.level if best else None
+
+
+# --- standards ----------------------------------------------------------------------------------
+
+
+def effective_standard(class_default: Mapping[str, int], overrides: Mapping[str, int]) -> dict[str, int]:
+    """A position's standard: its class's default, overridden per competency by the position's own
+    entries; an override of level 0 removes a competency from the position's standard."""
+    merged = {**class_default, **overrides}
+    return {code: level for code, level in merged.items() if level > 0}
+
+
+# --- the annual plan ---------------------------------------------------------------------------
+
+# Suggested form of development and JP to budget, by competency group and gap size (first match).
+# A policy default for BKPSDM to review, documented in docs/needs.md.
+FORM_RULES: tuple[tuple[str, int, str, int], ...] = (
+    # group, minimum gap, form, JP per person
+    ("teknis", 2, "pelatihan", 40),
+    ("teknis", 1, "bimtek", 16),
+    ("manajerial", 2, "pelatihan", 40),
+    ("manajerial", 1, "coaching", 10),
+    ("sosial_kultural", 2, "workshop", 16),
+    ("sosial_kultural", 1, "seminar", 8),
+)
+
+
+def suggested_form(group: str, gap_levels: int) -> tuple[str, int]:
+    """(form, JP per person) suggested to close a gap of ``gap_levels`` in a competency of ``group``."""
+    for rule_group, minimum_gap, form, jp in FORM_RULES:
+        if rule_group == group and gap_levels >= minimum_gap:
+            return form, jp
+    raise ValueError(f"no development form for group {group!r} and gap {gap_levels}")
+
+
+def days_left(year: int, today: dt.date) -> int:
+    """Days left to earn JP in ``year`` (0 once it is over)."""
+    return max(0, (dt.date(year, 12, 31) - today).days)
+
+
+def jp_target(employment_status: str, annual_target: int, includes_pppk: bool) -> int:
+    """The JP an ASN is owed this year: the annual target for PNS (PP 17/2020), for PPPK by configuration."""
+    return annual_target if employment_status == "PNS" or includes_pppk else 0
+
+
+# --- employees ----------------------------------------------------------------------------------
+
+EMPLOYEE_FIELDS = (
+    "name", "position_code", "unit_code", "unit_name", "rank", "employment_status", "supervisor_nip", "active",
+)  # fmt: skip
+
+
+def employee_changes(current: Mapping[str, Any] | None, incoming: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields an upsert changes (all of them for a new employee); empty means nothing to do."""
+    if current is None:
+        return {field: incoming.get(field) for field in EMPLOYEE_FIELDS}
+    return {
+        field: incoming[field]
+        for field in EMPLOYEE_FIELDS
+        if field in incoming and incoming[field] != current.get(field)
+    }

@@ -1,14 +1,501 @@
 """Application use-cases of the needs service: one function per command or event.
 
-Handlers take their input and a unit of work (``uow.session``, ``uow.publish``) and commit once;
-they are routed by the explicit tables below, for the HTTP layer and the worker alike.
+Each takes its input and a unit of work, changes state through ``uow.session``, publishes events
+through the outbox (``uow.publish``/``publish_all``) and commits once, so a failure writes nothing.
+Whenever something that decides a gap changes (standards, priorities, an employee's position or
+status, an assessment, realised JP), the affected employees' gaps and needs are recomputed in the
+same transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import delete, select
+
+from services.needs import domain, repository, seed
+from services.needs.config import NeedsSettings
+from services.needs.models import (
+    AssessmentRecord,
+    ClassStandard,
+    Competency,
+    Employee,
+    JpCredit,
+    Need,
+    Position,
+    PositionStandard,
+    PriorityCompetency,
+    Program,
+    StrategicPriority,
+)
 from shared.consumer import Handler
+from shared.db import UnitOfWork
+from shared.errors import Conflict, Invalid, NotFound
+from shared.events import Event, new_event
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
 TOPICS = ["bangkom.training.v1", "bangkom.evaluation.v1"]
 
-EVENT_HANDLERS: dict[str, Handler] = {}
+
+def policy(settings: NeedsSettings) -> repository.GapPolicy:
+    return repository.GapPolicy(
+        annual_jp_target=settings.annual_jp_target,
+        jp_target_includes_pppk=settings.jp_target_includes_pppk,
+        missing_assessment_level=settings.missing_assessment_level,
+    )
+
+
+# --- recompute ----------------------------------------------------------------------------------
+
+
+def recompute(
+    uow: UnitOfWork, settings: NeedsSettings, years: Iterable[int] | None = None, nips: Sequence[str] | None = None
+) -> list[repository.RecomputeReport]:
+    """Recompute gaps and needs for some employees (or all) in the given years; publishes the need events.
+
+    Default years: the current plan year and every year that still has active needs in scope.
+    """
+    session = uow.session
+    session.flush()
+    if years is None:
+        years = {settings.today().year}
+        years |= (
+            repository.years_with_active_needs(session, nips)
+            if nips is not None
+            else set(session.scalars(select(Need.year).where(Need.status != "closed").distinct()))
+        )
+    reports = []
+    for year in sorted(set(years)):
+        report = repository.RecomputeReport(year=year, employees=len(nips) if nips is not None else None)
+        report.gap_rows = repository.rebuild_gaps(session, year, policy(settings), nips)
+        uow.publish_all(repository.sync_needs(session, year, nips, report))
+        reports.append(report)
+    return reports
+
+
+def run_recompute(uow: UnitOfWork, settings: NeedsSettings, year: int | None) -> list[repository.RecomputeReport]:
+    reports = recompute(uow, settings, [year] if year else None)
+    uow.commit()
+    return reports
+
+
+# --- competency dictionary ----------------------------------------------------------------------
+
+
+def seed_dictionary(uow: UnitOfWork) -> dict[str, int]:
+    """Load (or refresh) the national managerial and socio-cultural competencies and the class defaults."""
+    session = uow.session
+    counts = {"competencies": 0, "class_standards": 0}
+    for row in seed.competencies():
+        competency = session.get(Competency, row["code"])
+        if competency is None:
+            session.add(Competency(**row, active=True))
+        else:
+            for key, value in row.items():
+                setattr(competency, key, value)
+        counts["competencies"] += 1
+    session.flush()
+    for row in seed.class_standards():
+        if session.get(ClassStandard, (row["position_class"], row["competency_code"])) is None:
+            session.add(ClassStandard(**row))
+            counts["class_standards"] += 1
+    uow.commit()
+    return counts
+
+
+def create_competency(uow: UnitOfWork, data: Mapping[str, Any]) -> Competency:
+    if uow.session.get(Competency, data["code"]) is not None:
+        raise Conflict(
+            f"Competency code {data['code']} already exists; choose another code or update that competency.",
+            errors=[{"field": "code", "message": "Already exists."}],
+        )
+    competency = Competency(**data)
+    uow.session.add(competency)
+    uow.commit()
+    return competency
+
+
+def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data: Mapping[str, Any]) -> Competency:
+    competency = _get(uow, Competency, code, "competency")
+    for key, value in data.items():
+        setattr(competency, key, value)
+    if "active" in data:  # an inactive competency leaves every standard
+        recompute(uow, settings)
+    uow.commit()
+    return competency
+
+
+# --- strategic priorities -----------------------------------------------------------------------
+
+
+def replace_priorities(
+    uow: UnitOfWork, settings: NeedsSettings, year: int, items: Sequence[Mapping[str, Any]]
+) -> list[StrategicPriority]:
+    """The priority themes of a plan year, replaced as a whole (what BKPSDM edits is the year's list)."""
+    codes = [item["code"] for item in items]
+    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicates:
+        raise Invalid(
+            f"Theme codes must be unique within a year: {', '.join(duplicates)}.",
+            errors=[{"field": f"items.{codes.index(c)}.code", "message": "Duplicate code."} for c in duplicates],
+        )
+    _require_competencies(
+        uow,
+        {f"items.{i}.competencies.{j}": c for i, item in enumerate(items) for j, c in enumerate(item["competencies"])},
+    )
+    session = uow.session
+    session.execute(delete(StrategicPriority).where(StrategicPriority.plan_year == year))
+    session.flush()
+    priorities = []
+    for item in items:
+        priority = StrategicPriority(
+            plan_year=year,
+            code=item["code"],
+            name=item["name"],
+            description=item.get("description", ""),
+            weight=item["weight"],
+        )
+        session.add(priority)
+        session.flush()
+        session.add_all(PriorityCompetency(priority_id=priority.id, competency_code=c) for c in item["competencies"])
+        priorities.append(priority)
+    recompute(uow, settings, [year])
+    uow.commit()
+    return priorities
+
+
+# --- standards ----------------------------------------------------------------------------------
+
+
+def replace_class_standard(
+    uow: UnitOfWork, settings: NeedsSettings, position_class: str, items: Sequence[Mapping[str, Any]]
+) -> None:
+    _require_unique([item["competency_code"] for item in items], "items", "competency_code")
+    _require_competencies(uow, {f"items.{i}.competency_code": item["competency_code"] for i, item in enumerate(items)})
+    session = uow.session
+    session.execute(delete(ClassStandard).where(ClassStandard.position_class == position_class))
+    session.add_all(ClassStandard(position_class=position_class, **item) for item in items)
+    nips = session.scalars(
+        select(Employee.nip)
+        .join(Position, Position.code == Employee.position_code)
+        .where(Position.position_class == position_class)
+    ).all()
+    recompute(uow, settings, nips=nips)
+    uow.commit()
+
+
+def save_position(
+    uow: UnitOfWork, settings: NeedsSettings, code: str, data: Mapping[str, Any], create: bool
+) -> Position:
+    session = uow.session
+    position = session.get(Position, code)
+    if create and position is not None:
+        raise Conflict(
+            f"Position code {code} already exists; update it instead.",
+            errors=[{"field": "code", "message": "Already exists."}],
+        )
+    if position is None:
+        if not create:
+            raise NotFound(f"No position with code {code}.")
+        position = Position(code=code)
+        session.add(position)
+    class_changed = position.position_class != data["position_class"]
+    position.name = data["name"]
+    position.position_class = data["position_class"]
+    if class_changed and not create:
+        recompute(uow, settings, nips=_nips_in_position(uow, code))
+    uow.commit()
+    return position
+
+
+def replace_position_standard(
+    uow: UnitOfWork, settings: NeedsSettings, code: str, items: Sequence[Mapping[str, Any]]
+) -> None:
+    _get(uow, Position, code, "position")
+    _require_unique([item["competency_code"] for item in items], "items", "competency_code")
+    _require_competencies(uow, {f"items.{i}.competency_code": item["competency_code"] for i, item in enumerate(items)})
+    session = uow.session
+    session.execute(delete(PositionStandard).where(PositionStandard.position_code == code))
+    session.add_all(PositionStandard(position_code=code, **item) for item in items)
+    recompute(uow, settings, nips=_nips_in_position(uow, code))
+    uow.commit()
+
+
+def _nips_in_position(uow: UnitOfWork, code: str) -> list[str]:
+    return list(uow.session.scalars(select(Employee.nip).where(Employee.position_code == code)))
+
+
+# --- employees ----------------------------------------------------------------------------------
+
+GAP_FIELDS = {"position_code", "employment_status", "active", "unit_code"}
+
+
+def upsert_employees(
+    uow: UnitOfWork, settings: NeedsSettings, rows: Sequence[Mapping[str, Any]], load_row: Callable[[Any], dict]
+) -> dict[str, Any]:
+    """Insert or update employees; valid rows are applied together, invalid ones reported by row.
+
+    ``load_row`` validates one raw row (a marshmallow ``load``) and raises ValidationError.
+    Each added or changed employee emits ``EmployeeSynced``; an unchanged one emits nothing.
+    """
+    session = uow.session
+    today = settings.today()
+    report: dict[str, Any] = {"received": len(rows), "added": 0, "updated": 0, "unchanged": 0, "rejected": []}
+    valid: dict[str, tuple[int, dict]] = {}
+    for index, raw in enumerate(rows):
+        try:
+            row = load_row(raw)
+        except ValidationError as exc:
+            report["rejected"].append(_rejection(index, raw, exc.messages))
+            continue
+        problems = {}
+        if errors := domain.nip_errors(row["nip"], today):
+            problems["nip"] = errors
+        if row.get("supervisor_nip") and row["supervisor_nip"] == row["nip"]:
+            problems["supervisor_nip"] = ["An employee cannot be their own supervisor."]
+        if row["nip"] in valid:
+            problems["nip"] = [f"Duplicate of row {valid[row['nip']][0]} in this request."]
+        if problems:
+            report["rejected"].append(_rejection(index, raw, problems))
+            continue
+        valid[row["nip"]] = (index, row)
+
+    known_positions = repository.existing_codes(
+        session, Position.code, (row.get("position_code") for _, row in valid.values())
+    )
+    for nip, (index, row) in list(valid.items()):
+        if row.get("position_code") and row["position_code"] not in known_positions:
+            report["rejected"].append(
+                _rejection(
+                    index, row, {"position_code": [f"Unknown position {row['position_code']}; create it first."]}
+                )
+            )
+            del valid[nip]
+
+    existing = repository.employees_by_nip(session, list(valid))
+    events: list[Event] = []
+    recompute_nips = []
+    for nip, (_, row) in valid.items():
+        employee = existing.get(nip)
+        before = {field: getattr(employee, field) for field in domain.EMPLOYEE_FIELDS} if employee else None
+        changes = domain.employee_changes(before, {"active": True, **row} if employee is None else row)
+        if not changes:
+            report["unchanged"] += 1
+            continue
+        if employee is None:
+            employee = Employee(nip=nip, **changes)
+            session.add(employee)
+            report["added"] += 1
+        else:
+            for field, value in changes.items():
+                setattr(employee, field, value)
+            report["updated"] += 1
+        if before is None or GAP_FIELDS & set(changes):
+            recompute_nips.append(nip)
+        events.append(employee_synced_event(employee))
+    session.flush()
+    uow.publish_all(events)
+    if recompute_nips:
+        recompute(uow, settings, nips=recompute_nips)
+    uow.commit()
+    report["rejected"].sort(key=lambda r: r["row"])
+    return report
+
+
+def _rejection(index: int, raw: Any, messages: Mapping[str, Any]) -> dict[str, Any]:
+    from shared.web import flatten_errors
+
+    nip = raw.get("nip") if isinstance(raw, Mapping) else None
+    return {"row": index, "nip": nip, "errors": flatten_errors(messages)}
+
+
+def employee_synced_event(employee: Employee) -> Event:
+    return new_event(
+        "EmployeeSynced",
+        {
+            "nip": employee.nip,
+            "name": employee.name,
+            "position_code": employee.position_code,
+            "position_name": None,
+            "unit_code": employee.unit_code,
+            "unit_name": employee.unit_name,
+            "rank": employee.rank,
+            "supervisor_nip": employee.supervisor_nip,
+            "employment_status": employee.employment_status,
+            "active": employee.active,
+        },
+    )
+
+
+# --- assessments --------------------------------------------------------------------------------
+
+
+def record_assessment(uow: UnitOfWork, settings: NeedsSettings, nip: str, data: Mapping[str, Any]) -> AssessmentRecord:
+    import uuid
+
+    _get(uow, Employee, nip, "employee")
+    _require_competencies(uow, {"competency_code": data["competency_code"]})
+    if data["assessed_on"] > settings.today():
+        raise Invalid(
+            "The assessment date is in the future.",
+            errors=[{"field": "assessed_on", "message": "Must not be after today."}],
+        )
+    assessment = AssessmentRecord(id=str(uuid.uuid4()), nip=nip, **data)
+    uow.session.add(assessment)
+    recompute(uow, settings, nips=[nip])
+    uow.commit()
+    return assessment
+
+
+# --- needs --------------------------------------------------------------------------------------
+
+
+def change_need_status(uow: UnitOfWork, need_id: str, status: str) -> Need:
+    need = _get(uow, Need, need_id, "need")
+    if status not in domain.MANUAL_TRANSITIONS[need.status]:
+        allowed = ", ".join(sorted(domain.MANUAL_TRANSITIONS[need.status])) or "none"
+        raise Conflict(
+            f"A need that is {need.status} cannot be set to {status} by hand (allowed: {allowed}).",
+            errors=[{"field": "status", "message": f"Not allowed from {need.status}."}],
+        )
+    from shared.db import utcnow
+
+    need.status = status
+    need.updated_at = utcnow()
+    if status == "closed":
+        need.closed_reason, need.closed_at = "cancelled", utcnow()
+        uow.publish(repository.need_closed_event(need.id, need.nip, need.competency_code, "cancelled"))
+    uow.commit()
+    return need
+
+
+# --- event handlers -----------------------------------------------------------------------------
+
+
+def on_training_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    """Credit the JP to the ASN's year; the needs the training addressed await evaluation."""
+    data = event.load_data()
+    session = uow.session
+    if session.get(JpCredit, data["enrollment_id"]) is None:
+        session.add(
+            JpCredit(
+                enrollment_id=data["enrollment_id"],
+                nip=data["nip"],
+                year=data["completed_on"].year,
+                jp=data["jp"],
+                program_id=data["program_id"],
+                program_title=data["program_title"],
+                form=data["form"],
+                completed_on=data["completed_on"],
+                competencies=data["competencies"],
+            )
+        )
+    codes = [c["code"] for c in data["competencies"]]
+    repository.set_need_status(session, data["nip"], codes, ("open", "planned", "in_training"), "awaiting_evaluation")
+    if session.get(Employee, data["nip"]) is not None:
+        recompute(uow, settings, {data["completed_on"].year, settings.today().year}, nips=[data["nip"]])
+
+
+def on_training_not_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    """The needs go back to open: the ASN still needs development."""
+    data = event.load_data()
+    program = uow.session.get(Program, data["program_id"])
+    if program is not None:
+        codes = [c["code"] for c in program.competencies]
+        repository.set_need_status(uow.session, data["nip"], codes, ("in_training",), "open")
+
+
+def on_competency_assessed(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    """Record the level, recompute the gap; a need that is met closes, one that is not is open again."""
+    data = event.load_data()
+    session = uow.session
+    if session.get(Employee, data["nip"]) is None or session.get(Competency, data["competency_code"]) is None:
+        raise LookupError(f"unknown employee {data['nip']} or competency {data['competency_code']}")
+    if session.get(AssessmentRecord, data["assessment_id"]) is None:
+        session.add(
+            AssessmentRecord(
+                id=data["assessment_id"],
+                nip=data["nip"],
+                competency_code=data["competency_code"],
+                level=data["level"],
+                source=data["source"],
+                assessed_on=data["assessed_on"],
+                evidence=f"Evaluasi pasca pelatihan (program {data['program_id']})" if data["program_id"] else "",
+                assessor_nip=data["assessor_nip"],
+                enrollment_id=data["enrollment_id"],
+                program_id=data["program_id"],
+            )
+        )
+    recompute(uow, settings, nips=[data["nip"]])
+    reopened = repository.set_need_status(
+        session, data["nip"], [data["competency_code"]], ("awaiting_evaluation",), "open"
+    )
+    uow.publish_all([repository.need_identified_event(need) for need in reopened])
+
+
+def on_program_published(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    data = event.load_data()
+    program = uow.session.get(Program, data["program_id"]) or Program(program_id=data["program_id"])
+    program.code, program.title, program.form = data["code"], data["title"], data["form"]
+    program.jp, program.competencies, program.starts_on = data["jp"], data["competencies"], data["starts_on"]
+    uow.session.add(program)
+
+
+def on_participant_enrolled(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    """The needs the program addresses are now in training (when the program is known here)."""
+    data = event.load_data()
+    program = uow.session.get(Program, data["program_id"])
+    if program is not None:
+        codes = [c["code"] for c in program.competencies]
+        repository.set_need_status(uow.session, data["nip"], codes, ("open", "planned"), "in_training")
+
+
+def event_handlers(settings: NeedsSettings) -> dict[str, Handler]:
+    handlers = {
+        "TrainingCompleted": on_training_completed,
+        "TrainingNotCompleted": on_training_not_completed,
+        "CompetencyAssessed": on_competency_assessed,
+        "ProgramPublished": on_program_published,
+        "ParticipantEnrolled": on_participant_enrolled,
+    }
+    return {name: _with_settings(handler, settings) for name, handler in handlers.items()}
+
+
+def _with_settings(handler, settings):
+    def handle(event: Event, uow: UnitOfWork) -> None:
+        handler(event, uow, settings)
+
+    handle.__name__ = handler.__name__
+    return handle
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _get(uow: UnitOfWork, model, key, what: str):
+    found = uow.session.get(model, key)
+    if found is None:
+        raise NotFound(f"No {what} {key}.")
+    return found
+
+
+def _require_competencies(uow: UnitOfWork, codes_at: Mapping[str, str]) -> None:
+    """``codes_at`` maps each field path of the request to the competency code given there."""
+    known = repository.existing_codes(uow.session, Competency.code, codes_at.values())
+    unknown = {path: code for path, code in codes_at.items() if code not in known}
+    if unknown:
+        raise Invalid(
+            f"Unknown competency code(s): {', '.join(sorted(set(unknown.values())))}. Add them to the dictionary first.",
+            errors=[{"field": path, "message": f"Unknown competency {code}."} for path, code in unknown.items()],
+        )
+
+
+def _require_unique(values: list[str], field: str, name: str) -> None:
+    duplicates = sorted({v for v in values if values.count(v) > 1})
+    if duplicates:
+        raise Invalid(
+            f"Each {name} may appear once: {', '.join(duplicates)}.",
+            errors=[{"field": f"{field}.{values.index(v)}.{name}", "message": "Duplicate."} for v in duplicates],
+        )

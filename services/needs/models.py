@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.consumer import ProcessedEventMixin
+from shared.db import UTCDateTime, utcnow
 from shared.outbox import OutboxMixin
 
 
@@ -18,3 +35,195 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     pass
+
+
+class Competency(Base):
+    """An entry of the competency dictionary (Permenpan RB 38/2017): five level descriptors."""
+
+    __tablename__ = "competencies"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+    level_descriptors: Mapped[list] = mapped_column(JSON)  # five strings, level 1 first
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ClassStandard(Base):
+    """The default required level of a competency for every position of a class (JPT, pengawas, …)."""
+
+    __tablename__ = "class_standards"
+    position_class: Mapped[str] = mapped_column(String(20), primary_key=True)
+    competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"), primary_key=True)
+    required_level: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (CheckConstraint("required_level BETWEEN 1 AND 5", name="ck_class_level"),)
+
+
+class Position(Base):
+    """A jabatan."""
+
+    __tablename__ = "positions"
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    position_class: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class PositionStandard(Base):
+    """A position's own required level for a competency; 0 removes a competency of the class default."""
+
+    __tablename__ = "position_standards"
+    position_code: Mapped[str] = mapped_column(ForeignKey("positions.code", ondelete="CASCADE"), primary_key=True)
+    competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"), primary_key=True)
+    required_level: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (CheckConstraint("required_level BETWEEN 0 AND 5", name="ck_position_level"),)
+
+
+class StrategicPriority(Base):
+    """A theme of the region's vision and mission (RPJMD) for a plan year, with its weight."""
+
+    __tablename__ = "strategic_priorities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[float] = mapped_column(Float)
+    __table_args__ = (UniqueConstraint("plan_year", "code", name="uq_priority_year_code"),)
+
+
+class PriorityCompetency(Base):
+    __tablename__ = "priority_competencies"
+    priority_id: Mapped[int] = mapped_column(
+        ForeignKey("strategic_priorities.id", ondelete="CASCADE"), primary_key=True
+    )
+    competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"), primary_key=True)
+
+
+class Employee(Base):
+    """An ASN, as SIMPEG knows them."""
+
+    __tablename__ = "employees"
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position_code: Mapped[str | None] = mapped_column(ForeignKey("positions.code"), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    unit_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    rank: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    employment_status: Mapped[str] = mapped_column(String(4))
+    supervisor_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class AssessmentRecord(Base):
+    """An employee's level in a competency, from one source, on one date."""
+
+    __tablename__ = "assessments"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nip: Mapped[str] = mapped_column(ForeignKey("employees.nip"))
+    competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"))
+    level: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))
+    assessed_on: Mapped[dt.date] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    assessor_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    enrollment_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    program_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    __table_args__ = (
+        CheckConstraint("level BETWEEN 1 AND 5", name="ck_assessment_level"),
+        Index("ix_assessments_nip_competency", "nip", "competency_code"),
+    )
+
+
+class JpCredit(Base):
+    """JP realised by an employee: one row per completed training (the enrolment makes it unique)."""
+
+    __tablename__ = "jp_credits"
+    enrollment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18))
+    year: Mapped[int] = mapped_column(Integer)
+    jp: Mapped[int] = mapped_column(Integer)
+    program_id: Mapped[str] = mapped_column(String(64))
+    program_title: Mapped[str] = mapped_column(String(300))
+    form: Mapped[str] = mapped_column(String(40))
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    competencies: Mapped[list] = mapped_column(JSON)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    __table_args__ = (Index("ix_jp_credits_year_nip", "year", "nip"),)
+
+
+class Program(Base):
+    """Read model of the training service's published programs (which competencies each one targets)."""
+
+    __tablename__ = "programs"
+    program_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    form: Mapped[str] = mapped_column(String(40))
+    jp: Mapped[int] = mapped_column(Integer)
+    competencies: Mapped[list] = mapped_column(JSON)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Gap(Base):
+    """The computed gap of an employee in one competency of their standard, for a plan year.
+
+    Rebuilt set-based by the recompute (see repository.recompute); rows with gap 0 are kept so
+    that the job-person match can be read from this table.
+    """
+
+    __tablename__ = "gaps"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    competency_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    competency_group: Mapped[str] = mapped_column(String(20))
+    required_level: Mapped[int] = mapped_column(Integer)
+    current_level: Mapped[int] = mapped_column(Integer)
+    assessed: Mapped[bool] = mapped_column(Boolean)
+    gap: Mapped[int] = mapped_column(Integer)
+    strategic_weight: Mapped[float] = mapped_column(Float)
+    jp_shortfall: Mapped[int] = mapped_column(Integer)
+    priority_score: Mapped[float] = mapped_column(Float)
+    __table_args__ = (
+        Index("ix_gaps_year_priority", "year", "priority_score"),
+        Index("ix_gaps_year_unit", "year", "unit_code"),
+        Index("ix_gaps_year_competency", "year", "competency_code"),
+    )
+
+
+class Need(Base):
+    """A development need: an employee, a competency, a plan year, and where it stands."""
+
+    __tablename__ = "needs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18))
+    competency_code: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    competency_group: Mapped[str] = mapped_column(String(20))
+    required_level: Mapped[int] = mapped_column(Integer)
+    current_level: Mapped[int] = mapped_column(Integer)
+    gap: Mapped[int] = mapped_column(Integer)
+    priority_score: Mapped[float] = mapped_column(Float)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    __table_args__ = (
+        # at most one need per employee, competency and year that is not closed
+        Index(
+            "uq_needs_active",
+            "nip",
+            "competency_code",
+            "year",
+            unique=True,
+            postgresql_where=text("status <> 'closed'"),
+            sqlite_where=text("status <> 'closed'"),
+        ),
+        Index("ix_needs_year_status", "year", "status"),
+    )

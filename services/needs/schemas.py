@@ -1,1 +1,349 @@
 """marshmallow request and response schemas of the needs service's HTTP API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.needs import domain
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", error="Use 1-40 letters, digits, '.', '_' or '-'.")
+NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
+LEVEL = validate.Range(min=1, max=5, error="Level must be between 1 and 5.")
+YEAR = validate.Range(min=2000, max=2100)
+
+
+class YearQuery(Schema):
+    year = fields.Integer(validate=YEAR, metadata={"description": "Plan year (default: this year, WIB)"})
+
+
+# --- competencies -------------------------------------------------------------------------------
+
+
+class CompetencySchema(Schema):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    group = fields.String(required=True, validate=validate.OneOf(domain.GROUPS))
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    level_descriptors = fields.List(
+        fields.String(validate=validate.Length(min=1, max=1000)),
+        required=True,
+        validate=validate.Length(equal=5, error="Give exactly five descriptors, level 1 first."),
+    )
+    active = fields.Boolean(load_default=True)
+
+
+class CompetencyUpdateSchema(CompetencySchema):
+    class Meta:
+        exclude = ("code",)
+
+
+class CompetencyQuery(Schema):
+    group = fields.String(validate=validate.OneOf(domain.GROUPS))
+    q = fields.String(validate=validate.Length(max=100))
+    active = fields.Boolean()
+
+
+# --- priorities and standards -------------------------------------------------------------------
+
+
+class PrioritySchema(Schema):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    weight = fields.Float(required=True, validate=validate.Range(min=0, max=1, error="Weight must be between 0 and 1."))
+    competencies = fields.List(fields.String(validate=CODE), required=True, validate=validate.Length(min=1))
+
+
+class PrioritiesSchema(Schema):
+    year = fields.Integer(dump_only=True)
+    items = fields.List(fields.Nested(PrioritySchema), required=True)
+
+
+class StandardEntry(Schema):
+    competency_code = fields.String(required=True, validate=CODE)
+    required_level = fields.Integer(required=True, validate=LEVEL)
+
+
+class OverrideEntry(StandardEntry):
+    required_level = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=5, error="Level must be between 0 (not required) and 5."),
+    )
+
+
+class ClassStandardSchema(Schema):
+    position_class = fields.String(dump_only=True)
+    items = fields.List(fields.Nested(StandardEntry), required=True)
+
+
+class PositionSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    position_class = fields.String(required=True, validate=validate.OneOf(domain.POSITION_CLASSES))
+
+
+class PositionUpdateSchema(PositionSchema):
+    class Meta:
+        exclude = ("code",)
+
+
+class PositionDetailSchema(PositionSchema):
+    overrides = fields.List(fields.Nested(OverrideEntry))
+    standard = fields.List(fields.Nested(StandardEntry))
+
+
+class PositionStandardSchema(Schema):
+    items = fields.List(fields.Nested(OverrideEntry), required=True)
+
+
+class PositionQuery(Schema):
+    position_class = fields.String(validate=validate.OneOf(domain.POSITION_CLASSES))
+
+
+# --- employees ----------------------------------------------------------------------------------
+
+
+class EmployeeSchema(Schema):
+    nip = fields.String(required=True, validate=NIP)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    position_code = fields.String(load_default=None, allow_none=True)
+    unit_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
+    unit_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    rank = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    employment_status = fields.String(required=True, validate=validate.OneOf(domain.EMPLOYMENT_STATUSES))
+    supervisor_nip = fields.String(load_default=None, allow_none=True, validate=NIP)
+    active = fields.Boolean(load_default=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class EmployeeBodySchema(EmployeeSchema):
+    """One employee, the NIP given in the path."""
+
+    class Meta:
+        exclude = ("nip",)
+
+
+class EmployeeBulkSchema(Schema):
+    employees = fields.List(fields.Raw(), required=True, metadata={"description": "Rows shaped like Employee"})
+
+
+class RejectedRow(Schema):
+    row = fields.Integer(metadata={"description": "0-based index of the row in the request"})
+    nip = fields.String(allow_none=True)
+    errors = fields.List(fields.Dict())
+
+
+class UpsertReportSchema(Schema):
+    received = fields.Integer()
+    added = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    rejected = fields.List(fields.Nested(RejectedRow))
+
+
+class EmployeeQuery(Schema):
+    unit_code = fields.String()
+    position_code = fields.String()
+    employment_status = fields.String(validate=validate.OneOf(domain.EMPLOYMENT_STATUSES))
+    active = fields.Boolean()
+    q = fields.String(validate=validate.Length(max=100))
+
+
+# --- assessments --------------------------------------------------------------------------------
+
+
+class AssessmentSchema(Schema):
+    id = fields.String(dump_only=True)
+    competency_code = fields.String(required=True, validate=CODE)
+    level = fields.Integer(required=True, validate=LEVEL)
+    source = fields.String(required=True, validate=validate.OneOf(domain.SOURCES))
+    assessed_on = fields.Date(required=True)
+    evidence = fields.String(load_default="", validate=validate.Length(max=4000))
+    assessor_nip = fields.String(load_default=None, allow_none=True, validate=NIP)
+    program_id = fields.String(dump_only=True, allow_none=True)
+    recorded_at = fields.DateTime(dump_only=True)
+
+
+# --- gaps, match, needs, plan, JP ---------------------------------------------------------------
+
+
+class GapQuery(YearQuery):
+    unit_code = fields.String()
+    competency_code = fields.String()
+    competency_group = fields.String(validate=validate.OneOf(domain.GROUPS))
+    nip = fields.String(validate=NIP)
+    min_gap = fields.Integer(load_default=1, validate=validate.Range(min=0, max=5))
+
+
+class GapSchema(Schema):
+    nip = fields.String()
+    name = fields.String()
+    unit_code = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    competency_code = fields.String()
+    competency_name = fields.String()
+    competency_group = fields.String()
+    required_level = fields.Integer()
+    current_level = fields.Integer()
+    assessed = fields.Boolean(metadata={"description": "False: the current level is the assumed default"})
+    gap = fields.Integer()
+    strategic_weight = fields.Float()
+    jp_shortfall = fields.Integer()
+    priority_score = fields.Float()
+
+
+class CodeName(Schema):
+    code = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+
+
+class GapAggregateSchema(Schema):
+    unit = fields.Nested(CodeName)
+    competency = fields.Nested(CodeName)
+    employees = fields.Integer()
+    employees_with_gap = fields.Integer()
+    gaps = fields.Integer()
+    average_gap = fields.Float()
+    total_priority = fields.Float()
+    job_person_match = fields.Float(allow_none=True)
+
+
+class MatchQuery(YearQuery):
+    unit_code = fields.String()
+
+
+class MatchSchema(Schema):
+    nip = fields.String()
+    name = fields.String()
+    unit_code = fields.String(allow_none=True)
+    job_person_match = fields.Float()
+
+
+class NeedSchema(Schema):
+    id = fields.String()
+    nip = fields.String()
+    competency_code = fields.String()
+    competency_group = fields.String()
+    year = fields.Integer()
+    status = fields.String()
+    unit_code = fields.String(allow_none=True)
+    required_level = fields.Integer()
+    current_level = fields.Integer()
+    gap = fields.Integer()
+    priority_score = fields.Float()
+    opened_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    closed_reason = fields.String(allow_none=True)
+
+
+class NeedQuery(Schema):
+    year = fields.Integer(validate=YEAR)
+    status = fields.String(validate=validate.OneOf(domain.NEED_STATUSES))
+    unit_code = fields.String()
+    competency_code = fields.String()
+    nip = fields.String(validate=NIP)
+
+
+class NeedStatusSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["open", "planned", "closed"]))
+
+
+class PlanLineSchema(Schema):
+    unit_code = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    competency_code = fields.String()
+    competency_name = fields.String(allow_none=True)
+    competency_group = fields.String()
+    form = fields.String()
+    jp_per_person = fields.Integer()
+    employees = fields.Integer()
+    jp_budget = fields.Integer()
+
+
+class PlanQuery(YearQuery):
+    unit_code = fields.String()
+
+
+class ExportQuery(YearQuery):
+    format = fields.String(load_default="xlsx", validate=validate.OneOf(["xlsx", "csv"]))
+    unit_code = fields.String()
+
+
+class JpCreditSchema(Schema):
+    enrollment_id = fields.String()
+    program_id = fields.String()
+    program_title = fields.String()
+    form = fields.String()
+    jp = fields.Integer()
+    completed_on = fields.Date()
+
+
+class JpSummarySchema(Schema):
+    year = fields.Integer()
+    target = fields.Integer()
+    realised = fields.Integer()
+    shortfall = fields.Integer()
+    trainings = fields.List(fields.Nested(JpCreditSchema))
+
+
+class ComplianceSchema(Schema):
+    unit_code = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    employees = fields.Integer()
+    compliant = fields.Integer()
+    behind = fields.Integer()
+    compliance_rate = fields.Float(allow_none=True)
+    average_jp = fields.Float()
+
+
+class BehindSchema(Schema):
+    nip = fields.String()
+    name = fields.String()
+    unit_code = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    realised_jp = fields.Integer()
+    shortfall = fields.Integer()
+    days_left = fields.Integer()
+
+
+class BehindQuery(YearQuery):
+    unit_code = fields.String()
+
+
+class ProfileCompetency(Schema):
+    competency_code = fields.String()
+    competency_name = fields.String()
+    competency_group = fields.String()
+    required_level = fields.Integer()
+    current_level = fields.Integer()
+    assessed = fields.Boolean()
+    gap = fields.Integer()
+    priority_score = fields.Float()
+
+
+class ProfileSchema(Schema):
+    employee = fields.Nested(EmployeeSchema)
+    year = fields.Integer()
+    job_person_match = fields.Float(allow_none=True)
+    competencies = fields.List(fields.Nested(ProfileCompetency))
+    assessments = fields.List(fields.Nested(AssessmentSchema))
+    jp = fields.Nested(JpSummarySchema)
+
+
+class RecomputeSchema(Schema):
+    year = fields.Integer(validate=YEAR, load_default=None)
+
+
+class RecomputeReportSchema(Schema):
+    year = fields.Integer()
+    employees = fields.Integer(allow_none=True)
+    gap_rows = fields.Integer()
+    needs_opened = fields.Integer()
+    needs_updated = fields.Integer()
+    needs_closed = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class SeedReportSchema(Schema):
+    competencies = fields.Integer()
+    class_standards = fields.Integer()

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from services.needs.config import load_settings
-from services.needs.handlers import EVENT_HANDLERS, TOPICS
+from services.needs.handlers import TOPICS, event_handlers
 from services.needs.models import Outbox, ProcessedEvent
 from shared.worker import run_worker
 
 
 def main() -> None:
+    settings = load_settings()
     run_worker(
-        load_settings(),
+        settings,
         outbox_model=Outbox,
         processed_model=ProcessedEvent,
-        handlers=EVENT_HANDLERS,
+        handlers=event_handlers(settings),
         topics=TOPICS,
     )
 

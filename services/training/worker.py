@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from services.training.config import load_settings
-from services.training.handlers import EVENT_HANDLERS, TOPICS
+from services.training.handlers import TOPICS, event_handlers
 from services.training.models import Outbox, ProcessedEvent
 from shared.worker import run_worker
 
 
 def main() -> None:
+    settings = load_settings()
     run_worker(
-        load_settings(),
+        settings,
         outbox_model=Outbox,
         processed_model=ProcessedEvent,
-        handlers=EVENT_HANDLERS,
+        handlers=event_handlers(settings),
         topics=TOPICS,
     )
 

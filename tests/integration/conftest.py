@@ -127,6 +127,8 @@ def make_consumer(database: Database, producer, kafka_bootstrap: str, topic_pref
             "max_attempts": 3,
             "backoff_seconds": 0.01,
             "poll_ms": 200,
+            # a member that vanished without leaving is noticed in seconds, not the default 45 s
+            "consumer_options": {"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
         }
         settings.update(options)
         consumer = EventConsumer(**settings)
@@ -139,7 +141,7 @@ def make_consumer(database: Database, producer, kafka_bootstrap: str, topic_pref
             consumer.close()
 
 
-def consume_until(consumer: EventConsumer, done: Callable[[], bool], timeout: float = 30.0) -> None:
+def consume_until(consumer: EventConsumer, done: Callable[[], bool], timeout: float = 60.0) -> None:
     import time
 
     deadline = time.monotonic() + timeout

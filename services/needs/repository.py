@@ -1,0 +1,327 @@
+"""Set-based queries of the needs service: the gap recompute and the read models behind the API.
+
+Everything here works on many employees at once in SQL (PostgreSQL in production and tests, SQLite
+for the embedded demo). The arithmetic comes from ``domain`` so that SQL and Python agree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Numeric,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from services.needs import domain
+from services.needs.models import (
+    AssessmentRecord,
+    ClassStandard,
+    Competency,
+    Employee,
+    Gap,
+    JpCredit,
+    Need,
+    Position,
+    PositionStandard,
+    PriorityCompetency,
+    StrategicPriority,
+)
+from shared.db import utcnow
+from shared.events import Event, new_event
+
+
+@dataclasses.dataclass(frozen=True)
+class GapPolicy:
+    """The configurable parts of the gap rule (from NeedsSettings)."""
+
+    annual_jp_target: int = 20
+    jp_target_includes_pppk: bool = False
+    missing_assessment_level: int = 1
+
+
+def _sql_max_min(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        return func.greatest, func.least
+    return func.max, func.min  # SQLite's scalar max()/min() of several arguments
+
+
+def standard_cte():
+    """The effective standard of every position: its class default, overridden by its own entries."""
+    overridden = exists().where(
+        PositionStandard.position_code == Position.code,
+        PositionStandard.competency_code == ClassStandard.competency_code,
+    )
+    from_class = (
+        select(
+            Position.code.label("position_code"),
+            ClassStandard.competency_code.label("competency_code"),
+            ClassStandard.required_level.label("required_level"),
+        )
+        .join(ClassStandard, ClassStandard.position_class == Position.position_class)
+        .where(~overridden)
+    )
+    own = select(
+        PositionStandard.position_code, PositionStandard.competency_code, PositionStandard.required_level
+    ).where(PositionStandard.required_level > 0)
+    return union_all(from_class, own).cte("standard")
+
+
+def current_level_cte(nips: Sequence[str] | None = None):
+    """The level that counts per (employee, competency): best source rank, then the most recent."""
+    rank = case(domain.SOURCE_RANK, value=AssessmentRecord.source, else_=99)
+    ranked = select(
+        AssessmentRecord.nip,
+        AssessmentRecord.competency_code,
+        AssessmentRecord.level,
+        func.row_number()
+        .over(
+            partition_by=(AssessmentRecord.nip, AssessmentRecord.competency_code),
+            order_by=(rank, AssessmentRecord.assessed_on.desc(), AssessmentRecord.recorded_at.desc()),
+        )
+        .label("rn"),
+    )
+    if nips is not None:
+        ranked = ranked.where(AssessmentRecord.nip.in_(nips))
+    ranked = ranked.cte("ranked")
+    return select(ranked.c.nip, ranked.c.competency_code, ranked.c.level).where(ranked.c.rn == 1).cte("current")
+
+
+def gap_query(session: Session, year: int, policy: GapPolicy, nips: Sequence[str] | None = None):
+    """One row per active employee and competency of their position's standard, with gap and priority."""
+    maximum, _ = _sql_max_min(session)
+    standard = standard_cte()
+    current = current_level_cte(nips)
+    weights = (
+        select(PriorityCompetency.competency_code, func.max(StrategicPriority.weight).label("weight"))
+        .join(StrategicPriority, StrategicPriority.id == PriorityCompetency.priority_id)
+        .where(StrategicPriority.plan_year == year)
+        .group_by(PriorityCompetency.competency_code)
+        .cte("weights")
+    )
+    realised = (
+        select(JpCredit.nip, func.sum(JpCredit.jp).label("jp")).where(JpCredit.year == year).group_by(JpCredit.nip)
+    )
+    if nips is not None:
+        realised = realised.where(JpCredit.nip.in_(nips))
+    realised = realised.cte("realised")
+
+    current_level = func.coalesce(current.c.level, policy.missing_assessment_level)
+    target = case(
+        (Employee.employment_status == "PNS", policy.annual_jp_target),
+        else_=policy.annual_jp_target if policy.jp_target_includes_pppk else 0,
+    )
+    gap = domain.gap(standard.c.required_level, current_level, maximum)
+    shortfall = domain.jp_shortfall(func.coalesce(realised.c.jp, 0), target, maximum)
+    weight = func.coalesce(weights.c.weight, 0.0)
+    priority = func.round(cast(domain.priority_score(gap, weight, shortfall, policy.annual_jp_target), Numeric), 2)
+    query = (
+        select(
+            literal(year).label("year"),
+            Employee.nip,
+            standard.c.competency_code,
+            Employee.unit_code,
+            Competency.group.label("competency_group"),
+            standard.c.required_level,
+            current_level.label("current_level"),
+            current.c.level.is_not(None).label("assessed"),
+            gap.label("gap"),
+            weight.label("strategic_weight"),
+            shortfall.label("jp_shortfall"),
+            priority.label("priority_score"),
+        )
+        .join(standard, standard.c.position_code == Employee.position_code)
+        .join(Competency, Competency.code == standard.c.competency_code)
+        .outerjoin(
+            current, and_(current.c.nip == Employee.nip, current.c.competency_code == standard.c.competency_code)
+        )
+        .outerjoin(weights, weights.c.competency_code == standard.c.competency_code)
+        .outerjoin(realised, realised.c.nip == Employee.nip)
+        .where(Employee.active.is_(True), Competency.active.is_(True))
+    )
+    if nips is not None:
+        query = query.where(Employee.nip.in_(nips))
+    return query
+
+
+GAP_COLUMNS = [
+    "year", "nip", "competency_code", "unit_code", "competency_group", "required_level", "current_level",
+    "assessed", "gap", "strategic_weight", "jp_shortfall", "priority_score",
+]  # fmt: skip
+
+
+@dataclasses.dataclass
+class RecomputeReport:
+    year: int
+    employees: int | None  # None: all
+    gap_rows: int = 0
+    needs_opened: int = 0
+    needs_updated: int = 0
+    needs_closed: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def rebuild_gaps(session: Session, year: int, policy: GapPolicy, nips: Sequence[str] | None = None) -> int:
+    """Replace the gap rows of ``year`` (for ``nips`` or everyone) by a fresh computation: one INSERT … SELECT."""
+    wipe = delete(Gap).where(Gap.year == year)
+    if nips is not None:
+        wipe = wipe.where(Gap.nip.in_(nips))
+    session.execute(wipe)
+    session.execute(insert(Gap).from_select(GAP_COLUMNS, gap_query(session, year, policy, nips)))
+    counted = select(func.count()).select_from(Gap).where(Gap.year == year)
+    return session.scalar(counted.where(Gap.nip.in_(nips)) if nips is not None else counted)
+
+
+def sync_needs(
+    session: Session, year: int, nips: Sequence[str] | None, report: RecomputeReport, chunk: int = 5000
+) -> list[Event]:
+    """Bring the needs of ``year`` in line with its gap rows; return the events to publish.
+
+    Active needs take the new figures; a need whose employee left or became inactive is closed as
+    ``cancelled``, one whose competency left the standard as ``position_changed``, one whose gap
+    is 0 as ``gap_closed``; a gap without an active need opens one.
+    """
+    in_scope = [Need.year == year, Need.status.in_(domain.ACTIVE_NEED_STATUSES)]
+    if nips is not None:
+        in_scope.append(Need.nip.in_(nips))
+    events: list[Event] = []
+    now = utcnow()
+
+    updated = session.execute(
+        update(Need)
+        .where(*in_scope, Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code)
+        .values(
+            required_level=Gap.required_level,
+            current_level=Gap.current_level,
+            gap=Gap.gap,
+            priority_score=Gap.priority_score,
+            unit_code=Gap.unit_code,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    report.needs_updated = updated.rowcount
+
+    active_employee = exists().where(Employee.nip == Need.nip, Employee.active.is_(True))
+    gap_row = exists().where(Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code)
+    gap_met = exists().where(
+        Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code, Gap.gap == 0
+    )
+    for reason, condition in (("cancelled", ~active_employee), ("position_changed", ~gap_row), ("gap_closed", gap_met)):
+        closed = session.execute(
+            update(Need)
+            .where(*in_scope, condition)
+            .values(status="closed", closed_reason=reason, closed_at=now, updated_at=now)
+            .returning(Need.id, Need.nip, Need.competency_code)
+            .execution_options(synchronize_session=False)
+        ).all()
+        report.needs_closed[reason] = len(closed)
+        events.extend(need_closed_event(row.id, row.nip, row.competency_code, reason) for row in closed)
+
+    no_active_need = ~exists().where(
+        Need.year == Gap.year,
+        Need.nip == Gap.nip,
+        Need.competency_code == Gap.competency_code,
+        Need.status.in_(domain.ACTIVE_NEED_STATUSES),
+    )
+    candidates = select(Gap).where(Gap.year == year, Gap.gap > 0, no_active_need).order_by(Gap.nip).limit(chunk)
+    if nips is not None:
+        candidates = candidates.where(Gap.nip.in_(nips))
+    while rows := session.scalars(candidates).all():
+        needs = [
+            {
+                "id": str(uuid.uuid4()),
+                "nip": g.nip,
+                "competency_code": g.competency_code,
+                "year": year,
+                "status": "open",
+                "unit_code": g.unit_code,
+                "competency_group": g.competency_group,
+                "required_level": g.required_level,
+                "current_level": g.current_level,
+                "gap": g.gap,
+                "priority_score": g.priority_score,
+                "opened_at": now,
+                "updated_at": now,
+            }
+            for g in rows
+        ]
+        session.execute(insert(Need), needs)
+        session.expunge_all()
+        events.extend(need_identified_event(need) for need in needs)
+        report.needs_opened += len(needs)
+    return events
+
+
+def need_identified_event(need: Any) -> Event:
+    get = need.get if isinstance(need, dict) else lambda key: getattr(need, key)
+    return new_event(
+        "DevelopmentNeedIdentified",
+        {
+            "need_id": get("id"),
+            "nip": get("nip"),
+            "competency_code": get("competency_code"),
+            "competency_type": get("competency_group"),
+            "required_level": get("required_level"),
+            "current_level": get("current_level"),
+            "gap": get("gap"),
+            "priority_score": get("priority_score"),
+            "plan_year": get("year"),
+        },
+    )
+
+
+def need_closed_event(need_id: str, nip: str, competency_code: str, reason: str) -> Event:
+    return new_event(
+        "DevelopmentNeedClosed",
+        {"need_id": need_id, "nip": nip, "competency_code": competency_code, "reason": reason},
+    )
+
+
+def years_with_active_needs(session: Session, nips: Iterable[str]) -> set[int]:
+    return set(
+        session.scalars(
+            select(Need.year).where(Need.nip.in_(list(nips)), Need.status.in_(domain.ACTIVE_NEED_STATUSES)).distinct()
+        )
+    )
+
+
+def set_need_status(
+    session: Session, nip: str, competencies: Sequence[str], from_statuses: Sequence[str], to_status: str
+) -> list[Need]:
+    """Move the active needs of one employee for some competencies (any year) from some statuses to another."""
+    needs = list(
+        session.scalars(
+            select(Need).where(
+                Need.nip == nip, Need.competency_code.in_(list(competencies)), Need.status.in_(list(from_statuses))
+            )
+        )
+    )
+    for need in needs:
+        need.status = to_status
+        need.updated_at = utcnow()
+    return needs
+
+
+def employees_by_nip(session: Session, nips: Sequence[str]) -> dict[str, Employee]:
+    return {e.nip: e for e in session.scalars(select(Employee).where(Employee.nip.in_(list(nips))))}
+
+
+def existing_codes(session: Session, column, values: Iterable[str]) -> set[str]:
+    values = {v for v in values if v is not None}
+    if not values:
+        return set()
+    return set(session.scalars(select(column).where(column.in_(values))))

@@ -1,0 +1,415 @@
+"""Read side of the needs service: listings and aggregates, straight from SQL (no domain objects)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from services.needs import domain
+from services.needs.config import NeedsSettings
+from services.needs.models import (
+    AssessmentRecord,
+    ClassStandard,
+    Competency,
+    Employee,
+    Gap,
+    JpCredit,
+    Need,
+    Position,
+    PositionStandard,
+    PriorityCompetency,
+    StrategicPriority,
+)
+from shared.errors import NotFound
+
+
+def page(session: Session, query: Select, page: int, page_size: int) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+    return rows, total
+
+
+def _least(session: Session):
+    return func.least if session.get_bind().dialect.name == "postgresql" else func.min
+
+
+# --- dictionary, priorities, standards -----------------------------------------------------------
+
+
+def competencies(session: Session, group: str | None, q: str | None, active: bool | None) -> list[Competency]:
+    query = select(Competency).order_by(Competency.group, Competency.code)
+    if group:
+        query = query.where(Competency.group == group)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(func.lower(Competency.name).like(like) | func.lower(Competency.code).like(like))
+    if active is not None:
+        query = query.where(Competency.active.is_(active))
+    return list(session.scalars(query))
+
+
+def competency(session: Session, code: str) -> Competency:
+    found = session.get(Competency, code)
+    if found is None:
+        raise NotFound(f"No competency {code}.")
+    return found
+
+
+def priorities(session: Session, year: int) -> list[dict[str, Any]]:
+    themes = session.scalars(
+        select(StrategicPriority).where(StrategicPriority.plan_year == year).order_by(StrategicPriority.weight.desc())
+    ).all()
+    links = defaultdict(list)
+    for priority_id, code in session.execute(
+        select(PriorityCompetency.priority_id, PriorityCompetency.competency_code).order_by(
+            PriorityCompetency.competency_code
+        )
+    ):
+        links[priority_id].append(code)
+    return [
+        {
+            "code": t.code,
+            "name": t.name,
+            "description": t.description,
+            "weight": t.weight,
+            "competencies": links[t.id],
+        }
+        for t in themes
+    ]
+
+
+def class_standard(session: Session, position_class: str) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(ClassStandard.competency_code, ClassStandard.required_level)
+        .where(ClassStandard.position_class == position_class)
+        .order_by(ClassStandard.competency_code)
+    )
+    return [{"competency_code": code, "required_level": level} for code, level in rows]
+
+
+def position(session: Session, code: str) -> dict[str, Any]:
+    found = session.get(Position, code)
+    if found is None:
+        raise NotFound(f"No position {code}.")
+    default = dict(
+        session.execute(
+            select(ClassStandard.competency_code, ClassStandard.required_level).where(
+                ClassStandard.position_class == found.position_class
+            )
+        ).all()
+    )
+    overrides = dict(
+        session.execute(
+            select(PositionStandard.competency_code, PositionStandard.required_level).where(
+                PositionStandard.position_code == code
+            )
+        ).all()
+    )
+    effective = domain.effective_standard(default, overrides)
+    return {
+        "code": found.code,
+        "name": found.name,
+        "position_class": found.position_class,
+        "overrides": [{"competency_code": c, "required_level": lvl} for c, lvl in sorted(overrides.items())],
+        "standard": [{"competency_code": c, "required_level": lvl} for c, lvl in sorted(effective.items())],
+    }
+
+
+def positions(session: Session, position_class: str | None) -> list[Position]:
+    query = select(Position).order_by(Position.code)
+    if position_class:
+        query = query.where(Position.position_class == position_class)
+    return list(session.scalars(query))
+
+
+# --- employees ----------------------------------------------------------------------------------
+
+
+def employees(session: Session, filters: dict[str, Any], page_no: int, page_size: int):
+    query = select(Employee).order_by(Employee.nip)
+    for field in ("unit_code", "position_code", "employment_status", "active"):
+        if filters.get(field) is not None:
+            query = query.where(getattr(Employee, field) == filters[field])
+    if filters.get("q"):
+        like = f"%{filters['q'].lower()}%"
+        query = query.where(func.lower(Employee.name).like(like) | Employee.nip.like(like))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = session.scalars(query.limit(page_size).offset((page_no - 1) * page_size)).all()
+    return items, total
+
+
+def employee(session: Session, nip: str) -> Employee:
+    found = session.get(Employee, nip)
+    if found is None:
+        raise NotFound(f"No employee with NIP {nip}.")
+    return found
+
+
+def profile(session: Session, settings: NeedsSettings, nip: str, year: int) -> dict[str, Any]:
+    """An employee's levels against their position's standard, their assessments and JP this year."""
+    person = employee(session, nip)
+    gaps = session.execute(
+        select(Gap, Competency.name)
+        .join(Competency, Competency.code == Gap.competency_code)
+        .where(Gap.year == year, Gap.nip == nip)
+        .order_by(Gap.priority_score.desc(), Gap.competency_code)
+    ).all()
+    assessments = session.scalars(
+        select(AssessmentRecord)
+        .where(AssessmentRecord.nip == nip)
+        .order_by(AssessmentRecord.assessed_on.desc(), AssessmentRecord.recorded_at.desc())
+    ).all()
+    return {
+        "employee": person,
+        "year": year,
+        "job_person_match": domain.job_person_match((g.required_level, g.current_level) for g, _ in gaps),
+        "competencies": [
+            {
+                "competency_code": g.competency_code,
+                "competency_name": name,
+                "competency_group": g.competency_group,
+                "required_level": g.required_level,
+                "current_level": g.current_level,
+                "assessed": g.assessed,
+                "gap": g.gap,
+                "priority_score": g.priority_score,
+            }
+            for g, name in gaps
+        ],
+        "assessments": assessments,
+        "jp": jp_of(session, settings, person, year),
+    }
+
+
+def jp_of(session: Session, settings: NeedsSettings, person: Employee, year: int) -> dict[str, Any]:
+    credits = session.scalars(
+        select(JpCredit).where(JpCredit.nip == person.nip, JpCredit.year == year).order_by(JpCredit.completed_on)
+    ).all()
+    realised = sum(c.jp for c in credits)
+    target = domain.jp_target(person.employment_status, settings.annual_jp_target, settings.jp_target_includes_pppk)
+    return {
+        "year": year,
+        "target": target,
+        "realised": realised,
+        "shortfall": domain.jp_shortfall(realised, target),
+        "trainings": credits,
+    }
+
+
+# --- gaps ---------------------------------------------------------------------------------------
+
+
+def gaps(session: Session, year: int, filters: dict[str, Any], page_no: int, page_size: int):
+    query = (
+        select(Gap, Employee.name, Employee.unit_name, Competency.name.label("competency_name"))
+        .join(Employee, Employee.nip == Gap.nip)
+        .join(Competency, Competency.code == Gap.competency_code)
+        .where(Gap.year == year, Gap.gap >= filters.get("min_gap", 1))
+        .order_by(Gap.priority_score.desc(), Gap.nip, Gap.competency_code)
+    )
+    for field in ("unit_code", "competency_code", "nip", "competency_group"):
+        if filters.get(field):
+            query = query.where(getattr(Gap, field) == filters[field])
+    rows, total = page(session, query, page_no, page_size)
+    return [_gap_row(g, name, unit_name, competency_name) for g, name, unit_name, competency_name in rows], total
+
+
+def _gap_row(g: Gap, name: str, unit_name: str | None, competency_name: str) -> dict[str, Any]:
+    return {
+        "nip": g.nip,
+        "name": name,
+        "unit_code": g.unit_code,
+        "unit_name": unit_name,
+        "competency_code": g.competency_code,
+        "competency_name": competency_name,
+        "competency_group": g.competency_group,
+        "required_level": g.required_level,
+        "current_level": g.current_level,
+        "assessed": g.assessed,
+        "gap": g.gap,
+        "strategic_weight": g.strategic_weight,
+        "jp_shortfall": g.jp_shortfall,
+        "priority_score": g.priority_score,
+    }
+
+
+def gaps_by(session: Session, year: int, dimension: str) -> list[dict[str, Any]]:
+    """Gaps aggregated per OPD (``unit``) or per competency, ranked by total priority."""
+    key = Gap.unit_code if dimension == "unit" else Gap.competency_code
+    with_gap = case((Gap.gap > 0, 1), else_=0)
+    rows = session.execute(
+        select(
+            key.label("key"),
+            func.count(func.distinct(Gap.nip)).label("employees"),
+            func.count(func.distinct(case((Gap.gap > 0, Gap.nip)))).label("employees_with_gap"),
+            func.sum(with_gap).label("gaps"),
+            func.avg(Gap.gap).label("average_gap"),
+            func.sum(Gap.priority_score).label("total_priority"),
+            func.sum(_least(session)(Gap.current_level, Gap.required_level)).label("held"),
+            func.sum(Gap.required_level).label("required"),
+        )
+        .where(Gap.year == year)
+        .group_by(key)
+        .order_by(func.sum(Gap.priority_score).desc(), key)
+    ).all()
+    names = _names(session, dimension)
+    return [
+        {
+            dimension if dimension == "unit" else "competency": {"code": r.key, "name": names.get(r.key)},
+            "employees": r.employees,
+            "employees_with_gap": r.employees_with_gap,
+            "gaps": int(r.gaps or 0),
+            "average_gap": round(float(r.average_gap or 0), 2),
+            "total_priority": round(float(r.total_priority or 0), 2),
+            "job_person_match": round(100.0 * r.held / r.required, 1) if r.required else None,
+        }
+        for r in rows
+    ]
+
+
+def _names(session: Session, dimension: str) -> dict[str, str]:
+    if dimension == "unit":
+        return dict(
+            session.execute(select(Employee.unit_code, func.max(Employee.unit_name)).group_by(Employee.unit_code)).all()
+        )
+    return dict(session.execute(select(Competency.code, Competency.name)).all())
+
+
+def job_person_match(session: Session, year: int, unit_code: str | None, page_no: int, page_size: int):
+    held = func.sum(_least(session)(Gap.current_level, Gap.required_level))
+    required = func.sum(Gap.required_level)
+    query = (
+        select(Gap.nip, Employee.name, Gap.unit_code, (100.0 * held / required).label("match"))
+        .join(Employee, Employee.nip == Gap.nip)
+        .where(Gap.year == year)
+        .group_by(Gap.nip, Employee.name, Gap.unit_code)
+        .order_by((100.0 * held / required).asc(), Gap.nip)
+    )
+    if unit_code:
+        query = query.where(Gap.unit_code == unit_code)
+    rows, total = page(session, query, page_no, page_size)
+    return [
+        {"nip": r.nip, "name": r.name, "unit_code": r.unit_code, "job_person_match": round(float(r.match), 1)}
+        for r in rows
+    ], total
+
+
+# --- needs and the plan -------------------------------------------------------------------------
+
+
+def needs(session: Session, filters: dict[str, Any], page_no: int, page_size: int):
+    query = select(Need).order_by(Need.priority_score.desc(), Need.nip, Need.competency_code)
+    for field in ("year", "status", "unit_code", "competency_code", "nip"):
+        if filters.get(field) is not None:
+            query = query.where(getattr(Need, field) == filters[field])
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return session.scalars(query.limit(page_size).offset((page_no - 1) * page_size)).all(), total
+
+
+PLANNED_STATUSES = ("open", "planned")
+
+
+def plan(session: Session, year: int, unit_code: str | None = None) -> list[dict[str, Any]]:
+    """The annual plan: per OPD, competency and suggested form, the ASN in need and the JP to budget."""
+    query = (
+        select(Need.unit_code, Need.competency_code, Need.competency_group, Need.gap, func.count().label("n"))
+        .where(Need.year == year, Need.status.in_(PLANNED_STATUSES))
+        .group_by(Need.unit_code, Need.competency_code, Need.competency_group, Need.gap)
+    )
+    if unit_code:
+        query = query.where(Need.unit_code == unit_code)
+    lines: dict[tuple, dict[str, Any]] = {}
+    for unit, code, group, gap_levels, count in session.execute(query):
+        form, jp = domain.suggested_form(group, gap_levels)
+        line = lines.setdefault(
+            (unit, code, form),
+            {"unit_code": unit, "competency_code": code, "competency_group": group, "form": form,
+             "jp_per_person": jp, "employees": 0, "jp_budget": 0},
+        )  # fmt: skip
+        line["employees"] += count
+        line["jp_budget"] += count * jp
+    units, names = _names(session, "unit"), _names(session, "competency")
+    for line in lines.values():
+        line["unit_name"] = units.get(line["unit_code"])
+        line["competency_name"] = names.get(line["competency_code"])
+    return sorted(lines.values(), key=lambda x: (x["unit_code"] or "", -x["jp_budget"], x["competency_code"]))
+
+
+# --- the 20-JP ledger ---------------------------------------------------------------------------
+
+
+def _realised_by_employee(year: int):
+    return (
+        select(JpCredit.nip, func.sum(JpCredit.jp).label("jp"))
+        .where(JpCredit.year == year)
+        .group_by(JpCredit.nip)
+        .subquery()
+    )
+
+
+def _targeted_employees(settings: NeedsSettings):
+    statuses = ["PNS", "PPPK"] if settings.jp_target_includes_pppk else ["PNS"]
+    return (Employee.active.is_(True), Employee.employment_status.in_(statuses))
+
+
+def jp_compliance(session: Session, settings: NeedsSettings, year: int) -> list[dict[str, Any]]:
+    realised = _realised_by_employee(year)
+    jp = func.coalesce(realised.c.jp, 0)
+    compliant = case((jp >= settings.annual_jp_target, 1), else_=0)
+    rows = session.execute(
+        select(
+            Employee.unit_code,
+            func.max(Employee.unit_name).label("unit_name"),
+            func.count().label("employees"),
+            func.sum(compliant).label("compliant"),
+            func.avg(jp).label("average_jp"),
+        )
+        .outerjoin(realised, realised.c.nip == Employee.nip)
+        .where(*_targeted_employees(settings))
+        .group_by(Employee.unit_code)
+        .order_by(Employee.unit_code)
+    ).all()
+    return [
+        {
+            "unit_code": r.unit_code,
+            "unit_name": r.unit_name,
+            "employees": r.employees,
+            "compliant": int(r.compliant or 0),
+            "behind": r.employees - int(r.compliant or 0),
+            "compliance_rate": round(int(r.compliant or 0) / r.employees, 3) if r.employees else None,
+            "average_jp": round(float(r.average_jp or 0), 1),
+        }
+        for r in rows
+    ]
+
+
+def jp_behind(
+    session: Session, settings: NeedsSettings, year: int, unit_code: str | None, page_no: int, page_size: int
+):
+    realised = _realised_by_employee(year)
+    jp = func.coalesce(realised.c.jp, 0)
+    query = (
+        select(Employee.nip, Employee.name, Employee.unit_code, Employee.unit_name, jp.label("jp"))
+        .outerjoin(realised, realised.c.nip == Employee.nip)
+        .where(*_targeted_employees(settings), jp < settings.annual_jp_target)
+        .order_by(jp.asc(), Employee.nip)
+    )
+    if unit_code:
+        query = query.where(Employee.unit_code == unit_code)
+    rows, total = page(session, query, page_no, page_size)
+    days_left = domain.days_left(year, settings.today())
+    return [
+        {
+            "nip": r.nip,
+            "name": r.name,
+            "unit_code": r.unit_code,
+            "unit_name": r.unit_name,
+            "realised_jp": int(r.jp),
+            "shortfall": settings.annual_jp_target - int(r.jp),
+            "days_left": days_left,
+        }
+        for r in rows
+    ], total
