@@ -192,7 +192,7 @@ class EventConsumer:
                     self.stop.wait(delay)
                     continue
                 EVENTS_CONSUMED.labels(self.service, event.name, outcome).inc()
-                log.info("event %s", outcome, extra={"type": event.type})
+                log.info("%s %s", event.name, outcome, extra={"type": event.type})
                 return outcome
 
     def _apply(self, event: Event, handler: Handler) -> str:

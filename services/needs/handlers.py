@@ -392,7 +392,13 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings
                 competencies=data["competencies"],
             )
         )
-    codes = [c["code"] for c in data["competencies"]]
+    # Kafka orders events per topic only: an evaluation of this enrolment may have been handled first.
+    evaluated = set(
+        session.scalars(
+            select(AssessmentRecord.competency_code).where(AssessmentRecord.enrollment_id == data["enrollment_id"])
+        )
+    )
+    codes = [c["code"] for c in data["competencies"] if c["code"] not in evaluated]
     repository.set_need_status(session, data["nip"], codes, ("open", "planned", "in_training"), "awaiting_evaluation")
     if session.get(Employee, data["nip"]) is not None:
         recompute(uow, settings, {data["completed_on"].year, settings.today().year}, nips=[data["nip"]])

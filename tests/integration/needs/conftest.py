@@ -1,0 +1,174 @@
+"""Fixtures for the needs service on real PostgreSQL and Kafka: one migrated, seeded database per
+test session; each test gets its own topic prefix and makes its own NIPs, positions and codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import uuid
+
+import pytest
+
+from services.needs import handlers
+from services.needs.app import create_app
+from services.needs.config import NeedsSettings
+from services.needs.models import Outbox, ProcessedEvent
+from shared.consumer import EventConsumer
+from shared.db import Database, UnitOfWork
+from shared.migrations import upgrade
+from shared.outbox import OutboxRelay
+
+_serial = itertools.count(1)
+
+
+def new_nip(status_digit: str = "1") -> str:
+    """A valid NIP unique within the test session (the birth date differs for each)."""
+    n = next(_serial)
+    born = dt.date(1965, 1, 1) + dt.timedelta(days=n)
+    return f"{born:%Y%m%d}{born.year + 24}{(n % 12) + 1:02d}{status_digit}{n % 1000:03d}"
+
+
+def code(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
+
+
+@pytest.fixture(scope="session")
+def needs_url(make_database) -> str:
+    url = make_database("needs")
+    upgrade("services.needs", url)
+    database = Database(url)
+    with UnitOfWork(database, Outbox) as uow:
+        handlers.seed_dictionary(uow)
+    database.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def needs_db(needs_url):
+    database = Database(needs_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(needs_url, kafka_bootstrap, unique) -> NeedsSettings:
+    return NeedsSettings(
+        service="needs",
+        database_url=needs_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=unique("needs") + ".",
+        consumer_backoff_seconds=0.01,
+        consumer_max_attempts=2,
+    )
+
+
+@pytest.fixture
+def client(settings):
+    return create_app(settings).test_client()
+
+
+@pytest.fixture
+def year(settings) -> int:
+    return settings.today().year
+
+
+@pytest.fixture
+def api(client):
+    """Call the needs API; fail the test with the problem body on an unexpected status."""
+
+    def call(method: str, path: str, expect: int = 200, **kwargs):
+        response = client.open(f"/api/v1/needs{path}", method=method, **kwargs)
+        assert response.status_code == expect, response.get_data(as_text=True)
+        return response.json if response.is_json else response
+
+    return call
+
+
+@pytest.fixture
+def position(api):
+    """Create a position with an own standard; returns its code."""
+
+    def make(standard: dict[str, int], position_class: str = "pelaksana") -> str:
+        position_code = code("JAB")
+        api(
+            "POST",
+            "/positions",
+            201,
+            json={"code": position_code, "name": "Jabatan uji", "position_class": position_class},
+        )
+        items = [{"competency_code": c, "required_level": lvl} for c, lvl in standard.items()]
+        api("PUT", f"/positions/{position_code}/standard", json={"items": items})
+        return position_code
+
+    return make
+
+
+@pytest.fixture
+def competency(api):
+    def make(group: str = "teknis") -> str:
+        competency_code = code("T")
+        api("POST", "/competencies", 201, json={
+            "code": competency_code, "name": f"Kompetensi {competency_code}", "group": group,
+            "level_descriptors": ["1", "2", "3", "4", "5"],
+        })  # fmt: skip
+        return competency_code
+
+    return make
+
+
+@pytest.fixture
+def employee(api):
+    def make(position_code: str | None, unit: str = "DISKOMINFO", status: str = "PNS", **extra) -> str:
+        nip = new_nip()
+        report = api("PUT", "/employees", json={"employees": [{
+            "nip": nip, "name": f"Pegawai {nip[-4:]}", "position_code": position_code, "unit_code": unit,
+            "unit_name": f"Dinas {unit}", "employment_status": status, **extra,
+        }]})  # fmt: skip
+        assert report["added"] == 1, report
+        return nip
+
+    return make
+
+
+@pytest.fixture
+def relay_events(needs_db, producer, read_topic, settings):
+    """Relay the needs outbox, then read this test's needs topic as parsed CloudEvents."""
+
+    def read(expected: int, timeout: float = 15.0) -> list[dict]:
+        relay = OutboxRelay(needs_db, Outbox, producer, "needs")
+        while relay.run_once():
+            pass
+        return [json.loads(r.value) for r in read_topic(settings.topic, expected=expected, timeout=timeout)]
+
+    return read
+
+
+@pytest.fixture
+def needs_consumer(needs_db, producer, kafka_bootstrap, settings, unique):
+    consumers = []
+
+    def make(topics: list[str]) -> EventConsumer:
+        consumer = EventConsumer(
+            service="needs",
+            database=needs_db,
+            outbox_model=Outbox,
+            processed_model=ProcessedEvent,
+            topic_prefix=settings.kafka_topic_prefix,
+            handlers=handlers.event_handlers(settings),
+            topics=topics,
+            group_id=unique("needs-group"),
+            bootstrap_servers=kafka_bootstrap,
+            producer=producer,
+            dead_letter_topic=settings.dead_letter_topic,
+            max_attempts=2,
+            backoff_seconds=0.01,
+            poll_ms=200,
+            consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
+        )
+        consumers.append(consumer)
+        return consumer
+
+    yield make
+    for consumer in consumers:
+        consumer.close()

@@ -1,0 +1,231 @@
+"""The needs service through its HTTP API on real PostgreSQL, with its events relayed to real Kafka."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+
+from openpyxl import load_workbook
+
+from services.needs import domain
+from tests.integration.needs.conftest import new_nip
+
+
+def events_of(events: list[dict], name: str, nip: str | None = None) -> list[dict]:
+    return [e for e in events if e["type"].endswith(f".{name}.v1") and (nip is None or e["data"]["nip"] == nip)]
+
+
+def test_an_upsert_emits_employee_synced_once_and_an_unchanged_one_nothing(api, position, competency, relay_events):
+    position_code = position({competency(): 2})
+    nip = new_nip()
+    row = {"nip": nip, "name": "Teuku Umar", "position_code": position_code, "unit_code": "DISDIK",
+           "unit_name": "Dinas Pendidikan", "employment_status": "PNS", "rank": "III/a"}  # fmt: skip
+    assert api("PUT", "/employees", json={"employees": [row]})["added"] == 1
+    assert api("PUT", "/employees", json={"employees": [row]})["unchanged"] == 1
+    assert api("PUT", f"/employees/{nip}", json={k: v for k, v in row.items() if k != "nip"})["unchanged"] == 1
+
+    events = relay_events(expected=2)  # EmployeeSynced and DevelopmentNeedIdentified
+    synced = events_of(events, "EmployeeSynced", nip)
+    assert len(synced) == 1 and len(events) == 2
+    assert synced[0]["data"]["unit_name"] == "Dinas Pendidikan" and synced[0]["subject"] == nip
+
+    assert api("PUT", "/employees", json={"employees": [{**row, "rank": "III/b"}]})["updated"] == 1
+    synced = events_of(relay_events(expected=3), "EmployeeSynced", nip)
+    assert [e["data"]["rank"] for e in synced] == ["III/a", "III/b"]
+
+
+def test_a_bulk_upsert_applies_valid_rows_and_reports_the_others(api, position, competency):
+    position_code = position({competency(): 2})
+    good, bad_date, unknown_position = new_nip(), "198602302015051001", new_nip()
+    rows = [
+        {"nip": good, "name": "Cut Nyak Dhien", "position_code": position_code, "employment_status": "PNS"},
+        {"nip": bad_date, "name": "X", "employment_status": "PNS"},
+        {"nip": unknown_position, "name": "Y", "position_code": "NO-SUCH-JAB", "employment_status": "PPPK"},
+        {"nip": new_nip(), "name": "", "employment_status": "honorer"},
+    ]
+    report = api("PUT", "/employees", json={"employees": rows})
+    assert (report["received"], report["added"]) == (4, 1)
+    rejected = {r["row"]: {e["field"]: e["message"] for e in r["errors"]} for r in report["rejected"]}
+    assert set(rejected) == {1, 2, 3}
+    assert "real birth date" in rejected[1]["nip"]
+    assert "Unknown position NO-SUCH-JAB" in rejected[2]["position_code"]
+    assert set(rejected[3]) == {"name", "employment_status"}
+    api("GET", f"/employees/{good}")
+    api("GET", f"/employees/{unknown_position}", expect=404)
+
+
+def test_a_bulk_upsert_with_no_valid_row_is_422_and_saves_nothing(client):
+    nip = new_nip()
+    response = client.put(
+        "/api/v1/needs/employees",
+        json={"employees": [{"nip": nip, "name": "Z", "employment_status": "PNS", "supervisor_nip": nip}]},  # fmt: skip
+    )
+    assert response.status_code == 422 and response.content_type == "application/problem+json"
+    assert response.json["errors"][0]["field"] == "employees.0.supervisor_nip"
+    assert client.get(f"/api/v1/needs/employees/{nip}").status_code == 404
+
+
+def test_a_gap_opens_a_need_and_an_assessment_that_meets_the_standard_closes_it(
+    api, position, competency, employee, relay_events, year
+):
+    skill = competency()
+    nip = employee(position({skill: 3}))
+    gaps = api("GET", f"/gaps?year={year}&nip={nip}")
+    assert [(g["competency_code"], g["required_level"], g["current_level"], g["assessed"], g["gap"]) for g in gaps] == [
+        (skill, 3, 1, False, 2)
+    ], "a missing assessment counts as level 1"
+    [need] = api("GET", f"/needs?year={year}&nip={nip}")
+    assert (need["status"], need["gap"]) == ("open", 2)
+
+    api("POST", f"/employees/{nip}/assessments", 201,
+        json={"competency_code": skill, "level": 2, "source": "supervisor", "assessed_on": f"{year}-01-15"})  # fmt: skip
+    [need] = api("GET", f"/needs?year={year}&nip={nip}")
+    assert (need["status"], need["gap"], need["current_level"]) == ("open", 1, 2)
+
+    api("POST", f"/employees/{nip}/assessments", 201,
+        json={"competency_code": skill, "level": 4, "source": "assessment_centre", "assessed_on": f"{year}-01-10"})  # fmt: skip
+    [need] = api("GET", f"/needs?year={year}&nip={nip}")
+    assert (need["status"], need["closed_reason"]) == ("closed", "gap_closed")
+
+    events = relay_events(expected=3)
+    identified = events_of(events, "DevelopmentNeedIdentified", nip)
+    closed = events_of(events, "DevelopmentNeedClosed", nip)
+    assert [e["data"]["need_id"] for e in identified] == [need["id"]]
+    assert identified[0]["data"]["gap"] == 2 and identified[0]["data"]["plan_year"] == year
+    assert [(e["data"]["need_id"], e["data"]["reason"]) for e in closed] == [(need["id"], "gap_closed")]
+
+
+def test_changing_position_closes_needs_that_leave_the_standard(api, position, competency, employee, year):
+    old_skill, new_skill = competency(), competency()
+    old_position, new_position = position({old_skill: 3}), position({new_skill: 2})
+    nip = employee(old_position)
+    api("PUT", "/employees", json={"employees": [{"nip": nip, "name": "Pegawai", "position_code": new_position,
+                                                  "employment_status": "PNS", "unit_code": "DISKOMINFO"}]})  # fmt: skip
+    needs = {n["competency_code"]: n for n in api("GET", f"/needs?year={year}&nip={nip}")}
+    assert (needs[old_skill]["status"], needs[old_skill]["closed_reason"]) == ("closed", "position_changed")
+    assert needs[new_skill]["status"] == "open"
+
+    api("PUT", "/employees", json={"employees": [{"nip": nip, "name": "Pegawai", "position_code": new_position,
+                                                  "employment_status": "PNS", "active": False}]})  # fmt: skip
+    assert api("GET", f"/needs?year={year}&nip={nip}&status=open") == []
+    closed = api("GET", f"/needs?year={year}&nip={nip}&competency_code={new_skill}")[0]
+    assert closed["closed_reason"] == "cancelled"
+
+
+def test_strategic_priorities_and_jp_shortfall_rank_the_gaps(api, position, competency, employee, year):
+    strategic, plain = competency(), competency()
+    pns = employee(position({strategic: 3, plain: 3}))
+    pppk = employee(position({strategic: 3}), status="PPPK")
+    theme = f"TEMA-{strategic}"
+    api("PUT", f"/priorities/{year + 1}", json={"items": []})  # another year is untouched
+    api("PUT", f"/priorities/{year}", json={"items": [
+        {"code": theme, "name": "Transformasi digital", "weight": 0.5, "competencies": [strategic]},
+    ]})  # fmt: skip
+    gaps = {(g["nip"], g["competency_code"]): g for g in api("GET", f"/gaps?year={year}&min_gap=1&page_size=100")
+            if g["nip"] in (pns, pppk)}  # fmt: skip
+    # PNS with 0 JP of 20: gap 2 × (1 + weight) × (1 + 20/20)
+    assert gaps[(pns, strategic)]["priority_score"] == 6.0
+    assert gaps[(pns, plain)]["priority_score"] == 4.0
+    assert gaps[(pppk, strategic)]["priority_score"] == 3.0, "no JP target for PPPK by default"
+    assert api("GET", f"/priorities/{year}")["items"][0]["competencies"] == [strategic]
+
+
+def test_bad_input_is_a_problem_naming_the_field(api, client, position, competency, employee):
+    skill = competency()
+    nip = employee(position({skill: 2}))
+
+    def problem(method, path, status, **kwargs):
+        response = client.open(f"/api/v1/needs{path}", method=method, **kwargs)
+        assert response.status_code == status, response.get_data(as_text=True)
+        assert response.content_type == "application/problem+json"
+        return {e["field"]: e["message"] for e in response.json.get("errors", [])}
+
+    assessment = {"competency_code": skill, "level": 6, "source": "supervisor", "assessed_on": "2026-01-01"}
+    assert "level" in problem("POST", f"/employees/{nip}/assessments", 422, json=assessment)
+    assessment |= {"level": 3, "competency_code": "NOPE"}
+    assert "competency_code" in problem("POST", f"/employees/{nip}/assessments", 422, json=assessment)
+    assessment |= {"competency_code": skill, "source": "rumor"}
+    assert "source" in problem("POST", f"/employees/{nip}/assessments", 422, json=assessment)
+    problem("POST", f"/employees/{new_nip()}/assessments", 404, json=assessment | {"source": "self"})
+
+    duplicate = {"code": skill, "name": "Lagi", "group": "teknis", "level_descriptors": list("12345")}
+    assert "code" in problem("POST", "/competencies", 409, json=duplicate)
+    assert "level_descriptors" in problem(
+        "POST", "/competencies", 422, json=duplicate | {"code": "X1", "level_descriptors": ["1"]}
+    )
+    assert "group" in problem("POST", "/competencies", 422, json=duplicate | {"code": "X2", "group": "olahraga"})
+    fields = problem("PUT", "/priorities/2027", 422, json={"items": [
+        {"code": "A", "name": "A", "weight": 1.5, "competencies": [skill]},
+    ]})  # fmt: skip
+    assert "items.0.weight" in fields
+    fields = problem("PUT", "/priorities/2027", 422, json={"items": [
+        {"code": "A", "name": "A", "weight": 0.5, "competencies": [skill, "NOPE"]},
+    ]})  # fmt: skip
+    assert fields == {"items.0.competencies.1": "Unknown competency NOPE."}
+    problem("PUT", "/position-classes/menteri/standard", 404, json={"items": []})
+    assert "employees" in problem("PUT", "/employees", 422, json={"employees": "semua"})
+
+
+def test_sql_gaps_agree_with_the_python_rules_row_by_row(api, position, competency, employee, year):
+    rng = random.Random(7)
+    skills = [competency(rng.choice(domain.GROUPS)) for _ in range(4)]
+    standard = {s: rng.randint(1, 5) for s in skills}
+    position_code = position(standard)
+    expected = {}
+    for _ in range(8):
+        status = rng.choice(["PNS", "PPPK"])
+        nip = employee(position_code, status=status)
+        shortfall = domain.jp_shortfall(0, domain.jp_target(status, 20, False))
+        for skill in skills:
+            recorded = []
+            for _ in range(rng.randint(0, 3)):
+                body = {"competency_code": skill, "level": rng.randint(1, 5), "source": rng.choice(domain.SOURCES),
+                        "assessed_on": dt.date(year, 1, rng.randint(1, 3)).isoformat()}  # fmt: skip
+                saved = api("POST", f"/employees/{nip}/assessments", 201, json=body)
+                recorded.append(domain.Assessment(saved["level"], saved["source"],
+                                                  dt.date.fromisoformat(saved["assessed_on"]),
+                                                  dt.datetime.fromisoformat(saved["recorded_at"])))  # fmt: skip
+            current = domain.current_level(recorded) or 1
+            gap = domain.gap(standard[skill], current)
+            expected[(nip, skill)] = (current, gap, round(domain.priority_score(gap, 0.0, shortfall, 20), 2))
+    rows = [r for s in skills for r in api("GET", f"/gaps?year={year}&min_gap=0&competency_code={s}&page_size=100")]
+    got = {(r["nip"], r["competency_code"]): (r["current_level"], r["gap"], r["priority_score"]) for r in rows}
+    assert got == expected
+
+
+def test_the_plan_exports_and_jp_views(api, client, position, competency, employee, year):
+    skill = competency("teknis")
+    unit = f"OPD-{skill}"
+    position_code = position({skill: 3})
+    nips = [employee(position_code, unit=unit) for _ in range(3)]
+    plan = [line for line in api("GET", f"/plan?year={year}&unit_code={unit}") if line["competency_code"] == skill]
+    assert plan == [{
+        "unit_code": unit, "unit_name": f"Dinas {unit}", "competency_code": skill,
+        "competency_name": f"Kompetensi {skill}", "competency_group": "teknis", "form": "pelatihan",
+        "jp_per_person": 40, "employees": 3, "jp_budget": 120,
+    }]  # fmt: skip
+
+    xlsx = client.get(f"/api/v1/needs/exports/plan?year={year}&unit_code={unit}&format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.headers["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("Kode OPD", "Unit Kerja (OPD)", "Kode Kompetensi")
+    assert (skill, 3, 120) in {(r[2], r[6], r[8]) for r in rows[1:]}
+    csv_text = client.get(f"/api/v1/needs/exports/gaps?year={year}&unit_code={unit}&format=csv").data.decode(
+        "utf-8-sig"
+    )
+    header, *lines = csv_text.strip().splitlines()
+    assert header.startswith("NIP;Nama;Unit Kerja (OPD)")
+    assert {line.split(";")[0] for line in lines} == set(nips)
+
+    compliance = {c["unit_code"]: c for c in api("GET", f"/jp/compliance?year={year}")}
+    assert (compliance[unit]["employees"], compliance[unit]["compliant"], compliance[unit]["behind"]) == (3, 0, 3)
+    behind = api("GET", f"/jp/behind?year={year}&unit_code={unit}")
+    assert {b["nip"] for b in behind} == set(nips)
+    assert all(b["shortfall"] == 20 and b["days_left"] == domain.days_left(year, dt.date.today()) for b in behind)
+    profile = api("GET", f"/employees/{nips[0]}/profile?year={year}")
+    # pelaksana class default: the nine national competencies at level 1 (met: unassessed counts as 1),
+    # plus the position's own skill at 3 (held 1): (9 + 1) / (9 + 3)
+    assert profile["job_person_match"] == round(100 * 10 / 12, 1)
+    assert profile["jp"] == {"year": year, "target": 20, "realised": 0, "shortfall": 20, "trainings": []}
