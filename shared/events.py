@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Mapping
@@ -36,7 +37,7 @@ class UnknownEventType(InvalidEvent):
     """The ``type`` attribute names no registered event type."""
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class EventType:
     service: str  # the producing service: needs, training, evaluation
     name: str  # e.g. TrainingCompleted
@@ -47,6 +48,16 @@ class EventType:
     @property
     def type(self) -> str:
         return f"{TYPE_PREFIX}.{self.service}.{self.name}.v{self.version}"
+
+    @functools.cached_property
+    def writer(self) -> Schema:
+        """A reusable schema instance that rejects unknown fields (for events we create)."""
+        return self.schema()
+
+    @functools.cached_property
+    def reader(self) -> Schema:
+        """A reusable schema instance that ignores unknown fields (for events we receive)."""
+        return self.schema(unknown=EXCLUDE)
 
     @property
     def source(self) -> str:
@@ -122,10 +133,10 @@ class Event:
 
     def load_data(self) -> dict[str, Any]:
         """The payload deserialised by its schema (dates as dates, …)."""
-        return self.event_type.schema().load(self.data)
+        return self.event_type.reader.load(self.data)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {field: getattr(self, field) for field in _ATTRIBUTES}
 
     def to_json(self) -> bytes:
         return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
@@ -137,15 +148,20 @@ def new_event(
     *,
     subject: str | None = None,
     correlation_id: str | None = None,
+    validate: bool = True,
 ) -> Event:
-    """Create a validated event. ``data`` may hold Python values (dates, …); they are serialised by the schema."""
+    """Create an event. ``data`` may hold Python values (dates, …); they are serialised by the schema.
+
+    ``validate=False`` skips the schema check, for set-based commands that turn thousands of typed
+    database rows into events at once (consumers validate every event they receive all the same).
+    """
     event_type = lookup(type_or_name)
-    schema = event_type.schema()
-    payload = _json_ready(schema.dump(data))
-    try:
-        schema.load(payload)
-    except ValidationError as exc:
-        raise InvalidEvent(f"invalid data for {event_type.type}", {"data": exc.messages}) from None
+    payload = event_type.writer.dump(data)  # JSON-ready values: dates become ISO strings
+    if validate:
+        try:
+            event_type.writer.load(payload)
+        except ValidationError as exc:
+            raise InvalidEvent(f"invalid data for {event_type.type}", {"data": exc.messages}) from None
     return Event(
         id=str(uuid.uuid4()),
         type=event_type.type,
@@ -155,6 +171,9 @@ def new_event(
         data=payload,
         correlationid=correlation_id or current_correlation_id.get() or str(uuid.uuid4()),
     )
+
+
+_ATTRIBUTES = tuple(f.name for f in dataclasses.fields(Event))
 
 
 class _EnvelopeSchema(Schema):
@@ -186,15 +205,10 @@ def parse_event(raw: bytes | str) -> Event:
         raise InvalidEvent("invalid CloudEvents envelope", exc.messages) from None
     event_type = lookup(document["type"])
     try:
-        event_type.schema(unknown=EXCLUDE).load(document["data"])  # tolerant reader: extra fields pass
+        event_type.reader.load(document["data"])  # tolerant reader: extra fields pass
     except ValidationError as exc:
         raise InvalidEvent(f"invalid data for {event_type.type}", {"data": exc.messages}) from None
-    attributes = {f.name for f in dataclasses.fields(Event)}
-    return Event(**{k: v for k, v in document.items() if k in attributes})
-
-
-def _json_ready(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
+    return Event(**{k: v for k, v in document.items() if k in _ATTRIBUTES})
 
 
 def _load_catalogue() -> None:

@@ -7,12 +7,12 @@ for the embedded demo). The arithmetic comes from ``domain`` so that SQL and Pyt
 from __future__ import annotations
 
 import dataclasses
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
     Numeric,
+    String,
     and_,
     case,
     cast,
@@ -22,9 +22,12 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.needs import domain
@@ -41,7 +44,7 @@ from services.needs.models import (
     PriorityCompetency,
     StrategicPriority,
 )
-from shared.db import utcnow
+from shared.db import UTCDateTime, utcnow
 from shared.events import Event, new_event
 
 
@@ -181,20 +184,22 @@ def rebuild_gaps(session: Session, year: int, policy: GapPolicy, nips: Sequence[
         wipe = wipe.where(Gap.nip.in_(nips))
     session.execute(wipe)
     session.execute(insert(Gap).from_select(GAP_COLUMNS, gap_query(session, year, policy, nips)))
+    if session.get_bind().dialect.name == "postgresql" and (nips is None or len(nips) > 1000):
+        # fresh statistics, or the planner takes the freshly filled table for empty (nested loops over millions)
+        session.execute(text("ANALYZE gaps"))
+        session.execute(text("ANALYZE needs"))
     counted = select(func.count()).select_from(Gap).where(Gap.year == year)
     return session.scalar(counted.where(Gap.nip.in_(nips)) if nips is not None else counted)
 
 
-def sync_needs(
-    session: Session, year: int, nips: Sequence[str] | None, report: RecomputeReport, chunk: int = 5000
-) -> list[Event]:
+def sync_needs(session: Session, year: int, nips: Sequence[str] | None, report: RecomputeReport) -> list[Event]:
     """Bring the needs of ``year`` in line with its gap rows; return the events to publish.
 
     Active needs take the new figures; a need whose employee left or became inactive is closed as
     ``cancelled``, one whose competency left the standard as ``position_changed``, one whose gap
     is 0 as ``gap_closed``; a gap without an active need opens one.
     """
-    in_scope = [Need.year == year, Need.status.in_(domain.ACTIVE_NEED_STATUSES)]
+    in_scope = [Need.year == year, Need.status != "closed"]
     if nips is not None:
         in_scope.append(Need.nip.in_(nips))
     events: list[Event] = []
@@ -231,43 +236,57 @@ def sync_needs(
         report.needs_closed[reason] = len(closed)
         events.extend(need_closed_event(row.id, row.nip, row.competency_code, reason) for row in closed)
 
-    no_active_need = ~exists().where(
-        Need.year == Gap.year,
-        Need.nip == Gap.nip,
-        Need.competency_code == Gap.competency_code,
-        Need.status.in_(domain.ACTIVE_NEED_STATUSES),
-    )
-    candidates = select(Gap).where(Gap.year == year, Gap.gap > 0, no_active_need).order_by(Gap.nip).limit(chunk)
+    opened_columns = (
+        Need.id, Need.nip, Need.competency_code, Need.competency_group, Need.required_level, Need.current_level,
+        Need.gap, Need.priority_score, Need.year,
+    )  # fmt: skip
+    candidates = select(
+        _new_uuid(session), Gap.nip, Gap.competency_code, Gap.year, literal("open"), Gap.unit_code,
+        Gap.competency_group, Gap.required_level, Gap.current_level, Gap.gap, Gap.priority_score,
+        literal(now, UTCDateTime()), literal(now, UTCDateTime()),
+    ).where(Gap.year == year, Gap.gap > 0)  # fmt: skip
     if nips is not None:
         candidates = candidates.where(Gap.nip.in_(nips))
-    while rows := session.scalars(candidates).all():
-        needs = [
-            {
-                "id": str(uuid.uuid4()),
-                "nip": g.nip,
-                "competency_code": g.competency_code,
-                "year": year,
-                "status": "open",
-                "unit_code": g.unit_code,
-                "competency_group": g.competency_group,
-                "required_level": g.required_level,
-                "current_level": g.current_level,
-                "gap": g.gap,
-                "priority_score": g.priority_score,
-                "opened_at": now,
-                "updated_at": now,
-            }
-            for g in rows
-        ]
-        session.execute(insert(Need), needs)
-        session.expunge_all()
-        events.extend(need_identified_event(need) for need in needs)
-        report.needs_opened += len(needs)
+    dialect_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # A gap that already has an active need conflicts on the partial unique index uq_needs_active and
+    # is skipped: one index probe per row, where a NOT EXISTS on the table being filled rescans it.
+    opened = session.execute(
+        dialect_insert(Need)
+        .from_select(
+            [
+                "id",
+                "nip",
+                "competency_code",
+                "year",
+                "status",
+                "unit_code",
+                "competency_group",
+                "required_level",
+                "current_level",
+                "gap",
+                "priority_score",
+                "opened_at",
+                "updated_at",
+            ],
+            candidates,
+        )  # fmt: skip
+        .on_conflict_do_nothing(index_elements=["nip", "competency_code", "year"], index_where=text("status <> 'closed'"))
+        .returning(*opened_columns)
+    ).all()
+    events.extend(need_identified_event(row._mapping, validate=False) for row in opened)
+    report.needs_opened = len(opened)
     return events
 
 
-def need_identified_event(need: Any) -> Event:
-    get = need.get if isinstance(need, dict) else lambda key: getattr(need, key)
+def _new_uuid(session: Session):
+    """A random id made by the database, for set-based inserts."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.gen_random_uuid(), String)
+    return func.lower(func.hex(func.randomblob(16)))
+
+
+def need_identified_event(need: Any, validate: bool = True) -> Event:
+    get = need.get if isinstance(need, Mapping) else lambda key: getattr(need, key)
     return new_event(
         "DevelopmentNeedIdentified",
         {
@@ -281,6 +300,7 @@ def need_identified_event(need: Any) -> Event:
             "priority_score": get("priority_score"),
             "plan_year": get("year"),
         },
+        validate=validate,
     )
 
 
