@@ -275,6 +275,9 @@ def upsert_employees(
             del valid[nip]
 
     existing = repository.employees_by_nip(session, list(valid))
+    position_names = dict(
+        session.execute(select(Position.code, Position.name).where(Position.code.in_(known_positions))).all()
+    )
     events: list[Event] = []
     recompute_nips = []
     for nip, (_, row) in valid.items():
@@ -294,7 +297,7 @@ def upsert_employees(
             report["updated"] += 1
         if before is None or GAP_FIELDS & set(changes):
             recompute_nips.append(nip)
-        events.append(employee_synced_event(employee))
+        events.append(employee_synced_event(employee, position_names.get(employee.position_code)))
     session.flush()
     uow.publish_all(events)
     if recompute_nips:
@@ -311,14 +314,14 @@ def _rejection(index: int, raw: Any, messages: Mapping[str, Any]) -> dict[str, A
     return {"row": index, "nip": nip, "errors": flatten_errors(messages)}
 
 
-def employee_synced_event(employee: Employee) -> Event:
+def employee_synced_event(employee: Employee, position_name: str | None) -> Event:
     return new_event(
         "EmployeeSynced",
         {
             "nip": employee.nip,
             "name": employee.name,
             "position_code": employee.position_code,
-            "position_name": None,
+            "position_name": position_name,
             "unit_code": employee.unit_code,
             "unit_name": employee.unit_name,
             "rank": employee.rank,

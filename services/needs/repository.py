@@ -270,7 +270,9 @@ def sync_needs(session: Session, year: int, nips: Sequence[str] | None, report: 
             ],
             candidates,
         )  # fmt: skip
-        .on_conflict_do_nothing(index_elements=["nip", "competency_code", "year"], index_where=text("status <> 'closed'"))
+        .on_conflict_do_nothing(
+            index_elements=["nip", "competency_code", "year"], index_where=text("status <> 'closed'")
+        )
         .returning(*opened_columns)
     ).all()
     events.extend(need_identified_event(row._mapping, validate=False) for row in opened)

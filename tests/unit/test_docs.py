@@ -41,3 +41,16 @@ def test_every_setting_is_documented_in_operations():
     for field in dataclasses.fields(Settings):
         if field.name != "service":
             assert f"| `{field.name.upper()}` |" in operations, field.name
+
+
+def test_every_needs_setting_is_documented():
+    import dataclasses
+
+    from services.needs.config import NeedsSettings
+    from shared.config import Settings
+
+    common = {f.name for f in dataclasses.fields(Settings)}
+    needs_md = (ROOT / "docs" / "needs.md").read_text()
+    for field in dataclasses.fields(NeedsSettings):
+        if field.name not in common:
+            assert f"| `{field.name.upper()}` |" in needs_md, field.name
