@@ -27,6 +27,14 @@ def _session():
     return context().database.sessions()
 
 
+def _paged(pagination_parameters, fetch):
+    """Run ``fetch(session, page, page_size) -> (items, total)`` and tell flask-smorest the total."""
+    with _session() as session:
+        items, total = fetch(session, pagination_parameters.page, pagination_parameters.page_size)
+    pagination_parameters.item_count = total
+    return items
+
+
 # --- competency dictionary ----------------------------------------------------------------------
 
 
@@ -188,10 +196,7 @@ class Employees(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Employees (filter by OPD, position, status, active, name or NIP)."""
-        with _session() as session:
-            items, total = views.employees(session, args, pagination_parameters.page, pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return items
+        return _paged(pagination_parameters, lambda s, page, size: views.employees(s, args, page, size))
 
     @blp.arguments(schemas.EmployeeBulkSchema)
     @blp.response(200, schemas.UpsertReportSchema)
@@ -260,12 +265,7 @@ class Gaps(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Gaps ranked by priority (filter by OPD, competency, group, NIP, minimum gap)."""
-        with _session() as session:
-            items, total = views.gaps(
-                session, _year(args), args, pagination_parameters.page, pagination_parameters.page_size
-            )
-        pagination_parameters.item_count = total
-        return items
+        return _paged(pagination_parameters, lambda s, page, size: views.gaps(s, _year(args), args, page, size))
 
 
 @blp.route("/gaps/by-unit")
@@ -295,12 +295,10 @@ class Match(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Job-person match per employee, lowest first."""
-        with _session() as session:
-            items, total = views.job_person_match(
-                session, _year(args), args.get("unit_code"), pagination_parameters.page, pagination_parameters.page_size
-            )
-        pagination_parameters.item_count = total
-        return items
+        return _paged(
+            pagination_parameters,
+            lambda s, page, size: views.job_person_match(s, _year(args), args.get("unit_code"), page, size),
+        )
 
 
 @blp.route("/needs")
@@ -310,10 +308,7 @@ class Needs(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Development needs (filter by year, status, OPD, competency, NIP), highest priority first."""
-        with _session() as session:
-            items, total = views.needs(session, args, pagination_parameters.page, pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return items
+        return _paged(pagination_parameters, lambda s, page, size: views.needs(s, args, page, size))
 
 
 @blp.route("/needs/<need_id>")
@@ -366,17 +361,11 @@ class JpBehind(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Who is below the JP target, furthest behind first, with the days left in the year."""
-        with _session() as session:
-            items, total = views.jp_behind(
-                session,
-                context().settings,
-                _year(args),
-                args.get("unit_code"),
-                pagination_parameters.page,
-                pagination_parameters.page_size,
-            )
-        pagination_parameters.item_count = total
-        return items
+        settings = context().settings
+        return _paged(
+            pagination_parameters,
+            lambda s, page, size: views.jp_behind(s, settings, _year(args), args.get("unit_code"), page, size),
+        )
 
 
 # --- exports ------------------------------------------------------------------------------------

@@ -26,10 +26,11 @@ from services.needs.models import (
 from shared.errors import NotFound
 
 
-def page(session: Session, query: Select, page: int, page_size: int) -> tuple[list[Any], int]:
+def page(session: Session, query: Select, page: int, page_size: int, entities: bool = False) -> tuple[list[Any], int]:
+    """One page of ``query`` (rows, or ORM objects with ``entities``) and the total number of results."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
-    return rows, total
+    result = session.execute(query.limit(page_size).offset((page - 1) * page_size))
+    return (result.scalars().all() if entities else result.all()), total
 
 
 def _least(session: Session):
@@ -136,9 +137,7 @@ def employees(session: Session, filters: dict[str, Any], page_no: int, page_size
     if filters.get("q"):
         like = f"%{filters['q'].lower()}%"
         query = query.where(func.lower(Employee.name).like(like) | Employee.nip.like(like))
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = session.scalars(query.limit(page_size).offset((page_no - 1) * page_size)).all()
-    return items, total
+    return page(session, query, page_no, page_size, entities=True)
 
 
 def employee(session: Session, nip: str) -> Employee:
@@ -305,8 +304,7 @@ def needs(session: Session, filters: dict[str, Any], page_no: int, page_size: in
     for field in ("year", "status", "unit_code", "competency_code", "nip"):
         if filters.get(field) is not None:
             query = query.where(getattr(Need, field) == filters[field])
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return session.scalars(query.limit(page_size).offset((page_no - 1) * page_size)).all(), total
+    return page(session, query, page_no, page_size, entities=True)
 
 
 PLANNED_STATUSES = ("open", "planned")

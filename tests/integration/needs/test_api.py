@@ -229,3 +229,15 @@ def test_the_plan_exports_and_jp_views(api, client, position, competency, employ
     # plus the position's own skill at 3 (held 1): (9 + 1) / (9 + 3)
     assert profile["job_person_match"] == round(100 * 10 / 12, 1)
     assert profile["jp"] == {"year": year, "target": 20, "realised": 0, "shortfall": 20, "trainings": []}
+
+
+def test_listings_are_paginated_and_filtered(client, position, competency, employee):
+    unit = f"OPD-{competency()}"
+    position_code = position({})
+    nips = sorted(employee(position_code, unit=unit) for _ in range(3))
+    first = client.get(f"/api/v1/needs/employees?unit_code={unit}&page=1&page_size=2")
+    second = client.get(f"/api/v1/needs/employees?unit_code={unit}&page=2&page_size=2")
+    assert [e["nip"] for e in first.json + second.json] == nips
+    pagination = __import__("json").loads(first.headers["X-Pagination"])
+    assert (pagination["total"], pagination["total_pages"], pagination["next_page"]) == (3, 2, 2)
+    assert client.get(f"/api/v1/needs/employees?unit_code={unit}&page_size=1000").status_code == 422
