@@ -114,6 +114,7 @@ class TrainingCompleted(Schema):
     attendance_rate = fields.Float(required=True, validate=validate.Range(min=0, max=1))
     completed_on = fields.Date(required=True)
     partner_code = fields.String(required=True)
+    certificate_number = fields.String(load_default=None, allow_none=True)
 
 
 @register("training", "TrainingNotCompleted", 1, key_field="nip")

@@ -1,12 +1,272 @@
-"""HTTP layer of the training service: parse with schemas, call a handler, dump with schemas."""
+"""HTTP layer of the training service: parse with schemas, call a handler or a view, dump with schemas.
+
+Routes under ``/partner`` are the partner institutions' own: the partner is the one named by the
+gateway-signed identity (``shared.identity``), and it only ever sees its own batches.
+"""
 
 from __future__ import annotations
 
+from flask import request
+from flask.views import MethodView
 from flask_smorest import Blueprint
+
+from services.training import handlers, schemas, views
+from shared import identity
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.web import context
 
 blp = Blueprint(
     "training",
     __name__,
     url_prefix="/api/v1/training",
-    description="Training delivery (penyelenggaraan pengembangan kompetensi)",
+    description="Training delivery: partners, programs, batches (angkatan), nomination, attendance, completion.",
 )
+
+
+def _session():
+    return context().database.sessions()
+
+
+def _partner_code() -> str:
+    """The calling partner, from the gateway-signed identity; anyone else is refused."""
+    caller = identity.decode(request.headers.get(identity.HEADER), context().settings.internal_identity_secret)
+    if not caller.partner_code or not caller.has_role("partner"):
+        raise Forbidden("Only a partner institution may use this route.")
+    return caller.partner_code
+
+
+# --- partners -----------------------------------------------------------------------------------
+
+
+@blp.route("/partners")
+class Partners(MethodView):
+    @blp.response(200, schemas.PartnerSchema(many=True))
+    def get(self):
+        with _session() as session:
+            return views.partners(session)
+
+    @blp.arguments(schemas.PartnerSchema)
+    @blp.response(201, schemas.PartnerCreatedSchema)
+    def post(self, data):
+        """Register a partner institution; the answer holds its first API secret, shown this once."""
+        with context().uow() as uow:
+            partner, key_id, secret = handlers.create_partner(uow, data)
+        return {"partner": partner, "credential": {"key_id": key_id, "secret": secret}}
+
+
+@blp.route("/partners/<code>/keys")
+class PartnerKeys(MethodView):
+    @blp.response(200, schemas.KeySchema(many=True))
+    def get(self, code):
+        """A partner's keys (ids and dates only: secrets are never shown again)."""
+        with _session() as session:
+            return views.partner_keys(session, code)
+
+    @blp.response(201, schemas.CredentialSchema)
+    def post(self, code):
+        """Rotate: a new key and secret (shown once); older keys work until revoked."""
+        with context().uow() as uow:
+            key_id, secret = handlers.add_partner_key(uow, code)
+        return {"key_id": key_id, "secret": secret}
+
+
+@blp.route("/partners/<code>/keys/<key_id>")
+class PartnerKeyItem(MethodView):
+    @blp.response(200, schemas.KeySchema)
+    def delete(self, code, key_id):
+        """Revoke a key: requests signed with it are refused from now on."""
+        with context().uow() as uow:
+            return handlers.revoke_partner_key(uow, code, key_id)
+
+
+# --- programs and batches -----------------------------------------------------------------------
+
+
+@blp.route("/programs")
+class Programs(MethodView):
+    @blp.arguments(schemas.ProgramQuery, location="query")
+    @blp.response(200, schemas.ProgramSchema(many=True))
+    def get(self, args):
+        """Programs (filter by status, partner, competency, period)."""
+        with _session() as session:
+            return views.programs(session, args)
+
+    @blp.arguments(schemas.ProgramSchema)
+    @blp.response(201, schemas.ProgramSchema)
+    def post(self, data):
+        """A new program, in draft."""
+        with context().uow() as uow:
+            return handlers.create_program(uow, context().settings, data)
+
+
+@blp.route("/programs/<program_id>")
+class ProgramItem(MethodView):
+    @blp.response(200, schemas.ProgramSchema)
+    def get(self, program_id):
+        with _session() as session:
+            return views.program(session, program_id)
+
+
+@blp.route("/programs/<program_id>/status")
+class ProgramStatus(MethodView):
+    @blp.arguments(schemas.StatusSchema)
+    @blp.response(200, schemas.ProgramSchema)
+    def put(self, data, program_id):
+        """draft → published (emits ProgramPublished; needs a batch) → running → closed."""
+        with context().uow() as uow:
+            return handlers.change_program_status(uow, program_id, data["status"])
+
+
+@blp.route("/programs/<program_id>/batches")
+class ProgramBatches(MethodView):
+    @blp.response(200, schemas.BatchSchema(many=True))
+    def get(self, program_id):
+        with _session() as session:
+            return views.batches_of_program(session, program_id)
+
+    @blp.arguments(schemas.BatchSchema)
+    @blp.response(201, schemas.BatchSchema)
+    def post(self, data, program_id):
+        """A new batch (angkatan) with its meetings; numbered in order, meetings numbered by date and time."""
+        with context().uow() as uow:
+            batch = handlers.add_batch(uow, program_id, data["meetings"])
+        with _session() as session:
+            return views.batch(session, batch.id)
+
+
+@blp.route("/batches/<batch_id>")
+class BatchItem(MethodView):
+    @blp.response(200, schemas.BatchSchema)
+    def get(self, batch_id):
+        with _session() as session:
+            return views.batch(session, batch_id)
+
+
+@blp.route("/batches/<batch_id>/candidates")
+class Candidates(MethodView):
+    @blp.arguments(schemas.CandidateQuery, location="query")
+    @blp.response(200, schemas.CandidateSchema(many=True))
+    def get(self, args, batch_id):
+        """Employees whose open needs the program addresses, by priority; those busy elsewhere at the time are left out."""
+        with context().uow() as uow:
+            return handlers.suggest_candidates(uow, batch_id, args["limit"])
+
+
+@blp.route("/batches/<batch_id>/enrollments")
+class Enrollments(MethodView):
+    @blp.response(200, schemas.RosterEntrySchema(many=True))
+    def get(self, batch_id):
+        """The roster, with each participant's attendance share so far."""
+        with _session() as session:
+            return views.roster(session, batch_id)
+
+    @blp.arguments(schemas.EnrolSchema)
+    @blp.response(201, schemas.EnrollmentSchema(many=True))
+    def post(self, data, batch_id):
+        """Enrol employees: all or none (capacity, overlapping batches, known active employees)."""
+        with context().uow() as uow:
+            return handlers.enrol(uow, batch_id, data["nips"])
+
+
+@blp.route("/batches/<batch_id>/enrollments/<nip>/post-test")
+class PostTest(MethodView):
+    @blp.arguments(schemas.PostTestSchema)
+    @blp.response(200, schemas.EnrollmentSchema)
+    def put(self, data, batch_id, nip):
+        """BKPSDM enters a participant's post-test score (0–100)."""
+        with context().uow() as uow:
+            return handlers.set_post_test(uow, batch_id, nip, data["score"], None)
+
+
+@blp.route("/batches/<batch_id>/close")
+class CloseBatch(MethodView):
+    @blp.response(200, schemas.EnrollmentSchema(many=True))
+    def post(self, batch_id):
+        """Decide every enrolment (TrainingCompleted / TrainingNotCompleted); closing again changes nothing."""
+        with context().uow() as uow:
+            handlers.close_batch(uow, context().settings, batch_id)
+        with _session() as session:
+            return views.roster_enrollments(session, batch_id)
+
+
+# --- the partner's own routes -------------------------------------------------------------------
+
+
+@blp.route("/partner/batches")
+class PartnerBatches(MethodView):
+    @blp.response(200, schemas.BatchSchema(many=True))
+    def get(self):
+        """The calling partner's batches."""
+        partner_code = _partner_code()
+        with _session() as session:
+            return views.partner_batches(session, partner_code)
+
+
+@blp.route("/partner/batches/<batch_id>/enrollments")
+class PartnerRoster(MethodView):
+    @blp.response(200, schemas.RosterEntrySchema(many=True))
+    def get(self, batch_id):
+        partner_code = _partner_code()
+        with _session() as session:
+            return views.roster(session, batch_id, partner_code)
+
+
+@blp.route("/partner/attendance")
+class PartnerAttendance(MethodView):
+    @blp.arguments(schemas.AttendanceBatchSchema)
+    @blp.response(200, schemas.AttendanceReportSchema)
+    def post(self, data):
+        """Up to MAX_ATTENDANCE_RECORDS records, each with the partner's own event id; one result per record."""
+        partner_code = _partner_code()
+        limit = context().settings.max_attendance_records
+        if len(data["records"]) > limit:
+            raise Invalid(
+                f"At most {limit} records per request; split them.",
+                errors=[{"field": "records", "message": f"{len(data['records'])} records, over {limit}."}],
+            )
+        with context().uow() as uow:
+            results = handlers.record_attendance(uow, partner_code, data["records"])
+        return {"results": results, "accepted": sum(r["outcome"] == "accepted" for r in results)}
+
+
+@blp.route("/partner/batches/<batch_id>/enrollments/<nip>/post-test")
+class PartnerPostTest(MethodView):
+    @blp.arguments(schemas.PostTestSchema)
+    @blp.response(200, schemas.EnrollmentSchema)
+    def put(self, data, batch_id, nip):
+        """The partner enters a participant's post-test score (0–100)."""
+        partner_code = _partner_code()
+        with context().uow() as uow:
+            return handlers.set_post_test(uow, batch_id, nip, data["score"], partner_code)
+
+
+SINGLE_STATUS = {"accepted": 201, "superseded": 200, "duplicate": 200}
+
+
+@blp.route("/partner/attendance/record")
+class PartnerAttendanceRecord(MethodView):
+    @blp.arguments(schemas.AttendanceRecordSchema)
+    @blp.response(201, schemas.AttendanceResultSchema)
+    @blp.alt_response(
+        200, schema=schemas.AttendanceResultSchema, description="superseded or duplicate: nothing changed"
+    )
+    def post(self, data):
+        """One attendance record: 201 accepted; 200 superseded or duplicate; 404 unknown batch, participant or
+        meeting; 409 the same event id with another body, or a closed batch."""
+        partner_code = _partner_code()
+        with context().uow() as uow:
+            [result] = handlers.record_attendance(uow, partner_code, [data])
+        outcome = result["outcome"]
+        if outcome == "not_found":
+            raise NotFound(
+                f"No such {result['field']} in your batches.",
+                errors=[{"field": result["field"], "message": "Not found."}],
+            )
+        if outcome == "conflict":
+            raise Conflict(f"Event id {data['event_id']} was already received with a different body.",
+                           errors=[{"field": "event_id", "message": "Reused with another body."}])  # fmt: skip
+        if outcome == "closed":
+            raise Conflict(
+                "The batch is closed; its attendance is final.", errors=[{"field": "batch_id", "message": "Closed."}]
+            )
+        return result, SINGLE_STATUS[outcome]

@@ -1,15 +1,29 @@
-"""Settings of the training service, read from the environment (see docs/operations.md)."""
+"""Settings of the training service, read from the environment (see docs/operations.md and docs/training.md)."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from shared.config import Settings
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class TrainingSettings(Settings):
-    pass
+    internal_identity_secret: str  # shared with the gateway, which signs the caller's identity
+    default_min_attendance: float = 0.8  # share of meetings to attend when a program sets none
+    max_attendance_records: int = 1000  # per partner request
+    timezone: str = "Asia/Jakarta"
+
+    env_hints: ClassVar[dict[str, str]] = {
+        **Settings.env_hints,
+        "INTERNAL_IDENTITY_SECRET": "the secret the gateway signs X-Bangkom-Identity with (a long random string)",
+    }
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
 
 def load_settings() -> TrainingSettings:

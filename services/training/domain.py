@@ -1,4 +1,152 @@
 """Pure rules of the training service: no Flask, no SQLAlchemy, no Kafka.
 
-Partner institutions, programs, batches (angkatan), nomination, attendance and completion.
+Completion (who completed a batch), overlap (who cannot be in two places at once), candidate ranking
+(whose open development needs a program closes best), attendance corrections, credentials.
 """
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+FORMS = (
+    "pelatihan", "seminar", "workshop", "kursus", "bimtek", "sosialisasi", "magang", "e-learning",
+    "coaching", "mentoring", "pembelajaran_jarak_jauh", "outbound", "on_the_job", "pertukaran",
+)  # fmt: skip
+DELIVERIES = ("klasikal", "nonklasikal")
+PARTNER_KINDS = ("university", "training_agency", "government", "private")
+ATTENDANCE_STATUSES = ("present", "absent", "excused")
+PROGRAM_STATUSES = ("draft", "published", "running", "closed")
+PROGRAM_TRANSITIONS = {
+    "draft": {"published"},
+    "published": {"running", "closed"},
+    "running": {"closed"},
+    "closed": set(),
+}
+
+
+# --- completion ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletionRule:
+    min_attendance: float  # share of the batch's meetings attended (present), 0–1
+    post_test_required: bool = False
+    passing_score: float | None = None  # 0–100
+
+
+@dataclass(frozen=True)
+class Decision:
+    completed: bool
+    attendance_rate: float
+    reason: str | None
+
+
+def attendance_rate(present: int, meetings: int) -> float:
+    """Share of the batch's meetings the participant was present at; excused counts as not present."""
+    return round(present / meetings, 4) if meetings else 0.0
+
+
+def decide(rule: CompletionRule, meetings: int, present: int, post_test_score: float | None) -> Decision:
+    """Completed when the attendance share reaches the rule's minimum and, if the program requires a
+    post-test, its score reaches the passing score."""
+    rate = attendance_rate(present, meetings)
+    if rate < rule.min_attendance:
+        return Decision(False, rate, f"kehadiran {rate:.0%} di bawah minimum {rule.min_attendance:.0%}")
+    if rule.post_test_required:
+        if post_test_score is None:
+            return Decision(False, rate, "nilai post-test belum ada")
+        if rule.passing_score is not None and post_test_score < rule.passing_score:
+            return Decision(
+                False, rate, f"nilai post-test {post_test_score:g} di bawah batas lulus {rule.passing_score:g}"
+            )
+    return Decision(True, rate, None)
+
+
+def certificate_number(program_code: str, batch_number: int, serial: int, year: int) -> str:
+    return f"{program_code}/ANGK-{batch_number}/{serial:04d}/{year}"
+
+
+# --- schedules and overlap ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    date: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+
+
+def slots_overlap(a: Slot, b: Slot) -> bool:
+    return a.date == b.date and a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def schedules_overlap(a: Iterable[Slot], b: Iterable[Slot]) -> bool:
+    """Two batches overlap when any of their meetings share a date and a moment of time."""
+    b = list(b)
+    return any(slots_overlap(x, y) for x in a for y in b)
+
+
+# --- candidate ranking --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    nip: str
+    matched_needs: int  # open needs of the employee that the program's competencies address
+    priority: float  # their summed priority scores
+    largest_gap: int
+
+
+def rank(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Highest summed priority first; then more needs addressed, the largest gap, and the NIP for a stable order."""
+    return sorted(candidates, key=lambda c: (-c.priority, -c.matched_needs, -c.largest_gap, c.nip))
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+
+def supersedes(incoming_recorded_at: dt.datetime, current_recorded_at: dt.datetime | None) -> bool:
+    """A record corrects the current one of the same meeting when it was recorded later (arrival order
+    does not matter); equal times keep the current one, so replays change nothing."""
+    return current_recorded_at is None or incoming_recorded_at > current_recorded_at
+
+
+# --- partner credentials ------------------------------------------------------------------------
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+def new_credentials() -> tuple[str, str]:
+    """A key id and a secret; the secret is shown once and only its hash is kept."""
+    return f"pk_{secrets.token_hex(8)}", secrets.token_urlsafe(32)
+
+
+def hash_secret(secret: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    try:
+        scheme, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt), **_SCRYPT)
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def duplicates(values: Sequence[str]) -> list[str]:
+    seen, repeated = set(), []
+    for value in values:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value)
+    return repeated

@@ -1,18 +1,535 @@
 """Application use-cases of the training service: one function per command or event.
 
-Handlers take their input and a unit of work (``uow.session``, ``uow.publish``) and commit once;
-they are routed by the explicit tables below, for the HTTP layer and the worker alike.
+Each takes its input and a unit of work, changes state through ``uow.session``, publishes events
+through the outbox and commits once, so a failure writes nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from services.training import domain
 from services.training.config import TrainingSettings
+from services.training.models import (
+    Attendance,
+    AttendanceReceipt,
+    Batch,
+    EmployeeView,
+    Enrollment,
+    Meeting,
+    OpenNeed,
+    Partner,
+    PartnerKey,
+    Program,
+)
 from shared.consumer import Handler
+from shared.db import UnitOfWork, utcnow
+from shared.errors import Conflict, Invalid, NotFound
+from shared.events import Event, new_event
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
 TOPICS = ["bangkom.needs.v1", "bangkom.evaluation.v1"]
 
 
+# --- partners -----------------------------------------------------------------------------------
+
+
+def create_partner(uow: UnitOfWork, data: Mapping[str, Any]) -> tuple[Partner, str, str]:
+    """A partner and its first credential; the secret is returned once and only its hash is stored."""
+    if uow.session.get(Partner, data["code"]) is not None:
+        raise Conflict(
+            f"Partner code {data['code']} already exists.", errors=[{"field": "code", "message": "Already exists."}]
+        )
+    partner = Partner(**data)
+    uow.session.add(partner)
+    uow.session.flush()
+    key_id, secret = _add_key(uow, partner.code)
+    uow.commit()
+    return partner, key_id, secret
+
+
+def _add_key(uow: UnitOfWork, partner_code: str) -> tuple[str, str]:
+    key_id, secret = domain.new_credentials()
+    uow.session.add(PartnerKey(key_id=key_id, partner_code=partner_code, secret_hash=domain.hash_secret(secret)))
+    return key_id, secret
+
+
+def add_partner_key(uow: UnitOfWork, partner_code: str) -> tuple[str, str]:
+    """Rotation: a new key beside the old ones, which stay valid until revoked."""
+    _get(uow, Partner, partner_code, "partner")
+    key_id, secret = _add_key(uow, partner_code)
+    uow.commit()
+    return key_id, secret
+
+
+def revoke_partner_key(uow: UnitOfWork, partner_code: str, key_id: str) -> PartnerKey:
+    key = uow.session.get(PartnerKey, key_id)
+    if key is None or key.partner_code != partner_code:
+        raise NotFound(f"Partner {partner_code} has no key {key_id}.")
+    key.revoked_at = key.revoked_at or utcnow()
+    uow.commit()
+    return key
+
+
+def verify_partner_key(uow: UnitOfWork, key_id: str, secret: str) -> str | None:
+    """The partner code of a valid, unrevoked key whose secret matches; None otherwise."""
+    key = uow.session.get(PartnerKey, key_id)
+    if key is None or key.revoked_at is not None or not domain.verify_secret(secret, key.secret_hash):
+        return None
+    partner = uow.session.get(Partner, key.partner_code)
+    return partner.code if partner is not None and partner.active else None
+
+
+# --- programs and batches -----------------------------------------------------------------------
+
+
+def create_program(uow: UnitOfWork, settings: TrainingSettings, data: Mapping[str, Any]) -> Program:
+    session = uow.session
+    if session.scalar(select(Program.id).where(Program.code == data["code"])) is not None:
+        raise Conflict(
+            f"Program code {data['code']} already exists.", errors=[{"field": "code", "message": "Already exists."}]
+        )
+    _require(uow, Partner, data["partner_code"], "partner_code", "partner")
+    codes = [c["code"] for c in data["competencies"]]
+    if repeated := domain.duplicates(codes):
+        raise Invalid(
+            f"Each competency may appear once: {', '.join(repeated)}.",
+            errors=[{"field": f"competencies.{codes.index(c)}.code", "message": "Duplicate."} for c in repeated],
+        )
+    values = dict(data)
+    values["min_attendance"] = data.get("min_attendance") or settings.default_min_attendance
+    program = Program(id=str(uuid.uuid4()), status="draft", **values)
+    session.add(program)
+    uow.commit()
+    return program
+
+
+def add_batch(uow: UnitOfWork, program_id: str, meetings: Sequence[Mapping[str, Any]]) -> Batch:
+    program = _get(uow, Program, program_id, "program")
+    if program.status == "closed":
+        raise Conflict("The program is closed; it takes no new batches.")
+    for index, meeting in enumerate(meetings):
+        if meeting["ends_at"] <= meeting["starts_at"]:
+            raise Invalid(
+                "A meeting must end after it starts.",
+                errors=[{"field": f"meetings.{index}.ends_at", "message": "Must be after starts_at."}],
+            )
+    number = (uow.session.scalar(select(func.max(Batch.number)).where(Batch.program_id == program_id)) or 0) + 1
+    batch = Batch(id=str(uuid.uuid4()), program_id=program_id, number=number)
+    uow.session.add(batch)
+    uow.session.flush()
+    ordered = sorted(meetings, key=lambda m: (m["date"], m["starts_at"]))
+    uow.session.add_all(Meeting(batch_id=batch.id, meeting_no=i, **m) for i, m in enumerate(ordered, start=1))
+    uow.commit()
+    return batch
+
+
+def change_program_status(uow: UnitOfWork, program_id: str, status: str) -> Program:
+    program = _get(uow, Program, program_id, "program")
+    if status not in domain.PROGRAM_TRANSITIONS[program.status]:
+        allowed = ", ".join(sorted(domain.PROGRAM_TRANSITIONS[program.status])) or "none"
+        raise Conflict(
+            f"A {program.status} program cannot become {status} (allowed: {allowed}).",
+            errors=[{"field": "status", "message": f"Not allowed from {program.status}."}],
+        )
+    if status == "published":
+        dates = uow.session.execute(
+            select(func.min(Meeting.date), func.max(Meeting.date))
+            .join(Batch, Batch.id == Meeting.batch_id)
+            .where(Batch.program_id == program_id)
+        ).one()
+        if dates[0] is None:
+            raise Conflict("Add a batch with its meetings before publishing the program.")
+        uow.publish(
+            new_event(
+                "ProgramPublished",
+                {
+                    "program_id": program.id,
+                    "code": program.code,
+                    "title": program.title,
+                    "form": program.form,
+                    "delivery": program.delivery,
+                    "jp": program.jp,
+                    "partner_code": program.partner_code,
+                    "competencies": program.competencies,
+                    "starts_on": dates[0],
+                    "ends_on": dates[1],
+                },
+            )  # fmt: skip
+        )
+    program.status = status
+    uow.commit()
+    return program
+
+
+# --- nomination ---------------------------------------------------------------------------------
+
+
+def _schedule(session, batch_id: str) -> list[domain.Slot]:
+    return [
+        domain.Slot(m.date, m.starts_at, m.ends_at)
+        for m in session.scalars(select(Meeting).where(Meeting.batch_id == batch_id))
+    ]
+
+
+def _busy_nips(session, batch_id: str, nips: Sequence[str] | None = None) -> set[str]:
+    """Employees enrolled (and not yet decided) in another batch whose meetings overlap this one's."""
+    mine = _schedule(session, batch_id)
+    if not mine:
+        return set()
+    dates = {slot.date for slot in mine}
+    query = (
+        select(Enrollment.nip, Meeting)
+        .join(Meeting, Meeting.batch_id == Enrollment.batch_id)
+        .where(Enrollment.batch_id != batch_id, Enrollment.status == "enrolled", Meeting.date.in_(dates))
+    )
+    if nips is not None:
+        query = query.where(Enrollment.nip.in_(list(nips)))
+    busy = set()
+    for nip, meeting in session.execute(query):
+        if domain.schedules_overlap([domain.Slot(meeting.date, meeting.starts_at, meeting.ends_at)], mine):
+            busy.add(nip)
+    return busy
+
+
+def suggest_candidates(uow: UnitOfWork, batch_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    session = uow.session
+    batch = _get(uow, Batch, batch_id, "batch")
+    program = session.get(Program, batch.program_id)
+    codes = [c["code"] for c in program.competencies]
+    enrolled_here = select(Enrollment.nip).where(Enrollment.batch_id == batch_id)
+    rows = session.execute(
+        select(
+            OpenNeed.nip,
+            func.count().label("matched"),
+            func.sum(OpenNeed.priority_score).label("priority"),
+            func.max(OpenNeed.gap).label("largest_gap"),
+        )
+        .join(EmployeeView, EmployeeView.nip == OpenNeed.nip)
+        .where(OpenNeed.competency_code.in_(codes), EmployeeView.active.is_(True), OpenNeed.nip.not_in(enrolled_here))
+        .group_by(OpenNeed.nip)
+    ).all()
+    busy = _busy_nips(session, batch_id, [r.nip for r in rows])
+    ranked = domain.rank(
+        domain.Candidate(r.nip, r.matched, round(float(r.priority), 2), r.largest_gap)
+        for r in rows
+        if r.nip not in busy
+    )[:limit]
+    people = {
+        e.nip: e for e in session.scalars(select(EmployeeView).where(EmployeeView.nip.in_([c.nip for c in ranked])))
+    }
+    return [
+        {
+            "nip": c.nip,
+            "name": people[c.nip].name,
+            "unit_code": people[c.nip].unit_code,
+            "unit_name": people[c.nip].unit_name,
+            "matched_needs": c.matched_needs,
+            "priority": c.priority,
+            "largest_gap": c.largest_gap,
+        }
+        for c in ranked
+    ]
+
+
+def enrol(uow: UnitOfWork, batch_id: str, nips: Sequence[str]) -> list[Enrollment]:
+    """Enrol employees in a batch: all of them, or none (capacity, overlap, known employees)."""
+    session = uow.session
+    batch = session.get(Batch, batch_id, with_for_update=True)  # serialises enrolments into one batch
+    if batch is None:
+        raise NotFound(f"No batch {batch_id}.")
+    program = session.get(Program, batch.program_id)
+    if batch.closed_at is not None or program.status not in ("published", "running"):
+        raise Conflict("Enrol only into open batches of a published or running program.")
+    if repeated := domain.duplicates(list(nips)):
+        raise Invalid(
+            "Each NIP may appear once.", errors=[{"field": "nips", "message": f"Duplicate: {', '.join(repeated)}."}]
+        )
+    known = {e.nip: e for e in session.scalars(select(EmployeeView).where(EmployeeView.nip.in_(list(nips))))}
+    errors = [
+        {"field": f"nips.{i}", "message": f"Unknown or inactive employee {nip}."}
+        for i, nip in enumerate(nips)
+        if nip not in known or not known[nip].active
+    ]
+    already = set(
+        session.scalars(select(Enrollment.nip).where(Enrollment.batch_id == batch_id, Enrollment.nip.in_(list(nips))))
+    )
+    errors += [
+        {"field": f"nips.{i}", "message": f"{nip} is already enrolled in this batch."}
+        for i, nip in enumerate(nips)
+        if nip in already
+    ]
+    busy = _busy_nips(session, batch_id, nips)
+    errors += [
+        {"field": f"nips.{i}", "message": f"{nip} is enrolled in another batch at an overlapping time."}
+        for i, nip in enumerate(nips)
+        if nip in busy
+    ]
+    if errors:
+        raise Invalid("Nobody was enrolled; correct these and send the list again.", errors=errors)
+    taken = session.scalar(select(func.count()).where(Enrollment.batch_id == batch_id))
+    if taken + len(nips) > program.capacity:
+        raise Conflict(
+            f"The batch has {program.capacity - taken} place(s) left; {len(nips)} requested.",
+            errors=[{"field": "nips", "message": "Over capacity."}],
+        )
+    enrollments = [Enrollment(id=str(uuid.uuid4()), batch_id=batch_id, nip=nip, status="enrolled") for nip in nips]
+    session.add_all(enrollments)
+    uow.publish_all(
+        [
+            new_event(
+                "ParticipantEnrolled",
+                {"enrollment_id": e.id, "nip": e.nip, "program_id": program.id, "batch_id": batch_id},
+            )
+            for e in enrollments
+        ]
+    )
+    uow.commit()
+    return enrollments
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+
+def _body_hash(record: Mapping[str, Any]) -> str:
+    canonical = json.dumps(
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in sorted(record.items())}, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record_attendance(uow: UnitOfWork, partner_code: str, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Apply a partner's attendance records; one result per record, in order.
+
+    Outcomes: ``accepted`` (the meeting's attendance changed: AttendanceRecorded emitted),
+    ``superseded`` (kept as history, a later record of the same meeting already holds),
+    ``duplicate`` (this event id was received before with the same body: nothing changes),
+    ``conflict`` (this event id was received before with another body), ``not_found`` (no such batch
+    of this partner, or no such participant or meeting), ``closed`` (the batch is closed).
+    Everything accepted in one call commits together.
+    """
+    session = uow.session
+    results: list[dict[str, Any]] = [{} for _ in records]
+    ids = [r["event_id"] for r in records]
+    receipts = {
+        r.event_id: r.body_hash
+        for r in session.scalars(
+            select(AttendanceReceipt).where(
+                AttendanceReceipt.partner_code == partner_code, AttendanceReceipt.event_id.in_(ids)
+            )
+        )
+    }
+    batch_ids = sorted({r["batch_id"] for r in records})
+    batches = {
+        b.id: b
+        for b in session.scalars(
+            select(Batch)
+            .join(Program, Program.id == Batch.program_id)
+            .where(Batch.id.in_(batch_ids), Program.partner_code == partner_code)
+            .order_by(Batch.id)
+            .with_for_update(of=Batch)  # one writer per batch at a time: corrections apply in recorded order
+        )
+    }
+    enrollments = {
+        (e.batch_id, e.nip): e
+        for e in session.scalars(select(Enrollment).where(Enrollment.batch_id.in_(list(batches))))
+    }
+    meetings = {
+        (m.batch_id, m.meeting_no) for m in session.scalars(select(Meeting).where(Meeting.batch_id.in_(list(batches))))
+    }
+    current = {
+        (a.enrollment_id, a.meeting_no): a
+        for a in session.scalars(
+            select(Attendance).where(Attendance.enrollment_id.in_([e.id for e in enrollments.values()]))
+        )
+    }
+    events: list[Event] = []
+    for index, record in enumerate(records):
+        digest = _body_hash(record)
+        seen = receipts.get(record["event_id"])
+        if seen is not None:
+            results[index] = {"event_id": record["event_id"], "outcome": "duplicate" if seen == digest else "conflict"}
+            continue
+        batch = batches.get(record["batch_id"])
+        enrollment = enrollments.get((record["batch_id"], record["nip"]))
+        if batch is None or enrollment is None or (record["batch_id"], record["meeting_no"]) not in meetings:
+            what = "batch" if batch is None else ("participant" if enrollment is None else "meeting")
+            results[index] = {"event_id": record["event_id"], "outcome": "not_found", "field": _FIELD[what]}
+            continue
+        if batch.closed_at is not None:
+            results[index] = {"event_id": record["event_id"], "outcome": "closed"}
+            continue
+        session.add(AttendanceReceipt(partner_code=partner_code, event_id=record["event_id"], body_hash=digest))
+        receipts[record["event_id"]] = digest
+        key = (enrollment.id, record["meeting_no"])
+        held = current.get(key)
+        if not domain.supersedes(record["recorded_at"], held.recorded_at if held else None):
+            results[index] = {"event_id": record["event_id"], "outcome": "superseded"}
+            continue
+        if held is None:
+            held = Attendance(enrollment_id=enrollment.id, meeting_no=record["meeting_no"])
+            session.add(held)
+            current[key] = held
+        held.status, held.recorded_at, held.partner_event_id = (
+            record["status"],
+            record["recorded_at"],
+            record["event_id"],
+        )
+        events.append(
+            new_event(
+                "AttendanceRecorded",
+                {
+                    "enrollment_id": enrollment.id,
+                    "nip": enrollment.nip,
+                    "batch_id": batch.id,
+                    "meeting_no": record["meeting_no"],
+                    "status": record["status"],
+                    "partner_code": partner_code,
+                    "recorded_at": record["recorded_at"],
+                },
+                validate=False,
+            )  # fmt: skip
+        )
+        results[index] = {"event_id": record["event_id"], "outcome": "accepted"}
+    uow.publish_all(events)
+    uow.commit()
+    return results
+
+
+_FIELD = {"batch": "batch_id", "participant": "nip", "meeting": "meeting_no"}
+
+
+def set_post_test(uow: UnitOfWork, batch_id: str, nip: str, score: float, partner_code: str | None) -> Enrollment:
+    batch = _partner_batch(uow, batch_id, partner_code)
+    enrollment = uow.session.scalar(select(Enrollment).where(Enrollment.batch_id == batch.id, Enrollment.nip == nip))
+    if enrollment is None:
+        raise NotFound(f"{nip} is not enrolled in batch {batch_id}.")
+    if batch.closed_at is not None:
+        raise Conflict("The batch is closed; its results are final.")
+    enrollment.post_test_score = score
+    uow.commit()
+    return enrollment
+
+
+def _partner_batch(uow: UnitOfWork, batch_id: str, partner_code: str | None) -> Batch:
+    """A batch, if the partner (None: BKPSDM) may touch it; a partner learns nothing of other partners' batches."""
+    batch = uow.session.get(Batch, batch_id)
+    if batch is not None and partner_code is not None:
+        program = uow.session.get(Program, batch.program_id)
+        if program.partner_code != partner_code:
+            batch = None
+    if batch is None:
+        raise NotFound(f"No batch {batch_id}.")
+    return batch
+
+
+# --- completion ---------------------------------------------------------------------------------
+
+
+def close_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str) -> Batch:
+    """Decide every enrolment by the program's rule; closing twice changes nothing."""
+    session = uow.session
+    batch = session.get(Batch, batch_id, with_for_update=True)
+    if batch is None:
+        raise NotFound(f"No batch {batch_id}.")
+    if batch.closed_at is not None:
+        return batch
+    program = session.get(Program, batch.program_id)
+    rule = domain.CompletionRule(program.min_attendance, program.post_test_required, program.passing_score)
+    meetings = session.scalar(select(func.count()).where(Meeting.batch_id == batch_id))
+    present = dict(
+        session.execute(
+            select(Attendance.enrollment_id, func.count())
+            .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
+            .where(Enrollment.batch_id == batch_id, Attendance.status == "present")
+            .group_by(Attendance.enrollment_id)
+        ).all()
+    )
+    last_day = session.scalar(select(func.max(Meeting.date)).where(Meeting.batch_id == batch_id)) or settings.today()
+    events: list[Event] = []
+    serial = 0
+    for enrollment in session.scalars(
+        select(Enrollment)
+        .where(Enrollment.batch_id == batch_id, Enrollment.status == "enrolled")
+        .order_by(Enrollment.nip)
+    ):
+        decision = domain.decide(rule, meetings, present.get(enrollment.id, 0), enrollment.post_test_score)
+        enrollment.attendance_rate, enrollment.decided_at = decision.attendance_rate, utcnow()
+        common = {"enrollment_id": enrollment.id, "nip": enrollment.nip, "program_id": program.id, "batch_id": batch_id,
+                  "attendance_rate": decision.attendance_rate}  # fmt: skip
+        if decision.completed:
+            serial += 1
+            enrollment.status = "completed"
+            enrollment.certificate_number = domain.certificate_number(program.code, batch.number, serial, last_day.year)
+            events.append(new_event("TrainingCompleted", common | {
+                "program_title": program.title, "form": program.form, "jp": program.jp,
+                "competencies": program.competencies, "completed_on": last_day, "partner_code": program.partner_code,
+                "certificate_number": enrollment.certificate_number,
+            }))  # fmt: skip
+        else:
+            enrollment.status, enrollment.reason = "not_completed", decision.reason
+            events.append(new_event("TrainingNotCompleted", common | {"reason": decision.reason}))
+    batch.closed_at = utcnow()
+    uow.publish_all(events)
+    uow.commit()
+    return batch
+
+
+# --- event handlers -----------------------------------------------------------------------------
+
+
+def on_employee_synced(event: Event, uow: UnitOfWork) -> None:
+    data = event.load_data()
+    employee = uow.session.get(EmployeeView, data["nip"]) or EmployeeView(nip=data["nip"])
+    employee.name, employee.unit_code, employee.unit_name = data["name"], data["unit_code"], data["unit_name"]
+    employee.position_name, employee.supervisor_nip = data["position_name"], data["supervisor_nip"]
+    employee.active = data["active"]
+    uow.session.add(employee)
+
+
+def on_need_identified(event: Event, uow: UnitOfWork) -> None:
+    data = event.load_data()
+    need = uow.session.get(OpenNeed, data["need_id"]) or OpenNeed(need_id=data["need_id"])
+    need.nip, need.competency_code, need.gap = data["nip"], data["competency_code"], data["gap"]
+    need.priority_score, need.plan_year = data["priority_score"], data["plan_year"]
+    uow.session.add(need)
+
+
+def on_need_closed(event: Event, uow: UnitOfWork) -> None:
+    uow.session.execute(delete(OpenNeed).where(OpenNeed.need_id == event.data["need_id"]))
+
+
+def on_program_evaluated(event: Event, uow: UnitOfWork) -> None:
+    program = uow.session.get(Program, event.data["program_id"])
+    if program is not None:
+        program.recommendation = dict(event.data) | {"evaluated_at": event.time}
+
+
 def event_handlers(settings: TrainingSettings) -> dict[str, Handler]:
-    """The handler of each event type this service consumes (none yet)."""
-    return {}
+    return {
+        "EmployeeSynced": on_employee_synced,
+        "DevelopmentNeedIdentified": on_need_identified,
+        "DevelopmentNeedClosed": on_need_closed,
+        "ProgramEvaluated": on_program_evaluated,
+    }
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _get(uow: UnitOfWork, model, key, what: str):
+    found = uow.session.get(model, key)
+    if found is None:
+        raise NotFound(f"No {what} {key}.")
+    return found
+
+
+def _require(uow: UnitOfWork, model, key, field: str, what: str) -> None:
+    if uow.session.get(model, key) is None:
+        raise Invalid(f"Unknown {what} {key}.", errors=[{"field": field, "message": f"Unknown {what}."}])

@@ -1,10 +1,28 @@
-"""Tables of the training service (its own database): domain tables, the outbox, processed events."""
+"""Tables of the training service (its own database): partners, programs, batches, enrolments,
+attendance, the read models fed by other services' events, the outbox and processed events."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.consumer import ProcessedEventMixin
+from shared.db import UTCDateTime, utcnow
 from shared.outbox import OutboxMixin
 
 
@@ -18,3 +36,133 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     pass
+
+
+class Partner(Base):
+    """A partner institution: a university, a training agency, a government body or a private provider."""
+
+    __tablename__ = "partners"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    contact_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    contact_email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    contact_phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PartnerKey(Base):
+    """An API credential of a partner: the key id, and only a hash of the secret."""
+
+    __tablename__ = "partner_keys"
+    key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    partner_code: Mapped[str] = mapped_column(ForeignKey("partners.code"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Program(Base):
+    __tablename__ = "programs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    form: Mapped[str] = mapped_column(String(40))
+    delivery: Mapped[str] = mapped_column(String(20))
+    jp: Mapped[int] = mapped_column(Integer)
+    partner_code: Mapped[str] = mapped_column(ForeignKey("partners.code"), index=True)
+    capacity: Mapped[int] = mapped_column(Integer)  # participants per batch
+    min_attendance: Mapped[float] = mapped_column(Float)
+    post_test_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    passing_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    competencies: Mapped[list] = mapped_column(JSON)  # [{"code", "target_level"}]
+    recommendation: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the latest ProgramEvaluated
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    __table_args__ = (CheckConstraint("capacity > 0", name="ck_program_capacity"),)
+
+
+class Batch(Base):
+    """An angkatan of a program."""
+
+    __tablename__ = "batches"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __table_args__ = (UniqueConstraint("program_id", "number", name="uq_batch_number"),)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True)
+    meeting_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    starts_at: Mapped[dt.time] = mapped_column(Time)
+    ends_at: Mapped[dt.time] = mapped_column(Time)
+    place: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollments"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"))
+    nip: Mapped[str] = mapped_column(String(18), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="enrolled")  # enrolled, completed, not_completed
+    post_test_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    attendance_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    certificate_number: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __table_args__ = (UniqueConstraint("batch_id", "nip", name="uq_enrollment_batch_nip"),)
+
+
+class Attendance(Base):
+    """The current attendance of one participant at one meeting: the latest record wins."""
+
+    __tablename__ = "attendance"
+    enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"), primary_key=True)
+    meeting_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    partner_event_id: Mapped[str] = mapped_column(String(100))
+
+
+class AttendanceReceipt(Base):
+    """Every attendance record a partner sent, by the partner's own event id: replays are recognised."""
+
+    __tablename__ = "attendance_receipts"
+    partner_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class EmployeeView(Base):
+    """Read model of the needs service's employees (from EmployeeSynced)."""
+
+    __tablename__ = "employees"
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    unit_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    position_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    supervisor_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class OpenNeed(Base):
+    """Read model of open development needs (DevelopmentNeedIdentified / DevelopmentNeedClosed)."""
+
+    __tablename__ = "open_needs"
+    need_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18))
+    competency_code: Mapped[str] = mapped_column(String(40))
+    gap: Mapped[int] = mapped_column(Integer)
+    priority_score: Mapped[float] = mapped_column(Float)
+    plan_year: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_open_needs_competency", "competency_code", "nip"),)

@@ -1,1 +1,161 @@
 """marshmallow request and response schemas of the training service's HTTP API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.training import domain
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", error="Use 1-40 letters, digits, '.', '_' or '-'.")
+NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
+UUID = validate.Regexp(r"^[0-9a-f-]{36}$", error="Not a valid id.")
+
+
+class PartnerSchema(Schema):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    kind = fields.String(required=True, validate=validate.OneOf(domain.PARTNER_KINDS))
+    contact_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    contact_email = fields.Email(load_default=None, allow_none=True)
+    contact_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    active = fields.Boolean(dump_only=True)
+
+
+class CredentialSchema(Schema):
+    key_id = fields.String()
+    secret = fields.String(metadata={"description": "Shown once: store it now; Bangkom keeps only its hash."})
+
+
+class PartnerCreatedSchema(Schema):
+    partner = fields.Nested(PartnerSchema)
+    credential = fields.Nested(CredentialSchema)
+
+
+class KeySchema(Schema):
+    key_id = fields.String()
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class CompetencyTarget(Schema):
+    code = fields.String(required=True, validate=CODE)
+    target_level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+
+
+class ProgramSchema(Schema):
+    id = fields.String(dump_only=True)
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,59}$"))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    form = fields.String(required=True, validate=validate.OneOf(domain.FORMS))
+    delivery = fields.String(required=True, validate=validate.OneOf(domain.DELIVERIES))
+    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    partner_code = fields.String(required=True, validate=CODE)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
+    min_attendance = fields.Float(
+        load_default=None, validate=validate.Range(min=0, max=1), metadata={"description": "Default from configuration"}
+    )
+    post_test_required = fields.Boolean(load_default=False)
+    passing_score = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100))
+    competencies = fields.List(fields.Nested(CompetencyTarget), required=True, validate=validate.Length(min=1))
+    status = fields.String(dump_only=True)
+    recommendation = fields.Dict(dump_only=True, allow_none=True)
+
+
+class ProgramQuery(Schema):
+    status = fields.String(validate=validate.OneOf(domain.PROGRAM_STATUSES))
+    partner_code = fields.String()
+    competency_code = fields.String()
+    starts_from = fields.Date(metadata={"description": "Programs with a meeting on or after this date"})
+    starts_until = fields.Date(metadata={"description": "Programs with a meeting on or before this date"})
+
+
+class StatusSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["published", "running", "closed"]))
+
+
+class MeetingSchema(Schema):
+    meeting_no = fields.Integer(dump_only=True)
+    date = fields.Date(required=True)
+    starts_at = fields.Time(required=True)
+    ends_at = fields.Time(required=True)
+    place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    online = fields.Boolean(load_default=False)
+
+
+class BatchSchema(Schema):
+    id = fields.String(dump_only=True)
+    program_id = fields.String(dump_only=True)
+    number = fields.Integer(dump_only=True)
+    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    meetings = fields.List(fields.Nested(MeetingSchema), required=True, validate=validate.Length(min=1, max=400))
+
+
+class CandidateSchema(Schema):
+    nip = fields.String()
+    name = fields.String()
+    unit_code = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    matched_needs = fields.Integer()
+    priority = fields.Float()
+    largest_gap = fields.Integer()
+
+
+class CandidateQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class EnrolSchema(Schema):
+    nips = fields.List(fields.String(validate=NIP), required=True, validate=validate.Length(min=1, max=1000))
+
+
+class EnrollmentSchema(Schema):
+    id = fields.String()
+    batch_id = fields.String()
+    nip = fields.String()
+    status = fields.String()
+    post_test_score = fields.Float(allow_none=True)
+    attendance_rate = fields.Float(allow_none=True)
+    certificate_number = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class RosterEntrySchema(Schema):
+    enrollment_id = fields.String()
+    nip = fields.String()
+    name = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    status = fields.String()
+    present = fields.Integer()
+    meetings = fields.Integer()
+    attendance_share = fields.Float()
+    post_test_score = fields.Float(allow_none=True)
+    certificate_number = fields.String(allow_none=True)
+
+
+class AttendanceRecordSchema(Schema):
+    event_id = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                             metadata={"description": "The partner's own id of this record: replays are recognised"})  # fmt: skip
+    batch_id = fields.String(required=True, validate=UUID)
+    nip = fields.String(required=True, validate=NIP)
+    meeting_no = fields.Integer(required=True, validate=validate.Range(min=1))
+    status = fields.String(required=True, validate=validate.OneOf(domain.ATTENDANCE_STATUSES))
+    recorded_at = fields.AwareDateTime(required=True)
+
+
+class AttendanceBatchSchema(Schema):
+    records = fields.List(fields.Nested(AttendanceRecordSchema), required=True, validate=validate.Length(min=1))
+
+
+class AttendanceResultSchema(Schema):
+    event_id = fields.String()
+    outcome = fields.String(metadata={"description": "accepted, superseded, duplicate, conflict, not_found, closed"})
+    field = fields.String()
+
+
+class AttendanceReportSchema(Schema):
+    results = fields.List(fields.Nested(AttendanceResultSchema))
+    accepted = fields.Integer()
+
+
+class PostTestSchema(Schema):
+    score = fields.Float(required=True, validate=validate.Range(min=0, max=100))

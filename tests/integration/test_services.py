@@ -40,6 +40,7 @@ def test_app_probes_on_real_infrastructure(service, make_database, kafka_bootstr
     upgrade(f"services.{service}", url)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", kafka_bootstrap)
+    monkeypatch.setenv("INTERNAL_IDENTITY_SECRET", "test-secret")
     app = importlib.import_module(f"services.{service}.app").create_app()  # settings from the environment
     client = app.test_client()
     assert client.get("/healthz").json == {"service": service, "status": "ok"}
