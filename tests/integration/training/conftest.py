@@ -1,0 +1,135 @@
+"""Fixtures for the training service on real PostgreSQL and Kafka: one migrated database per test
+session; each test gets its own topic prefix, partner, program and employees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+
+from services.training import handlers
+from services.training.app import create_app
+from services.training.config import TrainingSettings
+from services.training.models import Outbox
+from shared import identity
+from shared.db import Database, UnitOfWork
+from shared.events import new_event
+from shared.migrations import upgrade
+from shared.outbox import OutboxRelay
+from tests.integration.needs.conftest import new_nip
+
+SECRET = "test-internal-identity-secret"
+
+
+@pytest.fixture(scope="session")
+def training_url(make_database) -> str:
+    url = make_database("training")
+    upgrade("services.training", url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def training_db(training_url):
+    database = Database(training_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(training_url, kafka_bootstrap, unique) -> TrainingSettings:
+    return TrainingSettings(
+        service="training",
+        database_url=training_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=unique("training") + ".",
+        internal_identity_secret=SECRET,
+    )
+
+
+@pytest.fixture
+def client(settings):
+    return create_app(settings).test_client()
+
+
+@pytest.fixture
+def api(client):
+    def call(method: str, path: str, expect: int = 200, partner: str | None = None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if partner:
+            headers[identity.HEADER] = identity.encode(
+                identity.Identity(f"pk_{partner}", ("partner",), partner), SECRET
+            )
+        response = client.open(f"/api/v1/training{path}", method=method, headers=headers, **kwargs)
+        assert response.status_code == expect, response.get_data(as_text=True)
+        return response.json
+
+    return call
+
+
+@pytest.fixture
+def partner(api):
+    def make() -> str:
+        code = f"P{uuid.uuid4().hex[:8].upper()}"
+        api("POST", "/partners", 201, json={"code": code, "name": f"Mitra {code}", "kind": "university"})
+        return code
+
+    return make
+
+
+def meetings(first: dt.date, count: int, start: int = 8, end: int = 12) -> list[dict]:
+    return [
+        {"date": (first + dt.timedelta(days=i)).isoformat(), "starts_at": f"{start:02d}:00", "ends_at": f"{end:02d}:00"}
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def program(api):
+    """A published program of a partner with one batch; returns (program, batch)."""
+
+    def make(partner_code: str, competencies=("T-GIS",), capacity: int = 30, days: int = 5,
+             first: dt.date = dt.date(2026, 12, 1), **extra) -> tuple[dict, dict]:  # fmt: skip
+        created = api("POST", "/programs", 201, json={
+            "code": f"PLT-{uuid.uuid4().hex[:6].upper()}", "title": "Pelatihan GIS untuk Kebencanaan",
+            "form": "pelatihan", "delivery": "klasikal", "jp": 24, "partner_code": partner_code, "capacity": capacity,
+            "competencies": [{"code": c, "target_level": 3} for c in competencies], **extra,
+        })  # fmt: skip
+        batch = api("POST", f"/programs/{created['id']}/batches", 201, json={"meetings": meetings(first, days)})
+        api("PUT", f"/programs/{created['id']}/status", json={"status": "published"})
+        return created, batch
+
+    return make
+
+
+@pytest.fixture
+def employees(training_db):
+    """Known employees in the read model, through the real EmployeeSynced handler; returns their NIPs."""
+
+    def make(count: int = 1, unit: str = "BPBD") -> list[str]:
+        nips = [new_nip() for _ in range(count)]
+        with UnitOfWork(training_db, Outbox) as uow:
+            for nip in nips:
+                handlers.on_employee_synced(
+                    new_event("EmployeeSynced", {
+                        "nip": nip, "name": f"Pegawai {nip[-4:]}", "position_code": None, "position_name": None,
+                        "unit_code": unit, "unit_name": f"Dinas {unit}", "rank": None, "supervisor_nip": None,
+                        "employment_status": "PNS", "active": True,
+                    }), uow,
+                )  # fmt: skip
+            uow.commit()
+        return nips
+
+    return make
+
+
+@pytest.fixture
+def relay_events(training_db, producer, read_topic, settings):
+    def read(expected: int, timeout: float = 20.0) -> list[dict]:
+        relay = OutboxRelay(training_db, Outbox, producer, "training", batch_size=1000)
+        while relay.run_once():
+            pass
+        return [json.loads(r.value) for r in read_topic(settings.topic, expected=expected, timeout=timeout)]
+
+    return read
