@@ -1,0 +1,179 @@
+"""Programs, nomination and completion rules of the training service on real PostgreSQL and Kafka."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from shared.events import new_event
+from tests.integration.conftest import consume_until, record_outcomes
+from tests.integration.needs.conftest import new_nip
+
+
+def test_publishing_emits_program_published_once(api, partner, relay_events):
+    partner_code = partner()
+    created = api("POST", "/programs", 201, json={
+        "code": "BIMTEK-SPBE", "title": "Bimtek SPBE", "form": "bimtek", "delivery": "klasikal", "jp": 16,
+        "partner_code": partner_code, "capacity": 25, "competencies": [{"code": "T-SPBE", "target_level": 2}],
+    })  # fmt: skip
+    assert (created["status"], created["min_attendance"]) == ("draft", 0.8), "the configured default"
+    problem = api("PUT", f"/programs/{created['id']}/status", 409, json={"status": "published"})
+    assert "batch" in problem["detail"]
+    api("POST", f"/programs/{created['id']}/batches", 201, json={"meetings": [
+        {"date": "2027-02-03", "starts_at": "08:00", "ends_at": "16:00", "place": "Aula BKPSDM"},
+        {"date": "2027-02-02", "starts_at": "08:00", "ends_at": "16:00", "place": "Aula BKPSDM"},
+    ]})  # fmt: skip
+    api("PUT", f"/programs/{created['id']}/status", json={"status": "published"})
+    api("PUT", f"/programs/{created['id']}/status", 409, json={"status": "published"})
+    [published] = [e for e in relay_events(expected=1) if e["type"].endswith(".ProgramPublished.v1")]
+    data = published["data"]
+    assert (data["program_id"], data["starts_on"], data["ends_on"]) == (created["id"], "2027-02-02", "2027-02-03")
+    assert api("GET", f"/programs?status=published&partner_code={partner_code}")[0]["id"] == created["id"]
+    assert api("GET", "/programs?competency_code=T-SPBE&starts_from=2027-02-03")[0]["id"] == created["id"]
+    assert api("GET", "/programs?competency_code=T-SPBE&starts_from=2027-02-04") == []
+    duplicate = api("POST", "/programs", 409, json={**{k: created[k] for k in ("code", "title", "form", "delivery", "jp",
+                    "partner_code", "capacity", "competencies")}})  # fmt: skip
+    assert duplicate["errors"][0]["field"] == "code"
+
+
+def test_enrolment_enforces_capacity_overlap_and_known_employees(api, partner, program, employees, relay_events):
+    partner_code = partner()
+    _, batch = program(partner_code, capacity=2, first=dt.date(2027, 3, 1), days=3)
+    _, other = program(partner_code, first=dt.date(2027, 3, 3), days=2)  # overlaps on 3 March
+    a, b, c = employees(3)
+    api("POST", f"/batches/{other['id']}/enrollments", 201, json={"nips": [c]})
+
+    problem = api("POST", f"/batches/{batch['id']}/enrollments", 422, json={"nips": [a, c, new_nip()]})
+    messages = {e["field"]: e["message"] for e in problem["errors"]}
+    assert "overlapping" in messages["nips.1"] and "Unknown" in messages["nips.2"]
+    assert api("GET", f"/batches/{batch['id']}/enrollments") == [], "all or nothing"
+
+    api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [a, b]})
+    full = api("POST", f"/batches/{batch['id']}/enrollments", 409, json={"nips": employees(1)})
+    assert "0 place(s) left" in full["detail"]
+    again = api("POST", f"/batches/{batch['id']}/enrollments", 422, json={"nips": [a]})
+    assert "already enrolled" in again["errors"][0]["message"]
+    enrolled = [e for e in relay_events(expected=3) if e["type"].endswith(".ParticipantEnrolled.v1")]
+    assert sorted(e["data"]["nip"] for e in enrolled) == sorted([a, b, c])
+
+
+def test_candidates_come_from_open_needs_in_the_read_models_fed_by_kafka(
+    api, partner, program, settings, kafka_producer, training_db, producer, kafka_bootstrap, unique
+):
+    from services.training import handlers
+    from services.training.models import Outbox, ProcessedEvent
+    from shared.consumer import EventConsumer
+
+    skill = f"T-{uuid.uuid4().hex[:6]}"
+    high, low, busy, closed, inactive = (new_nip() for _ in range(5))
+    topic = settings.kafka_topic_prefix + "bangkom.needs.v1"
+
+    def synced(nip, active=True):
+        return new_event("EmployeeSynced", {
+            "nip": nip, "name": f"Pegawai {nip[-4:]}", "position_code": "JAB", "position_name": "Analis",
+            "unit_code": "BPBD", "unit_name": "BPBD", "rank": "III/a", "supervisor_nip": None,
+            "employment_status": "PNS", "active": active,
+        })  # fmt: skip
+
+    def need(nip, priority, code=skill):
+        return new_event("DevelopmentNeedIdentified", {
+            "need_id": str(uuid.uuid4()), "nip": nip, "competency_code": code, "competency_type": "teknis",
+            "required_level": 3, "current_level": 1, "gap": 2, "priority_score": priority, "plan_year": 2027,
+        })  # fmt: skip
+
+    closed_need = need(closed, 9.0)
+    events = [synced(n) for n in (high, low, busy, closed)] + [synced(inactive, active=False)]
+    events += [need(high, 6.0), need(high, 2.0, code="T-OTHER"), need(low, 3.0), need(busy, 8.0), closed_need,
+               need(inactive, 7.0)]  # fmt: skip
+    events.append(new_event("DevelopmentNeedClosed", {"need_id": closed_need.data["need_id"], "nip": closed,
+                                                      "competency_code": skill, "reason": "gap_closed"}))  # fmt: skip
+    for event in events:
+        kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+    kafka_producer.flush()
+    consumer = EventConsumer(
+        service="training", database=training_db, outbox_model=Outbox, processed_model=ProcessedEvent,
+        handlers=handlers.event_handlers(settings), topics=[topic], group_id=unique("training"),
+        bootstrap_servers=kafka_bootstrap, producer=producer, dead_letter_topic=settings.dead_letter_topic,
+        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
+    )  # fmt: skip
+    outcomes = record_outcomes(consumer)
+    consume_until(consumer, lambda: len(outcomes) == len(events))
+    consumer.close()
+    assert set(outcomes) == {"handled"}
+
+    partner_code = partner()
+    _, batch = program(partner_code, competencies=(skill,), first=dt.date(2027, 4, 5), days=2)
+    _, elsewhere = program(partner_code, competencies=("T-X",), first=dt.date(2027, 4, 6), days=1)
+    api("POST", f"/batches/{elsewhere['id']}/enrollments", 201, json={"nips": [busy]})
+    candidates = api("GET", f"/batches/{batch['id']}/candidates")
+    assert [(c["nip"], c["priority"]) for c in candidates] == [(high, 6.0), (low, 3.0)]
+    api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [high]})
+    assert [c["nip"] for c in api("GET", f"/batches/{batch['id']}/candidates")] == [low]
+
+
+def test_a_required_post_test_decides_completion(api, partner, program, employees):
+    partner_code = partner()
+    _, batch = program(partner_code, days=2, post_test_required=True, passing_score=70)
+    passed, failed, missing = employees(3)
+    api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [passed, failed, missing]})
+    records = [{"event_id": f"{nip}-{m}", "batch_id": batch["id"], "nip": nip, "meeting_no": m, "status": "present",
+                "recorded_at": f"2026-12-0{m}T08:00:00+07:00"} for nip in (passed, failed, missing) for m in (1, 2)]  # fmt: skip
+    assert api("POST", "/partner/attendance", partner=partner_code, json={"records": records})["accepted"] == 6
+    api(
+        "PUT",
+        f"/partner/batches/{batch['id']}/enrollments/{passed}/post-test",
+        partner=partner_code,
+        json={"score": 85},
+    )
+    api("PUT", f"/batches/{batch['id']}/enrollments/{failed}/post-test", json={"score": 60})
+    decided = {e["nip"]: e for e in api("POST", f"/batches/{batch['id']}/close")}
+    assert decided[passed]["status"] == "completed" and decided[passed]["certificate_number"]
+    assert decided[failed]["status"] == "not_completed" and "di bawah batas lulus" in decided[failed]["reason"]
+    assert decided[missing]["reason"] == "nilai post-test belum ada"
+    api("PUT", f"/batches/{batch['id']}/enrollments/{missing}/post-test", 409, json={"score": 90})
+
+
+def test_program_evaluated_sets_the_recommendation(api, partner, program, training_db):
+    from services.training import handlers
+    from services.training.models import Outbox
+    from shared.db import UnitOfWork
+
+    created, batch = program(partner())
+    evaluated = new_event("ProgramEvaluated", {
+        "program_id": created["id"], "batch_id": batch["id"], "participants": 20, "reaction_mean": 4.1,
+        "learning_gain": 12.5, "p_value": 0.01, "behavior_pass_rate": 0.75, "recommendation": "repeat",
+    })  # fmt: skip
+    with UnitOfWork(training_db, Outbox) as uow:
+        handlers.on_program_evaluated(evaluated, uow)
+        uow.commit()
+    recommendation = api("GET", f"/programs/{created['id']}")["recommendation"]
+    assert recommendation["recommendation"] == "repeat" and recommendation["p_value"] == 0.01
+
+
+def test_partner_credentials_are_shown_once_hashed_rotatable_and_revocable(api, training_db):
+    from services.training import handlers
+    from services.training.models import Outbox, PartnerKey
+    from shared.db import UnitOfWork
+
+    code = f"P{uuid.uuid4().hex[:8].upper()}"
+    created = api("POST", "/partners", 201, json={"code": code, "name": "Politeknik Negeri Lhokseumawe",
+                                                   "kind": "university", "contact_email": "humas@pnl.ac.id"})  # fmt: skip
+    first = created["credential"]
+    listed = api("GET", f"/partners/{code}/keys")
+    assert [k["key_id"] for k in listed] == [first["key_id"]] and "secret" not in listed[0]
+    with training_db.sessions() as session:
+        stored = session.get(PartnerKey, first["key_id"]).secret_hash
+    assert first["secret"] not in stored and stored.startswith("scrypt$")
+
+    second = api("POST", f"/partners/{code}/keys", 201)
+    with UnitOfWork(training_db, Outbox) as uow:
+        assert handlers.verify_partner_key(uow, first["key_id"], first["secret"]) == code
+        assert handlers.verify_partner_key(uow, second["key_id"], second["secret"]) == code
+        assert handlers.verify_partner_key(uow, second["key_id"], first["secret"]) is None
+    assert api("DELETE", f"/partners/{code}/keys/{first['key_id']}")["revoked_at"]
+    with UnitOfWork(training_db, Outbox) as uow:
+        assert handlers.verify_partner_key(uow, first["key_id"], first["secret"]) is None
+        assert handlers.verify_partner_key(uow, second["key_id"], second["secret"]) == code
+    api("DELETE", f"/partners/OTHER/keys/{second['key_id']}", 404)
+    bad = api("POST", "/partners", 422, json={"code": "X", "name": "X", "kind": "warung", "contact_email": "nope"})
+    assert {e["field"] for e in bad["errors"]} == {"kind", "contact_email"}
