@@ -336,17 +336,24 @@ def record_attendance(uow: UnitOfWork, partner_code: str, records: Sequence[Mapp
             .with_for_update(of=Batch)  # one writer per batch at a time: corrections apply in recorded order
         )
     }
+    # only the participants and meetings this request names
+    nips = sorted({r["nip"] for r in records})
     enrollments = {
         (e.batch_id, e.nip): e
-        for e in session.scalars(select(Enrollment).where(Enrollment.batch_id.in_(list(batches))))
+        for e in session.scalars(
+            select(Enrollment).where(Enrollment.batch_id.in_(list(batches)), Enrollment.nip.in_(nips))
+        )
     }
     meetings = {
         (m.batch_id, m.meeting_no) for m in session.scalars(select(Meeting).where(Meeting.batch_id.in_(list(batches))))
     }
+    numbers = sorted({r["meeting_no"] for r in records})
     current = {
         (a.enrollment_id, a.meeting_no): a
         for a in session.scalars(
-            select(Attendance).where(Attendance.enrollment_id.in_([e.id for e in enrollments.values()]))
+            select(Attendance).where(
+                Attendance.enrollment_id.in_([e.id for e in enrollments.values()]), Attendance.meeting_no.in_(numbers)
+            )
         )
     }
     events: list[Event] = []
