@@ -106,6 +106,13 @@ class ProgramItem(MethodView):
         with _session() as session:
             return views.program(session, program_id)
 
+    @blp.arguments(schemas.ProgramSchema)
+    @blp.response(200, schemas.ProgramSchema)
+    def put(self, data, program_id):
+        """Edit a draft program."""
+        with context().uow() as uow:
+            return handlers.update_program(uow, context().settings, program_id, data)
+
 
 @blp.route("/programs/<program_id>/status")
 class ProgramStatus(MethodView):

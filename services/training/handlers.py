@@ -110,6 +110,23 @@ def create_program(uow: UnitOfWork, settings: TrainingSettings, data: Mapping[st
     return program
 
 
+def update_program(uow: UnitOfWork, settings: TrainingSettings, program_id: str, data: Mapping[str, Any]) -> Program:
+    """Edit a program while it is a draft; once published, what partners and participants saw stays."""
+    program = _get(uow, Program, program_id, "program")
+    if program.status != "draft":
+        raise Conflict(f"Only a draft program can be edited; this one is {program.status}.")
+    if data["code"] != program.code and uow.session.scalar(select(Program.id).where(Program.code == data["code"])):
+        raise Conflict(
+            f"Program code {data['code']} already exists.", errors=[{"field": "code", "message": "Already exists."}]
+        )
+    _require(uow, Partner, data["partner_code"], "partner_code", "partner")
+    for key, value in data.items():
+        setattr(program, key, value)
+    program.min_attendance = data.get("min_attendance") or settings.default_min_attendance
+    uow.commit()
+    return program
+
+
 def add_batch(uow: UnitOfWork, program_id: str, meetings: Sequence[Mapping[str, Any]]) -> Batch:
     program = _get(uow, Program, program_id, "program")
     if program.status == "closed":

@@ -19,12 +19,17 @@ def test_publishing_emits_program_published_once(api, partner, relay_events):
     assert (created["status"], created["min_attendance"]) == ("draft", 0.8), "the configured default"
     problem = api("PUT", f"/programs/{created['id']}/status", 409, json={"status": "published"})
     assert "batch" in problem["detail"]
+    editable = {
+        k: created[k] for k in ("code", "title", "form", "delivery", "jp", "partner_code", "capacity", "competencies")
+    }
+    assert api("PUT", f"/programs/{created['id']}", json=editable | {"jp": 20})["jp"] == 20
     api("POST", f"/programs/{created['id']}/batches", 201, json={"meetings": [
         {"date": "2027-02-03", "starts_at": "08:00", "ends_at": "16:00", "place": "Aula BKPSDM"},
         {"date": "2027-02-02", "starts_at": "08:00", "ends_at": "16:00", "place": "Aula BKPSDM"},
     ]})  # fmt: skip
     api("PUT", f"/programs/{created['id']}/status", json={"status": "published"})
     api("PUT", f"/programs/{created['id']}/status", 409, json={"status": "published"})
+    assert "draft" in api("PUT", f"/programs/{created['id']}", 409, json=editable)["detail"]
     [published] = [e for e in relay_events(expected=1) if e["type"].endswith(".ProgramPublished.v1")]
     data = published["data"]
     assert (data["program_id"], data["starts_on"], data["ends_on"]) == (created["id"], "2027-02-02", "2027-02-03")
