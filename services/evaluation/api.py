@@ -1,12 +1,171 @@
-"""HTTP layer of the evaluation service: parse with schemas, call a handler, dump with schemas."""
+"""HTTP layer of the evaluation service: parse with schemas, call a handler or a view, dump with schemas.
+
+Submitting and correcting need the caller's identity as the gateway signs it (``shared.identity``):
+only a task's assignee submits it, only BKPSDM corrects.
+"""
 
 from __future__ import annotations
 
+from flask import Response, request
+from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import ValidationError
+
+from services.evaluation import handlers, schemas, views
+from shared import identity
+from shared.errors import Invalid
+from shared.web import context, flatten_errors
 
 blp = Blueprint(
     "evaluation",
     __name__,
     url_prefix="/api/v1/evaluation",
-    description="Evaluation (evaluasi pasca pelatihan)",
+    description="Post-training evaluation: tasks, submissions, the closed loop, program effectiveness.",
 )
+
+
+def _session():
+    return context().database.sessions()
+
+
+def _caller() -> identity.Identity:
+    return identity.decode(request.headers.get(identity.HEADER), context().settings.internal_identity_secret)
+
+
+def _load_submission(kind: str, body: dict) -> dict:
+    try:
+        return schemas.SUBMISSIONS[kind]().load(body)
+    except ValidationError as exc:
+        raise Invalid(
+            f"The {kind} submission has invalid fields; correct them and send it again.",
+            errors=flatten_errors(exc.messages),
+        ) from None
+
+
+def _paged(pagination_parameters, filters):
+    today = context().settings.today()
+    with _session() as session:
+        items, total = views.tasks(session, filters, today, pagination_parameters.page, pagination_parameters.page_size)
+    pagination_parameters.item_count = total
+    return items
+
+
+@blp.route("/tasks")
+class Tasks(MethodView):
+    @blp.arguments(schemas.TaskQuery, location="query")
+    @blp.response(200, schemas.TaskSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Tasks (filter by status, kind, assignee, participant, batch, OPD, overdue, flagged), earliest due first."""
+        return _paged(pagination_parameters, args)
+
+
+@blp.route("/my/tasks")
+class MyTasks(MethodView):
+    @blp.arguments(schemas.TaskQuery(only=("status", "kind", "overdue")), location="query")
+    @blp.response(200, schemas.TaskSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """The caller's own tasks: as participant (reaction) or as supervisor (behaviour)."""
+        return _paged(pagination_parameters, args | {"assignee_nip": _caller().subject})
+
+
+@blp.route("/tasks/<task_id>")
+class TaskItem(MethodView):
+    @blp.response(200, schemas.TaskSchema)
+    def get(self, task_id):
+        with _session() as session:
+            return views._with_overdue(handlers.get_task(session, task_id), context().settings.today())
+
+
+def _json_object() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid("Send a JSON object.", errors=[{"field": "_schema", "message": "Not a JSON object."}])
+    return body
+
+
+@blp.route("/tasks/<task_id>/submission")
+class Submission(MethodView):
+    @blp.response(201, schemas.TaskSchema)
+    def post(self, task_id):
+        """Submit a task once, as its assignee. The body follows the task's kind: reaction (content, trainer,
+        relevance, organisation 1–5, themes, comments), learning (pre_score?, post_score 0–100), behavior
+        (project_title, description, rubric: [{competency_code, level 1–5, note}] of the program's competencies)."""
+        caller = _caller()
+        with _session() as session:
+            kind = handlers.get_task(session, task_id).kind
+        submission = _load_submission(kind, _json_object())
+        with context().uow() as uow:
+            task = handlers.submit(uow, context().settings, task_id, submission, caller)
+        return views._with_overdue(task, context().settings.today())
+
+    @blp.arguments(schemas.CorrectionSchema)
+    @blp.response(200, schemas.TaskSchema)
+    def put(self, data, task_id):
+        """BKPSDM corrects a submitted task, with a reason; the change is kept in the audit trail."""
+        caller = _caller()
+        with _session() as session:
+            kind = handlers.get_task(session, task_id).kind
+        submission = _load_submission(kind, data["submission"])
+        with context().uow() as uow:
+            task = handlers.correct(uow, context().settings, task_id, submission, data["reason"], caller)
+        return views._with_overdue(task, context().settings.today())
+
+
+@blp.route("/overdue/by-assignee")
+class OverdueByAssignee(MethodView):
+    @blp.response(200, schemas.OverdueGroupSchema(many=True))
+    def get(self):
+        """Open (already opened) and overdue tasks per assignee NIP; null is the partner or BKPSDM."""
+        with _session() as session:
+            return views.open_work_by(session, "assignee", context().settings.today())
+
+
+@blp.route("/overdue/by-unit")
+class OverdueByUnit(MethodView):
+    @blp.response(200, schemas.OverdueGroupSchema(many=True))
+    def get(self):
+        """Open and overdue tasks per OPD of the participant."""
+        with _session() as session:
+            return views.open_work_by(session, "unit", context().settings.today())
+
+
+@blp.route("/expire")
+class Expire(MethodView):
+    @blp.response(200, schemas.OverdueGroupSchema)
+    def post(self):
+        """Expire tasks past their due date and evaluate the batches that are then complete (also a CLI for cron)."""
+        with context().uow() as uow:
+            expired = handlers.expire_overdue(uow, context().settings)
+        return {"key": "expired", "open": 0, "overdue": expired}
+
+
+def _report(title: str, figures: dict, file_format: str):
+    if file_format == "xlsx":
+        return Response(
+            views.report_xlsx(title, figures),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="evaluasi-{title}.xlsx"'},
+        )
+    return figures
+
+
+@blp.route("/reports/batches/<batch_id>")
+class BatchReport(MethodView):
+    @blp.arguments(schemas.ReportQuery, location="query")
+    def get(self, args, batch_id):
+        """A batch's effectiveness: reaction, learning gain with its significance test, behaviour, recommendation, themes."""
+        with _session() as session:
+            figures = handlers.batch_figures(session, batch_id=batch_id)
+        return _report(f"angkatan-{batch_id}", figures, args["format"])
+
+
+@blp.route("/reports/programs/<program_id>")
+class ProgramReport(MethodView):
+    @blp.arguments(schemas.ReportQuery, location="query")
+    def get(self, args, program_id):
+        """A program's effectiveness over all its batches."""
+        with _session() as session:
+            figures = handlers.batch_figures(session, program_id=program_id)
+        return _report(f"program-{program_id}", figures, args["format"])

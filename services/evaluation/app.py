@@ -7,17 +7,20 @@ from flask import Flask
 from services.evaluation.api import blp
 from services.evaluation.config import EvaluationSettings, load_settings
 from services.evaluation.models import Outbox
+from services.evaluation.views import OverdueCollector
 from shared.db import Database
 from shared.web import create_app as create_service_app
 
 
 def create_app(settings: EvaluationSettings | None = None) -> Flask:
     settings = settings or load_settings()
+    database = Database(settings.database_url)
     return create_service_app(
         settings,
         title="Bangkom evaluation",
         description="Post-training evaluation tasks (reaction, learning, behaviour), the closed loop back to competency levels, program effectiveness.",
         blueprints=[blp],
-        database=Database(settings.database_url),
+        database=database,
         outbox_model=Outbox,
+        metric_collectors=[OverdueCollector(database, settings.today)],
     )

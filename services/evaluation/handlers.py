@@ -1,18 +1,311 @@
 """Application use-cases of the evaluation service: one function per command or event.
 
-Handlers take their input and a unit of work (``uow.session``, ``uow.publish``) and commit once;
-they are routed by the explicit tables below, for the HTTP layer and the worker alike.
+Each takes its input and a unit of work, changes state through ``uow.session``, publishes events
+through the outbox and commits once, so a failure writes nothing.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from services.evaluation import domain
 from services.evaluation.config import EvaluationSettings
+from services.evaluation.models import BatchEvaluation, Correction, EmployeeView, Participation, Task
 from shared.consumer import Handler
+from shared.db import UnitOfWork, utcnow
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.events import Event, new_event
+from shared.identity import Identity
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
 TOPICS = ["bangkom.needs.v1", "bangkom.training.v1"]
 
 
+def schedule(settings: EvaluationSettings) -> domain.Schedule:
+    return domain.Schedule(
+        settings.reaction_due_days,
+        settings.learning_due_days,
+        settings.behavior_opens_after_days,
+        settings.behavior_due_weeks,
+    )
+
+
+# --- tasks from events --------------------------------------------------------------------------
+
+
+def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
+    """The participant's three tasks: reaction (the participant), learning (partner or BKPSDM),
+    behaviour (the supervisor, or BKPSDM and flagged when no supervisor is known)."""
+    data = event.load_data()
+    session = uow.session
+    if session.get(Participation, data["enrollment_id"]) is not None:
+        return  # the same enrolment completed again (another event id): its tasks exist
+    employee = session.get(EmployeeView, data["nip"])
+    session.add(
+        Participation(
+            enrollment_id=data["enrollment_id"], nip=data["nip"], program_id=data["program_id"],
+            batch_id=data["batch_id"], program_title=data["program_title"], partner_code=data["partner_code"],
+            jp=data["jp"], competencies=data["competencies"], completed_on=data["completed_on"],
+            unit_code=employee.unit_code if employee else None,
+        )
+    )  # fmt: skip
+    session.flush()
+    supervisor = employee.supervisor_nip if employee else None
+    assignees = {"reaction": data["nip"], "learning": None, "behavior": supervisor}
+    events = []
+    for plan in domain.plan_tasks(data["completed_on"], schedule(settings)):
+        task = Task(
+            id=str(uuid.uuid4()), kind=plan.kind, enrollment_id=data["enrollment_id"], nip=data["nip"],
+            batch_id=data["batch_id"], assignee_nip=assignees[plan.kind],
+            flagged=plan.kind == "behavior" and supervisor is None, opens_on=plan.opens_on, due_on=plan.due_on,
+            status="open",
+        )  # fmt: skip
+        session.add(task)
+        events.append(
+            new_event(
+                "EvaluationTaskCreated",
+                {
+                    "task_id": task.id,
+                    "kind": task.kind,
+                    "nip": task.nip,
+                    "assignee_nip": task.assignee_nip,
+                    "enrollment_id": task.enrollment_id,
+                    "program_id": data["program_id"],
+                    "due_on": task.due_on,
+                },
+            )  # fmt: skip
+        )
+    uow.publish_all(events)
+
+
+def on_employee_synced(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
+    data = event.load_data()
+    employee = uow.session.get(EmployeeView, data["nip"]) or EmployeeView(nip=data["nip"])
+    employee.name, employee.unit_code, employee.unit_name = data["name"], data["unit_code"], data["unit_name"]
+    employee.supervisor_nip, employee.active = data["supervisor_nip"], data["active"]
+    uow.session.add(employee)
+    if data["supervisor_nip"]:  # a supervisor now known takes over the flagged behaviour task
+        uow.session.execute(
+            update(Task)
+            .where(Task.nip == data["nip"], Task.kind == "behavior", Task.status == "open", Task.flagged.is_(True))
+            .values(assignee_nip=data["supervisor_nip"], flagged=False)
+        )
+
+
 def event_handlers(settings: EvaluationSettings) -> dict[str, Handler]:
-    """The handler of each event type this service consumes (none yet)."""
-    return {}
+    handlers = {"TrainingCompleted": on_training_completed, "EmployeeSynced": on_employee_synced}
+
+    def bind(handler):
+        return lambda event, uow: handler(event, uow, settings)
+
+    return {name: bind(handler) for name, handler in handlers.items()}
+
+
+# --- submissions --------------------------------------------------------------------------------
+
+
+def _may_submit(task: Task, participation: Participation, caller: Identity) -> bool:
+    if caller.has_role("admin"):
+        return task.kind != "reaction"  # BKPSDM enters test scores and stands in for a missing supervisor
+    if task.kind == "reaction":
+        return caller.has_role("employee") and caller.subject == task.nip
+    if task.kind == "learning":
+        return caller.has_role("partner") and caller.partner_code == participation.partner_code
+    return caller.has_role("supervisor") and task.assignee_nip is not None and caller.subject == task.assignee_nip
+
+
+def _validate(task: Task, participation: Participation, submission: Mapping[str, Any]) -> None:
+    if task.kind == "behavior":
+        targets = {c["code"]: c["target_level"] for c in participation.competencies}
+        errors = domain.rubric_errors(submission["rubric"], targets)
+        if errors:
+            raise Invalid(
+                "The rubric names competencies the program does not target.",
+                errors=[{"field": f"rubric.{i}.competency_code", "message": m} for i, m in errors],
+            )
+
+
+def submit(
+    uow: UnitOfWork, settings: EvaluationSettings, task_id: str, submission: Mapping[str, Any], caller: Identity
+) -> Task:
+    """Submit a task once, as its assignee; closing the loop for behaviour (and, if configured, learning)."""
+    session = uow.session
+    task = session.get(Task, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"No task {task_id}.")
+    participation = session.get(Participation, task.enrollment_id)
+    if not _may_submit(task, participation, caller):
+        raise Forbidden("Only the task's assignee may submit it.")
+    if task.status != "open":
+        raise Conflict(
+            f"This task is already {task.status}; a submission is final (BKPSDM can correct it with a reason).",
+            errors=[{"field": "task", "message": f"Already {task.status}."}],
+        )
+    if settings.today() < task.opens_on:
+        raise Conflict(f"This task opens on {task.opens_on.isoformat()}.")
+    _validate(task, participation, submission)
+    task.submission, task.status = dict(submission), "submitted"
+    task.submitted_by, task.submitted_at = caller.subject, utcnow()
+    uow.publish_all(_assessments(task, participation, submission, caller.subject, settings))
+    _close_batch_if_done(uow, task.batch_id)
+    uow.commit()
+    return task
+
+
+def correct(uow: UnitOfWork, settings: EvaluationSettings, task_id: str, submission: Mapping[str, Any], reason: str,
+            caller: Identity) -> Task:  # fmt: skip
+    """BKPSDM corrects a submitted task; the change is audited and a behaviour correction re-assesses."""
+    if not caller.has_role("admin"):
+        raise Forbidden("Only BKPSDM may correct a submitted task.")
+    session = uow.session
+    task = session.get(Task, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"No task {task_id}.")
+    if task.status != "submitted":
+        raise Conflict("Only a submitted task can be corrected; submit it first.")
+    participation = session.get(Participation, task.enrollment_id)
+    _validate(task, participation, submission)
+    session.add(Correction(task_id=task.id, previous=task.submission, corrected=dict(submission),
+                           corrected_by=caller.subject, reason=reason))  # fmt: skip
+    task.submission = dict(submission)
+    uow.publish_all(_assessments(task, participation, submission, caller.subject, settings))
+    uow.commit()
+    return task
+
+
+def _assessments(task: Task, participation: Participation, submission: Mapping[str, Any], assessor: str,
+                 settings: EvaluationSettings) -> list[Event]:  # fmt: skip
+    """CompetencyAssessed per competency: the rubric levels of a behaviour task; for a passed post-test,
+    the target levels, when LEARNING_ASSESSES_COMPETENCY is on."""
+    if task.kind == "behavior":
+        levels = {line["competency_code"]: line["level"] for line in submission["rubric"]}
+    elif task.kind == "learning" and settings.learning_assesses_competency:
+        if submission["post_score"] < settings.learning_pass_score:
+            return []
+        levels = {c["code"]: c["target_level"] for c in participation.competencies}
+    else:
+        return []
+    assessor_nip = assessor if assessor.isdigit() and len(assessor) == 18 else None
+    return [
+        new_event(
+            "CompetencyAssessed",
+            {
+                "assessment_id": str(uuid.uuid4()),
+                "nip": task.nip,
+                "competency_code": code,
+                "level": level,
+                "source": "post_training",
+                "enrollment_id": task.enrollment_id,
+                "program_id": participation.program_id,
+                "assessed_on": settings.today(),
+                "assessor_nip": assessor_nip,
+            },
+        )  # fmt: skip
+        for code, level in sorted(levels.items())
+    ]
+
+
+# --- closing a batch's evaluation ---------------------------------------------------------------
+
+
+def expire_overdue(uow: UnitOfWork, settings: EvaluationSettings) -> int:
+    """Tasks past their due date expire; batches whose tasks are all done are evaluated. For cron."""
+    session = uow.session
+    expired = session.execute(
+        update(Task)
+        .where(Task.status == "open", Task.due_on < settings.today())
+        .values(status="expired")
+        .returning(Task.batch_id)
+    ).all()
+    for batch_id in sorted({row.batch_id for row in expired}):
+        _close_batch_if_done(uow, batch_id)
+    uow.commit()
+    return len(expired)
+
+
+def _close_batch_if_done(uow: UnitOfWork, batch_id: str) -> None:
+    session = uow.session
+    session.flush()
+    still_open = session.scalar(select(func.count()).where(Task.batch_id == batch_id, Task.status == "open"))
+    if still_open or session.get(BatchEvaluation, batch_id) is not None:
+        return
+    figures = batch_figures(session, batch_id)
+    program_id = session.scalar(select(Participation.program_id).where(Participation.batch_id == batch_id).limit(1))
+    session.add(BatchEvaluation(batch_id=batch_id, program_id=program_id, figures=figures))
+    uow.publish(
+        new_event(
+            "ProgramEvaluated",
+            {
+                "program_id": program_id,
+                "batch_id": batch_id,
+                "participants": figures["participants"],
+                "reaction_mean": figures["reaction"]["mean"],
+                "learning_gain": figures["learning"]["mean_gain"],
+                "p_value": figures["learning"]["p_value"],
+                "behavior_pass_rate": figures["behavior_pass_rate"],
+                "recommendation": figures["recommendation"],
+            },
+        )  # fmt: skip
+    )
+
+
+def batch_figures(session, batch_id: str | None = None, program_id: str | None = None) -> dict[str, Any]:
+    """The effectiveness figures of a batch (or of every batch of a program), from the submitted tasks."""
+    query = select(Task, Participation).join(Participation, Participation.enrollment_id == Task.enrollment_id)
+    query = query.where(Task.batch_id == batch_id) if batch_id else query.where(Participation.program_id == program_id)
+    rows = session.execute(query).all()
+    if not rows:
+        raise NotFound(f"No evaluation tasks for {'batch ' + batch_id if batch_id else 'program ' + str(program_id)}.")
+    submitted = [(t, p) for t, p in rows if t.status == "submitted"]
+    reactions = [t.submission for t, _ in submitted if t.kind == "reaction"]
+    scores = [(t.submission.get("pre_score"), t.submission["post_score"]) for t, _ in submitted if t.kind == "learning"]
+    targets = {c["code"]: c["target_level"] for c in rows[0][1].competencies}
+    rubrics = [
+        {line["competency_code"]: line["level"] for line in t.submission["rubric"]}
+        for t, _ in submitted
+        if t.kind == "behavior"
+    ]
+    reaction_result = domain.reaction(reactions)
+    learning_result = domain.learning(scores)
+    pass_rate = domain.behavior_pass_rate(rubrics, targets)
+    return {
+        "participants": len({p.enrollment_id for _, p in rows}),
+        "tasks": {
+            kind: {
+                status: sum(1 for t, _ in rows if t.kind == kind and t.status == status)
+                for status in ("open", "submitted", "expired")
+            }
+            for kind in domain.KINDS
+        },  # fmt: skip
+        "reaction": {
+            "mean": reaction_result.mean,
+            "responses": reaction_result.responses,
+            "distribution": {str(k): v for k, v in reaction_result.distribution.items()},
+        },  # fmt: skip
+        "learning": {
+            "pairs": learning_result.pairs,
+            "mean_pre": learning_result.mean_pre,
+            "mean_post": learning_result.mean_post,
+            "mean_gain": learning_result.mean_gain,
+            "normalised_gain": learning_result.normalised_gain,
+            "p_value": learning_result.p_value,
+            "significant": learning_result.significant,
+            "test": "Wilcoxon signed-rank, one-sided (post > pre)",
+        },  # fmt: skip
+        "behavior_pass_rate": pass_rate,
+        "themes": [
+            {"theme": theme, "count": n} for theme, n in domain.top_themes(r.get("themes", []) for r in reactions)
+        ],
+        "recommendation": domain.recommend(reaction_result.mean, learning_result, pass_rate),
+    }
+
+
+def get_task(session, task_id: str) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"No task {task_id}.")
+    return task

@@ -1,1 +1,85 @@
 """marshmallow request and response schemas of the evaluation service's HTTP API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.evaluation import domain
+
+LIKERT = validate.Range(min=1, max=5, error="Answer 1 (sangat tidak setuju) to 5 (sangat setuju).")
+SCORE = validate.Range(min=0, max=100, error="A score is between 0 and 100.")
+
+
+class ReactionSubmission(Schema):
+    content = fields.Integer(required=True, validate=LIKERT)
+    trainer = fields.Integer(required=True, validate=LIKERT)
+    relevance = fields.Integer(required=True, validate=LIKERT)
+    organisation = fields.Integer(required=True, validate=LIKERT)
+    themes = fields.List(fields.String(validate=validate.OneOf(domain.THEMES)), load_default=list,
+                         validate=validate.Length(max=len(domain.THEMES)))  # fmt: skip
+    comments = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class LearningSubmission(Schema):
+    pre_score = fields.Float(load_default=None, allow_none=True, validate=SCORE)
+    post_score = fields.Float(required=True, validate=SCORE)
+
+
+class RubricLine(Schema):
+    competency_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    level = fields.Integer(required=True, validate=validate.Range(min=1, max=5, error="A level is between 1 and 5."))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class BehaviorSubmission(Schema):
+    project_title = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    description = fields.String(required=True, validate=validate.Length(min=10, max=8000))
+    rubric = fields.List(fields.Nested(RubricLine), required=True, validate=validate.Length(min=1))
+
+
+SUBMISSIONS = {"reaction": ReactionSubmission, "learning": LearningSubmission, "behavior": BehaviorSubmission}
+
+
+class CorrectionSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=5, max=2000))
+    submission = fields.Dict(required=True)
+
+
+class TaskSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    enrollment_id = fields.String()
+    nip = fields.String()
+    batch_id = fields.String()
+    assignee_nip = fields.String(allow_none=True)
+    flagged = fields.Boolean(metadata={"description": "No known supervisor: BKPSDM must act"})
+    opens_on = fields.Date()
+    due_on = fields.Date()
+    status = fields.String()
+    overdue = fields.Boolean()
+    submission = fields.Dict(allow_none=True)
+    submitted_by = fields.String(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+
+
+class TaskQuery(Schema):
+    status = fields.String(validate=validate.OneOf(["open", "submitted", "expired"]))
+    kind = fields.String(validate=validate.OneOf(domain.KINDS))
+    assignee_nip = fields.String()
+    nip = fields.String()
+    batch_id = fields.String()
+    unit_code = fields.String()
+    overdue = fields.Boolean()
+    flagged = fields.Boolean()
+
+
+class OverdueGroupSchema(Schema):
+    key = fields.String(
+        allow_none=True, metadata={"description": "the assignee NIP (null: partner or BKPSDM) or the OPD"}
+    )
+    open = fields.Integer()
+    overdue = fields.Integer()
+
+
+class ReportQuery(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))

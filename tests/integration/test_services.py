@@ -84,6 +84,7 @@ def test_worker_process_relays_its_outbox_and_stops_cleanly_on_sigterm(
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "KAFKA_TOPIC_PREFIX": prefix,
         "OUTBOX_POLL_SECONDS": "0.1",
+        "INTERNAL_IDENTITY_SECRET": "test-secret",
     }
     worker = subprocess.Popen(
         [sys.executable, "-m", "services.evaluation.worker"],
