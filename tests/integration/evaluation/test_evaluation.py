@@ -1,0 +1,252 @@
+"""The evaluation service on real PostgreSQL and Kafka: tasks from TrainingCompleted, submissions, the closed loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+
+from services.evaluation import handlers
+from services.evaluation.app import create_app
+from services.evaluation.config import EvaluationSettings
+from services.evaluation.models import Outbox, ProcessedEvent
+from shared import identity
+from shared.consumer import EventConsumer
+from shared.db import Database
+from shared.events import new_event
+from shared.migrations import upgrade
+from shared.outbox import OutboxRelay
+from tests.integration.conftest import consume_until, record_outcomes
+from tests.integration.needs.conftest import new_nip
+
+SECRET = "test-internal-identity-secret"
+
+
+@pytest.fixture(scope="session")
+def evaluation_url(make_database) -> str:
+    url = make_database("evaluation")
+    upgrade("services.evaluation", url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def evaluation_db(evaluation_url):
+    database = Database(evaluation_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(evaluation_url, kafka_bootstrap, unique) -> EvaluationSettings:
+    return EvaluationSettings(
+        service="evaluation", database_url=evaluation_url, kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=unique("evaluation") + ".", internal_identity_secret=SECRET, behavior_opens_after_days=0,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def api(settings):
+    client = create_app(settings).test_client()
+
+    def call(method, path, expect=200, who: identity.Identity | None = None, **kwargs):
+        headers = {identity.HEADER: identity.encode(who, SECRET)} if who else {}
+        response = client.open(f"/api/v1/evaluation{path}", method=method, headers=headers, **kwargs)
+        assert response.status_code == expect, response.get_data(as_text=True)
+        return response.json if response.is_json else response
+
+    return call
+
+
+@pytest.fixture
+def consume(evaluation_db, producer, kafka_bootstrap, kafka_producer, settings, unique):
+    """Send events to this test's topics and let the evaluation worker's consumer handle them."""
+    consumer = EventConsumer(
+        service="evaluation", database=evaluation_db, outbox_model=Outbox, processed_model=ProcessedEvent,
+        topic_prefix=settings.kafka_topic_prefix, handlers=handlers.event_handlers(settings),
+        topics=[settings.kafka_topic_prefix + t for t in handlers.TOPICS], group_id=unique("evaluation"),
+        bootstrap_servers=kafka_bootstrap, producer=producer, dead_letter_topic=settings.dead_letter_topic,
+        poll_ms=200, consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
+    )  # fmt: skip
+    outcomes = record_outcomes(consumer)
+
+    def send(*events) -> list[str]:
+        before = len(outcomes)
+        for event in events:
+            kafka_producer.send(
+                settings.kafka_topic_prefix + event.topic, key=event.key.encode(), value=event.to_json()
+            )
+        kafka_producer.flush()
+        consume_until(consumer, lambda: len(outcomes) == before + len(events))
+        return outcomes[before:]
+
+    yield send
+    consumer.close()
+
+
+@pytest.fixture
+def relay_events(evaluation_db, producer, read_topic, settings):
+    def read(expected: int) -> list[dict]:
+        relay = OutboxRelay(evaluation_db, Outbox, producer, "evaluation")
+        while relay.run_once():
+            pass
+        return [json.loads(r.value) for r in read_topic(settings.topic, expected=expected)]
+
+    return read
+
+
+def employee_synced(nip: str, supervisor: str | None):
+    return new_event("EmployeeSynced", {
+        "nip": nip, "name": "Pegawai", "position_code": None, "position_name": None, "unit_code": "BPBD",
+        "unit_name": "BPBD", "rank": None, "supervisor_nip": supervisor, "employment_status": "PNS", "active": True,
+    })  # fmt: skip
+
+
+def completed(nip: str, batch_id: str, program_id: str = "prog-gis", enrollment_id: str | None = None):
+    return new_event("TrainingCompleted", {
+        "enrollment_id": enrollment_id or str(uuid.uuid4()), "nip": nip, "program_id": program_id, "batch_id": batch_id,
+        "program_title": "Pelatihan GIS", "form": "pelatihan", "jp": 24,
+        "competencies": [{"code": "T-GIS", "target_level": 3}, {"code": "M-KOMUNIKASI", "target_level": 2}],
+        "attendance_rate": 0.9, "completed_on": dt.date.today() - dt.timedelta(days=1), "partner_code": "UNIMAL",
+        "certificate_number": "X/1",
+    })  # fmt: skip
+
+
+def person(nip: str, role: str) -> identity.Identity:
+    return identity.Identity(nip, (role,))
+
+
+PARTNER = identity.Identity("pk_unimal", ("partner",), "UNIMAL")
+ADMIN = identity.Identity("bkpsdm.admin", ("admin",))
+RUBRIC = {"project_title": "Peta rawan banjir Kecamatan Banda Sakti",
+          "description": "Memetakan titik rawan banjir dengan QGIS dan data BPBD.",
+          "rubric": [{"competency_code": "T-GIS", "level": 3}, {"competency_code": "M-KOMUNIKASI", "level": 2}]}  # fmt: skip
+
+
+def test_training_completed_yields_exactly_three_tasks_and_replays_nothing_more(api, consume, relay_events):
+    nip, supervisor, batch = new_nip(), new_nip(), str(uuid.uuid4())
+    event = completed(nip, batch)
+    # two topics: Kafka orders them independently, so only the outcomes, not their order, are certain
+    assert sorted(consume(employee_synced(nip, supervisor), event, event)) == ["duplicate", "handled", "handled"]
+    again = completed(nip, batch, enrollment_id=event.data["enrollment_id"])  # same enrolment, new event id
+    assert consume(again) == ["handled"]
+
+    tasks = {t["kind"]: t for t in api("GET", f"/tasks?nip={nip}")}
+    assert set(tasks) == {"reaction", "learning", "behavior"}
+    assert tasks["reaction"]["assignee_nip"] == nip
+    assert tasks["learning"]["assignee_nip"] is None
+    assert (tasks["behavior"]["assignee_nip"], tasks["behavior"]["flagged"]) == (supervisor, False)
+    created = [e for e in relay_events(expected=3) if e["type"].endswith(".EvaluationTaskCreated.v1")]
+    assert sorted(e["data"]["kind"] for e in created) == ["behavior", "learning", "reaction"]
+
+
+def test_a_participant_without_supervisor_gets_a_flagged_task_that_a_known_supervisor_takes_over(api, consume):
+    nip, batch = new_nip(), str(uuid.uuid4())
+    consume(completed(nip, batch))
+    [behavior] = api("GET", f"/tasks?nip={nip}&kind=behavior")
+    assert (behavior["assignee_nip"], behavior["flagged"]) == (None, True)
+    assert behavior["id"] in {t["id"] for t in api("GET", "/tasks?flagged=true&page_size=100")}
+    supervisor = new_nip()
+    consume(employee_synced(nip, supervisor))
+    [behavior] = api("GET", f"/tasks?nip={nip}&kind=behavior")
+    assert (behavior["assignee_nip"], behavior["flagged"]) == (supervisor, False)
+
+
+def test_a_behaviour_submission_yields_competency_assessed_and_only_the_assignee_submits_once(
+    api, consume, relay_events
+):
+    nip, supervisor, batch = new_nip(), new_nip(), str(uuid.uuid4())
+    consume(employee_synced(nip, supervisor), completed(nip, batch))
+    tasks = {t["kind"]: t for t in api("GET", f"/tasks?nip={nip}")}
+    behavior = f"/tasks/{tasks['behavior']['id']}/submission"
+
+    api("POST", behavior, 401, json=RUBRIC)
+    api("POST", behavior, 403, who=person(new_nip(), "supervisor"), json=RUBRIC)
+    api("POST", behavior, 403, who=person(nip, "employee"), json=RUBRIC)
+    bad = api("POST", behavior, 422, who=person(supervisor, "supervisor"),
+              json=RUBRIC | {"rubric": [{"competency_code": "T-LAIN", "level": 3}, {"competency_code": "T-GIS", "level": 9}]})  # fmt: skip
+    assert {e["field"] for e in bad["errors"]} == {"rubric.1.level"}
+    bad = api("POST", behavior, 422, who=person(supervisor, "supervisor"),
+              json=RUBRIC | {"rubric": [{"competency_code": "T-LAIN", "level": 3}]})  # fmt: skip
+    assert bad["errors"][0]["field"] == "rubric.0.competency_code"
+    done = api("POST", behavior, 201, who=person(supervisor, "supervisor"), json=RUBRIC)
+    assert done["status"] == "submitted" and done["submitted_by"] == supervisor
+    api("POST", behavior, 409, who=person(supervisor, "supervisor"), json=RUBRIC)
+
+    assessed = [e for e in relay_events(expected=5) if e["type"].endswith(".CompetencyAssessed.v1")]
+    assert sorted((e["data"]["competency_code"], e["data"]["level"]) for e in assessed) == [
+        ("M-KOMUNIKASI", 2),
+        ("T-GIS", 3),
+    ]
+    assert {(e["data"]["source"], e["data"]["assessor_nip"], e["data"]["nip"]) for e in assessed} == {
+        ("post_training", supervisor, nip)
+    }
+
+    corrected = api("PUT", behavior, 200, who=ADMIN, json={"reason": "Salah input level komunikasi", "submission": RUBRIC | {
+        "rubric": [{"competency_code": "T-GIS", "level": 3}, {"competency_code": "M-KOMUNIKASI", "level": 3}]}})  # fmt: skip
+    assert corrected["submission"]["rubric"][1]["level"] == 3
+    api("PUT", behavior, 403, who=person(supervisor, "supervisor"), json={"reason": "saya ubah", "submission": RUBRIC})
+    assessed = [e for e in relay_events(expected=7) if e["type"].endswith(".CompetencyAssessed.v1")]
+    assert len(assessed) == 4, "the correction re-assesses"
+
+
+def test_reaction_and_learning_submissions_validate_scores_and_assignees(api, consume):
+    nip, batch = new_nip(), str(uuid.uuid4())
+    consume(completed(nip, batch))
+    tasks = {t["kind"]: t for t in api("GET", f"/tasks?nip={nip}")}
+    reaction, learning = (f"/tasks/{tasks[k]['id']}/submission" for k in ("reaction", "learning"))
+    answers = {"content": 5, "trainer": 4, "relevance": 5, "organisation": 4, "themes": ["waktu"], "comments": "Bagus"}
+    bad = api("POST", reaction, 422, who=person(nip, "employee"), json=answers | {"trainer": 6, "themes": ["cuaca"]})
+    assert {e["field"] for e in bad["errors"]} == {"trainer", "themes.0"}
+    api("POST", reaction, 403, who=ADMIN, json=answers)
+    api("POST", reaction, 201, who=person(nip, "employee"), json=answers)
+    assert api("GET", "/my/tasks?status=submitted", who=person(nip, "employee"))[0]["kind"] == "reaction"
+    bad = api("POST", learning, 422, who=PARTNER, json={"pre_score": -1, "post_score": 101})
+    assert {e["field"] for e in bad["errors"]} == {"pre_score", "post_score"}
+    api("POST", learning, 403, who=identity.Identity("pk_x", ("partner",), "OTHER"), json={"post_score": 80})
+    api("POST", learning, 201, who=PARTNER, json={"pre_score": 55, "post_score": 80})
+
+
+def test_a_batch_whose_tasks_are_all_done_is_evaluated_once(api, consume, relay_events, settings):
+    batch, program = str(uuid.uuid4()), f"prog-{uuid.uuid4().hex[:6]}"
+    people = [(new_nip(), new_nip()) for _ in range(6)]
+    consume(*[employee_synced(nip, sup) for nip, sup in people], *[completed(nip, batch, program) for nip, _ in people])
+    pre_post = [(40, 70), (50, 65), (60, 80), (55, 60), (30, 62), (45, 75)]
+    for (nip, supervisor), (pre, post) in zip(people, pre_post, strict=True):
+        tasks = {t["kind"]: t["id"] for t in api("GET", f"/tasks?nip={nip}")}
+        api("POST", f"/tasks/{tasks['reaction']}/submission", 201, who=person(nip, "employee"),
+            json={"content": 4, "trainer": 5, "relevance": 4, "organisation": 4, "themes": ["materi"]})  # fmt: skip
+        api(
+            "POST",
+            f"/tasks/{tasks['learning']}/submission",
+            201,
+            who=PARTNER,
+            json={"pre_score": pre, "post_score": post},
+        )
+        api("POST", f"/tasks/{tasks['behavior']}/submission", 201, who=person(supervisor, "supervisor"), json=RUBRIC)
+    report = api("GET", f"/reports/batches/{batch}")
+    assert report["participants"] == 6 and report["reaction"]["mean"] == 4.25
+    assert report["learning"]["p_value"] == pytest.approx(1 / 64, abs=1e-6) and report["learning"]["significant"]
+    assert (report["behavior_pass_rate"], report["recommendation"]) == (1.0, "repeat")
+    assert report["themes"] == [{"theme": "materi", "count": 6}]
+    evaluated = [e for e in relay_events(expected=31) if e["type"].endswith(".ProgramEvaluated.v1")]
+    assert [(e["data"]["batch_id"], e["data"]["recommendation"]) for e in evaluated] == [(batch, "repeat")]
+    xlsx = api("GET", f"/reports/programs/{program}?format=xlsx")
+    assert xlsx.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_overdue_tasks_are_listed_expired_and_measured(api, consume, evaluation_db, settings):
+    nip, batch = new_nip(), str(uuid.uuid4())
+    old = completed(nip, batch)
+    old = new_event("TrainingCompleted", old.data | {"completed_on": dt.date.today() - dt.timedelta(days=30)})
+    consume(old)
+    overdue = api("GET", f"/tasks?nip={nip}&overdue=true")
+    assert sorted(t["kind"] for t in overdue) == ["behavior", "learning", "reaction"]  # behaviour opened at once here
+    by_unit = {g["key"]: g for g in api("GET", "/overdue/by-unit")}
+    assert by_unit["BPBD"]["overdue"] >= 2 or by_unit[None]["overdue"] >= 2
+    metrics = create_app(settings).test_client().get("/metrics").get_data(as_text=True)
+    assert 'bangkom_evaluation_tasks_overdue{kind="reaction"}' in metrics
+    assert api("POST", "/expire")["overdue"] >= 3
+    assert {t["status"] for t in api("GET", f"/tasks?nip={nip}")} == {"expired"}
+    assert api("GET", f"/reports/batches/{batch}")["tasks"]["reaction"] == {"open": 0, "submitted": 0, "expired": 1}
