@@ -96,9 +96,9 @@ def relay_events(evaluation_db, producer, read_topic, settings):
     return read
 
 
-def employee_synced(nip: str, supervisor: str | None):
+def employee_synced(nip: str, supervisor: str | None, unit: str = "BPBD"):
     return new_event("EmployeeSynced", {
-        "nip": nip, "name": "Pegawai", "position_code": None, "position_name": None, "unit_code": "BPBD",
+        "nip": nip, "name": "Pegawai", "position_code": None, "position_name": None, "unit_code": unit,
         "unit_name": "BPBD", "rank": None, "supervisor_nip": supervisor, "employment_status": "PNS", "active": True,
     })  # fmt: skip
 
@@ -240,11 +240,14 @@ def test_overdue_tasks_are_listed_expired_and_measured(api, consume, evaluation_
     nip, batch = new_nip(), str(uuid.uuid4())
     old = completed(nip, batch)
     old = new_event("TrainingCompleted", old.data | {"completed_on": dt.date.today() - dt.timedelta(days=30)})
+    unit = f"OPD-{uuid.uuid4().hex[:6]}"
+    consume(employee_synced(nip, None, unit))
     consume(old)
     overdue = api("GET", f"/tasks?nip={nip}&overdue=true")
     assert sorted(t["kind"] for t in overdue) == ["behavior", "learning", "reaction"]  # behaviour opened at once here
     by_unit = {g["key"]: g for g in api("GET", "/overdue/by-unit")}
-    assert by_unit["BPBD"]["overdue"] >= 2 or by_unit[None]["overdue"] >= 2
+    assert (by_unit[unit]["open"], by_unit[unit]["overdue"]) == (3, 3)
+    assert any(g["key"] is None and g["overdue"] >= 2 for g in api("GET", "/overdue/by-assignee")), "learning: partner"
     metrics = create_app(settings).test_client().get("/metrics").get_data(as_text=True)
     assert 'bangkom_evaluation_tasks_overdue{kind="reaction"}' in metrics
     assert api("POST", "/expire")["overdue"] >= 3
