@@ -33,9 +33,11 @@ def worker(service: str) -> None:
 
 
 def _register_service_commands() -> None:
+    from services.evaluation.cli import evaluation
     from services.needs.cli import needs
 
     main.add_command(needs)
+    main.add_command(evaluation)
 
 
 _register_service_commands()

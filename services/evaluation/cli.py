@@ -1,0 +1,23 @@
+"""``bangkom evaluation …``: the evaluation service's commands for operators and cron."""
+
+from __future__ import annotations
+
+import click
+
+from services.evaluation import handlers
+from services.evaluation.config import load_settings
+from services.evaluation.models import Outbox
+from shared.db import Database, UnitOfWork
+
+
+@click.group(help="Post-training evaluation: tasks and program effectiveness.")
+def evaluation() -> None:
+    pass
+
+
+@evaluation.command(help="Expire tasks past their due date and evaluate the batches that are then complete (daily cron).")
+def expire() -> None:
+    settings = load_settings()
+    with UnitOfWork(Database(settings.database_url), Outbox, settings.kafka_topic_prefix) as uow:
+        expired = handlers.expire_overdue(uow, settings)
+    click.echo(f"expired {expired} task(s)")
