@@ -15,7 +15,9 @@ def evaluation() -> None:
     pass
 
 
-@evaluation.command(help="Expire tasks past their due date and evaluate the batches that are then complete (daily cron).")
+@evaluation.command(
+    help="Expire tasks past their due date and evaluate the batches that are then complete (daily cron)."
+)
 def expire() -> None:
     settings = load_settings()
     with UnitOfWork(Database(settings.database_url), Outbox, settings.kafka_topic_prefix) as uow:
