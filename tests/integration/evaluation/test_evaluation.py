@@ -16,8 +16,8 @@ from shared import identity
 from shared.consumer import EventConsumer
 from shared.db import Database
 from shared.events import new_event
-from shared.migrations import upgrade
 from shared.outbox import OutboxRelay
+from tests import factories
 from tests.integration.conftest import consume_until, record_outcomes
 from tests.integration.needs.conftest import new_nip
 
@@ -25,10 +25,8 @@ SECRET = "test-internal-identity-secret"
 
 
 @pytest.fixture(scope="session")
-def evaluation_url(make_database) -> str:
-    url = make_database("evaluation")
-    upgrade("services.evaluation", url)
-    return url
+def evaluation_url(migrated_database) -> str:
+    return migrated_database("evaluation")
 
 
 @pytest.fixture(scope="session")
@@ -97,10 +95,7 @@ def relay_events(evaluation_db, producer, read_topic, settings):
 
 
 def employee_synced(nip: str, supervisor: str | None, unit: str = "BPBD"):
-    return new_event("EmployeeSynced", {
-        "nip": nip, "name": "Pegawai", "position_code": None, "position_name": None, "unit_code": unit,
-        "unit_name": "BPBD", "rank": None, "supervisor_nip": supervisor, "employment_status": "PNS", "active": True,
-    })  # fmt: skip
+    return factories.employee_synced(nip, supervisor, unit)
 
 
 def completed(nip: str, batch_id: str, program_id: str = "prog-gis", enrollment_id: str | None = None):

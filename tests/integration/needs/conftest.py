@@ -16,7 +16,6 @@ from services.needs.config import NeedsSettings
 from services.needs.models import Outbox, ProcessedEvent
 from shared.consumer import EventConsumer
 from shared.db import Database, UnitOfWork
-from shared.migrations import upgrade
 from shared.outbox import OutboxRelay
 
 _serial = itertools.count(1)
@@ -34,9 +33,8 @@ def code(prefix: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def needs_url(make_database) -> str:
-    url = make_database("needs")
-    upgrade("services.needs", url)
+def needs_url(migrated_database) -> str:
+    url = migrated_database("needs")
     database = Database(url)
     with UnitOfWork(database, Outbox) as uow:
         handlers.seed_dictionary(uow)

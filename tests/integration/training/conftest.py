@@ -15,19 +15,16 @@ from services.training.config import TrainingSettings
 from services.training.models import Outbox
 from shared import identity
 from shared.db import Database, UnitOfWork
-from shared.events import new_event
-from shared.migrations import upgrade
 from shared.outbox import OutboxRelay
+from tests import factories
 from tests.integration.needs.conftest import new_nip
 
 SECRET = "test-internal-identity-secret"
 
 
 @pytest.fixture(scope="session")
-def training_url(make_database) -> str:
-    url = make_database("training")
-    upgrade("services.training", url)
-    return url
+def training_url(migrated_database) -> str:
+    return migrated_database("training")
 
 
 @pytest.fixture(scope="session")
@@ -111,13 +108,7 @@ def employees(training_db):
         nips = [new_nip() for _ in range(count)]
         with UnitOfWork(training_db, Outbox) as uow:
             for nip in nips:
-                handlers.on_employee_synced(
-                    new_event("EmployeeSynced", {
-                        "nip": nip, "name": f"Pegawai {nip[-4:]}", "position_code": None, "position_name": None,
-                        "unit_code": unit, "unit_name": f"Dinas {unit}", "rank": None, "supervisor_nip": None,
-                        "employment_status": "PNS", "active": True,
-                    }), uow,
-                )  # fmt: skip
+                handlers.on_employee_synced(factories.employee_synced(nip, unit=unit), uow)
             uow.commit()
         return nips
 

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from shared.events import new_event
+from tests import factories
 from tests.integration.conftest import consume_until, record_outcomes
 from tests.integration.needs.conftest import new_nip
 
@@ -74,11 +75,7 @@ def test_candidates_come_from_open_needs_in_the_read_models_fed_by_kafka(
     topic = settings.kafka_topic_prefix + "bangkom.needs.v1"
 
     def synced(nip, active=True):
-        return new_event("EmployeeSynced", {
-            "nip": nip, "name": f"Pegawai {nip[-4:]}", "position_code": "JAB", "position_name": "Analis",
-            "unit_code": "BPBD", "unit_name": "BPBD", "rank": "III/a", "supervisor_nip": None,
-            "employment_status": "PNS", "active": active,
-        })  # fmt: skip
+        return factories.employee_synced(nip, active=active, position_name="Analis")
 
     def need(nip, priority, code=skill):
         return new_event("DevelopmentNeedIdentified", {
