@@ -248,3 +248,25 @@ def test_overdue_tasks_are_listed_expired_and_measured(api, consume, evaluation_
     assert api("POST", "/expire")["overdue"] >= 3
     assert {t["status"] for t in api("GET", f"/tasks?nip={nip}")} == {"expired"}
     assert api("GET", f"/reports/batches/{batch}")["tasks"]["reaction"] == {"open": 0, "submitted": 0, "expired": 1}
+
+
+def test_a_passed_post_test_assesses_competencies_only_when_configured(settings, evaluation_db, relay_events):
+    import dataclasses
+
+    from shared.db import UnitOfWork
+
+    configured = dataclasses.replace(settings, learning_assesses_competency=True, learning_pass_score=70)
+    nip, batch = new_nip(), str(uuid.uuid4())
+    with UnitOfWork(evaluation_db, Outbox, settings.kafka_topic_prefix) as uow:
+        handlers.on_training_completed(completed(nip, batch), uow, configured)
+        uow.commit()
+    with evaluation_db.sessions() as session:
+        from sqlalchemy import select
+
+        from services.evaluation.models import Task
+
+        learning_id = session.scalar(select(Task.id).where(Task.nip == nip, Task.kind == "learning"))
+    with UnitOfWork(evaluation_db, Outbox, settings.kafka_topic_prefix) as uow:
+        handlers.submit(uow, configured, learning_id, {"pre_score": 50, "post_score": 75}, PARTNER)
+    assessed = [e["data"] for e in relay_events(expected=5) if e["type"].endswith(".CompetencyAssessed.v1")]
+    assert sorted((d["competency_code"], d["level"]) for d in assessed) == [("M-KOMUNIKASI", 2), ("T-GIS", 3)]
