@@ -5,6 +5,7 @@ They carry no HTTP machinery, so handlers stay usable from workers and CLIs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -50,3 +51,17 @@ class Unauthorized(AppError):
     status = 401
     slug = "unauthorized"
     title = "Unauthorized"
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """marshmallow/webargs messages ({"json": {"items": {"0": {"nip": [..]}}}}) → one entry per field."""
+    if isinstance(messages, Mapping):
+        found = []
+        for key, value in messages.items():
+            found.extend(flatten_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return found
+    if isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
+        return [{"field": prefix or "_schema", "message": " ".join(messages)}]
+    if isinstance(messages, list | tuple):
+        return [e for i, m in enumerate(messages) for e in flatten_errors(m, f"{prefix}.{i}")]
+    return [{"field": prefix or "_schema", "message": str(messages)}]

@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from shared import metrics
 from shared.config import Settings
 from shared.db import Database, UnitOfWork
-from shared.errors import AppError
+from shared.errors import AppError, flatten_errors
 from shared.logging import configure_logging, correlation_id, request_id
 from shared.outbox import OutboxCollector
 
@@ -68,20 +68,6 @@ def problem(status: int, detail: str, *, slug: str | None = None, title: str | N
     body.update({key: value for key, value in members.items() if value is not None})
     response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     return response
-
-
-def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
-    """marshmallow/webargs messages ({"json": {"items": {"0": {"nip": [..]}}}}) → one entry per field."""
-    if isinstance(messages, Mapping):
-        found = []
-        for key, value in messages.items():
-            found.extend(flatten_errors(value, f"{prefix}.{key}" if prefix else str(key)))
-        return found
-    if isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
-        return [{"field": prefix or "_schema", "message": " ".join(messages)}]
-    if isinstance(messages, list | tuple):
-        return [e for i, m in enumerate(messages) for e in flatten_errors(m, f"{prefix}.{i}")]
-    return [{"field": prefix or "_schema", "message": str(messages)}]
 
 
 def _status_title(status: int) -> str:

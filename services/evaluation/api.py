@@ -13,8 +13,8 @@ from marshmallow import ValidationError
 
 from services.evaluation import handlers, schemas, views
 from shared import identity
-from shared.errors import Invalid
-from shared.web import context, flatten_errors
+from shared.errors import Invalid, flatten_errors
+from shared.web import context
 
 blp = Blueprint(
     "evaluation",
@@ -75,7 +75,7 @@ class TaskItem(MethodView):
     @blp.response(200, schemas.TaskSchema)
     def get(self, task_id):
         with _session() as session:
-            return views._with_overdue(handlers.get_task(session, task_id), context().settings.today())
+            return views.task_view(handlers.get_task(session, task_id), context().settings.today())
 
 
 def _json_object() -> dict:
@@ -98,7 +98,7 @@ class Submission(MethodView):
         submission = _load_submission(kind, _json_object())
         with context().uow() as uow:
             task = handlers.submit(uow, context().settings, task_id, submission, caller)
-        return views._with_overdue(task, context().settings.today())
+        return views.task_view(task, context().settings.today())
 
     @blp.arguments(schemas.CorrectionSchema)
     @blp.response(200, schemas.TaskSchema)
@@ -110,7 +110,7 @@ class Submission(MethodView):
         submission = _load_submission(kind, data["submission"])
         with context().uow() as uow:
             task = handlers.correct(uow, context().settings, task_id, submission, data["reason"], caller)
-        return views._with_overdue(task, context().settings.today())
+        return views.task_view(task, context().settings.today())
 
 
 @blp.route("/overdue/by-assignee")

@@ -15,7 +15,7 @@ from services.evaluation.models import Participation, Task
 from shared.db import Database
 
 
-def _with_overdue(task: Task, today: dt.date) -> dict[str, Any]:
+def task_view(task: Task, today: dt.date) -> dict[str, Any]:
     values = {column.key: getattr(task, column.key) for column in Task.__table__.columns}
     return values | {"overdue": task.status == "open" and task.due_on < today}
 
@@ -34,7 +34,7 @@ def tasks(session: Session, filters: dict[str, Any], today: dt.date, page: int, 
         query = query.where(overdue if filters["overdue"] else ~overdue)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     found = session.scalars(query.limit(page_size).offset((page - 1) * page_size)).all()
-    return [_with_overdue(t, today) for t in found], total
+    return [task_view(t, today) for t in found], total
 
 
 def open_work_by(session: Session, dimension: str, today: dt.date) -> list[dict[str, Any]]:

@@ -31,8 +31,8 @@ from services.needs.models import (
     StrategicPriority,
 )
 from shared.consumer import Handler
-from shared.db import UnitOfWork
-from shared.errors import Conflict, Invalid, NotFound
+from shared.db import UnitOfWork, utcnow
+from shared.errors import Conflict, Invalid, NotFound, flatten_errors
 from shared.events import Event, new_event
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
@@ -308,8 +308,6 @@ def upsert_employees(
 
 
 def _rejection(index: int, raw: Any, messages: Mapping[str, Any]) -> dict[str, Any]:
-    from shared.web import flatten_errors
-
     nip = raw.get("nip") if isinstance(raw, Mapping) else None
     return {"row": index, "nip": nip, "errors": flatten_errors(messages)}
 
@@ -363,8 +361,6 @@ def change_need_status(uow: UnitOfWork, need_id: str, status: str) -> Need:
             f"A need that is {need.status} cannot be set to {status} by hand (allowed: {allowed}).",
             errors=[{"field": "status", "message": f"Not allowed from {need.status}."}],
         )
-    from shared.db import utcnow
-
     need.status = status
     need.updated_at = utcnow()
     if status == "closed":

@@ -10,9 +10,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from shared.config import Settings
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, flatten_errors
 from shared.logging import configure_logging
-from shared.web import create_app, flatten_errors
+from shared.web import create_app
 
 blp = Blueprint("pegawai", __name__, url_prefix="/api/v1/pegawai")
 
