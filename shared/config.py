@@ -32,12 +32,16 @@ class Settings:
     consumer_poll_ms: int = 500
     worker_metrics_port: int = 0
     worker_metrics_addr: str = "127.0.0.1"
+    internal_identity_secret: str = (
+        ""  # shared with the gateway, which signs X-Bangkom-Identity; APIs refuse to start without it
+    )
 
     # Fields that are not read from the environment.
     not_from_env: ClassVar[frozenset[str]] = frozenset({"service"})
     env_hints: ClassVar[dict[str, str]] = {
         "DATABASE_URL": "a SQLAlchemy URL, e.g. postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/bangkom_needs",
         "KAFKA_BOOTSTRAP_SERVERS": "host:port[,host:port…] of the Kafka brokers",
+        "INTERNAL_IDENTITY_SECRET": "the secret the gateway signs X-Bangkom-Identity with (a long random string)",
     }
 
     @property

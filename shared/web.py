@@ -22,10 +22,10 @@ from flask import Flask, Response, current_app, g, json, request
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from shared import metrics
-from shared.config import Settings
+from shared import identity, metrics
+from shared.config import ConfigError, Settings
 from shared.db import Database, UnitOfWork
-from shared.errors import AppError, flatten_errors
+from shared.errors import AppError, Forbidden, flatten_errors
 from shared.logging import configure_logging, correlation_id, request_id
 from shared.outbox import OutboxCollector
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE = "urn:bangkom:problem:"
 UNMONITORED = frozenset({"/metrics", "/healthz", "/readyz"})
+PUBLIC = UNMONITORED | {"/openapi.json"}  # no identity needed: probes, metrics, API docs
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 Check = Callable[[], None]
@@ -54,6 +55,38 @@ class ServiceContext:
 
 def context() -> ServiceContext:
     return current_app.extensions["bangkom"]
+
+
+def caller() -> identity.Identity:
+    """Who is calling (verified before the view runs, on every route of a service with an access table)."""
+    return g.identity
+
+
+Access = Mapping[tuple[str, str], Iterable[str]]  # (method, URL rule) → the roles allowed
+
+
+def access_rules(prefix: str, rules: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], frozenset[str]]:
+    """``{"GET /employees/<nip>": roles}`` under a blueprint prefix → the table ``create_app`` enforces."""
+    table = {}
+    for key, roles in rules.items():
+        method, path = key.split(" ", 1)
+        table[(method, prefix + path)] = frozenset(roles)
+    return table
+
+
+def _authorise(access: Access, secret: str) -> None:
+    rule = request.url_rule.rule if request.url_rule else None
+    if rule is None or rule in PUBLIC or request.method == "OPTIONS":
+        return
+    g.identity = identity.decode(request.headers.get(identity.HEADER), secret)
+    method = "GET" if request.method == "HEAD" else request.method
+    allowed = access.get((method, rule))
+    if allowed is None:  # deny by default: a route without a rule is a mistake, not an open door
+        raise Forbidden(f"No access rule for {method} {rule}; nobody may call it.")
+    if not g.identity.has_role(*allowed):
+        raise Forbidden(
+            f"This needs the role {' or '.join(sorted(allowed))}; you have {', '.join(g.identity.roles) or 'none'}."
+        )
 
 
 def problem(status: int, detail: str, *, slug: str | None = None, title: str | None = None, **members: Any) -> Response:
@@ -136,9 +169,15 @@ def create_app(
     checks: Mapping[str, Check] | None = None,
     metric_collectors: Iterable[Any] = (),
     check_kafka: bool = True,
+    access: Access | None = None,
 ) -> Flask:
     """The common shape of a Bangkom HTTP service (JSON logs configured, outbox gauges when it has one)."""
     configure_logging(settings.service, settings.log_level)
+    if access is not None and not settings.internal_identity_secret:
+        raise ConfigError(
+            f"The {settings.service} service cannot start: set INTERNAL_IDENTITY_SECRET (the secret the gateway signs "
+            "caller identities with) so that it can check who calls."
+        )
     app = Flask(settings.service)
     app.config.update(
         API_TITLE=title,
@@ -174,6 +213,8 @@ def create_app(
         cid = given_correlation if _SAFE_ID.match(given_correlation) else rid
         g.started = time.perf_counter()
         g.context_tokens = (request_id.set(rid), correlation_id.set(cid))
+        if access is not None:
+            _authorise(access, settings.internal_identity_secret)
 
     @app.after_request
     def _finish(response: Response) -> Response:

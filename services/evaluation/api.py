@@ -12,9 +12,8 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from services.evaluation import handlers, schemas, views
-from shared import identity
 from shared.errors import Invalid, flatten_errors
-from shared.web import context
+from shared.web import access_rules, caller, context
 
 blp = Blueprint(
     "evaluation",
@@ -28,8 +27,17 @@ def _session():
     return context().database.sessions()
 
 
-def _caller() -> identity.Identity:
-    return identity.decode(request.headers.get(identity.HEADER), context().settings.internal_identity_secret)
+ADMIN, PEOPLE = ("admin",), ("admin", "supervisor", "employee")
+# Who may call what (docs/access.md); submitting also checks that the caller is the task's assignee.
+ACCESS = access_rules(
+    blp.url_prefix,
+    {
+        "GET /tasks": ADMIN, "GET /tasks/<task_id>": ADMIN, "GET /my/tasks": ("supervisor", "employee"),
+        "POST /tasks/<task_id>/submission": (*PEOPLE, "partner"), "PUT /tasks/<task_id>/submission": ADMIN,
+        "GET /overdue/by-assignee": ADMIN, "GET /overdue/by-unit": ADMIN, "POST /expire": ADMIN,
+        "GET /reports/batches/<batch_id>": ADMIN, "GET /reports/programs/<program_id>": ADMIN,
+    },
+)  # fmt: skip
 
 
 def _load_submission(kind: str, body: dict) -> dict:
@@ -67,7 +75,7 @@ class MyTasks(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """The caller's own tasks: as participant (reaction) or as supervisor (behaviour)."""
-        return _paged(pagination_parameters, args | {"assignee_nip": _caller().subject})
+        return _paged(pagination_parameters, args | {"assignee_nip": caller().subject})
 
 
 @blp.route("/tasks/<task_id>")
@@ -92,24 +100,24 @@ class Submission(MethodView):
         """Submit a task once, as its assignee. The body follows the task's kind: reaction (content, trainer,
         relevance, organisation 1–5, themes, comments), learning (pre_score?, post_score 0–100), behavior
         (project_title, description, rubric: [{competency_code, level 1–5, note}] of the program's competencies)."""
-        caller = _caller()
+        who = caller()
         with _session() as session:
             kind = handlers.get_task(session, task_id).kind
         submission = _load_submission(kind, _json_object())
         with context().uow() as uow:
-            task = handlers.submit(uow, context().settings, task_id, submission, caller)
+            task = handlers.submit(uow, context().settings, task_id, submission, who)
         return views.task_view(task, context().settings.today())
 
     @blp.arguments(schemas.CorrectionSchema)
     @blp.response(200, schemas.TaskSchema)
     def put(self, data, task_id):
         """BKPSDM corrects a submitted task, with a reason; the change is kept in the audit trail."""
-        caller = _caller()
+        who = caller()
         with _session() as session:
             kind = handlers.get_task(session, task_id).kind
         submission = _load_submission(kind, data["submission"])
         with context().uow() as uow:
-            task = handlers.correct(uow, context().settings, task_id, submission, data["reason"], caller)
+            task = handlers.correct(uow, context().settings, task_id, submission, data["reason"], who)
         return views.task_view(task, context().settings.today())
 
 

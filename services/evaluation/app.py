@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.evaluation.api import blp
+from services.evaluation.api import ACCESS, blp
 from services.evaluation.config import EvaluationSettings, load_settings
 from services.evaluation.models import Outbox
 from services.evaluation.views import OverdueCollector
@@ -23,4 +23,5 @@ def create_app(settings: EvaluationSettings | None = None) -> Flask:
         database=database,
         outbox_model=Outbox,
         metric_collectors=[OverdueCollector(database, settings.today)],
+        access=ACCESS,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from shared.config import Settings
@@ -12,7 +11,6 @@ from shared.config import Settings
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class EvaluationSettings(Settings):
-    internal_identity_secret: str  # shared with the gateway, which signs the caller's identity
     reaction_due_days: int = 7
     learning_due_days: int = 14
     behavior_opens_after_days: int = 90
@@ -20,11 +18,6 @@ class EvaluationSettings(Settings):
     learning_assesses_competency: bool = False  # whether a passed post-test also emits CompetencyAssessed
     learning_pass_score: float = 70.0
     timezone: str = "Asia/Jakarta"
-
-    env_hints: ClassVar[dict[str, str]] = {
-        **Settings.env_hints,
-        "INTERNAL_IDENTITY_SECRET": "the secret the gateway signs X-Bangkom-Identity with (a long random string)",
-    }
 
     def today(self) -> dt.date:
         return dt.datetime.now(ZoneInfo(self.timezone)).date()

@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 
 from services.needs import exports, handlers, schemas, views
 from services.needs.domain import POSITION_CLASSES
-from shared.errors import Invalid, NotFound
-from shared.web import context
+from services.needs.models import Employee
+from shared.errors import Forbidden, Invalid, NotFound
+from shared.web import access_rules, caller, context
 
 blp = Blueprint(
     "needs",
@@ -17,6 +18,43 @@ blp = Blueprint(
     url_prefix="/api/v1/needs",
     description="Needs assessment (AKPK): competencies, standards, employees, assessments, gaps, needs, plan, JP.",
 )
+
+
+ADMIN, PEOPLE = ("admin",), ("admin", "supervisor", "employee")
+# Who may call what (docs/access.md). Routes of one employee also check that the caller is that
+# employee, their supervisor, or BKPSDM (``_may_see``).
+ACCESS = access_rules(
+    blp.url_prefix,
+    {
+        "GET /competencies": PEOPLE, "POST /competencies": ADMIN,
+        "GET /competencies/<code>": PEOPLE, "PUT /competencies/<code>": ADMIN,
+        "GET /priorities/<int:year>": PEOPLE, "PUT /priorities/<int:year>": ADMIN,
+        "GET /position-classes/<position_class>/standard": PEOPLE,
+        "PUT /position-classes/<position_class>/standard": ADMIN,
+        "GET /positions": PEOPLE, "POST /positions": ADMIN,
+        "GET /positions/<code>": PEOPLE, "PUT /positions/<code>": ADMIN, "PUT /positions/<code>/standard": ADMIN,
+        "GET /employees": ADMIN, "PUT /employees": ADMIN,
+        "GET /employees/<nip>": PEOPLE, "PUT /employees/<nip>": ADMIN,
+        "GET /employees/<nip>/profile": PEOPLE, "GET /employees/<nip>/jp": PEOPLE,
+        "GET /employees/<nip>/assessments": PEOPLE, "POST /employees/<nip>/assessments": PEOPLE,
+        "GET /gaps": ADMIN, "GET /gaps/by-unit": ADMIN, "GET /gaps/by-competency": ADMIN, "GET /match": ADMIN,
+        "GET /needs": ADMIN, "PATCH /needs/<need_id>": ADMIN, "GET /plan": ADMIN, "POST /recompute": ADMIN,
+        "GET /jp/compliance": ADMIN, "GET /jp/behind": ADMIN, "GET /exports/gaps": ADMIN, "GET /exports/plan": ADMIN,
+    },
+)  # fmt: skip
+
+
+def _may_see(nip: str) -> None:
+    """BKPSDM sees everyone; an employee only themself; a supervisor themself and the ASN they supervise."""
+    who = caller()
+    if who.has_role("admin") or who.subject == nip:
+        return
+    if who.has_role("supervisor"):
+        with _session() as session:
+            employee = session.get(Employee, nip)
+        if employee is not None and employee.supervisor_nip == who.subject:
+            return
+    raise Forbidden("You may see only your own record (or, as a supervisor, those of the ASN you supervise).")
 
 
 def _year(args: dict) -> int:
@@ -210,6 +248,7 @@ class Employees(MethodView):
 class EmployeeItem(MethodView):
     @blp.response(200, schemas.EmployeeSchema)
     def get(self, nip):
+        _may_see(nip)
         with _session() as session:
             return views.employee(session, nip)
 
@@ -226,6 +265,7 @@ class Profile(MethodView):
     @blp.response(200, schemas.ProfileSchema)
     def get(self, args, nip):
         """Levels against the position's standard, job-person match, assessments and JP of the year."""
+        _may_see(nip)
         with _session() as session:
             return views.profile(session, context().settings, nip, _year(args))
 
@@ -236,6 +276,7 @@ class EmployeeJp(MethodView):
     @blp.response(200, schemas.JpSummarySchema)
     def get(self, args, nip):
         """The employee's realised JP in a year against their target."""
+        _may_see(nip)
         with _session() as session:
             return views.jp_of(session, context().settings, views.employee(session, nip), _year(args))
 
@@ -244,13 +285,20 @@ class EmployeeJp(MethodView):
 class Assessments(MethodView):
     @blp.response(200, schemas.AssessmentSchema(many=True))
     def get(self, nip):
+        _may_see(nip)
         with _session() as session:
             return views.profile(session, context().settings, nip, context().settings.today().year)["assessments"]
 
     @blp.arguments(schemas.AssessmentSchema)
     @blp.response(201, schemas.AssessmentSchema)
     def post(self, data, nip):
-        """Record a level from a source; the employee's gaps and needs are recomputed."""
+        """Record a level from a source; the employee's gaps and needs are recomputed. An employee records
+        only their own self-assessment, a supervisor only a supervisor assessment of the ASN they supervise."""
+        _may_see(nip)
+        who = caller()
+        allowed = None if who.has_role("admin") else ("self" if who.subject == nip else "supervisor")
+        if allowed and data["source"] != allowed:
+            raise Forbidden(f"You may record only a {allowed} assessment for this employee.")
         with context().uow() as uow:
             return handlers.record_assessment(uow, context().settings, nip, data)
 

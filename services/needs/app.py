@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.needs.api import blp
+from services.needs.api import ACCESS, blp
 from services.needs.config import NeedsSettings, load_settings
 from services.needs.models import Outbox
 from shared.db import Database
@@ -20,4 +20,5 @@ def create_app(settings: NeedsSettings | None = None) -> Flask:
         blueprints=[blp],
         database=Database(settings.database_url),
         outbox_model=Outbox,
+        access=ACCESS,
     )

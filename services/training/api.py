@@ -6,14 +6,12 @@ gateway-signed identity (``shared.identity``), and it only ever sees its own bat
 
 from __future__ import annotations
 
-from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.training import handlers, schemas, views
-from shared import identity
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
-from shared.web import context
+from shared.web import access_rules, caller, context
 
 blp = Blueprint(
     "training",
@@ -27,12 +25,34 @@ def _session():
     return context().database.sessions()
 
 
+ADMIN, PEOPLE, PARTNER = ("admin",), ("admin", "supervisor", "employee"), ("partner",)
+# Who may call what (docs/access.md); a partner's routes also keep it to its own batches.
+ACCESS = access_rules(
+    blp.url_prefix,
+    {
+        "GET /partners": ADMIN, "POST /partners": ADMIN,
+        "GET /partners/<code>/keys": ADMIN, "POST /partners/<code>/keys": ADMIN,
+        "DELETE /partners/<code>/keys/<key_id>": ADMIN,
+        "GET /programs": PEOPLE, "POST /programs": ADMIN,
+        "GET /programs/<program_id>": PEOPLE, "PUT /programs/<program_id>": ADMIN,
+        "PUT /programs/<program_id>/status": ADMIN,
+        "GET /programs/<program_id>/batches": PEOPLE, "POST /programs/<program_id>/batches": ADMIN,
+        "GET /batches/<batch_id>": PEOPLE, "GET /batches/<batch_id>/candidates": ADMIN,
+        "GET /batches/<batch_id>/enrollments": ADMIN, "POST /batches/<batch_id>/enrollments": ADMIN,
+        "PUT /batches/<batch_id>/enrollments/<nip>/post-test": ADMIN, "POST /batches/<batch_id>/close": ADMIN,
+        "GET /partner/batches": PARTNER, "GET /partner/batches/<batch_id>/enrollments": PARTNER,
+        "POST /partner/attendance": PARTNER, "POST /partner/attendance/record": PARTNER,
+        "PUT /partner/batches/<batch_id>/enrollments/<nip>/post-test": PARTNER,
+    },
+)  # fmt: skip
+
+
 def _partner_code() -> str:
-    """The calling partner, from the gateway-signed identity; anyone else is refused."""
-    caller = identity.decode(request.headers.get(identity.HEADER), context().settings.internal_identity_secret)
-    if not caller.partner_code or not caller.has_role("partner"):
-        raise Forbidden("Only a partner institution may use this route.")
-    return caller.partner_code
+    """The calling partner institution (the access table admits only the partner role here)."""
+    who = caller()
+    if not who.partner_code:
+        raise Forbidden("This identity names no partner institution.")
+    return who.partner_code
 
 
 # --- partners -----------------------------------------------------------------------------------

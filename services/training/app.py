@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.training.api import blp
+from services.training.api import ACCESS, blp
 from services.training.config import TrainingSettings, load_settings
 from services.training.models import Outbox
 from shared.db import Database
@@ -20,4 +20,5 @@ def create_app(settings: TrainingSettings | None = None) -> Flask:
         blueprints=[blp],
         database=Database(settings.database_url),
         outbox_model=Outbox,
+        access=ACCESS,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from shared.config import Settings
@@ -12,15 +11,9 @@ from shared.config import Settings
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class TrainingSettings(Settings):
-    internal_identity_secret: str  # shared with the gateway, which signs the caller's identity
     default_min_attendance: float = 0.8  # share of meetings to attend when a program sets none
     max_attendance_records: int = 1000  # per partner request
     timezone: str = "Asia/Jakarta"
-
-    env_hints: ClassVar[dict[str, str]] = {
-        **Settings.env_hints,
-        "INTERNAL_IDENTITY_SECRET": "the secret the gateway signs X-Bangkom-Identity with (a long random string)",
-    }
 
     def today(self) -> dt.date:
         return dt.datetime.now(ZoneInfo(self.timezone)).date()

@@ -46,6 +46,7 @@ def test_metrics_sum_the_requests_of_every_gunicorn_worker(make_database, kafka_
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
+        "INTERNAL_IDENTITY_SECRET": "test-secret",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
     server = subprocess.Popen(

@@ -60,6 +60,7 @@ def test_readyz_reports_what_is_unreachable(make_database):
         service="needs",
         database_url="postgresql+psycopg://nobody:wrong@127.0.0.1:1/none",
         kafka_bootstrap_servers="127.0.0.1:1",
+        internal_identity_secret="test-secret",
     )
     response = create_app(settings).test_client().get("/readyz")
     assert response.status_code == 503

@@ -57,3 +57,13 @@ def test_every_service_setting_is_documented(service):
     for field in dataclasses.fields(settings_class):
         if field.name not in common:
             assert f"| `{field.name.upper()}` |" in page, field.name
+
+
+@pytest.mark.parametrize("service", ["needs", "training", "evaluation"])
+def test_the_access_page_lists_every_rule_of_the_code(service):
+    import importlib
+
+    access = importlib.import_module(f"services.{service}.api").ACCESS
+    page = (ROOT / "docs" / "access.md").read_text()
+    for (method, rule), roles in access.items():
+        assert f"| {method} | `{rule}` | {', '.join(sorted(roles))} |" in page, (method, rule)

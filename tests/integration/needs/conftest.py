@@ -14,11 +14,14 @@ from services.needs import handlers
 from services.needs.app import create_app
 from services.needs.config import NeedsSettings
 from services.needs.models import Outbox, ProcessedEvent
+from shared import identity
 from shared.consumer import EventConsumer
 from shared.db import Database, UnitOfWork
 from shared.outbox import OutboxRelay
 
 _serial = itertools.count(1)
+SECRET = "test-internal-identity-secret"
+ADMIN = identity.Identity("bkpsdm.admin", ("admin",))
 
 
 def new_nip(status_digit: str = "1") -> str:
@@ -58,12 +61,16 @@ def settings(needs_url, kafka_bootstrap, unique) -> NeedsSettings:
         kafka_topic_prefix=unique("needs") + ".",
         consumer_backoff_seconds=0.01,
         consumer_max_attempts=2,
+        internal_identity_secret=SECRET,
     )
 
 
 @pytest.fixture
 def client(settings):
-    return create_app(settings).test_client()
+    """A test client that calls as BKPSDM (an admin identity signed as the gateway would) unless told otherwise."""
+    client = create_app(settings).test_client()
+    client.environ_base["HTTP_X_BANGKOM_IDENTITY"] = identity.encode(ADMIN, SECRET)
+    return client
 
 
 @pytest.fixture

@@ -47,7 +47,12 @@ def settings(training_url, kafka_bootstrap, unique) -> TrainingSettings:
 
 @pytest.fixture
 def client(settings):
-    return create_app(settings).test_client()
+    """A test client that calls as BKPSDM unless a request names another identity."""
+    client = create_app(settings).test_client()
+    client.environ_base["HTTP_X_BANGKOM_IDENTITY"] = identity.encode(
+        identity.Identity("bkpsdm.admin", ("admin",)), SECRET
+    )
+    return client
 
 
 @pytest.fixture
