@@ -18,7 +18,7 @@ DATA_DIR=${PG_DATA_DIR:-$REPO/.local/postgres}
 # As root the server runs as 'postgres', which may not reach a checkout under a closed folder
 # (/root): then the default moves to a folder of its own under /var/tmp, one per checkout.
 if [ -z "${PG_DATA_DIR:-}" ] && [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1 \
-   && ! runuser -u postgres -- test -x "$REPO" 2>/dev/null; then
+   && ! (cd / && runuser -u postgres -- test -x "$REPO") 2>/dev/null; then
   DATA_DIR=/var/tmp/bangkom-postgres-$(printf '%s' "$REPO" | cksum | cut -d' ' -f1)
 fi
 DB_USER=${PG_USER:-bangkom}
@@ -42,7 +42,7 @@ bindir() {
 
 # PostgreSQL refuses to run as root: as root, run the server as the 'postgres' system user.
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 psql_admin() {
