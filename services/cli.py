@@ -34,10 +34,12 @@ def worker(service: str) -> None:
 
 def _register_service_commands() -> None:
     from services.evaluation.cli import evaluation
+    from services.gateway.cli import gateway
     from services.needs.cli import needs
 
     main.add_command(needs)
     main.add_command(evaluation)
+    main.add_command(gateway)
 
 
 _register_service_commands()

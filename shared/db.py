@@ -74,7 +74,8 @@ class UnitOfWork:
     ``commit()`` rolls everything back.
     """
 
-    def __init__(self, database: Database, outbox_model: type, topic_prefix: str = "") -> None:
+    def __init__(self, database: Database, outbox_model: type | None, topic_prefix: str = "") -> None:
+        """``outbox_model`` is None for a service that publishes no events (the gateway)."""
         self.database = database
         self.outbox_model = outbox_model
         self.topic_prefix = topic_prefix

@@ -39,6 +39,9 @@ EVENTS_CONSUMED = Counter(
     "Events consumed, by outcome (handled, duplicate, ignored, dead_lettered, retried)",
     ["service", "type", "outcome"],
 )
+UPSTREAM_ERRORS = Counter(
+    "bangkom_gateway_upstream_errors_total", "Requests the gateway could not pass to a service", ["service", "reason"]
+)
 DEAD_LETTERS = Counter(
     "bangkom_dead_letters_total", "Records sent to the dead-letter topic", ["service", "topic", "reason"]
 )

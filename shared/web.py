@@ -49,7 +49,7 @@ class ServiceContext:
     outbox_model: type | None
 
     def uow(self) -> UnitOfWork:
-        assert self.database is not None and self.outbox_model is not None
+        assert self.database is not None, "this service has no database"
         return UnitOfWork(self.database, self.outbox_model, self.settings.kafka_topic_prefix)
 
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import requests
 from flask import Flask
+from requests.adapters import HTTPAdapter
 
-from services.gateway.api import blp
+from services.gateway.api import blp, proxy
 from services.gateway.config import GatewaySettings, load_settings
+from shared.config import ConfigError
 from shared.db import Database
 from shared.web import create_app as create_service_app
+
+PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 def create_app(settings: GatewaySettings | None = None) -> Flask:
     settings = settings or load_settings()
-    return create_service_app(
+    if not settings.jwt_secret or not settings.internal_identity_secret:
+        raise ConfigError(
+            "The gateway cannot start: set JWT_SECRET and INTERNAL_IDENTITY_SECRET (long random strings)."
+        )
+    app = create_service_app(
         settings,
         title="Bangkom gateway",
         description="The one public door of Bangkom.",
@@ -20,3 +29,10 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         database=Database(settings.database_url),
         check_kafka=False,
     )
+    http = requests.Session()  # one pooled client per process (created after gunicorn forks)
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+    app.extensions["gateway_http"] = http
+    app.add_url_rule("/api/v1/<service>/<path:rest>", "proxy", proxy, methods=PROXIED_METHODS)
+    return app

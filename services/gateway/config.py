@@ -1,4 +1,4 @@
-"""Settings of the gateway, read from the environment (see docs/operations.md)."""
+"""Settings of the gateway, read from the environment (see docs/operations.md and docs/gateway.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from shared.config import Settings
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class GatewaySettings(Settings):
-    pass
+    jwt_secret: str = ""  # signs the access tokens of people; required to start the gateway
+    access_token_minutes: int = 15
+    refresh_token_days: int = 7
+    needs_url: str = "http://127.0.0.1:8001"
+    training_url: str = "http://127.0.0.1:8002"
+    evaluation_url: str = "http://127.0.0.1:8003"
+    upstream_connect_timeout: float = 2.0
+    upstream_read_timeout: float = 30.0
+
+    def upstreams(self) -> dict[str, str]:
+        return {"needs": self.needs_url, "training": self.training_url, "evaluation": self.evaluation_url}
 
 
 def load_settings() -> GatewaySettings:

@@ -1,1 +1,110 @@
-"""Application use-cases of the gateway: one function per command (login, refresh, key checks)."""
+"""Application use-cases of the gateway: accounts, login, token refresh, and the identity of a bearer token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from services.gateway import domain
+from services.gateway.config import GatewaySettings
+from services.gateway.models import Account, RefreshToken
+from shared.db import UnitOfWork, utcnow
+from shared.errors import Conflict, Invalid, Unauthorized
+from shared.identity import Identity
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+_DUMMY_HASH = _hasher.hash("bangkom-timing-equaliser")
+
+
+def create_account(uow: UnitOfWork, username: str, password: str, roles: Sequence[str], nip: str | None) -> Account:
+    unknown = sorted(set(roles) - set(domain.ROLES))
+    if unknown or not roles:
+        raise Invalid(
+            f"Roles must be among {', '.join(domain.ROLES)}.", errors=[{"field": "roles", "message": "Unknown role."}]
+        )
+    if len(password) < 12:
+        raise Invalid(
+            "Use a password of at least 12 characters.", errors=[{"field": "password", "message": "Too short."}]
+        )
+    if uow.session.get(Account, username) is not None:
+        raise Conflict(f"Account {username} already exists.")
+    account = Account(username=username, password_hash=_hasher.hash(password), roles=list(roles), nip=nip, active=True)
+    uow.session.add(account)
+    uow.commit()
+    return account
+
+
+def login(uow: UnitOfWork, settings: GatewaySettings, username: str, password: str) -> dict:
+    account = uow.session.get(Account, username)
+    try:
+        _hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
+        valid = account is not None and account.active
+    except (VerificationError, InvalidHashError):
+        valid = False
+    if not valid:
+        raise Unauthorized("Wrong user name or password.")
+    return _issue(uow, settings, account)
+
+
+def refresh(uow: UnitOfWork, settings: GatewaySettings, refresh_token: str) -> dict:
+    """A new pair for a valid refresh token, which is then spent (a replayed one is refused)."""
+    stored = uow.session.get(RefreshToken, _digest(refresh_token), with_for_update=True)
+    if stored is None or stored.used_at is not None or stored.expires_at < utcnow():
+        raise Unauthorized("The refresh token is not valid; log in again.")
+    stored.used_at = utcnow()
+    account = uow.session.get(Account, stored.username)
+    if account is None or not account.active:
+        raise Unauthorized("The account is not active.")
+    return _issue(uow, settings, account)
+
+
+def _issue(uow: UnitOfWork, settings: GatewaySettings, account: Account) -> dict:
+    now = utcnow()
+    claims = {
+        "sub": domain.subject_of(account.username, account.nip),
+        "name": account.username,
+        "roles": list(account.roles),
+        "iat": int(now.timestamp()),
+        "exp": int((now + dt.timedelta(minutes=settings.access_token_minutes)).timestamp()),
+    }
+    access = jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+    refresh_token = secrets.token_urlsafe(32)
+    uow.session.add(
+        RefreshToken(
+            token_hash=_digest(refresh_token),
+            username=account.username,
+            expires_at=now + dt.timedelta(days=settings.refresh_token_days),
+        )
+    )
+    uow.commit()
+    return {
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": settings.access_token_minutes * 60,
+        "refresh_token": refresh_token,
+    }
+
+
+def identity_of_bearer(settings: GatewaySettings, authorization: str | None) -> Identity:
+    """The identity in a valid ``Authorization: Bearer <JWT>``; Unauthorized saying what is wrong otherwise."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthorized("Log in first and send the access token as 'Authorization: Bearer <token>'.")
+    try:
+        claims = jwt.decode(
+            authorization[7:].strip(), settings.jwt_secret, algorithms=["HS256"], options={"require": ["exp", "sub"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("The access token has expired; refresh it or log in again.") from None
+    except jwt.InvalidTokenError:
+        raise Unauthorized("The access token is not valid.") from None
+    return Identity(claims["sub"], tuple(claims.get("roles", ())))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,9 +1,36 @@
-"""Tables of the gateway (its own database): accounts and partner keys arrive with the gateway issue."""
+"""Tables of the gateway (its own database): people's accounts and their refresh tokens."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UTCDateTime, utcnow
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class Account(Base):
+    """A person who logs in: BKPSDM staff, a supervisor, an employee or an operator."""
+
+    __tablename__ = "accounts"
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
+    roles: Mapped[list] = mapped_column(JSON)
+    nip: Mapped[str | None] = mapped_column(String(18), nullable=True)  # the identity's subject when set
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RefreshToken(Base):
+    """A refresh token, kept only as its SHA-256; used once (rotation), revocable."""
+
+    __tablename__ = "refresh_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("accounts.username"), index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

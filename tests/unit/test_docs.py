@@ -43,7 +43,7 @@ def test_every_setting_is_documented_in_operations():
             assert f"| `{field.name.upper()}` |" in operations, field.name
 
 
-@pytest.mark.parametrize("service", ["needs", "training", "evaluation"])
+@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "gateway"])
 def test_every_service_setting_is_documented(service):
     import dataclasses
     import importlib

@@ -1,0 +1,28 @@
+"""``bangkom gateway …``: accounts of the people who log in."""
+
+from __future__ import annotations
+
+import click
+
+from services.gateway import handlers
+from services.gateway.config import load_settings
+from shared.db import Database, UnitOfWork
+
+
+@click.group(help="The gateway: accounts of BKPSDM staff, supervisors, employees and operators.")
+def gateway() -> None:
+    pass
+
+
+@gateway.command("create-account", help="Create a login; the password is asked for (or read from standard input).")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help="admin, supervisor, employee or ops (repeatable)")
+@click.option(
+    "--nip", default=None, help="The ASN's NIP: the subject services see (needed for supervisors and employees)"
+)
+@click.password_option()
+def create_account(username: str, roles: tuple[str, ...], nip: str | None, password: str) -> None:
+    settings = load_settings()
+    with UnitOfWork(Database(settings.database_url), None) as uow:
+        handlers.create_account(uow, username, password, roles, nip)
+    click.echo(f"account {username} created with role(s) {', '.join(roles)}")
