@@ -8,6 +8,9 @@ name the unavailable service.
 
 from __future__ import annotations
 
+import hashlib
+import time
+
 import requests
 from flask import Response, current_app, request
 from flask.views import MethodView
@@ -42,12 +45,62 @@ class Refresh(MethodView):
             return handlers.refresh(uow, context().settings, data["refresh_token"])
 
 
+KEY_CACHE_SECONDS = 60  # a revoked key stops working within this time
+_verified_keys: dict[str, tuple[str, float]] = {}  # sha256(key id:secret) → (partner, valid until); per process
+
+
+def _verify_key(key_id: str, secret: str) -> str | None:
+    """Ask the training service, which holds the hashes, whether a key and secret are valid (cached briefly)."""
+    token = hashlib.sha256(f"{key_id}:{secret}".encode()).hexdigest()
+    cached = _verified_keys.get(token)
+    if cached and cached[1] > time.monotonic():
+        return cached[0]
+    settings = context().settings
+    response = current_app.extensions["gateway_http"].post(
+        f"{settings.training_url}/api/v1/training/internal/partner-keys/verify",
+        json={"key_id": key_id, "secret": secret},
+        headers={identity.HEADER: identity.encode(GATEWAY, settings.internal_identity_secret)},
+        timeout=(settings.upstream_connect_timeout, settings.upstream_read_timeout),
+    )
+    if response.status_code == 401:
+        return None
+    response.raise_for_status()
+    partner_code = response.json()["partner_code"]
+    _verified_keys[token] = (partner_code, time.monotonic() + KEY_CACHE_SECONDS)
+    return partner_code
+
+
+GATEWAY = identity.Identity("gateway", ("gateway",))
+
+
+def _authenticate(settings, body: bytes) -> identity.Identity:
+    if request.headers.get("Authorization", "").startswith("Bangkom-Partner "):
+        try:
+            with context().uow() as uow:
+                return handlers.authenticate_partner(uow, request.headers, body, _verify_key, time.time())
+        except requests.RequestException:
+            raise Unavailable("training") from None
+    return handlers.identity_of_bearer(settings, request.headers.get("Authorization"))
+
+
+class Unavailable(Exception):
+    def __init__(self, service: str) -> None:
+        super().__init__(service)
+        self.service = service
+
+
 def proxy(service: str, rest: str) -> Response:
     settings = context().settings
     base = settings.upstreams().get(service)
     if base is None:
         raise NotFound(f"No service {service}; the services are {', '.join(settings.upstreams())}.")
-    caller = handlers.identity_of_bearer(settings, request.headers.get("Authorization"))
+    body = request.get_data()
+    try:
+        caller = _authenticate(settings, body)
+    except Unavailable as exc:
+        metrics.UPSTREAM_ERRORS.labels(exc.service, "unavailable").inc()
+        return problem(502, f"The {exc.service} service is unavailable to check the key; try again shortly.",
+                       slug="upstream-unavailable", service=exc.service)  # fmt: skip
     headers = domain.forwardable(request.headers.items(), domain.HOP_BY_HOP | domain.NEVER_FROM_CALLER)
     headers += [(identity.HEADER, identity.encode(caller, settings.internal_identity_secret)),
                 ("X-Request-ID", request_id.get() or "")]  # fmt: skip
@@ -57,7 +110,7 @@ def proxy(service: str, rest: str) -> Response:
             request.method,
             url,
             params=request.args.to_dict(flat=False),
-            data=request.get_data(),
+            data=body,
             headers=dict(headers),
             timeout=(settings.upstream_connect_timeout, settings.upstream_read_timeout),
             allow_redirects=False,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Iterable
 
 ROLES = ("admin", "supervisor", "employee", "ops")
@@ -24,3 +27,34 @@ def forwardable(headers: Iterable[tuple[str, str]], drop: frozenset[str] = HOP_B
 def subject_of(username: str, nip: str | None) -> str:
     """The identity's subject: the NIP of an ASN (so services can match their records), else the user name."""
     return nip or username
+
+
+# --- partner signatures (Standard Webhooks style) -----------------------------------------------
+
+REPLAY_WINDOW_SECONDS = 300
+
+
+def signature(secret: str, message_id: str, timestamp: str, body: bytes) -> str:
+    """``v1,<base64 HMAC-SHA256(secret, "<id>.<timestamp>." + body)>``, as in the Standard Webhooks scheme."""
+    digest = hmac.new(secret.encode(), f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def signature_matches(header: str, expected: str) -> bool:
+    """The header may carry several space-separated signatures (key rotation); one must match."""
+    return any(hmac.compare_digest(candidate, expected) for candidate in header.split())
+
+
+def timestamp_fresh(timestamp: str, now: float, window: int = REPLAY_WINDOW_SECONDS) -> bool:
+    try:
+        return abs(now - int(timestamp)) <= window
+    except ValueError:
+        return False
+
+
+def partner_credentials(authorization: str | None) -> tuple[str, str] | None:
+    """(key id, secret) from ``Authorization: Bangkom-Partner <key id>:<secret>``."""
+    if not authorization or not authorization.startswith("Bangkom-Partner "):
+        return None
+    key_id, _, secret = authorization[len("Bangkom-Partner ") :].strip().partition(":")
+    return (key_id, secret) if key_id and secret else None

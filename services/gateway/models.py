@@ -34,3 +34,12 @@ class RefreshToken(Base):
     username: Mapped[str] = mapped_column(ForeignKey("accounts.username"), index=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SeenRequest(Base):
+    """Partner request ids seen within the replay window: a second request with the same id is refused."""
+
+    __tablename__ = "seen_requests"
+    partner_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.training import handlers, schemas, views
-from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from shared.web import access_rules, caller, context
 
 blp = Blueprint(
@@ -43,6 +43,7 @@ ACCESS = access_rules(
         "GET /partner/batches": PARTNER, "GET /partner/batches/<batch_id>/enrollments": PARTNER,
         "POST /partner/attendance": PARTNER, "POST /partner/attendance/record": PARTNER,
         "PUT /partner/batches/<batch_id>/enrollments/<nip>/post-test": PARTNER,
+        "POST /internal/partner-keys/verify": ("gateway",),
     },
 )  # fmt: skip
 
@@ -297,3 +298,16 @@ class PartnerAttendanceRecord(MethodView):
                 "The batch is closed; its attendance is final.", errors=[{"field": "batch_id", "message": "Closed."}]
             )
         return result, SINGLE_STATUS[outcome]
+
+
+@blp.route("/internal/partner-keys/verify")
+class VerifyPartnerKey(MethodView):
+    @blp.arguments(schemas.KeyCheckSchema)
+    @blp.response(200, schemas.KeyCheckResultSchema)
+    def post(self, data):
+        """For the gateway only: the partner of a valid, unrevoked key whose secret matches its stored hash."""
+        with context().uow() as uow:
+            partner_code = handlers.verify_partner_key(uow, data["key_id"], data["secret"])
+        if partner_code is None:
+            raise Unauthorized("Unknown or revoked key, or a wrong secret.")
+        return {"partner_code": partner_code}

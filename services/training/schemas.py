@@ -159,3 +159,12 @@ class AttendanceReportSchema(Schema):
 
 class PostTestSchema(Schema):
     score = fields.Float(required=True, validate=validate.Range(min=0, max=100))
+
+
+class KeyCheckSchema(Schema):
+    key_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    secret = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class KeyCheckResultSchema(Schema):
+    partner_code = fields.String()

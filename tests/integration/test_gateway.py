@@ -29,13 +29,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def needs_service(migrated_database, kafka_bootstrap):
+def _serve(service: str, url: str, kafka_bootstrap: str):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": migrated_database("needs"), "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+    env = {**os.environ, "DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
            "INTERNAL_IDENTITY_SECRET": SECRET, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}  # fmt: skip
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:shared.gunicorn_conf", "services.needs.app:create_app()"],
+        [sys.executable, "-m", "gunicorn", "-c", "python:shared.gunicorn_conf", f"services.{service}.app:create_app()"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -43,10 +42,23 @@ def needs_service(migrated_database, kafka_bootstrap):
     while True:
         try:
             if requests.get(url + "/healthz", timeout=5).ok:
-                break
+                return server, url
         except requests.RequestException:
-            assert time.monotonic() < deadline, "the needs service did not start"
+            assert time.monotonic() < deadline, f"the {service} service did not start"
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def needs_service(migrated_database, kafka_bootstrap):
+    server, url = _serve("needs", migrated_database("needs"), kafka_bootstrap)
+    yield url
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def training_service(migrated_database, kafka_bootstrap):
+    server, url = _serve("training", migrated_database("training"), kafka_bootstrap)
     yield url
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
@@ -58,6 +70,15 @@ def gateway(migrated_database, needs_service):
         service="gateway", database_url=migrated_database("gateway"), internal_identity_secret=SECRET,
         jwt_secret=JWT_SECRET, needs_url=needs_service, training_url=f"http://127.0.0.1:{free_port()}",
         upstream_read_timeout=10,
+    )  # fmt: skip
+    return settings, create_app(settings).test_client()
+
+
+@pytest.fixture
+def partner_gateway(migrated_database, training_service):
+    settings = GatewaySettings(
+        service="gateway", database_url=migrated_database("gateway"), internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET, training_url=training_service, upstream_read_timeout=10,
     )  # fmt: skip
     return settings, create_app(settings).test_client()
 
@@ -127,3 +148,64 @@ def test_an_unavailable_service_is_a_502_problem_naming_it(gateway, account):
     assert response.json["service"] == "training" and "training" in response.json["detail"]
     unknown = client.get("/api/v1/payroll/x", headers={"Authorization": f"Bearer {admin}"})
     assert unknown.status_code == 404
+
+
+def _signed(key_id: str, secret: str, body: bytes, message_id: str | None = None, timestamp: int | None = None) -> dict:
+    from services.gateway import domain
+
+    message_id = message_id or f"msg_{new_nip()}"
+    timestamp = str(timestamp if timestamp is not None else int(time.time()))
+    return {
+        "Authorization": f"Bangkom-Partner {key_id}:{secret}",
+        "webhook-id": message_id,
+        "webhook-timestamp": timestamp,
+        "webhook-signature": domain.signature(secret, message_id, timestamp, body),
+        "Content-Type": "application/json",
+    }
+
+
+def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner_gateway, account):
+    import json as json_lib
+
+    settings, client = partner_gateway
+    admin = login(client, *account("admin"))["access_token"]
+    auth = {"Authorization": f"Bearer {admin}"}
+    code = f"P{new_nip()[-8:]}"
+    created = client.post(
+        "/api/v1/training/partners", headers=auth, json={"code": code, "name": "Mitra", "kind": "private"}
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    key_id, secret = created.json["credential"]["key_id"], created.json["credential"]["secret"]
+
+    ok = client.get("/api/v1/training/partner/batches", headers=_signed(key_id, secret, b""))
+    assert ok.status_code == 200 and ok.json == []
+
+    body = json_lib.dumps({"records": [{"event_id": "a", "batch_id": "00000000-0000-0000-0000-000000000000",
+                                        "nip": "198609262015051001", "meeting_no": 1, "status": "present",
+                                        "recorded_at": "2026-12-01T08:00:00+07:00"}]}).encode()  # fmt: skip
+    headers = _signed(key_id, secret, body)
+    accepted = client.post("/api/v1/training/partner/attendance", data=body, headers=headers)
+    assert accepted.status_code == 200 and accepted.json["results"][0]["outcome"] == "not_found"
+
+    def refused(response, check):
+        assert response.status_code == 401 and response.content_type == "application/problem+json", response.data
+        assert response.json["check"] == check
+        assert secret not in response.get_data(as_text=True)
+
+    refused(client.post("/api/v1/training/partner/attendance", data=body, headers=headers), "replay")
+    refused(client.post("/api/v1/training/partner/attendance", data=body + b" ", headers=_signed(key_id, secret, body)),
+            "signature")  # fmt: skip
+    refused(client.get("/api/v1/training/partner/batches",
+                       headers=_signed(key_id, secret, b"", timestamp=int(time.time()) - 301)), "timestamp")  # fmt: skip
+    refused(client.get("/api/v1/training/partner/batches", headers=_signed("pk_unknown", secret, b"")), "key")
+    refused(client.get("/api/v1/training/partner/batches", headers=_signed(key_id, secret + "x", b"")), "key")
+    no_signature = {k: v for k, v in _signed(key_id, secret, b"").items() if k != "webhook-signature"}
+    refused(client.get("/api/v1/training/partner/batches", headers=no_signature), "headers")
+
+    second = client.post(f"/api/v1/training/partners/{code}/keys", headers=auth).json
+    assert client.delete(f"/api/v1/training/partners/{code}/keys/{second['key_id']}", headers=auth).status_code == 200
+    refused(
+        client.get("/api/v1/training/partner/batches", headers=_signed(second["key_id"], second["secret"], b"")), "key"
+    )
+    # a partner cannot reach BKPSDM routes through its key
+    assert client.get("/api/v1/training/partners", headers=_signed(key_id, secret, b"")).status_code == 403
