@@ -25,14 +25,44 @@ from shared.web import context, problem
 blp = Blueprint("gateway", __name__, url_prefix="/api/v1/auth", description="Log in and refresh tokens")
 
 
+class RateLimited(Exception):
+    def __init__(self, limit: int, reset: int) -> None:
+        super().__init__(f"{limit} per minute")
+        self.limit, self.reset = limit, reset
+
+
+def _limit(key: str, limit: int) -> dict[str, str]:
+    """Count a request against a caller's limit; RateLimited past it. Returns the RateLimit headers."""
+    with context().uow() as uow:
+        allowed, remaining, reset = handlers.take_rate(uow, key, limit, time.time())
+    if not allowed:
+        raise RateLimited(limit, reset)
+    return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining), "RateLimit-Reset": str(reset)}
+
+
+@blp.errorhandler(RateLimited)
+def _too_many(error: RateLimited):
+    return too_many(error)
+
+
+def too_many(error: RateLimited) -> Response:
+    response = problem(429, f"Too many requests: at most {error.limit} a minute. Try again in {error.reset} s.",
+                       slug="rate-limited")  # fmt: skip
+    response.headers.update({"Retry-After": str(error.reset), "RateLimit-Limit": str(error.limit),
+                             "RateLimit-Remaining": "0", "RateLimit-Reset": str(error.reset)})  # fmt: skip
+    return response
+
+
 @blp.route("/login")
 class Login(MethodView):
     @blp.arguments(schemas.LoginSchema)
     @blp.response(200, schemas.TokenSchema)
     def post(self, data):
-        """Log in: a short-lived access token (JWT) and a refresh token."""
+        """Log in: a short-lived access token (JWT) and a refresh token. Attempts are limited per user name and address."""
+        settings = context().settings
+        _limit(f"login:{data['username']}:{request.remote_addr}", settings.login_rate_limit_per_minute)
         with context().uow() as uow:
-            return handlers.login(uow, context().settings, data["username"], data["password"])
+            return handlers.login(uow, settings, data["username"], data["password"])
 
 
 @blp.route("/refresh")
@@ -104,6 +134,11 @@ def proxy(service: str, rest: str) -> Response:
     headers = domain.forwardable(request.headers.items(), domain.HOP_BY_HOP | domain.NEVER_FROM_CALLER)
     headers += [(identity.HEADER, identity.encode(caller, settings.internal_identity_secret)),
                 ("X-Request-ID", request_id.get() or "")]  # fmt: skip
+    try:
+        limits = _limit(f"{'partner:' + caller.partner_code if caller.partner_code else 'person:' + caller.subject}",
+                        settings.rate_limit_per_minute)  # fmt: skip
+    except RateLimited as exc:
+        return too_many(exc)
     url = f"{base}/api/v1/{service}/{rest}"
     try:
         upstream = current_app.extensions["gateway_http"].request(
@@ -131,4 +166,8 @@ def proxy(service: str, rest: str) -> Response:
             slug="upstream-unavailable",
             service=service,
         )
-    return Response(upstream.content, status=upstream.status_code, headers=domain.forwardable(upstream.headers.items()))
+    return Response(
+        upstream.content,
+        status=upstream.status_code,
+        headers=domain.forwardable(upstream.headers.items()) + list(limits.items()),
+    )

@@ -21,6 +21,19 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         raise ConfigError(
             "The gateway cannot start: set JWT_SECRET and INTERNAL_IDENTITY_SECRET (long random strings)."
         )
+    http = requests.Session()  # one pooled client per process (created after gunicorn forks)
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+
+    def ready(url: str):
+        def check() -> None:  # the service's own readiness: its database and Kafka
+            response = http.get(f"{url}/readyz", timeout=(settings.upstream_connect_timeout, 5))
+            if response.status_code != 200:
+                raise ConnectionError(f"readyz answered {response.status_code}")
+
+        return check
+
     app = create_service_app(
         settings,
         title="Bangkom gateway",
@@ -28,11 +41,8 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         blueprints=[blp],
         database=Database(settings.database_url),
         check_kafka=False,
+        checks={service: ready(url) for service, url in settings.upstreams().items()},
     )
-    http = requests.Session()  # one pooled client per process (created after gunicorn forks)
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
-    http.mount("http://", adapter)
-    http.mount("https://", adapter)
     app.extensions["gateway_http"] = http
     app.add_url_rule("/api/v1/<service>/<path:rest>", "proxy", proxy, methods=PROXIED_METHODS)
     return app

@@ -17,6 +17,8 @@ class GatewaySettings(Settings):
     evaluation_url: str = "http://127.0.0.1:8003"
     upstream_connect_timeout: float = 2.0
     upstream_read_timeout: float = 30.0
+    rate_limit_per_minute: int = 600  # requests per caller (person or partner) and minute
+    login_rate_limit_per_minute: int = 10  # login attempts per user name and address, and minute
 
     def upstreams(self) -> dict[str, str]:
         return {"needs": self.needs_url, "training": self.training_url, "evaluation": self.evaluation_url}

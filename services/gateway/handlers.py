@@ -14,7 +14,7 @@ from sqlalchemy import delete
 
 from services.gateway import domain
 from services.gateway.config import GatewaySettings
-from services.gateway.models import Account, RefreshToken, SeenRequest
+from services.gateway.models import Account, RateCounter, RefreshToken, SeenRequest
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Invalid, Unauthorized
 from shared.identity import Identity
@@ -157,3 +157,22 @@ def dialect_insert(session):
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+# --- rate limits --------------------------------------------------------------------------------
+
+
+def take_rate(uow: UnitOfWork, key: str, limit: int, now: float) -> tuple[bool, int, int]:
+    """Count one request of ``key`` in the current minute: (allowed, remaining, seconds to the next window)."""
+    window = int(now // 60)
+    session = uow.session
+    count = session.execute(
+        dialect_insert(session)(RateCounter)
+        .values(key=key, window_start=window, count=1)
+        .on_conflict_do_update(index_elements=["key", "window_start"], set_={"count": RateCounter.count + 1})
+        .returning(RateCounter.count)
+    ).scalar_one()
+    if count == 1:  # first request of a window: forget older windows of this caller
+        session.execute(delete(RateCounter).where(RateCounter.key == key, RateCounter.window_start < window))
+    uow.commit()
+    return count <= limit, max(0, limit - count), 60 - int(now % 60)

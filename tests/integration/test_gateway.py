@@ -209,3 +209,36 @@ def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner
     )
     # a partner cannot reach BKPSDM routes through its key
     assert client.get("/api/v1/training/partners", headers=_signed(key_id, secret, b"")).status_code == 403
+
+
+def test_rate_limits_answer_429_with_retry_after(migrated_database, needs_service, account):
+    settings = GatewaySettings(
+        service="gateway", database_url=migrated_database("gateway"), internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET, needs_url=needs_service, rate_limit_per_minute=3, login_rate_limit_per_minute=2,
+    )  # fmt: skip
+    client = create_app(settings).test_client()
+    username, password = account("admin")
+    token = login(client, username, password)["access_token"]
+    answers = [client.get("/api/v1/needs/competencies", headers={"Authorization": f"Bearer {token}"}) for _ in range(4)]
+    if int(answers[0].headers["RateLimit-Reset"]) < 3:  # the minute turned over during the burst: try once more
+        time.sleep(3)
+        answers = [
+            client.get("/api/v1/needs/competencies", headers={"Authorization": f"Bearer {token}"}) for _ in range(4)
+        ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [a.headers["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    limited = answers[-1]
+    assert limited.content_type == "application/problem+json" and int(limited.headers["Retry-After"]) >= 1
+    wrong = [
+        client.post("/api/v1/auth/login", json={"username": username, "password": "x"}).status_code for _ in range(3)
+    ]
+    assert wrong[-1] == 429, "login attempts are limited more strictly"
+
+
+def test_readyz_reports_each_service(gateway):
+    _, client = gateway
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    checks = response.json["checks"]
+    assert checks["database"] == "ok" and checks["needs"] == "ok"
+    assert checks["training"].startswith("unavailable")
