@@ -190,6 +190,7 @@ def create_app(
     )
     app.extensions["bangkom"] = ServiceContext(settings, database, outbox_model)
     api = ProblemApi(app)
+    app.extensions["bangkom_api"] = api  # its .spec is the service's OpenAPI document
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.register_error_handler(AppError, _handle_app_error)

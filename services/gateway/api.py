@@ -171,3 +171,56 @@ def proxy(service: str, rest: str) -> Response:
         status=upstream.status_code,
         headers=domain.forwardable(upstream.headers.items()) + list(limits.items()),
     )
+
+
+# --- API documentation --------------------------------------------------------------------------
+
+DOCS_PAGE = """<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><title>Bangkom API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({url: "/api/docs/openapi.json", dom_id: "#swagger-ui"});</script>
+</body></html>"""
+
+
+def docs_page() -> Response:
+    """The browsable API documentation; every asset is served from here (it works offline)."""
+    return Response(DOCS_PAGE, mimetype="text/html")
+
+
+def docs_asset(filename: str) -> Response:
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    return send_from_directory(swagger_ui_path, filename, max_age=3600)
+
+
+def docs_document() -> dict:
+    """One OpenAPI document: the gateway's own routes and every reachable service's, merged."""
+    settings = context().settings
+    documents = {"gateway": current_app.extensions["gateway_openapi"]()}
+    unavailable = []
+    for service, base in settings.upstreams().items():
+        try:
+            response = current_app.extensions["gateway_http"].get(
+                f"{base}/openapi.json", timeout=(settings.upstream_connect_timeout, 5)
+            )
+            response.raise_for_status()
+            documents[service] = response.json()
+        except requests.RequestException:
+            unavailable.append(service)
+    merged = domain.merge_openapi(documents, "Bangkom API")
+    merged["components"].setdefault("securitySchemes", {}).update(
+        {
+            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                       "description": "People: the access token of POST /api/v1/auth/login"},
+            "partner": {"type": "apiKey", "in": "header", "name": "Authorization",
+                        "description": "Partners: 'Bangkom-Partner <key id>:<secret>' plus webhook-id, "
+                                       "webhook-timestamp and webhook-signature (docs/gateway.md)"},
+        }
+    )  # fmt: skip
+    merged["security"] = [{"bearer": []}, {"partner": []}]
+    if unavailable:
+        merged["info"]["description"] = f"Not reachable now, so not included: {', '.join(unavailable)}."
+    return merged

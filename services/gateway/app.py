@@ -6,7 +6,7 @@ import requests
 from flask import Flask
 from requests.adapters import HTTPAdapter
 
-from services.gateway.api import blp, proxy
+from services.gateway.api import blp, docs_asset, docs_document, docs_page, proxy
 from services.gateway.config import GatewaySettings, load_settings
 from shared.config import ConfigError
 from shared.db import Database
@@ -45,4 +45,8 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     )
     app.extensions["gateway_http"] = http
     app.add_url_rule("/api/v1/<service>/<path:rest>", "proxy", proxy, methods=PROXIED_METHODS)
+    app.add_url_rule("/api/docs", "docs", docs_page)
+    app.add_url_rule("/api/docs/openapi.json", "docs_document", docs_document)
+    app.add_url_rule("/api/docs/assets/<path:filename>", "docs_asset", docs_asset)
+    app.extensions["gateway_openapi"] = lambda: app.extensions["bangkom_api"].spec.to_dict()
     return app

@@ -58,3 +58,44 @@ def partner_credentials(authorization: str | None) -> tuple[str, str] | None:
         return None
     key_id, _, secret = authorization[len("Bangkom-Partner ") :].strip().partition(":")
     return (key_id, secret) if key_id and secret else None
+
+
+# --- one OpenAPI document for all services ------------------------------------------------------
+
+
+def merge_openapi(documents: dict[str, dict], title: str, version: str = "v1") -> dict:
+    """Merge the services' OpenAPI documents: paths as they are (each service owns its prefix);
+    every component renamed ``<service>.<name>`` and every ``$ref`` rewritten to match."""
+    merged: dict = {"openapi": "3.1.0", "info": {"title": title, "version": version}, "paths": {}, "tags": [],
+                    "components": {}}  # fmt: skip
+    for service, document in sorted(documents.items()):
+        renamed = _rename_refs(document, service)
+        merged["paths"].update(renamed.get("paths", {}))
+        merged["tags"].extend(renamed.get("tags", []))
+        for section, entries in renamed.get("components", {}).items():
+            target = merged["components"].setdefault(section, {})
+            for name, value in entries.items():
+                target[f"{service}.{name}"] = value
+    return merged
+
+
+def _rename_refs(node, service: str):
+    if isinstance(node, dict):
+        return {
+            key: (
+                _renamed_ref(value, service)
+                if key == "$ref" and isinstance(value, str)
+                else _rename_refs(value, service)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_rename_refs(item, service) for item in node]
+    return node
+
+
+def _renamed_ref(ref: str, service: str) -> str:
+    if not ref.startswith("#/components/"):
+        return ref
+    _, _, section, name = ref.split("/", 3)
+    return f"#/components/{section}/{service}.{name}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -242,3 +243,20 @@ def test_readyz_reports_each_service(gateway):
     checks = response.json["checks"]
     assert checks["database"] == "ok" and checks["needs"] == "ok"
     assert checks["training"].startswith("unavailable")
+
+
+def test_the_api_docs_merge_the_services_and_work_offline(gateway):
+    from tests.unit.gateway.test_domain import _refs
+
+    _, client = gateway
+    document = client.get("/api/docs/openapi.json").json
+    assert "/api/v1/needs/employees" in document["paths"] and "/api/v1/auth/login" in document["paths"]
+    assert "training" in document["info"]["description"], "an unreachable service is named, not hidden"
+    for ref in _refs(document):
+        _, _, section, name = ref.split("/", 3)
+        assert name in document["components"][section], ref
+    page = client.get("/api/docs").get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(a.startswith("/api/docs/assets/") for a in assets), "no CDN"
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset

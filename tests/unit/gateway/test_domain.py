@@ -1,0 +1,51 @@
+"""The gateway's pure rules: forwarded headers, partner signatures, the merged API document."""
+
+from __future__ import annotations
+
+from services.gateway import domain
+
+
+def test_hop_by_hop_and_connection_named_headers_are_not_forwarded():
+    headers = [("Connection", "keep-alive, X-Trace"), ("X-Trace", "1"), ("Keep-Alive", "5"), ("Accept", "json"),
+               ("Authorization", "Bearer t"), ("X-Bangkom-Identity", "forged"), ("Host", "a")]  # fmt: skip
+    assert domain.forwardable(headers, domain.HOP_BY_HOP | domain.NEVER_FROM_CALLER) == [("Accept", "json")]
+    assert ("Authorization", "Bearer t") in domain.forwardable(headers)
+
+
+def test_partner_signature_covers_id_timestamp_and_body():
+    signed = domain.signature("rahasia", "msg_1", "1764300000", b'{"a":1}')
+    assert signed.startswith("v1,")
+    assert domain.signature_matches(f"v1,old {signed}", signed), "several signatures during a key rotation"
+    assert not domain.signature_matches(signed, domain.signature("rahasia", "msg_1", "1764300000", b'{"a":2}'))
+    assert not domain.signature_matches(signed, domain.signature("rahasia", "msg_2", "1764300000", b'{"a":1}'))
+    assert domain.timestamp_fresh("1000", 1300) and not domain.timestamp_fresh("1000", 1301)
+    assert not domain.timestamp_fresh("soon", 1000)
+    assert domain.partner_credentials("Bangkom-Partner pk_1:s3cret") == ("pk_1", "s3cret")
+    assert domain.partner_credentials("Bearer x") is None and domain.partner_credentials("Bangkom-Partner pk_1") is None
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def test_merged_documents_keep_every_reference_resolvable():
+    error = {"type": "object"}
+    needs = {"paths": {"/api/v1/needs/x": {"get": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}}},
+             "components": {"schemas": {"Error": error}, "responses": {"Ok": {"content": {"application/json": {
+                 "schema": {"$ref": "#/components/schemas/Error"}}}}}}, "tags": [{"name": "needs"}]}  # fmt: skip
+    training = {"paths": {"/api/v1/training/y": {"get": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}}},
+                "components": {"schemas": {"Error": error}, "responses": {"Ok": {"description": "ok"}}}}  # fmt: skip
+    merged = domain.merge_openapi({"needs": needs, "training": training}, "Bangkom API")
+    assert set(merged["paths"]) == {"/api/v1/needs/x", "/api/v1/training/y"}
+    assert set(merged["components"]["schemas"]) == {"needs.Error", "training.Error"}
+    for ref in _refs(merged):
+        _, _, section, name = ref.split("/", 3)
+        assert name in merged["components"][section], ref
