@@ -1,0 +1,213 @@
+"""The whole loop through the gateway, with every service and worker running as its own process on real
+Kafka and PostgreSQL: needs → training → evaluation → needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import requests
+
+from services.gateway import domain as gateway_domain
+from services.gateway import handlers as gateway_handlers
+from services.gateway.app import create_app
+from services.gateway.config import GatewaySettings
+from services.needs import handlers as needs_handlers
+from services.needs.models import Outbox as NeedsOutbox
+from shared.db import Database, UnitOfWork
+from shared.migrations import upgrade
+from tests.integration.test_gateway import free_port
+
+SECRET = "e2e-internal-identity-secret"
+JWT_SECRET = "e2e-jwt-secret-that-is-long-enough-for-hs256"
+EMPLOYEE, SUPERVISOR = "198703152010012003", "197505052000031001"
+
+
+def wait_for(what: str, probe, timeout: float = 90.0, every: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(every)
+
+
+@pytest.fixture(scope="module")
+def stack(make_database, kafka_bootstrap):
+    """Fresh databases; needs, training and evaluation under gunicorn with their workers; the gateway in process."""
+    urls = {service: make_database(f"e2e_{service}") for service in ("needs", "training", "evaluation", "gateway")}
+    for service, url in urls.items():
+        upgrade(f"services.{service}", url)
+    with UnitOfWork(Database(urls["needs"]), NeedsOutbox) as uow:
+        needs_handlers.seed_dictionary(uow)
+    common = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "KAFKA_TOPIC_PREFIX": f"e2e.{uuid.uuid4().hex[:6]}.",
+              "INTERNAL_IDENTITY_SECRET": SECRET, "BEHAVIOR_OPENS_AFTER_DAYS": "0", "OUTBOX_POLL_SECONDS": "0.2",
+              "CONSUMER_POLL_MS": "200", "WEB_CONCURRENCY": "1", "LOG_LEVEL": "WARNING"}  # fmt: skip
+    processes, bases = [], {}
+    for service in ("needs", "training", "evaluation"):
+        port = free_port()
+        env = common | {"DATABASE_URL": urls[service], "BIND": f"127.0.0.1:{port}"}
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:shared.gunicorn_conf", f"services.{service}.app:create_app()"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+        processes.append(subprocess.Popen([sys.executable, "-m", f"services.{service}.worker"], env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+        bases[service] = f"http://127.0.0.1:{port}"
+    try:
+        for service, base in bases.items():
+            wait_for(f"{service} to start", lambda b=base: _ok(b + "/healthz"), timeout=60)
+        settings = GatewaySettings(
+            service="gateway", database_url=urls["gateway"], internal_identity_secret=SECRET, jwt_secret=JWT_SECRET,
+            needs_url=bases["needs"], training_url=bases["training"], evaluation_url=bases["evaluation"],
+        )  # fmt: skip
+        database = Database(urls["gateway"])
+        for username, role, nip in (("bkpsdm", "admin", None), ("pegawai", "employee", EMPLOYEE),
+                                    ("atasan", "supervisor", SUPERVISOR)):  # fmt: skip
+            with UnitOfWork(database, None) as uow:
+                gateway_handlers.create_account(uow, username, "kata-sandi-panjang-sekali", [role], nip)
+        yield create_app(settings).test_client()
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _ok(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).ok
+    except requests.RequestException:
+        return False
+
+
+def test_the_whole_loop(stack):
+    client = stack
+
+    def token(username: str) -> dict:
+        answer = client.post("/api/v1/auth/login", json={"username": username, "password": "kata-sandi-panjang-sekali"})
+        assert answer.status_code == 200, answer.data
+        return {"Authorization": f"Bearer {answer.json['access_token']}"}
+
+    admin, employee, supervisor = token("bkpsdm"), token("pegawai"), token("atasan")
+
+    def call(method, path, who=admin, expect=(200, 201), **kwargs):
+        answer = client.open(path, method=method, headers=who, **kwargs)
+        assert answer.status_code in expect, (method, path, answer.status_code, answer.get_data(as_text=True))
+        return answer.json
+
+    # 1. needs: a technical competency, a position that requires it, employees loaded, gaps computed
+    call("POST", "/api/v1/needs/competencies", json={"code": "T-GIS", "name": "Analisis Geospasial", "group": "teknis",
+                                                     "level_descriptors": ["1", "2", "3", "4", "5"]})  # fmt: skip
+    call(
+        "POST",
+        "/api/v1/needs/positions",
+        json={"code": "ANALIS-BENCANA", "name": "Analis Bencana", "position_class": "pelaksana"},
+    )
+    call(
+        "PUT",
+        "/api/v1/needs/positions/ANALIS-BENCANA/standard",
+        json={"items": [{"competency_code": "T-GIS", "required_level": 3}]},
+    )
+    report = call("PUT", "/api/v1/needs/employees", json={"employees": [
+        {"nip": SUPERVISOR, "name": "Teuku Atasan", "position_code": "ANALIS-BENCANA", "unit_code": "BPBD",
+         "unit_name": "BPBD Kota Lhokseumawe", "employment_status": "PNS"},
+        {"nip": EMPLOYEE, "name": "Cut Pegawai", "position_code": "ANALIS-BENCANA", "unit_code": "BPBD",
+         "unit_name": "BPBD Kota Lhokseumawe", "employment_status": "PNS", "supervisor_nip": SUPERVISOR},
+    ]})  # fmt: skip
+    assert report["added"] == 2
+    gaps = call("GET", f"/api/v1/needs/gaps?nip={EMPLOYEE}&competency_code=T-GIS")
+    assert [(g["competency_code"], g["gap"]) for g in gaps] == [("T-GIS", 2)]
+    largest = call("GET", "/api/v1/needs/gaps/by-competency")[0]["competency"]["code"]
+    assert largest == "T-GIS"
+
+    # 2. training: a partner, a program for the largest gap, a batch that ended today, published
+    partner = call("POST", "/api/v1/training/partners", json={"code": "UNIMAL", "name": "Universitas Malikussaleh",
+                                                             "kind": "university"})  # fmt: skip
+    key_id, secret = partner["credential"]["key_id"], partner["credential"]["secret"]
+    program = call("POST", "/api/v1/training/programs", json={
+        "code": "PLT-GIS-2026", "title": "Pelatihan GIS untuk Kebencanaan", "form": "pelatihan", "delivery": "klasikal",
+        "jp": 24, "partner_code": "UNIMAL", "capacity": 20, "competencies": [{"code": "T-GIS", "target_level": 3}],
+    })  # fmt: skip
+    today = dt.date.today()
+    batch = call("POST", f"/api/v1/training/programs/{program['id']}/batches", json={"meetings": [
+        {"date": (today - dt.timedelta(days=1)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"},
+        {"date": today.isoformat(), "starts_at": "08:00", "ends_at": "12:00"},
+    ]})  # fmt: skip
+    call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
+
+    # 3. the candidates come from the needs service's events; enrol the one suggested
+    candidates = wait_for("the employee among the candidates", lambda: [
+        c for c in call("GET", f"/api/v1/training/batches/{batch['id']}/candidates") if c["nip"] == EMPLOYEE])  # fmt: skip
+    assert candidates[0]["matched_needs"] == 1
+    call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": [EMPLOYEE]})
+
+    # 4. the partner posts signed attendance, with a retry and a duplicate
+    records = [{"event_id": f"att-{m}", "batch_id": batch["id"], "nip": EMPLOYEE, "meeting_no": m, "status": "present",
+                "recorded_at": f"{(today - dt.timedelta(days=2 - m)).isoformat()}T08:05:00+07:00"} for m in (1, 2)]  # fmt: skip
+
+    def signed_post(path, payload):
+        body = json.dumps(payload).encode()
+        message_id, timestamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
+        headers = {"Authorization": f"Bangkom-Partner {key_id}:{secret}", "webhook-id": message_id,
+                   "webhook-timestamp": timestamp, "Content-Type": "application/json",
+                   "webhook-signature": gateway_domain.signature(secret, message_id, timestamp, body)}  # fmt: skip
+        return client.post(path, data=body, headers=headers)
+
+    first = signed_post("/api/v1/training/partner/attendance", {"records": records[:1]})
+    assert first.status_code == 200 and first.json["accepted"] == 1
+    retry = signed_post("/api/v1/training/partner/attendance", {"records": records})  # the first again, and the second
+    assert [r["outcome"] for r in retry.json["results"]] == ["duplicate", "accepted"]
+    roster = call("GET", f"/api/v1/training/batches/{batch['id']}/enrollments")
+    assert roster[0]["attendance_share"] == 1.0
+
+    # 5. the batch closes: TrainingCompleted; evaluation tasks appear for participant, partner and supervisor
+    closed = call("POST", f"/api/v1/training/batches/{batch['id']}/close")
+    assert closed[0]["status"] == "completed"
+    tasks = wait_for("three evaluation tasks", lambda: (
+        lambda found: {t["kind"]: t for t in found} if len(found) == 3 else None)(
+            call("GET", f"/api/v1/evaluation/tasks?nip={EMPLOYEE}")))  # fmt: skip
+    assert tasks["reaction"]["assignee_nip"] == EMPLOYEE and tasks["behavior"]["assignee_nip"] == SUPERVISOR
+    assert [t["kind"] for t in call("GET", "/api/v1/evaluation/my/tasks", who=employee)] == ["reaction"]
+
+    # 6. the participant's feedback, the partner's post-test, the supervisor's project assessment
+    call("POST", f"/api/v1/evaluation/tasks/{tasks['reaction']['id']}/submission", who=employee,
+         json={"content": 5, "trainer": 4, "relevance": 5, "organisation": 4, "themes": ["praktik"]})  # fmt: skip
+    learning = signed_post(
+        f"/api/v1/evaluation/tasks/{tasks['learning']['id']}/submission", {"pre_score": 45, "post_score": 85}
+    )
+    assert learning.status_code == 201, learning.data
+    call("POST", f"/api/v1/evaluation/tasks/{tasks['behavior']['id']}/submission", who=supervisor, json={
+        "project_title": "Peta risiko banjir Kecamatan Banda Sakti",
+        "description": "Peta rawan banjir dengan QGIS dan data curah hujan BMKG untuk BPBD.",
+        "rubric": [{"competency_code": "T-GIS", "level": 3}]})  # fmt: skip
+
+    # 7. CompetencyAssessed closes the need; the JP ledger shows the hours
+    need = wait_for("the need to close", lambda: [
+        n for n in call("GET", f"/api/v1/needs/needs?nip={EMPLOYEE}&competency_code=T-GIS") if n["status"] == "closed"])  # fmt: skip
+    assert need[0]["closed_reason"] == "gap_closed"
+    jp = call("GET", f"/api/v1/needs/employees/{EMPLOYEE}/jp", who=employee)
+    assert jp["realised"] == 24 and jp["trainings"][0]["program_title"] == "Pelatihan GIS untuk Kebencanaan"
+    profile = call("GET", f"/api/v1/needs/employees/{EMPLOYEE}/profile", who=employee)
+    assert {c["competency_code"]: c["current_level"] for c in profile["competencies"]}["T-GIS"] == 3
+
+    # 8. the program shows its effectiveness and recommendation
+    figures = call("GET", f"/api/v1/evaluation/reports/batches/{batch['id']}")
+    assert figures["behavior_pass_rate"] == 1.0 and figures["reaction"]["mean"] == 4.5
+    assert figures["learning"]["mean_gain"] == 40.0 and figures["learning"]["p_value"] is None  # one pair: not tested
+    assert figures["recommendation"] == "improve"  # without a computed significance test, never "repeat"
+    shown = wait_for(
+        "the recommendation on the program",
+        lambda: call("GET", f"/api/v1/training/programs/{program['id']}")["recommendation"],
+    )
+    assert shown["recommendation"] == "improve" and shown["batch_id"] == batch["id"]
