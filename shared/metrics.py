@@ -42,6 +42,12 @@ EVENTS_CONSUMED = Counter(
 UPSTREAM_ERRORS = Counter(
     "bangkom_gateway_upstream_errors_total", "Requests the gateway could not pass to a service", ["service", "reason"]
 )
+UPSTREAM_LATENCY = Histogram(
+    "bangkom_gateway_upstream_duration_seconds",
+    "Time a service took to answer a request the gateway passed on",
+    ["service", "method", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 DEAD_LETTERS = Counter(
     "bangkom_dead_letters_total", "Records sent to the dead-letter topic", ["service", "topic", "reason"]
 )

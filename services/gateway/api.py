@@ -140,6 +140,7 @@ def proxy(service: str, rest: str) -> Response:
     except RateLimited as exc:
         return too_many(exc)
     url = f"{base}/api/v1/{service}/{rest}"
+    started = time.perf_counter()
     try:
         upstream = current_app.extensions["gateway_http"].request(
             request.method,
@@ -166,6 +167,9 @@ def proxy(service: str, rest: str) -> Response:
             slug="upstream-unavailable",
             service=service,
         )
+    metrics.UPSTREAM_LATENCY.labels(service, request.method, str(upstream.status_code)).observe(
+        time.perf_counter() - started
+    )
     return Response(
         upstream.content,
         status=upstream.status_code,
