@@ -17,6 +17,11 @@ class GatewaySettings(Settings):
     evaluation_url: str = "http://127.0.0.1:8003"
     upstream_connect_timeout: float = 2.0
     upstream_read_timeout: float = 30.0
+    oidc_jwks_url: str = ""  # set to accept tokens of an external OpenID Connect provider (RS256/ES256)
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_roles_claim: str = "roles"
+    oidc_subject_claim: str = "sub"  # e.g. "nip" when the provider carries the ASN's NIP in its own claim
     rate_limit_per_minute: int = 600  # requests per caller (person or partner) and minute
     login_rate_limit_per_minute: int = 10  # login attempts per user name and address, and minute
 

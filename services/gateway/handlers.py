@@ -92,19 +92,41 @@ def _issue(uow: UnitOfWork, settings: GatewaySettings, account: Account) -> dict
     }
 
 
+_jwks_clients: dict[str, jwt.PyJWKClient] = {}
+
+
 def identity_of_bearer(settings: GatewaySettings, authorization: str | None) -> Identity:
-    """The identity in a valid ``Authorization: Bearer <JWT>``; Unauthorized saying what is wrong otherwise."""
+    """The identity in a valid ``Authorization: Bearer <JWT>``: Bangkom's own tokens (HS256), or, when
+    OIDC_JWKS_URL is set, an external OpenID Connect provider's (checked against its published keys,
+    issuer and audience). Unauthorized saying what is wrong otherwise."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthorized("Log in first and send the access token as 'Authorization: Bearer <token>'.")
+    token = authorization[7:].strip()
     try:
+        if jwt.get_unverified_header(token).get("alg") == "HS256":
+            claims = jwt.decode(token, settings.jwt_secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
+            return Identity(claims["sub"], tuple(claims.get("roles", ())))
+        if not settings.oidc_jwks_url:
+            raise Unauthorized("The access token is not valid.")
+        client = _jwks_clients.setdefault(settings.oidc_jwks_url, jwt.PyJWKClient(settings.oidc_jwks_url, lifespan=300))
         claims = jwt.decode(
-            authorization[7:].strip(), settings.jwt_secret, algorithms=["HS256"], options={"require": ["exp", "sub"]}
+            token,
+            client.get_signing_key_from_jwt(token).key,
+            algorithms=["RS256", "ES256"],
+            issuer=settings.oidc_issuer or None,
+            audience=settings.oidc_audience or None,
+            options={"require": ["exp", "iss"] if settings.oidc_issuer else ["exp"]},
         )
     except jwt.ExpiredSignatureError:
         raise Unauthorized("The access token has expired; refresh it or log in again.") from None
-    except jwt.InvalidTokenError:
+    except (jwt.InvalidTokenError, jwt.PyJWKClientError):
         raise Unauthorized("The access token is not valid.") from None
-    return Identity(claims["sub"], tuple(claims.get("roles", ())))
+    roles = claims.get(settings.oidc_roles_claim, [])
+    roles = tuple(r for r in ([roles] if isinstance(roles, str) else roles) if r in domain.ROLES)
+    subject = claims.get(settings.oidc_subject_claim) or claims.get("sub")
+    if not subject:
+        raise Unauthorized(f"The token names no subject ({settings.oidc_subject_claim}).")
+    return Identity(str(subject), roles)
 
 
 def _digest(token: str) -> str:

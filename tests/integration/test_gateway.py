@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -262,3 +263,55 @@ def test_the_api_docs_merge_the_services_and_work_offline(gateway):
     assert assets and all(a.startswith("/api/docs/assets/") for a in assets), "no CDN"
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_tokens_of_an_external_openid_connect_provider_are_checked_against_its_jwks(migrated_database, needs_service):
+    import http.server
+    import threading
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import RSAAlgorithm
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key())) | {"kid": "idp-key-1", "use": "sig", "alg": "RS256"}
+
+    class Jwks(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            body = json.dumps({"keys": [jwk]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = GatewaySettings(
+            service="gateway", database_url=migrated_database("gateway"), internal_identity_secret=SECRET,
+            jwt_secret=JWT_SECRET, needs_url=needs_service, oidc_jwks_url=f"http://127.0.0.1:{server.server_port}/jwks",
+            oidc_issuer="https://sso.lhokseumawekota.go.id", oidc_audience="bangkom",
+        )  # fmt: skip
+        client = create_app(settings).test_client()
+
+        def token(**claims):
+            now = int(time.time())
+            body = {"iss": "https://sso.lhokseumawekota.go.id", "aud": "bangkom", "sub": "u-1", "roles": ["admin"],
+                    "iat": now, "exp": now + 300} | claims  # fmt: skip
+            return {"Authorization": "Bearer " + jwt.encode(body, key, algorithm="RS256", headers={"kid": "idp-key-1"})}
+
+        assert client.get("/api/v1/needs/competencies", headers=token()).status_code == 200
+        assert client.get("/api/v1/needs/competencies", headers=token(iss="https://elsewhere")).status_code == 401
+        assert client.get("/api/v1/needs/competencies", headers=token(aud="other-app")).status_code == 401
+        assert client.get("/api/v1/needs/competencies", headers=token(exp=int(time.time()) - 10)).status_code == 401
+        assert client.get("/api/v1/needs/gaps", headers=token(roles=["employee", "superuser"])).status_code == 403
+        other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        forged = jwt.encode({"iss": "https://sso.lhokseumawekota.go.id", "aud": "bangkom", "sub": "u-1", "roles": ["admin"],
+                             "exp": int(time.time()) + 300}, other_key, algorithm="RS256", headers={"kid": "idp-key-1"})  # fmt: skip
+        assert (
+            client.get("/api/v1/needs/competencies", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+        )
+    finally:
+        server.shutdown()
