@@ -45,7 +45,7 @@ UPSTREAM_ERRORS = Counter(
 UPSTREAM_LATENCY = Histogram(
     "bangkom_gateway_upstream_duration_seconds",
     "Time a service took to answer a request the gateway passed on",
-    ["service", "method", "status"],
+    ["service", "route", "method", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 DEAD_LETTERS = Counter(

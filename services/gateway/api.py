@@ -167,9 +167,9 @@ def proxy(service: str, rest: str) -> Response:
             slug="upstream-unavailable",
             service=service,
         )
-    metrics.UPSTREAM_LATENCY.labels(service, request.method, str(upstream.status_code)).observe(
-        time.perf_counter() - started
-    )
+    metrics.UPSTREAM_LATENCY.labels(
+        service, domain.route_family(service, rest), request.method, str(upstream.status_code)
+    ).observe(time.perf_counter() - started)
     return Response(
         upstream.content,
         status=upstream.status_code,

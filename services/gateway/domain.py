@@ -99,3 +99,9 @@ def _renamed_ref(ref: str, service: str) -> str:
         return ref
     _, _, section, name = ref.split("/", 3)
     return f"#/components/{section}/{service}.{name}"
+
+
+def route_family(service: str, rest: str) -> str:
+    """A bounded metrics label for a proxied path: the service and its first segment (``/api/v1/needs/employees``)."""
+    first = rest.split("/", 1)[0]
+    return f"/api/v1/{service}/{first}" if first.replace("-", "").isalpha() else f"/api/v1/{service}/*"

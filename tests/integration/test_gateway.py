@@ -128,7 +128,10 @@ def test_the_proxy_signs_the_identity_and_the_service_enforces_roles_and_ownersh
                                                                                   "X-Request-ID": "trace-1"})  # fmt: skip
     assert response.status_code == 200 and response.headers["X-Request-ID"] == "trace-1"
     scraped = client.get("/metrics").get_data(as_text=True)
-    assert 'bangkom_gateway_upstream_duration_seconds_count{method="GET",service="needs",status="200"}' in scraped
+    assert (
+        'bangkom_gateway_upstream_duration_seconds_count{method="GET",route="/api/v1/needs/competencies",'
+        'service="needs",status="200"}'
+    ) in scraped
     assert client.get("/api/v1/needs/competencies").status_code == 401
     assert client.get("/api/v1/needs/competencies", headers={"Authorization": "Bearer nonsense"}).status_code == 401
     assert client.get("/api/v1/needs/gaps", headers={"Authorization": f"Bearer {employee}"}).status_code == 403
