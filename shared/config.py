@@ -23,6 +23,8 @@ class Settings:
     database_url: str
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
     kafka_topic_prefix: str = ""  # e.g. "staging." to share a cluster between environments
+    kafka_topic_partitions: int = 3  # for the topics a worker creates when they are missing
+    kafka_replication_factor: int = 1
     log_level: str = "INFO"
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 0.5

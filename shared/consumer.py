@@ -103,6 +103,7 @@ class EventConsumer:
             "auto_offset_reset": "earliest",
             "max_poll_records": 100,
             "client_id": f"{group_id}-consumer",
+            "metadata_max_age_ms": 30000,  # notice new topics and partitions within 30 s
         }
         options.update(consumer_options or {})
         self.consumer = KafkaConsumer(*self.topics, **options)

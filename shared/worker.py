@@ -6,11 +6,15 @@ the consumer loop; both share one idempotent producer (thread-safe).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
 from collections.abc import Mapping, Sequence
 
+from kafka import KafkaAdminClient
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
 from prometheus_client import REGISTRY, start_http_server
 
 from shared.config import Settings
@@ -46,6 +50,13 @@ def run_worker(
         REGISTRY.register(OutboxCollector(database, outbox_model, settings.service))
         start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_addr)
 
+    subscribed = [settings.kafka_topic_prefix + topic for topic in topics]
+    ensure_topics(
+        settings.kafka_bootstrap_servers,
+        [settings.topic, settings.dead_letter_topic, *subscribed],
+        settings.kafka_topic_partitions,
+        settings.kafka_replication_factor,
+    )
     relay = OutboxRelay(database, outbox_model, producer, settings.service, settings.outbox_batch_size)
     relay_thread = threading.Thread(
         target=relay.run, args=(stop, settings.outbox_poll_seconds), name="outbox-relay", daemon=True
@@ -61,7 +72,7 @@ def run_worker(
                 processed_model=processed_model,
                 topic_prefix=settings.kafka_topic_prefix,
                 handlers=handlers,
-                topics=[settings.kafka_topic_prefix + topic for topic in topics],
+                topics=subscribed,
                 group_id=settings.consumer_group,
                 bootstrap_servers=settings.kafka_bootstrap_servers,
                 producer=producer,
@@ -80,3 +91,17 @@ def run_worker(
         producer.close(timeout=10)
         database.dispose()
         log.info("worker stopped")
+
+
+def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int, replication: int) -> None:
+    """Create the topics a worker produces to and consumes from when they do not exist yet, so that a
+    consumer never waits for a topic that appears only with the first event."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","), client_id="bangkom-topic-setup")
+    try:
+        missing = sorted(set(topics) - set(admin.list_topics()))
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another worker created it meanwhile
+                admin.create_topics([NewTopic(topic, partitions, replication) for topic in missing])
+            log.info("created topics", extra={"topics": missing})
+    finally:
+        admin.close()

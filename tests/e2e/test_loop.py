@@ -30,7 +30,7 @@ JWT_SECRET = "e2e-jwt-secret-that-is-long-enough-for-hs256"
 EMPLOYEE, SUPERVISOR = "198703152010012003", "197505052000031001"
 
 
-def wait_for(what: str, probe, timeout: float = 90.0, every: float = 0.5):
+def wait_for(what: str, probe, timeout: float = 120.0, every: float = 0.5):
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
