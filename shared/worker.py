@@ -10,6 +10,7 @@ import contextlib
 import logging
 import signal
 import threading
+import time
 from collections.abc import Mapping, Sequence
 
 from kafka import KafkaAdminClient
@@ -103,5 +104,17 @@ def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int, re
             with contextlib.suppress(TopicAlreadyExistsError):  # another worker created it meanwhile
                 admin.create_topics([NewTopic(topic, partitions, replication) for topic in missing])
             log.info("created topics", extra={"topics": missing})
+        # wait until every partition has a leader: a consumer that joins its group before that is
+        # assigned nothing for the topic and may not notice it for a long time
+        deadline = time.monotonic() + 60
+        while True:
+            described = admin.describe_topics(list(topics))
+            ready = all(
+                t["error_code"] == 0 and t["partitions"] and all(p["leader_id"] >= 0 for p in t["partitions"])
+                for t in described
+            )
+            if ready or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
     finally:
         admin.close()

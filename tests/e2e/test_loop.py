@@ -58,8 +58,14 @@ def stack(make_database, kafka_bootstrap):
         processes.append(subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:shared.gunicorn_conf", f"services.{service}.app:create_app()"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
-        processes.append(subprocess.Popen([sys.executable, "-m", f"services.{service}.worker"], env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", f"services.{service}.worker"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         bases[service] = f"http://127.0.0.1:{port}"
     try:
         for service, base in bases.items():
