@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from shared.events import Event
 
 
+def upsert_insert(session: Session):
+    """The dialect's ``insert`` (PostgreSQL or SQLite), which has ``on_conflict_do_nothing/_do_update``."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from services.gateway import domain
 from services.gateway.config import GatewaySettings
 from services.gateway.models import Account, RateCounter, RefreshToken, SeenRequest
-from shared.db import UnitOfWork, utcnow
+from shared.db import UnitOfWork, upsert_insert, utcnow
 from shared.errors import Conflict, Invalid, Unauthorized
 from shared.identity import Identity
 
@@ -163,7 +163,7 @@ def authenticate_partner(
     cutoff = dt.datetime.fromtimestamp(now - 2 * domain.REPLAY_WINDOW_SECONDS, dt.UTC)
     session.execute(delete(SeenRequest).where(SeenRequest.seen_at < cutoff))
     inserted = session.execute(
-        dialect_insert(session)(SeenRequest)
+        upsert_insert(session)(SeenRequest)
         .values(partner_code=partner_code, request_id=message_id, seen_at=utcnow())
         .on_conflict_do_nothing()
         .returning(SeenRequest.request_id)
@@ -174,13 +174,6 @@ def authenticate_partner(
     return Identity(key_id, ("partner",), partner_code)
 
 
-def dialect_insert(session):
-    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 # --- rate limits --------------------------------------------------------------------------------
 
 
@@ -189,7 +182,7 @@ def take_rate(uow: UnitOfWork, key: str, limit: int, now: float) -> tuple[bool, 
     window = int(now // 60)
     session = uow.session
     count = session.execute(
-        dialect_insert(session)(RateCounter)
+        upsert_insert(session)(RateCounter)
         .values(key=key, window_start=window, count=1)
         .on_conflict_do_update(index_elements=["key", "window_start"], set_={"count": RateCounter.count + 1})
         .returning(RateCounter.count)

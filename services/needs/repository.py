@@ -26,8 +26,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.needs import domain
@@ -44,7 +42,7 @@ from services.needs.models import (
     PriorityCompetency,
     StrategicPriority,
 )
-from shared.db import UTCDateTime, utcnow
+from shared.db import UTCDateTime, upsert_insert, utcnow
 from shared.events import Event, new_event
 
 
@@ -247,11 +245,10 @@ def sync_needs(session: Session, year: int, nips: Sequence[str] | None, report: 
     ).where(Gap.year == year, Gap.gap > 0)  # fmt: skip
     if nips is not None:
         candidates = candidates.where(Gap.nip.in_(nips))
-    dialect_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     # A gap that already has an active need conflicts on the partial unique index uq_needs_active and
     # is skipped: one index probe per row, where a NOT EXISTS on the table being filled rescans it.
     opened = session.execute(
-        dialect_insert(Need)
+        upsert_insert(session)(Need)
         .from_select(
             [
                 "id",
