@@ -35,9 +35,10 @@ def worker(service: str) -> None:
 def _register_service_commands() -> None:
     from services.evaluation.cli import evaluation
     from services.gateway.cli import gateway
-    from services.needs.cli import needs
+    from services.needs.cli import needs, simpeg
 
     main.add_command(needs)
+    main.add_command(simpeg)
     main.add_command(evaluation)
     main.add_command(gateway)
 

@@ -115,6 +115,9 @@ class TrainingCompleted(Schema):
     completed_on = fields.Date(required=True)
     partner_code = fields.String(required=True)
     certificate_number = fields.String(load_default=None, allow_none=True)
+    # optional additions of v1 (older events lack them): what SIMPEG's training history asks for
+    started_on = fields.Date(load_default=None, allow_none=True)
+    partner_name = fields.String(load_default=None, allow_none=True)
 
 
 @register("training", "TrainingNotCompleted", 1, key_field="nip")

@@ -34,9 +34,8 @@ class Settings:
     consumer_poll_ms: int = 500
     worker_metrics_port: int = 0
     worker_metrics_addr: str = "127.0.0.1"
-    internal_identity_secret: str = (
-        ""  # shared with the gateway, which signs X-Bangkom-Identity; APIs refuse to start without it
-    )
+    # shared with the gateway, which signs X-Bangkom-Identity; APIs refuse to start without it
+    internal_identity_secret: str = dataclasses.field(default="", repr=False)
 
     # Fields that are not read from the environment.
     not_from_env: ClassVar[frozenset[str]] = frozenset({"service"})

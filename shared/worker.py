@@ -11,7 +11,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
@@ -34,7 +34,9 @@ def run_worker(
     processed_model: type,
     handlers: Mapping[str, Handler],
     topics: Sequence[str],
+    background: Sequence[Callable[[threading.Event, Database], None]] = (),
 ) -> None:
+    """``background``: further loops of the service (each in a thread, given the stop event and the database)."""
     configure_logging(settings.service, settings.log_level)
     database = Database(settings.database_url)
     producer = new_producer(settings.kafka_bootstrap_servers, client_id=f"bangkom-{settings.service}-worker")
@@ -63,6 +65,11 @@ def run_worker(
         target=relay.run, args=(stop, settings.outbox_poll_seconds), name="outbox-relay", daemon=True
     )
     relay_thread.start()
+    threads = [relay_thread]
+    for loop in background:
+        thread = threading.Thread(target=loop, args=(stop, database), name=loop.__name__, daemon=True)
+        thread.start()
+        threads.append(thread)
     log.info("worker started", extra={"topics": list(topics), "handles": sorted(handlers)})
     try:
         if topics and handlers:
@@ -88,7 +95,8 @@ def run_worker(
             stop.wait()
     finally:
         stop.set()
-        relay_thread.join(timeout=30)
+        for thread in threads:
+            thread.join(timeout=30)
         producer.close(timeout=10)
         database.dispose()
         log.info("worker stopped")

@@ -9,7 +9,9 @@ from shared.config import Settings
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class GatewaySettings(Settings):
-    jwt_secret: str = ""  # signs the access tokens of people; required to start the gateway
+    jwt_secret: str = dataclasses.field(
+        default="", repr=False
+    )  # signs the access tokens of people; required to start the gateway
     access_token_minutes: int = 15
     refresh_token_days: int = 7
     needs_url: str = "http://127.0.0.1:8001"

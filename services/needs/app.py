@@ -7,18 +7,21 @@ from flask import Flask
 from services.needs.api import ACCESS, blp
 from services.needs.config import NeedsSettings, load_settings
 from services.needs.models import Outbox
+from services.needs.views import SimpegCollector
 from shared.db import Database
 from shared.web import create_app as create_service_app
 
 
 def create_app(settings: NeedsSettings | None = None) -> Flask:
     settings = settings or load_settings()
+    database = Database(settings.database_url)
     return create_service_app(
         settings,
         title="Bangkom needs",
         description="Competency dictionary, position standards, employee profiles and assessments, gaps, priorities and the annual plan.",
         blueprints=[blp],
-        database=Database(settings.database_url),
+        database=database,
         outbox_model=Outbox,
         access=ACCESS,
+        metric_collectors=[SimpegCollector(database)],
     )

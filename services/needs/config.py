@@ -16,6 +16,22 @@ class NeedsSettings(Settings):
     missing_assessment_level: int = 1  # the level assumed for a competency never assessed
     max_bulk_rows: int = 5000  # rows per bulk upsert request
     timezone: str = "Asia/Jakarta"  # WIB: decides "today" and the plan year
+    # SIMPEG (docs/simpeg.md); an empty base URL means SIMPEG is not configured
+    simpeg_base_url: str = ""
+    simpeg_token_url: str = ""  # default: SIMPEG_BASE_URL + /oauth/token
+    simpeg_client_id: str = ""
+    simpeg_client_secret: str = dataclasses.field(default="", repr=False)  # never printed or logged
+    simpeg_timeout_seconds: float = 10.0  # per HTTP call
+    simpeg_retries: int = 3  # retries of one call on 5xx, timeouts and connection errors (never on 4xx)
+    simpeg_backoff_seconds: float = 0.5  # first pause between those retries, doubled each time
+    simpeg_page_size: int = 100  # employees per page
+    simpeg_chunk_size: int = 500  # employees applied per transaction
+    simpeg_sync_lease_seconds: int = 900  # a sync silent for this long is taken over by the next one
+    simpeg_max_deactivate_share: float = 0.1  # a sync deactivating more of the active employees needs an override
+    simpeg_history_max_attempts: int = 12  # sends of one training-history record before it is marked failed
+    simpeg_history_retry_seconds: float = 30.0  # pause after the first failed send, doubled each time (max 1 h)
+    simpeg_max_import_bytes: int = 20_000_000  # largest export file accepted over HTTP (the CLI takes any size)
+    simpeg_poll_seconds: float = 5.0  # how often the worker looks for due records and queued syncs
 
     def today(self) -> dt.date:
         return dt.datetime.now(ZoneInfo(self.timezone)).date()

@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import delete, select
 
-from services.needs import domain, repository, seed
+from services.needs import domain, repository, seed, simpeg
 from services.needs.config import NeedsSettings
 from services.needs.models import (
     AssessmentRecord,
@@ -28,6 +28,7 @@ from services.needs.models import (
     PositionStandard,
     PriorityCompetency,
     Program,
+    SimpegHistory,
     StrategicPriority,
 )
 from shared.consumer import Handler
@@ -307,6 +308,22 @@ def upsert_employees(
     return report
 
 
+def deactivate_employees(uow: UnitOfWork, settings: NeedsSettings, nips: Sequence[str]) -> int:
+    """Mark employees inactive (SIMPEG no longer lists them): EmployeeSynced each, gaps and needs recomputed."""
+    session = uow.session
+    employees = [e for e in repository.employees_by_nip(session, nips).values() if e.active]
+    if not employees:
+        return 0
+    position_names = dict(session.execute(select(Position.code, Position.name)).all())
+    for employee in employees:
+        employee.active = False
+    session.flush()
+    uow.publish_all([employee_synced_event(e, position_names.get(e.position_code)) for e in employees])
+    recompute(uow, settings, nips=[e.nip for e in employees])
+    uow.commit()
+    return len(employees)
+
+
 def _rejection(index: int, raw: Any, messages: Mapping[str, Any]) -> dict[str, Any]:
     nip = raw.get("nip") if isinstance(raw, Mapping) else None
     return {"row": index, "nip": nip, "errors": flatten_errors(messages)}
@@ -390,6 +407,10 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings
                 completed_on=data["completed_on"],
                 competencies=data["competencies"],
             )
+        )
+    if session.get(SimpegHistory, data["enrollment_id"]) is None:  # owed to SIMPEG's training history
+        session.add(
+            SimpegHistory(enrollment_id=data["enrollment_id"], nip=data["nip"], record=simpeg.history_record(data))
         )
     # Kafka orders events per topic only: an evaluation of this enrolment may have been handled first.
     evaluated = set(

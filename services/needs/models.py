@@ -227,3 +227,59 @@ class Need(Base):
         ),
         Index("ix_needs_year_status", "year", "status"),
     )
+
+
+class SimpegHistory(Base):
+    """A completed training owed to SIMPEG's training history, and whether it went through."""
+
+    __tablename__ = "simpeg_history"
+    enrollment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18))
+    record: Mapped[dict] = mapped_column(JSON)  # the rw-kursus record, SIASN field names
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    simpeg_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    __table_args__ = (
+        Index("ix_simpeg_history_nip", "nip"),
+        Index("ix_simpeg_history_due", "status", "next_attempt_at"),
+    )
+
+
+class SimpegSyncRun(Base):
+    """One sync of employees from SIMPEG (or import of its export file): progress, then the report.
+
+    A run that is queued or running is the lock: the partial unique index admits one at a time.
+    """
+
+    __tablename__ = "simpeg_sync_runs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    job: Mapped[str] = mapped_column(String(20), default="employees")  # the lock's name: one employee job at a time
+    source: Mapped[str] = mapped_column(String(200))  # "simpeg" or "file:<name>"
+    trigger: Mapped[str] = mapped_column(String(20))  # cli, api
+    requested_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    unit_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    allow_mass_deactivation: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __table_args__ = (
+        Index(
+            "uq_simpeg_sync_active",
+            "job",
+            unique=True,
+            postgresql_where=text("status IN ('queued', 'running')"),
+            sqlite_where=text("status IN ('queued', 'running')"),
+        ),
+        Index("ix_simpeg_sync_created", "created_at"),
+    )

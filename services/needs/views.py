@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
@@ -21,8 +23,11 @@ from services.needs.models import (
     Position,
     PositionStandard,
     PriorityCompetency,
+    SimpegHistory,
+    SimpegSyncRun,
     StrategicPriority,
 )
+from shared.db import Database, utcnow
 from shared.errors import NotFound
 
 
@@ -411,3 +416,69 @@ def jp_behind(
         }
         for r in rows
     ], total
+
+
+# --- SIMPEG -------------------------------------------------------------------------------------
+
+
+def simpeg_history_counts(session: Session) -> dict[str, int]:
+    counts = dict(session.execute(select(SimpegHistory.status, func.count()).group_by(SimpegHistory.status)).all())
+    return {status: counts.get(status, 0) for status in ("pending", "sent", "failed")}
+
+
+def simpeg_status(session: Session, configured: bool) -> dict[str, Any]:
+    newest = select(SimpegSyncRun).order_by(SimpegSyncRun.created_at.desc()).limit(1)
+    return {
+        "configured": configured,
+        "last_run": session.scalar(newest),
+        "last_success": session.scalar(newest.where(SimpegSyncRun.status == "succeeded")),
+        "history": simpeg_history_counts(session),
+    }
+
+
+def simpeg_history(session: Session, filters: dict[str, Any], page_no: int, page_size: int):
+    query = select(SimpegHistory).order_by(SimpegHistory.created_at, SimpegHistory.enrollment_id)
+    for field in ("status", "nip"):
+        if filters.get(field):
+            query = query.where(getattr(SimpegHistory, field) == filters[field])
+    return page(session, query, page_no, page_size, entities=True)
+
+
+class SimpegCollector:
+    """Scrape-time gauges: training-history records owed to SIMPEG by status, the age of the oldest
+    pending one, and when the last employee sync succeeded."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def collect(self):
+        records = GaugeMetricFamily(
+            "bangkom_simpeg_history_records", "Training-history records for SIMPEG, by status", labels=["status"]
+        )
+        oldest = GaugeMetricFamily(
+            "bangkom_simpeg_history_oldest_pending_age_seconds", "Age of the oldest record not yet sent to SIMPEG"
+        )
+        last_sync = GaugeMetricFamily(
+            "bangkom_simpeg_last_sync_success_timestamp_seconds", "When the last employee sync or import succeeded"
+        )
+        try:
+            with self.database.sessions() as session:
+                counts = simpeg_history_counts(session)
+                first = session.scalar(
+                    select(func.min(SimpegHistory.created_at)).where(SimpegHistory.status == "pending")
+                )
+                finished = session.scalar(
+                    select(func.max(SimpegSyncRun.finished_at)).where(SimpegSyncRun.status == "succeeded")
+                )
+        except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
+            return []
+        for status, count in counts.items():
+            records.add_metric([status], count)
+        oldest.add_metric([], (utcnow() - _aware(first)).total_seconds() if first else 0.0)
+        last_sync.add_metric([], _aware(finished).timestamp() if finished else 0.0)
+        return [records, oldest, last_sync]
+
+
+def _aware(moment):
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+

@@ -1,11 +1,37 @@
-"""The needs worker: consumes its topics idempotently and relays its outbox to Kafka."""
+"""The needs worker: consumes its topics idempotently, relays its outbox to Kafka and, when SIMPEG is
+configured, sends training history to SIMPEG and runs the employee syncs queued through the API."""
 
 from __future__ import annotations
 
-from services.needs.config import load_settings
+import logging
+import threading
+
+from services.needs import simpeg_jobs
+from services.needs.config import NeedsSettings, load_settings
 from services.needs.handlers import TOPICS, event_handlers
 from services.needs.models import Outbox, ProcessedEvent
+from services.needs.simpeg_client import SimpegClient
+from shared.db import Database
 from shared.worker import run_worker
+
+log = logging.getLogger(__name__)
+
+
+def simpeg_loop(settings: NeedsSettings):
+    def simpeg(stop: threading.Event, database: Database) -> None:
+        client = SimpegClient.from_settings(settings)
+        log.info("SIMPEG loop started", extra={"simpeg": settings.simpeg_base_url})
+        while not stop.is_set():
+            try:
+                simpeg_jobs.run_queued(database, settings, client)
+                while not stop.is_set() and any(simpeg_jobs.send_due_history(database, settings, client).values()):
+                    pass  # a full batch may be followed by more that are due
+            except Exception:  # noqa: BLE001 - logged; the next round tries again
+                log.exception("SIMPEG round failed")
+            stop.wait(settings.simpeg_poll_seconds)
+        client.close()
+
+    return simpeg
 
 
 def main() -> None:
@@ -16,6 +42,7 @@ def main() -> None:
         processed_model=ProcessedEvent,
         handlers=event_handlers(settings),
         topics=TOPICS,
+        background=[simpeg_loop(settings)] if settings.simpeg_base_url else [],
     )
 
 

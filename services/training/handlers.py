@@ -475,7 +475,11 @@ def close_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str) -> B
             .group_by(Attendance.enrollment_id)
         ).all()
     )
-    last_day = session.scalar(select(func.max(Meeting.date)).where(Meeting.batch_id == batch_id)) or settings.today()
+    first_day, last_day = session.execute(
+        select(func.min(Meeting.date), func.max(Meeting.date)).where(Meeting.batch_id == batch_id)
+    ).one()
+    last_day = last_day or settings.today()
+    partner = session.get(Partner, program.partner_code)
     events: list[Event] = []
     serial = 0
     for enrollment in session.scalars(
@@ -494,7 +498,8 @@ def close_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str) -> B
             events.append(new_event("TrainingCompleted", common | {
                 "program_title": program.title, "form": program.form, "jp": program.jp,
                 "competencies": program.competencies, "completed_on": last_day, "partner_code": program.partner_code,
-                "certificate_number": enrollment.certificate_number,
+                "certificate_number": enrollment.certificate_number, "started_on": first_day or last_day,
+                "partner_name": partner.name if partner else None,
             }))  # fmt: skip
         else:
             enrollment.status, enrollment.reason = "not_completed", decision.reason

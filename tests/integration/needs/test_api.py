@@ -194,7 +194,7 @@ def test_sql_gaps_agree_with_the_python_rules_row_by_row(api, position, competen
     assert got == expected
 
 
-def test_the_plan_exports_and_jp_views(api, client, position, competency, employee, year):
+def test_the_plan_exports_and_jp_views(api, client, position, competency, employee, year, settings):
     skill = competency("teknis")
     unit = f"OPD-{skill}"
     position_code = position({skill: 3})
@@ -223,7 +223,7 @@ def test_the_plan_exports_and_jp_views(api, client, position, competency, employ
     assert (compliance[unit]["employees"], compliance[unit]["compliant"], compliance[unit]["behind"]) == (3, 0, 3)
     behind = api("GET", f"/jp/behind?year={year}&unit_code={unit}")
     assert {b["nip"] for b in behind} == set(nips)
-    assert all(b["shortfall"] == 20 and b["days_left"] == domain.days_left(year, dt.date.today()) for b in behind)
+    assert all(b["shortfall"] == 20 and b["days_left"] == domain.days_left(year, settings.today()) for b in behind)
     profile = api("GET", f"/employees/{nips[0]}/profile?year={year}")
     # pelaksana class default: the nine national competencies at level 1 (met: unassessed counts as 1),
     # plus the position's own skill at 3 (held 1): (9 + 1) / (9 + 3)

@@ -69,6 +69,10 @@ def test_ten_thousand_records_with_duplicates_in_any_order_give_exact_attendance
     assert sum(e["type"].endswith(".AttendanceRecorded.v1") for e in events) == outcomes["accepted"]
     certificates = [e["data"]["certificate_number"] for e in events if e["type"].endswith(".TrainingCompleted.v1")]
     assert len(set(certificates)) == len(certificates) and all(c.startswith(created["code"]) for c in certificates)
+    first = next(e["data"] for e in events if e["type"].endswith(".TrainingCompleted.v1"))
+    meetings = api("GET", f"/batches/{batch['id']}")["meetings"]
+    assert first["started_on"] == meetings[0]["date"] and first["completed_on"] == meetings[-1]["date"]
+    assert first["partner_name"] == f"Mitra {partner_code}"  # for SIMPEG's history
 
     late = {"event_id": "late-1", "batch_id": batch["id"], "nip": nips[0], "meeting_no": 1, "status": "present",
             "recorded_at": "2027-01-05T08:00:00+00:00"}  # fmt: skip

@@ -1,0 +1,219 @@
+"""SIMPEG records ↔ Bangkom, as pure functions: the field mapping of docs/simpeg.md and its rules.
+
+No I/O here: the adapter (simpeg_client) fetches and writes, the jobs (simpeg_jobs) apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# The SIASN-style fields of an employee that Bangkom reads (an export file carries the same headers).
+EMPLOYEE_COLUMNS = (
+    "nipBaru", "nama", "gelarDepan", "gelarBelakang", "statusPegawai", "jenisPegawaiNama", "unorIndukId",
+    "unorIndukNama", "unorId", "unorNama", "jabatanId", "jabatanNama", "jenisJabatan", "eselon", "golRuangAkhir",
+    "nipAtasan", "tmtPensiun",
+)  # fmt: skip
+
+HISTORY_STATUSES = ("pending", "sent", "failed")
+SYNC_STATUSES = ("queued", "running", "succeeded", "failed", "abandoned")
+
+# statusPegawai / jenisPegawaiNama → employment status (a CPNS, on probation, is owed the same development)
+_STATUS = {"PNS": "PNS", "CPNS": "PNS", "PPPK": "PPPK"}
+
+
+@dataclass
+class MappedEmployee:
+    """One SIMPEG record in Bangkom's terms, or why it cannot be used (``errors``: field → messages)."""
+
+    nip: str | None
+    employee: dict[str, Any] = field(default_factory=dict)
+    position: dict[str, str] | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def position_class(jenis_jabatan: Any, eselon: Any) -> str | None:
+    """The position class of a jabatan from SIASN's ``jenisJabatan`` (name or id) and ``eselon``.
+
+    Struktural by eselon: I–II → jpt, III → administrator, IV–V → pengawas; fungsional tertentu →
+    fungsional; fungsional umum / pelaksana → pelaksana. None when it cannot be told.
+    """
+    kind = str(jenis_jabatan or "").strip().lower()
+    if kind in {"1", "struktural", "jabatan struktural"}:
+        grade = str(eselon or "").strip().upper().split(".")[0].split("/")[0]
+        return {"I": "jpt", "II": "jpt", "III": "administrator", "IV": "pengawas", "V": "pengawas"}.get(grade)
+    if kind in {"2", "fungsional", "fungsional tertentu", "jabatan fungsional", "jabatan fungsional tertentu"}:
+        return "fungsional"
+    if kind in {"4", "fungsional umum", "pelaksana", "jabatan pelaksana", "jabatan fungsional umum"}:
+        return "pelaksana"
+    return None
+
+
+def slug(text: str, length: int = 60) -> str:
+    """A stable code from a name when SIMPEG gives no id: upper case, words joined by '-'."""
+    return re.sub(r"[^A-Z0-9]+", "-", text.upper()).strip("-")[:length].rstrip("-")
+
+
+def full_name(record: Mapping[str, Any]) -> str:
+    name = " ".join(p for p in (_text(record.get("gelarDepan")), _text(record.get("nama"))) if p)
+    suffix = _text(record.get("gelarBelakang"))
+    return f"{name}, {suffix}" if name and suffix else name
+
+
+def map_employee(record: Mapping[str, Any], today: dt.date) -> MappedEmployee:
+    """A SIMPEG employee record → the needs service's employee row (validated later by its schema)
+    and the position it names (created when Bangkom does not know it yet)."""
+    nip = _text(record.get("nipBaru")) or None
+    mapped = MappedEmployee(nip=nip)
+    errors = mapped.errors
+    if not nip:
+        errors["nipBaru"] = ["Missing NIP."]
+    name = full_name(record)
+    if not _text(record.get("nama")):
+        errors["nama"] = ["Missing name."]
+    status_text = _text(record.get("statusPegawai")).upper()
+    status = _STATUS.get(status_text)
+    if status is None and "PPPK" in _text(record.get("jenisPegawaiNama")).upper():
+        status = "PPPK"
+    if status is None:
+        errors["statusPegawai"] = [f"{status_text or 'Empty'} is not PNS, CPNS or PPPK."]
+
+    position = None
+    title = _text(record.get("jabatanNama"))
+    if title:
+        klass = position_class(record.get("jenisJabatan"), record.get("eselon"))
+        if klass is None:
+            errors["jenisJabatan"] = [
+                f"Cannot tell the position class from jenisJabatan {record.get('jenisJabatan')!r} "
+                f"and eselon {record.get('eselon')!r}."
+            ]
+        else:
+            code = _text(record.get("jabatanId")) or slug(title)
+            position = {"code": code[:60], "name": title[:300], "position_class": klass}
+
+    unit_name = _text(record.get("unorIndukNama")) or _text(record.get("unorNama")) or None
+    unit_code = _text(record.get("unorIndukId")) or (slug(unit_name) if unit_name else "") or None
+    retired_on = _date(record.get("tmtPensiun"))
+    if retired_on is False:
+        errors["tmtPensiun"] = ["Not a date (YYYY-MM-DD or DD-MM-YYYY)."]
+        retired_on = None
+    mapped.position = position
+    mapped.employee = {
+        "nip": nip,
+        "name": name,
+        "position_code": position["code"] if position else None,
+        "unit_code": unit_code,
+        "unit_name": unit_name,
+        "rank": _text(record.get("golRuangAkhir")) or None,
+        "employment_status": status,
+        "supervisor_nip": _text(record.get("nipAtasan")) or None,
+        "active": not (retired_on and retired_on <= today),
+    }
+    return mapped
+
+
+def to_deactivate(active_nips: Iterable[str], seen_nips: Iterable[str]) -> list[str]:
+    """Employees active in Bangkom whom SIMPEG no longer returns (retired, moved away)."""
+    return sorted(set(active_nips) - set(seen_nips))
+
+
+def deactivation_allowed(count: int, active: int, max_share: float, minimum: int = 10) -> bool:
+    """A guard against a SIMPEG that answers with a truncated list: deactivating more than
+    ``max_share`` of the active employees (and more than ``minimum``) needs an explicit override."""
+    return count <= minimum or count <= max_share * active
+
+
+# --- training history ------------------------------------------------------------------------
+
+
+def history_record(credit: Mapping[str, Any]) -> dict[str, Any]:
+    """A completed training → SIMPEG's training-history record (``rw-kursus``), SIASN field names.
+
+    ``idSumber`` carries the enrolment id: the key that makes the write idempotent and lets a
+    lookup find a record written before an answer was lost.
+    """
+    completed: dt.date = credit["completed_on"]
+    started: dt.date = credit.get("started_on") or completed
+    return {
+        "nipBaru": credit["nip"],
+        "namaKursus": credit["program_title"],
+        "jenisKursus": credit["form"],
+        "institusiPenyelenggara": credit.get("partner_name") or credit.get("partner_code") or "",
+        "tanggalKursus": started.isoformat(),
+        "tanggalSelesaiKursus": completed.isoformat(),
+        "tahunKursus": completed.year,
+        "jumlahJam": credit["jp"],
+        "noSertipikat": credit.get("certificate_number") or "",
+        "idSumber": credit["enrollment_id"],
+    }
+
+
+def retry_delay(attempts: int, base_seconds: float, cap_seconds: float = 3600.0) -> float:
+    """Seconds before the next attempt to send a record that failed ``attempts`` times (exponential, capped)."""
+    return min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1))
+
+
+@dataclass(frozen=True)
+class Difference:
+    nip: str
+    enrollment_id: str | None
+    kind: str  # missing_in_simpeg, unknown_to_bangkom, jp_differs, dates_differ
+    detail: str
+
+
+def reconcile(nip: str, ours: Sequence[Mapping[str, Any]], theirs: Sequence[Mapping[str, Any]]) -> list[Difference]:
+    """Bangkom's completed trainings of one employee (as history records) against SIMPEG's history.
+
+    Records are matched on ``idSumber``; SIMPEG records without one (entered there by hand) are not ours to judge.
+    """
+    by_source = {str(r.get("idSumber")): r for r in theirs if r.get("idSumber")}
+    ours_by_id = {r["idSumber"]: r for r in ours}
+    differences = []
+    for source_id, record in ours_by_id.items():
+        found = by_source.get(source_id)
+        if found is None:
+            differences.append(Difference(nip, source_id, "missing_in_simpeg", record["namaKursus"]))
+            continue
+        if int(found.get("jumlahJam") or 0) != int(record["jumlahJam"]):
+            differences.append(
+                Difference(
+                    nip, source_id, "jp_differs", f"Bangkom {record['jumlahJam']} JP, SIMPEG {found.get('jumlahJam')}"
+                )
+            )
+        if str(found.get("tanggalSelesaiKursus")) != record["tanggalSelesaiKursus"]:
+            differences.append(
+                Difference(
+                    nip,
+                    source_id,
+                    "dates_differ",
+                    f"Bangkom ends {record['tanggalSelesaiKursus']}, SIMPEG {found.get('tanggalSelesaiKursus')}",
+                )
+            )
+    for source_id, found in by_source.items():
+        if source_id not in ours_by_id:
+            differences.append(Difference(nip, source_id, "unknown_to_bangkom", str(found.get("namaKursus", ""))))
+    return differences
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _date(value: Any) -> dt.date | None | bool:
+    """A date from SIMPEG (ISO or the DD-MM-YYYY used by SIASN); None when empty, False when unreadable."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()[:10]
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return False

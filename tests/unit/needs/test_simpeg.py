@@ -1,0 +1,198 @@
+"""SIMPEG mapping and rules (pure), and the adapter against the stand-in (tokens, retries, timeouts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from services.needs import domain, simpeg
+from services.needs.simpeg_client import SimpegClient, SimpegError, SimpegRejected
+from tests.simpeg_standin import SimpegStandin, generate_employees
+
+TODAY = dt.date(2026, 11, 28)
+RECORD = {
+    "nipBaru": "198609262015051001", "nama": "Rahmat Hidayat", "gelarDepan": "Dr.", "gelarBelakang": "M.Si.",
+    "statusPegawai": "PNS", "jenisPegawaiNama": "PNS Daerah", "unorIndukId": "OPD-BPBD",
+    "unorIndukNama": "Badan Penanggulangan Bencana Daerah", "jabatanId": "BPBD-KABID", "jabatanNama": "Kepala Bidang",
+    "jenisJabatan": "Struktural", "eselon": "III.b", "golRuangAkhir": "IV/a", "nipAtasan": "197501012000031002",
+    "tmtPensiun": "01-01-2044",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "eselon", "expected"),
+    [
+        ("Struktural", "II.a", "jpt"), ("1", "III.b", "administrator"), ("struktural", "IV.a", "pengawas"),
+        ("Fungsional Tertentu", None, "fungsional"), ("2", "", "fungsional"), ("Fungsional Umum", None, "pelaksana"),
+        ("4", None, "pelaksana"), ("Struktural", None, None), ("Honorer", None, None),
+    ],
+)  # fmt: skip
+def test_position_class_from_jenis_jabatan_and_eselon(kind, eselon, expected):
+    assert simpeg.position_class(kind, eselon) == expected
+
+
+def test_a_simpeg_record_maps_to_an_employee_and_its_position():
+    mapped = simpeg.map_employee(RECORD, TODAY)
+    assert mapped.errors == {}
+    assert mapped.employee == {
+        "nip": "198609262015051001", "name": "Dr. Rahmat Hidayat, M.Si.", "position_code": "BPBD-KABID",
+        "unit_code": "OPD-BPBD", "unit_name": "Badan Penanggulangan Bencana Daerah", "rank": "IV/a",
+        "employment_status": "PNS", "supervisor_nip": "197501012000031002", "active": True,
+    }  # fmt: skip
+    assert mapped.position == {"code": "BPBD-KABID", "name": "Kepala Bidang", "position_class": "administrator"}
+
+
+def test_mapping_without_ids_derives_codes_and_reads_cpns_pppk_and_retirement():
+    record = {**RECORD, "jabatanId": None, "unorIndukId": "", "statusPegawai": "CPNS", "tmtPensiun": "2026-11-01"}
+    mapped = simpeg.map_employee(record, TODAY)
+    assert mapped.position["code"] == "KEPALA-BIDANG"
+    assert mapped.employee["unit_code"] == "BADAN-PENANGGULANGAN-BENCANA-DAERAH"
+    assert mapped.employee["employment_status"] == "PNS"
+    assert mapped.employee["active"] is False  # retired before today
+    pppk = simpeg.map_employee({**RECORD, "statusPegawai": "", "jenisPegawaiNama": "PPPK Guru"}, TODAY)
+    assert pppk.employee["employment_status"] == "PPPK"
+
+
+def test_unusable_records_name_the_simpeg_field_and_the_reason():
+    mapped = simpeg.map_employee(
+        {"nipBaru": "", "nama": " ", "statusPegawai": "Honorer", "jabatanNama": "Staf", "jenisJabatan": "?",
+         "tmtPensiun": "tahun depan"},
+        TODAY,
+    )  # fmt: skip
+    assert set(mapped.errors) == {"nipBaru", "nama", "statusPegawai", "jenisJabatan", "tmtPensiun"}
+    assert "HONORER is not PNS, CPNS or PPPK." in mapped.errors["statusPegawai"]
+
+
+def test_generated_standin_employees_are_valid_and_unique():
+    records = generate_employees(500)
+    assert len({r["nipBaru"] for r in records}) == 500
+    for record in records:
+        mapped = simpeg.map_employee(record, TODAY)
+        assert mapped.errors == {}, record
+        assert domain.nip_errors(mapped.nip, TODAY) == []
+
+
+def test_deactivation_guard():
+    assert simpeg.to_deactivate(["a", "b", "c"], ["b"]) == ["a", "c"]
+    assert simpeg.deactivation_allowed(10, 20, 0.1)  # small numbers always pass
+    assert simpeg.deactivation_allowed(100, 1000, 0.1)
+    assert not simpeg.deactivation_allowed(101, 1000, 0.1)
+
+
+def test_history_record_and_reconciliation():
+    credit = {
+        "enrollment_id": "e-1", "nip": RECORD["nipBaru"], "program_title": "Pelatihan GIS", "form": "pelatihan",
+        "jp": 24, "completed_on": dt.date(2026, 11, 20), "started_on": dt.date(2026, 11, 17),
+        "partner_name": "Universitas Malikussaleh", "partner_code": "UNIMAL", "certificate_number": "GIS/1/001/2026",
+    }  # fmt: skip
+    record = simpeg.history_record(credit)
+    assert record == {
+        "nipBaru": RECORD["nipBaru"], "namaKursus": "Pelatihan GIS", "jenisKursus": "pelatihan",
+        "institusiPenyelenggara": "Universitas Malikussaleh", "tanggalKursus": "2026-11-17",
+        "tanggalSelesaiKursus": "2026-11-20", "tahunKursus": 2026, "jumlahJam": 24, "noSertipikat": "GIS/1/001/2026",
+        "idSumber": "e-1",
+    }  # fmt: skip
+    assert (
+        simpeg.history_record({**credit, "started_on": None, "partner_name": None})["institusiPenyelenggara"]
+        == "UNIMAL"
+    )
+    nip = RECORD["nipBaru"]
+    other = {**record, "idSumber": "e-2", "jumlahJam": 10}
+    theirs = [
+        {**record, "id": "s1"},
+        {**other, "jumlahJam": 12, "tanggalSelesaiKursus": "2026-11-21", "id": "s2"},
+        {**record, "idSumber": "e-9", "namaKursus": "Entah", "id": "s9"},
+        {"namaKursus": "Diinput manual", "id": "s10"},  # no idSumber: not ours to judge
+    ]
+    differences = simpeg.reconcile(nip, [record, other, {**record, "idSumber": "e-3"}], theirs)
+    assert sorted((d.enrollment_id, d.kind) for d in differences) == [
+        ("e-2", "dates_differ"), ("e-2", "jp_differs"), ("e-3", "missing_in_simpeg"), ("e-9", "unknown_to_bangkom"),
+    ]  # fmt: skip
+    assert simpeg.reconcile(nip, [record], [{**record, "id": "s1"}]) == []
+
+
+def test_retry_delay_doubles_up_to_a_cap():
+    assert [simpeg.retry_delay(n, 30) for n in (1, 2, 3)] == [30, 60, 120]
+    assert simpeg.retry_delay(20, 30) == 3600
+
+
+# --- the adapter against the stand-in -----------------------------------------------------------
+
+
+@pytest.fixture
+def standin():
+    server = SimpegStandin(generate_employees(95)).start()
+    yield server
+    server.stop()
+
+
+def client_for(standin, **options) -> SimpegClient:
+    options = {"retries": 2, "backoff": 0.01, "page_size": 40, "timeout": 2.0, **options}
+    return SimpegClient(standin.url, standin.client_id, standin.client_secret, **options)
+
+
+def test_pages_through_every_employee(standin):
+    pages = list(client_for(standin).employees())
+    assert [len(p.records) for p in pages] == [40, 40, 15]
+    assert pages[0].total == 95 and pages[0].total_pages == 3
+    assert len({r["nipBaru"] for p in pages for r in p.records}) == 95
+    unit = list(client_for(standin).employees("OPD-BPBD"))
+    assert {r["unorIndukId"] for p in unit for r in p.records} == {"OPD-BPBD"}
+
+
+def test_token_is_fetched_once_reused_and_renewed_when_refused(standin):
+    client = client_for(standin)
+    client.employees_page(1)
+    client.employees_page(2)
+    assert standin.calls["/oauth/token"] == 1
+    standin.expire_tokens()
+    assert len(client.employees_page(1).records) == 40  # 401 → a new token → the call succeeds
+    assert standin.calls["/oauth/token"] == 2
+
+
+def test_token_is_renewed_before_it_expires(standin):
+    standin.token_ttl = 1.0  # a short-lived token is renewed when a fifth of its life is left
+    client = client_for(standin)
+    client.employees_page(1)
+    client.employees_page(1)
+    assert standin.calls["/oauth/token"] == 1
+    time.sleep(0.85)
+    client.employees_page(1)
+    assert standin.calls["/oauth/token"] == 2
+
+
+def test_5xx_is_retried_with_backoff_then_given_up(standin):
+    client = client_for(standin)
+    standin.fail_next(2)  # token call and first retry fail, the second retry succeeds
+    assert client.employees_page(1).total == 95
+    standin.fail_next(10)
+    with pytest.raises(SimpegError, match="503"):
+        client.employees_page(1)
+    assert standin.calls["/api/v1/pns"] == 1 + 3  # the 8 failures left were not all spent: 3 tries then give up
+
+
+def test_4xx_is_not_retried_and_names_the_reason(standin):
+    client = client_for(standin)
+    with pytest.raises(SimpegRejected) as refused:
+        client.save_training({"nipBaru": "199001012015011001", "namaKursus": ""}, idempotency_key="k")
+    assert refused.value.status == 422 and "namaKursus" in refused.value.errors
+    assert standin.calls["/api/v1/kursus/save"] == 1
+    bad = SimpegClient(standin.url, standin.client_id, "wrong", retries=2, backoff=0.01)
+    with pytest.raises(SimpegRejected, match="401"):
+        bad.employees_page(1)
+    assert standin.calls["/oauth/token"] == 2  # refused credentials: asked twice (the renewal), never retried
+
+
+def test_slow_answers_time_out_and_connection_errors_are_retried(standin):
+    standin.delay = 0.5
+    client = client_for(standin, timeout=0.1, retries=1)
+    started = time.monotonic()
+    with pytest.raises(SimpegError, match="unreachable"):
+        client.employees_page(1)
+    assert time.monotonic() - started < 2.0
+    standin.delay = 0.0
+    standin.stop()
+    with pytest.raises(SimpegError, match="unreachable"):
+        client_for(standin, timeout=0.5).employees_page(1)
