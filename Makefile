@@ -3,7 +3,7 @@
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
 #   make bench   throughput figures of the event backbone (bench/)
 #   make lint    ruff
-#   make demo    the whole system with demo data (arrives with the operations issue)
+#   make demo    the whole system on this machine with the Lhokseumawe demo data (Ctrl-C stops it)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -36,9 +36,8 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-demo:
-	@echo "make demo arrives with the operations issue: the whole system under gunicorn and honcho,"
-	@echo "with a Lhokseumawe dataset. Until then: make test, or see docs/operations.md to run a service."
+demo: setup
+	deploy/demo/run.sh
 
 kafka-start:
 	deploy/local/kafka.sh start

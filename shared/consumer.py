@@ -15,6 +15,7 @@ the partition moves on. ``stop`` (set on SIGTERM) is honoured between records.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shared.db import Database, UnitOfWork, UTCDateTime, utcnow
 from shared.events import Event, InvalidEvent, UnknownEventType, parse_event
 from shared.logging import log_context
-from shared.metrics import DEAD_LETTERS, EVENTS_CONSUMED
+from shared.metrics import CONSUMER_LAG, DEAD_LETTERS, EVENTS_CONSUMED
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ class EventConsumer:
         options.update(consumer_options or {})
         self.consumer = KafkaConsumer(*self.topics, **options)
         self.stop = stop or threading.Event()
+        self._lag_labels: set[tuple[str, str, str]] = set()
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -146,7 +148,28 @@ class EventConsumer:
         finally:
             if done:
                 self._commit(done)
+            self._measure_lag()
         return handled
+
+    def _measure_lag(self) -> None:
+        """Set ``bangkom_consumer_lag`` for the partitions this consumer holds (from what it knows
+        locally: the high-water mark of its last fetch and its position; no request to the broker)."""
+        held = set()
+        for partition in self.consumer.assignment():
+            try:
+                highwater = self.consumer.highwater(partition)
+                position = self.consumer.position(partition, timeout_ms=0)
+            except Exception:  # noqa: BLE001 - not fetched yet, or revoked meanwhile: measured next poll
+                highwater = position = None
+            if highwater is None or position is None:
+                continue
+            labels = (self.service, partition.topic, str(partition.partition))
+            CONSUMER_LAG.labels(*labels).set(max(highwater - position, 0))
+            held.add(labels)
+        for labels in self._lag_labels - held:  # partitions given to another consumer of the group
+            with contextlib.suppress(KeyError):
+                CONSUMER_LAG.remove(*labels)
+        self._lag_labels = held
 
     def close(self) -> None:
         self.consumer.close(autocommit=False)

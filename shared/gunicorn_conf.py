@@ -20,6 +20,9 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 accesslog = None  # the app logs each request as JSON
+# gunicorn ≥ 27 opens a control socket, by default at one path for every gunicorn of the user: several
+# services on one machine would take it from each other, and nothing here uses it
+control_socket_disable = True
 
 
 def on_starting(server) -> None:

@@ -16,6 +16,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -47,6 +48,11 @@ UPSTREAM_LATENCY = Histogram(
     "Time a service took to answer a request the gateway passed on",
     ["service", "route", "method", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+CONSUMER_LAG = Gauge(
+    "bangkom_consumer_lag",
+    "Records on a partition not yet consumed by the service's group (last known high-water mark minus position)",
+    ["service", "topic", "partition"],
 )
 DEAD_LETTERS = Counter(
     "bangkom_dead_letters_total", "Records sent to the dead-letter topic", ["service", "topic", "reason"]

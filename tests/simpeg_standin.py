@@ -19,9 +19,7 @@ Run alone: ``python -m tests.simpeg_standin --port 18090 --employees 300``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
-import random
 import secrets
 import threading
 import time
@@ -33,83 +31,9 @@ from typing import Any
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
-OPDS = [
-    ("OPD-DISDIK", "Dinas Pendidikan dan Kebudayaan"),
-    ("OPD-DINKES", "Dinas Kesehatan"),
-    ("OPD-BPBD", "Badan Penanggulangan Bencana Daerah"),
-    ("OPD-DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang"),
-    ("OPD-DISKOMINFO", "Dinas Komunikasi, Informatika dan Persandian"),
-    ("OPD-BKPSDM", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"),
-    ("OPD-BAPPEDA", "Badan Perencanaan Pembangunan Daerah"),
-    ("OPD-BPKD", "Badan Pengelolaan Keuangan Daerah"),
-    ("OPD-DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil"),
-    ("OPD-DINSOS", "Dinas Sosial"),
-    ("OPD-DLH", "Dinas Lingkungan Hidup"),
-    ("OPD-SETDA", "Sekretariat Daerah"),
-]
-POSITIONS = [  # (jabatanId suffix, jabatanNama, jenisJabatan, eselon)
-    ("KADIS", "Kepala Dinas", "Struktural", "II.b"),
-    ("SEKRETARIS", "Sekretaris", "Struktural", "III.a"),
-    ("KABID", "Kepala Bidang", "Struktural", "III.b"),
-    ("KASUBBAG", "Kepala Sub Bagian Umum dan Kepegawaian", "Struktural", "IV.a"),
-    ("ANALIS-KEPEG", "Analis Kepegawaian Ahli Muda", "Fungsional Tertentu", None),
-    ("PRANATA-KOMP", "Pranata Komputer Ahli Pertama", "Fungsional Tertentu", None),
-    ("PENGADMIN", "Pengadministrasi Perkantoran", "Fungsional Umum", None),
-    ("PENGOLAH-DATA", "Pengolah Data dan Informasi", "Fungsional Umum", None),
-]
-NAMES = ["Ahmad", "Muhammad", "Nurul", "Siti", "Teuku", "Cut", "Zulfikar", "Rahmat", "Fitri", "Husna", "Iskandar",
-         "Safrida", "Munawar", "Rizki", "Yusri", "Maulida", "Fadhil", "Aida", "Bukhari", "Nadia"]  # fmt: skip
-FAMILY = ["Abdullah", "Hasan", "Ibrahim", "Ismail", "Mahmud", "Yusuf", "Saputra", "Rahman", "Hidayat", "Zulkifli"]
+from services.needs.sample import generate_employees
 
-
-def make_nip(rng: random.Random, serial: int) -> str:
-    born = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 33))
-    appointed = min(born.year + rng.randint(22, 32), 2024)
-    return f"{born:%Y%m%d}{appointed}{rng.randint(1, 12):02d}{rng.choice('12')}{serial % 1000:03d}"
-
-
-def generate_employees(count: int, seed: int = 7) -> list[dict[str, Any]]:
-    """Plausible SIASN-style employee records of a city government, with valid and unique NIPs."""
-    rng = random.Random(seed)
-    employees: list[dict[str, Any]] = []
-    used: set[str] = set()
-    heads: dict[str, str] = {}
-    serial = 0
-    while len(employees) < count:
-        serial += 1
-        nip = make_nip(rng, serial)
-        if nip in used:
-            continue
-        used.add(nip)
-        unit_id, unit_name = OPDS[len(employees) % len(OPDS)]
-        suffix, title, kind, eselon = POSITIONS[0] if unit_id not in heads else rng.choice(POSITIONS[1:])
-        pppk = rng.random() < 0.25 and eselon is None
-        employees.append({
-            "id": str(uuid.UUID(int=rng.getrandbits(128))),
-            "nipBaru": nip,
-            "nama": f"{rng.choice(NAMES)} {rng.choice(FAMILY)}",
-            "gelarDepan": rng.choice(["", "", "", "Dr.", "Ir."]),
-            "gelarBelakang": rng.choice(["S.T.", "S.E.", "S.Kom.", "S.Pd.", "M.Si.", "S.H.", ""]),
-            "tglLahir": f"{nip[6:8]}-{nip[4:6]}-{nip[0:4]}",
-            "jenisKelamin": "Laki-laki" if nip[14] == "1" else "Perempuan",
-            "statusPegawai": "PPPK" if pppk else "PNS",
-            "jenisPegawaiNama": "PPPK" if pppk else "PNS Daerah Kab/Kota",
-            "unorId": f"{unit_id}-U{rng.randint(1, 4)}",
-            "unorNama": f"Bidang {rng.randint(1, 4)} {unit_name}",
-            "unorIndukId": unit_id,
-            "unorIndukNama": unit_name,
-            "jabatanId": f"{unit_id}-{suffix}",
-            "jabatanNama": f"{title} {unit_name}" if eselon else title,
-            "jenisJabatan": kind,
-            "eselon": eselon,
-            "golRuangAkhir": rng.choice(["II/c", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b"]),
-            "pangkatAkhir": "",
-            "tmtJabatan": "02-01-2020",
-            "tmtPensiun": None,
-            "nipAtasan": heads.get(unit_id),
-        })  # fmt: skip
-        heads.setdefault(unit_id, nip)
-    return employees
+__all__ = ["SimpegStandin", "generate_employees"]
 
 
 class SimpegStandin:

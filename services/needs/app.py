@@ -7,7 +7,7 @@ from flask import Flask
 from services.needs.api import ACCESS, blp
 from services.needs.config import NeedsSettings, load_settings
 from services.needs.models import Outbox
-from services.needs.views import SimpegCollector
+from services.needs.views import NeedsCollector, SimpegCollector
 from shared.db import Database
 from shared.web import create_app as create_service_app
 
@@ -23,5 +23,5 @@ def create_app(settings: NeedsSettings | None = None) -> Flask:
         database=database,
         outbox_model=Outbox,
         access=ACCESS,
-        metric_collectors=[SimpegCollector(database)],
+        metric_collectors=[NeedsCollector(database, settings), SimpegCollector(database)],
     )

@@ -7,18 +7,21 @@ from flask import Flask
 from services.training.api import ACCESS, blp
 from services.training.config import TrainingSettings, load_settings
 from services.training.models import Outbox
+from services.training.views import TrainingCollector
 from shared.db import Database
 from shared.web import create_app as create_service_app
 
 
 def create_app(settings: TrainingSettings | None = None) -> Flask:
     settings = settings or load_settings()
+    database = Database(settings.database_url)
     return create_service_app(
         settings,
         title="Bangkom training",
         description="Partner institutions, programs, batches (angkatan), nomination, attendance and completion.",
         blueprints=[blp],
-        database=Database(settings.database_url),
+        database=database,
         outbox_model=Outbox,
+        metric_collectors=[TrainingCollector(database, settings)],
         access=ACCESS,
     )

@@ -1,0 +1,189 @@
+"""``make demo`` as a newcomer runs it (SQLite files, honcho, gunicorn, every worker, the dataset), then
+the metrics ops rely on, scraped from the running stack: they exist, and they move."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+GATEWAY = "http://127.0.0.1:18000"
+APIS = {"needs": "http://127.0.0.1:8001", "training": "http://127.0.0.1:8002", "evaluation": "http://127.0.0.1:8003"}
+WORKERS = {"needs": "http://127.0.0.1:9101", "training": "http://127.0.0.1:9102", "evaluation": "http://127.0.0.1:9103"}
+READY = "Bangkom berjalan"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, kafka_bootstrap):
+    """``make demo`` in its own process group (as a terminal would run it); Ctrl-C at the end."""
+    prefix = f"demo{uuid.uuid4().hex[:6]}."
+    env = {**os.environ, "DEMO_DIR": str(tmp_path_factory.mktemp("demo")), "DEMO_PORT": "18000",
+           "KAFKA_TOPIC_PREFIX": prefix, "DEMO_EMPLOYEES": "240"}  # fmt: skip
+    process = subprocess.Popen(["make", "--no-print-directory", "demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.append(line)
+            if READY in line:
+                ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 600
+        while not ready.wait(1):
+            assert process.poll() is None, "make demo ended early:\n" + "".join(lines[-60:])
+            assert time.monotonic() < deadline, "make demo was not ready in 10 minutes:\n" + "".join(lines[-60:])
+        yield {"lines": lines, "prefix": prefix, "process": process}
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        reader.join(timeout=5)
+
+
+def login(username: str, password: str) -> dict:
+    answer = requests.post(
+        f"{GATEWAY}/api/v1/auth/login", json={"username": username, "password": password}, timeout=10
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def scrape(url: str) -> dict[str, float]:
+    """Every sample of a /metrics page: ``name{labels}`` → value."""
+    text = requests.get(url + "/metrics", timeout=10).text
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.rpartition(" ")
+            samples[key] = float(value)
+    return samples
+
+
+def total(samples: dict[str, float], name: str, **labels: str) -> float:
+    wanted = [f'{k}="{v}"' for k, v in labels.items()]
+    return sum(
+        value
+        for key, value in samples.items()
+        if re.match(rf"{name}(\{{|$)", key) and all(label in key for label in wanted)
+    )
+
+
+def present(samples: dict[str, float], name: str) -> bool:
+    return any(re.match(rf"{name}(\{{|$)", key) for key in samples)
+
+
+def test_make_demo_serves_the_dataset_through_the_gateway(demo):
+    output = "".join(demo["lines"])
+    for login_line in ("bkpsdm  / demo-bkpsdm-2026", "atasan  / demo-atasan-2026", "pegawai / demo-pegawai-2026"):
+        assert login_line in output
+    assert GATEWAY in output
+    admin = login("bkpsdm", "demo-bkpsdm-2026")
+    units = requests.get(f"{GATEWAY}/api/v1/needs/jp/compliance", headers=admin, timeout=10).json()
+    assert len(units) == 12 and sum(u["employees"] for u in units) > 150  # a dozen OPDs, the PNS among 240 ASN
+    programs = requests.get(f"{GATEWAY}/api/v1/training/programs", headers=admin, timeout=10).json()
+    assert len(programs) == 10
+    deadline = time.monotonic() + 60  # the evaluated programs get their recommendation through events
+    while sum(1 for p in programs if p.get("recommendation")) < 5:
+        assert time.monotonic() < deadline, [p.get("recommendation") for p in programs]
+        time.sleep(1)
+        programs = requests.get(f"{GATEWAY}/api/v1/training/programs", headers=admin, timeout=10).json()
+    employee = login("pegawai", "demo-pegawai-2026")
+    tasks = requests.get(f"{GATEWAY}/api/v1/evaluation/my/tasks", headers=employee, timeout=10)
+    assert tasks.status_code == 200
+    anonymous = requests.get(f"{GATEWAY}/api/v1/training/programs", timeout=10)
+    assert anonymous.status_code == 401
+
+
+def test_ops_metrics_exist_and_move(demo, kafka_producer):
+    apis = {name: scrape(url) for name, url in APIS.items()}
+    workers = {name: scrape(url) for name, url in WORKERS.items()}
+    gateway = scrape(GATEWAY)
+    for name, samples in apis.items():
+        for series in ("bangkom_http_requests_total", "bangkom_http_request_duration_seconds_bucket",
+                       "bangkom_outbox_backlog", "bangkom_outbox_oldest_pending_age_seconds"):  # fmt: skip
+            assert present(samples, series), (name, series)
+    for name, samples in workers.items():
+        for series in ("bangkom_events_consumed_total", "bangkom_consumer_lag", "bangkom_outbox_backlog"):
+            assert present(samples, series), (name, series)
+        assert total(samples, "bangkom_events_produced_total", outcome="published") > 0, name
+    assert present(gateway, "bangkom_http_requests_total")
+    # the business gauges, with the demo's data behind them
+    assert total(apis["needs"], "bangkom_needs_open") > 0
+    assert total(apis["needs"], "bangkom_jp_below_target_employees") > 0
+    assert total(apis["needs"], "bangkom_simpeg_history_records", status="pending") > 0  # SIMPEG not configured
+    assert total(apis["training"], "bangkom_training_batches_running") >= 1
+    assert present(apis["training"], "bangkom_training_decisions_today")
+    assert present(apis["evaluation"], "bangkom_evaluation_tasks_overdue")
+
+    # they move: requests, an event through the backbone, a poison message to the dead-letter topic
+    admin = login("bkpsdm", "demo-bkpsdm-2026")
+    for _ in range(3):
+        assert requests.get(f"{GATEWAY}/api/v1/training/programs", headers=admin, timeout=10).ok
+    program = requests.get(f"{GATEWAY}/api/v1/training/programs?status=published", headers=admin, timeout=10).json()[0]
+    batch = requests.post(f"{GATEWAY}/api/v1/training/programs/{program['id']}/batches", headers=admin, timeout=10,
+                          json={"meetings": [{"date": "2026-12-21", "starts_at": "08:00", "ends_at": "12:00"}]})  # fmt: skip
+    assert batch.status_code == 201, batch.text
+    candidates = requests.get(f"{GATEWAY}/api/v1/training/batches/{batch.json()['id']}/candidates", headers=admin,
+                              timeout=10).json()  # fmt: skip
+    enrolled = requests.post(f"{GATEWAY}/api/v1/training/batches/{batch.json()['id']}/enrollments", headers=admin,
+                             json={"nips": [candidates[0]["nip"]]}, timeout=10)  # fmt: skip
+    assert enrolled.status_code in (200, 201), enrolled.text  # ParticipantEnrolled, through the training outbox
+    kafka_producer.send(f"{demo['prefix']}bangkom.training.v1", key=b"poison", value=b"not an event").get(timeout=10)
+
+    def moved() -> bool:
+        training, evaluation = scrape(APIS["training"]), scrape(WORKERS["evaluation"])
+        requested = total(training, "bangkom_http_requests_total", route="/api/v1/training/programs", method="GET")
+        dead = total(evaluation, "bangkom_dead_letters_total")
+        return (
+            requested >= total(apis["training"], "bangkom_http_requests_total", route="/api/v1/training/programs", method="GET") + 3
+            and dead >= total(workers["evaluation"], "bangkom_dead_letters_total") + 1
+            and total(scrape(WORKERS["training"]), "bangkom_events_produced_total", outcome="published")
+            > total(workers["training"], "bangkom_events_produced_total", outcome="published")
+        )  # fmt: skip
+
+    deadline = time.monotonic() + 60
+    while not moved():
+        assert time.monotonic() < deadline, "the metrics did not move"
+        time.sleep(1)
+
+
+def test_ctrl_c_stops_everything(demo):
+    """Ctrl-C (SIGINT to the terminal's process group): make is interrupted, run.sh stops honcho, which
+    stops every API and worker; nothing keeps listening."""
+    process = demo["process"]
+    os.killpg(process.pid, signal.SIGINT)
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 60
+    listening = [GATEWAY, *APIS.values(), *WORKERS.values()]
+    while listening:
+        assert time.monotonic() < deadline, f"still answering after Ctrl-C: {listening}"
+        listening = [url for url in listening if _answers(url)]
+        time.sleep(0.5)
+    output = "".join(demo["lines"])
+    assert "demo: stopping" in output and "needs-worker.1 stopped" in output
+
+
+def _answers(url: str) -> bool:
+    try:
+        requests.get(url + "/healthz", timeout=1)
+        return True
+    except requests.ConnectionError:
+        return False
