@@ -1,5 +1,6 @@
 # Bangkom: the only entry points a newcomer needs.
 #   make setup   virtualenv in .venv with the project and its test tools
+#   make tools   promtool, kustomize, composecheck and the Strimzi schemas for the deployment tests
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
 #   make bench   throughput figures of the event backbone (bench/)
 #   make lint    ruff
@@ -10,7 +11,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: setup test bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
+.PHONY: setup tools test bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 setup: $(VENV)/.installed
 
-test: setup
+tools:
+	deploy/tools/install.sh
+
+test: setup tools
 	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -26,6 +26,26 @@ def migrate(service: str, revision: str) -> None:
     click.echo(f"{service}: database at {revision}")
 
 
+@main.command(
+    help="Serve a service's HTTP API under gunicorn (BIND, WEB_CONCURRENCY, WEB_THREADS; docs/operations.md)."
+)
+@click.argument("service", type=click.Choice(SERVICES))
+def serve(service: str) -> None:
+    import os
+    import sys
+
+    # replaces this process, so that signals from a process manager or Kubernetes reach gunicorn itself
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:shared.gunicorn_conf",
+        f"services.{service}.app:create_app()",
+    ]
+    os.execv(sys.executable, command)  # noqa: S606 - a fixed command, no shell
+
+
 @main.command(help="Run a service's worker: its Kafka consumer and outbox relay (stops on SIGTERM).")
 @click.argument("service", type=click.Choice(WORKERS))
 def worker(service: str) -> None:

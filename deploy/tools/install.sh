@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The tools the deployment tests use, installed once into $BANGKOM_CACHE_DIR/tools (default ~/.cache/bangkom),
+# all from this machine's registries: promtool from Debian's prometheus package, kustomize from the Go module
+# proxy, composecheck (compose-go, what `docker compose config` runs) built from deploy/tools/composecheck,
+# and the Strimzi schemas from npm into deploy/tools/strimzicheck/node_modules.
+set -euo pipefail
+cd "$(dirname "$0")"
+CACHE=${BANGKOM_CACHE_DIR:-$HOME/.cache/bangkom}/tools
+BIN=$CACHE/bin
+KUSTOMIZE_VERSION=v5.7.1
+mkdir -p "$BIN"
+
+if [ ! -x "$BIN/promtool" ]; then
+  echo "tools: promtool (Debian package prometheus)"
+  work=$(mktemp -d)
+  (cd "$work" && { apt-get download prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get download prometheus; }; } \
+    && dpkg-deb -x prometheus_*.deb root && cp root/usr/bin/promtool "$BIN/promtool")
+  rm -rf "$work"
+fi
+if [ ! -x "$BIN/kustomize" ]; then
+  echo "tools: kustomize $KUSTOMIZE_VERSION (Go module proxy; takes a minute or two once)"
+  GOBIN=$BIN GOFLAGS=-mod=mod go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
+fi
+if [ ! -x "$BIN/composecheck" ] || [ composecheck/main.go -nt "$BIN/composecheck" ]; then
+  echo "tools: composecheck"
+  (cd composecheck && go build -o "$BIN/composecheck" .)
+fi
+if [ ! -d strimzicheck/node_modules ] || [ strimzicheck/package-lock.json -nt strimzicheck/node_modules ]; then
+  echo "tools: Strimzi schemas (npm)"
+  (cd strimzicheck && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
+fi
+echo "tools: ready in $BIN"
