@@ -52,6 +52,49 @@ def worker(service: str) -> None:
     importlib.import_module(f"services.{service}.worker").main()
 
 
+@main.group("dead-letters", help="A service's dead-letter topic: list it, replay it after fixing the cause.")
+def dead_letters() -> None:
+    pass
+
+
+def _service_settings(service: str):
+    return importlib.import_module(f"services.{service}.config").load_settings()
+
+
+@dead_letters.command("list", help="Every dead letter of a service's consumer, oldest first (changes nothing).")
+@click.argument("service", type=click.Choice(WORKERS))
+def list_(service: str) -> None:
+    import datetime as dt
+
+    from shared.dead_letters import list_dead_letters
+
+    letters = list_dead_letters(_service_settings(service))
+    for letter in letters:
+        when = dt.datetime.fromtimestamp(letter.timestamp_ms / 1000, dt.UTC).isoformat(timespec="seconds")
+        click.echo(f"{letter.partition}:{letter.offset}  {when}  {letter.reason:15} {letter.original_topic}  "
+                   f"{letter.header('ce_type') or '-'}  {letter.header('dlq.error.message')[:160]}")  # fmt: skip
+    click.echo(f"{len(letters)} dead letter(s)")
+
+
+@dead_letters.command(help="Produce the dead letters not replayed before to their original topics (idempotent consumers "
+                      "skip what they had handled).")  # fmt: skip
+@click.argument("service", type=click.Choice(WORKERS))
+@click.option("--reason", "reasons", multiple=True, type=click.Choice(["handler_failed", "invalid", "unknown_type"]),
+              help="Only these reasons (repeatable; default all).")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Only say what would be replayed.")
+def replay(service: str, reasons: tuple[str, ...], dry_run: bool) -> None:
+    from shared.dead_letters import replay as replay_letters
+
+    def progress(letter, outcome: str) -> None:
+        click.echo(f"{outcome:13} {letter.partition}:{letter.offset}  {letter.reason:15} {letter.original_topic}")
+
+    counts = replay_letters(_service_settings(service), reasons=set(reasons) or None, dry_run=dry_run,
+                            progress=progress)  # fmt: skip
+    verb = "would replay" if dry_run else "replayed"
+    click.echo(f"{verb} {counts['replayed']}, skipped {counts['skipped']} (other reasons), "
+               f"{counts['unknown_topic']} without an original topic")  # fmt: skip
+
+
 def _register_service_commands() -> None:
     from services.evaluation.cli import evaluation
     from services.gateway.cli import gateway

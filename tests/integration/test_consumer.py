@@ -5,7 +5,14 @@ from __future__ import annotations
 import contextlib
 import json
 
-from tests.integration.conftest import HANDLERS, consume_until, credited, record_outcomes, training_completed
+from tests.integration.conftest import (
+    HANDLERS,
+    JpCredit,
+    consume_until,
+    credited,
+    record_outcomes,
+    training_completed,
+)
 
 
 class KilledBeforeOffsetCommit(BaseException):
@@ -126,3 +133,43 @@ def test_stop_finishes_the_current_record_and_leaves_the_rest(
     consume_until(successor, lambda: outcomes != [])
     assert outcomes == ["handled"], "the successor starts after the finished record"
     assert credited(database, second.data["enrollment_id"]) == 1
+
+
+def test_replaying_dead_letters_after_the_fix(
+    new_topic, kafka_producer, make_consumer, database, kafka_bootstrap, topic_prefix, unique
+):
+    """``bangkom dead-letters replay``: the handler-failed record goes back to its topic once (the invalid one
+    is left alone when only handler failures are asked for), and the fixed consumer handles it."""
+    from shared.config import Settings
+    from shared.dead_letters import list_dead_letters, replay
+
+    topic = new_topic("replay", partitions=1)
+    failing, good = training_completed(title="poison"), training_completed()
+    for value in (b"{not json", failing.to_json(), good.to_json()):
+        kafka_producer.send(topic, key=b"198609262015051001", value=value)
+    kafka_producer.flush()
+    group = unique("group")
+    consumer = make_consumer([topic], group=group)
+    consume_until(consumer, lambda: credited(database, good.data["enrollment_id"]) == 1)
+    consumer.close()
+
+    settings = Settings(service="test", database_url="sqlite://", kafka_bootstrap_servers=kafka_bootstrap,
+                        kafka_topic_prefix=topic_prefix)  # fmt: skip
+    letters = list_dead_letters(settings)
+    assert [(d.reason, d.original_topic) for d in letters] == [("invalid", topic), ("handler_failed", topic)]
+    assert replay(settings, reasons={"handler_failed"}, dry_run=True) == {
+        "replayed": 1,
+        "skipped": 1,
+        "unknown_topic": 0,
+    }
+    assert replay(settings, reasons={"handler_failed"}) == {"replayed": 1, "skipped": 1, "unknown_topic": 0}
+    assert replay(settings, reasons={"handler_failed"}) == {"replayed": 0, "skipped": 0, "unknown_topic": 0}
+
+    def fixed(event, uow):  # the cause is fixed: the program title no longer breaks the handler
+        data = event.load_data()
+        uow.session.add(JpCredit(nip=data["nip"], enrollment_id=data["enrollment_id"], jp=data["jp"]))
+
+    restarted = make_consumer([topic], group=group, handlers={"TrainingCompleted": fixed})
+    outcomes = record_outcomes(restarted)
+    consume_until(restarted, lambda: credited(database, failing.data["enrollment_id"]) == 1)
+    assert outcomes == ["handled"]
