@@ -128,18 +128,31 @@ def _seed_needs(needs: Database, settings: NeedsSettings) -> None:
                         assessed_on=year_start + dt.timedelta(days=rng.randrange(0, 40)), evidence="Pemetaan awal tahun",
                     ))  # fmt: skip
         uow.session.flush()
+        _head, learner = demo_people(uow.session)
+        uow.session.add(AssessmentRecord(
+            id=str(uuid.uuid4()), nip=learner, competency_code="T-GIS", level=1, source="assessment_centre",
+            assessed_on=year_start + dt.timedelta(days=45), evidence="Assessment center BKPSDM"))  # fmt: skip
+        uow.session.flush()
         reports = needs_handlers.run_recompute(uow, settings, None)
     say(f"gaps computed: {sum(r.needs_opened for r in reports)} needs opened")
 
 
+def demo_people(session) -> tuple[str, str]:
+    """The NIPs behind the ``atasan`` and ``pegawai`` logins: the head of BPBD and the first PNS under them.
+    The demo keeps ``pegawai`` out of its own trainings and gives them a T-GIS gap, so that a visitor can take
+    them through the whole loop: nominate, attend, close, give feedback, assess the project."""
+    head = session.scalar(
+        select(Employee.nip).where(Employee.unit_code == "OPD-BPBD", Employee.supervisor_nip.is_(None))
+    )
+    staff = session.scalar(
+        select(Employee.nip).where(Employee.supervisor_nip == head, Employee.employment_status == "PNS").order_by(Employee.nip)
+    )  # fmt: skip
+    return head, staff
+
+
 def _seed_accounts(gateway: Database, needs: Database) -> None:
     with needs.sessions() as session:
-        head = session.scalar(
-            select(Employee.nip).where(Employee.unit_code == "OPD-BPBD", Employee.supervisor_nip.is_(None))
-        )
-        staff = session.scalar(
-            select(Employee.nip).where(Employee.supervisor_nip == head, Employee.employment_status == "PNS").order_by(Employee.nip)
-        )  # fmt: skip
+        head, staff = demo_people(session)
     nips = {"atasan": head, "pegawai": staff}
     for username, (role, password) in PASSWORDS.items():
         with UnitOfWork(gateway, None) as uow:
@@ -168,7 +181,7 @@ class Caller:
 ADMIN = Identity("bkpsdm", ("admin",))
 
 
-def activity(call: Caller, today: dt.date) -> None:
+def activity(call: Caller, today: dt.date, learner: str) -> None:
     if call("GET", "training", "/api/v1/training/programs", ADMIN):
         say("programs present: activity skipped")
         return
@@ -198,7 +211,7 @@ def activity(call: Caller, today: dt.date) -> None:
             f"candidates for {code}",
             lambda b=batch: call("GET", "training", f"/api/v1/training/batches/{b['id']}/candidates", ADMIN),
         )
-        nips = [c["nip"] for c in candidates[:PARTICIPANTS]]
+        nips = [c["nip"] for c in candidates if c["nip"] != learner][:PARTICIPANTS]
         call("POST", "training", f"/api/v1/training/batches/{batch['id']}/enrollments", ADMIN, json={"nips": nips})
         ended = days[-1] < today
         if ended or days[0] <= today:
@@ -295,7 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         urls = {s: os.environ[f"{s.upper()}_URL"] for s in ("needs", "training", "evaluation")}
         today = NeedsSettings.from_env("needs").today()
-        activity(Caller(urls, os.environ["INTERNAL_IDENTITY_SECRET"]), today)
+        with Database(os.environ["DATABASE_URL"]).sessions() as session:
+            _head, learner = demo_people(session)
+        activity(Caller(urls, os.environ["INTERNAL_IDENTITY_SECRET"]), today, learner)
     return 0
 
 

@@ -67,12 +67,12 @@ DATABASE_URL=$NEEDS_DATABASE_URL python deploy/demo/load.py activity
 cat <<INFO
 
 ================================================================================
- Bangkom berjalan / is running:   $GATEWAY_URL
+ Bangkom berjalan / is running:   $GATEWAY_URL   (buka di peramban / open it in a browser)
    API docs:  $GATEWAY_URL/api/docs        metrics: $GATEWAY_URL/metrics
- Demo logins (POST $GATEWAY_URL/api/v1/auth/login):
+ Demo logins (the web UI, or POST $GATEWAY_URL/api/v1/auth/login):
    bkpsdm  / demo-bkpsdm-2026    BKPSDM staff (admin)
    atasan  / demo-atasan-2026    supervisor (head of BPBD)
-   pegawai / demo-pegawai-2026   employee (staff of BPBD)
+   pegawai / demo-pegawai-2026   employee (staff of BPBD, with a GIS gap and no training yet)
    ops     / demo-ops-2026!      operations (metrics, SIMPEG status)
  Ctrl-C stops everything.
 ================================================================================

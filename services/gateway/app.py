@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import requests
 from flask import Flask
 from requests.adapters import HTTPAdapter
 
 from services.gateway.api import blp, docs_asset, docs_document, docs_page, proxy
 from services.gateway.config import GatewaySettings, load_settings
+from services.gateway.ui import ui
 from shared.config import ConfigError
 from shared.db import Database
 from shared.web import create_app as create_service_app
@@ -49,4 +52,8 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     app.add_url_rule("/api/docs/openapi.json", "docs_document", docs_document)
     app.add_url_rule("/api/docs/assets/<path:filename>", "docs_asset", docs_asset)
     app.extensions["gateway_openapi"] = lambda: app.extensions["bangkom_api"].spec.to_dict()
+    # the web UI: its session cookie (CSRF token, messages) is signed with a key derived from JWT_SECRET
+    app.secret_key = hashlib.sha256(b"bangkom-ui-session:" + settings.jwt_secret.encode()).digest()
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_NAME="bangkom_ui")
+    app.register_blueprint(ui)
     return app

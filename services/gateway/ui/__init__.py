@@ -1,0 +1,11 @@
+"""The web UI for BKPSDM, supervisors and employees, served by the gateway (docs/ui.md).
+
+Pages are rendered on the server (Jinja templates, charts as inline SVG): no script, no front-end
+package and nothing fetched from the internet at run time. The UI signs in with the gateway's own
+accounts and calls the services exactly as the API proxy does, with the person's signed identity, so
+the services' access rules apply unchanged.
+"""
+
+from services.gateway.ui.views import ui
+
+__all__ = ["ui"]

@@ -1,0 +1,232 @@
+"""The web UI in headless Chromium (Debian's ``chromium``, driven by Playwright) against the demo stack.
+
+One story, as the people would live it: BKPSDM sees the gap heatmap, creates a GIS program for the demo
+employee's gap and enrols them from the suggestions; the partner posts attendance; BKPSDM closes the batch;
+the employee gives feedback; the supervisor assesses the project; the program then shows its effectiveness.
+Every page is screenshotted to ``artifacts/screenshots`` (ignored by git), and any console error fails it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect, sync_playwright
+
+from services.gateway import domain as gateway_domain
+from tests.e2e.conftest import GATEWAY, ROOT, login
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SHOTS = ROOT / "artifacts" / "screenshots"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]  # fmt: skip
+PASSWORDS = {"bkpsdm": "demo-bkpsdm-2026", "pegawai": "demo-pegawai-2026", "atasan": "demo-atasan-2026"}
+
+
+@pytest.fixture(scope="module")
+def browser(demo):
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+class Person:
+    """A signed-in person in their own browser context; every console error is kept and fails the test."""
+
+    def __init__(self, browser, username: str, mobile: bool = False) -> None:
+        viewport = {"width": 390, "height": 844} if mobile else {"width": 1366, "height": 900}
+        self.context = browser.new_context(viewport=viewport, base_url=GATEWAY)
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto("/")
+        expect(self.page).to_have_url(f"{GATEWAY}/masuk")
+        self.page.get_by_label("Nama pengguna").fill(username)
+        self.page.get_by_label("Kata sandi").fill(PASSWORDS[username])
+        self.page.get_by_role("button", name="Masuk").click()
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        assert not self.errors, f"console errors on {self.page.url}: {self.errors}"
+
+    def close(self) -> None:
+        assert not self.errors, self.errors
+        self.context.close()
+
+
+def subject(username: str) -> str:
+    token = login(username, PASSWORDS[username])["Authorization"].split()[1]
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+
+
+def wait_for(what: str, probe, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while not (value := probe()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.5)
+    return value
+
+
+def test_the_loop_in_the_browser(browser):
+    employee_nip, supervisor_nip = subject("pegawai"), subject("atasan")
+    today = dt.date.today()
+
+    # BKPSDM: the dashboard with the heatmap, in Indonesian, then in English
+    bkpsdm = Person(browser, "bkpsdm")
+    page = bkpsdm.page
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dasbor BKPSDM")
+    heatmap = page.get_by_test_id("heatmap").locator("svg")
+    expect(heatmap).to_be_visible()
+    assert heatmap.locator("g.cell").count() >= 12 * 10  # twelve OPDs × the competencies with needs
+    assert max(int(n) for n in heatmap.locator("g.cell text").all_text_contents()) > 0
+    bkpsdm.shot("01-bkpsdm-dasbor")
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("BKPSDM dashboard")
+    page.get_by_role("link", name="Bahasa Indonesia").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dasbor BKPSDM")
+
+    page.get_by_role("link", name="Kebutuhan").first.click()
+    expect(page.get_by_role("heading", name="Rencana tahunan per OPD dan kompetensi")).to_be_visible()
+    bkpsdm.shot("02-kebutuhan")
+    page.goto(f"/pegawai/{employee_nip}")
+    expect(page.get_by_test_id("levels").locator("svg")).to_be_visible()
+    bkpsdm.shot("03-profil-pegawai")
+
+    # a program for the employee's GIS gap, created and published in the UI
+    page.get_by_role("link", name="Pelatihan").first.click()
+    expect(page.locator("table.calendar")).to_be_visible()
+    bkpsdm.shot("04-pelatihan-kalender")
+    page.get_by_role("link", name="Buat program").click()
+    code = f"UI-GIS-{uuid.uuid4().hex[:6].upper()}"
+    page.get_by_label("Kode program").fill(code)
+    page.get_by_label("Judul").fill("Pelatihan Pemetaan Rawan Banjir dengan QGIS")
+    page.get_by_label("Bentuk").select_option("pelatihan")
+    page.get_by_label("JP", exact=True).fill("16")
+    page.get_by_label("Mitra penyelenggara").select_option("UNIMAL")
+    page.get_by_label("Kompetensi sasaran").select_option("T-GIS")
+    page.get_by_label("Level sasaran").fill("3")
+    page.get_by_label("Pertemuan 1").fill((today - dt.timedelta(days=1)).isoformat())
+    page.get_by_label("Pertemuan 2").fill(today.isoformat())
+    bkpsdm.shot("05-buat-program")
+    page.get_by_role("button", name="Simpan program").click()
+    expect(page.get_by_role("status")).to_contain_text("Program dibuat")
+    program_path = page.url.removeprefix(GATEWAY)
+    page.get_by_role("button", name="Terbitkan program").click()
+    expect(page.get_by_text("status published")).to_be_visible()
+    page.get_by_role("link", name="Angkatan 1").click()
+
+    # one click enrols the suggested candidate
+    candidates = page.get_by_test_id("candidates")
+    row = candidates.locator("tr", has_text=employee_nip)
+    expect(row).to_be_visible()
+    bkpsdm.shot("06-kandidat")
+    row.get_by_role("button", name="Daftarkan").click()
+    expect(page.get_by_role("status")).to_contain_text("1 peserta didaftarkan")
+    expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_be_visible()
+    expect(candidates.locator("tr", has_text=employee_nip)).to_have_count(0)
+
+    # the partner posts attendance through the gateway, signed with a fresh key
+    admin = login("bkpsdm", PASSWORDS["bkpsdm"])
+    key = requests.post(f"{GATEWAY}/api/v1/training/partners/UNIMAL/keys", headers=admin, timeout=10).json()
+    batch_id = page.url.rsplit("/", 1)[1]
+    records = [{"event_id": f"ui-{batch_id}-{m}", "batch_id": batch_id, "nip": employee_nip, "meeting_no": m,
+                "status": "present", "recorded_at": f"{(today - dt.timedelta(days=2 - m)).isoformat()}T08:05:00+07:00"}
+               for m in (1, 2)]  # fmt: skip
+    signed_post("/api/v1/training/partner/attendance", {"records": records}, key)
+    page.reload()
+    expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_contain_text("2/2 (100%)")
+    bkpsdm.shot("07-angkatan-kehadiran")
+    page.get_by_role("button", name="Tutup angkatan").click()
+    expect(page.get_by_role("status")).to_contain_text("Angkatan ditutup")
+    expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_contain_text("completed")
+    bkpsdm.shot("08-angkatan-ditutup")
+    tasks = wait_for("the evaluation tasks", lambda: (lambda found: found if len(found) == 3 else None)(
+        requests.get(f"{GATEWAY}/api/v1/evaluation/tasks?batch_id={batch_id}", headers=admin, timeout=10).json()))  # fmt: skip
+    learning = next(t for t in tasks if t["kind"] == "learning")
+    assert next(t for t in tasks if t["kind"] == "behavior")["assignee_nip"] == supervisor_nip
+    answer = signed_post(
+        f"/api/v1/evaluation/tasks/{learning['id']}/submission", {"pre_score": 45, "post_score": 85}, key
+    )
+    assert answer.status_code == 201, answer.text
+
+    # the employee, on a phone: their profile and the feedback form
+    employee = Person(browser, "pegawai", mobile=True)
+    page = employee.page
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Profil saya")
+    employee.shot("09-pegawai-profil")
+    page.get_by_role("link", name="Isi umpan balik").first.click()
+    for legend, value in (("Materi pelatihan", "5"), ("Narasumber", "4"), ("Relevansi dengan tugas saya", "5"),
+                          ("Penyelenggaraan", "4")):  # fmt: skip
+        page.get_by_role("group", name=legend).get_by_label(value, exact=True).check()
+    page.get_by_label("Praktik").check()
+    page.get_by_label("Saran dan komentar").fill("Praktik QGIS sangat membantu pemetaan di BPBD.")
+    employee.shot("10-umpan-balik")
+    page.get_by_role("button", name="Kirim").click()
+    expect(page.get_by_role("status")).to_contain_text("Terima kasih")
+    employee.close()
+
+    # the supervisor assesses the project with the rubric
+    supervisor = Person(browser, "atasan")
+    page = supervisor.page
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Penilaian proyek")
+    page.get_by_role("link", name=f"Nilai proyek NIP {employee_nip}").first.click()
+    page.get_by_label("Judul proyek").fill("Peta rawan banjir Kecamatan Banda Sakti")
+    page.get_by_label("Uraian proyek dan hasilnya").fill("Peta rawan banjir dengan QGIS dan data curah hujan BMKG.")
+    page.get_by_role("group", name="Rubrik: T-GIS").get_by_label("Level 3").check()
+    supervisor.shot("11-penilaian-proyek")
+    page.get_by_role("button", name="Kirim").click()
+    expect(page.get_by_role("status")).to_contain_text("Terima kasih")
+    supervisor.close()
+
+    # the program's effectiveness
+    page = bkpsdm.page
+    page.goto("/pelatihan")
+    page.locator("table:not(.calendar)").get_by_role("link", name="Pelatihan Pemetaan Rawan Banjir dengan QGIS").click()
+    expect(page).to_have_url(GATEWAY + program_path)
+    page.get_by_role("link", name="Efektivitas program").click()
+    figures = page.get_by_test_id("effectiveness")
+    expect(figures).to_contain_text("peserta dievaluasi")
+    expect(figures.locator(".figure").first).to_have_text("1")
+    expect(figures).to_contain_text("4.5")  # the mean of the four answers
+    expect(figures).to_contain_text("40.0")  # the post-test gain
+    expect(figures).to_contain_text("100%")  # the project reached the target level
+    expect(page.get_by_test_id("recommendation")).to_have_text("Perbaiki: program perlu dibenahi")
+    expect(page.get_by_text("Belum cukup pasangan nilai")).to_be_visible()
+    bkpsdm.shot("12-efektivitas")
+    bkpsdm.close()
+
+
+def test_pages_need_a_login_and_forms_a_csrf_token(demo):
+    anonymous = requests.get(f"{GATEWAY}/bkpsdm", allow_redirects=False, timeout=10)
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/masuk")
+    forged = requests.post(f"{GATEWAY}/masuk", data={"username": "bkpsdm", "password": PASSWORDS["bkpsdm"]}, timeout=10)
+    assert forged.status_code == 400 and "Formulir kedaluwarsa" in forged.text
+    wrong = requests.Session()
+    form = wrong.get(f"{GATEWAY}/masuk", timeout=10).text
+    csrf = form.split('name="csrf" value="')[1].split('"')[0]
+    refused = wrong.post(f"{GATEWAY}/masuk", data={"csrf": csrf, "username": "bkpsdm", "password": "salah-sekali-123"},
+                         timeout=10)  # fmt: skip
+    assert refused.status_code == 401 and "Nama pengguna atau kata sandi salah" in refused.text
+
+
+def signed_post(path: str, payload: dict, key: dict) -> requests.Response:
+    body = json.dumps(payload).encode()
+    message_id, timestamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
+    headers = {"Authorization": f"Bangkom-Partner {key['key_id']}:{key['secret']}", "webhook-id": message_id,
+               "webhook-timestamp": timestamp, "Content-Type": "application/json",
+               "webhook-signature": gateway_domain.signature(key["secret"], message_id, timestamp, body)}  # fmt: skip
+    answer = requests.post(GATEWAY + path, data=body, headers=headers, timeout=10)
+    assert answer.status_code in (200, 201), answer.text
+    return answer
