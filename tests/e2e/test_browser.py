@@ -100,6 +100,10 @@ def test_the_loop_in_the_browser(browser):
     page.get_by_role("link", name="Kebutuhan").first.click()
     expect(page.get_by_role("heading", name="Rencana tahunan per OPD dan kompetensi")).to_be_visible()
     bkpsdm.shot("02-kebutuhan")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Rencana tahunan (XLSX)").click()
+    assert download.value.suggested_filename == f"rencana-{today.year}.xlsx"
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # an XLSX is a zip
     page.goto(f"/pegawai/{employee_nip}")
     expect(page.get_by_test_id("levels").locator("svg")).to_be_visible()
     bkpsdm.shot("03-profil-pegawai")
