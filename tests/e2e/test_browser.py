@@ -15,6 +15,7 @@ import os
 import time
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -102,7 +103,7 @@ def test_the_loop_in_the_browser(browser):
     bkpsdm.shot("02-kebutuhan")
     with page.expect_download() as download:
         page.get_by_role("link", name="Rencana tahunan (XLSX)").click()
-    assert download.value.suggested_filename == f"rencana-{today.year}.xlsx"
+    assert download.value.suggested_filename == f"rencana-{dt.datetime.now(ZoneInfo('Asia/Jakarta')).year}.xlsx"
     assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # an XLSX is a zip
     page.goto(f"/pegawai/{employee_nip}")
     expect(page.get_by_test_id("levels").locator("svg")).to_be_visible()

@@ -14,6 +14,7 @@ import secrets
 import time
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import requests
 from flask import (
@@ -259,7 +260,8 @@ def keluar():
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    """Today in Lhokseumawe (WIB), as the services count it."""
+    return dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
 
 def _heatmap(plan: list[dict], title: str) -> str:
