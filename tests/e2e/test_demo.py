@@ -21,7 +21,7 @@ def test_make_demo_serves_the_dataset_through_the_gateway(demo):
     units = requests.get(f"{GATEWAY}/api/v1/needs/jp/compliance", headers=admin, timeout=10).json()
     assert len(units) == 12 and sum(u["employees"] for u in units) > 150  # a dozen OPDs, the PNS among 240 ASN
     programs = requests.get(f"{GATEWAY}/api/v1/training/programs", headers=admin, timeout=10).json()
-    assert len(programs) == 10
+    assert len([p for p in programs if not p["code"].startswith("UI-")]) == 10  # the browser test adds its own
     deadline = time.monotonic() + 60  # the evaluated programs get their recommendation through events
     while sum(1 for p in programs if p.get("recommendation")) < 5:
         assert time.monotonic() < deadline, [p.get("recommendation") for p in programs]
