@@ -2,7 +2,8 @@
 # The tools the deployment tests use, installed once into $BANGKOM_CACHE_DIR/tools (default ~/.cache/bangkom),
 # all from this machine's registries: promtool from Debian's prometheus package, kustomize from the Go module
 # proxy, composecheck (compose-go, what `docker compose config` runs) built from deploy/tools/composecheck,
-# and the Strimzi schemas from npm into deploy/tools/strimzicheck/node_modules.
+# the Strimzi schemas from npm into deploy/tools/strimzicheck/node_modules, and axe-core (accessibility rules
+# for the browser tests) into deploy/tools/axe/node_modules.
 set -euo pipefail
 cd "$(dirname "$0")"
 CACHE=${BANGKOM_CACHE_DIR:-$HOME/.cache/bangkom}/tools
@@ -28,5 +29,9 @@ fi
 if [ ! -d strimzicheck/node_modules ] || [ strimzicheck/package-lock.json -nt strimzicheck/node_modules ]; then
   echo "tools: Strimzi schemas (npm)"
   (cd strimzicheck && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
+fi
+if [ ! -d axe/node_modules ] || [ axe/package-lock.json -nt axe/node_modules ]; then
+  echo "tools: axe-core (npm), for the browser tests' accessibility checks"
+  (cd axe && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
 fi
 echo "tools: ready in $BIN"

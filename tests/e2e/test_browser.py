@@ -28,7 +28,12 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "screenshots"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]  # fmt: skip
-PASSWORDS = {"bkpsdm": "demo-bkpsdm-2026", "pegawai": "demo-pegawai-2026", "atasan": "demo-atasan-2026"}
+PASSWORDS = {
+    "bkpsdm": "demo-bkpsdm-2026",
+    "pegawai": "demo-pegawai-2026",
+    "atasan": "demo-atasan-2026",
+    "ops": "demo-ops-2026!",
+}
 
 
 @pytest.fixture(scope="module")
@@ -235,3 +240,41 @@ def signed_post(path: str, payload: dict, key: dict) -> requests.Response:
     answer = requests.post(GATEWAY + path, data=body, headers=headers, timeout=10)
     assert answer.status_code in (200, 201), answer.text
     return answer
+
+
+AXE = ROOT / "deploy/tools/axe/node_modules/axe-core/axe.min.js"
+PAGES = {
+    "bkpsdm": ["/masuk", "/bkpsdm", "/kebutuhan", "/pelatihan", "/pelatihan/baru", "/pelatihan?lang=en"],
+    "pegawai": ["/saya"],
+    "atasan": ["/atasan"],
+    "ops": ["/ops"],
+}
+
+
+def test_every_page_passes_the_axe_accessibility_rules(browser):
+    """WCAG 2 A and AA rules of axe-core (labels, names, contrast, landmarks, language, …) on the main pages,
+    on a desktop and a phone screen. axe is injected as a script, so this context lets it past the CSP."""
+    assert AXE.exists(), f"{AXE} is missing: run deploy/tools/install.sh (make test does)"
+    found = {}
+    for username, paths in PAGES.items():
+        for mobile in (False, True):
+            viewport = {"width": 390, "height": 844} if mobile else {"width": 1366, "height": 900}
+            context = browser.new_context(viewport=viewport, base_url=GATEWAY, bypass_csp=True)
+            page = context.new_page()
+            page.goto("/masuk")
+            page.get_by_label("Nama pengguna").fill(username)
+            page.get_by_label("Kata sandi").fill(PASSWORDS[username])
+            page.get_by_role("button", name="Masuk").click()
+            page.wait_for_load_state()
+            for path in paths:
+                page.goto(path)
+                page.add_script_tag(path=str(AXE))
+                result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+                for violation in result["violations"]:
+                    targets = [node["target"] for node in violation["nodes"]][:3]
+                    found[f"{path} ({'phone' if mobile else 'desktop'}) {violation['id']}"] = (
+                        violation["help"],
+                        targets,
+                    )
+            context.close()
+    assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())

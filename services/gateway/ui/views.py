@@ -41,7 +41,7 @@ from shared.web import context
 ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/ui/static")
 
 ACCESS_COOKIE, REFRESH_COOKIE, LANG_COOKIE = "bangkom_akses", "bangkom_segar", "bangkom_bahasa"
-HOME = {"admin": "ui.bkpsdm", "ops": "ui.bkpsdm", "supervisor": "ui.atasan", "employee": "ui.saya"}
+HOME = {"admin": "ui.bkpsdm", "supervisor": "ui.atasan", "employee": "ui.saya", "ops": "ui.ops"}
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember"]  # fmt: skip
 
@@ -275,8 +275,15 @@ def _heatmap(plan: list[dict], title: str) -> str:
     return charts.heatmap(title, units, competencies, values, row_labels=unit_names)
 
 
+@ui.route("/ops")
+@signed_in("ops")
+def ops():
+    """Operators work with the probes, metrics and dashboards (docs/operations.md), not with people's data."""
+    return render_template("ops.html", upstreams=context().settings.upstreams())
+
+
 @ui.route("/bkpsdm")
-@signed_in("admin", "ops")
+@signed_in("admin")
 def bkpsdm():
     year = request.args.get("year", type=int) or _today().year
     plan = api("GET", "needs", "/plan", params={"year": year})
