@@ -56,7 +56,9 @@ class Settings:
 
     @property
     def consumer_group(self) -> str:
-        return f"bangkom-{self.service}"
+        """Prefixed like the topics: environments sharing a cluster must not share groups either (a restart
+        in one would pause the other's consumers for every rebalance)."""
+        return f"{self.kafka_topic_prefix}bangkom-{self.service}"
 
     @classmethod
     def from_env(cls, service: str, **overrides: Any) -> Self:

@@ -4,7 +4,7 @@ A dead-lettered record is the original record, unchanged, with ``dlq.*`` headers
 Replaying produces it again, with its key and its own headers, to the topic it came from, after the
 cause was fixed. Every consumer group of that topic sees it again; handling is idempotent, so a group
 that had handled the event skips it. The replay remembers where it stopped in its own consumer group
-(``bangkom-<service>-dlq-replay``), so running it twice replays nothing twice.
+(``<prefix>bangkom-<service>-dlq-replay``), so running it twice replays nothing twice.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class DeadLetter:
 
 
 def replay_group(settings: Settings) -> str:
-    return f"bangkom-{settings.service}-dlq-replay"
+    return f"{settings.consumer_group}-dlq-replay"
 
 
 def _consumer(settings: Settings, group: str | None) -> KafkaConsumer:

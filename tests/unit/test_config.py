@@ -28,7 +28,7 @@ def test_reads_typed_values_and_defaults(monkeypatch):
     assert settings.kafka_bootstrap_servers == "127.0.0.1:19092"
     assert settings.topic == "staging.bangkom.training.v1"
     assert settings.dead_letter_topic == "staging.bangkom.dlq.training"
-    assert settings.consumer_group == "bangkom-training"
+    assert settings.consumer_group == "staging.bangkom-training"
 
 
 def test_every_problem_is_reported_at_once(monkeypatch):
