@@ -30,18 +30,27 @@ JWT_SECRET = "e2e-jwt-secret-that-is-long-enough-for-hs256"
 EMPLOYEE, SUPERVISOR = "198703152010012003", "197505052000031001"
 
 
+LOGS: list = []  # the folder of the stack's process logs
+
+
+def log_tails(lines: int = 25) -> str:
+    """The last lines each process of the stack wrote, to tell why a wait timed out."""
+    return "\n".join(f"--- {log.name}\n" + "".join(log.read_text().splitlines(keepends=True)[-lines:])
+                     for folder in LOGS for log in sorted(folder.iterdir()))  # fmt: skip
+
+
 def wait_for(what: str, probe, timeout: float = 120.0, every: float = 0.5):
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
         if value:
             return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}\n{log_tails()}"
         time.sleep(every)
 
 
 @pytest.fixture(scope="module")
-def stack(make_database, kafka_bootstrap):
+def stack(make_database, kafka_bootstrap, tmp_path_factory):
     """Fresh databases; needs, training and evaluation under gunicorn with their workers; the gateway in process."""
     urls = {service: make_database(f"e2e_{service}") for service in ("needs", "training", "evaluation", "gateway")}
     for service, url in urls.items():
@@ -51,21 +60,19 @@ def stack(make_database, kafka_bootstrap):
     common = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "KAFKA_TOPIC_PREFIX": f"e2e.{uuid.uuid4().hex[:6]}.",
               "INTERNAL_IDENTITY_SECRET": SECRET, "BEHAVIOR_OPENS_AFTER_DAYS": "0", "OUTBOX_POLL_SECONDS": "0.2",
               "CONSUMER_POLL_MS": "200", "WEB_CONCURRENCY": "1", "LOG_LEVEL": "WARNING"}  # fmt: skip
-    processes, bases = [], {}
+    processes, bases, logs = [], {}, tmp_path_factory.mktemp("e2e-logs")
+    LOGS.append(logs)
     for service in ("needs", "training", "evaluation"):
         port = free_port()
         env = common | {"DATABASE_URL": urls[service], "BIND": f"127.0.0.1:{port}"}
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:shared.gunicorn_conf", f"services.{service}.app:create_app()"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", f"services.{service}.worker"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+        for name, command in (
+            (service, ["-m", "gunicorn", "-c", "python:shared.gunicorn_conf", f"services.{service}.app:create_app()"]),
+            (f"{service}-worker", ["-m", f"services.{service}.worker"]),
+        ):
+            log = (logs / f"{name}.log").open("w")
+            processes.append(
+                subprocess.Popen([sys.executable, *command], env=env, stdout=log, stderr=subprocess.STDOUT)
             )
-        )
         bases[service] = f"http://127.0.0.1:{port}"
     try:
         for service, base in bases.items():
