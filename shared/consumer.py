@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -81,6 +82,7 @@ class EventConsumer:
         backoff_max_seconds: float = 5.0,
         poll_ms: int = 500,
         consumer_options: Mapping[str, Any] | None = None,
+        await_partitions_seconds: float = 0.0,
         stop: threading.Event | None = None,
     ) -> None:
         self.service = service
@@ -107,9 +109,25 @@ class EventConsumer:
             "metadata_max_age_ms": 30000,  # notice new topics and partitions within 30 s
         }
         options.update(consumer_options or {})
-        self.consumer = KafkaConsumer(*self.topics, **options)
+        self.consumer = KafkaConsumer(**options)
+        if await_partitions_seconds:
+            self._await_partitions(await_partitions_seconds)
+        self.consumer.subscribe(self.topics)
         self.stop = stop or threading.Event()
         self._lag_labels: set[tuple[str, str, str]] = set()
+
+    def _await_partitions(self, timeout: float) -> None:
+        """Know every topic's partitions before joining the group (the worker, whose topics exist by then). A
+        consumer that joins first may be assigned nothing for a topic its metadata does not hold yet, and
+        kafka-python notices the partitions only much later (seen with freshly created topics)."""
+        deadline = time.monotonic() + timeout
+        missing = list(self.topics)
+        while missing and time.monotonic() < deadline:
+            missing = [topic for topic in missing if not self.consumer.partitions_for_topic(topic)]
+            if missing:
+                time.sleep(0.2)
+        if missing:
+            log.warning("no partitions known yet; consuming anyway", extra={"topics": missing})
 
     # -- the loop ---------------------------------------------------------------------------
 

@@ -90,6 +90,7 @@ def run_worker(
                 backoff_max_seconds=settings.consumer_backoff_max_seconds,
                 poll_ms=settings.consumer_poll_ms,
                 stop=stop,
+                await_partitions_seconds=30.0,  # its topics were just ensured
             ).run()
         else:
             stop.wait()
