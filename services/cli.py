@@ -21,7 +21,7 @@ def main() -> None:
 def migrate(service: str, revision: str) -> None:
     from shared.migrations import upgrade
 
-    settings = importlib.import_module(f"services.{service}.config").load_settings()
+    settings = _service_settings(service)
     upgrade(f"services.{service}", settings.database_url, revision)
     click.echo(f"{service}: database at {revision}")
 

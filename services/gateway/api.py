@@ -31,7 +31,7 @@ class RateLimited(Exception):
         self.limit, self.reset = limit, reset
 
 
-def _limit(key: str, limit: int) -> dict[str, str]:
+def take_rate_limit(key: str, limit: int) -> dict[str, str]:
     """Count a request against a caller's limit; RateLimited past it. Returns the RateLimit headers."""
     with context().uow() as uow:
         allowed, remaining, reset = handlers.take_rate(uow, key, limit, time.time())
@@ -60,7 +60,7 @@ class Login(MethodView):
     def post(self, data):
         """Log in: a short-lived access token (JWT) and a refresh token. Attempts are limited per user name and address."""
         settings = context().settings
-        _limit(f"login:{data['username']}:{request.remote_addr}", settings.login_rate_limit_per_minute)
+        take_rate_limit(f"login:{data['username']}:{request.remote_addr}", settings.login_rate_limit_per_minute)
         with context().uow() as uow:
             return handlers.login(uow, settings, data["username"], data["password"])
 
@@ -135,7 +135,7 @@ def proxy(service: str, rest: str) -> Response:
     headers += [(identity.HEADER, identity.encode(caller, settings.internal_identity_secret)),
                 ("X-Request-ID", request_id.get() or "")]  # fmt: skip
     try:
-        limits = _limit(f"{'partner:' + caller.partner_code if caller.partner_code else 'person:' + caller.subject}",
+        limits = take_rate_limit(f"{'partner:' + caller.partner_code if caller.partner_code else 'person:' + caller.subject}",
                         settings.rate_limit_per_minute)  # fmt: skip
     except RateLimited as exc:
         return too_many(exc)

@@ -9,6 +9,14 @@ from html import escape
 PALETTE = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  # light → dark blue
 
 
+def _open(kind: str, width: float, height: float, title: str) -> str:
+    """The opening of a chart: its size and the title screen readers announce."""
+    return (
+        f'<svg class="chart {kind}" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="{kind}-title"><title id="{kind}-title">{escape(title)}</title>'
+    )
+
+
 def _shade(value: float, highest: float) -> str:
     if value <= 0 or highest <= 0:
         return PALETTE[0]
@@ -21,10 +29,7 @@ def heatmap(title: str, rows: Sequence[str], columns: Sequence[str], values: dic
     cell, left, top = 34, 320, 170
     width, height = left + cell * len(columns) + 10, top + cell * len(rows) + 10
     highest = max(values.values(), default=0)
-    parts = [
-        f'<svg class="chart heatmap" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="hm-title"><title id="hm-title">{escape(title)}</title>'
-    ]
+    parts = [_open("heatmap", width, height, title)]
     for j, column in enumerate(columns):
         x = left + j * cell + cell / 2
         label = escape((column_labels or {}).get(column, column)[:24])
@@ -54,8 +59,7 @@ def levels(title: str, items: Sequence[dict], current_label: str, required_label
     height = 40 + len(items) * (2 * bar + gap)
     width = left + 5 * scale + 40
     parts = [
-        f'<svg class="chart levels" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="lv-title"><title id="lv-title">{escape(title)}</title>',
+        _open("levels", width, height, title),
         f'<rect x="{left}" y="6" width="12" height="12" class="current"/><text x="{left + 18}" y="16">{escape(current_label)}</text>',
         f'<rect x="{left + 150}" y="6" width="12" height="12" class="required"/>'
         f'<text x="{left + 168}" y="16">{escape(required_label)}</text>',
@@ -83,10 +87,7 @@ def bars(title: str, items: Sequence[tuple[str, float]], maximum: float, unit: s
     """Horizontal bars, e.g. the pre-test and post-test means on 0–100."""
     bar, left, width = 26, 130, 460
     height = 12 + len(items) * (bar + 10)
-    parts = [
-        f'<svg class="chart bars" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="br-title"><title id="br-title">{escape(title)}</title>'
-    ]
+    parts = [_open("bars", width, height, title)]
     span = width - left - 60
     for i, (label, value) in enumerate(items):
         y = 6 + i * (bar + 10)

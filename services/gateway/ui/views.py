@@ -11,7 +11,6 @@ import calendar
 import datetime as dt
 import functools
 import secrets
-import time
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -32,6 +31,7 @@ from flask import (
 )
 
 from services.gateway import handlers
+from services.gateway.api import RateLimited, take_rate_limit
 from services.gateway.ui import charts
 from shared import identity
 from shared.errors import Unauthorized
@@ -224,13 +224,11 @@ def masuk():
         _check_csrf()
         username, password = request.form.get("username", "").strip(), request.form.get("password", "")
         settings = context().settings
-        with context().uow() as uow:
-            allowed, _remaining, reset = handlers.take_rate(
-                uow, f"login:{username}:{request.remote_addr}", settings.login_rate_limit_per_minute, time.time()
-            )
-        if not allowed:
-            error = t(f"Terlalu banyak percobaan; coba lagi dalam {reset} detik.",
-                      f"Too many attempts; try again in {reset} seconds.")  # fmt: skip
+        try:
+            take_rate_limit(f"login:{username}:{request.remote_addr}", settings.login_rate_limit_per_minute)
+        except RateLimited as limited:
+            error = t(f"Terlalu banyak percobaan; coba lagi dalam {limited.reset} detik.",
+                      f"Too many attempts; try again in {limited.reset} seconds.")  # fmt: skip
         else:
             try:
                 with context().uow() as uow:
@@ -339,9 +337,14 @@ def unduh(report: str):
 @signed_in("admin", "supervisor", "employee")
 def pegawai(nip: str):
     profile = api("GET", "needs", f"/employees/{nip}/profile")
-    chart = charts.levels(t("Level kompetensi dibanding standar jabatan", "Competency levels against the position's standard"),
-                          profile["competencies"], t("Level saat ini", "Current level"), t("Level standar", "Required level"))  # fmt: skip
+    chart = _levels_chart(profile, t("Level kompetensi dibanding standar jabatan",
+                                     "Competency levels against the position's standard"))  # fmt: skip
     return render_template("pegawai.html", profile=profile, chart=chart)
+
+
+def _levels_chart(profile: dict, title: str) -> str:
+    return charts.levels(title, profile["competencies"], t("Level saat ini", "Current level"),
+                         t("Level standar", "Required level"))  # fmt: skip
 
 
 # --- training ------------------------------------------------------------------------------------------
@@ -491,8 +494,7 @@ THEMES = {"materi": ("Materi", "Content"), "narasumber": ("Narasumber", "Trainer
 def tugas(task_id: str):
     mine = api("GET", "evaluation", "/my/tasks")
     task = next((x for x in mine if x["id"] == task_id), None) or abort(403)
-    batch = api("GET", "training", f"/batches/{task['batch_id']}")
-    program_ = api("GET", "training", f"/programs/{batch['program_id']}")
+    program_ = _program_of_batch(task["batch_id"])
     if request.method == "POST":
         form = request.form
         if task["kind"] == "reaction":
@@ -515,13 +517,16 @@ def tugas(task_id: str):
 # --- employees and supervisors -------------------------------------------------------------------------
 
 
+def _program_of_batch(batch_id: str) -> dict:
+    return api("GET", "training", f"/programs/{api('GET', 'training', f'/batches/{batch_id}')['program_id']}")
+
+
 def _my_tasks() -> list[dict]:
     tasks = api("GET", "evaluation", "/my/tasks")
     titles: dict[str, str] = {}
     for task in tasks:
         if task["batch_id"] not in titles:
-            batch = api("GET", "training", f"/batches/{task['batch_id']}")
-            titles[task["batch_id"]] = api("GET", "training", f"/programs/{batch['program_id']}")["title"]
+            titles[task["batch_id"]] = _program_of_batch(task["batch_id"])["title"]
         task["program_title"] = titles[task["batch_id"]]
     return tasks
 
@@ -531,8 +536,8 @@ def _my_tasks() -> list[dict]:
 def saya():
     nip = current_user().subject
     profile = api("GET", "needs", f"/employees/{nip}/profile")
-    chart = charts.levels(t("Level kompetensi saya dibanding standar jabatan", "My competency levels against my position's standard"),
-                          profile["competencies"], t("Level saat ini", "Current level"), t("Level standar", "Required level"))  # fmt: skip
+    chart = _levels_chart(profile, t("Level kompetensi saya dibanding standar jabatan",
+                                     "My competency levels against my position's standard"))  # fmt: skip
     tasks = [task for task in _my_tasks() if task["status"] == "open" and task["nip"] == nip]
     return render_template("saya.html", profile=profile, chart=chart, tasks=tasks)
 
