@@ -1,4 +1,5 @@
 # Bangkom: the only entry points a newcomer needs.
+#   make system  the Debian packages the tests need (Java, Maven, PostgreSQL, Chromium, Node.js, Go), as root
 #   make setup   virtualenv in .venv with the project and its test tools
 #   make tools   promtool, kustomize, composecheck and the Strimzi schemas for the deployment tests
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
@@ -11,7 +12,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: setup tools test bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
+.PHONY: system setup tools test bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +24,13 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 setup: $(VENV)/.installed
 
+system:
+	deploy/local/system-packages.sh
+
 tools:
 	deploy/tools/install.sh
 
-test: setup tools
+test: system setup tools
 	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
@@ -40,7 +44,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-demo: setup
+demo: system setup
 	deploy/demo/run.sh
 
 kafka-start:

@@ -102,8 +102,8 @@ def main() -> None:
                 for nip in nips:
                     yield {"event_id": f"{tag}-{nip}-{meeting}", "batch_id": batch["id"], "nip": nip,
                            "meeting_no": meeting, "status": "present",
-                           "recorded_at": f"2027-01-04T08:00:{meeting:02d}+07:00" if tag == "a" else
-                           f"2027-01-05T08:{meeting:02d}:00+07:00" if tag == "b" else f"2027-01-06T08:{meeting:02d}:00+07:00"}  # fmt: skip
+                           "recorded_at": f"2026-01-04T08:00:{meeting:02d}+07:00" if tag == "a" else
+                           f"2026-01-05T08:{meeting:02d}:00+07:00" if tag == "b" else f"2026-01-06T08:{meeting:02d}:00+07:00"}  # fmt: skip
 
         headers = {
             identity.HEADER: identity.encode(

@@ -6,6 +6,8 @@ import importlib
 
 import click
 
+from shared.dead_letters import REASONS
+
 SERVICES = ("needs", "training", "evaluation", "gateway")
 WORKERS = ("needs", "training", "evaluation")
 
@@ -79,7 +81,7 @@ def list_(service: str) -> None:
 @dead_letters.command(help="Produce the dead letters not replayed before to their original topics (idempotent consumers "
                       "skip what they had handled).")  # fmt: skip
 @click.argument("service", type=click.Choice(WORKERS))
-@click.option("--reason", "reasons", multiple=True, type=click.Choice(["handler_failed", "invalid", "unknown_type"]),
+@click.option("--reason", "reasons", multiple=True, type=click.Choice(REASONS),
               help="Only these reasons (repeatable; default all).")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Only say what would be replayed.")
 def replay(service: str, reasons: tuple[str, ...], dry_run: bool) -> None:

@@ -168,4 +168,6 @@ class ProgramEvaluated(Schema):
     learning_gain = fields.Float(required=True, allow_none=True)
     p_value = fields.Float(required=True, allow_none=True, validate=validate.Range(min=0, max=1))
     behavior_pass_rate = fields.Float(required=True, allow_none=True, validate=validate.Range(min=0, max=1))
-    recommendation = fields.String(required=True, validate=validate.OneOf(["repeat", "improve", "discontinue"]))
+    recommendation = fields.String(
+        required=True, validate=validate.OneOf(["repeat", "improve", "discontinue", "insufficient_data"])
+    )

@@ -32,6 +32,9 @@ class Settings:
     consumer_backoff_seconds: float = 0.2
     consumer_backoff_max_seconds: float = 5.0
     consumer_poll_ms: int = 500
+    max_body_bytes: int = 1_048_576  # request bodies above this are refused (413); some routes allow more
+    date_earliest: str = "1900-01-01"  # the window of dates callers may send (ISO dates)
+    date_latest: str = "2099-12-31"
     worker_metrics_port: int = 0
     worker_metrics_addr: str = "127.0.0.1"
     # shared with the gateway, which signs X-Bangkom-Identity; APIs refuse to start without it

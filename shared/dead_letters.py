@@ -3,14 +3,15 @@
 A dead-lettered record is the original record, unchanged, with ``dlq.*`` headers (shared/consumer.py).
 Replaying produces it again, with its key and its own headers, to the topic it came from, after the
 cause was fixed. Every consumer group of that topic sees it again; handling is idempotent, so a group
-that had handled the event skips it. The replay remembers where it stopped in its own consumer group
-(``<prefix>bangkom-<service>-dlq-replay``), so running it twice replays nothing twice.
+that had handled the event skips it. The replay remembers where it stopped for each reason in a consumer
+group of its own (``<prefix>bangkom-<service>-dlq-replay-<reason>``): running it twice replays nothing
+twice, and replaying one reason never moves past the letters of another (a later ``--reason`` finds them).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
@@ -42,8 +43,11 @@ class DeadLetter:
         return [(k, v) for k, v in self.headers if not k.startswith("dlq.")]
 
 
-def replay_group(settings: Settings) -> str:
-    return f"{settings.consumer_group}-dlq-replay"
+REASONS = ("handler_failed", "invalid", "unknown_type")  # the consumer's dlq.reason values
+
+
+def replay_group(settings: Settings, reason: str) -> str:
+    return f"{settings.consumer_group}-dlq-replay-{reason}"
 
 
 def _consumer(settings: Settings, group: str | None) -> KafkaConsumer:
@@ -93,35 +97,57 @@ def replay(
     dry_run: bool = False,
     progress: Callable[[DeadLetter, str], None] | None = None,
 ) -> dict[str, int]:
-    """Produce the dead letters not replayed before (of the given reasons) to their original topics.
+    """Produce the dead letters not replayed before (of the given reasons, default all) to their original topics.
 
-    Returns counts per outcome: ``replayed``, ``skipped`` (another reason), ``unknown_topic`` (no header).
-    With ``dry_run`` nothing is produced and the replay position does not move.
+    Returns counts per outcome: ``replayed`` (with ``dry_run``: would be), ``skipped`` (another reason than
+    asked for), ``unknown_topic`` (no header). With ``dry_run`` nothing is produced and no position moves;
+    ``progress`` is told ``would_replay`` instead of ``replayed``.
     """
     counts = {"replayed": 0, "skipped": 0, "unknown_topic": 0}
-    consumer = _consumer(settings, replay_group(settings))
+    asked = set(reasons or REASONS)
     producer = None if dry_run else KafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers.split(","), acks="all", enable_idempotence=True
     )  # fmt: skip
     try:
-        for letter in read(settings, consumer):
-            if not letter.original_topic:
-                outcome = "unknown_topic"
-            elif reasons and letter.reason not in reasons:
-                outcome = "skipped"
-            else:
-                outcome = "replayed"
-                if producer is not None:
-                    producer.send(letter.original_topic, key=letter.key, value=letter.value,
-                                  headers=letter.original_headers()).get(timeout=30)  # fmt: skip
-            counts[outcome] += 1
-            if progress:
-                progress(letter, outcome)
-            if not dry_run:  # after the send: a crash in between replays this letter again (harmless)
-                tp = TopicPartition(settings.dead_letter_topic, letter.partition)
-                consumer.commit({tp: OffsetAndMetadata(letter.offset + 1, "", -1)})
+        if reasons:  # the letters of other reasons, counted once (their own positions do not move)
+            for letter in _unreplayed(settings, REASONS, exclude=asked):
+                counts["skipped"] += 1
+                if progress:
+                    progress(letter, "skipped")
+        for reason in sorted(asked):
+            consumer = _consumer(settings, replay_group(settings, reason))
+            try:
+                for letter in read(settings, consumer):
+                    if letter.reason == reason:
+                        outcome = _replay_one(letter, producer)
+                        counts[outcome] += 1
+                        if progress:
+                            progress(letter, "would_replay" if dry_run and outcome == "replayed" else outcome)
+                    if not dry_run:  # after the send: a crash in between replays this letter again (harmless)
+                        tp = TopicPartition(settings.dead_letter_topic, letter.partition)
+                        consumer.commit({tp: OffsetAndMetadata(letter.offset + 1, "", -1)})
+            finally:
+                consumer.close(autocommit=False)
     finally:
         if producer is not None:
             producer.close(timeout=10)
-        consumer.close(autocommit=False)
     return counts
+
+
+def _replay_one(letter: DeadLetter, producer: KafkaProducer | None) -> str:
+    if not letter.original_topic:
+        return "unknown_topic"
+    if producer is not None:
+        producer.send(letter.original_topic, key=letter.key, value=letter.value,
+                      headers=letter.original_headers()).get(timeout=30)  # fmt: skip
+    return "replayed"
+
+
+def _unreplayed(settings: Settings, reasons: Iterable[str], exclude: set[str]) -> Iterator[DeadLetter]:
+    """The letters of the reasons not asked for that their own replay has not passed yet."""
+    for reason in sorted(set(reasons) - exclude):
+        consumer = _consumer(settings, replay_group(settings, reason))
+        try:
+            yield from (letter for letter in read(settings, consumer) if letter.reason == reason)
+        finally:
+            consumer.close(autocommit=False)

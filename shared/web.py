@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import re
 import socket
@@ -20,9 +21,10 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, json, request
 from flask_smorest import Api, Blueprint
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from shared import identity, metrics
+from shared import edge, fields, identity, metrics
 from shared.config import ConfigError, Settings
 from shared.db import Database, UnitOfWork
 from shared.errors import AppError, Forbidden, flatten_errors
@@ -158,6 +160,23 @@ def _handle_app_error(error: AppError) -> Response:
     )
 
 
+def _too_deep(_error: RecursionError) -> Response:
+    return problem(400, "The JSON body is nested too deeply to read; send a flatter document.", slug="too-deep")
+
+
+def _conflict(error: IntegrityError) -> Response:
+    """A backstop: the rules should have refused the input first; a race between two writers ends here."""
+    log.warning("integrity error answered 409: %s", str(error.orig)[:300])
+    return problem(409, "The request conflicts with data already held (a duplicate, or a reference to something "
+                   "that does not exist); check it and send it again.", slug="conflict", title="Conflict")  # fmt: skip
+
+
+def _data_error(error: DataError) -> Response:
+    log.warning("data error answered 422: %s", str(error.orig)[:300])
+    return problem(422, "A value does not fit what can be stored (too long or out of range); correct it.",
+                   slug="validation", title="Invalid input")  # fmt: skip
+
+
 def create_app(
     settings: Settings,
     *,
@@ -194,6 +213,11 @@ def create_app(
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.register_error_handler(AppError, _handle_app_error)
+    app.register_error_handler(RecursionError, _too_deep)
+    app.register_error_handler(IntegrityError, _conflict)
+    app.register_error_handler(DataError, _data_error)
+    fields.configure(dt.date.fromisoformat(settings.date_earliest), dt.date.fromisoformat(settings.date_latest))
+    check_edge = edge.install(app, lambda: api.spec.to_dict(), settings)
 
     all_checks: dict[str, Check] = {}
     if database is not None:
@@ -216,6 +240,7 @@ def create_app(
         g.context_tokens = (request_id.set(rid), correlation_id.set(cid))
         if access is not None:
             _authorise(access, settings.internal_identity_secret)
+        check_edge()
 
     @app.after_request
     def _finish(response: Response) -> Response:

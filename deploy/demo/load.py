@@ -215,11 +215,12 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
         call("POST", "training", f"/api/v1/training/batches/{batch['id']}/enrollments", ADMIN, json={"nips": nips})
         ended = days[-1] < today
         if ended or days[0] <= today:
+            now = dt.datetime.now(dt.UTC).isoformat()  # today's meeting: recorded now, never ahead of the clock
             partner_who = Identity(keys[partner], ("partner",), partner)
             records = [
                 {"event_id": f"demo-{batch['id']}-{nip}-{m}", "batch_id": batch["id"], "nip": nip, "meeting_no": m,
                  "status": "present" if rng.random() < 0.93 else "absent",
-                 "recorded_at": f"{day.isoformat()}T08:10:00+07:00"}
+                 "recorded_at": f"{day.isoformat()}T08:10:00+07:00" if day < today else now}
                 for nip in nips for m, day in enumerate(days, start=1) if day <= today
             ]  # fmt: skip
             call("POST", "training", "/api/v1/training/partner/attendance", partner_who, json={"records": records})

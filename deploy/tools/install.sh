@@ -10,6 +10,7 @@ CACHE=${BANGKOM_CACHE_DIR:-$HOME/.cache/bangkom}/tools
 BIN=$CACHE/bin
 KUSTOMIZE_VERSION=v5.7.1
 mkdir -p "$BIN"
+case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) PATH=$PATH:/usr/local/go/bin ;; esac  # Go from its own tarball
 
 if [ ! -x "$BIN/promtool" ]; then
   echo "tools: promtool (Debian package prometheus)"

@@ -165,7 +165,9 @@ class BatchReport(MethodView):
     def get(self, args, batch_id):
         """A batch's effectiveness: reaction, learning gain with its significance test, behaviour, recommendation, themes."""
         with _session() as session:
-            figures = handlers.batch_figures(session, batch_id=batch_id)
+            figures = handlers.batch_figures(
+                session, batch_id=batch_id, min_response_rate=context().settings.min_response_rate
+            )
         return _report(f"angkatan-{batch_id}", figures, args["format"])
 
 
@@ -175,5 +177,7 @@ class ProgramReport(MethodView):
     def get(self, args, program_id):
         """A program's effectiveness over all its batches."""
         with _session() as session:
-            figures = handlers.batch_figures(session, program_id=program_id)
+            figures = handlers.batch_figures(
+                session, program_id=program_id, min_response_rate=context().settings.min_response_rate
+            )
         return _report(f"program-{program_id}", figures, args["format"])

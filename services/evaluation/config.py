@@ -17,6 +17,7 @@ class EvaluationSettings(Settings):
     behavior_due_weeks: int = 4
     learning_assesses_competency: bool = False  # whether a passed post-test also emits CompetencyAssessed
     learning_pass_score: float = 70.0
+    min_response_rate: float = 0.5  # below this share of questionnaires answered: no recommendation
     timezone: str = "Asia/Jakarta"
 
     def today(self) -> dt.date:

@@ -42,13 +42,19 @@ class TaskPlan:
     due_on: dt.date
 
 
-def plan_tasks(completed_on: dt.date, schedule: Schedule) -> list[TaskPlan]:
-    """The three evaluation tasks of one participant after a completed training."""
+def plan_tasks(completed_on: dt.date, schedule: Schedule, created_on: dt.date | None = None) -> list[TaskPlan]:
+    """The three evaluation tasks of one participant after a completed training.
+
+    Due dates count from when the tasks are created (``created_on``), not from the last meeting: a batch
+    closed a week late must not create tasks that are overdue at birth.
+    """
+    start = max(completed_on, created_on or completed_on)
     behavior_opens = completed_on + dt.timedelta(days=schedule.behavior_opens_after_days)
+    behavior_start = max(behavior_opens, start)
     return [
-        TaskPlan("reaction", completed_on, completed_on + dt.timedelta(days=schedule.reaction_due_days)),
-        TaskPlan("learning", completed_on, completed_on + dt.timedelta(days=schedule.learning_due_days)),
-        TaskPlan("behavior", behavior_opens, behavior_opens + dt.timedelta(weeks=schedule.behavior_due_weeks)),
+        TaskPlan("reaction", completed_on, start + dt.timedelta(days=schedule.reaction_due_days)),
+        TaskPlan("learning", completed_on, start + dt.timedelta(days=schedule.learning_due_days)),
+        TaskPlan("behavior", behavior_opens, behavior_start + dt.timedelta(weeks=schedule.behavior_due_weeks)),
     ]
 
 
@@ -139,10 +145,24 @@ DISCONTINUE_REACTION = 3.0
 DISCONTINUE_BEHAVIOR = 0.4
 
 
-def recommend(reaction_mean: float | None, learning_result: Learning, pass_rate: float | None) -> str:
-    """repeat: a significant learning gain, reaction ≥ 4.0 and behaviour pass rate ≥ 0.7 (all measured);
+def response_rate(responses: int, participants: int) -> float | None:
+    """The share of participants who answered the questionnaire (reaction)."""
+    return round(responses / participants, 3) if participants else None
+
+
+def recommend(
+    reaction_mean: float | None,
+    learning_result: Learning,
+    pass_rate: float | None,
+    responses: float | None = None,
+    min_responses: float = 0.0,
+) -> str:
+    """insufficient_data: fewer participants answered the questionnaire than ``min_responses`` (a share);
+    repeat: a significant learning gain, reaction ≥ 4.0 and behaviour pass rate ≥ 0.7 (all measured);
     discontinue: behaviour pass rate < 0.4, or reaction < 3.0, or a measured test without any gain
     (mean gain ≤ 0); improve: everything in between, and whenever evidence is missing."""
+    if responses is not None and responses < min_responses:
+        return "insufficient_data"
     no_gain = learning_result.p_value is not None and (learning_result.mean_gain or 0) <= 0
     if (
         (pass_rate is not None and pass_rate < DISCONTINUE_BEHAVIOR)

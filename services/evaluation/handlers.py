@@ -57,7 +57,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
     supervisor = employee.supervisor_nip if employee else None
     assignees = {"reaction": data["nip"], "learning": None, "behavior": supervisor}
     events = []
-    for plan in domain.plan_tasks(data["completed_on"], schedule(settings)):
+    for plan in domain.plan_tasks(data["completed_on"], schedule(settings), created_on=settings.today()):
         task = Task(
             id=str(uuid.uuid4()), kind=plan.kind, enrollment_id=data["enrollment_id"], nip=data["nip"],
             batch_id=data["batch_id"], assignee_nip=assignees[plan.kind],
@@ -151,7 +151,7 @@ def submit(
     task.submission, task.status = dict(submission), "submitted"
     task.submitted_by, task.submitted_at = caller.subject, utcnow()
     uow.publish_all(_assessments(task, participation, submission, caller.subject, settings))
-    _close_batch_if_done(uow, task.batch_id)
+    _close_batch_if_done(uow, settings, task.batch_id)
     uow.commit()
     return task
 
@@ -222,18 +222,18 @@ def expire_overdue(uow: UnitOfWork, settings: EvaluationSettings) -> int:
         .returning(Task.batch_id)
     ).all()
     for batch_id in sorted({row.batch_id for row in expired}):
-        _close_batch_if_done(uow, batch_id)
+        _close_batch_if_done(uow, settings, batch_id)
     uow.commit()
     return len(expired)
 
 
-def _close_batch_if_done(uow: UnitOfWork, batch_id: str) -> None:
+def _close_batch_if_done(uow: UnitOfWork, settings: EvaluationSettings, batch_id: str) -> None:
     session = uow.session
     session.flush()
     still_open = session.scalar(select(func.count()).where(Task.batch_id == batch_id, Task.status == "open"))
     if still_open or session.get(BatchEvaluation, batch_id) is not None:
         return
-    figures = batch_figures(session, batch_id)
+    figures = batch_figures(session, batch_id, min_response_rate=settings.min_response_rate)
     program_id = session.scalar(select(Participation.program_id).where(Participation.batch_id == batch_id).limit(1))
     session.add(BatchEvaluation(batch_id=batch_id, program_id=program_id, figures=figures))
     uow.publish(
@@ -253,8 +253,11 @@ def _close_batch_if_done(uow: UnitOfWork, batch_id: str) -> None:
     )
 
 
-def batch_figures(session, batch_id: str | None = None, program_id: str | None = None) -> dict[str, Any]:
-    """The effectiveness figures of a batch (or of every batch of a program), from the submitted tasks."""
+def batch_figures(
+    session, batch_id: str | None = None, program_id: str | None = None, min_response_rate: float = 0.0
+) -> dict[str, Any]:
+    """The effectiveness figures of a batch (or of every batch of a program), from the submitted tasks; no
+    recommendation ("insufficient_data") while fewer than ``min_response_rate`` answered the questionnaire."""
     query = select(Task, Participation).join(Participation, Participation.enrollment_id == Task.enrollment_id)
     query = query.where(Task.batch_id == batch_id) if batch_id else query.where(Participation.program_id == program_id)
     rows = session.execute(query).all()
@@ -272,8 +275,11 @@ def batch_figures(session, batch_id: str | None = None, program_id: str | None =
     reaction_result = domain.reaction(reactions)
     learning_result = domain.learning(scores)
     pass_rate = domain.behavior_pass_rate(rubrics, targets)
+    participants = len({p.enrollment_id for _, p in rows})
+    rate = domain.response_rate(reaction_result.responses, participants)
     return {
-        "participants": len({p.enrollment_id for _, p in rows}),
+        "participants": participants,
+        "response_rate": rate,
         "tasks": {
             kind: {
                 status: sum(1 for t, _ in rows if t.kind == kind and t.status == status)
@@ -300,7 +306,7 @@ def batch_figures(session, batch_id: str | None = None, program_id: str | None =
         "themes": [
             {"theme": theme, "count": n} for theme, n in domain.top_themes(r.get("themes", []) for r in reactions)
         ],
-        "recommendation": domain.recommend(reaction_result.mean, learning_result, pass_rate),
+        "recommendation": domain.recommend(reaction_result.mean, learning_result, pass_rate, rate, min_response_rate),
     }
 
 

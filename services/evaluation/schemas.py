@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from services.evaluation import domain
+from shared import fields
 
 LIKERT = validate.Range(min=1, max=5, error="Answer 1 (sangat tidak setuju) to 5 (sangat setuju).")
 SCORE = validate.Range(min=0, max=100, error="A score is between 0 and 100.")

@@ -81,6 +81,7 @@ def report_xlsx(title: str, figures: dict[str, Any]) -> bytes:
         ("Jumlah peserta", figures["participants"]),
         ("Rata-rata reaksi (1-5)", reaction["mean"]),
         ("Jumlah responden reaksi", reaction["responses"]),
+        ("Tingkat respons kuesioner", figures["response_rate"]),
         ("Rata-rata pre-test", learning["mean_pre"]),
         ("Rata-rata post-test", learning["mean_post"]),
         ("Peningkatan rata-rata (poin)", learning["mean_gain"]),
@@ -90,7 +91,12 @@ def report_xlsx(title: str, figures: dict[str, Any]) -> bytes:
         ("Persentase mencapai target perilaku", figures["behavior_pass_rate"]),
         (
             "Rekomendasi",
-            {"repeat": "Ulangi", "improve": "Perbaiki", "discontinue": "Hentikan"}[figures["recommendation"]],
+            {
+                "repeat": "Ulangi",
+                "improve": "Perbaiki",
+                "discontinue": "Hentikan",
+                "insufficient_data": "Belum cukup data",
+            }[figures["recommendation"]],
         ),
     ]
     rows += [(f"Tema masukan: {t['theme']}", t["count"]) for t in figures["themes"]]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import time
+from urllib.parse import quote
 
 import requests
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from werkzeug.exceptions import MethodNotAllowed
 
 from services.gateway import domain, handlers, schemas
 from shared import identity, metrics
@@ -23,6 +25,9 @@ from shared.logging import request_id
 from shared.web import context, problem
 
 blp = Blueprint("gateway", __name__, url_prefix="/api/v1/auth", description="Log in and refresh tokens")
+
+
+PATH_SAFE = "/:@!$&'()*+,;=-._~"  # RFC 3986 path characters that need no escaping
 
 
 class RateLimited(Exception):
@@ -123,7 +128,14 @@ def proxy(service: str, rest: str) -> Response:
     settings = context().settings
     base = settings.upstreams().get(service)
     if base is None:
+        own = {m for r in current_app.url_map.iter_rules() if r.rule == request.path and r.endpoint != "proxy"
+               for m in r.methods or ()} - {"HEAD", "OPTIONS"}  # fmt: skip
+        if own:  # e.g. GET /api/v1/auth/login
+            raise MethodNotAllowed(valid_methods=sorted(own))
         raise NotFound(f"No service {service}; the services are {', '.join(settings.upstreams())}.")
+    if domain.climbs_out(rest):
+        return problem(400, "The path may not contain '.' or '..' segments; name the resource directly.",
+                       slug="bad-path")  # fmt: skip
     body = request.get_data()
     try:
         caller = _authenticate(settings, body)
@@ -139,7 +151,7 @@ def proxy(service: str, rest: str) -> Response:
                         settings.rate_limit_per_minute)  # fmt: skip
     except RateLimited as exc:
         return too_many(exc)
-    url = f"{base}/api/v1/{service}/{rest}"
+    url = f"{base}/api/v1/{service}/{quote(rest, safe=PATH_SAFE)}"  # as received: %3F stays in the path
     started = time.perf_counter()
     try:
         upstream = current_app.extensions["gateway_http"].request(

@@ -13,9 +13,14 @@ from services.gateway.config import GatewaySettings, load_settings
 from services.gateway.ui import ui
 from shared.config import ConfigError
 from shared.db import Database
+from shared.edge import body_limit
 from shared.web import create_app as create_service_app
 
 PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def proxied(service: str, rest: str):
+    return proxy(service, rest)
 
 
 def create_app(settings: GatewaySettings | None = None) -> Flask:
@@ -47,7 +52,8 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         checks={service: ready(url) for service, url in settings.upstreams().items()},
     )
     app.extensions["gateway_http"] = http
-    app.add_url_rule("/api/v1/<service>/<path:rest>", "proxy", proxy, methods=PROXIED_METHODS)
+    app.add_url_rule("/api/v1/<service>/<path:rest>", "proxy", body_limit("proxy_max_body_bytes")(proxied),
+                     methods=PROXIED_METHODS)  # fmt: skip
     app.add_url_rule("/api/docs", "docs", docs_page)
     app.add_url_rule("/api/docs/openapi.json", "docs_document", docs_document)
     app.add_url_rule("/api/docs/assets/<path:filename>", "docs_asset", docs_asset)

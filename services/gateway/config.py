@@ -19,6 +19,7 @@ class GatewaySettings(Settings):
     evaluation_url: str = "http://127.0.0.1:8003"
     upstream_connect_timeout: float = 2.0
     upstream_read_timeout: float = 30.0
+    proxy_max_body_bytes: int = 20_971_520  # bodies passed on to the services (each service has its own limits)
     oidc_jwks_url: str = ""  # set to accept tokens of an external OpenID Connect provider (RS256/ES256)
     oidc_issuer: str = ""
     oidc_audience: str = ""

@@ -101,6 +101,11 @@ def _renamed_ref(ref: str, service: str) -> str:
     return f"#/components/{section}/{service}.{name}"
 
 
+def climbs_out(rest: str) -> bool:
+    """A proxied path with a '.' or '..' segment (``%2e%2e`` arrives decoded) could leave ``/api/v1/<service>/``."""
+    return any(segment in (".", "..") for segment in rest.replace("\\", "/").split("/"))
+
+
 def route_family(service: str, rest: str) -> str:
     """A bounded metrics label for a proxied path: the service and its first segment (``/api/v1/needs/employees``)."""
     first = rest.split("/", 1)[0]

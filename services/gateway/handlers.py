@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable, Sequence
 
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from services.gateway import domain
 from services.gateway.config import GatewaySettings
@@ -19,6 +20,7 @@ from shared.db import UnitOfWork, upsert_insert, utcnow
 from shared.errors import Conflict, Invalid, Unauthorized
 from shared.identity import Identity
 
+log = logging.getLogger(__name__)
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 _DUMMY_HASH = _hasher.hash("bangkom-timing-equaliser")
 
@@ -54,18 +56,31 @@ def login(uow: UnitOfWork, settings: GatewaySettings, username: str, password: s
 
 
 def refresh(uow: UnitOfWork, settings: GatewaySettings, refresh_token: str) -> dict:
-    """A new pair for a valid refresh token, which is then spent (a replayed one is refused)."""
+    """A new pair for a valid refresh token, which is then spent.
+
+    A spent token presented again means it was copied: every token of its family (the chain issued
+    from one login) is revoked, the thief's and the owner's alike, and the owner logs in again.
+    """
     stored = uow.session.get(RefreshToken, _digest(refresh_token), with_for_update=True)
-    if stored is None or stored.used_at is not None or stored.expires_at < utcnow():
+    if stored is not None and stored.used_at is not None:
+        uow.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family == stored.family, RefreshToken.used_at.is_(None))
+            .values(used_at=utcnow())
+        )
+        uow.commit()
+        log.warning("refresh token reused: family of %s revoked", stored.username)
+        raise Unauthorized("This refresh token was used before; every token issued from it is revoked. Log in again.")
+    if stored is None or stored.expires_at < utcnow():
         raise Unauthorized("The refresh token is not valid; log in again.")
     stored.used_at = utcnow()
     account = uow.session.get(Account, stored.username)
     if account is None or not account.active:
         raise Unauthorized("The account is not active.")
-    return _issue(uow, settings, account)
+    return _issue(uow, settings, account, family=stored.family)
 
 
-def _issue(uow: UnitOfWork, settings: GatewaySettings, account: Account) -> dict:
+def _issue(uow: UnitOfWork, settings: GatewaySettings, account: Account, family: str | None = None) -> dict:
     now = utcnow()
     claims = {
         "sub": domain.subject_of(account.username, account.nip),
@@ -79,6 +94,7 @@ def _issue(uow: UnitOfWork, settings: GatewaySettings, account: Account) -> dict
     uow.session.add(
         RefreshToken(
             token_hash=_digest(refresh_token),
+            family=family or secrets.token_hex(16),
             username=account.username,
             expires_at=now + dt.timedelta(days=settings.refresh_token_days),
         )

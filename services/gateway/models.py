@@ -27,10 +27,11 @@ class Account(Base):
 
 
 class RefreshToken(Base):
-    """A refresh token, kept only as its SHA-256; used once (rotation), revocable."""
+    """A refresh token, kept only as its SHA-256; used once (rotation); reuse revokes its whole family."""
 
     __tablename__ = "refresh_tokens"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    family: Mapped[str] = mapped_column(String(64), index=True)  # the chain issued from one login
     username: Mapped[str] = mapped_column(ForeignKey("accounts.username"), index=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

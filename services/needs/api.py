@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from services.needs import exports, handlers, schemas, simpeg_jobs, views
 from services.needs.domain import POSITION_CLASSES
 from services.needs.models import Employee
+from shared.edge import body_limit
 from shared.errors import AppError, Forbidden, Invalid, NotFound
 from shared.web import access_rules, caller, context
 
@@ -526,6 +527,7 @@ class SyncRunItem(MethodView):
 
 @blp.route("/simpeg/imports")
 class SimpegImports(MethodView):
+    @body_limit("simpeg_max_import_bytes")
     @blp.arguments(schemas.ImportQuery, location="query")
     @blp.arguments(schemas.ImportFormSchema, location="files")
     @blp.response(200, schemas.ImportResultSchema)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 GAP_COLUMNS: Sequence[tuple[str, str]] = (
     ("nip", "NIP"),
@@ -46,6 +47,8 @@ CONTENT_TYPES = {
 def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "Ya" if value else "Tidak"
+    if isinstance(value, str):  # names that came in before the edge refused control characters (or from SIMPEG)
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

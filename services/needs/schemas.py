@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, validate
 
 from services.needs import domain
+from shared import fields
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", error="Use 1-40 letters, digits, '.', '_' or '-'.")
 NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
 LEVEL = validate.Range(min=1, max=5, error="Level must be between 1 and 5.")
 YEAR = validate.Range(min=2000, max=2100)
+
+
+def unique(values: list) -> None:
+    repeated = sorted({value for value in values if values.count(value) > 1})
+    if repeated:
+        raise ValidationError(f"List each one once; repeated: {', '.join(map(str, repeated))}.")
 
 
 class YearQuery(Schema):
@@ -52,7 +59,7 @@ class PrioritySchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=4000))
     weight = fields.Float(required=True, validate=validate.Range(min=0, max=1, error="Weight must be between 0 and 1."))
-    competencies = fields.List(fields.String(validate=CODE), required=True, validate=validate.Length(min=1))
+    competencies = fields.List(fields.String(validate=CODE), required=True, validate=[validate.Length(min=1), unique])
 
 
 class PrioritiesSchema(Schema):
@@ -107,7 +114,7 @@ class PositionQuery(Schema):
 class EmployeeSchema(Schema):
     nip = fields.String(required=True, validate=NIP)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    position_code = fields.String(load_default=None, allow_none=True)
+    position_code = fields.String(load_default=None, allow_none=True, validate=CODE)
     unit_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
     unit_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     rank = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))

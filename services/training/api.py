@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.training import handlers, schemas, views
+from shared.edge import body_limit
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from shared.web import access_rules, caller, context
 
@@ -241,6 +242,7 @@ class PartnerRoster(MethodView):
 
 @blp.route("/partner/attendance")
 class PartnerAttendance(MethodView):
+    @body_limit("max_attendance_body_bytes")
     @blp.arguments(schemas.AttendanceBatchSchema)
     @blp.response(200, schemas.AttendanceReportSchema)
     def post(self, data):

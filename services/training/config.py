@@ -13,6 +13,8 @@ from shared.config import Settings
 class TrainingSettings(Settings):
     default_min_attendance: float = 0.8  # share of meetings to attend when a program sets none
     max_attendance_records: int = 1000  # per partner request
+    max_attendance_body_bytes: int = 4_194_304  # the body of such a request (413 above)
+    attendance_clock_skew_seconds: int = 300  # a record may be this far ahead of our clock, no further
     timezone: str = "Asia/Jakarta"
 
     def today(self) -> dt.date:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from services.training import domain
 from services.training.config import TrainingSettings
@@ -329,19 +330,27 @@ def record_attendance(uow: UnitOfWork, partner_code: str, records: Sequence[Mapp
     ``duplicate`` (this event id was received before with the same body: nothing changes),
     ``conflict`` (this event id was received before with another body), ``not_found`` (no such batch
     of this partner, or no such participant or meeting), ``closed`` (the batch is closed).
-    Everything accepted in one call commits together.
+    Everything accepted in one call commits together. The same records sent twice at once (a client's
+    time-out and retry, two senders) give ``accepted`` once and ``duplicate`` to the other.
     """
+    for attempt in range(1, RETRIES_ON_RACE + 1):
+        try:
+            return _record_attendance(uow, partner_code, records)
+        except IntegrityError:  # the same event id stored by a concurrent request between our read and write
+            uow.rollback()
+            if attempt == RETRIES_ON_RACE:
+                raise
+    raise AssertionError("unreachable")
+
+
+RETRIES_ON_RACE = 3
+
+
+def _record_attendance(
+    uow: UnitOfWork, partner_code: str, records: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
     session = uow.session
     results: list[dict[str, Any]] = [{} for _ in records]
-    ids = [r["event_id"] for r in records]
-    receipts = {
-        r.event_id: r.body_hash
-        for r in session.scalars(
-            select(AttendanceReceipt).where(
-                AttendanceReceipt.partner_code == partner_code, AttendanceReceipt.event_id.in_(ids)
-            )
-        )
-    }
     batch_ids = sorted({r["batch_id"] for r in records})
     batches = {
         b.id: b
@@ -351,6 +360,15 @@ def record_attendance(uow: UnitOfWork, partner_code: str, records: Sequence[Mapp
             .where(Batch.id.in_(batch_ids), Program.partner_code == partner_code)
             .order_by(Batch.id)
             .with_for_update(of=Batch)  # one writer per batch at a time: corrections apply in recorded order
+        )
+    }
+    ids = [r["event_id"] for r in records]
+    receipts = {  # read under the batch locks: a concurrent request with the same records has committed by now
+        r.event_id: r.body_hash
+        for r in session.scalars(
+            select(AttendanceReceipt).where(
+                AttendanceReceipt.partner_code == partner_code, AttendanceReceipt.event_id.in_(ids)
+            )
         )
     }
     # only the participants and meetings this request names

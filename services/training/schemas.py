@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import datetime as dt
+
+from marshmallow import Schema, ValidationError, validate, validates
 
 from services.training import domain
+from shared import fields
+from shared.db import utcnow
+from shared.web import context
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", error="Use 1-40 letters, digits, '.', '_' or '-'.")
 NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
@@ -140,6 +145,15 @@ class AttendanceRecordSchema(Schema):
     meeting_no = fields.Integer(required=True, validate=validate.Range(min=1))
     status = fields.String(required=True, validate=validate.OneOf(domain.ATTENDANCE_STATUSES))
     recorded_at = fields.AwareDateTime(required=True)
+
+    @validates("recorded_at")
+    def _not_ahead(self, value: dt.datetime, **_kwargs) -> None:
+        allowance = context().settings.attendance_clock_skew_seconds
+        if value > utcnow() + dt.timedelta(seconds=allowance):
+            raise ValidationError(
+                f"Lies more than {allowance} s ahead of the server's clock; send the time the attendance was taken "
+                "(with its time zone) and check the sending system's clock."
+            )
 
 
 class AttendanceBatchSchema(Schema):

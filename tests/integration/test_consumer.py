@@ -163,7 +163,11 @@ def test_replaying_dead_letters_after_the_fix(
         "unknown_topic": 0,
     }
     assert replay(settings, reasons={"handler_failed"}) == {"replayed": 1, "skipped": 1, "unknown_topic": 0}
-    assert replay(settings, reasons={"handler_failed"}) == {"replayed": 0, "skipped": 0, "unknown_topic": 0}
+    # replayed once; the invalid letter still waits for its own replay (it used to be passed over for good)
+    assert replay(settings, reasons={"handler_failed"}) == {"replayed": 0, "skipped": 1, "unknown_topic": 0}
+    said = []
+    found = replay(settings, reasons={"invalid"}, dry_run=True, progress=lambda letter, outcome: said.append(outcome))
+    assert found == {"replayed": 1, "skipped": 0, "unknown_topic": 0} and said == ["would_replay"]
 
     def fixed(event, uow):  # the cause is fixed: the program title no longer breaks the handler
         data = event.load_data()

@@ -189,7 +189,7 @@ def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner
 
     body = json_lib.dumps({"records": [{"event_id": "a", "batch_id": "00000000-0000-0000-0000-000000000000",
                                         "nip": "198609262015051001", "meeting_no": 1, "status": "present",
-                                        "recorded_at": "2026-12-01T08:00:00+07:00"}]}).encode()  # fmt: skip
+                                        "recorded_at": "2026-01-05T08:00:00+07:00"}]}).encode()  # fmt: skip
     headers = _signed(key_id, secret, body)
     accepted = client.post("/api/v1/training/partner/attendance", data=body, headers=headers)
     assert accepted.status_code == 200 and accepted.json["results"][0]["outcome"] == "not_found"

@@ -467,6 +467,10 @@ RECOMMENDATIONS = {
     "repeat": ("Ulangi: program efektif", "Repeat: the program works"),
     "improve": ("Perbaiki: program perlu dibenahi", "Improve: the program needs work"),
     "discontinue": ("Hentikan: program tidak efektif", "Discontinue: the program does not work"),
+    "insufficient_data": (
+        "Belum cukup data: terlalu sedikit peserta mengisi kuesioner",
+        "Not enough data: too few participants answered the questionnaire",
+    ),
 }
 
 

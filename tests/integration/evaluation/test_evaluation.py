@@ -231,6 +231,28 @@ def test_a_batch_whose_tasks_are_all_done_is_evaluated_once(api, consume, relay_
     assert xlsx.headers["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def _created_days_ago(database, nip: str, days: int) -> None:
+    """As if the worker had created the participant's tasks ``days`` ago (due dates count from creation)."""
+    from sqlalchemy import update
+
+    from services.evaluation.models import Task
+
+    with database.sessions() as session:
+        session.execute(update(Task).where(Task.nip == nip).values(due_on=Task.due_on - dt.timedelta(days=days)))
+        session.commit()
+
+
+def test_tasks_are_due_from_their_creation_not_overdue_at_birth(consume, api, settings):
+    """A batch closed long after its last meeting: the tasks get the whole answering time from today."""
+    nip, batch = new_nip(), str(uuid.uuid4())
+    late = completed(nip, batch)
+    late = new_event("TrainingCompleted", late.data | {"completed_on": dt.date.today() - dt.timedelta(days=8)})
+    consume(late)
+    tasks = {t["kind"]: t for t in api("GET", f"/tasks?nip={nip}")}
+    assert api("GET", f"/tasks?nip={nip}&overdue=true") == []
+    assert tasks["reaction"]["due_on"] == (settings.today() + dt.timedelta(days=settings.reaction_due_days)).isoformat()
+
+
 def test_overdue_tasks_are_listed_expired_and_measured(api, consume, evaluation_db, settings):
     nip, batch = new_nip(), str(uuid.uuid4())
     old = completed(nip, batch)
@@ -238,6 +260,7 @@ def test_overdue_tasks_are_listed_expired_and_measured(api, consume, evaluation_
     unit = f"OPD-{uuid.uuid4().hex[:6]}"
     consume(employee_synced(nip, None, unit))
     consume(old)
+    _created_days_ago(evaluation_db, nip, 30)
     overdue = api("GET", f"/tasks?nip={nip}&overdue=true")
     assert sorted(t["kind"] for t in overdue) == ["behavior", "learning", "reaction"]  # behaviour opened at once here
     by_unit = {g["key"]: g for g in api("GET", "/overdue/by-unit")}

@@ -19,7 +19,7 @@ def test_ten_thousand_records_with_duplicates_in_any_order_give_exact_attendance
     nips = employees(200)
     api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": nips})
 
-    start = dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC)
+    start = dt.datetime(2026, 10, 1, 8, tzinfo=dt.UTC)
     records, final = [], {}
     for nip in nips:
         attendance_rate = rng.choice([0.5, 0.75, 0.8, 0.9, 1.0])
@@ -75,7 +75,7 @@ def test_ten_thousand_records_with_duplicates_in_any_order_give_exact_attendance
     assert first["partner_name"] == f"Mitra {partner_code}"  # for SIMPEG's history
 
     late = {"event_id": "late-1", "batch_id": batch["id"], "nip": nips[0], "meeting_no": 1, "status": "present",
-            "recorded_at": "2027-01-05T08:00:00+00:00"}  # fmt: skip
+            "recorded_at": "2026-11-05T08:00:00+00:00"}  # fmt: skip
     assert (
         api("POST", "/partner/attendance/record", 409, partner=partner_code, json=late)["errors"][0]["field"]
         == "batch_id"
@@ -88,12 +88,12 @@ def test_the_same_event_id_twice_counts_once_and_with_another_body_is_409(api, p
     [nip] = employees(1)
     api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [nip]})
     record = {"event_id": "abs-77", "batch_id": batch["id"], "nip": nip, "meeting_no": 2, "status": "present",
-              "recorded_at": "2026-12-02T08:05:00+07:00"}  # fmt: skip
+              "recorded_at": "2026-11-02T08:05:00+07:00"}  # fmt: skip
     assert api("POST", "/partner/attendance/record", 201, partner=partner_code, json=record)["outcome"] == "accepted"
     assert api("POST", "/partner/attendance/record", 200, partner=partner_code, json=record)["outcome"] == "duplicate"
     problem = api("POST", "/partner/attendance/record", 409, partner=partner_code, json=record | {"status": "absent"})
     assert problem["errors"] == [{"field": "event_id", "message": "Reused with another body."}]
-    older = record | {"event_id": "abs-76", "status": "absent", "recorded_at": "2026-12-02T08:00:00+07:00"}
+    older = record | {"event_id": "abs-76", "status": "absent", "recorded_at": "2026-11-02T08:00:00+07:00"}
     assert api("POST", "/partner/attendance/record", 200, partner=partner_code, json=older)["outcome"] == "superseded"
     [row] = api("GET", f"/batches/{batch['id']}/enrollments")
     assert row["present"] == 1
@@ -110,7 +110,7 @@ def test_a_partner_touches_only_its_own_batches(api, client, partner, program, e
     [nip] = employees(1)
     api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [nip]})
     record = {"event_id": "x-1", "batch_id": batch["id"], "nip": nip, "meeting_no": 1, "status": "present",
-              "recorded_at": "2026-12-01T08:00:00+07:00"}  # fmt: skip
+              "recorded_at": "2026-11-01T08:00:00+07:00"}  # fmt: skip
 
     assert api("GET", "/partner/batches", partner=other) == []
     assert [b["id"] for b in api("GET", "/partner/batches", partner=owner)] == [batch["id"]]
@@ -140,7 +140,7 @@ def test_a_batch_over_the_record_limit_is_refused_whole(api, partner, program, e
     partner_code = partner()
     _, batch = program(partner_code)
     records = [{"event_id": f"r{i}", "batch_id": batch["id"], "nip": "198609262015051001", "meeting_no": 1,
-                "status": "present", "recorded_at": "2026-12-01T08:00:00+07:00"} for i in range(1001)]  # fmt: skip
+                "status": "present", "recorded_at": "2026-11-01T08:00:00+07:00"} for i in range(1001)]  # fmt: skip
     problem = api("POST", "/partner/attendance", 422, partner=partner_code, json={"records": records})
     assert problem["errors"][0]["field"] == "records"
     bad = api(

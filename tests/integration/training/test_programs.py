@@ -119,7 +119,7 @@ def test_a_required_post_test_decides_completion(api, partner, program, employee
     passed, failed, missing = employees(3)
     api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [passed, failed, missing]})
     records = [{"event_id": f"{nip}-{m}", "batch_id": batch["id"], "nip": nip, "meeting_no": m, "status": "present",
-                "recorded_at": f"2026-12-0{m}T08:00:00+07:00"} for nip in (passed, failed, missing) for m in (1, 2)]  # fmt: skip
+                "recorded_at": f"2026-11-0{m}T08:00:00+07:00"} for nip in (passed, failed, missing) for m in (1, 2)]  # fmt: skip
     assert api("POST", "/partner/attendance", partner=partner_code, json={"records": records})["accepted"] == 6
     api(
         "PUT",

@@ -1,0 +1,115 @@
+"""marshmallow fields with the edge rules every service applies to what callers send.
+
+Every schema imports ``fields`` from here instead of from marshmallow (a unit test keeps it so).
+The classes keep marshmallow's names and add what PostgreSQL, the exports and the rules need:
+
+- ``Integer``: a whole number (``2.5`` and ``true`` are refused, not rounded or counted as 1) within a
+  32-bit column;
+- ``String``: no control characters (NUL cannot be stored in PostgreSQL text; the others break the
+  XLSX exports and the logs), tab and line breaks excepted;
+- ``Date`` and ``DateTime``: within the configured window (``DATE_EARLIEST``/``DATE_LATEST``); a
+  date-time carries its time zone and is held in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+import re
+from typing import Any
+
+from marshmallow import ValidationError, validate
+from marshmallow.fields import *  # noqa: F403 - the other fields, unchanged
+from marshmallow.fields import AwareDateTime as _AwareDateTime
+from marshmallow.fields import Date as _Date
+from marshmallow.fields import DateTime as _DateTime
+from marshmallow.fields import Integer as _Integer
+from marshmallow.fields import NaiveDateTime as _NaiveDateTime
+from marshmallow.fields import String as _String
+
+INT32 = (-(2**31), 2**31 - 1)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Window:
+    """The dates callers may send; set once from the settings at start-up (``configure``)."""
+
+    earliest = dt.date(1900, 1, 1)
+    latest = dt.date(2099, 12, 31)
+
+
+def configure(earliest: dt.date, latest: dt.date) -> None:
+    Window.earliest, Window.latest = earliest, latest
+
+
+def _outside_window(day: dt.date) -> str | None:
+    if Window.earliest <= day <= Window.latest:
+        return None
+    return f"Use a date between {Window.earliest.isoformat()} and {Window.latest.isoformat()}."
+
+
+def refuse_control_characters(value: str) -> None:
+    found = CONTROL.search(value)
+    if found:
+        raise ValidationError(
+            f"Contains the control character U+{ord(found.group()):04X} at position {found.start() + 1}; "
+            "remove it (tab and line breaks are allowed)."
+        )
+
+
+class Integer(_Integer):
+    default_error_messages = {"whole": "Must be a whole number, not {input!r}."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.insert(0, validate.Range(min=INT32[0], max=INT32[1]))
+
+    def _validated(self, value: Any) -> int:
+        fractional = isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral) and value % 1 != 0
+        if isinstance(value, bool) or fractional or value != value:  # value != value: NaN
+            raise self.make_error("whole", input=value)
+        return super()._validated(value)
+
+
+Int = Integer
+
+
+class String(_String):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.insert(0, refuse_control_characters)
+
+
+Str = String
+
+
+class _InWindow:
+    """Dates and date-times within the window; aware date-times converted to UTC (which can overflow)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if isinstance(moment, dt.datetime) and moment.tzinfo is not None:
+            try:
+                moment = moment.astimezone(dt.UTC)
+            except OverflowError:
+                raise ValidationError(_outside_window(dt.date.max) or "") from None
+        message = _outside_window(moment.date() if isinstance(moment, dt.datetime) else moment)
+        if message:
+            raise ValidationError(message)
+        return moment
+
+
+class Date(_InWindow, _Date):
+    pass
+
+
+class DateTime(_InWindow, _DateTime):
+    pass
+
+
+class AwareDateTime(_InWindow, _AwareDateTime):
+    pass
+
+
+class NaiveDateTime(_InWindow, _NaiveDateTime):
+    pass
