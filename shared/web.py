@@ -208,6 +208,8 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.extensions["bangkom"] = ServiceContext(settings, database, outbox_model)
+    fields.configure(dt.date.fromisoformat(settings.date_earliest), dt.date.fromisoformat(settings.date_latest))
+    check_edge = edge.install(app, lambda: api.spec.to_dict(), settings)  # before any route: its converters
     api = ProblemApi(app)
     app.extensions["bangkom_api"] = api  # its .spec is the service's OpenAPI document
     for blueprint in blueprints:
@@ -216,8 +218,6 @@ def create_app(
     app.register_error_handler(RecursionError, _too_deep)
     app.register_error_handler(IntegrityError, _conflict)
     app.register_error_handler(DataError, _data_error)
-    fields.configure(dt.date.fromisoformat(settings.date_earliest), dt.date.fromisoformat(settings.date_latest))
-    check_edge = edge.install(app, lambda: api.spec.to_dict(), settings)
 
     all_checks: dict[str, Check] = {}
     if database is not None:

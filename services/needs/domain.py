@@ -41,6 +41,8 @@ MANUAL_TRANSITIONS = {
     "closed": set(),
 }
 
+PLAN_YEARS = range(2000, 2101)  # the years a plan, its priorities and its ledger may be for
+
 
 # --- NIP ----------------------------------------------------------------------------------------
 

@@ -135,6 +135,11 @@ def replace_priorities(
     uow: UnitOfWork, settings: NeedsSettings, year: int, items: Sequence[Mapping[str, Any]]
 ) -> list[StrategicPriority]:
     """The priority themes of a plan year, replaced as a whole (what BKPSDM edits is the year's list)."""
+    if year not in domain.PLAN_YEARS:
+        raise Invalid(
+            f"Plan years run from {domain.PLAN_YEARS.start} to {domain.PLAN_YEARS.stop - 1}.",
+            errors=[{"field": "year", "message": f"{year} is not a plan year."}],
+        )
     codes = [item["code"] for item in items]
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
     if duplicates:

@@ -104,6 +104,45 @@ def login(client, username, password):
     return response.json
 
 
+def test_reusing_a_spent_refresh_token_revokes_the_whole_family(gateway, account):
+    _, client = gateway
+    tokens = login(client, *account("admin"))
+    first = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).json
+    second = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}).json
+    stolen = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert stolen.status_code == 401 and "revoked" in stolen.json["detail"]
+    after = client.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
+    assert after.status_code == 401, "the pair issued from the reused token is dead too"
+    other = login(client, *account("admin"))  # another login's family is untouched
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": other["refresh_token"]}).status_code == 200
+
+
+def test_the_login_refuses_odd_input_with_4xx_problems(gateway):
+    _, client = gateway
+    deep = client.post("/api/v1/auth/login", data="[" * 10_000, content_type="application/json")
+    assert deep.status_code == 400 and deep.content_type == "application/problem+json"
+    nul = client.post("/api/v1/auth/login", json={"username": "bkpsdm\u0000", "password": "x"})
+    assert nul.status_code == 422 and nul.json["errors"][0]["field"] == "username"
+    big = client.post("/api/v1/auth/login", data=b'{"username": "' + b"a" * 2_000_000 + b'"}',
+                      content_type="application/json")  # fmt: skip
+    assert big.status_code == 413 and big.content_type == "application/problem+json"
+    for method in ("GET", "PUT"):
+        wrong = client.open("/api/v1/auth/login", method=method)
+        assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST", wrong.get_data(as_text=True)
+
+
+def test_the_proxy_refuses_paths_that_climb_out_of_the_service(gateway, account):
+    _, client = gateway
+    token = login(client, *account("admin"))["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    for path in ("/api/v1/needs/%2e%2e/%2e%2e/%2e%2e/metrics", "/api/v1/needs/../../readyz",
+                 "/api/v1/needs/competencies/%2E%2E/%2E%2E/%2E%2E/openapi.json", "/api/v1/needs/./competencies"):  # fmt: skip
+        response = client.get(path, headers=auth)
+        assert response.status_code in (400, 404) and b"bangkom_" not in response.data, path
+        assert response.content_type == "application/problem+json", path
+    assert client.get("/api/v1/needs/competencies", headers=auth).status_code == 200
+
+
 def test_login_issues_short_lived_tokens_and_refresh_rotates_them(gateway, account):
     settings, client = gateway
     username, password = account("admin")

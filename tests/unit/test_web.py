@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from flask.views import MethodView
@@ -133,3 +134,15 @@ def test_flatten_errors():
         {"field": "a.0.b", "message": "x y"},
         {"field": "c", "message": "z"},
     ]
+
+
+def test_every_schema_takes_its_fields_from_the_edge_module():
+    """shared.fields refuses fractions, oversized numbers, control characters and dates outside the window:
+    a schema that imports marshmallow's fields directly would let them through again."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted((root / "services").rglob("*.py")):
+        text = path.read_text()
+        assert "from marshmallow import fields" not in text and "marshmallow.fields import" not in text, path
+        assert not re.search(r"from marshmallow import [^\n]*\bfields\b", text), path

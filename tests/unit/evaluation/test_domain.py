@@ -96,3 +96,21 @@ def test_recommendation_rule_boundaries(reaction, learning, pass_rate, expected)
 def test_top_themes():
     chosen = [["materi", "waktu"], ["waktu"], ["fasilitas", "waktu", "materi"], []]
     assert domain.top_themes(chosen, limit=2) == [("waktu", 3), ("materi", 2)]
+
+
+@pytest.mark.parametrize(
+    ("responses", "expected"),
+    [(1 / 28, "insufficient_data"), (0.499, "insufficient_data"), (0.5, "repeat"), (None, "repeat")],
+)
+def test_no_recommendation_below_the_minimum_response_rate(responses, expected):
+    """28 participants, 1 questionnaire answered: that is not a program that works, it is no data."""
+    assert domain.recommend(4.5, SIGNIFICANT, 0.9, responses, min_responses=0.5) == expected
+
+
+def test_due_dates_count_from_when_the_tasks_are_created():
+    last_meeting, closed_late = dt.date(2026, 3, 2), dt.date(2026, 3, 10)
+    plans = {p.kind: p for p in domain.plan_tasks(last_meeting, domain.Schedule(), created_on=closed_late)}
+    assert plans["reaction"].due_on == dt.date(2026, 3, 17) and plans["learning"].due_on == dt.date(2026, 3, 24)
+    assert plans["reaction"].opens_on == last_meeting
+    assert plans["behavior"].opens_on == dt.date(2026, 5, 31) and plans["behavior"].due_on == dt.date(2026, 6, 28)
+    assert domain.response_rate(1, 28) == 0.036 and domain.response_rate(0, 0) is None
