@@ -17,14 +17,16 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, current_app, g, json, request
 from flask_smorest import Api, Blueprint
+from flask_smorest.utils import prepare_response
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from shared import edge, fields, identity, metrics
+from shared import edge, fields, identity, metrics, openapi
 from shared.config import ConfigError, Settings
 from shared.db import Database, UnitOfWork
 from shared.errors import AppError, Forbidden, flatten_errors
@@ -33,7 +35,7 @@ from shared.outbox import OutboxCollector
 
 log = logging.getLogger(__name__)
 
-PROBLEM_JSON = "application/problem+json"
+PROBLEM_JSON = openapi.PROBLEM_JSON
 PROBLEM_TYPE = "urn:bangkom:problem:"
 UNMONITORED = frozenset({"/metrics", "/healthz", "/readyz"})
 PUBLIC = UNMONITORED | {"/openapi.json"}  # no identity needed: probes, metrics, API docs
@@ -106,8 +108,6 @@ def problem(status: int, detail: str, *, slug: str | None = None, title: str | N
 
 
 def _status_title(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -115,7 +115,22 @@ def _status_title(status: int) -> str:
 
 
 class ProblemApi(Api):
-    """flask-smorest Api whose error responses are RFC 9457 problem details."""
+    """flask-smorest Api whose error responses are RFC 9457 problem details, and documented so (shared/openapi.py)."""
+
+    ERROR_SCHEMA = openapi.ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists the statuses it gives, no catch-all
+
+    def __init__(self, app: Flask, identity_required: bool) -> None:
+        plugin = openapi.ProblemResponsesPlugin(identity_required)
+        super().__init__(app, spec_kwargs={"extra_plugins": [plugin]})
+
+    def _register_responses(self) -> None:
+        """A response component per status (``NOT_FOUND``…), as problem+json, for operations to refer to."""
+        for status in HTTPStatus:
+            if status >= 400:
+                response = {"description": status.phrase, "schema": self.ERROR_SCHEMA}
+                prepare_response(response, self.spec, PROBLEM_JSON)
+                self.spec.components.response(status.name, response, lazy=True)
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -210,7 +225,7 @@ def create_app(
     app.extensions["bangkom"] = ServiceContext(settings, database, outbox_model)
     fields.configure(dt.date.fromisoformat(settings.date_earliest), dt.date.fromisoformat(settings.date_latest))
     check_edge = edge.install(app, lambda: api.spec.to_dict(), settings)  # before any route: its converters
-    api = ProblemApi(app)
+    api = ProblemApi(app, identity_required=access is not None)
     app.extensions["bangkom_api"] = api  # its .spec is the service's OpenAPI document
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -143,3 +143,19 @@ def make_database(pg_admin_url: str) -> Iterator[Callable[[str], str]]:
         for database in created:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(make_database) -> Callable[[str], str]:
+    """The URL of a fresh database of a service, migrated to its newest revision (one per service and session)."""
+    from shared.migrations import upgrade
+
+    urls: dict[str, str] = {}
+
+    def get(service: str) -> str:
+        if service not in urls:
+            urls[service] = make_database(service)
+            upgrade(f"services.{service}", urls[service])
+        return urls[service]
+
+    return get

@@ -82,6 +82,7 @@ class MyTasks(MethodView):
 class TaskItem(MethodView):
     @blp.response(200, schemas.TaskSchema)
     def get(self, task_id):
+        """One task, with whether it is overdue."""
         with _session() as session:
             return views.task_view(handlers.get_task(session, task_id), context().settings.today())
 
@@ -95,6 +96,8 @@ def _json_object() -> dict:
 
 @blp.route("/tasks/<task_id>/submission")
 class Submission(MethodView):
+    @blp.doc(requestBody={"required": True, "description": "The submission of the task's kind", "content": {
+        "application/json": {"schema": {"oneOf": list(schemas.SUBMISSIONS.values())}}}})  # fmt: skip
     @blp.response(201, schemas.TaskSchema)
     def post(self, task_id):
         """Submit a task once, as its assignee. The body follows the task's kind: reaction (content, trainer,
@@ -149,19 +152,27 @@ class Expire(MethodView):
         return {"key": "expired", "open": 0, "overdue": expired}
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _report(title: str, figures: dict, file_format: str):
     if file_format == "xlsx":
         return Response(
             views.report_xlsx(title, figures),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            mimetype=XLSX,
             headers={"Content-Disposition": f'attachment; filename="evaluasi-{title}.xlsx"'},
         )
     return figures
 
 
+REPORT_XLSX = {"responses": {"200": {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
 @blp.route("/reports/batches/<batch_id>")
 class BatchReport(MethodView):
     @blp.arguments(schemas.ReportQuery, location="query")
+    @blp.response(200, schemas.EffectivenessSchema)
+    @blp.doc(**REPORT_XLSX)
     def get(self, args, batch_id):
         """A batch's effectiveness: reaction, learning gain with its significance test, behaviour, recommendation, themes."""
         with _session() as session:
@@ -174,6 +185,8 @@ class BatchReport(MethodView):
 @blp.route("/reports/programs/<program_id>")
 class ProgramReport(MethodView):
     @blp.arguments(schemas.ReportQuery, location="query")
+    @blp.response(200, schemas.EffectivenessSchema)
+    @blp.doc(**REPORT_XLSX)
     def get(self, args, program_id):
         """A program's effectiveness over all its batches."""
         with _session() as session:

@@ -84,3 +84,40 @@ class OverdueGroupSchema(Schema):
 
 class ReportQuery(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "xlsx"]))
+
+
+class _Reaction(Schema):
+    mean = fields.Float(allow_none=True)
+    responses = fields.Integer()
+    distribution = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class _Learning(Schema):
+    pairs = fields.Integer()
+    mean_pre = fields.Float(allow_none=True)
+    mean_post = fields.Float(allow_none=True)
+    mean_gain = fields.Float(allow_none=True)
+    normalised_gain = fields.Float(allow_none=True)
+    p_value = fields.Float(allow_none=True)
+    significant = fields.Boolean()
+    test = fields.String()
+
+
+class _Theme(Schema):
+    theme = fields.String()
+    count = fields.Integer()
+
+
+class EffectivenessSchema(Schema):
+    """A batch's or program's effectiveness (docs/evaluation.md)."""
+
+    participants = fields.Integer()
+    response_rate = fields.Float(allow_none=True, metadata={"description": "share who answered the questionnaire"})
+    tasks = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
+    reaction = fields.Nested(_Reaction)
+    learning = fields.Nested(_Learning)
+    behavior_pass_rate = fields.Float(allow_none=True)
+    themes = fields.List(fields.Nested(_Theme))
+    recommendation = fields.String(
+        metadata={"enum": ["repeat", "improve", "discontinue", "insufficient_data"]},
+    )

@@ -62,6 +62,8 @@ def too_many(error: RateLimited) -> Response:
 class Login(MethodView):
     @blp.arguments(schemas.LoginSchema)
     @blp.response(200, schemas.TokenSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, data):
         """Log in: a short-lived access token (JWT) and a refresh token. Attempts are limited per user name and address."""
         settings = context().settings
@@ -74,6 +76,7 @@ class Login(MethodView):
 class Refresh(MethodView):
     @blp.arguments(schemas.RefreshSchema)
     @blp.response(200, schemas.TokenSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
     def post(self, data):
         """A new token pair for a refresh token, which is spent by it."""
         with context().uow() as uow:
@@ -226,7 +229,7 @@ def docs_document() -> dict:
             documents[service] = response.json()
         except requests.RequestException:
             unavailable.append(service)
-    merged = domain.merge_openapi(documents, "Bangkom API")
+    merged = domain.merge_openapi(documents, "Bangkom API", security=[{"bearer": []}, {"partner": []}])
     merged["components"].setdefault("securitySchemes", {}).update(
         {
             "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
@@ -236,7 +239,6 @@ def docs_document() -> dict:
                                        "webhook-timestamp and webhook-signature (docs/gateway.md)"},
         }
     )  # fmt: skip
-    merged["security"] = [{"bearer": []}, {"partner": []}]
     if unavailable:
         merged["info"]["description"] = f"Not reachable now, so not included: {', '.join(unavailable)}."
     return merged

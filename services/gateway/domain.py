@@ -63,13 +63,21 @@ def partner_credentials(authorization: str | None) -> tuple[str, str] | None:
 # --- one OpenAPI document for all services ------------------------------------------------------
 
 
-def merge_openapi(documents: dict[str, dict], title: str, version: str = "v1") -> dict:
+def merge_openapi(
+    documents: dict[str, dict], title: str, version: str = "v1", security: list[dict] | None = None
+) -> dict:
     """Merge the services' OpenAPI documents: paths as they are (each service owns its prefix);
-    every component renamed ``<service>.<name>`` and every ``$ref`` rewritten to match."""
+    every component renamed ``<service>.<name>`` and every ``$ref`` rewritten to match. An operation that
+    needs the gateway's identity header inside needs, outside, what the gateway takes instead: ``security``."""
     merged: dict = {"openapi": "3.1.0", "info": {"title": title, "version": version}, "paths": {}, "tags": [],
                     "components": {}}  # fmt: skip
     for service, document in sorted(documents.items()):
         renamed = _rename_refs(document, service)
+        renamed.get("components", {}).pop("securitySchemes", None)  # the identity header is the gateway's own
+        for item in renamed.get("paths", {}).values():
+            for operation in item.values():
+                if isinstance(operation, dict) and operation.get("security") and security is not None:
+                    operation["security"] = security
         merged["paths"].update(renamed.get("paths", {}))
         merged["tags"].extend(renamed.get("tags", []))
         for section, entries in renamed.get("components", {}).items():

@@ -48,6 +48,14 @@ ACCESS = access_rules(
 )  # fmt: skip
 
 
+class SimpegNotConfigured(AppError):
+    """A sync asked of a service that has no SIMPEG connection: a state to change, not a server failure."""
+
+    status = 409
+    slug = "simpeg-not-configured"
+    title = "SIMPEG is not configured"
+
+
 def _may_see(nip: str) -> None:
     """BKPSDM sees everyone; an employee only themself; a supervisor themself and the ASN they supervise."""
     who = caller()
@@ -101,6 +109,7 @@ class Competencies(MethodView):
 class CompetencyItem(MethodView):
     @blp.response(200, schemas.CompetencySchema)
     def get(self, code):
+        """One competency of the dictionary, with its five level descriptors."""
         with _session() as session:
             return views.competency(session, code)
 
@@ -166,6 +175,7 @@ class Positions(MethodView):
     @blp.arguments(schemas.PositionQuery, location="query")
     @blp.response(200, schemas.PositionSchema(many=True))
     def get(self, args):
+        """The positions (jabatan), optionally of one position class."""
         with _session() as session:
             return views.positions(session, args.get("position_class"))
 
@@ -190,6 +200,7 @@ class PositionItem(MethodView):
     @blp.arguments(schemas.PositionUpdateSchema)
     @blp.response(200, schemas.PositionDetailSchema)
     def put(self, data, code):
+        """Change a position's name, class or unit."""
         with context().uow() as uow:
             handlers.save_position(uow, context().settings, code, data, create=False)
         with _session() as session:
@@ -252,6 +263,7 @@ class Employees(MethodView):
 class EmployeeItem(MethodView):
     @blp.response(200, schemas.EmployeeSchema)
     def get(self, nip):
+        """One employee's record (BKPSDM, the employee, or their supervisor)."""
         _may_see(nip)
         with _session() as session:
             return views.employee(session, nip)
@@ -289,6 +301,7 @@ class EmployeeJp(MethodView):
 class Assessments(MethodView):
     @blp.response(200, schemas.AssessmentSchema(many=True))
     def get(self, nip):
+        """An employee's competency assessments, newest first."""
         _may_see(nip)
         with _session() as session:
             return views.profile(session, context().settings, nip, context().settings.today().year)["assessments"]
@@ -422,7 +435,8 @@ class JpBehind(MethodView):
 
 # --- exports ------------------------------------------------------------------------------------
 
-EXPORT_DOC = {"responses": {"200": {"description": "An XLSX or CSV file with Indonesian column headers"}}}
+EXPORT_DOC = {"responses": {"200": {"description": "An XLSX or CSV file with Indonesian column headers", "content": {
+    media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in exports.CONTENT_TYPES.values()}}}}  # fmt: skip
 
 
 def _file(content: bytes, file_format: str, name: str) -> Response:
@@ -486,7 +500,8 @@ class SyncRuns(MethodView):
     @blp.response(202, schemas.SyncRunSchema)
     def post(self, data):
         """Queue a sync of employees from SIMPEG; the needs worker runs it. Follow its progress at
-        /simpeg/sync-runs/{id}. 409 while another sync or import is queued or running."""
+        /simpeg/sync-runs/{id}. 409 while another sync or import is queued or running, or when SIMPEG is not
+        configured."""
         settings = context().settings
         if not settings.simpeg_base_url:
             raise SimpegNotConfigured(
@@ -505,12 +520,6 @@ class SyncRuns(MethodView):
                 queued=True,
             )
             return run
-
-
-class SimpegNotConfigured(AppError):
-    status = 503
-    slug = "simpeg-not-configured"
-    title = "SIMPEG is not configured"
 
 
 @blp.route("/simpeg/sync-runs/<run_id>")

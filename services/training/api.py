@@ -64,6 +64,7 @@ def _partner_code() -> str:
 class Partners(MethodView):
     @blp.response(200, schemas.PartnerSchema(many=True))
     def get(self):
+        """The partner institutions."""
         with _session() as session:
             return views.partners(session)
 
@@ -125,6 +126,7 @@ class Programs(MethodView):
 class ProgramItem(MethodView):
     @blp.response(200, schemas.ProgramSchema)
     def get(self, program_id):
+        """One program with its competencies, status and latest evaluation."""
         with _session() as session:
             return views.program(session, program_id)
 
@@ -150,6 +152,7 @@ class ProgramStatus(MethodView):
 class ProgramBatches(MethodView):
     @blp.response(200, schemas.BatchSchema(many=True))
     def get(self, program_id):
+        """A program's batches (angkatan) with their meetings."""
         with _session() as session:
             return views.batches_of_program(session, program_id)
 
@@ -167,6 +170,7 @@ class ProgramBatches(MethodView):
 class BatchItem(MethodView):
     @blp.response(200, schemas.BatchSchema)
     def get(self, batch_id):
+        """One batch with its meetings and state."""
         with _session() as session:
             return views.batch(session, batch_id)
 
@@ -235,6 +239,7 @@ class PartnerBatches(MethodView):
 class PartnerRoster(MethodView):
     @blp.response(200, schemas.RosterEntrySchema(many=True))
     def get(self, batch_id):
+        """A partner's own batch: its participants and their attendance so far."""
         partner_code = _partner_code()
         with _session() as session:
             return views.roster(session, batch_id, partner_code)
@@ -277,6 +282,7 @@ SINGLE_STATUS = {"accepted": 201, "superseded": 200, "duplicate": 200}
 class PartnerAttendanceRecord(MethodView):
     @blp.arguments(schemas.AttendanceRecordSchema)
     @blp.response(201, schemas.AttendanceResultSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(
         200, schema=schemas.AttendanceResultSchema, description="superseded or duplicate: nothing changed"
     )

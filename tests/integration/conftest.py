@@ -77,22 +77,6 @@ def credited(database: Database, enrollment_id: str) -> int:
 
 
 @pytest.fixture(scope="session")
-def migrated_database(make_database) -> Callable[[str], str]:
-    """The URL of a fresh database of a service, migrated to its newest revision (one per service and session)."""
-    from shared.migrations import upgrade
-
-    urls: dict[str, str] = {}
-
-    def get(service: str) -> str:
-        if service not in urls:
-            urls[service] = make_database(service)
-            upgrade(f"services.{service}", urls[service])
-        return urls[service]
-
-    return get
-
-
-@pytest.fixture(scope="session")
 def database(make_database) -> Iterator[Database]:
     db = Database(make_database("backbone"))
     Base.metadata.create_all(db.engine)
