@@ -165,7 +165,8 @@ def _report(title: str, figures: dict, file_format: str):
     return figures
 
 
-REPORT_XLSX = {"responses": {"200": {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}}
+REPORT_XLSX = {"responses": {"200": {"description": "The figures as JSON, or with ?format=xlsx as a workbook", "content": {
+    "application/json": {"schema": schemas.EffectivenessSchema}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}}}  # fmt: skip
 
 
 @blp.route("/reports/batches/<batch_id>")
