@@ -278,3 +278,20 @@ def test_every_page_passes_the_axe_accessibility_rules(browser):
                     )
             context.close()
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_the_api_documentation_renders(browser):
+    """/api/docs: Swagger UI reads the merged OpenAPI 3.1 document and shows every service's operations."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=GATEWAY)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Bangkom API", timeout=30_000)
+    for tag in ("needs", "training", "evaluation"):
+        expect(page.locator(f"#operations-tag-{tag}")).to_be_visible()
+    expect(page.get_by_text("Unable to render this definition")).to_have_count(0)
+    assert page.locator(".opblock").count() > 50
+    page.screenshot(path=str(SHOTS / "api-docs.png"), full_page=False)
+    assert not errors, errors
+    context.close()
