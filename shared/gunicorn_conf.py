@@ -18,6 +18,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+# Idle keep-alive connections stay open this long. gunicorn's default (2 s) closes the gateway's pooled
+# connections so soon that, on a busy machine, the gateway often sends on one the service is closing
+# at that moment: a reset, answered 502. The gateway's pool reuses connections long before this.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))
 graceful_timeout = 20
 accesslog = None  # the app logs each request as JSON
 # gunicorn ≥ 27 opens a control socket, by default at one path for every gunicorn of the user: several

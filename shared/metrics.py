@@ -43,6 +43,11 @@ EVENTS_CONSUMED = Counter(
 UPSTREAM_ERRORS = Counter(
     "bangkom_gateway_upstream_errors_total", "Requests the gateway could not pass to a service", ["service", "reason"]
 )
+UPSTREAM_RETRIES = Counter(
+    "bangkom_gateway_upstream_retries_total",
+    "Upstream calls sent again after a broken connection (a keep-alive connection closed, or none opened)",
+    ["service"],
+)
 UPSTREAM_LATENCY = Histogram(
     "bangkom_gateway_upstream_duration_seconds",
     "Time a service took to answer a request the gateway passed on",

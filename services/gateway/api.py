@@ -19,6 +19,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import MethodNotAllowed
 
 from services.gateway import domain, handlers, schemas
+from services.gateway.upstream import send_upstream
 from shared import identity, metrics
 from shared.errors import NotFound
 from shared.logging import request_id
@@ -157,7 +158,7 @@ def proxy(service: str, rest: str) -> Response:
     url = f"{base}/api/v1/{service}/{quote(rest, safe=PATH_SAFE)}"  # as received: %3F stays in the path
     started = time.perf_counter()
     try:
-        upstream = current_app.extensions["gateway_http"].request(
+        upstream = send_upstream(
             request.method,
             url,
             params=request.args.to_dict(flat=False),

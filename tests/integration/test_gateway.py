@@ -357,3 +357,42 @@ def test_tokens_of_an_external_openid_connect_provider_are_checked_against_its_j
         )
     finally:
         server.shutdown()
+
+
+def _burn(seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        sum(i * i for i in range(10_000))
+
+
+def test_a_steady_load_on_a_busy_machine_sees_no_upstream_error(gateway, account):
+    """Requests spaced around gunicorn's old keep-alive (2 s) on a machine kept busy: the gateway's pooled
+    connections used to meet the service closing them (a reset, answered 502). Now: every answer is the
+    service's own."""
+    import multiprocessing
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, client = gateway
+    auth = {"Authorization": f"Bearer {login(client, *account('admin'))['access_token']}"}
+    burners = [multiprocessing.get_context("spawn").Process(target=_burn, args=(25,)) for _ in range(3)]
+    for burner in burners:
+        burner.start()
+    rng = random.Random(13)
+
+    def steady(worker: int) -> list[int]:
+        statuses = []
+        deadline = time.monotonic() + 18
+        while time.monotonic() < deadline:
+            statuses.append(client.get("/api/v1/needs/competencies", headers=auth).status_code)
+            time.sleep(rng.choice([0.0, 0.05, 1.95, 2.0, 2.05]))
+        return statuses
+
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            statuses = [status for result in pool.map(steady, range(6)) for status in result]
+    finally:
+        for burner in burners:
+            burner.terminate()
+    print(f"\n{len(statuses)} requests through the gateway on a busy machine: {statuses.count(200)} answered 200")
+    assert len(statuses) >= 50 and set(statuses) == {200}, sorted(set(statuses))

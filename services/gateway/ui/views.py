@@ -20,7 +20,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -33,6 +32,7 @@ from flask import (
 from services.gateway import handlers
 from services.gateway.api import RateLimited, take_rate_limit
 from services.gateway.ui import charts
+from services.gateway.upstream import send_upstream
 from shared import identity
 from shared.errors import Unauthorized
 from shared.logging import request_id
@@ -164,9 +164,12 @@ def api(method: str, service: str, path: str, **kwargs) -> Any:
     headers = {identity.HEADER: identity.encode(current_user(), settings.internal_identity_secret),
                "X-Request-ID": request_id.get() or ""}  # fmt: skip
     try:
-        response = current_app.extensions["gateway_http"].request(
+        response = send_upstream(
             method, f"{settings.upstreams()[service]}/api/v1/{service}{path}", headers=headers,
             timeout=(settings.upstream_connect_timeout, settings.upstream_read_timeout), **kwargs)  # fmt: skip
+    except requests.Timeout:
+        raise UIProblem(504, t(f"Layanan {service} tidak menjawab tepat waktu; coba lagi sebentar lagi.",
+                               f"The {service} service did not answer in time; try again shortly.")) from None  # fmt: skip
     except requests.RequestException:
         raise UIProblem(502, t(f"Layanan {service} sedang tidak dapat dihubungi; coba lagi sebentar lagi.",
                                f"The {service} service cannot be reached; try again shortly.")) from None  # fmt: skip

@@ -1,0 +1,32 @@
+"""The gateway's calls to the services: one pooled client per process, and the rule for sending again."""
+
+from __future__ import annotations
+
+import requests
+from flask import current_app
+from urllib3.exceptions import NewConnectionError
+
+from shared import metrics
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+def send_upstream(method: str, url: str, **options) -> requests.Response:
+    """One call to a service, sent again once if the connection broke before an answer came: a pooled
+    keep-alive connection the service closed just then (a reset), or one that could not be opened. A request
+    that may have reached the service is sent again only when it is idempotent; a time-out never is."""
+    http = current_app.extensions["gateway_http"]
+    try:
+        return http.request(method, url, **options)
+    except requests.Timeout:
+        raise
+    except requests.ConnectionError as exc:
+        cause = getattr(exc.args[0], "reason", None) if exc.args else None  # urllib3's MaxRetryError.reason
+        if method not in IDEMPOTENT and not isinstance(cause, NewConnectionError):
+            raise
+        metrics.UPSTREAM_RETRIES.labels(_service_of(url)).inc()
+        return http.request(method, url, **options)
+
+
+def _service_of(url: str) -> str:
+    return url.split("/api/v1/", 1)[1].split("/", 1)[0] if "/api/v1/" in url else "unknown"

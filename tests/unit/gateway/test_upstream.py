@@ -1,0 +1,61 @@
+"""The gateway sends a call again once when a connection broke before any answer, idempotent calls only."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+import requests
+from flask import Flask
+
+from services.gateway.upstream import send_upstream
+
+
+def _server(answers: list[bytes | None]) -> str:
+    """Accepts one connection per entry: None closes it after reading the request (a reset), else answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        for answer in answers:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                if answer is not None:
+                    connection.sendall(answer)
+        listener.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1/needs/x"
+
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+
+
+@pytest.fixture
+def app():
+    app = Flask("test")
+    app.extensions["gateway_http"] = requests.Session()
+    with app.app_context():
+        yield app
+
+
+def test_an_idempotent_call_is_sent_again_after_a_reset(app):
+    assert send_upstream("GET", _server([None, OK]), timeout=5).text == "ok"
+
+
+def test_a_post_that_may_have_arrived_is_not_sent_again(app):
+    with pytest.raises(requests.ConnectionError):
+        send_upstream("POST", _server([None, OK]), data=b"{}", timeout=5)
+
+
+def test_a_post_whose_connection_never_opened_is_tried_again(app):
+    from shared.metrics import UPSTREAM_RETRIES
+
+    port = socket.create_server(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{port.getsockname()[1]}/api/v1/needs/x"
+    port.close()  # nothing listens: connection refused, so nothing was sent
+    before = UPSTREAM_RETRIES.labels("needs")._value.get()
+    with pytest.raises(requests.ConnectionError):
+        send_upstream("POST", url, data=b"{}", timeout=2)
+    assert UPSTREAM_RETRIES.labels("needs")._value.get() == before + 1
