@@ -32,6 +32,11 @@ class Settings:
     consumer_backoff_seconds: float = 0.2
     consumer_backoff_max_seconds: float = 5.0
     consumer_poll_ms: int = 500
+    # A consumer that dies unannounced (kill -9, a lost node) holds its partitions this long
+    kafka_session_timeout_ms: int = 10000
+    # Static group membership: a worker restarted under the same id takes its partitions back at once, without
+    # a rebalance (give each instance its own stable id, e.g. the pod name of a StatefulSet); empty: dynamic
+    kafka_group_instance_id: str = ""
     max_body_bytes: int = 1_048_576  # request bodies above this are refused (413); some routes allow more
     date_earliest: str = "1900-01-01"  # the window of dates callers may send (ISO dates)
     date_latest: str = "2099-12-31"

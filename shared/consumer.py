@@ -106,7 +106,14 @@ class EventConsumer:
             "auto_offset_reset": "earliest",
             "max_poll_records": 100,
             "client_id": f"{group_id}-consumer",
-            "metadata_max_age_ms": 30000,  # notice new topics and partitions within 30 s
+            # Recovery within seconds after a fault heals: metadata (and with it fetching, after a broker
+            # restart lost the fetch session) is refreshed every 3 s, a lost broker is tried again at least
+            # every second (kafka-python backs off up to 30 s by default), and a dead member of the group is
+            # given up after KAFKA_SESSION_TIMEOUT_MS (10 s; kafka-python's default is 45 s).
+            "metadata_max_age_ms": 3000,
+            "reconnect_backoff_max_ms": 1000,
+            "session_timeout_ms": 10000,
+            "heartbeat_interval_ms": 2000,
         }
         options.update(consumer_options or {})
         self.consumer = KafkaConsumer(**options)
@@ -192,9 +199,14 @@ class EventConsumer:
     def close(self) -> None:
         self.consumer.close(autocommit=False)
 
+    COMMIT_TIMEOUT_MS = 2000  # a commit that cannot reach the broker must not stall the loop (kafka-python: 30 s)
+
     def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         try:
-            self.consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()})
+            self.consumer.commit(
+                {tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()},
+                timeout_ms=self.COMMIT_TIMEOUT_MS,
+            )
         except Exception:  # noqa: BLE001 - redelivery is harmless: handling is idempotent
             log.warning("offset commit failed; the record may be delivered again", exc_info=True)
 

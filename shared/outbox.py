@@ -71,6 +71,9 @@ class OutboxMixin:
         }
 
 
+DELIVERY_TIMEOUT_MS = 30_000
+
+
 def new_producer(bootstrap_servers: str, **options: Any) -> KafkaProducer:
     """An idempotent producer that waits for all in-sync replicas (acks=all)."""
     settings: dict[str, Any] = {
@@ -80,6 +83,10 @@ def new_producer(bootstrap_servers: str, **options: Any) -> KafkaProducer:
         "linger_ms": 5,
         "max_in_flight_requests_per_connection": 5,
         "request_timeout_ms": 15000,
+        # A send is settled (delivered or failed) within DELIVERY_TIMEOUT_MS, so the relay never sends a row
+        # again while its first send is still being retried inside the producer (duplicates on the wire).
+        "delivery_timeout_ms": DELIVERY_TIMEOUT_MS,
+        "reconnect_backoff_max_ms": 1000,  # after a broker outage, reconnect within a second
     }
     settings.update(options)
     return KafkaProducer(**settings)
@@ -108,7 +115,7 @@ class OutboxRelay:
         producer: KafkaProducer,
         service: str,
         batch_size: int = 200,
-        flush_timeout: float = 30.0,
+        flush_timeout: float = DELIVERY_TIMEOUT_MS / 1000 + 5,  # every send of the batch is settled by then
     ) -> None:
         self.database = database
         self.model = outbox_model

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import faulthandler
 import signal
 import threading
 import time
@@ -48,6 +49,7 @@ def run_worker(
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # kill -USR1: every thread's stack to stderr
 
     if settings.worker_metrics_port:
         REGISTRY.register(OutboxCollector(database, outbox_model, settings.service))
@@ -91,6 +93,7 @@ def run_worker(
                 poll_ms=settings.consumer_poll_ms,
                 stop=stop,
                 await_partitions_seconds=30.0,  # its topics were just ensured
+                consumer_options=consumer_options(settings),
             ).run()
         else:
             stop.wait()
@@ -101,6 +104,14 @@ def run_worker(
         producer.close(timeout=10)
         database.dispose()
         log.info("worker stopped")
+
+
+def consumer_options(settings: Settings) -> dict[str, object]:
+    """The group membership settings of a worker's consumer (docs/operations.md, the runbook)."""
+    options: dict[str, object] = {"session_timeout_ms": settings.kafka_session_timeout_ms}
+    if settings.kafka_group_instance_id:
+        options["group_instance_id"] = settings.kafka_group_instance_id
+    return options
 
 
 def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int, replication: int) -> None:

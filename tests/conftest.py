@@ -159,3 +159,14 @@ def migrated_database(make_database) -> Callable[[str], str]:
         return urls[service]
 
     return get
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The fault suite's figures (tests/faults), at the end of the run."""
+    import sys
+
+    faults = sys.modules.get("tests.faults.conftest")
+    if faults is not None and faults.FIGURES:
+        terminalreporter.section("fault suite: figures")
+        for scenario, figures in faults.FIGURES:
+            terminalreporter.write_line(f"{scenario:34} {figures}")

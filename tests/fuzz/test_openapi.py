@@ -29,6 +29,7 @@ from shared import identity
 from tests.integration.needs.conftest import new_nip
 
 SECRET = "test-internal-identity-secret"
+pytestmark = pytest.mark.fuzz
 CASES = 1000  # at least this many generated cases per service
 SEED = 20261130
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -1,0 +1,102 @@
+"""A broker and a PostgreSQL server of the fault suite's own (other ports, other folders), so that killing and
+restarting them leaves the rest of the run alone; the workers run as real processes (``python -m
+services.<name>.worker``), as in production."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+KAFKA_PORT, CONTROLLER_PORT, PG_PORT = 29092, 29093, 25432
+DATABASES = ("needs", "training", "evaluation")
+FIGURES: list[tuple[str, str]] = []  # (scenario, figures), printed at the end of the run
+
+
+class Broker:
+    def __init__(self, data_dir: Path) -> None:
+        self.env = {**os.environ, "KAFKA_PORT": str(KAFKA_PORT), "KAFKA_CONTROLLER_PORT": str(CONTROLLER_PORT),
+                    "KAFKA_DATA_DIR": str(data_dir)}  # fmt: skip
+        self.pid_file = data_dir / "broker.pid"
+        self.bootstrap = f"127.0.0.1:{KAFKA_PORT}"
+
+    def start(self) -> None:
+        subprocess.run([str(ROOT / "deploy/local/kafka.sh"), "start"], env=self.env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+
+    def kill(self) -> None:
+        """kill -9: no clean shutdown, whatever was not flushed is the broker's problem, as in a crash."""
+        os.kill(int(self.pid_file.read_text()), signal.SIGKILL)
+        time.sleep(0.5)
+        self.pid_file.unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        subprocess.run([str(ROOT / "deploy/local/kafka.sh"), "stop"], env=self.env, check=False,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+class Postgres:
+    def __init__(self, data_dir: Path) -> None:
+        self.env = {**os.environ, "PG_PORT": str(PG_PORT), "PG_DATA_DIR": str(data_dir),
+                    "PG_DATABASES": " ".join(f"bangkom_{name}" for name in DATABASES)}  # fmt: skip
+
+    def run(self, command: str) -> None:
+        subprocess.run([str(ROOT / "deploy/local/postgres.sh"), command], env=self.env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+
+    def url(self, service: str) -> str:
+        return f"postgresql+psycopg://bangkom:bangkom@127.0.0.1:{PG_PORT}/bangkom_{service}"
+
+
+@pytest.fixture(scope="session")
+def fault_infra() -> Iterator[tuple[Broker, Postgres]]:
+    from shared.migrations import upgrade
+
+    folder = Path(f"/var/tmp/bangkom-faults-{uuid.uuid4().hex[:8]}")  # noqa: S108 - the server's user must reach it
+    folder.mkdir(mode=0o755)
+    broker, postgres = Broker(folder / "kafka"), Postgres(folder / "postgres")
+    broker.start()
+    postgres.run("start")
+    for service in DATABASES:
+        upgrade(f"services.{service}", postgres.url(service))
+    yield broker, postgres
+    broker.stop()
+    postgres.run("stop")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class Worker:
+    """One worker process of a service; ``instance`` is its static group membership id."""
+
+    def __init__(self, service: str, env: dict[str, str], instance: str, log_dir: Path) -> None:
+        self.service, self.instance = service, instance
+        self.env = {**env, "KAFKA_GROUP_INSTANCE_ID": instance}
+        self.log = log_dir / f"{instance}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", f"services.{self.service}.worker"], env=self.env,
+                                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
