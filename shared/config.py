@@ -30,7 +30,7 @@ class Settings:
     outbox_poll_seconds: float = 0.5
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
-    consumer_backoff_max_seconds: float = 5.0
+    consumer_backoff_max_seconds: float = 2.0  # also how soon a consumer tries a database that was down again
     consumer_poll_ms: int = 500
     # A consumer that dies unannounced (kill -9, a lost node) holds its partitions this long
     kafka_session_timeout_ms: int = 10000

@@ -171,3 +171,19 @@ def test_jp_target():
     assert domain.jp_target("PNS", 20, False) == 20
     assert domain.jp_target("PPPK", 20, False) == 0
     assert domain.jp_target("PPPK", 20, True) == 20
+
+
+def test_exports_survive_control_characters_stored_before_the_edge_refused_them():
+    """A name from SIMPEG (or from before the edge) with a control character: XLSX refused it (openpyxl
+    IllegalCharacterError), CSV did not. Both carry the readable rest."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from services.needs import exports
+
+    rows = [{"nip": "198609262015051001", "name": "Budi\x01 Santoso\x00"}]
+    columns = [("nip", "NIP"), ("name", "Nama")]
+    sheet = load_workbook(io.BytesIO(exports.render(rows, columns, "xlsx", "Uji"))).active
+    assert [cell.value for cell in sheet[2]] == ["198609262015051001", "Budi Santoso"]
+    assert "Budi" in exports.render(rows, columns, "csv", "Uji").decode("utf-8-sig")
