@@ -7,8 +7,8 @@ the consumer loop; both share one idempotent producer (thread-safe).
 from __future__ import annotations
 
 import contextlib
-import logging
 import faulthandler
+import logging
 import signal
 import threading
 import time
