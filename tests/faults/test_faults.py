@@ -28,8 +28,8 @@ from tests import factories
 from tests.faults.conftest import FIGURES, Worker
 from tests.integration.needs.conftest import new_nip
 
-COMPLETIONS = 2000  # TrainingCompleted per scenario (make bench drives more)
-SYNCS = 400  # EmployeeSynced per scenario
+COMPLETIONS = int(os.environ.get("FAULT_COMPLETIONS", "2000"))  # TrainingCompleted per scenario (bench: more)
+SYNCS = COMPLETIONS // 5  # EmployeeSynced per scenario
 RATE = 90  # events a second, a steady flow longer than the faults
 RESUME_GOAL = 5.0  # seconds from a fault's end to consumption resumed
 
@@ -130,7 +130,7 @@ class Flow:
         raise AssertionError(f"{service} did not resume within {timeout} s")
 
     def settle(self, producer: threading.Thread, timeout: float = 90.0) -> float:
-        producer.join(timeout=timeout)
+        producer.join(timeout=COMPLETIONS * 1.2 / RATE * 3 + 60)  # the flow itself takes COMPLETIONS * 1.2 / RATE s
         started = time.monotonic()
         expected = {"needs": COMPLETIONS, "evaluation": COMPLETIONS, "training": SYNCS}
         deadline = time.monotonic() + timeout
