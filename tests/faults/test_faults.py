@@ -207,19 +207,24 @@ def _report(name: str, figures: dict) -> None:
     FIGURES.append((name, "  ".join(f"{k}={v}" for k, v in figures.items())))
 
 
-def test_broker_killed_and_back(flow):
+def _outage(flow: Flow, name: str, down: Callable[[], None], up: Callable[[], None], pause: float) -> None:
+    """A steady flow; 8 s in, ``down``; ``pause`` s later, ``up`` (which returns once the part answers again)."""
     flow.start_all()
     producer = flow.produce()
     time.sleep(8)
-    flow.broker.kill()
-    time.sleep(3)
-    flow.broker.start()  # returns once the broker answers metadata requests
+    down()
+    time.sleep(pause)
+    up()
     healed = time.monotonic()
     resumed = {s: flow.resumed_after(s, healed) for s in ("needs", "evaluation")}
     settled = flow.settle(producer)
     figures = flow.verify() | {f"resumed_{s}_s": v for s, v in resumed.items()} | {"settled_s": settled}
-    _report("broker kill -9, back after 3 s", figures)
+    _report(name, figures)
     assert max(resumed.values()) <= RESUME_GOAL, figures
+
+
+def test_broker_killed_and_back(flow):
+    _outage(flow, "broker kill -9, back after 3 s", flow.broker.kill, flow.broker.start, pause=3)
 
 
 def test_each_worker_killed_and_restarted(flow):
@@ -240,18 +245,8 @@ def test_each_worker_killed_and_restarted(flow):
 
 
 def test_postgresql_restarted(flow):
-    flow.start_all()
-    producer = flow.produce()
-    time.sleep(8)
-    flow.postgres.run("stop")
-    time.sleep(2)
-    flow.postgres.run("start")
-    healed = time.monotonic()
-    resumed = {s: flow.resumed_after(s, healed) for s in ("needs", "evaluation")}
-    settled = flow.settle(producer)
-    figures = flow.verify() | {f"resumed_{s}_s": v for s, v in resumed.items()} | {"settled_s": settled}
-    _report("PostgreSQL restarted", figures)
-    assert max(resumed.values()) <= RESUME_GOAL, figures
+    _outage(flow, "PostgreSQL restarted", lambda: flow.postgres.run("stop"), lambda: flow.postgres.run("start"),
+            pause=2)  # fmt: skip
 
 
 def test_poison_records_and_two_relays_at_once(flow):

@@ -7,6 +7,7 @@ import importlib
 import pytest
 
 from shared.web import PROBLEM_JSON
+from tests.unit.gateway.test_domain import _refs
 
 SERVICES = ["needs", "training", "evaluation", "gateway"]
 
@@ -80,15 +81,3 @@ def test_the_merged_document_asks_outside_callers_for_tokens_and_leaves_login_op
     assert "securitySchemes" not in merged["components"], "no service's identity header leaks out"
     refs = {ref for ref in _refs(merged)}
     assert all(ref.split("/")[-1] in merged["components"][ref.split("/")[2]] for ref in refs), "no dangling $ref"
-
-
-def _refs(node):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$ref":
-                yield value
-            else:
-                yield from _refs(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _refs(item)
