@@ -207,8 +207,9 @@ def test_the_loop_in_the_browser(browser):
     expect(page).to_have_url(GATEWAY + program_path)
     page.get_by_role("link", name="Efektivitas program").click()
     figures = page.get_by_test_id("effectiveness")
-    expect(figures).to_contain_text("peserta dievaluasi")
+    expect(figures).to_contain_text("peserta")
     expect(figures.locator(".figure").first).to_have_text("1")
+    expect(page.get_by_test_id("responses")).to_contain_text("mengisi kuesioner (100%)")  # the answers behind it
     expect(figures).to_contain_text("4.5")  # the mean of the four answers
     expect(figures).to_contain_text("40.0")  # the post-test gain
     expect(figures).to_contain_text("100%")  # the project reached the target level

@@ -17,7 +17,7 @@ from shared import identity
 from tests.integration.needs.conftest import new_nip
 
 SECRET = "test-internal-identity-secret"
-ADMIN = identity.encode(identity.Identity("bkpsdm.admin", ("admin",)), SECRET)
+ADMIN = identity.Identity("bkpsdm.admin", ("admin",))
 
 
 def _client(service: str, url: str, **settings):
@@ -27,7 +27,7 @@ def _client(service: str, url: str, **settings):
         settings_class(service=service, database_url=url, internal_identity_secret=SECRET, **settings)
     )
     client = app.test_client()
-    client.environ_base["HTTP_X_BANGKOM_IDENTITY"] = ADMIN
+    client.environ_base["HTTP_X_BANGKOM_IDENTITY"] = identity.encode(ADMIN, SECRET)  # fresh: it is valid 300 s
     return client
 
 
