@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -60,6 +61,7 @@ class Interrupted(RuntimeError):
 # The database is unreachable or asked for a retry (deadlock, serialisation): the record is not
 # at fault, so it is retried until the database answers instead of being dead-lettered.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+KAFKA_UNAVAILABLE = (KafkaError, OSError)
 
 
 class EventConsumer:
@@ -143,7 +145,13 @@ class EventConsumer:
         log.info("consuming", extra={"topics": self.topics, "group": self.group_id})
         try:
             while not self.stop.is_set():
-                self.poll_once()
+                try:
+                    self.poll_once()
+                except KAFKA_UNAVAILABLE as exc:
+                    # kafka-python can raise out of poll() while no broker answers (the group coordinator
+                    # lookup on a refused connection): the worker must outlive the outage, not die of it.
+                    log.warning("Kafka unavailable (%s); polling again in 1 s", type(exc).__name__)
+                    self.stop.wait(1.0)
         finally:
             self.close()
 

@@ -42,7 +42,7 @@ class Flow:
         self.tag = f"fault-{uuid.uuid4().hex[:8]}"
         self.prefix = f"{self.tag}."
         self.env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap, "KAFKA_TOPIC_PREFIX": self.prefix,
-                    "LOG_LEVEL": "WARNING"}  # fmt: skip
+                    "LOG_LEVEL": os.environ.get("FAULT_LOG_LEVEL", "WARNING")}  # fmt: skip
         self.log_dir = log_dir
         self.workers: dict[str, list[Worker]] = {}
         self.engines = {s: create_engine(self.postgres.url(s), pool_pre_ping=True) for s in ("needs", "training",
