@@ -8,7 +8,9 @@ without a default is required. All problems are reported at once, at start-up, w
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any, ClassVar, Self, get_type_hints
+from zoneinfo import ZoneInfo
 
 from environs import Env, EnvValidationError
 
@@ -26,6 +28,7 @@ class Settings:
     kafka_topic_partitions: int = 3  # for the topics a worker creates when they are missing
     kafka_replication_factor: int = 1
     log_level: str = "INFO"
+    timezone: str = "Asia/Jakarta"  # WIB: decides "today", the plan year and the day's figures
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 0.5
     consumer_max_attempts: int = 5
@@ -52,6 +55,10 @@ class Settings:
         "KAFKA_BOOTSTRAP_SERVERS": "host:port[,host:port…] of the Kafka brokers",
         "INTERNAL_IDENTITY_SECRET": "the secret the gateway signs X-Bangkom-Identity with (a long random string)",
     }
+
+    def today(self) -> dt.date:
+        """Today where the agency works (``TIMEZONE``), not in UTC: the services agree on the day."""
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
     @property
     def topic(self) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from zoneinfo import ZoneInfo
 
 from shared.config import Settings
 
@@ -18,10 +16,6 @@ class EvaluationSettings(Settings):
     learning_assesses_competency: bool = False  # whether a passed post-test also emits CompetencyAssessed
     learning_pass_score: float = 70.0
     min_response_rate: float = 0.5  # below this share of questionnaires answered: no recommendation
-    timezone: str = "Asia/Jakarta"
-
-    def today(self) -> dt.date:
-        return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
 
 def load_settings() -> EvaluationSettings:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from zoneinfo import ZoneInfo
 
 from shared.config import Settings
 
@@ -15,7 +13,6 @@ class NeedsSettings(Settings):
     jp_target_includes_pppk: bool = False  # whether PPPK are held to the same target
     missing_assessment_level: int = 1  # the level assumed for a competency never assessed
     max_bulk_rows: int = 5000  # rows per bulk upsert request
-    timezone: str = "Asia/Jakarta"  # WIB: decides "today" and the plan year
     # SIMPEG (docs/simpeg.md); an empty base URL means SIMPEG is not configured
     simpeg_base_url: str = ""
     simpeg_token_url: str = ""  # default: SIMPEG_BASE_URL + /oauth/token
@@ -32,9 +29,6 @@ class NeedsSettings(Settings):
     simpeg_history_retry_seconds: float = 30.0  # pause after the first failed send, doubled each time (max 1 h)
     simpeg_max_import_bytes: int = 20_000_000  # largest export file accepted over HTTP (the CLI takes any size)
     simpeg_poll_seconds: float = 5.0  # how often the worker looks for due records and queued syncs
-
-    def today(self) -> dt.date:
-        return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
 
 def load_settings() -> NeedsSettings:

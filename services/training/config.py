@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from zoneinfo import ZoneInfo
 
 from shared.config import Settings
 
@@ -15,10 +13,6 @@ class TrainingSettings(Settings):
     max_attendance_records: int = 1000  # per partner request
     max_attendance_body_bytes: int = 4_194_304  # the body of such a request (413 above)
     attendance_clock_skew_seconds: int = 300  # a record may be this far ahead of our clock, no further
-    timezone: str = "Asia/Jakarta"
-
-    def today(self) -> dt.date:
-        return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
 
 def load_settings() -> TrainingSettings:

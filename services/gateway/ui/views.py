@@ -13,7 +13,6 @@ import functools
 import secrets
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import requests
 from flask import (
@@ -261,8 +260,8 @@ def keluar():
 
 
 def _today() -> dt.date:
-    """Today in Lhokseumawe (WIB), as the services count it."""
-    return dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    """Today in Lhokseumawe (``TIMEZONE``, WIB), as the services count it."""
+    return context().settings.today()
 
 
 def _heatmap(plan: list[dict], title: str) -> str:
