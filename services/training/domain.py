@@ -116,6 +116,46 @@ def supersedes(incoming_recorded_at: dt.datetime, current_recorded_at: dt.dateti
     return current_recorded_at is None or incoming_recorded_at > current_recorded_at
 
 
+@dataclass(frozen=True)
+class AttendanceDecision:
+    """What one attendance record does: its ``outcome``; for ``not_found`` the ``field`` at fault."""
+
+    outcome: str  # accepted, superseded, duplicate, conflict, not_found, closed
+    field: str | None = None
+
+    @property
+    def keeps_receipt(self) -> bool:
+        """The record is remembered (its event id answered ``duplicate`` from now on)."""
+        return self.outcome in ("accepted", "superseded")
+
+
+def decide_attendance(
+    *,
+    seen_body: str | None,
+    body: str,
+    batch_known: bool,
+    participant_known: bool,
+    meeting_known: bool,
+    batch_closed: bool,
+    recorded_at: dt.datetime,
+    held_recorded_at: dt.datetime | None,
+) -> AttendanceDecision:
+    """The six outcomes of an attendance record, in the order they are decided: a known event id first
+    (``duplicate`` with the same body, ``conflict`` with another), then what it names (``not_found`` and
+    the field), a ``closed`` batch, and finally whether it is later than what the meeting holds."""
+    if seen_body is not None:
+        return AttendanceDecision("duplicate" if seen_body == body else "conflict")
+    if not batch_known:
+        return AttendanceDecision("not_found", "batch_id")
+    if not participant_known:
+        return AttendanceDecision("not_found", "nip")
+    if not meeting_known:
+        return AttendanceDecision("not_found", "meeting_no")
+    if batch_closed:
+        return AttendanceDecision("closed")
+    return AttendanceDecision("accepted" if supersedes(recorded_at, held_recorded_at) else "superseded")
+
+
 # --- partner credentials ------------------------------------------------------------------------
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}

@@ -394,25 +394,27 @@ def _record_attendance(
     events: list[Event] = []
     for index, record in enumerate(records):
         digest = _body_hash(record)
-        seen = receipts.get(record["event_id"])
-        if seen is not None:
-            results[index] = {"event_id": record["event_id"], "outcome": "duplicate" if seen == digest else "conflict"}
-            continue
         batch = batches.get(record["batch_id"])
         enrollment = enrollments.get((record["batch_id"], record["nip"]))
-        if batch is None or enrollment is None or (record["batch_id"], record["meeting_no"]) not in meetings:
-            what = "batch" if batch is None else ("participant" if enrollment is None else "meeting")
-            results[index] = {"event_id": record["event_id"], "outcome": "not_found", "field": _FIELD[what]}
-            continue
-        if batch.closed_at is not None:
-            results[index] = {"event_id": record["event_id"], "outcome": "closed"}
-            continue
-        session.add(AttendanceReceipt(partner_code=partner_code, event_id=record["event_id"], body_hash=digest))
-        receipts[record["event_id"]] = digest
-        key = (enrollment.id, record["meeting_no"])
-        held = current.get(key)
-        if not domain.supersedes(record["recorded_at"], held.recorded_at if held else None):
-            results[index] = {"event_id": record["event_id"], "outcome": "superseded"}
+        key = (enrollment.id, record["meeting_no"]) if enrollment else None
+        held = current.get(key) if key else None
+        decision = domain.decide_attendance(
+            seen_body=receipts.get(record["event_id"]),
+            body=digest,
+            batch_known=batch is not None,
+            participant_known=enrollment is not None,
+            meeting_known=(record["batch_id"], record["meeting_no"]) in meetings,
+            batch_closed=batch is not None and batch.closed_at is not None,
+            recorded_at=record["recorded_at"],
+            held_recorded_at=held.recorded_at if held else None,
+        )
+        results[index] = {"event_id": record["event_id"], "outcome": decision.outcome}
+        if decision.field:
+            results[index]["field"] = decision.field
+        if decision.keeps_receipt:
+            session.add(AttendanceReceipt(partner_code=partner_code, event_id=record["event_id"], body_hash=digest))
+            receipts[record["event_id"]] = digest
+        if decision.outcome != "accepted":
             continue
         if held is None:
             held = Attendance(enrollment_id=enrollment.id, meeting_no=record["meeting_no"])
@@ -438,13 +440,9 @@ def _record_attendance(
                 validate=False,
             )  # fmt: skip
         )
-        results[index] = {"event_id": record["event_id"], "outcome": "accepted"}
     uow.publish_all(events)
     uow.commit()
     return results
-
-
-_FIELD = {"batch": "batch_id", "participant": "nip", "meeting": "meeting_no"}
 
 
 def set_post_test(uow: UnitOfWork, batch_id: str, nip: str, score: float, partner_code: str | None) -> Enrollment:

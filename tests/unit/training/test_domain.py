@@ -99,3 +99,32 @@ def test_the_gateway_identity_is_signed_and_expires():
     forged = identity.encode(identity.Identity("pk_1", ("partner",), "OTHER"), "guess", now=1000).split(".")[0]
     with pytest.raises(Unauthorized):
         identity.decode(f"{forged}.{signature}", "s3cret", now=1010)
+
+
+def _decide(**overrides):
+    when = dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)
+    facts = {"seen_body": None, "body": "h1", "batch_known": True, "participant_known": True, "meeting_known": True,
+             "batch_closed": False, "recorded_at": when, "held_recorded_at": None} | overrides  # fmt: skip
+    return domain.decide_attendance(**facts)
+
+
+@pytest.mark.parametrize(
+    ("facts", "outcome", "field", "kept"),
+    [
+        ({}, "accepted", None, True),
+        ({"held_recorded_at": dt.datetime(2026, 3, 2, 0, tzinfo=dt.UTC)}, "accepted", None, True),  # a correction
+        ({"held_recorded_at": dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC)}, "superseded", None, True),
+        ({"held_recorded_at": dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)}, "superseded", None, True),  # a replay
+        ({"seen_body": "h1"}, "duplicate", None, False),
+        ({"seen_body": "h0"}, "conflict", None, False),
+        ({"seen_body": "h1", "batch_known": False}, "duplicate", None, False),  # the event id is decided first
+        ({"batch_known": False, "participant_known": False}, "not_found", "batch_id", False),
+        ({"participant_known": False, "meeting_known": False}, "not_found", "nip", False),
+        ({"meeting_known": False}, "not_found", "meeting_no", False),
+        ({"batch_closed": True}, "closed", None, False),
+        ({"meeting_known": False, "batch_closed": True}, "not_found", "meeting_no", False),
+    ],
+)
+def test_the_six_outcomes_of_an_attendance_record(facts, outcome, field, kept):
+    decision = _decide(**facts)
+    assert (decision.outcome, decision.field, decision.keeps_receipt) == (outcome, field, kept)
