@@ -19,6 +19,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import MethodNotAllowed
 
 from services.gateway import domain, handlers, schemas
+from services.gateway.rate_limits import RateLimited, take_rate_limit, too_many
 from services.gateway.upstream import send_upstream
 from shared import identity, metrics
 from shared.errors import NotFound
@@ -31,32 +32,9 @@ blp = Blueprint("gateway", __name__, url_prefix="/api/v1/auth", description="Log
 PATH_SAFE = "/:@!$&'()*+,;=-._~"  # RFC 3986 path characters that need no escaping
 
 
-class RateLimited(Exception):
-    def __init__(self, limit: int, reset: int) -> None:
-        super().__init__(f"{limit} per minute")
-        self.limit, self.reset = limit, reset
-
-
-def take_rate_limit(key: str, limit: int) -> dict[str, str]:
-    """Count a request against a caller's limit; RateLimited past it. Returns the RateLimit headers."""
-    with context().uow() as uow:
-        allowed, remaining, reset = handlers.take_rate(uow, key, limit, time.time())
-    if not allowed:
-        raise RateLimited(limit, reset)
-    return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining), "RateLimit-Reset": str(reset)}
-
-
 @blp.errorhandler(RateLimited)
 def _too_many(error: RateLimited):
     return too_many(error)
-
-
-def too_many(error: RateLimited) -> Response:
-    response = problem(429, f"Too many requests: at most {error.limit} a minute. Try again in {error.reset} s.",
-                       slug="rate-limited")  # fmt: skip
-    response.headers.update({"Retry-After": str(error.reset), "RateLimit-Limit": str(error.limit),
-                             "RateLimit-Remaining": "0", "RateLimit-Reset": str(error.reset)})  # fmt: skip
-    return response
 
 
 @blp.route("/login")

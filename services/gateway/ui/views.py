@@ -29,7 +29,7 @@ from flask import (
 )
 
 from services.gateway import handlers
-from services.gateway.api import RateLimited, take_rate_limit
+from services.gateway.rate_limits import RateLimited, take_rate_limit
 from services.gateway.ui import charts
 from services.gateway.upstream import send_upstream
 from shared import identity
