@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from services.training import handlers  # noqa: E402
+from services.training import handlers
+from services.training.config import TrainingSettings  # noqa: E402
 from services.training.models import Outbox  # noqa: E402
 from shared import identity  # noqa: E402
 from shared.db import Database, UnitOfWork  # noqa: E402
@@ -92,7 +93,7 @@ def main() -> None:
                 handlers.on_employee_synced(new_event("EmployeeSynced", {
                     "nip": nip, "name": "P", "position_code": None, "position_name": None, "unit_code": "U",
                     "unit_name": "U", "rank": None, "supervisor_nip": None, "employment_status": "PNS", "active": True,
-                }), uow)  # fmt: skip
+                }), uow, TrainingSettings(service="training", database_url=url))  # fmt: skip
             uow.commit()
         database.dispose()
         assert http.post(f"{base}/batches/{batch['id']}/enrollments", json={"nips": nips}).status_code == 201

@@ -38,6 +38,21 @@ from shared.metrics import CONSUMER_LAG, DEAD_LETTERS, EVENTS_CONSUMED
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Event, UnitOfWork], None]
+EventHandler = Callable[[Event, UnitOfWork, Any], None]  # (event, unit of work, the service's settings)
+
+
+def bind(table: Mapping[str, EventHandler], settings: Any) -> dict[str, Handler]:
+    """A service's module-level table of event handlers, bound once at start-up to its settings: every
+    handler of every service has the one signature ``handler(event, uow, settings)``."""
+
+    def bound(handler: EventHandler) -> Handler:
+        def handle(event: Event, uow: UnitOfWork) -> None:
+            handler(event, uow, settings)
+
+        handle.__name__ = handler.__name__
+        return handle
+
+    return {name: bound(handler) for name, handler in table.items()}
 
 
 class ProcessedEventMixin:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from services.evaluation import domain
 from services.evaluation.config import EvaluationSettings
 from services.evaluation.models import BatchEvaluation, Correction, EmployeeView, Participation, Task
-from shared.consumer import Handler
+from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.events import Event, new_event
@@ -96,13 +96,11 @@ def on_employee_synced(event: Event, uow: UnitOfWork, settings: EvaluationSettin
         )
 
 
+EVENT_HANDLERS = {"TrainingCompleted": on_training_completed, "EmployeeSynced": on_employee_synced}
+
+
 def event_handlers(settings: EvaluationSettings) -> dict[str, Handler]:
-    handlers = {"TrainingCompleted": on_training_completed, "EmployeeSynced": on_employee_synced}
-
-    def bind(handler):
-        return lambda event, uow: handler(event, uow, settings)
-
-    return {name: bind(handler) for name, handler in handlers.items()}
+    return bind(EVENT_HANDLERS, settings)
 
 
 # --- submissions --------------------------------------------------------------------------------

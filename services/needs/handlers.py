@@ -31,7 +31,7 @@ from services.needs.models import (
     SimpegHistory,
     StrategicPriority,
 )
-from shared.consumer import Handler
+from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Invalid, NotFound, flatten_errors
 from shared.events import Event, new_event
@@ -483,23 +483,17 @@ def on_participant_enrolled(event: Event, uow: UnitOfWork, settings: NeedsSettin
         repository.set_need_status(uow.session, data["nip"], codes, ("open", "planned"), "in_training")
 
 
+EVENT_HANDLERS = {
+    "TrainingCompleted": on_training_completed,
+    "TrainingNotCompleted": on_training_not_completed,
+    "CompetencyAssessed": on_competency_assessed,
+    "ProgramPublished": on_program_published,
+    "ParticipantEnrolled": on_participant_enrolled,
+}
+
+
 def event_handlers(settings: NeedsSettings) -> dict[str, Handler]:
-    handlers = {
-        "TrainingCompleted": on_training_completed,
-        "TrainingNotCompleted": on_training_not_completed,
-        "CompetencyAssessed": on_competency_assessed,
-        "ProgramPublished": on_program_published,
-        "ParticipantEnrolled": on_participant_enrolled,
-    }
-    return {name: _with_settings(handler, settings) for name, handler in handlers.items()}
-
-
-def _with_settings(handler, settings):
-    def handle(event: Event, uow: UnitOfWork) -> None:
-        handler(event, uow, settings)
-
-    handle.__name__ = handler.__name__
-    return handle
+    return bind(EVENT_HANDLERS, settings)
 
 
 # --- helpers ------------------------------------------------------------------------------------

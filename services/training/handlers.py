@@ -29,7 +29,7 @@ from services.training.models import (
     PartnerKey,
     Program,
 )
-from shared.consumer import Handler
+from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Invalid, NotFound
 from shared.events import Event, new_event
@@ -529,7 +529,7 @@ def close_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str) -> B
 # --- event handlers -----------------------------------------------------------------------------
 
 
-def on_employee_synced(event: Event, uow: UnitOfWork) -> None:
+def on_employee_synced(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
     data = event.load_data()
     employee = uow.session.get(EmployeeView, data["nip"]) or EmployeeView(nip=data["nip"])
     employee.name, employee.unit_code, employee.unit_name = data["name"], data["unit_code"], data["unit_name"]
@@ -538,7 +538,7 @@ def on_employee_synced(event: Event, uow: UnitOfWork) -> None:
     uow.session.add(employee)
 
 
-def on_need_identified(event: Event, uow: UnitOfWork) -> None:
+def on_need_identified(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
     data = event.load_data()
     need = uow.session.get(OpenNeed, data["need_id"]) or OpenNeed(need_id=data["need_id"])
     need.nip, need.competency_code, need.gap = data["nip"], data["competency_code"], data["gap"]
@@ -546,23 +546,26 @@ def on_need_identified(event: Event, uow: UnitOfWork) -> None:
     uow.session.add(need)
 
 
-def on_need_closed(event: Event, uow: UnitOfWork) -> None:
+def on_need_closed(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
     uow.session.execute(delete(OpenNeed).where(OpenNeed.need_id == event.data["need_id"]))
 
 
-def on_program_evaluated(event: Event, uow: UnitOfWork) -> None:
+def on_program_evaluated(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
     program = uow.session.get(Program, event.data["program_id"])
     if program is not None:
         program.recommendation = dict(event.data) | {"evaluated_at": event.time}
 
 
+EVENT_HANDLERS = {
+    "EmployeeSynced": on_employee_synced,
+    "DevelopmentNeedIdentified": on_need_identified,
+    "DevelopmentNeedClosed": on_need_closed,
+    "ProgramEvaluated": on_program_evaluated,
+}
+
+
 def event_handlers(settings: TrainingSettings) -> dict[str, Handler]:
-    return {
-        "EmployeeSynced": on_employee_synced,
-        "DevelopmentNeedIdentified": on_need_identified,
-        "DevelopmentNeedClosed": on_need_closed,
-        "ProgramEvaluated": on_program_evaluated,
-    }
+    return bind(EVENT_HANDLERS, settings)
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def _seed(service: str, app, url: str) -> dict[str, str]:
         key_id = client.post(f"{base}/partners", json={"code": code, "name": "Fuzz", "kind": "university"}).json[
             "credential"]["key_id"]  # fmt: skip
         with UnitOfWork(Database(url), Outbox) as uow:
-            handlers.on_employee_synced(factories.employee_synced(nip), uow)
+            handlers.on_employee_synced(factories.employee_synced(nip), uow, app.extensions["bangkom"].settings)
             uow.commit()
         program = client.post(f"{base}/programs", json={
             "code": f"FZ-{tag}", "title": "Fuzz", "form": "pelatihan", "delivery": "klasikal", "jp": 8,

@@ -186,7 +186,7 @@ def test_the_same_attendance_posted_twice_at_once_is_accepted_once_and_never_a_5
     with UnitOfWork(db, Outbox) as uow:
         handlers.create_partner(uow, {"code": code, "name": "M", "kind": "university"})
         for nip in nips:
-            handlers.on_employee_synced(factories.employee_synced(nip), uow)
+            handlers.on_employee_synced(factories.employee_synced(nip), uow, settings)
         uow.commit()
         program = handlers.create_program(uow, settings, {
             "code": f"PR-{uuid.uuid4().hex[:6]}", "title": "GIS", "form": "pelatihan", "delivery": "klasikal", "jp": 8,

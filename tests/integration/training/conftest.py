@@ -106,14 +106,14 @@ def program(api):
 
 
 @pytest.fixture
-def employees(training_db):
+def employees(training_db, settings):
     """Known employees in the read model, through the real EmployeeSynced handler; returns their NIPs."""
 
     def make(count: int = 1, unit: str = "BPBD") -> list[str]:
         nips = [new_nip() for _ in range(count)]
         with UnitOfWork(training_db, Outbox) as uow:
             for nip in nips:
-                handlers.on_employee_synced(factories.employee_synced(nip, unit=unit), uow)
+                handlers.on_employee_synced(factories.employee_synced(nip, unit=unit), uow, settings)
             uow.commit()
         return nips
 

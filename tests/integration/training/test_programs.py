@@ -135,7 +135,7 @@ def test_a_required_post_test_decides_completion(api, partner, program, employee
     api("PUT", f"/batches/{batch['id']}/enrollments/{missing}/post-test", 409, json={"score": 90})
 
 
-def test_program_evaluated_sets_the_recommendation(api, partner, program, training_db):
+def test_program_evaluated_sets_the_recommendation(api, partner, program, training_db, settings):
     from services.training import handlers
     from services.training.models import Outbox
     from shared.db import UnitOfWork
@@ -146,7 +146,7 @@ def test_program_evaluated_sets_the_recommendation(api, partner, program, traini
         "learning_gain": 12.5, "p_value": 0.01, "behavior_pass_rate": 0.75, "recommendation": "repeat",
     })  # fmt: skip
     with UnitOfWork(training_db, Outbox) as uow:
-        handlers.on_program_evaluated(evaluated, uow)
+        handlers.on_program_evaluated(evaluated, uow, settings)
         uow.commit()
     recommendation = api("GET", f"/programs/{created['id']}")["recommendation"]
     assert recommendation["recommendation"] == "repeat" and recommendation["p_value"] == 0.01
