@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from shared import nip
 from shared.events import register
 
 LEVEL = validate.Range(min=0, max=5)
 
 
 def _nip(**kwargs) -> fields.String:
-    return fields.String(validate=validate.Regexp(r"^\d{18}$", error="NIP must be 18 digits."), **kwargs)
+    return fields.String(validate=nip.format_check("NIP must be 18 digits."), **kwargs)
 
 
 class _Competency(Schema):
@@ -62,7 +63,7 @@ class DevelopmentNeedClosed(Schema):
 
 # --- training ----------------------------------------------------------------------------------
 
-FORMS = [
+FORMS = [  # the forms of development (bentuk pengembangan kompetensi): the training service's list too
     "pelatihan", "seminar", "workshop", "kursus", "bimtek", "sosialisasi", "magang", "e-learning",
     "coaching", "mentoring", "pembelajaran_jarak_jauh", "outbound", "on_the_job", "pertukaran",
 ]  # fmt: skip

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import DateTime, Engine, create_engine, event, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from shared.errors import NotFound
 
 if TYPE_CHECKING:
     from shared.events import Event
@@ -107,6 +109,13 @@ class UnitOfWork:
         if events:
             rows = [self.outbox_model.values_of(event, self.topic_prefix) for event in events]
             self.session.execute(insert(self.outbox_model), rows)
+
+    def get(self, model: type, key: Any, what: str, **options: Any) -> Any:
+        """The row of ``model`` with primary key ``key``, or NotFound ("No <what> <key>.")."""
+        found = self.session.get(model, key, **options)
+        if found is None:
+            raise NotFound(f"No {what} {key}.")
+        return found
 
     def commit(self) -> None:
         self.session.commit()

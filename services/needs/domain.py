@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared import nip
+
 # --- vocabulary ---------------------------------------------------------------------------------
 
 GROUPS = ("teknis", "manajerial", "sosial_kultural")
@@ -47,29 +49,7 @@ PLAN_YEARS = range(2000, 2101)  # the years a plan, its priorities and its ledge
 # --- NIP ----------------------------------------------------------------------------------------
 
 
-def nip_errors(nip: str, today: dt.date | None = None) -> list[str]:
-    """Why ``nip`` is not a valid NIP (empty when it is): 18 digits = birth date YYYYMMDD,
-    appointment YYYYMM, sex digit 1/2, serial of 3; appointment after birth and not in the future."""
-    if not isinstance(nip, str) or len(nip) != 18 or not nip.isdigit():
-        return ["NIP must be exactly 18 digits."]
-    errors = []
-    try:
-        born = dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
-    except ValueError:
-        born = None
-        errors.append(f"NIP digits 1-8 ({nip[:8]}) are not a real birth date (YYYYMMDD).")
-    year, month = int(nip[8:12]), int(nip[12:14])
-    if not 1 <= month <= 12 or year < 1900:
-        errors.append(f"NIP digits 9-14 ({nip[8:14]}) are not a valid appointment month (YYYYMM).")
-    else:
-        appointed = dt.date(year, month, 1)
-        if born and (year, month) <= (born.year, born.month):
-            errors.append("NIP appointment month (digits 9-14) must be after the birth date.")
-        if appointed > (today or dt.date.today()):
-            errors.append("NIP appointment month (digits 9-14) is in the future.")
-    if nip[14] not in "12":
-        errors.append("NIP digit 15 (sex) must be 1 or 2.")
-    return errors
+nip_errors = nip.errors  # the one NIP rule (shared/nip.py): the needs service checks the whole number
 
 
 # --- the arithmetic rules (Python values or SQL expressions) ------------------------------------

@@ -44,6 +44,12 @@ CONTENT_TYPES = {
 }
 
 
+def delimiter_of(text: str) -> str:
+    """The separator of a CSV file people made: ';' (Excel in an Indonesian locale) or ','."""
+    first = text.split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "Ya" if value else "Tidak"

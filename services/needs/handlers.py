@@ -119,7 +119,7 @@ def create_competency(uow: UnitOfWork, data: Mapping[str, Any]) -> Competency:
 
 
 def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data: Mapping[str, Any]) -> Competency:
-    competency = _get(uow, Competency, code, "competency")
+    competency = uow.get(Competency, code, "competency")
     for key, value in data.items():
         setattr(competency, key, value)
     if "active" in data:  # an inactive competency leaves every standard
@@ -219,7 +219,7 @@ def save_position(
 def replace_position_standard(
     uow: UnitOfWork, settings: NeedsSettings, code: str, items: Sequence[Mapping[str, Any]]
 ) -> None:
-    _get(uow, Position, code, "position")
+    uow.get(Position, code, "position")
     _require_unique([item["competency_code"] for item in items], "items", "competency_code")
     _require_competencies(uow, {f"items.{i}.competency_code": item["competency_code"] for i, item in enumerate(items)})
     session = uow.session
@@ -358,7 +358,7 @@ def employee_synced_event(employee: Employee, position_name: str | None) -> Even
 def record_assessment(uow: UnitOfWork, settings: NeedsSettings, nip: str, data: Mapping[str, Any]) -> AssessmentRecord:
     import uuid
 
-    _get(uow, Employee, nip, "employee")
+    uow.get(Employee, nip, "employee")
     _require_competencies(uow, {"competency_code": data["competency_code"]})
     if data["assessed_on"] > settings.today():
         raise Invalid(
@@ -376,7 +376,7 @@ def record_assessment(uow: UnitOfWork, settings: NeedsSettings, nip: str, data: 
 
 
 def change_need_status(uow: UnitOfWork, need_id: str, status: str) -> Need:
-    need = _get(uow, Need, need_id, "need")
+    need = uow.get(Need, need_id, "need")
     if status not in domain.MANUAL_TRANSITIONS[need.status]:
         allowed = ", ".join(sorted(domain.MANUAL_TRANSITIONS[need.status])) or "none"
         raise Conflict(
@@ -497,13 +497,6 @@ def event_handlers(settings: NeedsSettings) -> dict[str, Handler]:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _get(uow: UnitOfWork, model, key, what: str):
-    found = uow.session.get(model, key)
-    if found is None:
-        raise NotFound(f"No {what} {key}.")
-    return found
 
 
 def _require_competencies(uow: UnitOfWork, codes_at: Mapping[str, str]) -> None:

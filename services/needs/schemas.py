@@ -6,10 +6,10 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, validate
 
 from services.needs import domain
-from shared import fields
+from shared import fields, nip
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", error="Use 1-40 letters, digits, '.', '_' or '-'.")
-NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
+NIP = nip.FORMAT
 LEVEL = validate.Range(min=1, max=5, error="Level must be between 1 and 5.")
 YEAR = validate.Range(min=domain.PLAN_YEARS.start, max=domain.PLAN_YEARS.stop - 1)
 

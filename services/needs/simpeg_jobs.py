@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.needs import handlers, simpeg
+from services.needs import exports, handlers, simpeg
 from services.needs.config import NeedsSettings
 from services.needs.models import Employee, JpCredit, Outbox, Position, SimpegHistory, SimpegSyncRun
 from services.needs.schemas import EmployeeSchema
@@ -405,8 +405,7 @@ def _csv_rows(content: bytes) -> Iterator[Sequence[Any]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1252")
-    first = text.split("\n", 1)[0]
-    return iter(list(csv.reader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ",")))
+    return iter(list(csv.reader(io.StringIO(text), delimiter=exports.delimiter_of(text))))
 
 
 def _cell(value: Any) -> Any:

@@ -13,10 +13,9 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-FORMS = (
-    "pelatihan", "seminar", "workshop", "kursus", "bimtek", "sosialisasi", "magang", "e-learning",
-    "coaching", "mentoring", "pembelajaran_jarak_jauh", "outbound", "on_the_job", "pertukaran",
-)  # fmt: skip
+from shared import catalogue
+
+FORMS = tuple(catalogue.FORMS)  # the forms of development: part of the event contract, kept there once
 DELIVERIES = ("klasikal", "nonklasikal")
 PARTNER_KINDS = ("university", "training_agency", "government", "private")
 ATTENDANCE_STATUSES = ("present", "absent", "excused")

@@ -63,7 +63,7 @@ def _add_key(uow: UnitOfWork, partner_code: str) -> tuple[str, str]:
 
 def add_partner_key(uow: UnitOfWork, partner_code: str) -> tuple[str, str]:
     """Rotation: a new key beside the old ones, which stay valid until revoked."""
-    _get(uow, Partner, partner_code, "partner")
+    uow.get(Partner, partner_code, "partner")
     key_id, secret = _add_key(uow, partner_code)
     uow.commit()
     return key_id, secret
@@ -113,7 +113,7 @@ def create_program(uow: UnitOfWork, settings: TrainingSettings, data: Mapping[st
 
 def update_program(uow: UnitOfWork, settings: TrainingSettings, program_id: str, data: Mapping[str, Any]) -> Program:
     """Edit a program while it is a draft; once published, what partners and participants saw stays."""
-    program = _get(uow, Program, program_id, "program")
+    program = uow.get(Program, program_id, "program")
     if program.status != "draft":
         raise Conflict(f"Only a draft program can be edited; this one is {program.status}.")
     if data["code"] != program.code and uow.session.scalar(select(Program.id).where(Program.code == data["code"])):
@@ -129,7 +129,7 @@ def update_program(uow: UnitOfWork, settings: TrainingSettings, program_id: str,
 
 
 def add_batch(uow: UnitOfWork, program_id: str, meetings: Sequence[Mapping[str, Any]]) -> Batch:
-    program = _get(uow, Program, program_id, "program")
+    program = uow.get(Program, program_id, "program")
     if program.status == "closed":
         raise Conflict("The program is closed; it takes no new batches.")
     for index, meeting in enumerate(meetings):
@@ -149,7 +149,7 @@ def add_batch(uow: UnitOfWork, program_id: str, meetings: Sequence[Mapping[str, 
 
 
 def change_program_status(uow: UnitOfWork, program_id: str, status: str) -> Program:
-    program = _get(uow, Program, program_id, "program")
+    program = uow.get(Program, program_id, "program")
     if status not in domain.PROGRAM_TRANSITIONS[program.status]:
         allowed = ", ".join(sorted(domain.PROGRAM_TRANSITIONS[program.status])) or "none"
         raise Conflict(
@@ -218,7 +218,7 @@ def _busy_nips(session, batch_id: str, nips: Sequence[str] | None = None) -> set
 
 def suggest_candidates(uow: UnitOfWork, batch_id: str, limit: int = 50) -> list[dict[str, Any]]:
     session = uow.session
-    batch = _get(uow, Batch, batch_id, "batch")
+    batch = uow.get(Batch, batch_id, "batch")
     program = session.get(Program, batch.program_id)
     codes = [c["code"] for c in program.competencies]
     enrolled_here = select(Enrollment.nip).where(Enrollment.batch_id == batch_id)
@@ -569,13 +569,6 @@ def event_handlers(settings: TrainingSettings) -> dict[str, Handler]:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _get(uow: UnitOfWork, model, key, what: str):
-    found = uow.session.get(model, key)
-    if found is None:
-        raise NotFound(f"No {what} {key}.")
-    return found
 
 
 def _require(uow: UnitOfWork, model, key, field: str, what: str) -> None:

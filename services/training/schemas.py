@@ -7,12 +7,12 @@ import datetime as dt
 from marshmallow import Schema, ValidationError, validate, validates
 
 from services.training import domain
-from shared import fields
+from shared import fields, nip
 from shared.db import utcnow
 from shared.web import context
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", error="Use 1-40 letters, digits, '.', '_' or '-'.")
-NIP = validate.Regexp(r"^\d{18}$", error="NIP must be exactly 18 digits.")
+NIP = nip.FORMAT
 UUID = validate.Regexp(r"^[0-9a-f-]{36}$", error="Not a valid id.")
 
 
