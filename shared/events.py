@@ -1,7 +1,7 @@
-"""CloudEvents 1.0 envelope (structured JSON mode) and the registry of event types.
+"""CloudEvents 1.0 envelope (structured JSON mode): creating and parsing Bangkom events.
 
-An event type is registered with a marshmallow schema for its ``data`` and the field of ``data``
-that is its Kafka record key (the ordering key). :func:`new_event` validates the payload when the
+The event types and their data schemas are the catalogue's (``shared/catalogue.py``, which owns the
+registry; this module only reads it). :func:`new_event` validates the payload when the
 event is created; :func:`parse_event` validates an incoming record and raises :class:`InvalidEvent`
 (with the offending field) or :class:`UnknownEventType`.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import json
 import uuid
 from collections.abc import Mapping
@@ -18,11 +17,14 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from shared.catalogue import EventType, event_types, find
 from shared.logging import correlation_id as current_correlation_id
+
+__all__ = ["Event", "EventType", "InvalidEvent", "UnknownEventType", "event_types", "lookup", "new_event",
+           "parse_event"]  # fmt: skip
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
-TYPE_PREFIX = "bangkom"
 
 
 class InvalidEvent(ValueError):
@@ -37,65 +39,9 @@ class UnknownEventType(InvalidEvent):
     """The ``type`` attribute names no registered event type."""
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class EventType:
-    service: str  # the producing service: needs, training, evaluation
-    name: str  # e.g. TrainingCompleted
-    version: int
-    schema: type[Schema]
-    key_field: str  # the field of data that is the record key
-
-    @property
-    def type(self) -> str:
-        return f"{TYPE_PREFIX}.{self.service}.{self.name}.v{self.version}"
-
-    @functools.cached_property
-    def writer(self) -> Schema:
-        """A reusable schema instance that rejects unknown fields (for events we create)."""
-        return self.schema()
-
-    @functools.cached_property
-    def reader(self) -> Schema:
-        """A reusable schema instance that ignores unknown fields (for events we receive)."""
-        return self.schema(unknown=EXCLUDE)
-
-    @property
-    def source(self) -> str:
-        return f"/bangkom/{self.service}"
-
-    @property
-    def topic(self) -> str:
-        return f"bangkom.{self.service}.v1"
-
-
-_REGISTRY: dict[str, EventType] = {}
-_LATEST: dict[str, EventType] = {}
-
-
-def register(service: str, name: str, version: int, key_field: str):
-    """Class decorator: register a marshmallow schema as the data of an event type."""
-
-    def decorate(schema: type[Schema]) -> type[Schema]:
-        event_type = EventType(service, name, version, schema, key_field)
-        if event_type.type in _REGISTRY:
-            raise ValueError(f"event type {event_type.type} is registered twice")
-        _REGISTRY[event_type.type] = event_type
-        if name not in _LATEST or _LATEST[name].version < version:
-            _LATEST[name] = event_type
-        return schema
-
-    return decorate
-
-
-def event_types() -> list[EventType]:
-    _load_catalogue()
-    return sorted(_REGISTRY.values(), key=lambda t: t.type)
-
-
 def lookup(type_or_name: str) -> EventType:
     """Find an event type by its full CloudEvents type, or by its short name (latest version)."""
-    _load_catalogue()
-    found = _REGISTRY.get(type_or_name) or _LATEST.get(type_or_name)
+    found = find(type_or_name)
     if found is None:
         raise UnknownEventType(f"unknown event type {type_or_name!r}", {"type": [f"unknown: {type_or_name}"]})
     return found
@@ -209,8 +155,3 @@ def parse_event(raw: bytes | str) -> Event:
     except ValidationError as exc:
         raise InvalidEvent(f"invalid data for {event_type.type}", {"data": exc.messages}) from None
     return Event(**{k: v for k, v in document.items() if k in _ATTRIBUTES})
-
-
-def _load_catalogue() -> None:
-    # The catalogue registers itself on import; imported lazily to keep this module free of cycles.
-    import shared.catalogue  # noqa: F401
