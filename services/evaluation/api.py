@@ -84,7 +84,7 @@ class TaskItem(MethodView):
     def get(self, task_id):
         """One task, with whether it is overdue."""
         with _session() as session:
-            return views.task_view(handlers.get_task(session, task_id), context().settings.today())
+            return views.task_view(views.get_task(session, task_id), context().settings.today())
 
 
 def _json_object() -> dict:
@@ -105,7 +105,7 @@ class Submission(MethodView):
         (project_title, description, rubric: [{competency_code, level 1–5, note}] of the program's competencies)."""
         who = caller()
         with _session() as session:
-            kind = handlers.get_task(session, task_id).kind
+            kind = views.get_task(session, task_id).kind
         submission = _load_submission(kind, _json_object())
         with context().uow() as uow:
             task = handlers.submit(uow, context().settings, task_id, submission, who)
@@ -117,7 +117,7 @@ class Submission(MethodView):
         """BKPSDM corrects a submitted task, with a reason; the change is kept in the audit trail."""
         who = caller()
         with _session() as session:
-            kind = handlers.get_task(session, task_id).kind
+            kind = views.get_task(session, task_id).kind
         submission = _load_submission(kind, data["submission"])
         with context().uow() as uow:
             task = handlers.correct(uow, context().settings, task_id, submission, data["reason"], who)
@@ -177,7 +177,7 @@ class BatchReport(MethodView):
     def get(self, args, batch_id):
         """A batch's effectiveness: reaction, learning gain with its significance test, behaviour, recommendation, themes."""
         with _session() as session:
-            figures = handlers.batch_figures(
+            figures = views.batch_figures(
                 session, batch_id=batch_id, min_response_rate=context().settings.min_response_rate
             )
         return _report(f"angkatan-{batch_id}", figures, args["format"])
@@ -191,7 +191,7 @@ class ProgramReport(MethodView):
     def get(self, args, program_id):
         """A program's effectiveness over all its batches."""
         with _session() as session:
-            figures = handlers.batch_figures(
+            figures = views.batch_figures(
                 session, program_id=program_id, min_response_rate=context().settings.min_response_rate
             )
         return _report(f"program-{program_id}", figures, args["format"])

@@ -6,8 +6,8 @@ from flask import Flask
 
 from services.evaluation.api import ACCESS, blp
 from services.evaluation.config import EvaluationSettings, load_settings
+from services.evaluation.metrics import OverdueCollector
 from services.evaluation.models import Outbox
-from services.evaluation.views import OverdueCollector
 from shared.db import Database
 from shared.web import create_app as create_service_app
 

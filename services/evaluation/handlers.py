@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from services.evaluation import domain
+from services.evaluation import domain, views
 from services.evaluation.config import EvaluationSettings
 from services.evaluation.models import BatchEvaluation, Correction, EmployeeView, Participation, Task
 from shared.consumer import Handler, bind
@@ -231,7 +231,7 @@ def _close_batch_if_done(uow: UnitOfWork, settings: EvaluationSettings, batch_id
     still_open = session.scalar(select(func.count()).where(Task.batch_id == batch_id, Task.status == "open"))
     if still_open or session.get(BatchEvaluation, batch_id) is not None:
         return
-    figures = batch_figures(session, batch_id, min_response_rate=settings.min_response_rate)
+    figures = views.batch_figures(session, batch_id, min_response_rate=settings.min_response_rate)
     program_id = session.scalar(select(Participation.program_id).where(Participation.batch_id == batch_id).limit(1))
     session.add(BatchEvaluation(batch_id=batch_id, program_id=program_id, figures=figures))
     uow.publish(
@@ -249,67 +249,3 @@ def _close_batch_if_done(uow: UnitOfWork, settings: EvaluationSettings, batch_id
             },
         )  # fmt: skip
     )
-
-
-def batch_figures(
-    session, batch_id: str | None = None, program_id: str | None = None, min_response_rate: float = 0.0
-) -> dict[str, Any]:
-    """The effectiveness figures of a batch (or of every batch of a program), from the submitted tasks; no
-    recommendation ("insufficient_data") while fewer than ``min_response_rate`` answered the questionnaire."""
-    query = select(Task, Participation).join(Participation, Participation.enrollment_id == Task.enrollment_id)
-    query = query.where(Task.batch_id == batch_id) if batch_id else query.where(Participation.program_id == program_id)
-    rows = session.execute(query).all()
-    if not rows:
-        raise NotFound(f"No evaluation tasks for {'batch ' + batch_id if batch_id else 'program ' + str(program_id)}.")
-    submitted = [(t, p) for t, p in rows if t.status == "submitted"]
-    reactions = [t.submission for t, _ in submitted if t.kind == "reaction"]
-    scores = [(t.submission.get("pre_score"), t.submission["post_score"]) for t, _ in submitted if t.kind == "learning"]
-    targets = {c["code"]: c["target_level"] for c in rows[0][1].competencies}
-    rubrics = [
-        {line["competency_code"]: line["level"] for line in t.submission["rubric"]}
-        for t, _ in submitted
-        if t.kind == "behavior"
-    ]
-    reaction_result = domain.reaction(reactions)
-    learning_result = domain.learning(scores)
-    pass_rate = domain.behavior_pass_rate(rubrics, targets)
-    participants = len({p.enrollment_id for _, p in rows})
-    rate = domain.response_rate(reaction_result.responses, participants)
-    return {
-        "participants": participants,
-        "response_rate": rate,
-        "tasks": {
-            kind: {
-                status: sum(1 for t, _ in rows if t.kind == kind and t.status == status)
-                for status in ("open", "submitted", "expired")
-            }
-            for kind in domain.KINDS
-        },  # fmt: skip
-        "reaction": {
-            "mean": reaction_result.mean,
-            "responses": reaction_result.responses,
-            "distribution": {str(k): v for k, v in reaction_result.distribution.items()},
-        },  # fmt: skip
-        "learning": {
-            "pairs": learning_result.pairs,
-            "mean_pre": learning_result.mean_pre,
-            "mean_post": learning_result.mean_post,
-            "mean_gain": learning_result.mean_gain,
-            "normalised_gain": learning_result.normalised_gain,
-            "p_value": learning_result.p_value,
-            "significant": learning_result.significant,
-            "test": "Wilcoxon signed-rank, one-sided (post > pre)",
-        },  # fmt: skip
-        "behavior_pass_rate": pass_rate,
-        "themes": [
-            {"theme": theme, "count": n} for theme, n in domain.top_themes(r.get("themes", []) for r in reactions)
-        ],
-        "recommendation": domain.recommend(reaction_result.mean, learning_result, pass_rate, rate, min_response_rate),
-    }
-
-
-def get_task(session, task_id: str) -> Task:
-    task = session.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"No task {task_id}.")
-    return task

@@ -7,12 +7,12 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
-from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from services.evaluation import domain
 from services.evaluation.models import Participation, Task
-from shared.db import Database
+from shared.errors import NotFound
 
 
 def task_view(task: Task, today: dt.date) -> dict[str, Any]:
@@ -51,28 +51,6 @@ def open_work_by(session: Session, dimension: str, today: dt.date) -> list[dict[
     return [{"key": r.key, "open": r.open, "overdue": int(r.overdue or 0)} for r in rows]
 
 
-class OverdueCollector:
-    """Scrape-time gauge: open tasks past their due date, per kind."""
-
-    def __init__(self, database: Database, today) -> None:
-        self.database, self.today = database, today
-
-    def collect(self):
-        gauge = GaugeMetricFamily(
-            "bangkom_evaluation_tasks_overdue", "Open evaluation tasks past their due date", labels=["kind"]
-        )
-        try:
-            with self.database.sessions() as session:
-                counts = dict(session.execute(
-                    select(Task.kind, func.count()).where(Task.status == "open", Task.due_on < self.today()).group_by(Task.kind)
-                ).all())  # fmt: skip
-        except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
-            return []
-        for kind in ("reaction", "learning", "behavior"):
-            gauge.add_metric([kind], counts.get(kind, 0))
-        return [gauge]
-
-
 def report_xlsx(title: str, figures: dict[str, Any]) -> bytes:
     """The effectiveness report of a batch or program as an XLSX sheet with Indonesian labels."""
     learning, reaction = figures["learning"], figures["reaction"]
@@ -108,3 +86,67 @@ def report_xlsx(title: str, figures: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def batch_figures(
+    session, batch_id: str | None = None, program_id: str | None = None, min_response_rate: float = 0.0
+) -> dict[str, Any]:
+    """The effectiveness figures of a batch (or of every batch of a program), from the submitted tasks; no
+    recommendation ("insufficient_data") while fewer than ``min_response_rate`` answered the questionnaire."""
+    query = select(Task, Participation).join(Participation, Participation.enrollment_id == Task.enrollment_id)
+    query = query.where(Task.batch_id == batch_id) if batch_id else query.where(Participation.program_id == program_id)
+    rows = session.execute(query).all()
+    if not rows:
+        raise NotFound(f"No evaluation tasks for {'batch ' + batch_id if batch_id else 'program ' + str(program_id)}.")
+    submitted = [(t, p) for t, p in rows if t.status == "submitted"]
+    reactions = [t.submission for t, _ in submitted if t.kind == "reaction"]
+    scores = [(t.submission.get("pre_score"), t.submission["post_score"]) for t, _ in submitted if t.kind == "learning"]
+    targets = {c["code"]: c["target_level"] for c in rows[0][1].competencies}
+    rubrics = [
+        {line["competency_code"]: line["level"] for line in t.submission["rubric"]}
+        for t, _ in submitted
+        if t.kind == "behavior"
+    ]
+    reaction_result = domain.reaction(reactions)
+    learning_result = domain.learning(scores)
+    pass_rate = domain.behavior_pass_rate(rubrics, targets)
+    participants = len({p.enrollment_id for _, p in rows})
+    rate = domain.response_rate(reaction_result.responses, participants)
+    return {
+        "participants": participants,
+        "response_rate": rate,
+        "tasks": {
+            kind: {
+                status: sum(1 for t, _ in rows if t.kind == kind and t.status == status)
+                for status in ("open", "submitted", "expired")
+            }
+            for kind in domain.KINDS
+        },  # fmt: skip
+        "reaction": {
+            "mean": reaction_result.mean,
+            "responses": reaction_result.responses,
+            "distribution": {str(k): v for k, v in reaction_result.distribution.items()},
+        },  # fmt: skip
+        "learning": {
+            "pairs": learning_result.pairs,
+            "mean_pre": learning_result.mean_pre,
+            "mean_post": learning_result.mean_post,
+            "mean_gain": learning_result.mean_gain,
+            "normalised_gain": learning_result.normalised_gain,
+            "p_value": learning_result.p_value,
+            "significant": learning_result.significant,
+            "test": "Wilcoxon signed-rank, one-sided (post > pre)",
+        },  # fmt: skip
+        "behavior_pass_rate": pass_rate,
+        "themes": [
+            {"theme": theme, "count": n} for theme, n in domain.top_themes(r.get("themes", []) for r in reactions)
+        ],
+        "recommendation": domain.recommend(reaction_result.mean, learning_result, pass_rate, rate, min_response_rate),
+    }
+
+
+def get_task(session, task_id: str) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"No task {task_id}.")
+    return task

@@ -6,8 +6,8 @@ from flask import Flask
 
 from services.needs.api import ACCESS, blp
 from services.needs.config import NeedsSettings, load_settings
+from services.needs.metrics import NeedsCollector, SimpegCollector
 from services.needs.models import Outbox
-from services.needs.views import NeedsCollector, SimpegCollector
 from shared.db import Database
 from shared.web import create_app as create_service_app
 

@@ -181,8 +181,8 @@ class Candidates(MethodView):
     @blp.response(200, schemas.CandidateSchema(many=True))
     def get(self, args, batch_id):
         """Employees whose open needs the program addresses, by priority; those busy elsewhere at the time are left out."""
-        with context().uow() as uow:
-            return handlers.suggest_candidates(uow, batch_id, args["limit"])
+        with _session() as session:
+            return views.candidates(session, batch_id, args["limit"])
 
 
 @blp.route("/batches/<batch_id>/enrollments")

@@ -6,8 +6,8 @@ from flask import Flask
 
 from services.training.api import ACCESS, blp
 from services.training.config import TrainingSettings, load_settings
+from services.training.metrics import TrainingCollector
 from services.training.models import Outbox
-from services.training.views import TrainingCollector
 from shared.db import Database
 from shared.web import create_app as create_service_app
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.training import domain
+from services.training import domain, views
 from services.training.config import TrainingSettings
 from services.training.models import (
     Attendance,
@@ -189,73 +189,6 @@ def change_program_status(uow: UnitOfWork, program_id: str, status: str) -> Prog
 # --- nomination ---------------------------------------------------------------------------------
 
 
-def _schedule(session, batch_id: str) -> list[domain.Slot]:
-    return [
-        domain.Slot(m.date, m.starts_at, m.ends_at)
-        for m in session.scalars(select(Meeting).where(Meeting.batch_id == batch_id))
-    ]
-
-
-def _busy_nips(session, batch_id: str, nips: Sequence[str] | None = None) -> set[str]:
-    """Employees enrolled (and not yet decided) in another batch whose meetings overlap this one's."""
-    mine = _schedule(session, batch_id)
-    if not mine:
-        return set()
-    dates = {slot.date for slot in mine}
-    query = (
-        select(Enrollment.nip, Meeting)
-        .join(Meeting, Meeting.batch_id == Enrollment.batch_id)
-        .where(Enrollment.batch_id != batch_id, Enrollment.status == "enrolled", Meeting.date.in_(dates))
-    )
-    if nips is not None:
-        query = query.where(Enrollment.nip.in_(list(nips)))
-    busy = set()
-    for nip, meeting in session.execute(query):
-        if domain.schedules_overlap([domain.Slot(meeting.date, meeting.starts_at, meeting.ends_at)], mine):
-            busy.add(nip)
-    return busy
-
-
-def suggest_candidates(uow: UnitOfWork, batch_id: str, limit: int = 50) -> list[dict[str, Any]]:
-    session = uow.session
-    batch = uow.get(Batch, batch_id, "batch")
-    program = session.get(Program, batch.program_id)
-    codes = [c["code"] for c in program.competencies]
-    enrolled_here = select(Enrollment.nip).where(Enrollment.batch_id == batch_id)
-    rows = session.execute(
-        select(
-            OpenNeed.nip,
-            func.count().label("matched"),
-            func.sum(OpenNeed.priority_score).label("priority"),
-            func.max(OpenNeed.gap).label("largest_gap"),
-        )
-        .join(EmployeeView, EmployeeView.nip == OpenNeed.nip)
-        .where(OpenNeed.competency_code.in_(codes), EmployeeView.active.is_(True), OpenNeed.nip.not_in(enrolled_here))
-        .group_by(OpenNeed.nip)
-    ).all()
-    busy = _busy_nips(session, batch_id, [r.nip for r in rows])
-    ranked = domain.rank(
-        domain.Candidate(r.nip, r.matched, round(float(r.priority), 2), r.largest_gap)
-        for r in rows
-        if r.nip not in busy
-    )[:limit]
-    people = {
-        e.nip: e for e in session.scalars(select(EmployeeView).where(EmployeeView.nip.in_([c.nip for c in ranked])))
-    }
-    return [
-        {
-            "nip": c.nip,
-            "name": people[c.nip].name,
-            "unit_code": people[c.nip].unit_code,
-            "unit_name": people[c.nip].unit_name,
-            "matched_needs": c.matched_needs,
-            "priority": c.priority,
-            "largest_gap": c.largest_gap,
-        }
-        for c in ranked
-    ]
-
-
 def enrol(uow: UnitOfWork, batch_id: str, nips: Sequence[str]) -> list[Enrollment]:
     """Enrol employees in a batch: all of them, or none (capacity, overlap, known employees)."""
     session = uow.session
@@ -283,7 +216,7 @@ def enrol(uow: UnitOfWork, batch_id: str, nips: Sequence[str]) -> list[Enrollmen
         for i, nip in enumerate(nips)
         if nip in already
     ]
-    busy = _busy_nips(session, batch_id, nips)
+    busy = views.busy_nips(session, batch_id, nips)
     errors += [
         {"field": f"nips.{i}", "message": f"{nip} is enrolled in another batch at an overlapping time."}
         for i, nip in enumerate(nips)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.training.config import TrainingSettings
-from services.training.models import Attendance, Batch, EmployeeView, Enrollment, Meeting, Partner, PartnerKey, Program
-from shared.db import Database
+from services.training import domain
+from services.training.models import (
+    Attendance,
+    Batch,
+    EmployeeView,
+    Enrollment,
+    Meeting,
+    OpenNeed,
+    Partner,
+    PartnerKey,
+    Program,
+)  # fmt: skip
 from shared.errors import NotFound
 
 
@@ -125,43 +132,71 @@ def roster_enrollments(session: Session, batch_id: str) -> list[Enrollment]:
     return list(session.scalars(select(Enrollment).where(Enrollment.batch_id == batch_id).order_by(Enrollment.nip)))
 
 
-class TrainingCollector:
-    """Scrape-time gauges: batches running today (between their first and last meeting, not closed)
-    and participants whose completion was decided today (completed or not)."""
+def schedule(session: Session, batch_id: str) -> list[domain.Slot]:
+    return [
+        domain.Slot(m.date, m.starts_at, m.ends_at)
+        for m in session.scalars(select(Meeting).where(Meeting.batch_id == batch_id))
+    ]
 
-    def __init__(self, database: Database, settings: TrainingSettings) -> None:
-        self.database, self.settings = database, settings
 
-    def collect(self):
-        running = GaugeMetricFamily("bangkom_training_batches_running", "Batches between their first and last meeting")
-        decided = GaugeMetricFamily(
-            "bangkom_training_decisions_today", "Participants whose completion was decided today", labels=["status"]
+def busy_nips(session: Session, batch_id: str, nips: Sequence[str] | None = None) -> set[str]:
+    """Employees enrolled (and not yet decided) in another batch whose meetings overlap this one's."""
+    mine = schedule(session, batch_id)
+    if not mine:
+        return set()
+    dates = {slot.date for slot in mine}
+    query = (
+        select(Enrollment.nip, Meeting)
+        .join(Meeting, Meeting.batch_id == Enrollment.batch_id)
+        .where(Enrollment.batch_id != batch_id, Enrollment.status == "enrolled", Meeting.date.in_(dates))
+    )
+    if nips is not None:
+        query = query.where(Enrollment.nip.in_(list(nips)))
+    busy = set()
+    for nip, meeting in session.execute(query):
+        if domain.schedules_overlap([domain.Slot(meeting.date, meeting.starts_at, meeting.ends_at)], mine):
+            busy.add(nip)
+    return busy
+
+
+def candidates(session: Session, batch_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Who this batch would serve best: ASN with open needs in its competencies, not enrolled here nor busy
+    elsewhere at its meetings, ranked (domain.rank)."""
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"No batch {batch_id}.")
+    program = session.get(Program, batch.program_id)
+    codes = [c["code"] for c in program.competencies]
+    enrolled_here = select(Enrollment.nip).where(Enrollment.batch_id == batch_id)
+    rows = session.execute(
+        select(
+            OpenNeed.nip,
+            func.count().label("matched"),
+            func.sum(OpenNeed.priority_score).label("priority"),
+            func.max(OpenNeed.gap).label("largest_gap"),
         )
-        today = self.settings.today()
-        start = dt.datetime.combine(today, dt.time.min, tzinfo=ZoneInfo(self.settings.timezone))
-        try:
-            with self.database.sessions() as session:
-                spans = (
-                    select(
-                        Meeting.batch_id, func.min(Meeting.date).label("first"), func.max(Meeting.date).label("last")
-                    )
-                    .group_by(Meeting.batch_id)
-                    .subquery()
-                )
-                running_count = session.scalar(
-                    select(func.count())
-                    .select_from(Batch)
-                    .join(spans, spans.c.batch_id == Batch.id)
-                    .where(Batch.closed_at.is_(None), spans.c.first <= today, spans.c.last >= today)
-                )
-                counts = dict(session.execute(
-                    select(Enrollment.status, func.count())
-                    .where(Enrollment.decided_at >= start.astimezone(dt.UTC))
-                    .group_by(Enrollment.status)
-                ).all())  # fmt: skip
-        except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
-            return []
-        running.add_metric([], running_count or 0)
-        for status in ("completed", "not_completed"):
-            decided.add_metric([status], counts.get(status, 0))
-        return [running, decided]
+        .join(EmployeeView, EmployeeView.nip == OpenNeed.nip)
+        .where(OpenNeed.competency_code.in_(codes), EmployeeView.active.is_(True), OpenNeed.nip.not_in(enrolled_here))
+        .group_by(OpenNeed.nip)
+    ).all()
+    busy = busy_nips(session, batch_id, [r.nip for r in rows])
+    ranked = domain.rank(
+        domain.Candidate(r.nip, r.matched, round(float(r.priority), 2), r.largest_gap)
+        for r in rows
+        if r.nip not in busy
+    )[:limit]
+    people = {
+        e.nip: e for e in session.scalars(select(EmployeeView).where(EmployeeView.nip.in_([c.nip for c in ranked])))
+    }
+    return [
+        {
+            "nip": c.nip,
+            "name": people[c.nip].name,
+            "unit_code": people[c.nip].unit_code,
+            "unit_name": people[c.nip].unit_name,
+            "matched_needs": c.matched_needs,
+            "priority": c.priority,
+            "largest_gap": c.largest_gap,
+        }
+        for c in ranked
+    ]
