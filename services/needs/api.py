@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 
 from services.needs import exports, handlers, schemas, simpeg_jobs, views
 from services.needs.domain import POSITION_CLASSES
-from services.needs.models import Employee
 from shared.edge import body_limit
 from shared.errors import AppError, Forbidden, Invalid, NotFound
 from shared.web import access_rules, caller, context
@@ -57,16 +56,8 @@ class SimpegNotConfigured(AppError):
 
 
 def _may_see(nip: str) -> None:
-    """BKPSDM sees everyone; an employee only themself; a supervisor themself and the ASN they supervise."""
-    who = caller()
-    if who.has_role("admin") or who.subject == nip:
-        return
-    if who.has_role("supervisor"):
-        with _session() as session:
-            employee = session.get(Employee, nip)
-        if employee is not None and employee.supervisor_nip == who.subject:
-            return
-    raise Forbidden("You may see only your own record (or, as a supervisor, those of the ASN you supervise).")
+    with _session() as session:
+        views.check_may_see(session, caller(), nip)
 
 
 def _year(args: dict) -> int:

@@ -25,7 +25,8 @@ from services.needs.models import (
     SimpegSyncRun,
     StrategicPriority,
 )
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
+from shared.identity import Identity
 
 
 def page(session: Session, query: Select, page: int, page_size: int, entities: bool = False) -> tuple[list[Any], int]:
@@ -439,3 +440,14 @@ def simpeg_history(session: Session, filters: dict[str, Any], page_no: int, page
         if filters.get(field):
             query = query.where(getattr(SimpegHistory, field) == filters[field])
     return page(session, query, page_no, page_size, entities=True)
+
+
+def check_may_see(session: Session, who: Identity, nip: str) -> None:
+    """BKPSDM sees everyone; an employee only themself; a supervisor themself and the ASN they supervise."""
+    if who.has_role("admin") or who.subject == nip:
+        return
+    if who.has_role("supervisor"):
+        employee = session.get(Employee, nip)
+        if employee is not None and employee.supervisor_nip == who.subject:
+            return
+    raise Forbidden("You may see only your own record (or, as a supervisor, those of the ASN you supervise).")
