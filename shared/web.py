@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import re
@@ -28,10 +27,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shared import edge, fields, identity, metrics, openapi
 from shared.config import ConfigError, Settings
-from shared.db import Database, UnitOfWork
+from shared.db import Database
 from shared.errors import AppError, Forbidden, flatten_errors
 from shared.logging import configure_logging, correlation_id, request_id
 from shared.outbox import OutboxCollector
+from shared.service import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +42,6 @@ PUBLIC = UNMONITORED | {"/openapi.json"}  # no identity needed: probes, metrics,
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 Check = Callable[[], None]
-
-
-@dataclasses.dataclass
-class ServiceContext:
-    """What a service's views need, kept on the app (``app.extensions["bangkom"]``)."""
-
-    settings: Settings
-    database: Database | None
-    outbox_model: type | None
-
-    def uow(self) -> UnitOfWork:
-        assert self.database is not None, "this service has no database"
-        return UnitOfWork(self.database, self.outbox_model, self.settings.kafka_topic_prefix)
 
 
 def context() -> ServiceContext:

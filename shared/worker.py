@@ -24,6 +24,7 @@ from shared.consumer import EventConsumer, Handler
 from shared.db import Database
 from shared.logging import configure_logging
 from shared.outbox import OutboxCollector, OutboxRelay, new_producer
+from shared.service import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def run_worker(
 ) -> None:
     """``background``: further loops of the service (each in a thread, given the stop event and the database)."""
     configure_logging(settings.service, settings.log_level)
-    database = Database(settings.database_url)
+    database = ServiceContext.create(settings, outbox_model).database
     producer = new_producer(settings.kafka_bootstrap_servers, client_id=f"bangkom-{settings.service}-worker")
     stop = threading.Event()
 

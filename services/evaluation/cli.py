@@ -7,7 +7,7 @@ import click
 from services.evaluation import handlers
 from services.evaluation.config import load_settings
 from services.evaluation.models import Outbox
-from shared.db import Database, UnitOfWork
+from shared.service import ServiceContext
 
 
 @click.group(help="Post-training evaluation: tasks and program effectiveness.")
@@ -19,7 +19,8 @@ def evaluation() -> None:
     help="Expire tasks past their due date and evaluate the batches that are then complete (daily cron)."
 )
 def expire() -> None:
-    settings = load_settings()
-    with UnitOfWork(Database(settings.database_url), Outbox, settings.kafka_topic_prefix) as uow:
+    service = ServiceContext.create(load_settings(), Outbox)
+    settings = service.settings
+    with service.uow() as uow:
         expired = handlers.expire_overdue(uow, settings)
     click.echo(f"expired {expired} task(s)")

@@ -6,7 +6,7 @@ import click
 
 from services.gateway import handlers
 from services.gateway.config import load_settings
-from shared.db import Database, UnitOfWork
+from shared.service import ServiceContext
 
 
 @click.group(help="The gateway: accounts of BKPSDM staff, supervisors, employees and operators.")
@@ -22,7 +22,6 @@ def gateway() -> None:
 )
 @click.password_option()
 def create_account(username: str, roles: tuple[str, ...], nip: str | None, password: str) -> None:
-    settings = load_settings()
-    with UnitOfWork(Database(settings.database_url), None) as uow:
+    with ServiceContext.create(load_settings()).uow() as uow:
         handlers.create_account(uow, username, password, roles, nip)
     click.echo(f"account {username} created with role(s) {', '.join(roles)}")

@@ -10,14 +10,15 @@ from pathlib import Path
 import click
 
 from services.needs import exports, handlers, schemas
-from services.needs.config import load_settings
+from services.needs.config import NeedsSettings, load_settings
 from services.needs.models import Outbox
-from shared.db import Database, UnitOfWork
+from shared.db import UnitOfWork
+from shared.service import ServiceContext
 
 
-def _uow() -> tuple[UnitOfWork, object]:
-    settings = load_settings()
-    return UnitOfWork(Database(settings.database_url), Outbox, settings.kafka_topic_prefix), settings
+def _uow() -> tuple[UnitOfWork, NeedsSettings]:
+    service = ServiceContext.create(load_settings(), Outbox)
+    return service.uow(), service.settings
 
 
 @click.group(help="Needs assessment: competency dictionary, employees, gaps and needs.")
