@@ -60,12 +60,21 @@ def main() -> None:
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     upgrade("services.training", url)
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "INTERNAL_IDENTITY_SECRET": SECRET, "BIND": f"127.0.0.1:{port}",
-           "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING", "KAFKA_TOPIC_PREFIX": f"bench.{uuid.uuid4().hex[:6]}."}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "INTERNAL_IDENTITY_SECRET": SECRET,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "LOG_LEVEL": "WARNING",
+        "KAFKA_TOPIC_PREFIX": f"bench.{uuid.uuid4().hex[:6]}.",
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:shared.gunicorn_conf", "services.training.app:create_app()"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}/api/v1/training"
     http = requests.Session()  # calls as BKPSDM; the partner's calls name the partner
     http.headers[identity.HEADER] = identity.encode(identity.Identity("bench.admin", ("admin",)), SECRET)
@@ -77,23 +86,49 @@ def main() -> None:
             except requests.RequestException:
                 time.sleep(0.2)
         partner = http.post(f"{base}/partners", json={"code": "BENCH", "name": "Mitra", "kind": "private"}).json()
-        program = http.post(f"{base}/programs", json={
-            "code": "BENCH-1", "title": "Bench", "form": "pelatihan", "delivery": "klasikal", "jp": 40,
-            "partner_code": "BENCH", "capacity": 100, "competencies": [{"code": "T-1", "target_level": 3}],
-        }).json()  # fmt: skip
+        program = http.post(
+            f"{base}/programs",
+            json={
+                "code": "BENCH-1",
+                "title": "Bench",
+                "form": "pelatihan",
+                "delivery": "klasikal",
+                "jp": 40,
+                "partner_code": "BENCH",
+                "capacity": 100,
+                "competencies": [{"code": "T-1", "target_level": 3}],
+            },
+        ).json()
         first = dt.date(2027, 1, 4)
-        meetings = [{"date": (first + dt.timedelta(days=i)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"}
-                    for i in range(40)]  # fmt: skip
+        meetings = [
+            {"date": (first + dt.timedelta(days=i)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"}
+            for i in range(40)
+        ]
         batch = http.post(f"{base}/programs/{program['id']}/batches", json={"meetings": meetings}).json()
         http.put(f"{base}/programs/{program['id']}/status", json={"status": "published"})
         nips = [f"19800101200501{1 + i % 2}{i:03d}" for i in range(100)]
         database = Database(url)
         with UnitOfWork(database, Outbox) as uow:
             for nip in nips:
-                handlers.on_employee_synced(new_event("EmployeeSynced", {
-                    "nip": nip, "name": "P", "position_code": None, "position_name": None, "unit_code": "U",
-                    "unit_name": "U", "rank": None, "supervisor_nip": None, "employment_status": "PNS", "active": True,
-                }), uow, TrainingSettings(service="training", database_url=url))  # fmt: skip
+                handlers.on_employee_synced(
+                    new_event(
+                        "EmployeeSynced",
+                        {
+                            "nip": nip,
+                            "name": "P",
+                            "position_code": None,
+                            "position_name": None,
+                            "unit_code": "U",
+                            "unit_name": "U",
+                            "rank": None,
+                            "supervisor_nip": None,
+                            "employment_status": "PNS",
+                            "active": True,
+                        },
+                    ),
+                    uow,
+                    TrainingSettings(service="training", database_url=url),
+                )
             uow.commit()
         database.dispose()
         assert http.post(f"{base}/batches/{batch['id']}/enrollments", json={"nips": nips}).status_code == 201
@@ -101,10 +136,18 @@ def main() -> None:
         def records(tag: str):
             for meeting in range(1, 41):
                 for nip in nips:
-                    yield {"event_id": f"{tag}-{nip}-{meeting}", "batch_id": batch["id"], "nip": nip,
-                           "meeting_no": meeting, "status": "present",
-                           "recorded_at": f"2026-01-04T08:00:{meeting:02d}+07:00" if tag == "a" else
-                           f"2026-01-05T08:{meeting:02d}:00+07:00" if tag == "b" else f"2026-01-06T08:{meeting:02d}:00+07:00"}  # fmt: skip
+                    yield {
+                        "event_id": f"{tag}-{nip}-{meeting}",
+                        "batch_id": batch["id"],
+                        "nip": nip,
+                        "meeting_no": meeting,
+                        "status": "present",
+                        "recorded_at": f"2026-01-04T08:00:{meeting:02d}+07:00"
+                        if tag == "a"
+                        else f"2026-01-05T08:{meeting:02d}:00+07:00"
+                        if tag == "b"
+                        else f"2026-01-06T08:{meeting:02d}:00+07:00",
+                    }
 
         headers = {
             identity.HEADER: identity.encode(
@@ -123,8 +166,9 @@ def main() -> None:
             start = time.perf_counter()
             accepted = 0
             for chunk in range(0, len(all_records), size):
-                response = http.post(f"{base}/partner/attendance", json={"records": all_records[chunk : chunk + size]},
-                                     headers=headers)  # fmt: skip
+                response = http.post(
+                    f"{base}/partner/attendance", json={"records": all_records[chunk : chunk + size]}, headers=headers
+                )
                 accepted += response.json()["accepted"]
             figures[f"{size} per request"] = accepted / (time.perf_counter() - start)
         print("\nattendance ingest, training service under gunicorn (2 workers), PostgreSQL on this machine")

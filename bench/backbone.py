@@ -101,9 +101,12 @@ def main() -> None:
         # 3. consumers: raw poll (baseline) vs the idempotent consumer with a no-op handler
         topic = prefix + "bangkom.training.v1"
         plain = KafkaConsumer(
-            topic, bootstrap_servers=servers.split(","), group_id=f"bench-{uuid.uuid4().hex}",
-            auto_offset_reset="earliest", enable_auto_commit=False,
-        )  # fmt: skip
+            topic,
+            bootstrap_servers=servers.split(","),
+            group_id=f"bench-{uuid.uuid4().hex}",
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
         seen = 0
         start = time.perf_counter()
         while seen < n:
@@ -112,11 +115,17 @@ def main() -> None:
         plain.close()
 
         consumer = EventConsumer(
-            service="bench", database=database, outbox_model=Outbox, processed_model=ProcessedEvent,
-            handlers={"ParticipantEnrolled": lambda event, uow: None}, topics=[topic],
-            group_id=f"bench-{uuid.uuid4().hex}", bootstrap_servers=servers, producer=producer,
+            service="bench",
+            database=database,
+            outbox_model=Outbox,
+            processed_model=ProcessedEvent,
+            handlers={"ParticipantEnrolled": lambda event, uow: None},
+            topics=[topic],
+            group_id=f"bench-{uuid.uuid4().hex}",
+            bootstrap_servers=servers,
+            producer=producer,
             dead_letter_topic=prefix + "dlq",
-        )  # fmt: skip
+        )
         handled = 0
         start = time.perf_counter()
         while handled < n:

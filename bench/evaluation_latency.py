@@ -53,8 +53,15 @@ def main() -> None:
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     upgrade("services.evaluation", url)
     prefix = f"bench.{uuid.uuid4().hex[:6]}."
-    env = {**os.environ, "DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": servers, "KAFKA_TOPIC_PREFIX": prefix,
-           "INTERNAL_IDENTITY_SECRET": "bench", "LOG_LEVEL": "WARNING", "CONSUMER_POLL_MS": "50"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": servers,
+        "KAFKA_TOPIC_PREFIX": prefix,
+        "INTERNAL_IDENTITY_SECRET": "bench",
+        "LOG_LEVEL": "WARNING",
+        "CONSUMER_POLL_MS": "50",
+    }
     worker = subprocess.Popen([sys.executable, "-m", "services.evaluation.worker"], env=env)
     producer = KafkaProducer(bootstrap_servers=servers.split(","), acks="all", linger_ms=0)
     database = Database(url)
@@ -79,11 +86,15 @@ def main() -> None:
             sent[event.data["enrollment_id"]] = time.perf_counter()
         _wait(database, sent, seen, timeout=120)
         latencies = [(seen[k] - sent[k]) * 1000 for k in sent if k in seen]
-        print(f"\nTrainingCompleted → 3 tasks queryable, {len(latencies)}/{total} events at {args.rate:g}/s "
-              f"(evaluation worker, Kafka and PostgreSQL on this machine)")  # fmt: skip
-        print(f"  p50 {percentile(latencies, 0.50):7.1f} ms   p95 {percentile(latencies, 0.95):7.1f} ms   "
-              f"p99 {percentile(latencies, 0.99):7.1f} ms   max {max(latencies):7.1f} ms   "
-              f"mean {statistics.fmean(latencies):7.1f} ms")  # fmt: skip
+        print(
+            f"\nTrainingCompleted → 3 tasks queryable, {len(latencies)}/{total} events at {args.rate:g}/s "
+            f"(evaluation worker, Kafka and PostgreSQL on this machine)"
+        )
+        print(
+            f"  p50 {percentile(latencies, 0.50):7.1f} ms   p95 {percentile(latencies, 0.95):7.1f} ms   "
+            f"p99 {percentile(latencies, 0.99):7.1f} ms   max {max(latencies):7.1f} ms   "
+            f"mean {statistics.fmean(latencies):7.1f} ms"
+        )
     finally:
         producer.close()
         worker.send_signal(signal.SIGTERM)
@@ -96,10 +107,18 @@ def main() -> None:
 
 def _data(enrollment_id: str) -> dict:
     return {
-        "enrollment_id": enrollment_id, "nip": "198609262015051001", "program_id": "p", "batch_id": "b",
-        "program_title": "Pelatihan", "form": "pelatihan", "jp": 24, "competencies": [{"code": "T-1", "target_level": 3}],
-        "attendance_rate": 1.0, "completed_on": dt.date.today(), "partner_code": "P",
-    }  # fmt: skip
+        "enrollment_id": enrollment_id,
+        "nip": "198609262015051001",
+        "program_id": "p",
+        "batch_id": "b",
+        "program_title": "Pelatihan",
+        "form": "pelatihan",
+        "jp": 24,
+        "competencies": [{"code": "T-1", "target_level": 3}],
+        "attendance_rate": 1.0,
+        "completed_on": dt.date.today(),
+        "partner_code": "P",
+    }
 
 
 def _poll(database: Database, sent: dict[str, float], seen: dict[str, float]) -> None:
@@ -107,10 +126,16 @@ def _poll(database: Database, sent: dict[str, float], seen: dict[str, float]) ->
     if not waiting:
         return
     with database.sessions() as session:
-        ready = session.execute(
-            select(Task.enrollment_id).where(Task.enrollment_id.in_(waiting)).group_by(Task.enrollment_id)
-            .having(func.count() == 3)
-        ).scalars().all()  # fmt: skip
+        ready = (
+            session.execute(
+                select(Task.enrollment_id)
+                .where(Task.enrollment_id.in_(waiting))
+                .group_by(Task.enrollment_id)
+                .having(func.count() == 3)
+            )
+            .scalars()
+            .all()
+        )
     now = time.perf_counter()
     for key in ready:
         seen[key] = now

@@ -71,10 +71,16 @@ def build(database: Database, employees: int, competencies: int, seed: int) -> N
     codes = [f"K{i:03d}" for i in range(competencies)]
     with database.sessions() as session, session.begin():
         session.add_all(
-            Competency(code=c, name=f"Kompetensi {c}", group=domain.GROUPS[i % 3], description="",
-                       level_descriptors=["1", "2", "3", "4", "5"], active=True)
+            Competency(
+                code=c,
+                name=f"Kompetensi {c}",
+                group=domain.GROUPS[i % 3],
+                description="",
+                level_descriptors=["1", "2", "3", "4", "5"],
+                active=True,
+            )
             for i, c in enumerate(codes)
-        )  # fmt: skip
+        )
         session.flush()
         session.add_all(ClassStandard(position_class="pelaksana", competency_code=c, required_level=2) for c in codes)
         positions = [f"JAB{i:03d}" for i in range(200)]
@@ -95,11 +101,23 @@ def build(database: Database, employees: int, competencies: int, seed: int) -> N
         born = dt.date(1960, 1, 1) + dt.timedelta(days=n // 1000)
         unique_nips.append(f"{born:%Y%m%d}{born.year + 25}{(n % 12) + 1:02d}{1 + n % 2}{n % 1000:03d}")
     copy_rows(
-        database, "employees",
+        database,
+        "employees",
         ["nip", "name", "position_code", "unit_code", "unit_name", "employment_status", "active", "updated_at"],
-        ((nip, f"Pegawai {i}", positions[i % len(positions)], f"OPD{i % 12:02d}", f"OPD {i % 12}",
-          "PNS" if i % 5 else "PPPK", True, now) for i, nip in enumerate(unique_nips)),
-    )  # fmt: skip
+        (
+            (
+                nip,
+                f"Pegawai {i}",
+                positions[i % len(positions)],
+                f"OPD{i % 12:02d}",
+                f"OPD {i % 12}",
+                "PNS" if i % 5 else "PPPK",
+                True,
+                now,
+            )
+            for i, nip in enumerate(unique_nips)
+        ),
+    )
     say(f"  loading about {employees * competencies // 2} assessments …")
     sources = domain.SOURCES
 
@@ -107,21 +125,54 @@ def build(database: Database, employees: int, competencies: int, seed: int) -> N
         for nip in unique_nips:
             for c in codes:
                 if rng.random() < 0.5:
-                    yield (str(uuid.uuid4()), nip, c, rng.randint(1, 5), rng.choice(sources),
-                           dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 300)), "", now)  # fmt: skip
+                    yield (
+                        str(uuid.uuid4()),
+                        nip,
+                        c,
+                        rng.randint(1, 5),
+                        rng.choice(sources),
+                        dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 300)),
+                        "",
+                        now,
+                    )
 
     copy_rows(
-        database, "assessments",
+        database,
+        "assessments",
         ["id", "nip", "competency_code", "level", "source", "assessed_on", "evidence", "recorded_at"],
         assessments(),
-    )  # fmt: skip
+    )
     copy_rows(
-        database, "jp_credits",
-        ["enrollment_id", "nip", "year", "jp", "program_id", "program_title", "form", "completed_on", "competencies",
-         "recorded_at"],
-        ((str(uuid.uuid4()), nip, YEAR, rng.choice([8, 16, 24]), "p", "Program", "pelatihan", dt.date(YEAR, 6, 1),
-          "[]", now) for nip in unique_nips[::3]),
-    )  # fmt: skip
+        database,
+        "jp_credits",
+        [
+            "enrollment_id",
+            "nip",
+            "year",
+            "jp",
+            "program_id",
+            "program_title",
+            "form",
+            "completed_on",
+            "competencies",
+            "recorded_at",
+        ],
+        (
+            (
+                str(uuid.uuid4()),
+                nip,
+                YEAR,
+                rng.choice([8, 16, 24]),
+                "p",
+                "Program",
+                "pelatihan",
+                dt.date(YEAR, 6, 1),
+                "[]",
+                now,
+            )
+            for nip in unique_nips[::3]
+        ),
+    )
     with database.engine.connect() as connection:
         connection.execute(text("ANALYZE"))
         connection.commit()
@@ -139,10 +190,18 @@ def orm_row_by_row(database: Database, nips: list[str]) -> dict[tuple[str, str],
         for nip in nips:
             employee = session.get(Employee, nip)
             position = session.get(Position, employee.position_code)
-            default = {s.competency_code: s.required_level for s in session.scalars(
-                select(ClassStandard).where(ClassStandard.position_class == position.position_class))}  # fmt: skip
-            overrides = {s.competency_code: s.required_level for s in session.scalars(
-                select(PositionStandard).where(PositionStandard.position_code == position.code))}  # fmt: skip
+            default = {
+                s.competency_code: s.required_level
+                for s in session.scalars(
+                    select(ClassStandard).where(ClassStandard.position_class == position.position_class)
+                )
+            }
+            overrides = {
+                s.competency_code: s.required_level
+                for s in session.scalars(
+                    select(PositionStandard).where(PositionStandard.position_code == position.code)
+                )
+            }
             realised = sum(
                 c.jp for c in session.scalars(select(JpCredit).where(JpCredit.nip == nip, JpCredit.year == YEAR))
             )
@@ -165,10 +224,22 @@ def orm_row_by_row(database: Database, nips: list[str]) -> dict[tuple[str, str],
                 priority = round(
                     domain.priority_score(gap, weights.get(code, 0.0), shortfall, POLICY.annual_jp_target), 2
                 )
-                session.add(Gap(year=YEAR + 1, nip=nip, competency_code=code, unit_code=employee.unit_code,
-                                competency_group=competency.group, required_level=required, current_level=current,
-                                assessed=bool(records), gap=gap, strategic_weight=weights.get(code, 0.0),
-                                jp_shortfall=shortfall, priority_score=priority))  # fmt: skip
+                session.add(
+                    Gap(
+                        year=YEAR + 1,
+                        nip=nip,
+                        competency_code=code,
+                        unit_code=employee.unit_code,
+                        competency_group=competency.group,
+                        required_level=required,
+                        current_level=current,
+                        assessed=bool(records),
+                        gap=gap,
+                        strategic_weight=weights.get(code, 0.0),
+                        jp_shortfall=shortfall,
+                        priority_score=priority,
+                    )
+                )
                 results[(nip, code)] = (current, gap, priority)
             session.flush()
         session.rollback()
@@ -211,8 +282,10 @@ def main() -> None:
                 uow.publish_all(repository.sync_needs(uow.session, YEAR, None, report))
                 uow.commit()
             needs_seconds = time.perf_counter() - start
-            needs_line = (f"  needs opened with their events      {needs_seconds:8.1f} s   "
-                          f"{report.needs_opened} needs, {report.needs_opened / needs_seconds:,.0f}/s")  # fmt: skip
+            needs_line = (
+                f"  needs opened with their events      {needs_seconds:8.1f} s   "
+                f"{report.needs_opened} needs, {report.needs_opened / needs_seconds:,.0f}/s"
+            )
 
         sample = sorted(repository_sample(database, args.orm_sample))
         say(f"ORM row by row on {len(sample)} employees …")
@@ -228,13 +301,17 @@ def main() -> None:
             }
         agree = "yes" if sql == orm else f"NO ({len(set(sql.items()) ^ set(orm.items()))} rows differ)"
 
-        print(f"\nneeds gap recompute, {args.employees:,} employees × {args.competencies} competencies "
-              f"({rows:,} gap rows) on PostgreSQL")  # fmt: skip
+        print(
+            f"\nneeds gap recompute, {args.employees:,} employees × {args.competencies} competencies "
+            f"({rows:,} gap rows) on PostgreSQL"
+        )
         print(f"  set-based (INSERT … SELECT)         {set_seconds:8.1f} s   {rows / set_seconds:,.0f} rows/s")
         if needs_line:
             print(needs_line)
-        print(f"  ORM row by row, {len(sample):,} employees      {orm_seconds:8.1f} s   "
-              f"{len(orm) / orm_seconds:,.0f} rows/s")  # fmt: skip
+        print(
+            f"  ORM row by row, {len(sample):,} employees      {orm_seconds:8.1f} s   "
+            f"{len(orm) / orm_seconds:,.0f} rows/s"
+        )
         print(f"  ORM row by row, extrapolated to all {orm_full:8.0f} s")
         print(f"  ratio ORM / set-based               {orm_full / set_seconds:8.1f} ×")
         print(f"  same rows from both (sample)        {agree:>8}")

@@ -84,10 +84,14 @@ def main() -> None:
         second, report2 = sync_once(database, settings, client)
         events2 = outbox_rows(database) - events1
         print(f"employees                    {args.employees}")
-        print(f"first sync (all new)         {first:8.1f} s  added {report1['added']}, "
-              f"positions {report1['positions_added']}, events {events1}")  # fmt: skip
-        print(f"second sync (no change)      {second:8.1f} s  unchanged {report2['unchanged']}, "
-              f"changes {report2['added'] + report2['updated'] + report2['deactivated']}, events {events2}")  # fmt: skip
+        print(
+            f"first sync (all new)         {first:8.1f} s  added {report1['added']}, "
+            f"positions {report1['positions_added']}, events {events1}"
+        )
+        print(
+            f"second sync (no change)      {second:8.1f} s  unchanged {report2['unchanged']}, "
+            f"changes {report2['added'] + report2['updated'] + report2['deactivated']}, events {events2}"
+        )
         print(f"second / first               {second / first:8.2f}")
         print(f"records per second (second)  {args.employees / second:8.0f}")
         if events2 or report2["unchanged"] != args.employees:

@@ -73,16 +73,25 @@ def list_(service: str) -> None:
     letters = list_dead_letters(_service_settings(service))
     for letter in letters:
         when = dt.datetime.fromtimestamp(letter.timestamp_ms / 1000, dt.UTC).isoformat(timespec="seconds")
-        click.echo(f"{letter.partition}:{letter.offset}  {when}  {letter.reason:15} {letter.original_topic}  "
-                   f"{letter.header('ce_type') or '-'}  {letter.header('dlq.error.message')[:160]}")  # fmt: skip
+        click.echo(
+            f"{letter.partition}:{letter.offset}  {when}  {letter.reason:15} {letter.original_topic}  "
+            f"{letter.header('ce_type') or '-'}  {letter.header('dlq.error.message')[:160]}"
+        )
     click.echo(f"{len(letters)} dead letter(s)")
 
 
-@dead_letters.command(help="Produce the dead letters not replayed before to their original topics (idempotent consumers "
-                      "skip what they had handled).")  # fmt: skip
+@dead_letters.command(
+    help="Produce the dead letters not replayed before to their original topics (idempotent consumers "
+    "skip what they had handled)."
+)
 @click.argument("service", type=click.Choice(WORKERS))
-@click.option("--reason", "reasons", multiple=True, type=click.Choice(REASONS),
-              help="Only these reasons (repeatable; default all).")  # fmt: skip
+@click.option(
+    "--reason",
+    "reasons",
+    multiple=True,
+    type=click.Choice(REASONS),
+    help="Only these reasons (repeatable; default all).",
+)
 @click.option("--dry-run", is_flag=True, help="Only say what would be replayed.")
 def replay(service: str, reasons: tuple[str, ...], dry_run: bool) -> None:
     from shared.dead_letters import replay as replay_letters
@@ -90,11 +99,14 @@ def replay(service: str, reasons: tuple[str, ...], dry_run: bool) -> None:
     def progress(letter, outcome: str) -> None:
         click.echo(f"{outcome:13} {letter.partition}:{letter.offset}  {letter.reason:15} {letter.original_topic}")
 
-    counts = replay_letters(_service_settings(service), reasons=set(reasons) or None, dry_run=dry_run,
-                            progress=progress)  # fmt: skip
+    counts = replay_letters(
+        _service_settings(service), reasons=set(reasons) or None, dry_run=dry_run, progress=progress
+    )
     verb = "would replay" if dry_run else "replayed"
-    click.echo(f"{verb} {counts['replayed']}, skipped {counts['skipped']} (other reasons), "
-               f"{counts['unknown_topic']} without an original topic")  # fmt: skip
+    click.echo(
+        f"{verb} {counts['replayed']}, skipped {counts['skipped']} (other reasons), "
+        f"{counts['unknown_topic']} without an original topic"
+    )
 
 
 def _register_service_commands() -> None:

@@ -130,9 +130,21 @@ class DevelopmentNeedClosed(Schema):
 # --- training ----------------------------------------------------------------------------------
 
 FORMS = [  # the forms of development (bentuk pengembangan kompetensi): the training service's list too
-    "pelatihan", "seminar", "workshop", "kursus", "bimtek", "sosialisasi", "magang", "e-learning",
-    "coaching", "mentoring", "pembelajaran_jarak_jauh", "outbound", "on_the_job", "pertukaran",
-]  # fmt: skip
+    "pelatihan",
+    "seminar",
+    "workshop",
+    "kursus",
+    "bimtek",
+    "sosialisasi",
+    "magang",
+    "e-learning",
+    "coaching",
+    "mentoring",
+    "pembelajaran_jarak_jauh",
+    "outbound",
+    "on_the_job",
+    "pertukaran",
+]
 
 
 @register("training", "ProgramPublished", 1, key_field="program_id")

@@ -75,8 +75,9 @@ def read(settings: Settings, consumer: KafkaConsumer) -> Iterator[DeadLetter]:
                 if record.offset >= end[tp]:
                     left.discard(tp)
                     break
-                yield DeadLetter(tp.partition, record.offset, record.key, record.value, list(record.headers or []),
-                                 record.timestamp)  # fmt: skip
+                yield DeadLetter(
+                    tp.partition, record.offset, record.key, record.value, list(record.headers or []), record.timestamp
+                )
             if consumer.position(tp) >= end[tp]:
                 left.discard(tp)
 
@@ -105,9 +106,13 @@ def replay(
     """
     counts = {"replayed": 0, "skipped": 0, "unknown_topic": 0}
     asked = set(reasons or REASONS)
-    producer = None if dry_run else KafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers.split(","), acks="all", enable_idempotence=True
-    )  # fmt: skip
+    producer = (
+        None
+        if dry_run
+        else KafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap_servers.split(","), acks="all", enable_idempotence=True
+        )
+    )
     try:
         if reasons:  # the letters of other reasons, counted once (their own positions do not move)
             for letter in _unreplayed(settings, REASONS, exclude=asked):
@@ -138,8 +143,9 @@ def _replay_one(letter: DeadLetter, producer: KafkaProducer | None) -> str:
     if not letter.original_topic:
         return "unknown_topic"
     if producer is not None:
-        producer.send(letter.original_topic, key=letter.key, value=letter.value,
-                      headers=letter.original_headers()).get(timeout=30)  # fmt: skip
+        producer.send(letter.original_topic, key=letter.key, value=letter.value, headers=letter.original_headers()).get(
+            timeout=30
+        )
     return "replayed"
 
 

@@ -20,8 +20,16 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from shared.catalogue import EventType, event_types, find
 from shared.logging import correlation_id as current_correlation_id
 
-__all__ = ["Event", "EventType", "InvalidEvent", "UnknownEventType", "event_types", "lookup", "new_event",
-           "parse_event"]  # fmt: skip
+__all__ = [
+    "Event",
+    "EventType",
+    "InvalidEvent",
+    "UnknownEventType",
+    "event_types",
+    "lookup",
+    "new_event",
+    "parse_event",
+]
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"

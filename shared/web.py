@@ -169,14 +169,23 @@ def _too_deep(_error: RecursionError) -> Response:
 def _conflict(error: IntegrityError) -> Response:
     """A backstop: the rules should have refused the input first; a race between two writers ends here."""
     log.warning("integrity error answered 409: %s", str(error.orig)[:300])
-    return problem(409, "The request conflicts with data already held (a duplicate, or a reference to something "
-                   "that does not exist); check it and send it again.", slug="conflict", title="Conflict")  # fmt: skip
+    return problem(
+        409,
+        "The request conflicts with data already held (a duplicate, or a reference to something "
+        "that does not exist); check it and send it again.",
+        slug="conflict",
+        title="Conflict",
+    )
 
 
 def _data_error(error: DataError) -> Response:
     log.warning("data error answered 422: %s", str(error.orig)[:300])
-    return problem(422, "A value does not fit what can be stored (too long or out of range); correct it.",
-                   slug="validation", title="Invalid input")  # fmt: skip
+    return problem(
+        422,
+        "A value does not fit what can be stored (too long or out of range); correct it.",
+        slug="validation",
+        title="Invalid input",
+    )
 
 
 def create_app(

@@ -21,6 +21,6 @@ def employee_synced(
             "supervisor_nip": supervisor_nip,
             "employment_status": "PNS",
             "active": active,
-        }  # fmt: skip
+        }
         | data,
     )

@@ -151,10 +151,15 @@ class SimpegStandin:
             if unit:
                 records = [e for e in records if e.get("unorIndukId") == unit]
             total = len(records)
-            return jsonify({
-                "data": records[(page - 1) * size : page * size],
-                "page": page, "size": size, "total": total, "totalPages": math.ceil(total / size),
-            })  # fmt: skip
+            return jsonify(
+                {
+                    "data": records[(page - 1) * size : page * size],
+                    "page": page,
+                    "size": size,
+                    "total": total,
+                    "totalPages": math.ceil(total / size),
+                }
+            )
 
         @app.get("/api/v1/pns/<nip>/rw-kursus")
         def history(nip: str):

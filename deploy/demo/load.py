@@ -97,10 +97,17 @@ def _seed_needs(needs: Database, settings: NeedsSettings) -> None:
     say(f"competencies: {counts['competencies']} national, {len(TECHNICAL)} technical")
     with UnitOfWork(needs, Outbox, settings.kafka_topic_prefix) as uow:
         for code, name, _units in TECHNICAL:
-            needs_handlers.create_competency(uow, {
-                "code": code, "name": name, "group": "teknis", "description": f"Kompetensi teknis: {name}.",
-                "level_descriptors": ["Dasar", "Cakap", "Mahir", "Ahli", "Pakar"], "active": True,
-            })  # fmt: skip
+            needs_handlers.create_competency(
+                uow,
+                {
+                    "code": code,
+                    "name": name,
+                    "group": "teknis",
+                    "description": f"Kompetensi teknis: {name}.",
+                    "level_descriptors": ["Dasar", "Cakap", "Mahir", "Ahli", "Pakar"],
+                    "active": True,
+                },
+            )
     records = generate_employees(EMPLOYEES, seed=2026)
     with UnitOfWork(needs, Outbox, settings.kafka_topic_prefix) as uow:
         run_id = simpeg_jobs.start_run(
@@ -115,23 +122,40 @@ def _seed_needs(needs: Database, settings: NeedsSettings) -> None:
             unit = next((u for u, _name in OPDS if position.code.startswith(u + "-")), None)
             if unit in technical_of:
                 required = 4 if position.position_class in ("jpt", "administrator") else 3
-                uow.session.add(PositionStandard(
-                    position_code=position.code, competency_code=technical_of[unit], required_level=required))  # fmt: skip
+                uow.session.add(
+                    PositionStandard(
+                        position_code=position.code, competency_code=technical_of[unit], required_level=required
+                    )
+                )
         codes = [c.code for c in uow.session.scalars(select(Competency))]
         year_start = dt.date(settings.today().year, 1, 1)
         for employee in uow.session.scalars(select(Employee)).all():
             for code in codes:
                 if rng.random() < 0.85:
-                    uow.session.add(AssessmentRecord(
-                        id=str(uuid.uuid4()), nip=employee.nip, competency_code=code, level=rng.choice([1, 2, 2, 3, 3, 3, 4]),
-                        source=rng.choice(["supervisor", "supervisor", "self", "assessment_centre"]),
-                        assessed_on=year_start + dt.timedelta(days=rng.randrange(0, 40)), evidence="Pemetaan awal tahun",
-                    ))  # fmt: skip
+                    uow.session.add(
+                        AssessmentRecord(
+                            id=str(uuid.uuid4()),
+                            nip=employee.nip,
+                            competency_code=code,
+                            level=rng.choice([1, 2, 2, 3, 3, 3, 4]),
+                            source=rng.choice(["supervisor", "supervisor", "self", "assessment_centre"]),
+                            assessed_on=year_start + dt.timedelta(days=rng.randrange(0, 40)),
+                            evidence="Pemetaan awal tahun",
+                        )
+                    )
         uow.session.flush()
         _head, learner = demo_people(uow.session)
-        uow.session.add(AssessmentRecord(
-            id=str(uuid.uuid4()), nip=learner, competency_code="T-GIS", level=1, source="assessment_centre",
-            assessed_on=year_start + dt.timedelta(days=45), evidence="Assessment center BKPSDM"))  # fmt: skip
+        uow.session.add(
+            AssessmentRecord(
+                id=str(uuid.uuid4()),
+                nip=learner,
+                competency_code="T-GIS",
+                level=1,
+                source="assessment_centre",
+                assessed_on=year_start + dt.timedelta(days=45),
+                evidence="Assessment center BKPSDM",
+            )
+        )
         uow.session.flush()
         reports = needs_handlers.run_recompute(uow, settings, None)
     say(f"gaps computed: {sum(r.needs_opened for r in reports)} needs opened")
@@ -145,8 +169,10 @@ def demo_people(session) -> tuple[str, str]:
         select(Employee.nip).where(Employee.unit_code == "OPD-BPBD", Employee.supervisor_nip.is_(None))
     )
     staff = session.scalar(
-        select(Employee.nip).where(Employee.supervisor_nip == head, Employee.employment_status == "PNS").order_by(Employee.nip)
-    )  # fmt: skip
+        select(Employee.nip)
+        .where(Employee.supervisor_nip == head, Employee.employment_status == "PNS")
+        .order_by(Employee.nip)
+    )
     return head, staff
 
 
@@ -195,15 +221,41 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
     rng = random.Random(11)
     closed = []
     for number, (code, title, form, jp, partner, competency, level, month) in enumerate(PROGRAMS, start=1):
-        program = call("POST", "training", "/api/v1/training/programs", ADMIN, json={
-            "code": f"{code}-{today.year}", "title": title, "form": form, "delivery": "klasikal", "jp": jp,
-            "partner_code": partner, "capacity": 30, "competencies": [{"code": competency, "target_level": level}],
-        })  # fmt: skip
+        program = call(
+            "POST",
+            "training",
+            "/api/v1/training/programs",
+            ADMIN,
+            json={
+                "code": f"{code}-{today.year}",
+                "title": title,
+                "form": form,
+                "delivery": "klasikal",
+                "jp": jp,
+                "partner_code": partner,
+                "capacity": 30,
+                "competencies": [{"code": competency, "target_level": level}],
+            },
+        )
         first = _first_day(today, month)
         days = [first + dt.timedelta(days=d) for d in range(3)]
-        batch = call("POST", "training", f"/api/v1/training/programs/{program['id']}/batches", ADMIN, json={"meetings": [
-            {"date": day.isoformat(), "starts_at": "08:00", "ends_at": "16:00", "place": "Aula BKPSDM Lhokseumawe"}
-            for day in days]})  # fmt: skip
+        batch = call(
+            "POST",
+            "training",
+            f"/api/v1/training/programs/{program['id']}/batches",
+            ADMIN,
+            json={
+                "meetings": [
+                    {
+                        "date": day.isoformat(),
+                        "starts_at": "08:00",
+                        "ends_at": "16:00",
+                        "place": "Aula BKPSDM Lhokseumawe",
+                    }
+                    for day in days
+                ]
+            },
+        )
         call(
             "PUT", "training", f"/api/v1/training/programs/{program['id']}/status", ADMIN, json={"status": "published"}
         )
@@ -218,11 +270,18 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
             now = dt.datetime.now(dt.UTC).isoformat()  # today's meeting: recorded now, never ahead of the clock
             partner_who = Identity(keys[partner], ("partner",), partner)
             records = [
-                {"event_id": f"demo-{batch['id']}-{nip}-{m}", "batch_id": batch["id"], "nip": nip, "meeting_no": m,
-                 "status": "present" if rng.random() < 0.93 else "absent",
-                 "recorded_at": f"{day.isoformat()}T08:10:00+07:00" if day < today else now}
-                for nip in nips for m, day in enumerate(days, start=1) if day <= today
-            ]  # fmt: skip
+                {
+                    "event_id": f"demo-{batch['id']}-{nip}-{m}",
+                    "batch_id": batch["id"],
+                    "nip": nip,
+                    "meeting_no": m,
+                    "status": "present" if rng.random() < 0.93 else "absent",
+                    "recorded_at": f"{day.isoformat()}T08:10:00+07:00" if day < today else now,
+                }
+                for nip in nips
+                for m, day in enumerate(days, start=1)
+                if day <= today
+            ]
             call("POST", "training", "/api/v1/training/partner/attendance", partner_who, json={"records": records})
         if ended:
             decisions = call("POST", "training", f"/api/v1/training/batches/{batch['id']}/close", ADMIN)
@@ -245,35 +304,73 @@ def _first_day(today: dt.date, month: int) -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
 
 
-def _evaluate(call: Caller, rng: random.Random, batch: dict, completed: int, partner: Identity, competency: str,
-              index: int, answered: float) -> None:  # fmt: skip
+def _evaluate(
+    call: Caller,
+    rng: random.Random,
+    batch: dict,
+    completed: int,
+    partner: Identity,
+    competency: str,
+    index: int,
+    answered: float,
+) -> None:
     """The three tasks of every completed participant, once the evaluation worker has created them; the
     share ``answered`` of feedback and project assessments is submitted (all: the program gets its figures)."""
-    tasks = _wait(f"evaluation tasks of batch {batch['id']}", lambda: (lambda found: found if len(found) >= 3 * completed
-        else None)(call("GET", "evaluation", f"/api/v1/evaluation/tasks?batch_id={batch['id']}&page_size=100", ADMIN)))  # fmt: skip
+    tasks = _wait(
+        f"evaluation tasks of batch {batch['id']}",
+        lambda: (lambda found: found if len(found) >= 3 * completed else None)(
+            call("GET", "evaluation", f"/api/v1/evaluation/tasks?batch_id={batch['id']}&page_size=100", ADMIN)
+        ),
+    )
     for task in tasks:
         path = f"/api/v1/evaluation/tasks/{task['id']}/submission"
         if task["kind"] == "reaction" and rng.random() < answered:
             who = Identity(task["nip"], ("employee",))
-            call("POST", "evaluation", path, who, expect=(201, 409), json={
-                "content": rng.choice([3, 4, 4, 5, 5]), "trainer": rng.choice([3, 4, 5, 5]),
-                "relevance": rng.choice([2, 4, 4, 5]), "organisation": rng.choice([3, 4, 4, 5]),
-                "themes": rng.sample(["materi", "narasumber", "praktik", "waktu", "fasilitas", "relevansi_tugas"], 2),
-                "comments": rng.choice(["", "Materi sangat bermanfaat untuk tugas sehari-hari.", "Waktu praktik kurang."]),
-            })  # fmt: skip
+            call(
+                "POST",
+                "evaluation",
+                path,
+                who,
+                expect=(201, 409),
+                json={
+                    "content": rng.choice([3, 4, 4, 5, 5]),
+                    "trainer": rng.choice([3, 4, 5, 5]),
+                    "relevance": rng.choice([2, 4, 4, 5]),
+                    "organisation": rng.choice([3, 4, 4, 5]),
+                    "themes": rng.sample(
+                        ["materi", "narasumber", "praktik", "waktu", "fasilitas", "relevansi_tugas"], 2
+                    ),
+                    "comments": rng.choice(
+                        ["", "Materi sangat bermanfaat untuk tugas sehari-hari.", "Waktu praktik kurang."]
+                    ),
+                },
+            )
         elif task["kind"] == "learning":
             pre = rng.randint(35, 65)
             gain = rng.randint(5, 35) if index % 3 else rng.randint(-5, 10)  # one program in three barely helps
-            call("POST", "evaluation", path, partner, expect=(201, 409),
-                 json={"pre_score": pre, "post_score": min(100, pre + gain)})  # fmt: skip
+            call(
+                "POST",
+                "evaluation",
+                path,
+                partner,
+                expect=(201, 409),
+                json={"pre_score": pre, "post_score": min(100, pre + gain)},
+            )
         elif task["kind"] == "behavior" and rng.random() < answered:
             # BKPSDM stands in where the participant has no supervisor on record (an OPD head)
             who = Identity(task["assignee_nip"], ("supervisor",)) if task["assignee_nip"] else ADMIN
-            call("POST", "evaluation", path, who, expect=(201, 409), json={
-                "project_title": "Proyek perubahan pascapelatihan",
-                "description": "Penerapan hasil pelatihan pada pekerjaan di unit kerja, dengan keluaran yang terukur.",
-                "rubric": [{"competency_code": competency, "level": rng.choice([2, 3, 3, 4])}],
-            })  # fmt: skip
+            call(
+                "POST",
+                "evaluation",
+                path,
+                who,
+                expect=(201, 409),
+                json={
+                    "project_title": "Proyek perubahan pascapelatihan",
+                    "description": "Penerapan hasil pelatihan pada pekerjaan di unit kerja, dengan keluaran yang terukur.",
+                    "rubric": [{"competency_code": competency, "level": rng.choice([2, 3, 3, 4])}],
+                },
+            )
 
 
 def _settled(what: str, probe, timeout: float = 180.0):

@@ -32,12 +32,18 @@ ADMIN, PEOPLE = ("admin",), ("admin", "supervisor", "employee")
 ACCESS = access_rules(
     blp.url_prefix,
     {
-        "GET /tasks": ADMIN, "GET /tasks/<task_id>": ADMIN, "GET /my/tasks": ("supervisor", "employee"),
-        "POST /tasks/<task_id>/submission": (*PEOPLE, "partner"), "PUT /tasks/<task_id>/submission": ADMIN,
-        "GET /overdue/by-assignee": ADMIN, "GET /overdue/by-unit": ADMIN, "POST /expire": ADMIN,
-        "GET /reports/batches/<batch_id>": ADMIN, "GET /reports/programs/<program_id>": ADMIN,
+        "GET /tasks": ADMIN,
+        "GET /tasks/<task_id>": ADMIN,
+        "GET /my/tasks": ("supervisor", "employee"),
+        "POST /tasks/<task_id>/submission": (*PEOPLE, "partner"),
+        "PUT /tasks/<task_id>/submission": ADMIN,
+        "GET /overdue/by-assignee": ADMIN,
+        "GET /overdue/by-unit": ADMIN,
+        "POST /expire": ADMIN,
+        "GET /reports/batches/<batch_id>": ADMIN,
+        "GET /reports/programs/<program_id>": ADMIN,
     },
-)  # fmt: skip
+)
 
 
 def _load_submission(kind: str, body: dict) -> dict:
@@ -96,8 +102,13 @@ def _json_object() -> dict:
 
 @blp.route("/tasks/<task_id>/submission")
 class Submission(MethodView):
-    @blp.doc(requestBody={"required": True, "description": "The submission of the task's kind", "content": {
-        "application/json": {"schema": {"oneOf": list(schemas.SUBMISSIONS.values())}}}})  # fmt: skip
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "description": "The submission of the task's kind",
+            "content": {"application/json": {"schema": {"oneOf": list(schemas.SUBMISSIONS.values())}}},
+        }
+    )
     @blp.response(201, schemas.TaskSchema)
     def post(self, task_id):
         """Submit a task once, as its assignee. The body follows the task's kind: reaction (content, trainer,
@@ -165,8 +176,17 @@ def _report(title: str, figures: dict, file_format: str):
     return figures
 
 
-REPORT_XLSX = {"responses": {"200": {"description": "The figures as JSON, or with ?format=xlsx as a workbook", "content": {
-    "application/json": {"schema": schemas.EffectivenessSchema}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}}}  # fmt: skip
+REPORT_XLSX = {
+    "responses": {
+        "200": {
+            "description": "The figures as JSON, or with ?format=xlsx as a workbook",
+            "content": {
+                "application/json": {"schema": schemas.EffectivenessSchema},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+}
 
 
 @blp.route("/reports/batches/<batch_id>")

@@ -18,8 +18,16 @@ from scipy.stats import wilcoxon
 KINDS = ("reaction", "learning", "behavior")
 REACTION_ITEMS = ("content", "trainer", "relevance", "organisation")
 THEMES = (
-    "materi", "narasumber", "metode", "waktu", "fasilitas", "relevansi_tugas", "praktik", "administrasi", "konsumsi",
-)  # fmt: skip
+    "materi",
+    "narasumber",
+    "metode",
+    "waktu",
+    "fasilitas",
+    "relevansi_tugas",
+    "praktik",
+    "administrasi",
+    "konsumsi",
+)
 SIGNIFICANCE = 0.05
 MIN_PAIRS = 6  # below this, the signed-rank test cannot reach p < 0.05 one-sided: reported as not computed
 

@@ -47,23 +47,35 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
     employee = session.get(EmployeeView, data["nip"])
     session.add(
         Participation(
-            enrollment_id=data["enrollment_id"], nip=data["nip"], program_id=data["program_id"],
-            batch_id=data["batch_id"], program_title=data["program_title"], partner_code=data["partner_code"],
-            jp=data["jp"], competencies=data["competencies"], completed_on=data["completed_on"],
+            enrollment_id=data["enrollment_id"],
+            nip=data["nip"],
+            program_id=data["program_id"],
+            batch_id=data["batch_id"],
+            program_title=data["program_title"],
+            partner_code=data["partner_code"],
+            jp=data["jp"],
+            competencies=data["competencies"],
+            completed_on=data["completed_on"],
             unit_code=employee.unit_code if employee else None,
         )
-    )  # fmt: skip
+    )
     session.flush()
     supervisor = employee.supervisor_nip if employee else None
     assignees = {"reaction": data["nip"], "learning": None, "behavior": supervisor}
     events = []
     for plan in domain.plan_tasks(data["completed_on"], schedule(settings), created_on=settings.today()):
         task = Task(
-            id=str(uuid.uuid4()), kind=plan.kind, enrollment_id=data["enrollment_id"], nip=data["nip"],
-            batch_id=data["batch_id"], assignee_nip=assignees[plan.kind],
-            flagged=plan.kind == "behavior" and supervisor is None, opens_on=plan.opens_on, due_on=plan.due_on,
+            id=str(uuid.uuid4()),
+            kind=plan.kind,
+            enrollment_id=data["enrollment_id"],
+            nip=data["nip"],
+            batch_id=data["batch_id"],
+            assignee_nip=assignees[plan.kind],
+            flagged=plan.kind == "behavior" and supervisor is None,
+            opens_on=plan.opens_on,
+            due_on=plan.due_on,
             status="open",
-        )  # fmt: skip
+        )
         session.add(task)
         events.append(
             new_event(
@@ -77,7 +89,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
                     "program_id": data["program_id"],
                     "due_on": task.due_on,
                 },
-            )  # fmt: skip
+            )
         )
     uow.publish_all(events)
 
@@ -154,8 +166,14 @@ def submit(
     return task
 
 
-def correct(uow: UnitOfWork, settings: EvaluationSettings, task_id: str, submission: Mapping[str, Any], reason: str,
-            caller: Identity) -> Task:  # fmt: skip
+def correct(
+    uow: UnitOfWork,
+    settings: EvaluationSettings,
+    task_id: str,
+    submission: Mapping[str, Any],
+    reason: str,
+    caller: Identity,
+) -> Task:
     """BKPSDM corrects a submitted task; the change is audited and a behaviour correction re-assesses."""
     if not caller.has_role("admin"):
         raise Forbidden("Only BKPSDM may correct a submitted task.")
@@ -167,16 +185,24 @@ def correct(uow: UnitOfWork, settings: EvaluationSettings, task_id: str, submiss
         raise Conflict("Only a submitted task can be corrected; submit it first.")
     participation = session.get(Participation, task.enrollment_id)
     _validate(task, participation, submission)
-    session.add(Correction(task_id=task.id, previous=task.submission, corrected=dict(submission),
-                           corrected_by=caller.subject, reason=reason))  # fmt: skip
+    session.add(
+        Correction(
+            task_id=task.id,
+            previous=task.submission,
+            corrected=dict(submission),
+            corrected_by=caller.subject,
+            reason=reason,
+        )
+    )
     task.submission = dict(submission)
     uow.publish_all(_assessments(task, participation, submission, caller.subject, settings))
     uow.commit()
     return task
 
 
-def _assessments(task: Task, participation: Participation, submission: Mapping[str, Any], assessor: str,
-                 settings: EvaluationSettings) -> list[Event]:  # fmt: skip
+def _assessments(
+    task: Task, participation: Participation, submission: Mapping[str, Any], assessor: str, settings: EvaluationSettings
+) -> list[Event]:
     """CompetencyAssessed per competency: the rubric levels of a behaviour task; for a passed post-test,
     the target levels, when LEARNING_ASSESSES_COMPETENCY is on."""
     if task.kind == "behavior":
@@ -202,7 +228,7 @@ def _assessments(task: Task, participation: Participation, submission: Mapping[s
                 "assessed_on": settings.today(),
                 "assessor_nip": assessor_nip,
             },
-        )  # fmt: skip
+        )
         for code, level in sorted(levels.items())
     ]
 
@@ -247,5 +273,5 @@ def _close_batch_if_done(uow: UnitOfWork, settings: EvaluationSettings, batch_id
                 "behavior_pass_rate": figures["behavior_pass_rate"],
                 "recommendation": figures["recommendation"],
             },
-        )  # fmt: skip
+        )
     )

@@ -21,9 +21,13 @@ class OverdueCollector:
         )
         try:
             with self.database.sessions() as session:
-                counts = dict(session.execute(
-                    select(Task.kind, func.count()).where(Task.status == "open", Task.due_on < self.today()).group_by(Task.kind)
-                ).all())  # fmt: skip
+                counts = dict(
+                    session.execute(
+                        select(Task.kind, func.count())
+                        .where(Task.status == "open", Task.due_on < self.today())
+                        .group_by(Task.kind)
+                    ).all()
+                )
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
             return []
         for kind in ("reaction", "learning", "behavior"):

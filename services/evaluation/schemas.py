@@ -16,8 +16,11 @@ class ReactionSubmission(Schema):
     trainer = fields.Integer(required=True, validate=LIKERT)
     relevance = fields.Integer(required=True, validate=LIKERT)
     organisation = fields.Integer(required=True, validate=LIKERT)
-    themes = fields.List(fields.String(validate=validate.OneOf(domain.THEMES)), load_default=list,
-                         validate=validate.Length(max=len(domain.THEMES)))  # fmt: skip
+    themes = fields.List(
+        fields.String(validate=validate.OneOf(domain.THEMES)),
+        load_default=list,
+        validate=validate.Length(max=len(domain.THEMES)),
+    )
     comments = fields.String(load_default="", validate=validate.Length(max=4000))
 
 

@@ -121,12 +121,12 @@ def batch_figures(
                 for status in ("open", "submitted", "expired")
             }
             for kind in domain.KINDS
-        },  # fmt: skip
+        },
         "reaction": {
             "mean": reaction_result.mean,
             "responses": reaction_result.responses,
             "distribution": {str(k): v for k, v in reaction_result.distribution.items()},
-        },  # fmt: skip
+        },
         "learning": {
             "pairs": learning_result.pairs,
             "mean_pre": learning_result.mean_pre,
@@ -136,7 +136,7 @@ def batch_figures(
             "p_value": learning_result.p_value,
             "significant": learning_result.significant,
             "test": "Wilcoxon signed-rank, one-sided (post > pre)",
-        },  # fmt: skip
+        },
         "behavior_pass_rate": pass_rate,
         "themes": [
             {"theme": theme, "count": n} for theme, n in domain.top_themes(r.get("themes", []) for r in reactions)

@@ -110,27 +110,40 @@ def proxy(service: str, rest: str) -> Response:
     settings = context().settings
     base = settings.upstreams().get(service)
     if base is None:
-        own = {m for r in current_app.url_map.iter_rules() if r.rule == request.path and r.endpoint != "proxy"
-               for m in r.methods or ()} - {"HEAD", "OPTIONS"}  # fmt: skip
+        own = {
+            m
+            for r in current_app.url_map.iter_rules()
+            if r.rule == request.path and r.endpoint != "proxy"
+            for m in r.methods or ()
+        } - {"HEAD", "OPTIONS"}
         if own:  # e.g. GET /api/v1/auth/login
             raise MethodNotAllowed(valid_methods=sorted(own))
         raise NotFound(f"No service {service}; the services are {', '.join(settings.upstreams())}.")
     if domain.climbs_out(rest):
-        return problem(400, "The path may not contain '.' or '..' segments; name the resource directly.",
-                       slug="bad-path")  # fmt: skip
+        return problem(
+            400, "The path may not contain '.' or '..' segments; name the resource directly.", slug="bad-path"
+        )
     body = request.get_data()
     try:
         caller = _authenticate(settings, body)
     except Unavailable as exc:
         metrics.UPSTREAM_ERRORS.labels(exc.service, "unavailable").inc()
-        return problem(502, f"The {exc.service} service is unavailable to check the key; try again shortly.",
-                       slug="upstream-unavailable", service=exc.service)  # fmt: skip
+        return problem(
+            502,
+            f"The {exc.service} service is unavailable to check the key; try again shortly.",
+            slug="upstream-unavailable",
+            service=exc.service,
+        )
     headers = domain.forwardable(request.headers.items(), domain.HOP_BY_HOP | domain.NEVER_FROM_CALLER)
-    headers += [(identity.HEADER, identity.encode(caller, settings.internal_identity_secret)),
-                ("X-Request-ID", request_id.get() or "")]  # fmt: skip
+    headers += [
+        (identity.HEADER, identity.encode(caller, settings.internal_identity_secret)),
+        ("X-Request-ID", request_id.get() or ""),
+    ]
     try:
-        limits = take_rate_limit(f"{'partner:' + caller.partner_code if caller.partner_code else 'person:' + caller.subject}",
-                        settings.rate_limit_per_minute)  # fmt: skip
+        limits = take_rate_limit(
+            f"{'partner:' + caller.partner_code if caller.partner_code else 'person:' + caller.subject}",
+            settings.rate_limit_per_minute,
+        )
     except RateLimited as exc:
         return too_many(exc)
     url = f"{base}/api/v1/{service}/{quote(rest, safe=PATH_SAFE)}"  # as received: %3F stays in the path
@@ -211,13 +224,21 @@ def docs_document() -> dict:
     merged = domain.merge_openapi(documents, "Bangkom API", security=[{"bearer": []}, {"partner": []}])
     merged["components"].setdefault("securitySchemes", {}).update(
         {
-            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                       "description": "People: the access token of POST /api/v1/auth/login"},
-            "partner": {"type": "apiKey", "in": "header", "name": "Authorization",
-                        "description": "Partners: 'Bangkom-Partner <key id>:<secret>' plus webhook-id, "
-                                       "webhook-timestamp and webhook-signature (docs/gateway.md)"},
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "People: the access token of POST /api/v1/auth/login",
+            },
+            "partner": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "Partners: 'Bangkom-Partner <key id>:<secret>' plus webhook-id, "
+                "webhook-timestamp and webhook-signature (docs/gateway.md)",
+            },
         }
-    )  # fmt: skip
+    )
     if unavailable:
         merged["info"]["description"] = f"Not reachable now, so not included: {', '.join(unavailable)}."
     return merged

@@ -52,8 +52,9 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         checks={service: ready(url) for service, url in settings.upstreams().items()},
     )
     app.extensions["gateway_http"] = http
-    app.add_url_rule("/api/v1/<service>/<path:rest>", "proxy", body_limit("proxy_max_body_bytes")(proxied),
-                     methods=PROXIED_METHODS)  # fmt: skip
+    app.add_url_rule(
+        "/api/v1/<service>/<path:rest>", "proxy", body_limit("proxy_max_body_bytes")(proxied), methods=PROXIED_METHODS
+    )
     app.add_url_rule("/api/docs", "docs", docs_page)
     app.add_url_rule("/api/docs/openapi.json", "docs_document", docs_document)
     app.add_url_rule("/api/docs/assets/<path:filename>", "docs_asset", docs_asset)

@@ -11,9 +11,19 @@ ROLES = ("admin", "supervisor", "employee", "ops")
 
 # RFC 9110 §7.6.1 connection-specific headers, never forwarded by a proxy; plus what the gateway sets itself.
 HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
-     "upgrade", "host", "content-length"}
-)  # fmt: skip
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+    }
+)
 NEVER_FROM_CALLER = frozenset({"authorization", "x-bangkom-identity", "cookie"})
 
 
@@ -69,8 +79,13 @@ def merge_openapi(
     """Merge the services' OpenAPI documents: paths as they are (each service owns its prefix);
     every component renamed ``<service>.<name>`` and every ``$ref`` rewritten to match. An operation that
     needs the gateway's identity header inside needs, outside, what the gateway takes instead: ``security``."""
-    merged: dict = {"openapi": "3.1.0", "info": {"title": title, "version": version}, "paths": {}, "tags": [],
-                    "components": {}}  # fmt: skip
+    merged: dict = {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": {},
+        "tags": [],
+        "components": {},
+    }
     for service, document in sorted(documents.items()):
         renamed = _rename_refs(document, service)
         renamed.get("components", {}).pop("securitySchemes", None)  # the identity header is the gateway's own

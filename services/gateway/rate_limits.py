@@ -27,8 +27,15 @@ def take_rate_limit(key: str, limit: int) -> dict[str, str]:
 
 
 def too_many(error: RateLimited) -> Response:
-    response = problem(429, f"Too many requests: at most {error.limit} a minute. Try again in {error.reset} s.",
-                       slug="rate-limited")  # fmt: skip
-    response.headers.update({"Retry-After": str(error.reset), "RateLimit-Limit": str(error.limit),
-                             "RateLimit-Remaining": "0", "RateLimit-Reset": str(error.reset)})  # fmt: skip
+    response = problem(
+        429, f"Too many requests: at most {error.limit} a minute. Try again in {error.reset} s.", slug="rate-limited"
+    )
+    response.headers.update(
+        {
+            "Retry-After": str(error.reset),
+            "RateLimit-Limit": str(error.limit),
+            "RateLimit-Remaining": "0",
+            "RateLimit-Reset": str(error.reset),
+        }
+    )
     return response

@@ -26,25 +26,48 @@ ADMIN, PEOPLE = ("admin",), ("admin", "supervisor", "employee")
 ACCESS = access_rules(
     blp.url_prefix,
     {
-        "GET /competencies": PEOPLE, "POST /competencies": ADMIN,
-        "GET /competencies/<code>": PEOPLE, "PUT /competencies/<code>": ADMIN,
-        "GET /priorities/<int:year>": PEOPLE, "PUT /priorities/<int:year>": ADMIN,
+        "GET /competencies": PEOPLE,
+        "POST /competencies": ADMIN,
+        "GET /competencies/<code>": PEOPLE,
+        "PUT /competencies/<code>": ADMIN,
+        "GET /priorities/<int:year>": PEOPLE,
+        "PUT /priorities/<int:year>": ADMIN,
         "GET /position-classes/<position_class>/standard": PEOPLE,
         "PUT /position-classes/<position_class>/standard": ADMIN,
-        "GET /positions": PEOPLE, "POST /positions": ADMIN,
-        "GET /positions/<code>": PEOPLE, "PUT /positions/<code>": ADMIN, "PUT /positions/<code>/standard": ADMIN,
-        "GET /employees": ADMIN, "PUT /employees": ADMIN,
-        "GET /employees/<nip>": PEOPLE, "PUT /employees/<nip>": ADMIN,
-        "GET /employees/<nip>/profile": PEOPLE, "GET /employees/<nip>/jp": PEOPLE,
-        "GET /employees/<nip>/assessments": PEOPLE, "POST /employees/<nip>/assessments": PEOPLE,
-        "GET /gaps": ADMIN, "GET /gaps/by-unit": ADMIN, "GET /gaps/by-competency": ADMIN, "GET /match": ADMIN,
-        "GET /needs": ADMIN, "PATCH /needs/<need_id>": ADMIN, "GET /plan": ADMIN, "POST /recompute": ADMIN,
-        "GET /jp/compliance": ADMIN, "GET /jp/behind": ADMIN, "GET /exports/gaps": ADMIN, "GET /exports/plan": ADMIN,
-        "GET /simpeg/status": ADMIN, "GET /simpeg/sync-runs": ADMIN, "POST /simpeg/sync-runs": ADMIN,
-        "GET /simpeg/sync-runs/<run_id>": ADMIN, "POST /simpeg/imports": ADMIN,
-        "GET /simpeg/history": ADMIN, "POST /simpeg/history/retry": ADMIN,
+        "GET /positions": PEOPLE,
+        "POST /positions": ADMIN,
+        "GET /positions/<code>": PEOPLE,
+        "PUT /positions/<code>": ADMIN,
+        "PUT /positions/<code>/standard": ADMIN,
+        "GET /employees": ADMIN,
+        "PUT /employees": ADMIN,
+        "GET /employees/<nip>": PEOPLE,
+        "PUT /employees/<nip>": ADMIN,
+        "GET /employees/<nip>/profile": PEOPLE,
+        "GET /employees/<nip>/jp": PEOPLE,
+        "GET /employees/<nip>/assessments": PEOPLE,
+        "POST /employees/<nip>/assessments": PEOPLE,
+        "GET /gaps": ADMIN,
+        "GET /gaps/by-unit": ADMIN,
+        "GET /gaps/by-competency": ADMIN,
+        "GET /match": ADMIN,
+        "GET /needs": ADMIN,
+        "PATCH /needs/<need_id>": ADMIN,
+        "GET /plan": ADMIN,
+        "POST /recompute": ADMIN,
+        "GET /jp/compliance": ADMIN,
+        "GET /jp/behind": ADMIN,
+        "GET /exports/gaps": ADMIN,
+        "GET /exports/plan": ADMIN,
+        "GET /simpeg/status": ADMIN,
+        "GET /simpeg/sync-runs": ADMIN,
+        "POST /simpeg/sync-runs": ADMIN,
+        "GET /simpeg/sync-runs/<run_id>": ADMIN,
+        "POST /simpeg/imports": ADMIN,
+        "GET /simpeg/history": ADMIN,
+        "POST /simpeg/history/retry": ADMIN,
     },
-)  # fmt: skip
+)
 
 
 class SimpegNotConfigured(AppError):
@@ -426,8 +449,17 @@ class JpBehind(MethodView):
 
 # --- exports ------------------------------------------------------------------------------------
 
-EXPORT_DOC = {"responses": {"200": {"description": "An XLSX or CSV file with Indonesian column headers", "content": {
-    media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for media in exports.CONTENT_TYPES.values()}}}}  # fmt: skip
+EXPORT_DOC = {
+    "responses": {
+        "200": {
+            "description": "An XLSX or CSV file with Indonesian column headers",
+            "content": {
+                media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                for media in exports.CONTENT_TYPES.values()
+            },
+        }
+    }
+}
 
 
 def _file(content: bytes, file_format: str, name: str) -> Response:

@@ -166,10 +166,14 @@ def sync(unit_id: str | None, allow_mass_deactivation: bool, trigger: str) -> No
     with uow:
         run = _locked(
             lambda: simpeg_jobs.start_run(
-                uow, settings, source="simpeg", trigger=trigger, unit_id=unit_id,
+                uow,
+                settings,
+                source="simpeg",
+                trigger=trigger,
+                unit_id=unit_id,
                 allow_mass_deactivation=allow_mass_deactivation,
             )
-        )  # fmt: skip
+        )
     bar = _Bar("Sinkronisasi SIMPEG")
     try:
         report = simpeg_jobs.run_sync(uow.database, settings, client, run.id, progress=bar)
@@ -198,10 +202,16 @@ def import_(path: Path, deactivate_missing: bool, allow_mass_deactivation: bool)
     try:
         report = _locked(
             lambda: simpeg_jobs.import_file(
-                uow.database, settings, path.read_bytes(), path.name, trigger="cli",
-                deactivate=deactivate_missing, allow_mass_deactivation=allow_mass_deactivation, progress=bar,
+                uow.database,
+                settings,
+                path.read_bytes(),
+                path.name,
+                trigger="cli",
+                deactivate=deactivate_missing,
+                allow_mass_deactivation=allow_mass_deactivation,
+                progress=bar,
             )
-        )  # fmt: skip
+        )
     except Invalid as exc:
         raise click.ClickException(str(exc)) from None
     finally:

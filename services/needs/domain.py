@@ -150,8 +150,15 @@ def jp_target(employment_status: str, annual_target: int, includes_pppk: bool) -
 # --- employees ----------------------------------------------------------------------------------
 
 EMPLOYEE_FIELDS = (
-    "name", "position_code", "unit_code", "unit_name", "rank", "employment_status", "supervisor_nip", "active",
-)  # fmt: skip
+    "name",
+    "position_code",
+    "unit_code",
+    "unit_name",
+    "rank",
+    "employment_status",
+    "supervisor_nip",
+    "active",
+)
 
 
 def employee_changes(current: Mapping[str, Any] | None, incoming: Mapping[str, Any]) -> dict[str, Any]:

@@ -71,8 +71,10 @@ class NeedsCollector:
         try:
             with self.database.sessions() as session:
                 groups = session.execute(
-                    select(Need.competency_group, func.count()).where(Need.status != "closed").group_by(Need.competency_group)
-                ).all()  # fmt: skip
+                    select(Need.competency_group, func.count())
+                    .where(Need.status != "closed")
+                    .group_by(Need.competency_group)
+                ).all()
                 units = jp_compliance(session, self.settings, self.settings.today().year)
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
             return []

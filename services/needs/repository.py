@@ -160,9 +160,19 @@ def gap_query(session: Session, year: int, policy: GapPolicy, nips: Sequence[str
 
 
 GAP_COLUMNS = [
-    "year", "nip", "competency_code", "unit_code", "competency_group", "required_level", "current_level",
-    "assessed", "gap", "strategic_weight", "jp_shortfall", "priority_score",
-]  # fmt: skip
+    "year",
+    "nip",
+    "competency_code",
+    "unit_code",
+    "competency_group",
+    "required_level",
+    "current_level",
+    "assessed",
+    "gap",
+    "strategic_weight",
+    "jp_shortfall",
+    "priority_score",
+]
 
 
 @dataclasses.dataclass
@@ -235,14 +245,31 @@ def sync_needs(session: Session, year: int, nips: Sequence[str] | None, report: 
         events.extend(need_closed_event(row.id, row.nip, row.competency_code, reason) for row in closed)
 
     opened_columns = (
-        Need.id, Need.nip, Need.competency_code, Need.competency_group, Need.required_level, Need.current_level,
-        Need.gap, Need.priority_score, Need.year,
-    )  # fmt: skip
+        Need.id,
+        Need.nip,
+        Need.competency_code,
+        Need.competency_group,
+        Need.required_level,
+        Need.current_level,
+        Need.gap,
+        Need.priority_score,
+        Need.year,
+    )
     candidates = select(
-        _new_uuid(session), Gap.nip, Gap.competency_code, Gap.year, literal("open"), Gap.unit_code,
-        Gap.competency_group, Gap.required_level, Gap.current_level, Gap.gap, Gap.priority_score,
-        literal(now, UTCDateTime()), literal(now, UTCDateTime()),
-    ).where(Gap.year == year, Gap.gap > 0)  # fmt: skip
+        _new_uuid(session),
+        Gap.nip,
+        Gap.competency_code,
+        Gap.year,
+        literal("open"),
+        Gap.unit_code,
+        Gap.competency_group,
+        Gap.required_level,
+        Gap.current_level,
+        Gap.gap,
+        Gap.priority_score,
+        literal(now, UTCDateTime()),
+        literal(now, UTCDateTime()),
+    ).where(Gap.year == year, Gap.gap > 0)
     if nips is not None:
         candidates = candidates.where(Gap.nip.in_(nips))
     # A gap that already has an active need conflicts on the partial unique index uq_needs_active and
@@ -266,7 +293,7 @@ def sync_needs(session: Session, year: int, nips: Sequence[str] | None, report: 
                 "updated_at",
             ],
             candidates,
-        )  # fmt: skip
+        )
         .on_conflict_do_nothing(
             index_elements=["nip", "competency_code", "year"], index_where=text("status <> 'closed'")
         )

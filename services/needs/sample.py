@@ -36,8 +36,28 @@ POSITIONS = [  # (jabatanId suffix, jabatanNama, jenisJabatan, eselon)
     ("PENGADMIN", "Pengadministrasi Perkantoran", "Fungsional Umum", None),
     ("PENGOLAH-DATA", "Pengolah Data dan Informasi", "Fungsional Umum", None),
 ]
-NAMES = ["Ahmad", "Muhammad", "Nurul", "Siti", "Teuku", "Cut", "Zulfikar", "Rahmat", "Fitri", "Husna", "Iskandar",
-         "Safrida", "Munawar", "Rizki", "Yusri", "Maulida", "Fadhil", "Aida", "Bukhari", "Nadia"]  # fmt: skip
+NAMES = [
+    "Ahmad",
+    "Muhammad",
+    "Nurul",
+    "Siti",
+    "Teuku",
+    "Cut",
+    "Zulfikar",
+    "Rahmat",
+    "Fitri",
+    "Husna",
+    "Iskandar",
+    "Safrida",
+    "Munawar",
+    "Rizki",
+    "Yusri",
+    "Maulida",
+    "Fadhil",
+    "Aida",
+    "Bukhari",
+    "Nadia",
+]
 FAMILY = ["Abdullah", "Hasan", "Ibrahim", "Ismail", "Mahmud", "Yusuf", "Saputra", "Rahman", "Hidayat", "Zulkifli"]
 
 
@@ -63,29 +83,31 @@ def generate_employees(count: int, seed: int = 7) -> list[dict[str, Any]]:
         unit_id, unit_name = OPDS[len(employees) % len(OPDS)]
         suffix, title, kind, eselon = POSITIONS[0] if unit_id not in heads else rng.choice(POSITIONS[1:])
         pppk = rng.random() < 0.25 and eselon is None
-        employees.append({
-            "id": str(uuid.UUID(int=rng.getrandbits(128))),
-            "nipBaru": nip,
-            "nama": f"{rng.choice(NAMES)} {rng.choice(FAMILY)}",
-            "gelarDepan": rng.choice(["", "", "", "Dr.", "Ir."]),
-            "gelarBelakang": rng.choice(["S.T.", "S.E.", "S.Kom.", "S.Pd.", "M.Si.", "S.H.", ""]),
-            "tglLahir": f"{nip[6:8]}-{nip[4:6]}-{nip[0:4]}",
-            "jenisKelamin": "Laki-laki" if nip[14] == "1" else "Perempuan",
-            "statusPegawai": "PPPK" if pppk else "PNS",
-            "jenisPegawaiNama": "PPPK" if pppk else "PNS Daerah Kab/Kota",
-            "unorId": f"{unit_id}-U{rng.randint(1, 4)}",
-            "unorNama": f"Bidang {rng.randint(1, 4)} {unit_name}",
-            "unorIndukId": unit_id,
-            "unorIndukNama": unit_name,
-            "jabatanId": f"{unit_id}-{suffix}",
-            "jabatanNama": f"{title} {unit_name}" if eselon else title,
-            "jenisJabatan": kind,
-            "eselon": eselon,
-            "golRuangAkhir": rng.choice(["II/c", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b"]),
-            "pangkatAkhir": "",
-            "tmtJabatan": "02-01-2020",
-            "tmtPensiun": None,
-            "nipAtasan": heads.get(unit_id),
-        })  # fmt: skip
+        employees.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128))),
+                "nipBaru": nip,
+                "nama": f"{rng.choice(NAMES)} {rng.choice(FAMILY)}",
+                "gelarDepan": rng.choice(["", "", "", "Dr.", "Ir."]),
+                "gelarBelakang": rng.choice(["S.T.", "S.E.", "S.Kom.", "S.Pd.", "M.Si.", "S.H.", ""]),
+                "tglLahir": f"{nip[6:8]}-{nip[4:6]}-{nip[0:4]}",
+                "jenisKelamin": "Laki-laki" if nip[14] == "1" else "Perempuan",
+                "statusPegawai": "PPPK" if pppk else "PNS",
+                "jenisPegawaiNama": "PPPK" if pppk else "PNS Daerah Kab/Kota",
+                "unorId": f"{unit_id}-U{rng.randint(1, 4)}",
+                "unorNama": f"Bidang {rng.randint(1, 4)} {unit_name}",
+                "unorIndukId": unit_id,
+                "unorIndukNama": unit_name,
+                "jabatanId": f"{unit_id}-{suffix}",
+                "jabatanNama": f"{title} {unit_name}" if eselon else title,
+                "jenisJabatan": kind,
+                "eselon": eselon,
+                "golRuangAkhir": rng.choice(["II/c", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b"]),
+                "pangkatAkhir": "",
+                "tmtJabatan": "02-01-2020",
+                "tmtPensiun": None,
+                "nipAtasan": heads.get(unit_id),
+            }
+        )
         heads.setdefault(unit_id, nip)
     return employees

@@ -13,10 +13,24 @@ from typing import Any
 
 # The SIASN-style fields of an employee that Bangkom reads (an export file carries the same headers).
 EMPLOYEE_COLUMNS = (
-    "nipBaru", "nama", "gelarDepan", "gelarBelakang", "statusPegawai", "jenisPegawaiNama", "unorIndukId",
-    "unorIndukNama", "unorId", "unorNama", "jabatanId", "jabatanNama", "jenisJabatan", "eselon", "golRuangAkhir",
-    "nipAtasan", "tmtPensiun",
-)  # fmt: skip
+    "nipBaru",
+    "nama",
+    "gelarDepan",
+    "gelarBelakang",
+    "statusPegawai",
+    "jenisPegawaiNama",
+    "unorIndukId",
+    "unorIndukNama",
+    "unorId",
+    "unorNama",
+    "jabatanId",
+    "jabatanNama",
+    "jenisJabatan",
+    "eselon",
+    "golRuangAkhir",
+    "nipAtasan",
+    "tmtPensiun",
+)
 
 HISTORY_STATUSES = ("pending", "sent", "failed")
 SYNC_STATUSES = ("queued", "running", "succeeded", "failed", "abandoned")

@@ -327,9 +327,16 @@ def plan(session: Session, year: int, unit_code: str | None = None) -> list[dict
         form, jp = domain.suggested_form(group, gap_levels)
         line = lines.setdefault(
             (unit, code, form),
-            {"unit_code": unit, "competency_code": code, "competency_group": group, "form": form,
-             "jp_per_person": jp, "employees": 0, "jp_budget": 0},
-        )  # fmt: skip
+            {
+                "unit_code": unit,
+                "competency_code": code,
+                "competency_group": group,
+                "form": form,
+                "jp_per_person": jp,
+                "employees": 0,
+                "jp_budget": 0,
+            },
+        )
         line["employees"] += count
         line["jp_budget"] += count * jp
     units, names = _names(session, "unit"), _names(session, "competency")

@@ -31,22 +31,32 @@ ADMIN, PEOPLE, PARTNER = ("admin",), ("admin", "supervisor", "employee"), ("part
 ACCESS = access_rules(
     blp.url_prefix,
     {
-        "GET /partners": ADMIN, "POST /partners": ADMIN,
-        "GET /partners/<code>/keys": ADMIN, "POST /partners/<code>/keys": ADMIN,
+        "GET /partners": ADMIN,
+        "POST /partners": ADMIN,
+        "GET /partners/<code>/keys": ADMIN,
+        "POST /partners/<code>/keys": ADMIN,
         "DELETE /partners/<code>/keys/<key_id>": ADMIN,
-        "GET /programs": PEOPLE, "POST /programs": ADMIN,
-        "GET /programs/<program_id>": PEOPLE, "PUT /programs/<program_id>": ADMIN,
+        "GET /programs": PEOPLE,
+        "POST /programs": ADMIN,
+        "GET /programs/<program_id>": PEOPLE,
+        "PUT /programs/<program_id>": ADMIN,
         "PUT /programs/<program_id>/status": ADMIN,
-        "GET /programs/<program_id>/batches": PEOPLE, "POST /programs/<program_id>/batches": ADMIN,
-        "GET /batches/<batch_id>": PEOPLE, "GET /batches/<batch_id>/candidates": ADMIN,
-        "GET /batches/<batch_id>/enrollments": ADMIN, "POST /batches/<batch_id>/enrollments": ADMIN,
-        "PUT /batches/<batch_id>/enrollments/<nip>/post-test": ADMIN, "POST /batches/<batch_id>/close": ADMIN,
-        "GET /partner/batches": PARTNER, "GET /partner/batches/<batch_id>/enrollments": PARTNER,
-        "POST /partner/attendance": PARTNER, "POST /partner/attendance/record": PARTNER,
+        "GET /programs/<program_id>/batches": PEOPLE,
+        "POST /programs/<program_id>/batches": ADMIN,
+        "GET /batches/<batch_id>": PEOPLE,
+        "GET /batches/<batch_id>/candidates": ADMIN,
+        "GET /batches/<batch_id>/enrollments": ADMIN,
+        "POST /batches/<batch_id>/enrollments": ADMIN,
+        "PUT /batches/<batch_id>/enrollments/<nip>/post-test": ADMIN,
+        "POST /batches/<batch_id>/close": ADMIN,
+        "GET /partner/batches": PARTNER,
+        "GET /partner/batches/<batch_id>/enrollments": PARTNER,
+        "POST /partner/attendance": PARTNER,
+        "POST /partner/attendance/record": PARTNER,
         "PUT /partner/batches/<batch_id>/enrollments/<nip>/post-test": PARTNER,
         "POST /internal/partner-keys/verify": ("gateway",),
     },
-)  # fmt: skip
+)
 
 
 def _partner_code() -> str:
@@ -299,8 +309,10 @@ class PartnerAttendanceRecord(MethodView):
                 errors=[{"field": result["field"], "message": "Not found."}],
             )
         if outcome == "conflict":
-            raise Conflict(f"Event id {data['event_id']} was already received with a different body.",
-                           errors=[{"field": "event_id", "message": "Reused with another body."}])  # fmt: skip
+            raise Conflict(
+                f"Event id {data['event_id']} was already received with a different body.",
+                errors=[{"field": "event_id", "message": "Reused with another body."}],
+            )
         if outcome == "closed":
             raise Conflict(
                 "The batch is closed; its attendance is final.", errors=[{"field": "batch_id", "message": "Closed."}]

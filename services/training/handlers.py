@@ -179,7 +179,7 @@ def change_program_status(uow: UnitOfWork, program_id: str, status: str) -> Prog
                     "starts_on": dates[0],
                     "ends_on": dates[1],
                 },
-            )  # fmt: skip
+            )
         )
     program.status = status
     uow.commit()
@@ -371,7 +371,7 @@ def _record_attendance(
                     "recorded_at": record["recorded_at"],
                 },
                 validate=False,
-            )  # fmt: skip
+            )
         )
     uow.publish_all(events)
     uow.commit()
@@ -438,18 +438,34 @@ def close_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str) -> B
     ):
         decision = domain.decide(rule, meetings, present.get(enrollment.id, 0), enrollment.post_test_score)
         enrollment.attendance_rate, enrollment.decided_at = decision.attendance_rate, utcnow()
-        common = {"enrollment_id": enrollment.id, "nip": enrollment.nip, "program_id": program.id, "batch_id": batch_id,
-                  "attendance_rate": decision.attendance_rate}  # fmt: skip
+        common = {
+            "enrollment_id": enrollment.id,
+            "nip": enrollment.nip,
+            "program_id": program.id,
+            "batch_id": batch_id,
+            "attendance_rate": decision.attendance_rate,
+        }
         if decision.completed:
             serial += 1
             enrollment.status = "completed"
             enrollment.certificate_number = domain.certificate_number(program.code, batch.number, serial, last_day.year)
-            events.append(new_event("TrainingCompleted", common | {
-                "program_title": program.title, "form": program.form, "jp": program.jp,
-                "competencies": program.competencies, "completed_on": last_day, "partner_code": program.partner_code,
-                "certificate_number": enrollment.certificate_number, "started_on": first_day or last_day,
-                "partner_name": partner.name if partner else None,
-            }))  # fmt: skip
+            events.append(
+                new_event(
+                    "TrainingCompleted",
+                    common
+                    | {
+                        "program_title": program.title,
+                        "form": program.form,
+                        "jp": program.jp,
+                        "competencies": program.competencies,
+                        "completed_on": last_day,
+                        "partner_code": program.partner_code,
+                        "certificate_number": enrollment.certificate_number,
+                        "started_on": first_day or last_day,
+                        "partner_name": partner.name if partner else None,
+                    },
+                )
+            )
         else:
             enrollment.status, enrollment.reason = "not_completed", decision.reason
             events.append(new_event("TrainingNotCompleted", common | {"reason": decision.reason}))

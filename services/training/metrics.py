@@ -42,11 +42,13 @@ class TrainingCollector:
                     .join(spans, spans.c.batch_id == Batch.id)
                     .where(Batch.closed_at.is_(None), spans.c.first <= today, spans.c.last >= today)
                 )
-                counts = dict(session.execute(
-                    select(Enrollment.status, func.count())
-                    .where(Enrollment.decided_at >= start.astimezone(dt.UTC))
-                    .group_by(Enrollment.status)
-                ).all())  # fmt: skip
+                counts = dict(
+                    session.execute(
+                        select(Enrollment.status, func.count())
+                        .where(Enrollment.decided_at >= start.astimezone(dt.UTC))
+                        .group_by(Enrollment.status)
+                    ).all()
+                )
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
             return []
         running.add_metric([], running_count or 0)

@@ -138,8 +138,11 @@ class RosterEntrySchema(Schema):
 
 
 class AttendanceRecordSchema(Schema):
-    event_id = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                             metadata={"description": "The partner's own id of this record: replays are recognised"})  # fmt: skip
+    event_id = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "The partner's own id of this record: replays are recognised"},
+    )
     batch_id = fields.String(required=True, validate=UUID)
     nip = fields.String(required=True, validate=NIP)
     meeting_no = fields.Integer(required=True, validate=validate.Range(min=1))

@@ -19,7 +19,7 @@ from services.training.models import (
     Partner,
     PartnerKey,
     Program,
-)  # fmt: skip
+)
 from shared.errors import NotFound
 
 
@@ -59,8 +59,13 @@ def batch(session: Session, batch_id: str, partner_code: str | None = None) -> d
     if found is None:
         raise NotFound(f"No batch {batch_id}.")
     meetings = session.scalars(select(Meeting).where(Meeting.batch_id == batch_id).order_by(Meeting.meeting_no)).all()
-    return {"id": found.id, "program_id": found.program_id, "number": found.number, "closed_at": found.closed_at,
-            "meetings": meetings}  # fmt: skip
+    return {
+        "id": found.id,
+        "program_id": found.program_id,
+        "number": found.number,
+        "closed_at": found.closed_at,
+        "meetings": meetings,
+    }
 
 
 def batches_of_program(session: Session, program_id: str) -> list[dict[str, Any]]:
@@ -105,7 +110,7 @@ def roster(session: Session, batch_id: str, partner_code: str | None = None) -> 
             "attendance_share": round(count / meetings, 4) if meetings else 0.0,
             "post_test_score": e.post_test_score,
             "certificate_number": e.certificate_number,
-        }  # fmt: skip
+        }
         for e, name, unit_name, count in rows
     ]
 

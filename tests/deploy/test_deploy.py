@@ -79,8 +79,15 @@ def test_alerts_and_dashboard_use_only_metrics_the_code_exposes():
     assert not unknown, f"not exposed by any service: {sorted(unknown)}"
     # and the concerns ops asked for each have an alert
     alerts = {r["alert"] for r in rules}
-    assert {"BangkomConsumerLagGrowing", "BangkomDeadLetters", "BangkomOutboxBacklog", "BangkomOutboxStale",
-            "BangkomHttp5xxRate", "BangkomServiceDown", "BangkomSimpegHistoryFailed"} <= alerts  # fmt: skip
+    assert {
+        "BangkomConsumerLagGrowing",
+        "BangkomDeadLetters",
+        "BangkomOutboxBacklog",
+        "BangkomOutboxStale",
+        "BangkomHttp5xxRate",
+        "BangkomServiceDown",
+        "BangkomSimpegHistoryFailed",
+    } <= alerts
 
 
 # --- Grafana ------------------------------------------------------------------------------------
@@ -109,9 +116,19 @@ def test_the_compose_file_loads_as_docker_compose_would():
     loaded = run(tool("composecheck"), "deploy/docker-compose.yml", "deploy/compose/env.example")
     assert loaded.returncode == 0, loaded.stderr
     assert set(loaded.stdout.split()) == {
-        "kafka", "postgres", "migrate", "gateway", "needs", "training", "evaluation", "needs-worker",
-        "training-worker", "evaluation-worker", "prometheus", "grafana",
-    }  # fmt: skip
+        "kafka",
+        "postgres",
+        "migrate",
+        "gateway",
+        "needs",
+        "training",
+        "evaluation",
+        "needs-worker",
+        "training-worker",
+        "evaluation-worker",
+        "prometheus",
+        "grafana",
+    }
 
 
 def test_composecheck_refuses_a_broken_compose_file(tmp_path):
@@ -194,13 +211,18 @@ def container_commands(manifests) -> list[list[str]]:
     commands = []
     for manifest in manifests:
         spec = manifest.get("spec", {})
-        pod = spec.get("template", {}).get("spec") or spec.get("jobTemplate", {}).get("spec", {}).get("template", {}).get("spec")  # fmt: skip
+        pod = spec.get("template", {}).get("spec") or spec.get("jobTemplate", {}).get("spec", {}).get(
+            "template", {}
+        ).get("spec")
         for container in (pod or {}).get("containers", []):
             if "args" in container and "command" not in container:
                 commands.append(container["args"])
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
-    commands += [s["command"] for s in compose["services"].values() if s.get("image", "").startswith("${BANGKOM_IMAGE")
-                 and "entrypoint" not in s]  # fmt: skip
+    commands += [
+        s["command"]
+        for s in compose["services"].values()
+        if s.get("image", "").startswith("${BANGKOM_IMAGE") and "entrypoint" not in s
+    ]
     for line in (DEPLOY / "demo/Procfile").read_text().splitlines():
         if "exec bangkom" in line:
             commands.append(line.split("exec bangkom", 1)[1].split())

@@ -29,10 +29,22 @@ READY = "Bangkom berjalan"
 def demo(tmp_path_factory, kafka_bootstrap):
     """``make demo`` in its own process group (as a terminal would run it); Ctrl-C at the end."""
     prefix = f"demo{uuid.uuid4().hex[:6]}."
-    env = {**os.environ, "DEMO_DIR": str(tmp_path_factory.mktemp("demo")), "DEMO_PORT": "18000",
-           "KAFKA_TOPIC_PREFIX": prefix, "DEMO_EMPLOYEES": "240"}  # fmt: skip
-    process = subprocess.Popen(["make", "--no-print-directory", "demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
+    env = {
+        **os.environ,
+        "DEMO_DIR": str(tmp_path_factory.mktemp("demo")),
+        "DEMO_PORT": "18000",
+        "KAFKA_TOPIC_PREFIX": prefix,
+        "DEMO_EMPLOYEES": "240",
+    }
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     lines: list[str] = []
     ready = threading.Event()
 

@@ -26,8 +26,15 @@ from tests.e2e.conftest import GATEWAY, ROOT, login
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "screenshots"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]  # fmt: skip
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORDS = {
     "bkpsdm": "demo-bkpsdm-2026",
     "pegawai": "demo-pegawai-2026",
@@ -151,9 +158,17 @@ def test_the_loop_in_the_browser(browser):
     admin = login("bkpsdm", PASSWORDS["bkpsdm"])
     key = requests.post(f"{GATEWAY}/api/v1/training/partners/UNIMAL/keys", headers=admin, timeout=10).json()
     batch_id = page.url.rsplit("/", 1)[1]
-    records = [{"event_id": f"ui-{batch_id}-{m}", "batch_id": batch_id, "nip": employee_nip, "meeting_no": m,
-                "status": "present", "recorded_at": f"{(today - dt.timedelta(days=2 - m)).isoformat()}T08:05:00+07:00"}
-               for m in (1, 2)]  # fmt: skip
+    records = [
+        {
+            "event_id": f"ui-{batch_id}-{m}",
+            "batch_id": batch_id,
+            "nip": employee_nip,
+            "meeting_no": m,
+            "status": "present",
+            "recorded_at": f"{(today - dt.timedelta(days=2 - m)).isoformat()}T08:05:00+07:00",
+        }
+        for m in (1, 2)
+    ]
     signed_post("/api/v1/training/partner/attendance", {"records": records}, key)
     page.reload()
     expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_contain_text("2/2 (100%)")
@@ -162,8 +177,12 @@ def test_the_loop_in_the_browser(browser):
     expect(page.get_by_role("status")).to_contain_text("Angkatan ditutup")
     expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_contain_text("completed")
     bkpsdm.shot("08-angkatan-ditutup")
-    tasks = wait_for("the evaluation tasks", lambda: (lambda found: found if len(found) == 3 else None)(
-        requests.get(f"{GATEWAY}/api/v1/evaluation/tasks?batch_id={batch_id}", headers=admin, timeout=10).json()))  # fmt: skip
+    tasks = wait_for(
+        "the evaluation tasks",
+        lambda: (lambda found: found if len(found) == 3 else None)(
+            requests.get(f"{GATEWAY}/api/v1/evaluation/tasks?batch_id={batch_id}", headers=admin, timeout=10).json()
+        ),
+    )
     learning = next(t for t in tasks if t["kind"] == "learning")
     assert next(t for t in tasks if t["kind"] == "behavior")["assignee_nip"] == supervisor_nip
     answer = signed_post(
@@ -177,8 +196,12 @@ def test_the_loop_in_the_browser(browser):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Profil saya")
     employee.shot("09-pegawai-profil")
     page.get_by_role("link", name="Isi umpan balik").first.click()
-    for legend, value in (("Materi pelatihan", "5"), ("Narasumber", "4"), ("Relevansi dengan tugas saya", "5"),
-                          ("Penyelenggaraan", "4")):  # fmt: skip
+    for legend, value in (
+        ("Materi pelatihan", "5"),
+        ("Narasumber", "4"),
+        ("Relevansi dengan tugas saya", "5"),
+        ("Penyelenggaraan", "4"),
+    ):
         page.get_by_role("group", name=legend).get_by_label(value, exact=True).check()
     page.get_by_label("Praktik").check()
     page.get_by_label("Saran dan komentar").fill("Praktik QGIS sangat membantu pemetaan di BPBD.")
@@ -227,17 +250,22 @@ def test_pages_need_a_login_and_forms_a_csrf_token(demo):
     wrong = requests.Session()
     form = wrong.get(f"{GATEWAY}/masuk", timeout=10).text
     csrf = form.split('name="csrf" value="')[1].split('"')[0]
-    refused = wrong.post(f"{GATEWAY}/masuk", data={"csrf": csrf, "username": "bkpsdm", "password": "salah-sekali-123"},
-                         timeout=10)  # fmt: skip
+    refused = wrong.post(
+        f"{GATEWAY}/masuk", data={"csrf": csrf, "username": "bkpsdm", "password": "salah-sekali-123"}, timeout=10
+    )
     assert refused.status_code == 401 and "Nama pengguna atau kata sandi salah" in refused.text
 
 
 def signed_post(path: str, payload: dict, key: dict) -> requests.Response:
     body = json.dumps(payload).encode()
     message_id, timestamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
-    headers = {"Authorization": f"Bangkom-Partner {key['key_id']}:{key['secret']}", "webhook-id": message_id,
-               "webhook-timestamp": timestamp, "Content-Type": "application/json",
-               "webhook-signature": gateway_domain.signature(key["secret"], message_id, timestamp, body)}  # fmt: skip
+    headers = {
+        "Authorization": f"Bangkom-Partner {key['key_id']}:{key['secret']}",
+        "webhook-id": message_id,
+        "webhook-timestamp": timestamp,
+        "Content-Type": "application/json",
+        "webhook-signature": gateway_domain.signature(key["secret"], message_id, timestamp, body),
+    }
     answer = requests.post(GATEWAY + path, data=body, headers=headers, timeout=10)
     assert answer.status_code in (200, 201), answer.text
     return answer

@@ -39,8 +39,12 @@ def test_ops_metrics_exist_and_move(demo, kafka_producer):
     workers = {name: scrape(url) for name, url in WORKERS.items()}
     gateway = scrape(GATEWAY)
     for name, samples in apis.items():
-        for series in ("bangkom_http_requests_total", "bangkom_http_request_duration_seconds_bucket",
-                       "bangkom_outbox_backlog", "bangkom_outbox_oldest_pending_age_seconds"):  # fmt: skip
+        for series in (
+            "bangkom_http_requests_total",
+            "bangkom_http_request_duration_seconds_bucket",
+            "bangkom_outbox_backlog",
+            "bangkom_outbox_oldest_pending_age_seconds",
+        ):
             assert present(samples, series), (name, series)
     for name, samples in workers.items():
         for series in ("bangkom_events_consumed_total", "bangkom_consumer_lag", "bangkom_outbox_backlog"):
@@ -60,13 +64,22 @@ def test_ops_metrics_exist_and_move(demo, kafka_producer):
     for _ in range(3):
         assert requests.get(f"{GATEWAY}/api/v1/training/programs", headers=admin, timeout=10).ok
     program = requests.get(f"{GATEWAY}/api/v1/training/programs?status=published", headers=admin, timeout=10).json()[0]
-    batch = requests.post(f"{GATEWAY}/api/v1/training/programs/{program['id']}/batches", headers=admin, timeout=10,
-                          json={"meetings": [{"date": "2026-12-21", "starts_at": "08:00", "ends_at": "12:00"}]})  # fmt: skip
+    batch = requests.post(
+        f"{GATEWAY}/api/v1/training/programs/{program['id']}/batches",
+        headers=admin,
+        timeout=10,
+        json={"meetings": [{"date": "2026-12-21", "starts_at": "08:00", "ends_at": "12:00"}]},
+    )
     assert batch.status_code == 201, batch.text
-    candidates = requests.get(f"{GATEWAY}/api/v1/training/batches/{batch.json()['id']}/candidates", headers=admin,
-                              timeout=10).json()  # fmt: skip
-    enrolled = requests.post(f"{GATEWAY}/api/v1/training/batches/{batch.json()['id']}/enrollments", headers=admin,
-                             json={"nips": [candidates[0]["nip"]]}, timeout=10)  # fmt: skip
+    candidates = requests.get(
+        f"{GATEWAY}/api/v1/training/batches/{batch.json()['id']}/candidates", headers=admin, timeout=10
+    ).json()
+    enrolled = requests.post(
+        f"{GATEWAY}/api/v1/training/batches/{batch.json()['id']}/enrollments",
+        headers=admin,
+        json={"nips": [candidates[0]["nip"]]},
+        timeout=10,
+    )
     assert enrolled.status_code in (200, 201), enrolled.text  # ParticipantEnrolled, through the training outbox
     kafka_producer.send(f"{demo['prefix']}bangkom.training.v1", key=b"poison", value=b"not an event").get(timeout=10)
 
@@ -75,11 +88,13 @@ def test_ops_metrics_exist_and_move(demo, kafka_producer):
         requested = total(training, "bangkom_http_requests_total", route="/api/v1/training/programs", method="GET")
         dead = total(evaluation, "bangkom_dead_letters_total")
         return (
-            requested >= total(apis["training"], "bangkom_http_requests_total", route="/api/v1/training/programs", method="GET") + 3
+            requested
+            >= total(apis["training"], "bangkom_http_requests_total", route="/api/v1/training/programs", method="GET")
+            + 3
             and dead >= total(workers["evaluation"], "bangkom_dead_letters_total") + 1
             and total(scrape(WORKERS["training"]), "bangkom_events_produced_total", outcome="published")
             > total(workers["training"], "bangkom_events_produced_total", outcome="published")
-        )  # fmt: skip
+        )
 
     deadline = time.monotonic() + 60
     while not moved():

@@ -35,8 +35,11 @@ LOGS: list = []  # the folder of the stack's process logs
 
 def log_tails(lines: int = 25) -> str:
     """The last lines each process of the stack wrote, to tell why a wait timed out."""
-    return "\n".join(f"--- {log.name}\n" + "".join(log.read_text().splitlines(keepends=True)[-lines:])
-                     for folder in LOGS for log in sorted(folder.iterdir()))  # fmt: skip
+    return "\n".join(
+        f"--- {log.name}\n" + "".join(log.read_text().splitlines(keepends=True)[-lines:])
+        for folder in LOGS
+        for log in sorted(folder.iterdir())
+    )
 
 
 def wait_for(what: str, probe, timeout: float = 120.0, every: float = 0.5):
@@ -57,9 +60,17 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
         upgrade(f"services.{service}", url)
     with UnitOfWork(Database(urls["needs"]), NeedsOutbox) as uow:
         needs_handlers.seed_dictionary(uow)
-    common = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "KAFKA_TOPIC_PREFIX": f"e2e.{uuid.uuid4().hex[:6]}.",
-              "INTERNAL_IDENTITY_SECRET": SECRET, "BEHAVIOR_OPENS_AFTER_DAYS": "0", "OUTBOX_POLL_SECONDS": "0.2",
-              "CONSUMER_POLL_MS": "200", "WEB_CONCURRENCY": "1", "LOG_LEVEL": "WARNING"}  # fmt: skip
+    common = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "KAFKA_TOPIC_PREFIX": f"e2e.{uuid.uuid4().hex[:6]}.",
+        "INTERNAL_IDENTITY_SECRET": SECRET,
+        "BEHAVIOR_OPENS_AFTER_DAYS": "0",
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "CONSUMER_POLL_MS": "200",
+        "WEB_CONCURRENCY": "1",
+        "LOG_LEVEL": "WARNING",
+    }
     processes, bases, logs = [], {}, tmp_path_factory.mktemp("e2e-logs")
     LOGS.append(logs)
     for service in ("needs", "training", "evaluation"):
@@ -78,12 +89,20 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
         for service, base in bases.items():
             wait_for(f"{service} to start", lambda b=base: _ok(b + "/healthz"), timeout=60)
         settings = GatewaySettings(
-            service="gateway", database_url=urls["gateway"], internal_identity_secret=SECRET, jwt_secret=JWT_SECRET,
-            needs_url=bases["needs"], training_url=bases["training"], evaluation_url=bases["evaluation"],
-        )  # fmt: skip
+            service="gateway",
+            database_url=urls["gateway"],
+            internal_identity_secret=SECRET,
+            jwt_secret=JWT_SECRET,
+            needs_url=bases["needs"],
+            training_url=bases["training"],
+            evaluation_url=bases["evaluation"],
+        )
         database = Database(urls["gateway"])
-        for username, role, nip in (("bkpsdm", "admin", None), ("pegawai", "employee", EMPLOYEE),
-                                    ("atasan", "supervisor", SUPERVISOR)):  # fmt: skip
+        for username, role, nip in (
+            ("bkpsdm", "admin", None),
+            ("pegawai", "employee", EMPLOYEE),
+            ("atasan", "supervisor", SUPERVISOR),
+        ):
             with UnitOfWork(database, None) as uow:
                 gateway_handlers.create_account(uow, username, "kata-sandi-panjang-sekali", [role], nip)
         yield create_app(settings).test_client()
@@ -120,8 +139,16 @@ def test_the_whole_loop(stack):
         return answer.json
 
     # 1. needs: a technical competency, a position that requires it, employees loaded, gaps computed
-    call("POST", "/api/v1/needs/competencies", json={"code": "T-GIS", "name": "Analisis Geospasial", "group": "teknis",
-                                                     "level_descriptors": ["1", "2", "3", "4", "5"]})  # fmt: skip
+    call(
+        "POST",
+        "/api/v1/needs/competencies",
+        json={
+            "code": "T-GIS",
+            "name": "Analisis Geospasial",
+            "group": "teknis",
+            "level_descriptors": ["1", "2", "3", "4", "5"],
+        },
+    )
     call(
         "POST",
         "/api/v1/needs/positions",
@@ -132,12 +159,31 @@ def test_the_whole_loop(stack):
         "/api/v1/needs/positions/ANALIS-BENCANA/standard",
         json={"items": [{"competency_code": "T-GIS", "required_level": 3}]},
     )
-    report = call("PUT", "/api/v1/needs/employees", json={"employees": [
-        {"nip": SUPERVISOR, "name": "Teuku Atasan", "position_code": "ANALIS-BENCANA", "unit_code": "BPBD",
-         "unit_name": "BPBD Kota Lhokseumawe", "employment_status": "PNS"},
-        {"nip": EMPLOYEE, "name": "Cut Pegawai", "position_code": "ANALIS-BENCANA", "unit_code": "BPBD",
-         "unit_name": "BPBD Kota Lhokseumawe", "employment_status": "PNS", "supervisor_nip": SUPERVISOR},
-    ]})  # fmt: skip
+    report = call(
+        "PUT",
+        "/api/v1/needs/employees",
+        json={
+            "employees": [
+                {
+                    "nip": SUPERVISOR,
+                    "name": "Teuku Atasan",
+                    "position_code": "ANALIS-BENCANA",
+                    "unit_code": "BPBD",
+                    "unit_name": "BPBD Kota Lhokseumawe",
+                    "employment_status": "PNS",
+                },
+                {
+                    "nip": EMPLOYEE,
+                    "name": "Cut Pegawai",
+                    "position_code": "ANALIS-BENCANA",
+                    "unit_code": "BPBD",
+                    "unit_name": "BPBD Kota Lhokseumawe",
+                    "employment_status": "PNS",
+                    "supervisor_nip": SUPERVISOR,
+                },
+            ]
+        },
+    )
     assert report["added"] == 2
     gaps = call("GET", f"/api/v1/needs/gaps?nip={EMPLOYEE}&competency_code=T-GIS")
     assert [(g["competency_code"], g["gap"]) for g in gaps] == [("T-GIS", 2)]
@@ -145,36 +191,70 @@ def test_the_whole_loop(stack):
     assert largest == "T-GIS"
 
     # 2. training: a partner, a program for the largest gap, a batch that ended today, published
-    partner = call("POST", "/api/v1/training/partners", json={"code": "UNIMAL", "name": "Universitas Malikussaleh",
-                                                             "kind": "university"})  # fmt: skip
+    partner = call(
+        "POST",
+        "/api/v1/training/partners",
+        json={"code": "UNIMAL", "name": "Universitas Malikussaleh", "kind": "university"},
+    )
     key_id, secret = partner["credential"]["key_id"], partner["credential"]["secret"]
-    program = call("POST", "/api/v1/training/programs", json={
-        "code": "PLT-GIS-2026", "title": "Pelatihan GIS untuk Kebencanaan", "form": "pelatihan", "delivery": "klasikal",
-        "jp": 24, "partner_code": "UNIMAL", "capacity": 20, "competencies": [{"code": "T-GIS", "target_level": 3}],
-    })  # fmt: skip
+    program = call(
+        "POST",
+        "/api/v1/training/programs",
+        json={
+            "code": "PLT-GIS-2026",
+            "title": "Pelatihan GIS untuk Kebencanaan",
+            "form": "pelatihan",
+            "delivery": "klasikal",
+            "jp": 24,
+            "partner_code": "UNIMAL",
+            "capacity": 20,
+            "competencies": [{"code": "T-GIS", "target_level": 3}],
+        },
+    )
     today = dt.date.today()
-    batch = call("POST", f"/api/v1/training/programs/{program['id']}/batches", json={"meetings": [
-        {"date": (today - dt.timedelta(days=1)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"},
-        {"date": today.isoformat(), "starts_at": "08:00", "ends_at": "12:00"},
-    ]})  # fmt: skip
+    batch = call(
+        "POST",
+        f"/api/v1/training/programs/{program['id']}/batches",
+        json={
+            "meetings": [
+                {"date": (today - dt.timedelta(days=1)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"},
+                {"date": today.isoformat(), "starts_at": "08:00", "ends_at": "12:00"},
+            ]
+        },
+    )
     call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
 
     # 3. the candidates come from the needs service's events; enrol the one suggested
-    candidates = wait_for("the employee among the candidates", lambda: [
-        c for c in call("GET", f"/api/v1/training/batches/{batch['id']}/candidates") if c["nip"] == EMPLOYEE])  # fmt: skip
+    candidates = wait_for(
+        "the employee among the candidates",
+        lambda: [c for c in call("GET", f"/api/v1/training/batches/{batch['id']}/candidates") if c["nip"] == EMPLOYEE],
+    )
     assert candidates[0]["matched_needs"] == 1
     call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": [EMPLOYEE]})
 
     # 4. the partner posts signed attendance, with a retry and a duplicate
-    records = [{"event_id": f"att-{m}", "batch_id": batch["id"], "nip": EMPLOYEE, "meeting_no": m, "status": "present",
-                "recorded_at": f"{(today - dt.timedelta(days=2 - m)).isoformat()}T08:05:00+07:00"} for m in (1, 2)]  # fmt: skip
+    records = [
+        {
+            "event_id": f"att-{m}",
+            "batch_id": batch["id"],
+            "nip": EMPLOYEE,
+            "meeting_no": m,
+            "status": "present",
+            "recorded_at": f"{(today - dt.timedelta(days=2 - m)).isoformat()}T08:05:00+07:00",
+        }
+        for m in (1, 2)
+    ]
 
     def signed_post(path, payload):
         body = json.dumps(payload).encode()
         message_id, timestamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
-        headers = {"Authorization": f"Bangkom-Partner {key_id}:{secret}", "webhook-id": message_id,
-                   "webhook-timestamp": timestamp, "Content-Type": "application/json",
-                   "webhook-signature": gateway_domain.signature(secret, message_id, timestamp, body)}  # fmt: skip
+        headers = {
+            "Authorization": f"Bangkom-Partner {key_id}:{secret}",
+            "webhook-id": message_id,
+            "webhook-timestamp": timestamp,
+            "Content-Type": "application/json",
+            "webhook-signature": gateway_domain.signature(secret, message_id, timestamp, body),
+        }
         return client.post(path, data=body, headers=headers)
 
     first = signed_post("/api/v1/training/partner/attendance", {"records": records[:1]})
@@ -187,27 +267,46 @@ def test_the_whole_loop(stack):
     # 5. the batch closes: TrainingCompleted; evaluation tasks appear for participant, partner and supervisor
     closed = call("POST", f"/api/v1/training/batches/{batch['id']}/close")
     assert closed[0]["status"] == "completed"
-    tasks = wait_for("three evaluation tasks", lambda: (
-        lambda found: {t["kind"]: t for t in found} if len(found) == 3 else None)(
-            call("GET", f"/api/v1/evaluation/tasks?nip={EMPLOYEE}")))  # fmt: skip
+    tasks = wait_for(
+        "three evaluation tasks",
+        lambda: (lambda found: {t["kind"]: t for t in found} if len(found) == 3 else None)(
+            call("GET", f"/api/v1/evaluation/tasks?nip={EMPLOYEE}")
+        ),
+    )
     assert tasks["reaction"]["assignee_nip"] == EMPLOYEE and tasks["behavior"]["assignee_nip"] == SUPERVISOR
     assert [t["kind"] for t in call("GET", "/api/v1/evaluation/my/tasks", who=employee)] == ["reaction"]
 
     # 6. the participant's feedback, the partner's post-test, the supervisor's project assessment
-    call("POST", f"/api/v1/evaluation/tasks/{tasks['reaction']['id']}/submission", who=employee,
-         json={"content": 5, "trainer": 4, "relevance": 5, "organisation": 4, "themes": ["praktik"]})  # fmt: skip
+    call(
+        "POST",
+        f"/api/v1/evaluation/tasks/{tasks['reaction']['id']}/submission",
+        who=employee,
+        json={"content": 5, "trainer": 4, "relevance": 5, "organisation": 4, "themes": ["praktik"]},
+    )
     learning = signed_post(
         f"/api/v1/evaluation/tasks/{tasks['learning']['id']}/submission", {"pre_score": 45, "post_score": 85}
     )
     assert learning.status_code == 201, learning.data
-    call("POST", f"/api/v1/evaluation/tasks/{tasks['behavior']['id']}/submission", who=supervisor, json={
-        "project_title": "Peta risiko banjir Kecamatan Banda Sakti",
-        "description": "Peta rawan banjir dengan QGIS dan data curah hujan BMKG untuk BPBD.",
-        "rubric": [{"competency_code": "T-GIS", "level": 3}]})  # fmt: skip
+    call(
+        "POST",
+        f"/api/v1/evaluation/tasks/{tasks['behavior']['id']}/submission",
+        who=supervisor,
+        json={
+            "project_title": "Peta risiko banjir Kecamatan Banda Sakti",
+            "description": "Peta rawan banjir dengan QGIS dan data curah hujan BMKG untuk BPBD.",
+            "rubric": [{"competency_code": "T-GIS", "level": 3}],
+        },
+    )
 
     # 7. CompetencyAssessed closes the need; the JP ledger shows the hours
-    need = wait_for("the need to close", lambda: [
-        n for n in call("GET", f"/api/v1/needs/needs?nip={EMPLOYEE}&competency_code=T-GIS") if n["status"] == "closed"])  # fmt: skip
+    need = wait_for(
+        "the need to close",
+        lambda: [
+            n
+            for n in call("GET", f"/api/v1/needs/needs?nip={EMPLOYEE}&competency_code=T-GIS")
+            if n["status"] == "closed"
+        ],
+    )
     assert need[0]["closed_reason"] == "gap_closed"
     jp = call("GET", f"/api/v1/needs/employees/{EMPLOYEE}/jp", who=employee)
     assert jp["realised"] == 24 and jp["trainings"][0]["program_title"] == "Pelatihan GIS untuk Kebencanaan"

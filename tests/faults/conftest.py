@@ -24,14 +24,19 @@ FIGURES: list[tuple[str, str]] = []  # (scenario, figures), printed at the end o
 
 class Broker:
     def __init__(self, data_dir: Path) -> None:
-        self.env = {**os.environ, "KAFKA_PORT": str(KAFKA_PORT), "KAFKA_CONTROLLER_PORT": str(CONTROLLER_PORT),
-                    "KAFKA_DATA_DIR": str(data_dir)}  # fmt: skip
+        self.env = {
+            **os.environ,
+            "KAFKA_PORT": str(KAFKA_PORT),
+            "KAFKA_CONTROLLER_PORT": str(CONTROLLER_PORT),
+            "KAFKA_DATA_DIR": str(data_dir),
+        }
         self.pid_file = data_dir / "broker.pid"
         self.bootstrap = f"127.0.0.1:{KAFKA_PORT}"
 
     def start(self) -> None:
-        subprocess.run([str(ROOT / "deploy/local/kafka.sh"), "start"], env=self.env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [str(ROOT / "deploy/local/kafka.sh"), "start"], env=self.env, check=True, stdout=subprocess.DEVNULL
+        )
 
     def kill(self) -> None:
         """kill -9: no clean shutdown, whatever was not flushed is the broker's problem, as in a crash."""
@@ -40,18 +45,24 @@ class Broker:
         self.pid_file.unlink(missing_ok=True)
 
     def stop(self) -> None:
-        subprocess.run([str(ROOT / "deploy/local/kafka.sh"), "stop"], env=self.env, check=False,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [str(ROOT / "deploy/local/kafka.sh"), "stop"], env=self.env, check=False, stdout=subprocess.DEVNULL
+        )
 
 
 class Postgres:
     def __init__(self, data_dir: Path) -> None:
-        self.env = {**os.environ, "PG_PORT": str(PG_PORT), "PG_DATA_DIR": str(data_dir),
-                    "PG_DATABASES": " ".join(f"bangkom_{name}" for name in DATABASES)}  # fmt: skip
+        self.env = {
+            **os.environ,
+            "PG_PORT": str(PG_PORT),
+            "PG_DATA_DIR": str(data_dir),
+            "PG_DATABASES": " ".join(f"bangkom_{name}" for name in DATABASES),
+        }
 
     def run(self, command: str) -> None:
-        subprocess.run([str(ROOT / "deploy/local/postgres.sh"), command], env=self.env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [str(ROOT / "deploy/local/postgres.sh"), command], env=self.env, check=True, stdout=subprocess.DEVNULL
+        )
 
     def url(self, service: str) -> str:
         return f"postgresql+psycopg://bangkom:bangkom@127.0.0.1:{PG_PORT}/bangkom_{service}"
@@ -85,8 +96,13 @@ class Worker:
 
     def start(self) -> None:
         with self.log.open("a") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", f"services.{self.service}.worker"], env=self.env,
-                                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", f"services.{self.service}.worker"],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def kill(self) -> None:
         assert self.process is not None

@@ -41,15 +41,25 @@ class Flow:
         self.broker, self.postgres = infra
         self.tag = f"fault-{uuid.uuid4().hex[:8]}"
         self.prefix = f"{self.tag}."
-        self.env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap, "KAFKA_TOPIC_PREFIX": self.prefix,
-                    "LOG_LEVEL": os.environ.get("FAULT_LOG_LEVEL", "WARNING")}  # fmt: skip
+        self.env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap,
+            "KAFKA_TOPIC_PREFIX": self.prefix,
+            "LOG_LEVEL": os.environ.get("FAULT_LOG_LEVEL", "WARNING"),
+        }
         self.log_dir = log_dir
         self.workers: dict[str, list[Worker]] = {}
-        self.engines = {s: create_engine(self.postgres.url(s), pool_pre_ping=True) for s in ("needs", "training",
-                                                                                                 "evaluation")}  # fmt: skip
+        self.engines = {
+            s: create_engine(self.postgres.url(s), pool_pre_ping=True) for s in ("needs", "training", "evaluation")
+        }
         self.nips = [new_nip() for _ in range(SYNCS)]
-        self.producer = KafkaProducer(bootstrap_servers=[self.broker.bootstrap], acks="all", linger_ms=5,
-                                      delivery_timeout_ms=300_000, reconnect_backoff_max_ms=1000)  # fmt: skip
+        self.producer = KafkaProducer(
+            bootstrap_servers=[self.broker.bootstrap],
+            acks="all",
+            linger_ms=5,
+            delivery_timeout_ms=300_000,
+            reconnect_backoff_max_ms=1000,
+        )
         self.sent = 0
         self.poison = 0
 
@@ -67,11 +77,23 @@ class Flow:
     # -- the flow ------------------------------------------------------------------------------
 
     def completed(self, number: int):
-        return new_event("TrainingCompleted", {
-            "enrollment_id": f"{self.tag}-{number}", "nip": self.nips[number % SYNCS], "program_id": self.tag,
-            "batch_id": f"{self.tag}-b{number // 25}", "program_title": "Uji ketahanan", "form": "pelatihan",
-            "jp": 8, "competencies": [{"code": "T-GIS", "target_level": 3}], "attendance_rate": 1.0,
-            "completed_on": dt.date.today(), "partner_code": "UNIMAL", "certificate_number": f"F/{number}"})  # fmt: skip
+        return new_event(
+            "TrainingCompleted",
+            {
+                "enrollment_id": f"{self.tag}-{number}",
+                "nip": self.nips[number % SYNCS],
+                "program_id": self.tag,
+                "batch_id": f"{self.tag}-b{number // 25}",
+                "program_title": "Uji ketahanan",
+                "form": "pelatihan",
+                "jp": 8,
+                "competencies": [{"code": "T-GIS", "target_level": 3}],
+                "attendance_rate": 1.0,
+                "completed_on": dt.date.today(),
+                "partner_code": "UNIMAL",
+                "certificate_number": f"F/{number}",
+            },
+        )
 
     def produce(self, poison: Callable[[int], bytes | None] | None = None) -> threading.Thread:
         """The steady flow, in the background: completions with a sync every fifth (and poison where asked)."""
@@ -145,16 +167,20 @@ class Flow:
             for worker in workers:
                 if worker.process and worker.process.poll() is None:
                     worker.process.send_signal(signal.SIGUSR1)
-        raise AssertionError(f"not settled: {counts}, expected {expected}, {self.pending()} outbox rows pending; "
-                             f"worker logs in {self.log_dir}")  # fmt: skip
+        raise AssertionError(
+            f"not settled: {counts}, expected {expected}, {self.pending()} outbox rows pending; "
+            f"worker logs in {self.log_dir}"
+        )
 
     def pending(self) -> int | None:
         total = 0
         for engine in self.engines.values():
             try:
                 with engine.connect() as connection:
-                    total += connection.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL "
-                                                     "AND topic LIKE :p"), {"p": self.prefix + "%"}).scalar_one()  # fmt: skip
+                    total += connection.execute(
+                        text("SELECT count(*) FROM outbox WHERE published_at IS NULL AND topic LIKE :p"),
+                        {"p": self.prefix + "%"},
+                    ).scalar_one()
             except Exception:  # noqa: BLE001
                 return None
         return total
@@ -175,9 +201,13 @@ class Flow:
     def verify(self, dead_letters: int = 0) -> dict[str, int]:
         """Every effect exactly once; the events the evaluation worker published, each once (ids)."""
         with self.engines["evaluation"].connect() as connection:
-            tasks = connection.execute(text("SELECT count(*) FROM tasks t JOIN participations p ON "
-                                            "p.enrollment_id = t.enrollment_id WHERE p.program_id = :tag"),
-                                       {"tag": self.tag}).scalar_one()  # fmt: skip
+            tasks = connection.execute(
+                text(
+                    "SELECT count(*) FROM tasks t JOIN participations p ON "
+                    "p.enrollment_id = t.enrollment_id WHERE p.program_id = :tag"
+                ),
+                {"tag": self.tag},
+            ).scalar_one()
         assert tasks == 3 * COMPLETIONS
         published = [json.loads(v) for v in self.topic_records(f"{self.prefix}bangkom.evaluation.v1")]
         created = [e["id"] for e in published if e["type"].endswith("EvaluationTaskCreated.v1")]
@@ -245,8 +275,9 @@ def test_each_worker_killed_and_restarted(flow):
 
 
 def test_postgresql_restarted(flow):
-    _outage(flow, "PostgreSQL restarted", lambda: flow.postgres.run("stop"), lambda: flow.postgres.run("start"),
-            pause=2)  # fmt: skip
+    _outage(
+        flow, "PostgreSQL restarted", lambda: flow.postgres.run("stop"), lambda: flow.postgres.run("start"), pause=2
+    )
 
 
 def test_poison_records_and_two_relays_at_once(flow):

@@ -72,12 +72,27 @@ def _seed(service: str, app, url: str) -> dict[str, str]:
         return {}
     if service == "needs":
         base = "/api/v1/needs"
-        client.post(f"{base}/competencies", json={"code": f"FZ{tag}", "name": "Fuzz", "group": "teknis",
-                                                   "level_descriptors": ["1", "2", "3", "4", "5"]})  # fmt: skip
+        client.post(
+            f"{base}/competencies",
+            json={
+                "code": f"FZ{tag}",
+                "name": "Fuzz",
+                "group": "teknis",
+                "level_descriptors": ["1", "2", "3", "4", "5"],
+            },
+        )
         client.post(f"{base}/positions", json={"code": f"FZ{tag}", "name": "Fuzz", "position_class": "pelaksana"})
         for who in (supervisor, nip):
-            client.put(f"{base}/employees/{who}", json={"nip": who, "name": "Fuzz", "employment_status": "PNS",
-                       "position_code": f"FZ{tag}", "supervisor_nip": supervisor if who == nip else None})  # fmt: skip
+            client.put(
+                f"{base}/employees/{who}",
+                json={
+                    "nip": who,
+                    "name": "Fuzz",
+                    "employment_status": "PNS",
+                    "position_code": f"FZ{tag}",
+                    "supervisor_nip": supervisor if who == nip else None,
+                },
+            )
         return {"code": f"FZ{tag}", "nip": nip, "year": "2026", "position_class": "pelaksana"}
     if service == "training":
         from services.training import handlers
@@ -87,16 +102,29 @@ def _seed(service: str, app, url: str) -> dict[str, str]:
 
         base, code = "/api/v1/training", f"FZ{tag}"
         key_id = client.post(f"{base}/partners", json={"code": code, "name": "Fuzz", "kind": "university"}).json[
-            "credential"]["key_id"]  # fmt: skip
+            "credential"
+        ]["key_id"]
         with UnitOfWork(Database(url), Outbox) as uow:
             handlers.on_employee_synced(factories.employee_synced(nip), uow, app.extensions["bangkom"].settings)
             uow.commit()
-        program = client.post(f"{base}/programs", json={
-            "code": f"FZ-{tag}", "title": "Fuzz", "form": "pelatihan", "delivery": "klasikal", "jp": 8,
-            "partner_code": code, "capacity": 10, "competencies": [{"code": "T-GIS", "target_level": 3}]}).json  # fmt: skip
+        program = client.post(
+            f"{base}/programs",
+            json={
+                "code": f"FZ-{tag}",
+                "title": "Fuzz",
+                "form": "pelatihan",
+                "delivery": "klasikal",
+                "jp": 8,
+                "partner_code": code,
+                "capacity": 10,
+                "competencies": [{"code": "T-GIS", "target_level": 3}],
+            },
+        ).json
         day = (dt.date.today() - dt.timedelta(days=2)).isoformat()
-        batch = client.post(f"{base}/programs/{program['id']}/batches", json={
-            "meetings": [{"date": day, "starts_at": "08:00", "ends_at": "12:00"}]}).json  # fmt: skip
+        batch = client.post(
+            f"{base}/programs/{program['id']}/batches",
+            json={"meetings": [{"date": day, "starts_at": "08:00", "ends_at": "12:00"}]},
+        ).json
         client.put(f"{base}/programs/{program['id']}/status", json={"status": "published"})
         client.post(f"{base}/batches/{batch['id']}/enrollments", json={"nips": [nip]})
         return {"code": code, "key_id": key_id, "program_id": program["id"], "batch_id": batch["id"], "nip": nip}
@@ -108,11 +136,27 @@ def _seed(service: str, app, url: str) -> dict[str, str]:
     batch_id, program_id = str(uuid.uuid4()), f"prog-{tag}"
     settings = app.extensions["bangkom"].settings
     with UnitOfWork(Database(url), Outbox) as uow:
-        handlers.on_training_completed(new_event("TrainingCompleted", {
-            "enrollment_id": str(uuid.uuid4()), "nip": nip, "program_id": program_id, "batch_id": batch_id,
-            "program_title": "Fuzz", "form": "pelatihan", "jp": 8, "competencies": [{"code": "T-GIS", "target_level": 3}],
-            "attendance_rate": 1.0, "completed_on": dt.date.today(), "partner_code": "FUZZ",
-            "certificate_number": f"FZ/{tag}"}), uow, settings)  # fmt: skip
+        handlers.on_training_completed(
+            new_event(
+                "TrainingCompleted",
+                {
+                    "enrollment_id": str(uuid.uuid4()),
+                    "nip": nip,
+                    "program_id": program_id,
+                    "batch_id": batch_id,
+                    "program_title": "Fuzz",
+                    "form": "pelatihan",
+                    "jp": 8,
+                    "competencies": [{"code": "T-GIS", "target_level": 3}],
+                    "attendance_rate": 1.0,
+                    "completed_on": dt.date.today(),
+                    "partner_code": "FUZZ",
+                    "certificate_number": f"FZ/{tag}",
+                },
+            ),
+            uow,
+            settings,
+        )
         uow.commit()
     tasks = client.get(f"/api/v1/evaluation/tasks?batch_id={batch_id}").json
     return {"task_id": tasks[0]["id"], "batch_id": batch_id, "program_id": program_id, "nip": nip}
@@ -122,8 +166,13 @@ def _app(service: str, url: str):
     config = importlib.import_module(f"services.{service}.config")
     settings_class = next(v for k, v in vars(config).items() if k.endswith("Settings") and k != "Settings")
     extra = {"jwt_secret": "fuzz-jwt-secret-long-enough-for-hs256"} if service == "gateway" else {}
-    settings = settings_class(service=service, database_url=url, internal_identity_secret=SECRET,
-                              kafka_bootstrap_servers="127.0.0.1:1", **extra)  # fmt: skip
+    settings = settings_class(
+        service=service,
+        database_url=url,
+        internal_identity_secret=SECRET,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        **extra,
+    )
     return importlib.import_module(f"services.{service}.app").create_app(settings)
 
 
@@ -154,8 +203,13 @@ def _fuzz(operation, headers: dict, examples: int, known: dict, sent: collection
         strategies.append(operation.as_strategy(generation_mode=GenerationMode.POSITIVE, path_parameters=on_known))
     strategy = st.one_of(*strategies)
 
-    @hypothesis.settings(max_examples=examples, database=None, deadline=None,
-                         suppress_health_check=list(hypothesis.HealthCheck), phases=[hypothesis.Phase.generate])  # fmt: skip
+    @hypothesis.settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(hypothesis.HealthCheck),
+        phases=[hypothesis.Phase.generate],
+    )
     @hypothesis.seed(SEED)
     @hypothesis.given(case=strategy)
     def run(case):

@@ -153,8 +153,12 @@ def test_replaying_dead_letters_after_the_fix(
     consume_until(consumer, lambda: credited(database, good.data["enrollment_id"]) == 1)
     consumer.close()
 
-    settings = Settings(service="test", database_url="sqlite://", kafka_bootstrap_servers=kafka_bootstrap,
-                        kafka_topic_prefix=topic_prefix)  # fmt: skip
+    settings = Settings(
+        service="test",
+        database_url="sqlite://",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=topic_prefix,
+    )
     letters = list_dead_letters(settings)
     assert [(d.reason, d.original_topic) for d in letters] == [("invalid", topic), ("handler_failed", topic)]
     assert replay(settings, reasons={"handler_failed"}, dry_run=True) == {

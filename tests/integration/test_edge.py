@@ -42,10 +42,16 @@ def problem(response, status: int) -> dict:
     return response.json
 
 
-LISTINGS = {"needs": "/api/v1/needs/employees", "training": "/api/v1/training/programs",
-            "evaluation": "/api/v1/evaluation/tasks"}  # fmt: skip
-CREATES = {"needs": "/api/v1/needs/competencies", "training": "/api/v1/training/partners",
-           "evaluation": "/api/v1/evaluation/tasks/00000000-0000-0000-0000-000000000000/submission"}  # fmt: skip
+LISTINGS = {
+    "needs": "/api/v1/needs/employees",
+    "training": "/api/v1/training/programs",
+    "evaluation": "/api/v1/evaluation/tasks",
+}
+CREATES = {
+    "needs": "/api/v1/needs/competencies",
+    "training": "/api/v1/training/partners",
+    "evaluation": "/api/v1/evaluation/tasks/00000000-0000-0000-0000-000000000000/submission",
+}
 METHOD = {"needs": "POST", "training": "POST", "evaluation": "PUT"}
 
 
@@ -105,11 +111,13 @@ def test_numbers_in_paths_and_bodies_stay_within_their_columns(clients):
 
 def test_nul_bytes_in_body_strings_are_refused_by_every_service(clients):
     nip = new_nip()
-    response = clients["needs"].put(f"/api/v1/needs/employees/{nip}", json={
-        "nip": nip, "name": "Budi\u0000", "employment_status": "PNS"})  # fmt: skip
+    response = clients["needs"].put(
+        f"/api/v1/needs/employees/{nip}", json={"nip": nip, "name": "Budi\u0000", "employment_status": "PNS"}
+    )
     assert problem(response, 422)["errors"][0]["field"] == "name"
-    response = clients["training"].post("/api/v1/training/partners", json={
-        "code": "NUL1", "name": "Mitra\u0000", "kind": "university"})  # fmt: skip
+    response = clients["training"].post(
+        "/api/v1/training/partners", json={"code": "NUL1", "name": "Mitra\u0000", "kind": "university"}
+    )
     assert problem(response, 422)["errors"][0]["field"] == "name"
     assert problem(clients["training"].get("/api/v1/training/programs?partner_code=%00"), 400)
     assert problem(clients["evaluation"].get("/api/v1/evaluation/reports/batches/%00"), 400)
@@ -117,8 +125,10 @@ def test_nul_bytes_in_body_strings_are_refused_by_every_service(clients):
 
 def test_an_empty_position_code_and_a_repeated_competency_are_422_not_database_errors(clients):
     nip = new_nip()
-    response = clients["needs"].put(f"/api/v1/needs/employees/{nip}", json={
-        "nip": nip, "name": "Budi", "employment_status": "PNS", "position_code": ""})  # fmt: skip
+    response = clients["needs"].put(
+        f"/api/v1/needs/employees/{nip}",
+        json={"nip": nip, "name": "Budi", "employment_status": "PNS", "position_code": ""},
+    )
     assert problem(response, 422)["errors"][0]["field"] == "position_code"
     theme = {"code": "DIGITAL", "name": "Digital", "weight": 0.5, "competencies": ["T-GIS", "T-GIS"]}
     response = clients["needs"].put("/api/v1/needs/priorities/2026", json={"items": [theme]})
@@ -132,9 +142,16 @@ def test_whole_numbers_and_dates_in_a_window(clients):
         training.post("/api/v1/training/partners", json={"code": code, "name": "M", "kind": "university"}).status_code
         == 201
     )
-    program = {"code": f"PR-{uuid.uuid4().hex[:6]}", "title": "GIS", "form": "pelatihan", "delivery": "klasikal",
-               "jp": 2.5, "partner_code": code, "capacity": 30,
-               "competencies": [{"code": "T-GIS", "target_level": 3}]}  # fmt: skip
+    program = {
+        "code": f"PR-{uuid.uuid4().hex[:6]}",
+        "title": "GIS",
+        "form": "pelatihan",
+        "delivery": "klasikal",
+        "jp": 2.5,
+        "partner_code": code,
+        "capacity": 30,
+        "competencies": [{"code": "T-GIS", "target_level": 3}],
+    }
     found = problem(training.post("/api/v1/training/programs", json=program), 422)
     assert [e["field"] for e in found["errors"]] == ["jp"] and "whole number" in found["errors"][0]["message"]
     created = training.post("/api/v1/training/programs", json=program | {"jp": 24})
@@ -145,8 +162,14 @@ def test_whole_numbers_and_dates_in_a_window(clients):
 
 
 def _record(batch_id: str, nip: str, event_id: str, recorded_at: str | dt.datetime) -> dict:
-    return {"event_id": event_id, "batch_id": batch_id, "nip": nip, "meeting_no": 1, "status": "present",
-            "recorded_at": recorded_at}  # fmt: skip
+    return {
+        "event_id": event_id,
+        "batch_id": batch_id,
+        "nip": nip,
+        "meeting_no": 1,
+        "status": "present",
+        "recorded_at": recorded_at,
+    }
 
 
 def _partner(code: str) -> dict:
@@ -156,8 +179,10 @@ def _partner(code: str) -> dict:
 def test_attendance_times_overflowing_or_ahead_of_the_clock_are_refused(clients):
     training = clients["training"]
     batch = str(uuid.uuid4())
-    for when, message in (("9999-12-31T23:00:00-12:00", "between"), (
-            (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat(), "ahead of the server's clock")):  # fmt: skip
+    for when, message in (
+        ("9999-12-31T23:00:00-12:00", "between"),
+        ((dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat(), "ahead of the server's clock"),
+    ):
         body = {"records": [_record(batch, new_nip(), "e1", when)]}
         found = problem(training.post("/api/v1/training/partner/attendance", json=body, headers=_partner("X")), 422)
         assert found["errors"][0]["field"] == "records.0.recorded_at" and message in found["errors"][0]["message"]
@@ -188,9 +213,20 @@ def test_the_same_attendance_posted_twice_at_once_is_accepted_once_and_never_a_5
         for nip in nips:
             handlers.on_employee_synced(factories.employee_synced(nip), uow, settings)
         uow.commit()
-        program = handlers.create_program(uow, settings, {
-            "code": f"PR-{uuid.uuid4().hex[:6]}", "title": "GIS", "form": "pelatihan", "delivery": "klasikal", "jp": 8,
-            "partner_code": code, "competencies": [{"code": "T-GIS", "target_level": 3}], "capacity": 40})  # fmt: skip
+        program = handlers.create_program(
+            uow,
+            settings,
+            {
+                "code": f"PR-{uuid.uuid4().hex[:6]}",
+                "title": "GIS",
+                "form": "pelatihan",
+                "delivery": "klasikal",
+                "jp": 8,
+                "partner_code": code,
+                "competencies": [{"code": "T-GIS", "target_level": 3}],
+                "capacity": 40,
+            },
+        )
         day = dt.date.today() - dt.timedelta(days=3)
         batch = handlers.add_batch(uow, program.id, [{"date": day, "starts_at": dt.time(8), "ends_at": dt.time(12)}])
         handlers.change_program_status(uow, program.id, "published")

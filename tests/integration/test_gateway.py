@@ -33,12 +33,20 @@ def free_port() -> int:
 
 def _serve(service: str, url: str, kafka_bootstrap: str):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-           "INTERNAL_IDENTITY_SECRET": SECRET, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "INTERNAL_IDENTITY_SECRET": SECRET,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:shared.gunicorn_conf", f"services.{service}.app:create_app()"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -69,19 +77,27 @@ def training_service(migrated_database, kafka_bootstrap):
 @pytest.fixture
 def gateway(migrated_database, needs_service):
     settings = GatewaySettings(
-        service="gateway", database_url=migrated_database("gateway"), internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET, needs_url=needs_service, training_url=f"http://127.0.0.1:{free_port()}",
+        service="gateway",
+        database_url=migrated_database("gateway"),
+        internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET,
+        needs_url=needs_service,
+        training_url=f"http://127.0.0.1:{free_port()}",
         upstream_read_timeout=10,
-    )  # fmt: skip
+    )
     return settings, create_app(settings).test_client()
 
 
 @pytest.fixture
 def partner_gateway(migrated_database, training_service):
     settings = GatewaySettings(
-        service="gateway", database_url=migrated_database("gateway"), internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET, training_url=training_service, upstream_read_timeout=10,
-    )  # fmt: skip
+        service="gateway",
+        database_url=migrated_database("gateway"),
+        internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET,
+        training_url=training_service,
+        upstream_read_timeout=10,
+    )
     return settings, create_app(settings).test_client()
 
 
@@ -123,8 +139,9 @@ def test_the_login_refuses_odd_input_with_4xx_problems(gateway):
     assert deep.status_code == 400 and deep.content_type == "application/problem+json"
     nul = client.post("/api/v1/auth/login", json={"username": "bkpsdm\u0000", "password": "x"})
     assert nul.status_code == 422 and nul.json["errors"][0]["field"] == "username"
-    big = client.post("/api/v1/auth/login", data=b'{"username": "' + b"a" * 2_000_000 + b'"}',
-                      content_type="application/json")  # fmt: skip
+    big = client.post(
+        "/api/v1/auth/login", data=b'{"username": "' + b"a" * 2_000_000 + b'"}', content_type="application/json"
+    )
     assert big.status_code == 413 and big.content_type == "application/problem+json"
     for method in ("GET", "PUT"):
         wrong = client.open("/api/v1/auth/login", method=method)
@@ -135,8 +152,12 @@ def test_the_proxy_refuses_paths_that_climb_out_of_the_service(gateway, account)
     _, client = gateway
     token = login(client, *account("admin"))["access_token"]
     auth = {"Authorization": f"Bearer {token}"}
-    for path in ("/api/v1/needs/%2e%2e/%2e%2e/%2e%2e/metrics", "/api/v1/needs/../../readyz",
-                 "/api/v1/needs/competencies/%2E%2E/%2E%2E/%2E%2E/openapi.json", "/api/v1/needs/./competencies"):  # fmt: skip
+    for path in (
+        "/api/v1/needs/%2e%2e/%2e%2e/%2e%2e/metrics",
+        "/api/v1/needs/../../readyz",
+        "/api/v1/needs/competencies/%2E%2E/%2E%2E/%2E%2E/openapi.json",
+        "/api/v1/needs/./competencies",
+    ):
         response = client.get(path, headers=auth)
         assert response.status_code in (400, 404) and b"bangkom_" not in response.data, path
         assert response.content_type == "application/problem+json", path
@@ -163,8 +184,10 @@ def test_the_proxy_signs_the_identity_and_the_service_enforces_roles_and_ownersh
     nip = new_nip()
     employee = login(client, *account("employee", nip))["access_token"]
 
-    response = client.get("/api/v1/needs/competencies?group=manajerial", headers={"Authorization": f"Bearer {admin}",
-                                                                                  "X-Request-ID": "trace-1"})  # fmt: skip
+    response = client.get(
+        "/api/v1/needs/competencies?group=manajerial",
+        headers={"Authorization": f"Bearer {admin}", "X-Request-ID": "trace-1"},
+    )
     assert response.status_code == 200 and response.headers["X-Request-ID"] == "trace-1"
     scraped = client.get("/metrics").get_data(as_text=True)
     assert (
@@ -176,13 +199,17 @@ def test_the_proxy_signs_the_identity_and_the_service_enforces_roles_and_ownersh
     assert client.get("/api/v1/needs/gaps", headers={"Authorization": f"Bearer {employee}"}).status_code == 403
     other = client.get(f"/api/v1/needs/employees/{new_nip()}/jp", headers={"Authorization": f"Bearer {employee}"})
     assert other.status_code == 403, "an employee reading another employee's record"
-    created = client.put("/api/v1/needs/employees", headers={"Authorization": f"Bearer {admin}"},
-                         json={"employees": [{"nip": nip, "name": "Pegawai", "employment_status": "PNS"}]})  # fmt: skip
+    created = client.put(
+        "/api/v1/needs/employees",
+        headers={"Authorization": f"Bearer {admin}"},
+        json={"employees": [{"nip": nip, "name": "Pegawai", "employment_status": "PNS"}]},
+    )
     assert created.status_code == 200 and created.json["added"] == 1
     own = client.get(f"/api/v1/needs/employees/{nip}", headers={"Authorization": f"Bearer {employee}"})
     assert own.status_code == 200 and own.json["nip"] == nip
-    forged = client.get("/api/v1/needs/competencies", headers={"Authorization": f"Bearer {admin}",
-                                                               "X-Bangkom-Identity": "forged.value"})  # fmt: skip
+    forged = client.get(
+        "/api/v1/needs/competencies", headers={"Authorization": f"Bearer {admin}", "X-Bangkom-Identity": "forged.value"}
+    )
     assert forged.status_code == 200, "the caller's own identity header is dropped, not trusted"
 
 
@@ -226,9 +253,20 @@ def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner
     ok = client.get("/api/v1/training/partner/batches", headers=_signed(key_id, secret, b""))
     assert ok.status_code == 200 and ok.json == []
 
-    body = json_lib.dumps({"records": [{"event_id": "a", "batch_id": "00000000-0000-0000-0000-000000000000",
-                                        "nip": "198609262015051001", "meeting_no": 1, "status": "present",
-                                        "recorded_at": "2026-01-05T08:00:00+07:00"}]}).encode()  # fmt: skip
+    body = json_lib.dumps(
+        {
+            "records": [
+                {
+                    "event_id": "a",
+                    "batch_id": "00000000-0000-0000-0000-000000000000",
+                    "nip": "198609262015051001",
+                    "meeting_no": 1,
+                    "status": "present",
+                    "recorded_at": "2026-01-05T08:00:00+07:00",
+                }
+            ]
+        }
+    ).encode()
     headers = _signed(key_id, secret, body)
     accepted = client.post("/api/v1/training/partner/attendance", data=body, headers=headers)
     assert accepted.status_code == 200 and accepted.json["results"][0]["outcome"] == "not_found"
@@ -239,10 +277,16 @@ def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner
         assert secret not in response.get_data(as_text=True)
 
     refused(client.post("/api/v1/training/partner/attendance", data=body, headers=headers), "replay")
-    refused(client.post("/api/v1/training/partner/attendance", data=body + b" ", headers=_signed(key_id, secret, body)),
-            "signature")  # fmt: skip
-    refused(client.get("/api/v1/training/partner/batches",
-                       headers=_signed(key_id, secret, b"", timestamp=int(time.time()) - 301)), "timestamp")  # fmt: skip
+    refused(
+        client.post("/api/v1/training/partner/attendance", data=body + b" ", headers=_signed(key_id, secret, body)),
+        "signature",
+    )
+    refused(
+        client.get(
+            "/api/v1/training/partner/batches", headers=_signed(key_id, secret, b"", timestamp=int(time.time()) - 301)
+        ),
+        "timestamp",
+    )
     refused(client.get("/api/v1/training/partner/batches", headers=_signed("pk_unknown", secret, b"")), "key")
     refused(client.get("/api/v1/training/partner/batches", headers=_signed(key_id, secret + "x", b"")), "key")
     no_signature = {k: v for k, v in _signed(key_id, secret, b"").items() if k != "webhook-signature"}
@@ -259,9 +303,14 @@ def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner
 
 def test_rate_limits_answer_429_with_retry_after(migrated_database, needs_service, account):
     settings = GatewaySettings(
-        service="gateway", database_url=migrated_database("gateway"), internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET, needs_url=needs_service, rate_limit_per_minute=3, login_rate_limit_per_minute=2,
-    )  # fmt: skip
+        service="gateway",
+        database_url=migrated_database("gateway"),
+        internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET,
+        needs_url=needs_service,
+        rate_limit_per_minute=3,
+        login_rate_limit_per_minute=2,
+    )
     client = create_app(settings).test_client()
     username, password = account("admin")
     token = login(client, username, password)["access_token"]
@@ -332,16 +381,27 @@ def test_tokens_of_an_external_openid_connect_provider_are_checked_against_its_j
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         settings = GatewaySettings(
-            service="gateway", database_url=migrated_database("gateway"), internal_identity_secret=SECRET,
-            jwt_secret=JWT_SECRET, needs_url=needs_service, oidc_jwks_url=f"http://127.0.0.1:{server.server_port}/jwks",
-            oidc_issuer="https://sso.lhokseumawekota.go.id", oidc_audience="bangkom",
-        )  # fmt: skip
+            service="gateway",
+            database_url=migrated_database("gateway"),
+            internal_identity_secret=SECRET,
+            jwt_secret=JWT_SECRET,
+            needs_url=needs_service,
+            oidc_jwks_url=f"http://127.0.0.1:{server.server_port}/jwks",
+            oidc_issuer="https://sso.lhokseumawekota.go.id",
+            oidc_audience="bangkom",
+        )
         client = create_app(settings).test_client()
 
         def token(**claims):
             now = int(time.time())
-            body = {"iss": "https://sso.lhokseumawekota.go.id", "aud": "bangkom", "sub": "u-1", "roles": ["admin"],
-                    "iat": now, "exp": now + 300} | claims  # fmt: skip
+            body = {
+                "iss": "https://sso.lhokseumawekota.go.id",
+                "aud": "bangkom",
+                "sub": "u-1",
+                "roles": ["admin"],
+                "iat": now,
+                "exp": now + 300,
+            } | claims
             return {"Authorization": "Bearer " + jwt.encode(body, key, algorithm="RS256", headers={"kid": "idp-key-1"})}
 
         assert client.get("/api/v1/needs/competencies", headers=token()).status_code == 200
@@ -350,8 +410,18 @@ def test_tokens_of_an_external_openid_connect_provider_are_checked_against_its_j
         assert client.get("/api/v1/needs/competencies", headers=token(exp=int(time.time()) - 10)).status_code == 401
         assert client.get("/api/v1/needs/gaps", headers=token(roles=["employee", "superuser"])).status_code == 403
         other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        forged = jwt.encode({"iss": "https://sso.lhokseumawekota.go.id", "aud": "bangkom", "sub": "u-1", "roles": ["admin"],
-                             "exp": int(time.time()) + 300}, other_key, algorithm="RS256", headers={"kid": "idp-key-1"})  # fmt: skip
+        forged = jwt.encode(
+            {
+                "iss": "https://sso.lhokseumawekota.go.id",
+                "aud": "bangkom",
+                "sub": "u-1",
+                "roles": ["admin"],
+                "exp": int(time.time()) + 300,
+            },
+            other_key,
+            algorithm="RS256",
+            headers={"kid": "idp-key-1"},
+        )
         assert (
             client.get("/api/v1/needs/competencies", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
         )

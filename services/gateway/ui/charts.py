@@ -23,8 +23,14 @@ def _shade(value: float, highest: float) -> str:
     return PALETTE[min(len(PALETTE) - 1, 1 + int((value / highest) * (len(PALETTE) - 2) + 0.5))]
 
 
-def heatmap(title: str, rows: Sequence[str], columns: Sequence[str], values: dict[tuple[str, str], float],
-            row_labels: dict[str, str] | None = None, column_labels: dict[str, str] | None = None) -> str:  # fmt: skip
+def heatmap(
+    title: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: dict[tuple[str, str], float],
+    row_labels: dict[str, str] | None = None,
+    column_labels: dict[str, str] | None = None,
+) -> str:
     """A grid of ``rows`` × ``columns``; a cell's darkness grows with its value (0: white, no number)."""
     cell, left, top = 34, 320, 170
     width, height = left + cell * len(columns) + 10, top + cell * len(rows) + 10
@@ -45,10 +51,14 @@ def heatmap(title: str, rows: Sequence[str], columns: Sequence[str], values: dic
             parts.append(
                 f'<g class="cell"><title>{escape(row)} · {escape(column)}: {value:g}</title>'
                 f'<rect x="{left + j * cell}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}" rx="3"/>'
-                + (f'<text x="{left + j * cell + cell / 2 - 1}" y="{y + cell / 2 + 4}" text-anchor="middle" '
-                   f'fill="{text_fill}">{value:g}</text>' if value else "")
+                + (
+                    f'<text x="{left + j * cell + cell / 2 - 1}" y="{y + cell / 2 + 4}" text-anchor="middle" '
+                    f'fill="{text_fill}">{value:g}</text>'
+                    if value
+                    else ""
+                )
                 + "</g>"
-            )  # fmt: skip
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -63,11 +73,13 @@ def levels(title: str, items: Sequence[dict], current_label: str, required_label
         f'<rect x="{left}" y="6" width="12" height="12" class="current"/><text x="{left + 18}" y="16">{escape(current_label)}</text>',
         f'<rect x="{left + 150}" y="6" width="12" height="12" class="required"/>'
         f'<text x="{left + 168}" y="16">{escape(required_label)}</text>',
-    ]  # fmt: skip
+    ]
     for level in range(6):
         x = left + level * scale
-        parts.append(f'<line x1="{x}" y1="28" x2="{x}" y2="{height}" class="grid"/>'
-                     f'<text x="{x}" y="{height - 2}" text-anchor="middle" class="tick">{level}</text>')  # fmt: skip
+        parts.append(
+            f'<line x1="{x}" y1="28" x2="{x}" y2="{height}" class="grid"/>'
+            f'<text x="{x}" y="{height - 2}" text-anchor="middle" class="tick">{level}</text>'
+        )
     for i, item in enumerate(items):
         y = 30 + i * (2 * bar + gap)
         name = escape((item.get("competency_name") or item["competency_code"])[:34])

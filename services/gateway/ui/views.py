@@ -41,8 +41,20 @@ ui = Blueprint("ui", __name__, template_folder="templates", static_folder="stati
 
 ACCESS_COOKIE, REFRESH_COOKIE, LANG_COOKIE = "bangkom_akses", "bangkom_segar", "bangkom_bahasa"
 HOME = {"admin": "ui.bkpsdm", "supervisor": "ui.atasan", "employee": "ui.saya", "ops": "ui.ops"}
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember"]  # fmt: skip
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 
 class UIProblem(Exception):
@@ -76,9 +88,10 @@ def _cookies(response: Response) -> Response:
     if tokens:
         _set_session_cookies(response, tokens)
     if request.blueprint == "ui":
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; "
-                                    "frame-ancestors 'none'")  # fmt: skip
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
@@ -122,8 +135,13 @@ def csrf_token() -> str:
 def _check_csrf() -> None:
     sent = request.form.get("csrf", "")
     if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
-        abort(400, description=t("Formulir kedaluwarsa; muat ulang halaman lalu coba lagi.",
-                                 "The form has expired; reload the page and try again."))  # fmt: skip
+        abort(
+            400,
+            description=t(
+                "Formulir kedaluwarsa; muat ulang halaman lalu coba lagi.",
+                "The form has expired; reload the page and try again.",
+            ),
+        )
 
 
 def signed_in(*roles: str):
@@ -148,9 +166,14 @@ def signed_in(*roles: str):
 
 @ui.app_context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"t": t, "csrf_token": csrf_token, "user": g.get("user"), "lang": g.get("lang", "id"),
-            "month_name": lambda m: MONTHS[m - 1] if g.get("lang") != "en" else calendar.month_name[m],
-            "lang_url": lambda lang: request.path + "?" + urlencode({**request.args.to_dict(), "lang": lang})}  # fmt: skip
+    return {
+        "t": t,
+        "csrf_token": csrf_token,
+        "user": g.get("user"),
+        "lang": g.get("lang", "id"),
+        "month_name": lambda m: MONTHS[m - 1] if g.get("lang") != "en" else calendar.month_name[m],
+        "lang_url": lambda lang: request.path + "?" + urlencode({**request.args.to_dict(), "lang": lang}),
+    }
 
 
 # --- calling the services ---------------------------------------------------------------------------
@@ -160,18 +183,34 @@ def api(method: str, service: str, path: str, **kwargs) -> Any:
     """A service's answer (JSON, or the raw response for ``raw=True``) for the signed-in person."""
     raw = kwargs.pop("raw", False)
     settings = context().settings
-    headers = {identity.HEADER: identity.encode(current_user(), settings.internal_identity_secret),
-               "X-Request-ID": request_id.get() or ""}  # fmt: skip
+    headers = {
+        identity.HEADER: identity.encode(current_user(), settings.internal_identity_secret),
+        "X-Request-ID": request_id.get() or "",
+    }
     try:
         response = send_upstream(
-            method, f"{settings.upstreams()[service]}/api/v1/{service}{path}", headers=headers,
-            timeout=(settings.upstream_connect_timeout, settings.upstream_read_timeout), **kwargs)  # fmt: skip
+            method,
+            f"{settings.upstreams()[service]}/api/v1/{service}{path}",
+            headers=headers,
+            timeout=(settings.upstream_connect_timeout, settings.upstream_read_timeout),
+            **kwargs,
+        )
     except requests.Timeout:
-        raise UIProblem(504, t(f"Layanan {service} tidak menjawab tepat waktu; coba lagi sebentar lagi.",
-                               f"The {service} service did not answer in time; try again shortly.")) from None  # fmt: skip
+        raise UIProblem(
+            504,
+            t(
+                f"Layanan {service} tidak menjawab tepat waktu; coba lagi sebentar lagi.",
+                f"The {service} service did not answer in time; try again shortly.",
+            ),
+        ) from None
     except requests.RequestException:
-        raise UIProblem(502, t(f"Layanan {service} sedang tidak dapat dihubungi; coba lagi sebentar lagi.",
-                               f"The {service} service cannot be reached; try again shortly.")) from None  # fmt: skip
+        raise UIProblem(
+            502,
+            t(
+                f"Layanan {service} sedang tidak dapat dihubungi; coba lagi sebentar lagi.",
+                f"The {service} service cannot be reached; try again shortly.",
+            ),
+        ) from None
     if response.status_code >= 400:
         try:
             body = response.json()
@@ -229,8 +268,10 @@ def masuk():
         try:
             take_rate_limit(f"login:{username}:{request.remote_addr}", settings.login_rate_limit_per_minute)
         except RateLimited as limited:
-            error = t(f"Terlalu banyak percobaan; coba lagi dalam {limited.reset} detik.",
-                      f"Too many attempts; try again in {limited.reset} seconds.")  # fmt: skip
+            error = t(
+                f"Terlalu banyak percobaan; coba lagi dalam {limited.reset} detik.",
+                f"Too many attempts; try again in {limited.reset} seconds.",
+            )
         else:
             try:
                 with context().uow() as uow:
@@ -295,10 +336,23 @@ def bkpsdm():
     )
     overdue = api("GET", "evaluation", "/overdue/by-unit")
     simpeg = api("GET", "needs", "/simpeg/status")
-    heatmap = _heatmap(plan, t(f"Kesenjangan kompetensi {year}: jumlah ASN per OPD dan kompetensi",
-                               f"Competency gaps {year}: ASN per OPD and competency"))  # fmt: skip
-    return render_template("bkpsdm.html", year=year, heatmap=heatmap, plan=plan, compliance=compliance,
-                           running=running, overdue=overdue, simpeg=simpeg)  # fmt: skip
+    heatmap = _heatmap(
+        plan,
+        t(
+            f"Kesenjangan kompetensi {year}: jumlah ASN per OPD dan kompetensi",
+            f"Competency gaps {year}: ASN per OPD and competency",
+        ),
+    )
+    return render_template(
+        "bkpsdm.html",
+        year=year,
+        heatmap=heatmap,
+        plan=plan,
+        compliance=compliance,
+        running=running,
+        overdue=overdue,
+        simpeg=simpeg,
+    )
 
 
 @ui.route("/bkpsdm/jp/<unit_code>")
@@ -320,8 +374,13 @@ def kebutuhan():
     params = {"year": year, **({"unit_code": unit} if unit else {})}
     plan = api("GET", "needs", "/plan", params=params)
     needs = api("GET", "needs", "/needs", params={**params, "status": "open", "page_size": 50})
-    units = sorted({(c["unit_code"], c["unit_name"]) for c in api("GET", "needs", "/jp/compliance", params={"year": year})
-                    if c["unit_code"]})  # fmt: skip
+    units = sorted(
+        {
+            (c["unit_code"], c["unit_name"])
+            for c in api("GET", "needs", "/jp/compliance", params={"year": year})
+            if c["unit_code"]
+        }
+    )
     return render_template("kebutuhan.html", year=year, unit=unit, plan=plan, needs=needs, units=units)
 
 
@@ -331,22 +390,27 @@ def unduh(report: str):
     path = {"rencana": "/exports/plan", "kesenjangan": "/exports/gaps"}.get(report) or abort(404)
     year = request.args.get("year", type=int) or _today().year
     upstream = api("GET", "needs", path, params={"year": year, "format": "xlsx"}, raw=True)
-    return Response(upstream.content, mimetype=upstream.headers.get("Content-Type"),
-                    headers={"Content-Disposition": f'attachment; filename="{report}-{year}.xlsx"'})  # fmt: skip
+    return Response(
+        upstream.content,
+        mimetype=upstream.headers.get("Content-Type"),
+        headers={"Content-Disposition": f'attachment; filename="{report}-{year}.xlsx"'},
+    )
 
 
 @ui.route("/pegawai/<nip>")
 @signed_in("admin", "supervisor", "employee")
 def pegawai(nip: str):
     profile = api("GET", "needs", f"/employees/{nip}/profile")
-    chart = _levels_chart(profile, t("Level kompetensi dibanding standar jabatan",
-                                     "Competency levels against the position's standard"))  # fmt: skip
+    chart = _levels_chart(
+        profile, t("Level kompetensi dibanding standar jabatan", "Competency levels against the position's standard")
+    )
     return render_template("pegawai.html", profile=profile, chart=chart)
 
 
 def _levels_chart(profile: dict, title: str) -> str:
-    return charts.levels(title, profile["competencies"], t("Level saat ini", "Current level"),
-                         t("Level standar", "Required level"))  # fmt: skip
+    return charts.levels(
+        title, profile["competencies"], t("Level saat ini", "Current level"), t("Level standar", "Required level")
+    )
 
 
 # --- training ------------------------------------------------------------------------------------------
@@ -370,8 +434,17 @@ def pelatihan():
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     previous = (dt.date(year, month, 1) - dt.timedelta(days=1)).replace(day=1)
     following = (dt.date(year, month, 28) + dt.timedelta(days=7)).replace(day=1)
-    return render_template("pelatihan.html", programs=programs, weeks=weeks, days=days, month=month, year=year,
-                           previous=previous, following=following, today=today)  # fmt: skip
+    return render_template(
+        "pelatihan.html",
+        programs=programs,
+        weeks=weeks,
+        days=days,
+        month=month,
+        year=year,
+        previous=previous,
+        following=following,
+        today=today,
+    )
 
 
 @ui.route("/pelatihan/baru", methods=["GET", "POST"])
@@ -382,20 +455,30 @@ def program_baru():
     if request.method == "POST":
         form = request.form
         body = {
-            "code": form.get("code", "").strip(), "title": form.get("title", "").strip(), "form": form.get("form"),
-            "delivery": form.get("delivery"), "jp": form.get("jp", type=int), "partner_code": form.get("partner_code"),
+            "code": form.get("code", "").strip(),
+            "title": form.get("title", "").strip(),
+            "form": form.get("form"),
+            "delivery": form.get("delivery"),
+            "jp": form.get("jp", type=int),
+            "partner_code": form.get("partner_code"),
             "capacity": form.get("capacity", type=int),
             "competencies": [{"code": form.get("competency_code"), "target_level": form.get("target_level", type=int)}],
-        }  # fmt: skip
+        }
         meetings = [
-            {"date": form.get(f"date{i}"), "starts_at": form.get(f"starts{i}") or "08:00", "ends_at": form.get(f"ends{i}") or "16:00"}
-            for i in range(1, 4) if form.get(f"date{i}")
-        ]  # fmt: skip
+            {
+                "date": form.get(f"date{i}"),
+                "starts_at": form.get(f"starts{i}") or "08:00",
+                "ends_at": form.get(f"ends{i}") or "16:00",
+            }
+            for i in range(1, 4)
+            if form.get(f"date{i}")
+        ]
         try:
             program = api("POST", "training", "/programs", json=body)
         except UIProblem as problem:
-            return render_template("program_baru.html", competencies=competencies, partners=partners, form=form,
-                                   problem=problem), 422  # fmt: skip
+            return render_template(
+                "program_baru.html", competencies=competencies, partners=partners, form=form, problem=problem
+            ), 422
         if meetings:
             try:
                 api("POST", "training", f"/programs/{program['id']}/batches", json={"meetings": meetings})
@@ -418,8 +501,11 @@ def program(program_id: str):
 @signed_in("admin")
 def program_status(program_id: str):
     back = url_for("ui.program", program_id=program_id)
-    return _act(lambda: api("PUT", "training", f"/programs/{program_id}/status", json={"status": request.form["status"]}),
-                t("Status program diubah.", "Program status changed."), back)  # fmt: skip
+    return _act(
+        lambda: api("PUT", "training", f"/programs/{program_id}/status", json={"status": request.form["status"]}),
+        t("Status program diubah.", "Program status changed."),
+        back,
+    )
 
 
 @ui.route("/angkatan/<batch_id>")
@@ -429,8 +515,15 @@ def angkatan(batch_id: str):
     program_ = api("GET", "training", f"/programs/{batch['program_id']}")
     roster = api("GET", "training", f"/batches/{batch_id}/enrollments")
     enrolled = {entry["nip"] for entry in roster}
-    candidates = [] if batch.get("closed_at") else [
-        c for c in api("GET", "training", f"/batches/{batch_id}/candidates", params={"limit": 100}) if c["nip"] not in enrolled]  # fmt: skip
+    candidates = (
+        []
+        if batch.get("closed_at")
+        else [
+            c
+            for c in api("GET", "training", f"/batches/{batch_id}/candidates", params={"limit": 100})
+            if c["nip"] not in enrolled
+        ]
+    )
     return render_template("angkatan.html", batch=batch, program=program_, roster=roster, candidates=candidates)
 
 
@@ -438,17 +531,21 @@ def angkatan(batch_id: str):
 @signed_in("admin")
 def daftarkan(batch_id: str):
     nips = request.form.getlist("nip")
-    return _act(lambda: api("POST", "training", f"/batches/{batch_id}/enrollments", json={"nips": nips}),
-                t(f"{len(nips)} peserta didaftarkan.", f"{len(nips)} participant(s) enrolled."),
-                url_for("ui.angkatan", batch_id=batch_id))  # fmt: skip
+    return _act(
+        lambda: api("POST", "training", f"/batches/{batch_id}/enrollments", json={"nips": nips}),
+        t(f"{len(nips)} peserta didaftarkan.", f"{len(nips)} participant(s) enrolled."),
+        url_for("ui.angkatan", batch_id=batch_id),
+    )
 
 
 @ui.route("/angkatan/<batch_id>/tutup", methods=["POST"])
 @signed_in("admin")
 def tutup(batch_id: str):
-    return _act(lambda: api("POST", "training", f"/batches/{batch_id}/close"),
-                t("Angkatan ditutup; kelulusan ditetapkan.", "Batch closed; completion decided."),
-                url_for("ui.angkatan", batch_id=batch_id))  # fmt: skip
+    return _act(
+        lambda: api("POST", "training", f"/batches/{batch_id}/close"),
+        t("Angkatan ditutup; kelulusan ditetapkan.", "Batch closed; completion decided."),
+        url_for("ui.angkatan", batch_id=batch_id),
+    )
 
 
 # --- evaluation -----------------------------------------------------------------------------------------
@@ -456,13 +553,19 @@ def tutup(batch_id: str):
 
 def _p_value_in_words(learning: dict) -> str:
     if learning.get("p_value") is None:
-        return t("Belum cukup pasangan nilai pre-test dan post-test untuk uji statistik (minimal 6).",
-                 "Not enough pre-test and post-test pairs for a statistical test (at least 6).")  # fmt: skip
+        return t(
+            "Belum cukup pasangan nilai pre-test dan post-test untuk uji statistik (minimal 6).",
+            "Not enough pre-test and post-test pairs for a statistical test (at least 6).",
+        )
     if learning.get("significant"):
-        return t(f"Kenaikan nilai nyata secara statistik (p = {learning['p_value']:.3f}): pelatihan ini meningkatkan pengetahuan.",
-                 f"The gain is statistically significant (p = {learning['p_value']:.3f}): the training raised knowledge.")  # fmt: skip
-    return t(f"Kenaikan nilai belum terbukti nyata secara statistik (p = {learning['p_value']:.3f}).",
-             f"The gain is not statistically significant (p = {learning['p_value']:.3f}).")  # fmt: skip
+        return t(
+            f"Kenaikan nilai nyata secara statistik (p = {learning['p_value']:.3f}): pelatihan ini meningkatkan pengetahuan.",
+            f"The gain is statistically significant (p = {learning['p_value']:.3f}): the training raised knowledge.",
+        )
+    return t(
+        f"Kenaikan nilai belum terbukti nyata secara statistik (p = {learning['p_value']:.3f}).",
+        f"The gain is not statistically significant (p = {learning['p_value']:.3f}).",
+    )
 
 
 RECOMMENDATIONS = {
@@ -482,17 +585,34 @@ def efektivitas(program_id: str):
     found = api("GET", "training", f"/programs/{program_id}")
     figures = api("GET", "evaluation", f"/reports/programs/{program_id}")
     learning = figures["learning"]
-    chart = charts.bars(t("Rata-rata nilai pre-test dan post-test", "Mean pre-test and post-test scores"),
-                        [("Pre-test", learning["mean_pre"] or 0), ("Post-test", learning["mean_post"] or 0)], 100)  # fmt: skip
+    chart = charts.bars(
+        t("Rata-rata nilai pre-test dan post-test", "Mean pre-test and post-test scores"),
+        [("Pre-test", learning["mean_pre"] or 0), ("Post-test", learning["mean_post"] or 0)],
+        100,
+    )
     recommendation = RECOMMENDATIONS.get(figures.get("recommendation") or "", ("-", "-"))
-    return render_template("efektivitas.html", program=found, figures=figures, chart=chart, themes=THEMES,
-                           significance=_p_value_in_words(learning), recommendation=t(*recommendation))  # fmt: skip
+    return render_template(
+        "efektivitas.html",
+        program=found,
+        figures=figures,
+        chart=chart,
+        themes=THEMES,
+        significance=_p_value_in_words(learning),
+        recommendation=t(*recommendation),
+    )
 
 
-THEMES = {"materi": ("Materi", "Content"), "narasumber": ("Narasumber", "Trainer"), "metode": ("Metode", "Method"),
-          "waktu": ("Waktu", "Timing"), "fasilitas": ("Fasilitas", "Facilities"),
-          "relevansi_tugas": ("Relevansi dengan tugas", "Relevance to the job"), "praktik": ("Praktik", "Practice"),
-          "administrasi": ("Administrasi", "Administration"), "konsumsi": ("Konsumsi", "Catering")}  # fmt: skip
+THEMES = {
+    "materi": ("Materi", "Content"),
+    "narasumber": ("Narasumber", "Trainer"),
+    "metode": ("Metode", "Method"),
+    "waktu": ("Waktu", "Timing"),
+    "fasilitas": ("Fasilitas", "Facilities"),
+    "relevansi_tugas": ("Relevansi dengan tugas", "Relevance to the job"),
+    "praktik": ("Praktik", "Practice"),
+    "administrasi": ("Administrasi", "Administration"),
+    "konsumsi": ("Konsumsi", "Catering"),
+}
 
 
 @ui.route("/tugas/<task_id>", methods=["GET", "POST"])
@@ -507,14 +627,24 @@ def tugas(task_id: str):
             body = {key: form.get(key, type=int) for key in ("content", "trainer", "relevance", "organisation")}
             body |= {"themes": form.getlist("themes"), "comments": form.get("comments", "")}
         else:
-            body = {"project_title": form.get("project_title", ""), "description": form.get("description", ""),
-                    "rubric": [{"competency_code": c["code"], "level": form.get(f"level_{c['code']}", type=int),
-                                "note": form.get(f"note_{c['code']}", "")} for c in program_["competencies"]]}  # fmt: skip
+            body = {
+                "project_title": form.get("project_title", ""),
+                "description": form.get("description", ""),
+                "rubric": [
+                    {
+                        "competency_code": c["code"],
+                        "level": form.get(f"level_{c['code']}", type=int),
+                        "note": form.get(f"note_{c['code']}", ""),
+                    }
+                    for c in program_["competencies"]
+                ],
+            }
         try:
             api("POST", "evaluation", f"/tasks/{task_id}/submission", json=body)
         except UIProblem as problem:
-            return render_template("tugas.html", task=task, program=program_, themes=THEMES, form=form,
-                                   problem=problem), 422  # fmt: skip
+            return render_template(
+                "tugas.html", task=task, program=program_, themes=THEMES, form=form, problem=problem
+            ), 422
         flash(t("Terima kasih, isian Anda tersimpan.", "Thank you, your answers are saved."), "ok")
         return redirect(url_for("ui.beranda"))
     return render_template("tugas.html", task=task, program=program_, themes=THEMES, form={}, problem=None)
@@ -542,8 +672,10 @@ def _my_tasks() -> list[dict]:
 def saya():
     nip = current_user().subject
     profile = api("GET", "needs", f"/employees/{nip}/profile")
-    chart = _levels_chart(profile, t("Level kompetensi saya dibanding standar jabatan",
-                                     "My competency levels against my position's standard"))  # fmt: skip
+    chart = _levels_chart(
+        profile,
+        t("Level kompetensi saya dibanding standar jabatan", "My competency levels against my position's standard"),
+    )
     tasks = [task for task in _my_tasks() if task["status"] == "open" and task["nip"] == nip]
     return render_template("saya.html", profile=profile, chart=chart, tasks=tasks)
 

@@ -39,9 +39,13 @@ def evaluation_db(evaluation_url):
 @pytest.fixture
 def settings(evaluation_url, kafka_bootstrap, unique) -> EvaluationSettings:
     return EvaluationSettings(
-        service="evaluation", database_url=evaluation_url, kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_topic_prefix=unique("evaluation") + ".", internal_identity_secret=SECRET, behavior_opens_after_days=0,
-    )  # fmt: skip
+        service="evaluation",
+        database_url=evaluation_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=unique("evaluation") + ".",
+        internal_identity_secret=SECRET,
+        behavior_opens_after_days=0,
+    )
 
 
 @pytest.fixture
@@ -61,12 +65,20 @@ def api(settings):
 def consume(evaluation_db, producer, kafka_bootstrap, kafka_producer, settings, unique):
     """Send events to this test's topics and let the evaluation worker's consumer handle them."""
     consumer = EventConsumer(
-        service="evaluation", database=evaluation_db, outbox_model=Outbox, processed_model=ProcessedEvent,
-        topic_prefix=settings.kafka_topic_prefix, handlers=handlers.event_handlers(settings),
-        topics=[settings.kafka_topic_prefix + t for t in handlers.TOPICS], group_id=unique("evaluation"),
-        bootstrap_servers=kafka_bootstrap, producer=producer, dead_letter_topic=settings.dead_letter_topic,
-        poll_ms=200, consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
-    )  # fmt: skip
+        service="evaluation",
+        database=evaluation_db,
+        outbox_model=Outbox,
+        processed_model=ProcessedEvent,
+        topic_prefix=settings.kafka_topic_prefix,
+        handlers=handlers.event_handlers(settings),
+        topics=[settings.kafka_topic_prefix + t for t in handlers.TOPICS],
+        group_id=unique("evaluation"),
+        bootstrap_servers=kafka_bootstrap,
+        producer=producer,
+        dead_letter_topic=settings.dead_letter_topic,
+        poll_ms=200,
+        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
+    )
     outcomes = record_outcomes(consumer)
 
     def send(*events) -> list[str]:
@@ -99,13 +111,23 @@ def employee_synced(nip: str, supervisor: str | None, unit: str = "BPBD"):
 
 
 def completed(nip: str, batch_id: str, program_id: str = "prog-gis", enrollment_id: str | None = None):
-    return new_event("TrainingCompleted", {
-        "enrollment_id": enrollment_id or str(uuid.uuid4()), "nip": nip, "program_id": program_id, "batch_id": batch_id,
-        "program_title": "Pelatihan GIS", "form": "pelatihan", "jp": 24,
-        "competencies": [{"code": "T-GIS", "target_level": 3}, {"code": "M-KOMUNIKASI", "target_level": 2}],
-        "attendance_rate": 0.9, "completed_on": dt.date.today() - dt.timedelta(days=1), "partner_code": "UNIMAL",
-        "certificate_number": "X/1",
-    })  # fmt: skip
+    return new_event(
+        "TrainingCompleted",
+        {
+            "enrollment_id": enrollment_id or str(uuid.uuid4()),
+            "nip": nip,
+            "program_id": program_id,
+            "batch_id": batch_id,
+            "program_title": "Pelatihan GIS",
+            "form": "pelatihan",
+            "jp": 24,
+            "competencies": [{"code": "T-GIS", "target_level": 3}, {"code": "M-KOMUNIKASI", "target_level": 2}],
+            "attendance_rate": 0.9,
+            "completed_on": dt.date.today() - dt.timedelta(days=1),
+            "partner_code": "UNIMAL",
+            "certificate_number": "X/1",
+        },
+    )
 
 
 def person(nip: str, role: str) -> identity.Identity:
@@ -114,9 +136,11 @@ def person(nip: str, role: str) -> identity.Identity:
 
 PARTNER = identity.Identity("pk_unimal", ("partner",), "UNIMAL")
 ADMIN = identity.Identity("bkpsdm.admin", ("admin",))
-RUBRIC = {"project_title": "Peta rawan banjir Kecamatan Banda Sakti",
-          "description": "Memetakan titik rawan banjir dengan QGIS dan data BPBD.",
-          "rubric": [{"competency_code": "T-GIS", "level": 3}, {"competency_code": "M-KOMUNIKASI", "level": 2}]}  # fmt: skip
+RUBRIC = {
+    "project_title": "Peta rawan banjir Kecamatan Banda Sakti",
+    "description": "Memetakan titik rawan banjir dengan QGIS dan data BPBD.",
+    "rubric": [{"competency_code": "T-GIS", "level": 3}, {"competency_code": "M-KOMUNIKASI", "level": 2}],
+}
 
 
 def test_training_completed_yields_exactly_three_tasks_and_replays_nothing_more(api, consume, relay_events):
@@ -159,11 +183,21 @@ def test_a_behaviour_submission_yields_competency_assessed_and_only_the_assignee
     api("POST", behavior, 401, who=None, json=RUBRIC)
     api("POST", behavior, 403, who=person(new_nip(), "supervisor"), json=RUBRIC)
     api("POST", behavior, 403, who=person(nip, "employee"), json=RUBRIC)
-    bad = api("POST", behavior, 422, who=person(supervisor, "supervisor"),
-              json=RUBRIC | {"rubric": [{"competency_code": "T-LAIN", "level": 3}, {"competency_code": "T-GIS", "level": 9}]})  # fmt: skip
+    bad = api(
+        "POST",
+        behavior,
+        422,
+        who=person(supervisor, "supervisor"),
+        json=RUBRIC | {"rubric": [{"competency_code": "T-LAIN", "level": 3}, {"competency_code": "T-GIS", "level": 9}]},
+    )
     assert {e["field"] for e in bad["errors"]} == {"rubric.1.level"}
-    bad = api("POST", behavior, 422, who=person(supervisor, "supervisor"),
-              json=RUBRIC | {"rubric": [{"competency_code": "T-LAIN", "level": 3}]})  # fmt: skip
+    bad = api(
+        "POST",
+        behavior,
+        422,
+        who=person(supervisor, "supervisor"),
+        json=RUBRIC | {"rubric": [{"competency_code": "T-LAIN", "level": 3}]},
+    )
     assert bad["errors"][0]["field"] == "rubric.0.competency_code"
     done = api("POST", behavior, 201, who=person(supervisor, "supervisor"), json=RUBRIC)
     assert done["status"] == "submitted" and done["submitted_by"] == supervisor
@@ -178,8 +212,17 @@ def test_a_behaviour_submission_yields_competency_assessed_and_only_the_assignee
         ("post_training", supervisor, nip)
     }
 
-    corrected = api("PUT", behavior, 200, who=ADMIN, json={"reason": "Salah input level komunikasi", "submission": RUBRIC | {
-        "rubric": [{"competency_code": "T-GIS", "level": 3}, {"competency_code": "M-KOMUNIKASI", "level": 3}]}})  # fmt: skip
+    corrected = api(
+        "PUT",
+        behavior,
+        200,
+        who=ADMIN,
+        json={
+            "reason": "Salah input level komunikasi",
+            "submission": RUBRIC
+            | {"rubric": [{"competency_code": "T-GIS", "level": 3}, {"competency_code": "M-KOMUNIKASI", "level": 3}]},
+        },
+    )
     assert corrected["submission"]["rubric"][1]["level"] == 3
     api("PUT", behavior, 403, who=person(supervisor, "supervisor"), json={"reason": "saya ubah", "submission": RUBRIC})
     assessed = [e for e in relay_events(expected=7) if e["type"].endswith(".CompetencyAssessed.v1")]
@@ -210,8 +253,13 @@ def test_a_batch_whose_tasks_are_all_done_is_evaluated_once(api, consume, relay_
     pre_post = [(40, 70), (50, 65), (60, 80), (55, 60), (30, 62), (45, 75)]
     for (nip, supervisor), (pre, post) in zip(people, pre_post, strict=True):
         tasks = {t["kind"]: t["id"] for t in api("GET", f"/tasks?nip={nip}")}
-        api("POST", f"/tasks/{tasks['reaction']}/submission", 201, who=person(nip, "employee"),
-            json={"content": 4, "trainer": 5, "relevance": 4, "organisation": 4, "themes": ["materi"]})  # fmt: skip
+        api(
+            "POST",
+            f"/tasks/{tasks['reaction']}/submission",
+            201,
+            who=person(nip, "employee"),
+            json={"content": 4, "trainer": 5, "relevance": 4, "organisation": 4, "themes": ["materi"]},
+        )
         api(
             "POST",
             f"/tasks/{tasks['learning']}/submission",

@@ -113,10 +113,17 @@ def position(api):
 def competency(api):
     def make(group: str = "teknis") -> str:
         competency_code = code("T")
-        api("POST", "/competencies", 201, json={
-            "code": competency_code, "name": f"Kompetensi {competency_code}", "group": group,
-            "level_descriptors": ["1", "2", "3", "4", "5"],
-        })  # fmt: skip
+        api(
+            "POST",
+            "/competencies",
+            201,
+            json={
+                "code": competency_code,
+                "name": f"Kompetensi {competency_code}",
+                "group": group,
+                "level_descriptors": ["1", "2", "3", "4", "5"],
+            },
+        )
         return competency_code
 
     return make
@@ -126,10 +133,23 @@ def competency(api):
 def employee(api):
     def make(position_code: str | None, unit: str = "DISKOMINFO", status: str = "PNS", **extra) -> str:
         nip = new_nip()
-        report = api("PUT", "/employees", json={"employees": [{
-            "nip": nip, "name": f"Pegawai {nip[-4:]}", "position_code": position_code, "unit_code": unit,
-            "unit_name": f"Dinas {unit}", "employment_status": status, **extra,
-        }]})  # fmt: skip
+        report = api(
+            "PUT",
+            "/employees",
+            json={
+                "employees": [
+                    {
+                        "nip": nip,
+                        "name": f"Pegawai {nip[-4:]}",
+                        "position_code": position_code,
+                        "unit_code": unit,
+                        "unit_name": f"Dinas {unit}",
+                        "employment_status": status,
+                        **extra,
+                    }
+                ]
+            },
+        )
         assert report["added"] == 1, report
         return nip
 

@@ -19,8 +19,15 @@ def events_of(events: list[dict], name: str, nip: str | None = None) -> list[dic
 def test_an_upsert_emits_employee_synced_once_and_an_unchanged_one_nothing(api, position, competency, relay_events):
     position_code = position({competency(): 2})
     nip = new_nip()
-    row = {"nip": nip, "name": "Teuku Umar", "position_code": position_code, "unit_code": "DISDIK",
-           "unit_name": "Dinas Pendidikan", "employment_status": "PNS", "rank": "III/a"}  # fmt: skip
+    row = {
+        "nip": nip,
+        "name": "Teuku Umar",
+        "position_code": position_code,
+        "unit_code": "DISDIK",
+        "unit_name": "Dinas Pendidikan",
+        "employment_status": "PNS",
+        "rank": "III/a",
+    }
     assert api("PUT", "/employees", json={"employees": [row]})["added"] == 1
     assert api("PUT", "/employees", json={"employees": [row]})["unchanged"] == 1
     assert api("PUT", f"/employees/{nip}", json={k: v for k, v in row.items() if k != "nip"})["unchanged"] == 1
@@ -59,7 +66,7 @@ def test_a_bulk_upsert_with_no_valid_row_is_422_and_saves_nothing(client):
     nip = new_nip()
     response = client.put(
         "/api/v1/needs/employees",
-        json={"employees": [{"nip": nip, "name": "Z", "employment_status": "PNS", "supervisor_nip": nip}]},  # fmt: skip
+        json={"employees": [{"nip": nip, "name": "Z", "employment_status": "PNS", "supervisor_nip": nip}]},
     )
     assert response.status_code == 422 and response.content_type == "application/problem+json"
     assert response.json["errors"][0]["field"] == "employees.0.supervisor_nip"
@@ -78,13 +85,21 @@ def test_a_gap_opens_a_need_and_an_assessment_that_meets_the_standard_closes_it(
     [need] = api("GET", f"/needs?year={year}&nip={nip}")
     assert (need["status"], need["gap"]) == ("open", 2)
 
-    api("POST", f"/employees/{nip}/assessments", 201,
-        json={"competency_code": skill, "level": 2, "source": "supervisor", "assessed_on": f"{year}-01-15"})  # fmt: skip
+    api(
+        "POST",
+        f"/employees/{nip}/assessments",
+        201,
+        json={"competency_code": skill, "level": 2, "source": "supervisor", "assessed_on": f"{year}-01-15"},
+    )
     [need] = api("GET", f"/needs?year={year}&nip={nip}")
     assert (need["status"], need["gap"], need["current_level"]) == ("open", 1, 2)
 
-    api("POST", f"/employees/{nip}/assessments", 201,
-        json={"competency_code": skill, "level": 4, "source": "assessment_centre", "assessed_on": f"{year}-01-10"})  # fmt: skip
+    api(
+        "POST",
+        f"/employees/{nip}/assessments",
+        201,
+        json={"competency_code": skill, "level": 4, "source": "assessment_centre", "assessed_on": f"{year}-01-10"},
+    )
     [need] = api("GET", f"/needs?year={year}&nip={nip}")
     assert (need["status"], need["closed_reason"]) == ("closed", "gap_closed")
 
@@ -100,14 +115,40 @@ def test_changing_position_closes_needs_that_leave_the_standard(api, position, c
     old_skill, new_skill = competency(), competency()
     old_position, new_position = position({old_skill: 3}), position({new_skill: 2})
     nip = employee(old_position)
-    api("PUT", "/employees", json={"employees": [{"nip": nip, "name": "Pegawai", "position_code": new_position,
-                                                  "employment_status": "PNS", "unit_code": "DISKOMINFO"}]})  # fmt: skip
+    api(
+        "PUT",
+        "/employees",
+        json={
+            "employees": [
+                {
+                    "nip": nip,
+                    "name": "Pegawai",
+                    "position_code": new_position,
+                    "employment_status": "PNS",
+                    "unit_code": "DISKOMINFO",
+                }
+            ]
+        },
+    )
     needs = {n["competency_code"]: n for n in api("GET", f"/needs?year={year}&nip={nip}")}
     assert (needs[old_skill]["status"], needs[old_skill]["closed_reason"]) == ("closed", "position_changed")
     assert needs[new_skill]["status"] == "open"
 
-    api("PUT", "/employees", json={"employees": [{"nip": nip, "name": "Pegawai", "position_code": new_position,
-                                                  "employment_status": "PNS", "active": False}]})  # fmt: skip
+    api(
+        "PUT",
+        "/employees",
+        json={
+            "employees": [
+                {
+                    "nip": nip,
+                    "name": "Pegawai",
+                    "position_code": new_position,
+                    "employment_status": "PNS",
+                    "active": False,
+                }
+            ]
+        },
+    )
     assert api("GET", f"/needs?year={year}&nip={nip}&status=open") == []
     closed = api("GET", f"/needs?year={year}&nip={nip}&competency_code={new_skill}")[0]
     assert closed["closed_reason"] == "cancelled"
@@ -119,11 +160,20 @@ def test_strategic_priorities_and_jp_shortfall_rank_the_gaps(api, position, comp
     pppk = employee(position({strategic: 3}), status="PPPK")
     theme = f"TEMA-{strategic}"
     api("PUT", f"/priorities/{year + 1}", json={"items": []})  # another year is untouched
-    api("PUT", f"/priorities/{year}", json={"items": [
-        {"code": theme, "name": "Transformasi digital", "weight": 0.5, "competencies": [strategic]},
-    ]})  # fmt: skip
-    gaps = {(g["nip"], g["competency_code"]): g for g in api("GET", f"/gaps?year={year}&min_gap=1&page_size=100")
-            if g["nip"] in (pns, pppk)}  # fmt: skip
+    api(
+        "PUT",
+        f"/priorities/{year}",
+        json={
+            "items": [
+                {"code": theme, "name": "Transformasi digital", "weight": 0.5, "competencies": [strategic]},
+            ]
+        },
+    )
+    gaps = {
+        (g["nip"], g["competency_code"]): g
+        for g in api("GET", f"/gaps?year={year}&min_gap=1&page_size=100")
+        if g["nip"] in (pns, pppk)
+    }
     # PNS with 0 JP of 20: gap 2 × (1 + weight) × (1 + 20/20)
     assert gaps[(pns, strategic)]["priority_score"] == 6.0
     assert gaps[(pns, plain)]["priority_score"] == 4.0
@@ -155,13 +205,27 @@ def test_bad_input_is_a_problem_naming_the_field(api, client, position, competen
         "POST", "/competencies", 422, json=duplicate | {"code": "X1", "level_descriptors": ["1"]}
     )
     assert "group" in problem("POST", "/competencies", 422, json=duplicate | {"code": "X2", "group": "olahraga"})
-    fields = problem("PUT", "/priorities/2027", 422, json={"items": [
-        {"code": "A", "name": "A", "weight": 1.5, "competencies": [skill]},
-    ]})  # fmt: skip
+    fields = problem(
+        "PUT",
+        "/priorities/2027",
+        422,
+        json={
+            "items": [
+                {"code": "A", "name": "A", "weight": 1.5, "competencies": [skill]},
+            ]
+        },
+    )
     assert "items.0.weight" in fields
-    fields = problem("PUT", "/priorities/2027", 422, json={"items": [
-        {"code": "A", "name": "A", "weight": 0.5, "competencies": [skill, "NOPE"]},
-    ]})  # fmt: skip
+    fields = problem(
+        "PUT",
+        "/priorities/2027",
+        422,
+        json={
+            "items": [
+                {"code": "A", "name": "A", "weight": 0.5, "competencies": [skill, "NOPE"]},
+            ]
+        },
+    )
     assert fields == {"items.0.competencies.1": "Unknown competency NOPE."}
     problem("PUT", "/position-classes/menteri/standard", 404, json={"items": []})
     assert "employees" in problem("PUT", "/employees", 422, json={"employees": "semua"})
@@ -180,12 +244,21 @@ def test_sql_gaps_agree_with_the_python_rules_row_by_row(api, position, competen
         for skill in skills:
             recorded = []
             for _ in range(rng.randint(0, 3)):
-                body = {"competency_code": skill, "level": rng.randint(1, 5), "source": rng.choice(domain.SOURCES),
-                        "assessed_on": dt.date(year, 1, rng.randint(1, 3)).isoformat()}  # fmt: skip
+                body = {
+                    "competency_code": skill,
+                    "level": rng.randint(1, 5),
+                    "source": rng.choice(domain.SOURCES),
+                    "assessed_on": dt.date(year, 1, rng.randint(1, 3)).isoformat(),
+                }
                 saved = api("POST", f"/employees/{nip}/assessments", 201, json=body)
-                recorded.append(domain.Assessment(saved["level"], saved["source"],
-                                                  dt.date.fromisoformat(saved["assessed_on"]),
-                                                  dt.datetime.fromisoformat(saved["recorded_at"])))  # fmt: skip
+                recorded.append(
+                    domain.Assessment(
+                        saved["level"],
+                        saved["source"],
+                        dt.date.fromisoformat(saved["assessed_on"]),
+                        dt.datetime.fromisoformat(saved["recorded_at"]),
+                    )
+                )
             current = domain.current_level(recorded) or 1
             gap = domain.gap(standard[skill], current)
             expected[(nip, skill)] = (current, gap, round(domain.priority_score(gap, 0.0, shortfall, 20), 2))
@@ -200,11 +273,19 @@ def test_the_plan_exports_and_jp_views(api, client, position, competency, employ
     position_code = position({skill: 3})
     nips = [employee(position_code, unit=unit) for _ in range(3)]
     plan = [line for line in api("GET", f"/plan?year={year}&unit_code={unit}") if line["competency_code"] == skill]
-    assert plan == [{
-        "unit_code": unit, "unit_name": f"Dinas {unit}", "competency_code": skill,
-        "competency_name": f"Kompetensi {skill}", "competency_group": "teknis", "form": "pelatihan",
-        "jp_per_person": 40, "employees": 3, "jp_budget": 120,
-    }]  # fmt: skip
+    assert plan == [
+        {
+            "unit_code": unit,
+            "unit_name": f"Dinas {unit}",
+            "competency_code": skill,
+            "competency_name": f"Kompetensi {skill}",
+            "competency_group": "teknis",
+            "form": "pelatihan",
+            "jp_per_person": 40,
+            "employees": 3,
+            "jp_budget": 120,
+        }
+    ]
 
     xlsx = client.get(f"/api/v1/needs/exports/plan?year={year}&unit_code={unit}&format=xlsx")
     assert xlsx.status_code == 200 and xlsx.headers["Content-Disposition"].endswith('.xlsx"')

@@ -17,23 +17,36 @@ def _training_completed(nip: str, skill: str, jp: int = 24, on: dt.date | None =
     return new_event(
         "TrainingCompleted",
         {
-            "enrollment_id": str(uuid.uuid4()), "nip": nip, "program_id": "p-gis", "batch_id": "b-1",
-            "program_title": "Pelatihan GIS untuk Kebencanaan", "form": "pelatihan", "jp": jp,
-            "competencies": [{"code": skill, "target_level": 3}], "attendance_rate": 0.9,
-            "completed_on": on or dt.date.today(), "partner_code": "UNIMAL",
+            "enrollment_id": str(uuid.uuid4()),
+            "nip": nip,
+            "program_id": "p-gis",
+            "batch_id": "b-1",
+            "program_title": "Pelatihan GIS untuk Kebencanaan",
+            "form": "pelatihan",
+            "jp": jp,
+            "competencies": [{"code": skill, "target_level": 3}],
+            "attendance_rate": 0.9,
+            "completed_on": on or dt.date.today(),
+            "partner_code": "UNIMAL",
         },
-    )  # fmt: skip
+    )
 
 
 def _competency_assessed(nip: str, skill: str, level: int, on: dt.date, enrollment_id: str = "e-1"):
     return new_event(
         "CompetencyAssessed",
         {
-            "assessment_id": str(uuid.uuid4()), "nip": nip, "competency_code": skill, "level": level,
-            "source": "post_training", "enrollment_id": enrollment_id, "program_id": "p-gis", "assessed_on": on,
+            "assessment_id": str(uuid.uuid4()),
+            "nip": nip,
+            "competency_code": skill,
+            "level": level,
+            "source": "post_training",
+            "enrollment_id": enrollment_id,
+            "program_id": "p-gis",
+            "assessed_on": on,
             "assessor_nip": None,
         },
-    )  # fmt: skip
+    )
 
 
 def _send(kafka_producer, topic: str, *events) -> None:
@@ -110,12 +123,18 @@ def test_enrolment_in_a_published_program_puts_the_need_in_training(
     published = new_event(
         "ProgramPublished",
         {
-            "program_id": program_id, "code": "PLT-GIS", "title": "Pelatihan GIS", "form": "pelatihan",
-            "delivery": "klasikal", "jp": 24, "partner_code": "PNL",
+            "program_id": program_id,
+            "code": "PLT-GIS",
+            "title": "Pelatihan GIS",
+            "form": "pelatihan",
+            "delivery": "klasikal",
+            "jp": 24,
+            "partner_code": "PNL",
             "competencies": [{"code": skill, "target_level": 3}],
-            "starts_on": dt.date(year, 12, 1), "ends_on": dt.date(year, 12, 4),
+            "starts_on": dt.date(year, 12, 1),
+            "ends_on": dt.date(year, 12, 4),
         },
-    )  # fmt: skip
+    )
     enrolled = new_event(
         "ParticipantEnrolled",
         {"enrollment_id": str(uuid.uuid4()), "nip": nip, "program_id": program_id, "batch_id": "b"},

@@ -128,8 +128,12 @@ def test_sync_applies_every_page_and_a_second_run_changes_nothing(cli, standin, 
 
     nips = sorted(standin.employees)
     moved, retired = standin.employees[nips[0]], nips[1]
-    moved.update(jabatanId="OPD-BPBD-ANALIS-KEPEG", jabatanNama="Analis Kepegawaian Ahli Muda",
-                 jenisJabatan="Fungsional Tertentu", eselon=None)  # fmt: skip
+    moved.update(
+        jabatanId="OPD-BPBD-ANALIS-KEPEG",
+        jabatanNama="Analis Kepegawaian Ahli Muda",
+        jenisJabatan="Fungsional Tertentu",
+        eselon=None,
+    )
     del standin.employees[retired]
     third = cli("sync")
     assert "received 119, added 0, updated 1, unchanged 118, deactivated 1" in third.output, third.output
@@ -213,8 +217,20 @@ def _xlsx(rows: list[list]) -> bytes:
 
 def test_a_malformed_export_file_is_imported_row_by_row_with_row_numbers(client, own_db, standin):
     good = [standin.employees[nip] for nip in sorted(standin.employees)[:3]]
-    columns = ["nipBaru", "nama", "statusPegawai", "unorIndukId", "unorIndukNama", "jabatanId", "jabatanNama",
-               "jenisJabatan", "eselon", "golRuangAkhir", "nipAtasan", "tmtPensiun"]  # fmt: skip
+    columns = [
+        "nipBaru",
+        "nama",
+        "statusPegawai",
+        "unorIndukId",
+        "unorIndukNama",
+        "jabatanId",
+        "jabatanNama",
+        "jenisJabatan",
+        "eselon",
+        "golRuangAkhir",
+        "nipAtasan",
+        "tmtPensiun",
+    ]
     rows = [columns] + [[g.get(c) for c in columns] for g in good]
     rows += [
         ["19860926201505100", "NIP pendek", "PNS", "OPD-X", "Dinas X", None, None, None, None, None, None, None],
@@ -222,8 +238,21 @@ def test_a_malformed_export_file_is_imported_row_by_row_with_row_numbers(client,
         [None] * len(columns),  # a blank line is skipped, not rejected
         ["198001012005011001", "Honorer", "Honorer", "OPD-X", "Dinas X", None, None, None, None, None, None, None],
         [good[0]["nipBaru"], "Dua kali", "PNS", "OPD-X", "Dinas X", None, None, None, None, None, None, None],
-        ["198001012005011002", "Pensiunan", "PNS", "OPD-X", "Dinas X", None, None, None, None, None, None, "31-12-2000"],
-    ]  # fmt: skip
+        [
+            "198001012005011002",
+            "Pensiunan",
+            "PNS",
+            "OPD-X",
+            "Dinas X",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "31-12-2000",
+        ],
+    ]
     response = client.post(
         "/api/v1/needs/simpeg/imports",
         data={"file": (io.BytesIO(_xlsx(rows)), "ekspor-simpeg.xlsx")},
@@ -271,13 +300,22 @@ def _completed(nip: str, jp: int = 24):
     return new_event(
         "TrainingCompleted",
         {
-            "enrollment_id": str(uuid.uuid4()), "nip": nip, "program_id": "p-gis", "batch_id": "b-1",
-            "program_title": "Pelatihan GIS untuk Kebencanaan", "form": "pelatihan", "jp": jp,
-            "competencies": [], "attendance_rate": 0.9, "completed_on": dt.date.today(),
-            "partner_code": "UNIMAL", "partner_name": "Universitas Malikussaleh",
-            "started_on": dt.date.today() - dt.timedelta(days=3), "certificate_number": "GIS/1/001",
+            "enrollment_id": str(uuid.uuid4()),
+            "nip": nip,
+            "program_id": "p-gis",
+            "batch_id": "b-1",
+            "program_title": "Pelatihan GIS untuk Kebencanaan",
+            "form": "pelatihan",
+            "jp": jp,
+            "competencies": [],
+            "attendance_rate": 0.9,
+            "completed_on": dt.date.today(),
+            "partner_code": "UNIMAL",
+            "partner_name": "Universitas Malikussaleh",
+            "started_on": dt.date.today() - dt.timedelta(days=3),
+            "certificate_number": "GIS/1/001",
         },
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -288,11 +326,21 @@ def consume(settings, own_db, producer, kafka_bootstrap, kafka_producer, unique)
 
     topic = settings.kafka_topic_prefix + "bangkom.training.v1"
     consumer = EventConsumer(
-        service="needs", database=own_db, outbox_model=Outbox, processed_model=ProcessedEvent,
-        topic_prefix=settings.kafka_topic_prefix, handlers=handlers.event_handlers(settings), topics=[topic],
-        group_id=unique("simpeg-group"), bootstrap_servers=kafka_bootstrap, producer=producer,
-        dead_letter_topic=settings.dead_letter_topic, max_attempts=2, backoff_seconds=0.01, poll_ms=200,
-    )  # fmt: skip
+        service="needs",
+        database=own_db,
+        outbox_model=Outbox,
+        processed_model=ProcessedEvent,
+        topic_prefix=settings.kafka_topic_prefix,
+        handlers=handlers.event_handlers(settings),
+        topics=[topic],
+        group_id=unique("simpeg-group"),
+        bootstrap_servers=kafka_bootstrap,
+        producer=producer,
+        dead_letter_topic=settings.dead_letter_topic,
+        max_attempts=2,
+        backoff_seconds=0.01,
+        poll_ms=200,
+    )
     outcomes = record_outcomes(consumer)
 
     def deliver(*events):

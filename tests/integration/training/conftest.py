@@ -91,13 +91,30 @@ def meetings(first: dt.date, count: int, start: int = 8, end: int = 12) -> list[
 def program(api):
     """A published program of a partner with one batch; returns (program, batch)."""
 
-    def make(partner_code: str, competencies=("T-GIS",), capacity: int = 30, days: int = 5,
-             first: dt.date = dt.date(2026, 12, 1), **extra) -> tuple[dict, dict]:  # fmt: skip
-        created = api("POST", "/programs", 201, json={
-            "code": f"PLT-{uuid.uuid4().hex[:6].upper()}", "title": "Pelatihan GIS untuk Kebencanaan",
-            "form": "pelatihan", "delivery": "klasikal", "jp": 24, "partner_code": partner_code, "capacity": capacity,
-            "competencies": [{"code": c, "target_level": 3} for c in competencies], **extra,
-        })  # fmt: skip
+    def make(
+        partner_code: str,
+        competencies=("T-GIS",),
+        capacity: int = 30,
+        days: int = 5,
+        first: dt.date = dt.date(2026, 12, 1),
+        **extra,
+    ) -> tuple[dict, dict]:
+        created = api(
+            "POST",
+            "/programs",
+            201,
+            json={
+                "code": f"PLT-{uuid.uuid4().hex[:6].upper()}",
+                "title": "Pelatihan GIS untuk Kebencanaan",
+                "form": "pelatihan",
+                "delivery": "klasikal",
+                "jp": 24,
+                "partner_code": partner_code,
+                "capacity": capacity,
+                "competencies": [{"code": c, "target_level": 3} for c in competencies],
+                **extra,
+            },
+        )
         batch = api("POST", f"/programs/{created['id']}/batches", 201, json={"meetings": meetings(first, days)})
         api("PUT", f"/programs/{created['id']}/status", json={"status": "published"})
         return created, batch

@@ -25,15 +25,29 @@ def test_ten_thousand_records_with_duplicates_in_any_order_give_exact_attendance
         attendance_rate = rng.choice([0.5, 0.75, 0.8, 0.9, 1.0])
         for meeting in range(1, days + 1):
             status = "present" if rng.random() < attendance_rate else rng.choice(["absent", "excused"])
-            record = {"event_id": f"{nip}-{meeting}", "batch_id": batch["id"], "nip": nip, "meeting_no": meeting,
-                      "status": status, "recorded_at": (start + dt.timedelta(days=meeting - 1)).isoformat()}  # fmt: skip
+            record = {
+                "event_id": f"{nip}-{meeting}",
+                "batch_id": batch["id"],
+                "nip": nip,
+                "meeting_no": meeting,
+                "status": status,
+                "recorded_at": (start + dt.timedelta(days=meeting - 1)).isoformat(),
+            }
             records.append(record)
             final[(nip, meeting)] = status
     # a few corrections: a later record of the same meeting, under a new event id
     for nip, meeting in rng.sample(sorted(final), 200):
         status = "present" if final[(nip, meeting)] != "present" else "absent"
-        records.append({"event_id": f"{nip}-{meeting}-fix", "batch_id": batch["id"], "nip": nip, "meeting_no": meeting,
-                        "status": status, "recorded_at": (start + dt.timedelta(days=meeting, hours=2)).isoformat()})  # fmt: skip
+        records.append(
+            {
+                "event_id": f"{nip}-{meeting}-fix",
+                "batch_id": batch["id"],
+                "nip": nip,
+                "meeting_no": meeting,
+                "status": status,
+                "recorded_at": (start + dt.timedelta(days=meeting, hours=2)).isoformat(),
+            }
+        )
         final[(nip, meeting)] = status
     unique_records = len(records)
     records += [dict(r) for r in rng.sample(records, k=unique_records // 4)]  # 20% of all sent are replays
@@ -74,8 +88,14 @@ def test_ten_thousand_records_with_duplicates_in_any_order_give_exact_attendance
     assert first["started_on"] == meetings[0]["date"] and first["completed_on"] == meetings[-1]["date"]
     assert first["partner_name"] == f"Mitra {partner_code}"  # for SIMPEG's history
 
-    late = {"event_id": "late-1", "batch_id": batch["id"], "nip": nips[0], "meeting_no": 1, "status": "present",
-            "recorded_at": "2026-11-05T08:00:00+00:00"}  # fmt: skip
+    late = {
+        "event_id": "late-1",
+        "batch_id": batch["id"],
+        "nip": nips[0],
+        "meeting_no": 1,
+        "status": "present",
+        "recorded_at": "2026-11-05T08:00:00+00:00",
+    }
     assert (
         api("POST", "/partner/attendance/record", 409, partner=partner_code, json=late)["errors"][0]["field"]
         == "batch_id"
@@ -87,8 +107,14 @@ def test_the_same_event_id_twice_counts_once_and_with_another_body_is_409(api, p
     _, batch = program(partner_code)
     [nip] = employees(1)
     api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [nip]})
-    record = {"event_id": "abs-77", "batch_id": batch["id"], "nip": nip, "meeting_no": 2, "status": "present",
-              "recorded_at": "2026-11-02T08:05:00+07:00"}  # fmt: skip
+    record = {
+        "event_id": "abs-77",
+        "batch_id": batch["id"],
+        "nip": nip,
+        "meeting_no": 2,
+        "status": "present",
+        "recorded_at": "2026-11-02T08:05:00+07:00",
+    }
     assert api("POST", "/partner/attendance/record", 201, partner=partner_code, json=record)["outcome"] == "accepted"
     assert api("POST", "/partner/attendance/record", 200, partner=partner_code, json=record)["outcome"] == "duplicate"
     problem = api("POST", "/partner/attendance/record", 409, partner=partner_code, json=record | {"status": "absent"})
@@ -109,8 +135,14 @@ def test_a_partner_touches_only_its_own_batches(api, client, partner, program, e
     _, batch = program(owner)
     [nip] = employees(1)
     api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [nip]})
-    record = {"event_id": "x-1", "batch_id": batch["id"], "nip": nip, "meeting_no": 1, "status": "present",
-              "recorded_at": "2026-11-01T08:00:00+07:00"}  # fmt: skip
+    record = {
+        "event_id": "x-1",
+        "batch_id": batch["id"],
+        "nip": nip,
+        "meeting_no": 1,
+        "status": "present",
+        "recorded_at": "2026-11-01T08:00:00+07:00",
+    }
 
     assert api("GET", "/partner/batches", partner=other) == []
     assert [b["id"] for b in api("GET", "/partner/batches", partner=owner)] == [batch["id"]]
@@ -139,8 +171,17 @@ def test_a_partner_touches_only_its_own_batches(api, client, partner, program, e
 def test_a_batch_over_the_record_limit_is_refused_whole(api, partner, program, employees, settings):
     partner_code = partner()
     _, batch = program(partner_code)
-    records = [{"event_id": f"r{i}", "batch_id": batch["id"], "nip": "198609262015051001", "meeting_no": 1,
-                "status": "present", "recorded_at": "2026-11-01T08:00:00+07:00"} for i in range(1001)]  # fmt: skip
+    records = [
+        {
+            "event_id": f"r{i}",
+            "batch_id": batch["id"],
+            "nip": "198609262015051001",
+            "meeting_no": 1,
+            "status": "present",
+            "recorded_at": "2026-11-01T08:00:00+07:00",
+        }
+        for i in range(1001)
+    ]
     problem = api("POST", "/partner/attendance", 422, partner=partner_code, json={"records": records})
     assert problem["errors"][0]["field"] == "records"
     bad = api(

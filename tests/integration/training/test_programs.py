@@ -13,10 +13,21 @@ from tests.integration.needs.conftest import new_nip
 
 def test_publishing_emits_program_published_once(api, partner, relay_events):
     partner_code = partner()
-    created = api("POST", "/programs", 201, json={
-        "code": "BIMTEK-SPBE", "title": "Bimtek SPBE", "form": "bimtek", "delivery": "klasikal", "jp": 16,
-        "partner_code": partner_code, "capacity": 25, "competencies": [{"code": "T-SPBE", "target_level": 2}],
-    })  # fmt: skip
+    created = api(
+        "POST",
+        "/programs",
+        201,
+        json={
+            "code": "BIMTEK-SPBE",
+            "title": "Bimtek SPBE",
+            "form": "bimtek",
+            "delivery": "klasikal",
+            "jp": 16,
+            "partner_code": partner_code,
+            "capacity": 25,
+            "competencies": [{"code": "T-SPBE", "target_level": 2}],
+        },
+    )
     assert (created["status"], created["min_attendance"]) == ("draft", 0.8), "the configured default"
     problem = api("PUT", f"/programs/{created['id']}/status", 409, json={"status": "published"})
     assert "batch" in problem["detail"]
@@ -24,10 +35,17 @@ def test_publishing_emits_program_published_once(api, partner, relay_events):
         k: created[k] for k in ("code", "title", "form", "delivery", "jp", "partner_code", "capacity", "competencies")
     }
     assert api("PUT", f"/programs/{created['id']}", json=editable | {"jp": 20})["jp"] == 20
-    api("POST", f"/programs/{created['id']}/batches", 201, json={"meetings": [
-        {"date": "2027-02-03", "starts_at": "08:00", "ends_at": "16:00", "place": "Aula BKPSDM"},
-        {"date": "2027-02-02", "starts_at": "08:00", "ends_at": "16:00", "place": "Aula BKPSDM"},
-    ]})  # fmt: skip
+    api(
+        "POST",
+        f"/programs/{created['id']}/batches",
+        201,
+        json={
+            "meetings": [
+                {"date": "2027-02-03", "starts_at": "08:00", "ends_at": "16:00", "place": "Aula BKPSDM"},
+                {"date": "2027-02-02", "starts_at": "08:00", "ends_at": "16:00", "place": "Aula BKPSDM"},
+            ]
+        },
+    )
     api("PUT", f"/programs/{created['id']}/status", json={"status": "published"})
     api("PUT", f"/programs/{created['id']}/status", 409, json={"status": "published"})
     assert "draft" in api("PUT", f"/programs/{created['id']}", 409, json=editable)["detail"]
@@ -37,8 +55,17 @@ def test_publishing_emits_program_published_once(api, partner, relay_events):
     assert api("GET", f"/programs?status=published&partner_code={partner_code}")[0]["id"] == created["id"]
     assert api("GET", "/programs?competency_code=T-SPBE&starts_from=2027-02-03")[0]["id"] == created["id"]
     assert api("GET", "/programs?competency_code=T-SPBE&starts_from=2027-02-04") == []
-    duplicate = api("POST", "/programs", 409, json={**{k: created[k] for k in ("code", "title", "form", "delivery", "jp",
-                    "partner_code", "capacity", "competencies")}})  # fmt: skip
+    duplicate = api(
+        "POST",
+        "/programs",
+        409,
+        json={
+            **{
+                k: created[k]
+                for k in ("code", "title", "form", "delivery", "jp", "partner_code", "capacity", "competencies")
+            }
+        },
+    )
     assert duplicate["errors"][0]["field"] == "code"
 
 
@@ -78,26 +105,53 @@ def test_candidates_come_from_open_needs_in_the_read_models_fed_by_kafka(
         return factories.employee_synced(nip, active=active, position_name="Analis")
 
     def need(nip, priority, code=skill):
-        return new_event("DevelopmentNeedIdentified", {
-            "need_id": str(uuid.uuid4()), "nip": nip, "competency_code": code, "competency_type": "teknis",
-            "required_level": 3, "current_level": 1, "gap": 2, "priority_score": priority, "plan_year": 2027,
-        })  # fmt: skip
+        return new_event(
+            "DevelopmentNeedIdentified",
+            {
+                "need_id": str(uuid.uuid4()),
+                "nip": nip,
+                "competency_code": code,
+                "competency_type": "teknis",
+                "required_level": 3,
+                "current_level": 1,
+                "gap": 2,
+                "priority_score": priority,
+                "plan_year": 2027,
+            },
+        )
 
     closed_need = need(closed, 9.0)
     events = [synced(n) for n in (high, low, busy, closed)] + [synced(inactive, active=False)]
-    events += [need(high, 6.0), need(high, 2.0, code="T-OTHER"), need(low, 3.0), need(busy, 8.0), closed_need,
-               need(inactive, 7.0)]  # fmt: skip
-    events.append(new_event("DevelopmentNeedClosed", {"need_id": closed_need.data["need_id"], "nip": closed,
-                                                      "competency_code": skill, "reason": "gap_closed"}))  # fmt: skip
+    events += [
+        need(high, 6.0),
+        need(high, 2.0, code="T-OTHER"),
+        need(low, 3.0),
+        need(busy, 8.0),
+        closed_need,
+        need(inactive, 7.0),
+    ]
+    events.append(
+        new_event(
+            "DevelopmentNeedClosed",
+            {"need_id": closed_need.data["need_id"], "nip": closed, "competency_code": skill, "reason": "gap_closed"},
+        )
+    )
     for event in events:
         kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
     kafka_producer.flush()
     consumer = EventConsumer(
-        service="training", database=training_db, outbox_model=Outbox, processed_model=ProcessedEvent,
-        handlers=handlers.event_handlers(settings), topics=[topic], group_id=unique("training"),
-        bootstrap_servers=kafka_bootstrap, producer=producer, dead_letter_topic=settings.dead_letter_topic,
+        service="training",
+        database=training_db,
+        outbox_model=Outbox,
+        processed_model=ProcessedEvent,
+        handlers=handlers.event_handlers(settings),
+        topics=[topic],
+        group_id=unique("training"),
+        bootstrap_servers=kafka_bootstrap,
+        producer=producer,
+        dead_letter_topic=settings.dead_letter_topic,
         consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
-    )  # fmt: skip
+    )
     outcomes = record_outcomes(consumer)
     consume_until(consumer, lambda: len(outcomes) == len(events))
     consumer.close()
@@ -118,8 +172,18 @@ def test_a_required_post_test_decides_completion(api, partner, program, employee
     _, batch = program(partner_code, days=2, post_test_required=True, passing_score=70)
     passed, failed, missing = employees(3)
     api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [passed, failed, missing]})
-    records = [{"event_id": f"{nip}-{m}", "batch_id": batch["id"], "nip": nip, "meeting_no": m, "status": "present",
-                "recorded_at": f"2026-11-0{m}T08:00:00+07:00"} for nip in (passed, failed, missing) for m in (1, 2)]  # fmt: skip
+    records = [
+        {
+            "event_id": f"{nip}-{m}",
+            "batch_id": batch["id"],
+            "nip": nip,
+            "meeting_no": m,
+            "status": "present",
+            "recorded_at": f"2026-11-0{m}T08:00:00+07:00",
+        }
+        for nip in (passed, failed, missing)
+        for m in (1, 2)
+    ]
     assert api("POST", "/partner/attendance", partner=partner_code, json={"records": records})["accepted"] == 6
     api(
         "PUT",
@@ -141,10 +205,19 @@ def test_program_evaluated_sets_the_recommendation(api, partner, program, traini
     from shared.db import UnitOfWork
 
     created, batch = program(partner())
-    evaluated = new_event("ProgramEvaluated", {
-        "program_id": created["id"], "batch_id": batch["id"], "participants": 20, "reaction_mean": 4.1,
-        "learning_gain": 12.5, "p_value": 0.01, "behavior_pass_rate": 0.75, "recommendation": "repeat",
-    })  # fmt: skip
+    evaluated = new_event(
+        "ProgramEvaluated",
+        {
+            "program_id": created["id"],
+            "batch_id": batch["id"],
+            "participants": 20,
+            "reaction_mean": 4.1,
+            "learning_gain": 12.5,
+            "p_value": 0.01,
+            "behavior_pass_rate": 0.75,
+            "recommendation": "repeat",
+        },
+    )
     with UnitOfWork(training_db, Outbox) as uow:
         handlers.on_program_evaluated(evaluated, uow, settings)
         uow.commit()
@@ -158,8 +231,17 @@ def test_partner_credentials_are_shown_once_hashed_rotatable_and_revocable(api, 
     from shared.db import UnitOfWork
 
     code = f"P{uuid.uuid4().hex[:8].upper()}"
-    created = api("POST", "/partners", 201, json={"code": code, "name": "Politeknik Negeri Lhokseumawe",
-                                                   "kind": "university", "contact_email": "humas@pnl.ac.id"})  # fmt: skip
+    created = api(
+        "POST",
+        "/partners",
+        201,
+        json={
+            "code": code,
+            "name": "Politeknik Negeri Lhokseumawe",
+            "kind": "university",
+            "contact_email": "humas@pnl.ac.id",
+        },
+    )
     first = created["credential"]
     listed = api("GET", f"/partners/{code}/keys")
     assert [k["key_id"] for k in listed] == [first["key_id"]] and "secret" not in listed[0]

@@ -19,10 +19,12 @@ def test_three_tasks_with_their_dates():
 
 
 def test_reaction_mean_and_distribution():
-    result = domain.reaction([
-        {"content": 5, "trainer": 4, "relevance": 4, "organisation": 3},
-        {"content": 4, "trainer": 4, "relevance": 5, "organisation": 2},
-    ])  # fmt: skip
+    result = domain.reaction(
+        [
+            {"content": 5, "trainer": 4, "relevance": 4, "organisation": 3},
+            {"content": 4, "trainer": 4, "relevance": 5, "organisation": 2},
+        ]
+    )
     assert result.mean == 3.88  # 31 / 8 = 3.875, rounded to 2 places
     assert result.distribution == {1: 0, 2: 1, 3: 1, 4: 4, 5: 2}
     assert result.responses == 2

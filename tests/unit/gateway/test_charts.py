@@ -11,8 +11,15 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def test_a_heatmap_has_a_cell_per_row_and_column_darker_for_more():
     values = {("DINKES", "T-YANKES"): 12, ("BPBD", "T-GIS"): 3}
-    svg = ET.fromstring(charts.heatmap("Kesenjangan <2026>", ["BPBD", "DINKES"], ["T-GIS", "T-YANKES"], values,
-                                       row_labels={"BPBD": "Badan Penanggulangan Bencana Daerah"}))  # fmt: skip
+    svg = ET.fromstring(
+        charts.heatmap(
+            "Kesenjangan <2026>",
+            ["BPBD", "DINKES"],
+            ["T-GIS", "T-YANKES"],
+            values,
+            row_labels={"BPBD": "Badan Penanggulangan Bencana Daerah"},
+        )
+    )
     assert svg.find(f"{SVG}title").text == "Kesenjangan <2026>"  # escaped in the markup, intact in the document
     cells = svg.findall(f"{SVG}g")
     assert len(cells) == 4
@@ -25,8 +32,11 @@ def test_a_heatmap_has_a_cell_per_row_and_column_darker_for_more():
 
 
 def test_levels_draw_current_and_required_bars_to_scale():
-    svg = ET.fromstring(charts.levels("Level", [{"competency_code": "T-GIS", "current_level": 1, "required_level": 3}],
-                                      "Saat ini", "Standar"))  # fmt: skip
+    svg = ET.fromstring(
+        charts.levels(
+            "Level", [{"competency_code": "T-GIS", "current_level": 1, "required_level": 3}], "Saat ini", "Standar"
+        )
+    )
     bars = {
         r.get("class"): float(r.get("width")) for r in svg.findall(f"{SVG}rect") if r.find(f"{SVG}title") is not None
     }

@@ -6,8 +6,15 @@ from services.gateway import domain
 
 
 def test_hop_by_hop_and_connection_named_headers_are_not_forwarded():
-    headers = [("Connection", "keep-alive, X-Trace"), ("X-Trace", "1"), ("Keep-Alive", "5"), ("Accept", "json"),
-               ("Authorization", "Bearer t"), ("X-Bangkom-Identity", "forged"), ("Host", "a")]  # fmt: skip
+    headers = [
+        ("Connection", "keep-alive, X-Trace"),
+        ("X-Trace", "1"),
+        ("Keep-Alive", "5"),
+        ("Accept", "json"),
+        ("Authorization", "Bearer t"),
+        ("X-Bangkom-Identity", "forged"),
+        ("Host", "a"),
+    ]
     assert domain.forwardable(headers, domain.HOP_BY_HOP | domain.NEVER_FROM_CALLER) == [("Accept", "json")]
     assert ("Authorization", "Bearer t") in domain.forwardable(headers)
 
@@ -38,11 +45,18 @@ def _refs(node):
 
 def test_merged_documents_keep_every_reference_resolvable():
     error = {"type": "object"}
-    needs = {"paths": {"/api/v1/needs/x": {"get": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}}},
-             "components": {"schemas": {"Error": error}, "responses": {"Ok": {"content": {"application/json": {
-                 "schema": {"$ref": "#/components/schemas/Error"}}}}}}, "tags": [{"name": "needs"}]}  # fmt: skip
-    training = {"paths": {"/api/v1/training/y": {"get": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}}},
-                "components": {"schemas": {"Error": error}, "responses": {"Ok": {"description": "ok"}}}}  # fmt: skip
+    needs = {
+        "paths": {"/api/v1/needs/x": {"get": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}}},
+        "components": {
+            "schemas": {"Error": error},
+            "responses": {"Ok": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+        },
+        "tags": [{"name": "needs"}],
+    }
+    training = {
+        "paths": {"/api/v1/training/y": {"get": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}}},
+        "components": {"schemas": {"Error": error}, "responses": {"Ok": {"description": "ok"}}},
+    }
     merged = domain.merge_openapi({"needs": needs, "training": training}, "Bangkom API")
     assert set(merged["paths"]) == {"/api/v1/needs/x", "/api/v1/training/y"}
     assert set(merged["components"]["schemas"]) == {"needs.Error", "training.Error"}

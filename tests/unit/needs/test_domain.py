@@ -42,8 +42,13 @@ def test_invalid_nips_say_why(nip, fragment):
     assert any(fragment in e for e in errors), errors
 
 
-@given(st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2000, 12, 31)), st.integers(18, 25),
-       st.integers(1, 12), st.sampled_from("12"), st.integers(0, 999))  # fmt: skip
+@given(
+    st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2000, 12, 31)),
+    st.integers(18, 25),
+    st.integers(1, 12),
+    st.sampled_from("12"),
+    st.integers(0, 999),
+)
 def test_every_well_formed_nip_is_valid(born, age, month, sex, serial):
     nip = f"{born:%Y%m%d}{born.year + age}{month:02d}{sex}{serial:03d}"
     assert domain.nip_errors(nip, TODAY) == []

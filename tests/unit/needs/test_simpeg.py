@@ -13,22 +13,38 @@ from tests.simpeg_standin import SimpegStandin, generate_employees
 
 TODAY = dt.date(2026, 11, 28)
 RECORD = {
-    "nipBaru": "198609262015051001", "nama": "Rahmat Hidayat", "gelarDepan": "Dr.", "gelarBelakang": "M.Si.",
-    "statusPegawai": "PNS", "jenisPegawaiNama": "PNS Daerah", "unorIndukId": "OPD-BPBD",
-    "unorIndukNama": "Badan Penanggulangan Bencana Daerah", "jabatanId": "BPBD-KABID", "jabatanNama": "Kepala Bidang",
-    "jenisJabatan": "Struktural", "eselon": "III.b", "golRuangAkhir": "IV/a", "nipAtasan": "197501012000031002",
+    "nipBaru": "198609262015051001",
+    "nama": "Rahmat Hidayat",
+    "gelarDepan": "Dr.",
+    "gelarBelakang": "M.Si.",
+    "statusPegawai": "PNS",
+    "jenisPegawaiNama": "PNS Daerah",
+    "unorIndukId": "OPD-BPBD",
+    "unorIndukNama": "Badan Penanggulangan Bencana Daerah",
+    "jabatanId": "BPBD-KABID",
+    "jabatanNama": "Kepala Bidang",
+    "jenisJabatan": "Struktural",
+    "eselon": "III.b",
+    "golRuangAkhir": "IV/a",
+    "nipAtasan": "197501012000031002",
     "tmtPensiun": "01-01-2044",
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize(
     ("kind", "eselon", "expected"),
     [
-        ("Struktural", "II.a", "jpt"), ("1", "III.b", "administrator"), ("struktural", "IV.a", "pengawas"),
-        ("Fungsional Tertentu", None, "fungsional"), ("2", "", "fungsional"), ("Fungsional Umum", None, "pelaksana"),
-        ("4", None, "pelaksana"), ("Struktural", None, None), ("Honorer", None, None),
+        ("Struktural", "II.a", "jpt"),
+        ("1", "III.b", "administrator"),
+        ("struktural", "IV.a", "pengawas"),
+        ("Fungsional Tertentu", None, "fungsional"),
+        ("2", "", "fungsional"),
+        ("Fungsional Umum", None, "pelaksana"),
+        ("4", None, "pelaksana"),
+        ("Struktural", None, None),
+        ("Honorer", None, None),
     ],
-)  # fmt: skip
+)
 def test_position_class_from_jenis_jabatan_and_eselon(kind, eselon, expected):
     assert simpeg.position_class(kind, eselon) == expected
 
@@ -37,10 +53,16 @@ def test_a_simpeg_record_maps_to_an_employee_and_its_position():
     mapped = simpeg.map_employee(RECORD, TODAY)
     assert mapped.errors == {}
     assert mapped.employee == {
-        "nip": "198609262015051001", "name": "Dr. Rahmat Hidayat, M.Si.", "position_code": "BPBD-KABID",
-        "unit_code": "OPD-BPBD", "unit_name": "Badan Penanggulangan Bencana Daerah", "rank": "IV/a",
-        "employment_status": "PNS", "supervisor_nip": "197501012000031002", "active": True,
-    }  # fmt: skip
+        "nip": "198609262015051001",
+        "name": "Dr. Rahmat Hidayat, M.Si.",
+        "position_code": "BPBD-KABID",
+        "unit_code": "OPD-BPBD",
+        "unit_name": "Badan Penanggulangan Bencana Daerah",
+        "rank": "IV/a",
+        "employment_status": "PNS",
+        "supervisor_nip": "197501012000031002",
+        "active": True,
+    }
     assert mapped.position == {"code": "BPBD-KABID", "name": "Kepala Bidang", "position_class": "administrator"}
 
 
@@ -57,10 +79,16 @@ def test_mapping_without_ids_derives_codes_and_reads_cpns_pppk_and_retirement():
 
 def test_unusable_records_name_the_simpeg_field_and_the_reason():
     mapped = simpeg.map_employee(
-        {"nipBaru": "", "nama": " ", "statusPegawai": "Honorer", "jabatanNama": "Staf", "jenisJabatan": "?",
-         "tmtPensiun": "tahun depan"},
+        {
+            "nipBaru": "",
+            "nama": " ",
+            "statusPegawai": "Honorer",
+            "jabatanNama": "Staf",
+            "jenisJabatan": "?",
+            "tmtPensiun": "tahun depan",
+        },
         TODAY,
-    )  # fmt: skip
+    )
     assert set(mapped.errors) == {"nipBaru", "nama", "statusPegawai", "jenisJabatan", "tmtPensiun"}
     assert "HONORER is not PNS, CPNS or PPPK." in mapped.errors["statusPegawai"]
 
@@ -83,17 +111,30 @@ def test_deactivation_guard():
 
 def test_history_record_and_reconciliation():
     credit = {
-        "enrollment_id": "e-1", "nip": RECORD["nipBaru"], "program_title": "Pelatihan GIS", "form": "pelatihan",
-        "jp": 24, "completed_on": dt.date(2026, 11, 20), "started_on": dt.date(2026, 11, 17),
-        "partner_name": "Universitas Malikussaleh", "partner_code": "UNIMAL", "certificate_number": "GIS/1/001/2026",
-    }  # fmt: skip
+        "enrollment_id": "e-1",
+        "nip": RECORD["nipBaru"],
+        "program_title": "Pelatihan GIS",
+        "form": "pelatihan",
+        "jp": 24,
+        "completed_on": dt.date(2026, 11, 20),
+        "started_on": dt.date(2026, 11, 17),
+        "partner_name": "Universitas Malikussaleh",
+        "partner_code": "UNIMAL",
+        "certificate_number": "GIS/1/001/2026",
+    }
     record = simpeg.history_record(credit)
     assert record == {
-        "nipBaru": RECORD["nipBaru"], "namaKursus": "Pelatihan GIS", "jenisKursus": "pelatihan",
-        "institusiPenyelenggara": "Universitas Malikussaleh", "tanggalKursus": "2026-11-17",
-        "tanggalSelesaiKursus": "2026-11-20", "tahunKursus": 2026, "jumlahJam": 24, "noSertipikat": "GIS/1/001/2026",
+        "nipBaru": RECORD["nipBaru"],
+        "namaKursus": "Pelatihan GIS",
+        "jenisKursus": "pelatihan",
+        "institusiPenyelenggara": "Universitas Malikussaleh",
+        "tanggalKursus": "2026-11-17",
+        "tanggalSelesaiKursus": "2026-11-20",
+        "tahunKursus": 2026,
+        "jumlahJam": 24,
+        "noSertipikat": "GIS/1/001/2026",
         "idSumber": "e-1",
-    }  # fmt: skip
+    }
     assert (
         simpeg.history_record({**credit, "started_on": None, "partner_name": None})["institusiPenyelenggara"]
         == "UNIMAL"
@@ -108,8 +149,11 @@ def test_history_record_and_reconciliation():
     ]
     differences = simpeg.reconcile(nip, [record, other, {**record, "idSumber": "e-3"}], theirs)
     assert sorted((d.enrollment_id, d.kind) for d in differences) == [
-        ("e-2", "dates_differ"), ("e-2", "jp_differs"), ("e-3", "missing_in_simpeg"), ("e-9", "unknown_to_bangkom"),
-    ]  # fmt: skip
+        ("e-2", "dates_differ"),
+        ("e-2", "jp_differs"),
+        ("e-3", "missing_in_simpeg"),
+        ("e-9", "unknown_to_bangkom"),
+    ]
     assert simpeg.reconcile(nip, [record], [{**record, "id": "s1"}]) == []
 
 

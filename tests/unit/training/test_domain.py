@@ -103,8 +103,16 @@ def test_the_gateway_identity_is_signed_and_expires():
 
 def _decide(**overrides):
     when = dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC)
-    facts = {"seen_body": None, "body": "h1", "batch_known": True, "participant_known": True, "meeting_known": True,
-             "batch_closed": False, "recorded_at": when, "held_recorded_at": None} | overrides  # fmt: skip
+    facts = {
+        "seen_body": None,
+        "body": "h1",
+        "batch_known": True,
+        "participant_known": True,
+        "meeting_known": True,
+        "batch_closed": False,
+        "recorded_at": when,
+        "held_recorded_at": None,
+    } | overrides
     return domain.decide_attendance(**facts)
 
 
