@@ -17,12 +17,17 @@ if TYPE_CHECKING:
     from shared.events import Event
 
 
+def on_postgresql(session: Session) -> bool:
+    """Whether the session talks to PostgreSQL (else SQLite, the demo's embedded database): the one dialect switch."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def upsert_insert(session: Session):
     """The dialect's ``insert`` (PostgreSQL or SQLite), which has ``on_conflict_do_nothing/_do_update``."""
     from sqlalchemy.dialects.postgresql import insert as postgresql_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return postgresql_insert if on_postgresql(session) else sqlite_insert
 
 
 def utcnow() -> dt.datetime:

@@ -53,6 +53,16 @@ class Unauthorized(AppError):
     title = "Unauthorized"
 
 
+def check_transition(transitions: Mapping[str, set[str]], what: str, current: str, wanted: str) -> None:
+    """The one guard of every state machine: ``wanted`` must be a state ``current`` may move to, else 409."""
+    if wanted not in transitions[current]:
+        allowed = ", ".join(sorted(transitions[current])) or "none"
+        raise Conflict(
+            f"A {what} that is {current} cannot become {wanted} (allowed: {allowed}).",
+            errors=[{"field": "status", "message": f"Not allowed from {current}."}],
+        )
+
+
 def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     """marshmallow/webargs messages ({"json": {"items": {"0": {"nip": [..]}}}}) → one entry per field."""
     if isinstance(messages, Mapping):

@@ -33,7 +33,7 @@ from services.needs.models import (
 )
 from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, utcnow
-from shared.errors import Conflict, Invalid, NotFound, flatten_errors
+from shared.errors import Conflict, Invalid, NotFound, check_transition, flatten_errors
 from shared.events import Event, new_event
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
@@ -377,12 +377,7 @@ def record_assessment(uow: UnitOfWork, settings: NeedsSettings, nip: str, data: 
 
 def change_need_status(uow: UnitOfWork, need_id: str, status: str) -> Need:
     need = uow.get(Need, need_id, "need")
-    if status not in domain.MANUAL_TRANSITIONS[need.status]:
-        allowed = ", ".join(sorted(domain.MANUAL_TRANSITIONS[need.status])) or "none"
-        raise Conflict(
-            f"A need that is {need.status} cannot be set to {status} by hand (allowed: {allowed}).",
-            errors=[{"field": "status", "message": f"Not allowed from {need.status}."}],
-        )
+    check_transition(domain.MANUAL_TRANSITIONS, "need (changed by hand)", need.status, status)
     need.status = status
     need.updated_at = utcnow()
     if status == "closed":

@@ -42,7 +42,7 @@ from services.needs.models import (
     PriorityCompetency,
     StrategicPriority,
 )
-from shared.db import UTCDateTime, upsert_insert, utcnow
+from shared.db import UTCDateTime, on_postgresql, upsert_insert, utcnow
 from shared.events import Event, new_event
 
 
@@ -56,7 +56,7 @@ class GapPolicy:
 
 
 def _sql_max_min(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgresql(session):
         return func.greatest, func.least
     return func.max, func.min  # SQLite's scalar max()/min() of several arguments
 
@@ -192,7 +192,7 @@ def rebuild_gaps(session: Session, year: int, policy: GapPolicy, nips: Sequence[
         wipe = wipe.where(Gap.nip.in_(nips))
     session.execute(wipe)
     session.execute(insert(Gap).from_select(GAP_COLUMNS, gap_query(session, year, policy, nips)))
-    if session.get_bind().dialect.name == "postgresql" and (nips is None or len(nips) > 1000):
+    if on_postgresql(session) and (nips is None or len(nips) > 1000):
         # fresh statistics, or the planner takes the freshly filled table for empty (nested loops over millions)
         session.execute(text("ANALYZE gaps"))
         session.execute(text("ANALYZE needs"))
@@ -306,7 +306,7 @@ def sync_needs(session: Session, year: int, nips: Sequence[str] | None, report: 
 
 def _new_uuid(session: Session):
     """A random id made by the database, for set-based inserts."""
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgresql(session):
         return cast(func.gen_random_uuid(), String)
     return func.lower(func.hex(func.randomblob(16)))
 

@@ -25,6 +25,7 @@ from services.needs.models import (
     SimpegSyncRun,
     StrategicPriority,
 )
+from shared.db import on_postgresql
 from shared.errors import Forbidden, NotFound
 from shared.identity import Identity
 
@@ -37,7 +38,7 @@ def page(session: Session, query: Select, page: int, page_size: int, entities: b
 
 
 def _least(session: Session):
-    return func.least if session.get_bind().dialect.name == "postgresql" else func.min
+    return func.least if on_postgresql(session) else func.min
 
 
 # --- dictionary, priorities, standards -----------------------------------------------------------

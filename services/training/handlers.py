@@ -31,7 +31,7 @@ from services.training.models import (
 )
 from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, utcnow
-from shared.errors import Conflict, Invalid, NotFound
+from shared.errors import Conflict, Invalid, NotFound, check_transition
 from shared.events import Event, new_event
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
@@ -150,12 +150,7 @@ def add_batch(uow: UnitOfWork, program_id: str, meetings: Sequence[Mapping[str, 
 
 def change_program_status(uow: UnitOfWork, program_id: str, status: str) -> Program:
     program = uow.get(Program, program_id, "program")
-    if status not in domain.PROGRAM_TRANSITIONS[program.status]:
-        allowed = ", ".join(sorted(domain.PROGRAM_TRANSITIONS[program.status])) or "none"
-        raise Conflict(
-            f"A {program.status} program cannot become {status} (allowed: {allowed}).",
-            errors=[{"field": "status", "message": f"Not allowed from {program.status}."}],
-        )
+    check_transition(domain.PROGRAM_TRANSITIONS, "program", program.status, status)
     if status == "published":
         dates = uow.session.execute(
             select(func.min(Meeting.date), func.max(Meeting.date))
