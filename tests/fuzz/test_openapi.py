@@ -27,8 +27,8 @@ from schemathesis.specs.openapi.checks import (
 
 from shared import identity
 from tests.integration.needs.conftest import new_nip
+from tests.services import SECRET, app_of
 
-SECRET = "test-internal-identity-secret"
 pytestmark = pytest.mark.fuzz
 CASES = 1000  # at least this many generated cases per service
 SEED = 20261130
@@ -163,17 +163,7 @@ def _seed(service: str, app, url: str) -> dict[str, str]:
 
 
 def _app(service: str, url: str):
-    config = importlib.import_module(f"services.{service}.config")
-    settings_class = next(v for k, v in vars(config).items() if k.endswith("Settings") and k != "Settings")
-    extra = {"jwt_secret": "fuzz-jwt-secret-long-enough-for-hs256"} if service == "gateway" else {}
-    settings = settings_class(
-        service=service,
-        database_url=url,
-        internal_identity_secret=SECRET,
-        kafka_bootstrap_servers="127.0.0.1:1",
-        **extra,
-    )
-    return importlib.import_module(f"services.{service}.app").create_app(settings)
+    return app_of(service, url, kafka_bootstrap_servers="127.0.0.1:1")
 
 
 @pytest.mark.parametrize("service", ["needs", "training", "evaluation", "gateway"])

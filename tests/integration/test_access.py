@@ -9,16 +9,13 @@ import pytest
 
 from shared import identity
 from tests.integration.needs.conftest import new_nip
+from tests.services import SECRET, app_of
 
-SECRET = "test-internal-identity-secret"
 PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
 
 
 def _app(service: str, url: str):
-    config = importlib.import_module(f"services.{service}.config")
-    settings_class = next(v for k, v in vars(config).items() if k.endswith("Settings") and k != "Settings")
-    settings = settings_class(service=service, database_url=url, internal_identity_secret=SECRET)
-    return importlib.import_module(f"services.{service}.app").create_app(settings)
+    return app_of(service, url)
 
 
 def _routes(app):

@@ -6,7 +6,6 @@ Each service on its real PostgreSQL database, called as BKPSDM through the test 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import threading
 import uuid
@@ -15,18 +14,13 @@ import pytest
 
 from shared import identity
 from tests.integration.needs.conftest import new_nip
+from tests.services import SECRET, app_of
 
-SECRET = "test-internal-identity-secret"
 ADMIN = identity.Identity("bkpsdm.admin", ("admin",))
 
 
 def _client(service: str, url: str, **settings):
-    config = importlib.import_module(f"services.{service}.config")
-    settings_class = next(v for k, v in vars(config).items() if k.endswith("Settings") and k != "Settings")
-    app = importlib.import_module(f"services.{service}.app").create_app(
-        settings_class(service=service, database_url=url, internal_identity_secret=SECRET, **settings)
-    )
-    client = app.test_client()
+    client = app_of(service, url, **settings).test_client()
     client.environ_base["HTTP_X_BANGKOM_IDENTITY"] = identity.encode(ADMIN, SECRET)  # fresh: it is valid 300 s
     return client
 

@@ -20,9 +20,7 @@ from services.gateway.app import create_app
 from services.gateway.config import GatewaySettings
 from shared.db import Database, UnitOfWork
 from tests.integration.needs.conftest import new_nip
-
-SECRET = "test-internal-identity-secret"
-JWT_SECRET = "test-jwt-secret-long-enough-for-hs256-keys"
+from tests.services import JWT_SECRET, SECRET
 
 
 def free_port() -> int:

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from shared.web import PROBLEM_JSON
+from tests.services import app_of
 from tests.unit.gateway.test_domain import _refs
 
 SERVICES = ["needs", "training", "evaluation", "gateway"]
 
 
 def _spec(service: str) -> dict:
-    config = importlib.import_module(f"services.{service}.config")
-    settings_class = next(v for k, v in vars(config).items() if k.endswith("Settings") and k != "Settings")
-    extra = {"jwt_secret": "x" * 40} if service == "gateway" else {}
-    settings = settings_class(service=service, database_url="sqlite://", internal_identity_secret="x", **extra)
-    app = importlib.import_module(f"services.{service}.app").create_app(settings)
-    return app.extensions["bangkom_api"].spec.to_dict()
+    return app_of(service, "sqlite://").extensions["bangkom_api"].spec.to_dict()
 
 
 def _operations(spec: dict):

@@ -20,8 +20,7 @@ from shared.outbox import OutboxRelay
 from tests import factories
 from tests.integration.conftest import consume_until, record_outcomes
 from tests.integration.needs.conftest import new_nip
-
-SECRET = "test-internal-identity-secret"
+from tests.services import SECRET
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,9 @@ from shared import identity
 from shared.consumer import EventConsumer
 from shared.db import Database, UnitOfWork
 from shared.outbox import OutboxRelay
+from tests.services import SECRET
 
 _serial = itertools.count(1)
-SECRET = "test-internal-identity-secret"
 ADMIN = identity.Identity("bkpsdm.admin", ("admin",))
 
 

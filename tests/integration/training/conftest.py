@@ -18,8 +18,7 @@ from shared.db import Database, UnitOfWork
 from shared.outbox import OutboxRelay
 from tests import factories
 from tests.integration.needs.conftest import new_nip
-
-SECRET = "test-internal-identity-secret"
+from tests.services import SECRET
 
 
 @pytest.fixture(scope="session")
