@@ -21,24 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kafka import KafkaConsumer, KafkaProducer  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.orm import DeclarativeBase  # noqa: E402
 
-from shared.consumer import EventConsumer, ProcessedEventMixin  # noqa: E402
+from shared.consumer import EventConsumer  # noqa: E402
 from shared.db import Database, UnitOfWork  # noqa: E402
 from shared.events import new_event  # noqa: E402
-from shared.outbox import OutboxMixin, OutboxRelay, new_producer  # noqa: E402
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Outbox(OutboxMixin, Base):
-    pass
-
-
-class ProcessedEvent(ProcessedEventMixin, Base):
-    pass
+from shared.outbox import OutboxRelay, new_producer  # noqa: E402
+from tests.backbone_models import Base, Outbox, ProcessedEvent  # noqa: E402
 
 
 def sample(i: int):

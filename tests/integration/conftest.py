@@ -9,35 +9,13 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import String, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import func, select
 
-from shared.consumer import EventConsumer, ProcessedEventMixin
+from shared.consumer import EventConsumer
 from shared.db import Database, UnitOfWork
 from shared.events import Event, new_event
-from shared.outbox import OutboxMixin, OutboxRelay, new_producer
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Outbox(OutboxMixin, Base):
-    pass
-
-
-class ProcessedEvent(ProcessedEventMixin, Base):
-    pass
-
-
-class JpCredit(Base):
-    """The effect under test: one row per handled TrainingCompleted (so a double count shows)."""
-
-    __tablename__ = "jp_credit"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    nip: Mapped[str] = mapped_column(String(18))
-    enrollment_id: Mapped[str] = mapped_column(String(100), index=True)
-    jp: Mapped[int]
+from shared.outbox import OutboxRelay, new_producer
+from tests.backbone_models import Base, JpCredit, Outbox, ProcessedEvent
 
 
 def credit_jp(event: Event, uow: UnitOfWork) -> None:

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from shared.outbox import OutboxRelay
-from tests.integration.conftest import JpCredit, Outbox, credited, training_completed
+from tests.backbone_models import JpCredit, Outbox
+from tests.integration.conftest import credited, training_completed
 
 TOPIC = "bangkom.training.v1"
 
