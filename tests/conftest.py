@@ -162,11 +162,10 @@ def migrated_database(make_database) -> Callable[[str], str]:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """The fault suite's figures (tests/faults), at the end of the run."""
-    import sys
+    """The figures the suites reported (tests/figures.py), at the end of the run."""
+    from tests.figures import FIGURES
 
-    faults = sys.modules.get("tests.faults.conftest")
-    if faults is not None and faults.FIGURES:
-        terminalreporter.section("fault suite: figures")
-        for scenario, figures in faults.FIGURES:
-            terminalreporter.write_line(f"{scenario:34} {figures}")
+    for suite, rows in FIGURES.items():
+        terminalreporter.section(f"{suite}: figures")
+        for name, figures in rows:
+            terminalreporter.write_line(f"{name:34} {figures}")

@@ -19,7 +19,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 KAFKA_PORT, CONTROLLER_PORT, PG_PORT = 29092, 29093, 25432
 DATABASES = ("needs", "training", "evaluation")
-FIGURES: list[tuple[str, str]] = []  # (scenario, figures), printed at the end of the run
 
 
 class Broker:

@@ -25,7 +25,8 @@ from sqlalchemy import create_engine, text
 
 from shared.events import new_event
 from tests import factories
-from tests.faults.conftest import FIGURES, Worker
+from tests.faults.conftest import Worker
+from tests.figures import report
 from tests.integration.needs.conftest import new_nip
 
 COMPLETIONS = int(os.environ.get("FAULT_COMPLETIONS", "2000"))  # TrainingCompleted per scenario (bench: more)
@@ -234,7 +235,7 @@ def flow(fault_infra, tmp_path):
 
 
 def _report(name: str, figures: dict) -> None:
-    FIGURES.append((name, "  ".join(f"{k}={v}" for k, v in figures.items())))
+    report("fault suite", name, figures)
 
 
 def _outage(flow: Flow, name: str, down: Callable[[], None], up: Callable[[], None], pause: float) -> None:

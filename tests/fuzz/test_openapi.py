@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from shared import identity
+from tests.figures import report
 from tests.integration.needs.conftest import new_nip
 from tests.services import SECRET, app_of
 
@@ -179,7 +180,7 @@ def test_every_operation_answers_as_documented(service, migrated_database):
         headers = _headers(service, app, operation.method, operation.path, known)
         _fuzz(operation, headers, per_operation, known, sent, failures)
     total = sum(sent.values())
-    print(f"\n{service}: {total} cases over {len(operations)} operations, {len(failures)} distinct failures")
+    report("fuzz suite", service, {"cases": total, "operations": len(operations), "failures": len(failures)})
     assert not failures, "\n\n".join(f"{k}\n{v}" for k, v in failures.items())
     assert total >= CASES
 
