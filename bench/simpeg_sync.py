@@ -23,10 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from services.needs import handlers, simpeg_jobs  # noqa: E402
+from services.needs import handlers  # noqa: E402
 from services.needs.config import NeedsSettings  # noqa: E402
 from services.needs.models import Outbox  # noqa: E402
-from services.needs.simpeg_client import SimpegClient  # noqa: E402
+from services.needs.simpeg import runs  # noqa: E402
+from services.needs.simpeg.client import SimpegClient  # noqa: E402
 from shared.db import Database, UnitOfWork  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 from tests.simpeg_standin import SimpegStandin, generate_employees  # noqa: E402
@@ -43,9 +44,9 @@ def outbox_rows(database: Database) -> int:
 
 def sync_once(database: Database, settings: NeedsSettings, client: SimpegClient) -> tuple[float, dict]:
     with UnitOfWork(database, Outbox) as uow:
-        run = simpeg_jobs.start_run(uow, settings, source="simpeg", trigger="cli")
+        run = runs.start_run(uow, settings, source="simpeg", trigger="cli")
     started = time.perf_counter()
-    report = simpeg_jobs.run_sync(database, settings, client, run.id)
+    report = runs.run_sync(database, settings, client, run.id)
     return time.perf_counter() - started, report
 
 

@@ -112,7 +112,8 @@ def replay(service: str, reasons: tuple[str, ...], dry_run: bool) -> None:
 def _register_service_commands() -> None:
     from services.evaluation.cli import evaluation
     from services.gateway.cli import gateway
-    from services.needs.cli import needs, simpeg
+    from services.needs.cli import needs
+    from services.needs.simpeg.cli import simpeg
 
     main.add_command(needs)
     main.add_command(simpeg)

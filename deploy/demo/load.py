@@ -29,10 +29,10 @@ from sqlalchemy import select
 from services.gateway import handlers as gateway_handlers
 from services.gateway.models import Account
 from services.needs import handlers as needs_handlers
-from services.needs import simpeg_jobs
 from services.needs.config import NeedsSettings
 from services.needs.models import AssessmentRecord, Competency, Employee, Outbox, Position, PositionStandard
 from services.needs.sample import OPDS, generate_employees
+from services.needs.simpeg import runs
 from shared.db import Database, UnitOfWork
 from shared.identity import HEADER, Identity, encode
 
@@ -110,10 +110,10 @@ def _seed_needs(needs: Database, settings: NeedsSettings) -> None:
             )
     records = generate_employees(EMPLOYEES, seed=2026)
     with UnitOfWork(needs, Outbox, settings.kafka_topic_prefix) as uow:
-        run_id = simpeg_jobs.start_run(
+        run_id = runs.start_run(
             uow, settings, source="file:ekspor-simpeg-demo.xlsx", trigger="demo", requested_by="demo"
         ).id
-    report = simpeg_jobs.run_import(needs, settings, run_id, list(enumerate(records, start=2)))
+    report = runs.run_import(needs, settings, run_id, list(enumerate(records, start=2)))
     say(f"ASN imported from a SIMPEG export: {report['added']} added, {report['positions_added']} positions")
     rng = random.Random(2026)
     technical_of = {unit: code for code, _name, units in TECHNICAL for unit in reversed(units)}

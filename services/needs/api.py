@@ -6,10 +6,10 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.needs import exports, handlers, schemas, simpeg_jobs, views
+from services.needs import exports, handlers, schemas, views
 from services.needs.domain import POSITION_CLASSES
-from shared.edge import body_limit
-from shared.errors import AppError, Forbidden, Invalid, NotFound
+from services.needs.simpeg import api as simpeg_api
+from shared.errors import Forbidden, Invalid, NotFound
 from shared.web import access_rules, caller, context
 
 blp = Blueprint(
@@ -23,7 +23,7 @@ blp = Blueprint(
 ADMIN, PEOPLE = ("admin",), ("admin", "supervisor", "employee")
 # Who may call what (docs/access.md). Routes of one employee also check that the caller is that
 # employee, their supervisor, or BKPSDM (``_may_see``).
-ACCESS = access_rules(
+ACCESS = simpeg_api.ACCESS | access_rules(
     blp.url_prefix,
     {
         "GET /competencies": PEOPLE,
@@ -59,23 +59,8 @@ ACCESS = access_rules(
         "GET /jp/behind": ADMIN,
         "GET /exports/gaps": ADMIN,
         "GET /exports/plan": ADMIN,
-        "GET /simpeg/status": ADMIN,
-        "GET /simpeg/sync-runs": ADMIN,
-        "POST /simpeg/sync-runs": ADMIN,
-        "GET /simpeg/sync-runs/<run_id>": ADMIN,
-        "POST /simpeg/imports": ADMIN,
-        "GET /simpeg/history": ADMIN,
-        "POST /simpeg/history/retry": ADMIN,
     },
 )
-
-
-class SimpegNotConfigured(AppError):
-    """A sync asked of a service that has no SIMPEG connection: a state to change, not a server failure."""
-
-    status = 409
-    slug = "simpeg-not-configured"
-    title = "SIMPEG is not configured"
 
 
 def _may_see(nip: str) -> None:
@@ -497,111 +482,3 @@ class PlanExport(MethodView):
             rows = views.plan(session, year, args.get("unit_code"))
         content = exports.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
         return _file(content, args["format"], f"rencana-pengembangan-{year}")
-
-
-# --- SIMPEG -------------------------------------------------------------------------------------
-
-
-@blp.route("/simpeg/status")
-class SimpegStatus(MethodView):
-    @blp.response(200, schemas.SimpegStatusSchema)
-    def get(self):
-        """Whether SIMPEG is configured, the last sync and the training-history records by status."""
-        with _session() as session:
-            return views.simpeg_status(session, bool(context().settings.simpeg_base_url))
-
-
-@blp.route("/simpeg/sync-runs")
-class SyncRuns(MethodView):
-    @blp.response(200, schemas.SyncRunSchema(many=True))
-    def get(self):
-        """The latest 20 syncs and imports, newest first."""
-        with _session() as session:
-            return simpeg_jobs.latest_runs(session)
-
-    @blp.arguments(schemas.SyncRequestSchema)
-    @blp.response(202, schemas.SyncRunSchema)
-    def post(self, data):
-        """Queue a sync of employees from SIMPEG; the needs worker runs it. Follow its progress at
-        /simpeg/sync-runs/{id}. 409 while another sync or import is queued or running, or when SIMPEG is not
-        configured."""
-        settings = context().settings
-        if not settings.simpeg_base_url:
-            raise SimpegNotConfigured(
-                "SIMPEG is not configured: set SIMPEG_BASE_URL, SIMPEG_CLIENT_ID and SIMPEG_CLIENT_SECRET for the "
-                "needs service and its worker, or import an export file at /simpeg/imports."
-            )
-        with context().uow() as uow:
-            run = simpeg_jobs.start_run(
-                uow,
-                settings,
-                source="simpeg",
-                trigger="api",
-                requested_by=caller().subject,
-                unit_id=data["unit_id"],
-                allow_mass_deactivation=data["allow_mass_deactivation"],
-                queued=True,
-            )
-            return run
-
-
-@blp.route("/simpeg/sync-runs/<run_id>")
-class SyncRunItem(MethodView):
-    @blp.response(200, schemas.SyncRunSchema)
-    def get(self, run_id):
-        """A sync or import: status, progress (done of total) and, once finished, its report."""
-        with _session() as session:
-            run = session.get(simpeg_jobs.SimpegSyncRun, run_id)
-            if run is None:
-                raise NotFound(f"No sync run {run_id}.")
-            return run
-
-
-@blp.route("/simpeg/imports")
-class SimpegImports(MethodView):
-    @body_limit("simpeg_max_import_bytes")
-    @blp.arguments(schemas.ImportQuery, location="query")
-    @blp.arguments(schemas.ImportFormSchema, location="files")
-    @blp.response(200, schemas.ImportResultSchema)
-    def post(self, args, files):
-        """Import employees from a SIMPEG export file (XLSX or CSV, SIASN column names in row 1). Valid rows
-        are applied; every rejected row is reported with its spreadsheet row number, field and reason."""
-        upload = files["file"]
-        settings = context().settings
-        content = upload.read(settings.simpeg_max_import_bytes + 1)
-        if len(content) > settings.simpeg_max_import_bytes:
-            raise Invalid(
-                f"The file is larger than {settings.simpeg_max_import_bytes // 1_000_000} MB; import it with "
-                "`bangkom simpeg import` on the server instead.",
-                errors=[{"field": "file", "message": "Too large."}],
-            )
-        return simpeg_jobs.import_file(
-            context().database,
-            settings,
-            content,
-            upload.filename or "upload.csv",
-            trigger="api",
-            requested_by=caller().subject,
-            deactivate=args["deactivate_missing"],
-            allow_mass_deactivation=args["allow_mass_deactivation"],
-        )
-
-
-@blp.route("/simpeg/history")
-class SimpegHistoryList(MethodView):
-    @blp.arguments(schemas.HistoryQuery, location="query")
-    @blp.response(200, schemas.HistoryRecordSchema(many=True))
-    @blp.paginate()
-    def get(self, args, pagination_parameters):
-        """Training-history records owed to SIMPEG, oldest first: pending, sent, or failed with the reason."""
-        return _paged(pagination_parameters, lambda s, page, size: views.simpeg_history(s, args, page, size))
-
-
-@blp.route("/simpeg/history/retry")
-class SimpegHistoryRetry(MethodView):
-    @blp.arguments(schemas.RetryRequestSchema)
-    @blp.response(200, schemas.RetryResultSchema)
-    def post(self, data):
-        """Send failed records again (all, or the ones named); the worker picks them up at once."""
-        with context().uow() as uow:
-            return {"retried": simpeg_jobs.retry_failed(uow, data["enrollment_ids"])}

@@ -6,8 +6,10 @@ from flask import Flask
 
 from services.needs.api import ACCESS, blp
 from services.needs.config import NeedsSettings, load_settings
-from services.needs.metrics import NeedsCollector, SimpegCollector
+from services.needs.metrics import NeedsCollector
 from services.needs.models import Outbox
+from services.needs.simpeg import api as simpeg_api
+from services.needs.simpeg.metrics import SimpegCollector
 from shared.db import Database
 from shared.web import create_app as create_service_app
 
@@ -19,7 +21,7 @@ def create_app(settings: NeedsSettings | None = None) -> Flask:
         settings,
         title="Bangkom needs",
         description="Competency dictionary, position standards, employee profiles and assessments, gaps, priorities and the annual plan.",
-        blueprints=[blp],
+        blueprints=[blp, simpeg_api.blp],
         database=database,
         outbox_model=Outbox,
         access=ACCESS,

@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import delete, select
 
-from services.needs import domain, repository, seed, simpeg
+from services.needs import domain, repository, seed
 from services.needs.config import NeedsSettings
 from services.needs.models import (
     AssessmentRecord,
@@ -31,6 +31,7 @@ from services.needs.models import (
     SimpegHistory,
     StrategicPriority,
 )
+from services.needs.simpeg import mapping
 from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Invalid, NotFound, check_transition, flatten_errors
@@ -410,7 +411,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings
         )
     if session.get(SimpegHistory, data["enrollment_id"]) is None:  # owed to SIMPEG's training history
         session.add(
-            SimpegHistory(enrollment_id=data["enrollment_id"], nip=data["nip"], record=simpeg.history_record(data))
+            SimpegHistory(enrollment_id=data["enrollment_id"], nip=data["nip"], record=mapping.history_record(data))
         )
     # Kafka orders events per topic only: an evaluation of this enrolment may have been handled first.
     evaluated = set(

@@ -21,8 +21,6 @@ from services.needs.models import (
     Position,
     PositionStandard,
     PriorityCompetency,
-    SimpegHistory,
-    SimpegSyncRun,
     StrategicPriority,
 )
 from shared.db import on_postgresql
@@ -425,29 +423,6 @@ def jp_behind(
 
 
 # --- SIMPEG -------------------------------------------------------------------------------------
-
-
-def simpeg_history_counts(session: Session) -> dict[str, int]:
-    counts = dict(session.execute(select(SimpegHistory.status, func.count()).group_by(SimpegHistory.status)).all())
-    return {status: counts.get(status, 0) for status in ("pending", "sent", "failed")}
-
-
-def simpeg_status(session: Session, configured: bool) -> dict[str, Any]:
-    newest = select(SimpegSyncRun).order_by(SimpegSyncRun.created_at.desc()).limit(1)
-    return {
-        "configured": configured,
-        "last_run": session.scalar(newest),
-        "last_success": session.scalar(newest.where(SimpegSyncRun.status == "succeeded")),
-        "history": simpeg_history_counts(session),
-    }
-
-
-def simpeg_history(session: Session, filters: dict[str, Any], page_no: int, page_size: int):
-    query = select(SimpegHistory).order_by(SimpegHistory.created_at, SimpegHistory.enrollment_id)
-    for field in ("status", "nip"):
-        if filters.get(field):
-            query = query.where(getattr(SimpegHistory, field) == filters[field])
-    return page(session, query, page_no, page_size, entities=True)
 
 
 def check_may_see(session: Session, who: Identity, nip: str) -> None:

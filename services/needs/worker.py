@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 import threading
 
-from services.needs import simpeg_jobs
 from services.needs.config import NeedsSettings, load_settings
 from services.needs.handlers import TOPICS, event_handlers
 from services.needs.models import Outbox, ProcessedEvent
-from services.needs.simpeg_client import SimpegClient
+from services.needs.simpeg import history, runs
+from services.needs.simpeg.client import SimpegClient
 from shared.db import Database
 from shared.worker import run_worker
 
@@ -23,8 +23,8 @@ def simpeg_loop(settings: NeedsSettings):
         log.info("SIMPEG loop started", extra={"simpeg": settings.simpeg_base_url})
         while not stop.is_set():
             try:
-                simpeg_jobs.run_queued(database, settings, client)
-                while not stop.is_set() and any(simpeg_jobs.send_due_history(database, settings, client).values()):
+                runs.run_queued(database, settings, client)
+                while not stop.is_set() and any(history.send_due_history(database, settings, client).values()):
                     pass  # a full batch may be followed by more that are due
             except Exception:  # noqa: BLE001 - logged; the next round tries again
                 log.exception("SIMPEG round failed")

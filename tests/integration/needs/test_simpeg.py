@@ -18,11 +18,13 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from services.cli import main
-from services.needs import handlers, simpeg_jobs
+from services.needs import handlers
 from services.needs.app import create_app
 from services.needs.config import NeedsSettings
 from services.needs.models import Employee, Outbox, Position, SimpegHistory, SimpegSyncRun
-from services.needs.simpeg_client import SimpegClient
+from services.needs.simpeg import history as history_sender
+from services.needs.simpeg import runs
+from services.needs.simpeg.client import SimpegClient
 from shared import identity
 from shared.db import Database, UnitOfWork, utcnow
 from shared.events import new_event
@@ -173,7 +175,7 @@ def test_failed_sync_keeps_what_it_applied_and_deactivates_nobody(cli, standin, 
 def test_one_sync_at_a_time_and_a_dead_one_is_taken_over(cli, settings, own_db, client):
     uow = UnitOfWork(own_db, Outbox)
     with uow:
-        holder = simpeg_jobs.start_run(uow, settings, source="simpeg", trigger="cron")
+        holder = runs.start_run(uow, settings, source="simpeg", trigger="cron")
     busy = cli("sync")
     assert busy.exit_code == 3 and "already in progress" in busy.output and holder.id in busy.output
     refused = client.post("/api/v1/needs/simpeg/sync-runs", json={})
@@ -192,7 +194,7 @@ def test_sync_requested_over_http_is_run_by_the_worker_with_progress(client, set
     queued = client.post("/api/v1/needs/simpeg/sync-runs", json={"unit_id": "OPD-BPBD"})
     assert queued.status_code == 202, queued.json
     assert queued.json["status"] == "queued" and queued.json["requested_by"] == ADMIN.subject
-    run_id = simpeg_jobs.run_queued(own_db, settings, SimpegClient.from_settings(settings))
+    run_id = runs.run_queued(own_db, settings, SimpegClient.from_settings(settings))
     assert run_id == queued.json["id"]
     run = client.get(f"/api/v1/needs/simpeg/sync-runs/{run_id}").json
     in_unit = sum(1 for e in standin.employees.values() if e["unorIndukId"] == "OPD-BPBD")
@@ -373,15 +375,15 @@ def test_training_history_reaches_simpeg_exactly_once_through_an_outage(
     simpeg = SimpegClient.from_settings(settings)
     standin.honour_idempotency_keys = False  # the worst case: only the lookup before a retry protects
     standin.lose_answers(2)  # two writes land in SIMPEG but their answers are lost
-    counts = simpeg_jobs.send_due_history(own_db, settings, simpeg)
+    counts = history_sender.send_due_history(own_db, settings, simpeg)
     assert counts == {"sent": 2, "failed": 0, "retrying": 2}
     standin.fail_for(60)  # then SIMPEG is down for a while
-    assert simpeg_jobs.send_due_history(own_db, settings, simpeg) == {"sent": 0, "failed": 0, "retrying": 2}
+    assert history_sender.send_due_history(own_db, settings, simpeg) == {"sent": 0, "failed": 0, "retrying": 2}
     metrics = client.get("/metrics").get_data(as_text=True)
     assert 'bangkom_simpeg_history_records{status="pending"} 2.0' in metrics
     standin.recover()
-    assert simpeg_jobs.send_due_history(own_db, settings, simpeg) == {"sent": 2, "failed": 0, "retrying": 0}
-    assert simpeg_jobs.send_due_history(own_db, settings, simpeg) == {"sent": 0, "failed": 0, "retrying": 0}
+    assert history_sender.send_due_history(own_db, settings, simpeg) == {"sent": 2, "failed": 0, "retrying": 0}
+    assert history_sender.send_due_history(own_db, settings, simpeg) == {"sent": 0, "failed": 0, "retrying": 0}
 
     sent = [record for nip in nips for record in standin.history_of(nip)]
     assert sorted(r["idSumber"] for r in sent) == sorted(e.data["enrollment_id"] for e in completed)  # once each
@@ -418,7 +420,7 @@ def test_an_outage_longer_than_the_attempts_ends_failed_and_retry_failed_resends
     consume(_completed(sorted(standin.employees)[0]))
     standin.fail_for(60)
     for _ in range(settings.simpeg_history_max_attempts):
-        simpeg_jobs.send_due_history(own_db, settings, SimpegClient.from_settings(settings))
+        history_sender.send_due_history(own_db, settings, SimpegClient.from_settings(settings))
     [record] = history(own_db).values()
     assert record.status == "failed" and record.last_error.startswith("Gave up after 4 attempts")
     standin.recover()

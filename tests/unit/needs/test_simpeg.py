@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from services.needs import domain, simpeg
-from services.needs.simpeg_client import SimpegClient, SimpegError, SimpegRejected
+from services.needs import domain
+from services.needs.simpeg import mapping as simpeg
+from services.needs.simpeg.client import SimpegClient, SimpegError, SimpegRejected
 from tests.simpeg_standin import SimpegStandin, generate_employees
 
 TODAY = dt.date(2026, 11, 28)

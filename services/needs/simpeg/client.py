@@ -111,7 +111,7 @@ class SimpegClient:
         """Write one training-history record; SIMPEG answers a repeated key with the record it already holds.
 
         Not retried here: a write whose answer was lost may have landed, so the caller retries it
-        later, after looking the record up (see simpeg_jobs.send_due_history).
+        later, after looking the record up (see history.send_due_history).
         """
         return self._call(
             "POST", "/api/v1/kursus/save", json=dict(record), headers={"Idempotency-Key": idempotency_key}, retries=0

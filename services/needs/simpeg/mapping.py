@@ -1,6 +1,6 @@
 """SIMPEG records ↔ Bangkom, as pure functions: the field mapping of docs/simpeg.md and its rules.
 
-No I/O here: the adapter (simpeg_client) fetches and writes, the jobs (simpeg_jobs) apply.
+No I/O here: the adapter (client) fetches and writes, the use-cases (runs, history, reconciliation) apply.
 """
 
 from __future__ import annotations

@@ -1,0 +1,388 @@
+"""SIMPEG use-cases of the needs service: the employee sync and file import, the training-history
+sender, retries and the reconciliation (docs/simpeg.md).
+
+Employees go through the same path as the bulk upsert (``handlers.upsert_employees``), a chunk per
+transaction, so a sync emits ``EmployeeSynced`` only for what changed and recomputes gaps when a
+position or status changes. One employee job runs at a time: the queued or running row of
+``simpeg_sync_runs`` is the lock (a partial unique index), released when the run ends and taken
+over when its heartbeat is older than the lease (a crashed run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from services.needs import handlers
+from services.needs.config import NeedsSettings
+from services.needs.models import Employee, Outbox, Position, SimpegSyncRun
+from services.needs.records import EmployeeSchema
+from services.needs.simpeg import mapping
+from services.needs.simpeg.client import SimpegClient, SimpegError
+from services.needs.simpeg.files import check_numeric_nips, read_export, rejection
+from shared.db import Database, UnitOfWork, utcnow
+from shared.errors import Conflict
+from shared.service import ServiceContext
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int | None], None]  # (records done, total when known)
+
+
+class SyncBusy(Conflict):
+    pass
+
+
+# --- the lock: one employee job at a time -----------------------------------------------------
+
+
+def start_run(
+    uow: UnitOfWork,
+    settings: NeedsSettings,
+    *,
+    source: str,
+    trigger: str,
+    requested_by: str | None = None,
+    unit_id: str | None = None,
+    allow_mass_deactivation: bool = False,
+    queued: bool = False,
+) -> SimpegSyncRun:
+    """Take the lock with a new run (running now, or queued for the worker); SyncBusy when another holds it."""
+    session = uow.session
+    stale = utcnow() - dt.timedelta(seconds=settings.simpeg_sync_lease_seconds)
+    session.execute(
+        update(SimpegSyncRun)
+        .where(
+            SimpegSyncRun.status.in_(("queued", "running")),
+            func.coalesce(SimpegSyncRun.heartbeat_at, SimpegSyncRun.created_at) < stale,
+        )
+        .values(status="abandoned", finished_at=utcnow(), error="No sign of life within the lease; taken over.")
+    )
+    now = utcnow()
+    run = SimpegSyncRun(
+        id=str(uuid.uuid4()),
+        job="employees",
+        source=source,
+        trigger=trigger,
+        requested_by=requested_by,
+        unit_id=unit_id,
+        allow_mass_deactivation=allow_mass_deactivation,
+        status="queued" if queued else "running",
+        created_at=now,
+        started_at=None if queued else now,
+        heartbeat_at=now,
+        done=0,
+    )
+    session.add(run)
+    try:
+        uow.commit()
+    except IntegrityError:
+        uow.rollback()
+        active = session.scalars(select(SimpegSyncRun).where(SimpegSyncRun.status.in_(("queued", "running")))).first()
+        detail = (
+            f"run {active.id} ({active.source}, {active.status} since {active.created_at:%Y-%m-%d %H:%M} UTC)"
+            if active
+            else "another run"
+        )
+        raise SyncBusy(
+            f"An employee sync or import is already in progress: {detail}. Wait for it to finish, then try again.",
+            errors=[{"field": "run", "message": "Another employee job holds the lock."}],
+        ) from None
+    return run
+
+
+def claim_queued_run(database: Database, settings: NeedsSettings) -> str | None:
+    """The worker's side: the oldest queued run becomes running (None when nothing waits)."""
+    with unit_of_work(database, settings) as uow:
+        session = uow.session
+        run_id = session.scalar(
+            select(SimpegSyncRun.id).where(SimpegSyncRun.status == "queued").order_by(SimpegSyncRun.created_at)
+        )
+        if run_id is None:
+            return None
+        claimed = session.execute(
+            update(SimpegSyncRun)
+            .where(SimpegSyncRun.id == run_id, SimpegSyncRun.status == "queued")
+            .values(status="running", started_at=utcnow(), heartbeat_at=utcnow())
+        ).rowcount
+        uow.commit()
+        return run_id if claimed else None
+
+
+def _heartbeat(database: Database, settings: NeedsSettings, run_id: str, done: int, total: int | None) -> None:
+    with unit_of_work(database, settings) as uow:
+        uow.session.execute(
+            update(SimpegSyncRun)
+            .where(SimpegSyncRun.id == run_id)
+            .values(done=done, total=total, heartbeat_at=utcnow())
+        )
+        uow.commit()
+
+
+def _finish(
+    database: Database, settings: NeedsSettings, run_id: str, report: dict[str, Any] | None, error: str | None = None
+) -> None:
+    with unit_of_work(database, settings) as uow:
+        uow.session.execute(
+            update(SimpegSyncRun)
+            .where(SimpegSyncRun.id == run_id)
+            .values(status="failed" if error else "succeeded", report=report, error=error, finished_at=utcnow())
+        )
+        uow.commit()
+
+
+# --- applying employee records ----------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    received: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    positions_added: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)  # NIP → the row where the source first listed it
+
+    @property
+    def changes(self) -> int:
+        return self.added + self.updated + self.deactivated + self.positions_added
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "received": self.received,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deactivated": self.deactivated,
+            "positions_added": self.positions_added,
+            "rejected": sorted(self.rejected, key=lambda r: r["row"]),
+            "warnings": self.warnings,
+        }
+
+
+def apply_records(
+    uow: UnitOfWork, settings: NeedsSettings, numbered: Sequence[tuple[int, dict[str, Any]]], report: SyncReport
+) -> None:
+    """One chunk of SIMPEG records (with their row numbers) in one transaction: unknown positions are
+    created, employees upserted; rejections keep the row number and name the SIASN field."""
+    session = uow.session
+    today = settings.today()
+    rows, row_numbers = [], []
+    positions: dict[str, dict[str, str]] = {}
+    for number, record in numbered:
+        report.received += 1
+        mapped = mapping.map_employee(record, today)
+        if mapped.nip in report.seen:
+            mapped.errors.setdefault("nipBaru", []).append(f"Listed twice: first at row {report.seen[mapped.nip]}.")
+        elif mapped.nip:
+            report.seen[mapped.nip] = number
+        if mapped.errors:
+            report.rejected.append(rejection(number, mapped.nip, mapped.errors))
+            continue
+        if mapped.position:
+            positions.setdefault(mapped.position["code"], mapped.position)
+        rows.append(mapped.employee)
+        row_numbers.append(number)
+    known = set(session.scalars(select(Position.code).where(Position.code.in_(list(positions)))))
+    for code, position in positions.items():
+        if code not in known:
+            session.add(Position(**position))
+            report.positions_added += 1
+    session.flush()
+    result = handlers.upsert_employees(uow, settings, rows, EmployeeSchema().load)  # commits
+    for key in ("added", "updated", "unchanged"):
+        setattr(report, key, getattr(report, key) + result[key])
+    for refused in result["rejected"]:
+        errors = [{**e, "field": _SIASN_FIELD.get(e["field"], e["field"])} for e in refused["errors"]]
+        report.rejected.append({"row": row_numbers[refused["row"]], "nip": refused["nip"], "errors": errors})
+
+
+_SIASN_FIELD = {
+    "nip": "nipBaru",
+    "name": "nama",
+    "position_code": "jabatanId",
+    "unit_code": "unorIndukId",
+    "unit_name": "unorIndukNama",
+    "rank": "golRuangAkhir",
+    "employment_status": "statusPegawai",
+    "supervisor_nip": "nipAtasan",
+}
+
+
+def deactivate_missing(
+    uow: UnitOfWork, settings: NeedsSettings, report: SyncReport, unit_id: str | None, allow_mass: bool
+) -> None:
+    """Deactivate the active employees (of the unit, when one was synced) that the source no longer lists."""
+    query = select(Employee.nip).where(Employee.active.is_(True))
+    if unit_id:
+        query = query.where(Employee.unit_code == unit_id)
+    active = list(uow.session.scalars(query))
+    missing = mapping.to_deactivate(active, report.seen)
+    if not missing:
+        return
+    if not allow_mass and not mapping.deactivation_allowed(
+        len(missing), len(active), settings.simpeg_max_deactivate_share
+    ):
+        report.warnings.append(
+            f"{len(missing)} of {len(active)} active employees are missing from the source; that is more than "
+            f"{settings.simpeg_max_deactivate_share:.0%}, so none were deactivated. If SIMPEG is right, run again "
+            "allowing mass deactivation (--allow-mass-deactivation / allow_mass_deactivation: true)."
+        )
+        return
+    for start in range(0, len(missing), settings.simpeg_chunk_size):
+        with uow:
+            report.deactivated += handlers.deactivate_employees(
+                uow, settings, missing[start : start + settings.simpeg_chunk_size]
+            )
+
+
+def _chunks(numbered: Iterable[tuple[int, dict]], size: int) -> Iterator[list[tuple[int, dict]]]:
+    chunk: list[tuple[int, dict]] = []
+    for item in numbered:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def unit_of_work(database: Database, settings: NeedsSettings) -> UnitOfWork:
+    """The needs service's unit of work: every write of the integration goes through one."""
+    return ServiceContext(settings, database, Outbox).uow()
+
+
+def run_sync(
+    database: Database,
+    settings: NeedsSettings,
+    client: SimpegClient,
+    run_id: str,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Pull every employee from SIMPEG page by page and apply them; then deactivate who is gone.
+
+    A failure part-way keeps what was applied (each chunk is whole and re-applying is harmless),
+    deactivates nobody and marks the run failed with the reason.
+    """
+    with database.sessions() as session:
+        run = session.get(SimpegSyncRun, run_id)
+        unit_id, allow_mass = run.unit_id, run.allow_mass_deactivation
+    report = SyncReport()
+    uow = unit_of_work(database, settings)
+    total: int | None = None
+
+    def numbered() -> Iterator[tuple[int, dict]]:
+        nonlocal total
+        row = 0
+        for page in client.employees(unit_id):
+            total = page.total
+            for record in page.records:
+                row += 1
+                yield row, record
+
+    try:
+        for chunk in _chunks(numbered(), settings.simpeg_chunk_size):
+            with uow:
+                apply_records(uow, settings, chunk, report)
+            _heartbeat(database, settings, run_id, report.received, total)
+            if progress:
+                progress(report.received, total)
+        deactivate_missing(uow, settings, report, unit_id, allow_mass)
+    except Exception as exc:
+        error = str(exc) if isinstance(exc, SimpegError) else f"{type(exc).__name__}: {exc}"
+        log.exception("SIMPEG sync failed", extra={"run_id": run_id})
+        _finish(database, settings, run_id, report.as_dict(), f"{error} (nobody was deactivated; run the sync again)")
+        raise
+    result = report.as_dict()
+    _finish(database, settings, run_id, result)
+    log.info("SIMPEG sync finished", extra={"run_id": run_id, **{k: v for k, v in result.items() if k != "rejected"}})
+    return result
+
+
+def run_import(
+    database: Database,
+    settings: NeedsSettings,
+    run_id: str,
+    numbered: Sequence[tuple[int, dict[str, Any]]],
+    deactivate: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Apply the rows of a SIMPEG export file; deactivation only when asked (a file may be partial)."""
+    report = SyncReport()
+    uow = unit_of_work(database, settings)
+    with database.sessions() as session:
+        allow_mass = session.get(SimpegSyncRun, run_id).allow_mass_deactivation
+    try:
+        for chunk in _chunks(numbered, settings.simpeg_chunk_size):
+            with uow:
+                apply_records(uow, settings, chunk, report)
+            _heartbeat(database, settings, run_id, report.received, len(numbered))
+            if progress:
+                progress(report.received, len(numbered))
+        if deactivate:
+            deactivate_missing(uow, settings, report, None, allow_mass)
+    except Exception as exc:
+        _finish(database, settings, run_id, report.as_dict(), f"{type(exc).__name__}: {exc}")
+        raise
+    result = report.as_dict()
+    _finish(database, settings, run_id, result)
+    return result
+
+
+def run_queued(database: Database, settings: NeedsSettings, client: SimpegClient) -> str | None:
+    """Run the oldest sync queued through the API (the worker calls this periodically)."""
+    run_id = claim_queued_run(database, settings)
+    if run_id is not None:
+        with contextlib.suppress(Exception):  # logged and recorded on the run; the worker goes on
+            run_sync(database, settings, client, run_id)
+    return run_id
+
+
+def import_file(
+    database: Database,
+    settings: NeedsSettings,
+    content: bytes,
+    filename: str,
+    *,
+    trigger: str,
+    requested_by: str | None = None,
+    deactivate: bool = False,
+    allow_mass_deactivation: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Read, check and apply an export file under the employee lock; the report keeps row numbers."""
+    numbered = read_export(content, filename)
+    numeric = check_numeric_nips(numbered)
+    bad_rows = {r["row"] for r in numeric}
+    usable = [(n, r) for n, r in numbered if n not in bad_rows]
+    uow = unit_of_work(database, settings)
+    with uow:
+        run = start_run(
+            uow,
+            settings,
+            source=f"file:{filename}"[:200],
+            trigger=trigger,
+            requested_by=requested_by,
+            allow_mass_deactivation=allow_mass_deactivation,
+        )
+        run_id = run.id
+    skip_deactivation = deactivate and bool(numeric)  # an unreadable NIP must not look like a missing employee
+    result = run_import(database, settings, run_id, usable, deactivate and not skip_deactivation, progress)
+    if numeric:
+        result["received"] += len(numeric)
+        result["rejected"] = sorted(result["rejected"] + numeric, key=lambda r: r["row"])
+        if skip_deactivation:
+            result["warnings"].append("Nobody was deactivated because some NIPs could not be read.")
+        _finish(database, settings, run_id, result)
+    return {"run_id": run_id, **result}

@@ -1,0 +1,117 @@
+"""marshmallow schemas of the SIMPEG integration's HTTP API."""
+
+from __future__ import annotations
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, validate
+
+from shared import fields, nip
+
+NIP = nip.FORMAT
+
+
+class SyncRequestSchema(Schema):
+    unit_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=60),
+        metadata={"description": "Sync one OPD only (SIMPEG's unorIndukId); deactivation then stays inside it"},
+    )
+    allow_mass_deactivation = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Deactivate even when more than SIMPEG_MAX_DEACTIVATE_SHARE of the active are missing"
+        },
+    )
+
+
+class SyncRejectedRow(Schema):
+    row = fields.Integer(metadata={"description": "Position in SIMPEG's list, or the spreadsheet row (header = 1)"})
+    nip = fields.String(allow_none=True)
+    errors = fields.List(fields.Dict(), metadata={"description": "SIASN field name and the reason"})
+
+
+class SyncReportSchema(Schema):
+    received = fields.Integer()
+    added = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    deactivated = fields.Integer()
+    positions_added = fields.Integer()
+    rejected = fields.List(fields.Nested(SyncRejectedRow))
+    warnings = fields.List(fields.String())
+
+
+class SyncRunSchema(Schema):
+    id = fields.String()
+    source = fields.String(metadata={"description": "simpeg, or file:<name> for an import"})
+    trigger = fields.String()
+    requested_by = fields.String(allow_none=True)
+    unit_id = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "queued, running, succeeded, failed or abandoned"})
+    done = fields.Integer(metadata={"description": "Records processed so far"})
+    total = fields.Integer(allow_none=True, metadata={"description": "Records SIMPEG announced (once known)"})
+    report = fields.Nested(SyncReportSchema, allow_none=True)
+    error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class ImportFormSchema(Schema):
+    file = Upload(
+        required=True, metadata={"description": "SIMPEG export: .xlsx (first sheet) or .csv, header in row 1"}
+    )
+
+
+class ImportQuery(Schema):
+    deactivate_missing = fields.Boolean(
+        load_default=False, metadata={"description": "The file lists every employee: deactivate who is not in it"}
+    )
+    allow_mass_deactivation = fields.Boolean(load_default=False)
+
+
+class ImportResultSchema(SyncReportSchema):
+    run_id = fields.String()
+
+
+class HistoryCountsSchema(Schema):
+    pending = fields.Integer()
+    sent = fields.Integer()
+    failed = fields.Integer()
+
+
+class SimpegStatusSchema(Schema):
+    configured = fields.Boolean(metadata={"description": "Whether SIMPEG_BASE_URL is set"})
+    last_run = fields.Nested(SyncRunSchema, allow_none=True)
+    last_success = fields.Nested(SyncRunSchema, allow_none=True)
+    history = fields.Nested(HistoryCountsSchema)
+
+
+class HistoryQuery(Schema):
+    status = fields.String(validate=validate.OneOf(("pending", "sent", "failed")))
+    nip = fields.String(validate=NIP)
+
+
+class HistoryRecordSchema(Schema):
+    enrollment_id = fields.String()
+    nip = fields.String()
+    record = fields.Dict(metadata={"description": "The rw-kursus record sent to SIMPEG (SIASN field names)"})
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.DateTime()
+    simpeg_id = fields.String(allow_none=True)
+    sent_at = fields.DateTime(allow_none=True)
+
+
+class RetryRequestSchema(Schema):
+    enrollment_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        load_default=None,
+        metadata={"description": "Only these records (default: every failed one)"},
+    )
+
+
+class RetryResultSchema(Schema):
+    retried = fields.Integer()
