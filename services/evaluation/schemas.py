@@ -55,6 +55,7 @@ class TaskSchema(Schema):
     enrollment_id = fields.String()
     nip = fields.String()
     batch_id = fields.String()
+    program_title = fields.String(allow_none=True, metadata={"description": "In listings: the program's title"})
     assignee_nip = fields.String(allow_none=True)
     flagged = fields.Boolean(metadata={"description": "No known supervisor: BKPSDM must act"})
     opens_on = fields.Date()

@@ -15,26 +15,28 @@ from services.evaluation.models import Participation, Task
 from shared.errors import NotFound
 
 
-def task_view(task: Task, today: dt.date) -> dict[str, Any]:
+def task_view(task: Task, today: dt.date, program_title: str | None = None) -> dict[str, Any]:
     values = {column.key: getattr(task, column.key) for column in Task.__table__.columns}
-    return values | {"overdue": task.status == "open" and task.due_on < today}
+    return values | {"overdue": task.status == "open" and task.due_on < today, "program_title": program_title}
 
 
 def tasks(session: Session, filters: dict[str, Any], today: dt.date, page: int, page_size: int):
-    query = select(Task).order_by(Task.due_on, Task.id)
+    query = (
+        select(Task, Participation.program_title)
+        .join(Participation, Participation.enrollment_id == Task.enrollment_id)
+        .order_by(Task.due_on, Task.id)
+    )
     for field in ("status", "kind", "assignee_nip", "nip", "batch_id", "flagged"):
         if filters.get(field) is not None:
             query = query.where(getattr(Task, field) == filters[field])
     if filters.get("unit_code"):
-        query = query.join(Participation, Participation.enrollment_id == Task.enrollment_id).where(
-            Participation.unit_code == filters["unit_code"]
-        )
+        query = query.where(Participation.unit_code == filters["unit_code"])
     if filters.get("overdue") is not None:
         overdue = (Task.status == "open") & (Task.due_on < today)
         query = query.where(overdue if filters["overdue"] else ~overdue)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    found = session.scalars(query.limit(page_size).offset((page - 1) * page_size)).all()
-    return [task_view(t, today) for t in found], total
+    found = session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+    return [task_view(task, today, title) for task, title in found], total
 
 
 def open_work_by(session: Session, dimension: str, today: dt.date) -> list[dict[str, Any]]:

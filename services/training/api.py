@@ -43,6 +43,7 @@ ACCESS = access_rules(
         "PUT /programs/<program_id>/status": ADMIN,
         "GET /programs/<program_id>/batches": PEOPLE,
         "POST /programs/<program_id>/batches": ADMIN,
+        "GET /batches": ADMIN,
         "GET /batches/<batch_id>": PEOPLE,
         "GET /batches/<batch_id>/candidates": ADMIN,
         "GET /batches/<batch_id>/enrollments": ADMIN,
@@ -156,6 +157,21 @@ class ProgramStatus(MethodView):
         """draft → published (emits ProgramPublished; needs a batch) → running → closed."""
         with context().uow() as uow:
             return handlers.change_program_status(uow, program_id, data["status"])
+
+
+@blp.route("/batches")
+class Batches(MethodView):
+    @blp.arguments(schemas.BatchWindowQuery, location="query")
+    @blp.response(200, schemas.BatchSchema(many=True))
+    def get(self, args):
+        """The batches with a meeting between two dates, with their meetings (a month's calendar in one call)."""
+        if args["meets_until"] < args["meets_from"]:
+            raise Invalid(
+                "meets_until comes before meets_from.",
+                errors=[{"field": "meets_until", "message": "Before meets_from."}],
+            )
+        with _session() as session:
+            return views.batches_meeting_between(session, args["meets_from"], args["meets_until"])
 
 
 @blp.route("/programs/<program_id>/batches")

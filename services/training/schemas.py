@@ -95,6 +95,11 @@ class BatchSchema(Schema):
     meetings = fields.List(fields.Nested(MeetingSchema), required=True, validate=validate.Length(min=1, max=400))
 
 
+class BatchWindowQuery(Schema):
+    meets_from = fields.Date(required=True, metadata={"description": "Batches with a meeting on or after this date"})
+    meets_until = fields.Date(required=True, metadata={"description": "… and on or before this date"})
+
+
 class CandidateSchema(Schema):
     nip = fields.String()
     name = fields.String()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -70,8 +71,34 @@ def batch(session: Session, batch_id: str, partner_code: str | None = None) -> d
 
 def batches_of_program(session: Session, program_id: str) -> list[dict[str, Any]]:
     program(session, program_id)
-    ids = session.scalars(select(Batch.id).where(Batch.program_id == program_id).order_by(Batch.number)).all()
-    return [batch(session, batch_id) for batch_id in ids]
+    return _with_meetings(session, select(Batch).where(Batch.program_id == program_id).order_by(Batch.number))
+
+
+def batches_meeting_between(session: Session, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """Every batch with a meeting in [first, last] (with all its meetings): a calendar in two queries."""
+    meeting_then = select(Meeting.batch_id).where(Meeting.date >= first, Meeting.date <= last)
+    return _with_meetings(
+        session, select(Batch).where(Batch.id.in_(meeting_then)).order_by(Batch.program_id, Batch.number)
+    )
+
+
+def _with_meetings(session: Session, batches_query) -> list[dict[str, Any]]:
+    found = session.scalars(batches_query).all()
+    meetings: dict[str, list[Meeting]] = {}
+    for meeting in session.scalars(
+        select(Meeting).where(Meeting.batch_id.in_([b.id for b in found])).order_by(Meeting.meeting_no)
+    ):
+        meetings.setdefault(meeting.batch_id, []).append(meeting)
+    return [
+        {
+            "id": b.id,
+            "program_id": b.program_id,
+            "number": b.number,
+            "closed_at": b.closed_at,
+            "meetings": meetings.get(b.id, []),
+        }
+        for b in found
+    ]
 
 
 def partner_batches(session: Session, partner_code: str) -> list[dict[str, Any]]:

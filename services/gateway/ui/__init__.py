@@ -4,8 +4,13 @@ Pages are rendered on the server (Jinja templates, charts as inline SVG): no scr
 package and nothing fetched from the internet at run time. The UI signs in with the gateway's own
 accounts and calls the services exactly as the API proxy does, with the person's signed identity, so
 the services' access rules apply unchanged.
+
+One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``client`` (calling the
+services), ``charts`` (SVG), and the pages by area: ``signin``, ``bkpsdm``, ``training``, ``evaluation``,
+``people``.
 """
 
-from services.gateway.ui.views import ui
+from services.gateway.ui import bkpsdm, evaluation, people, signin, training  # noqa: F401 - their routes register
+from services.gateway.ui.session import ui
 
 __all__ = ["ui"]

@@ -1,0 +1,117 @@
+"""BKPSDM's pages: the dashboard, an OPD's JP, the needs and plan, downloads, an employee's page; the ops page."""
+
+from __future__ import annotations
+
+import calendar
+
+from flask import (
+    Response,
+    abort,
+    render_template,
+    request,
+)
+
+from services.gateway.ui import charts
+from services.gateway.ui.client import api
+from services.gateway.ui.people import _levels_chart
+from services.gateway.ui.session import _today, signed_in, t, ui
+from shared.web import context
+
+
+def _heatmap(plan: list[dict], title: str) -> str:
+    units = sorted({line["unit_code"] or "-" for line in plan})
+    unit_names = {line["unit_code"] or "-": line.get("unit_name") or line["unit_code"] or "-" for line in plan}
+    competencies = sorted({line["competency_code"] for line in plan})
+    values: dict[tuple[str, str], float] = {}
+    for line in plan:
+        key = (line["unit_code"] or "-", line["competency_code"])
+        values[key] = values.get(key, 0) + line["employees"]
+    return charts.heatmap(title, units, competencies, values, row_labels=unit_names)
+
+
+@ui.route("/ops")
+@signed_in("ops")
+def ops():
+    """Operators work with the probes, metrics and dashboards (docs/operations.md), not with people's data."""
+    return render_template("ops.html", upstreams=context().settings.upstreams())
+
+
+@ui.route("/bkpsdm")
+@signed_in("admin")
+def bkpsdm():
+    year = request.args.get("year", type=int) or _today().year
+    plan = api("GET", "needs", "/plan", params={"year": year})
+    compliance = api("GET", "needs", "/jp/compliance", params={"year": year})
+    first = _today().replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    running = api(
+        "GET", "training", "/programs", params={"starts_from": first.isoformat(), "starts_until": last.isoformat()}
+    )
+    overdue = api("GET", "evaluation", "/overdue/by-unit")
+    simpeg = api("GET", "needs", "/simpeg/status")
+    heatmap = _heatmap(
+        plan,
+        t(
+            f"Kesenjangan kompetensi {year}: jumlah ASN per OPD dan kompetensi",
+            f"Competency gaps {year}: ASN per OPD and competency",
+        ),
+    )
+    return render_template(
+        "bkpsdm.html",
+        year=year,
+        heatmap=heatmap,
+        plan=plan,
+        compliance=compliance,
+        running=running,
+        overdue=overdue,
+        simpeg=simpeg,
+    )
+
+
+@ui.route("/bkpsdm/jp/<unit_code>")
+@signed_in("admin")
+def jp_opd(unit_code: str):
+    year = request.args.get("year", type=int) or _today().year
+    behind = api("GET", "needs", "/jp/behind", params={"year": year, "unit_code": unit_code, "page_size": 100})
+    return render_template("jp_opd.html", year=year, unit_code=unit_code, behind=behind)
+
+
+@ui.route("/kebutuhan")
+@signed_in("admin")
+def kebutuhan():
+    year = request.args.get("year", type=int) or _today().year
+    unit = request.args.get("unit_code") or None
+    params = {"year": year, **({"unit_code": unit} if unit else {})}
+    plan = api("GET", "needs", "/plan", params=params)
+    needs = api("GET", "needs", "/needs", params={**params, "status": "open", "page_size": 50})
+    units = sorted(
+        {
+            (c["unit_code"], c["unit_name"])
+            for c in api("GET", "needs", "/jp/compliance", params={"year": year})
+            if c["unit_code"]
+        }
+    )
+    return render_template("kebutuhan.html", year=year, unit=unit, plan=plan, needs=needs, units=units)
+
+
+@ui.route("/unduh/<report>.xlsx")
+@signed_in("admin")
+def unduh(report: str):
+    path = {"rencana": "/exports/plan", "kesenjangan": "/exports/gaps"}.get(report) or abort(404)
+    year = request.args.get("year", type=int) or _today().year
+    upstream = api("GET", "needs", path, params={"year": year, "format": "xlsx"}, raw=True)
+    return Response(
+        upstream.content,
+        mimetype=upstream.headers.get("Content-Type"),
+        headers={"Content-Disposition": f'attachment; filename="{report}-{year}.xlsx"'},
+    )
+
+
+@ui.route("/pegawai/<nip>")
+@signed_in("admin", "supervisor", "employee")
+def pegawai(nip: str):
+    profile = api("GET", "needs", f"/employees/{nip}/profile")
+    chart = _levels_chart(
+        profile, t("Level kompetensi dibanding standar jabatan", "Competency levels against the position's standard")
+    )
+    return render_template("pegawai.html", profile=profile, chart=chart)

@@ -1,0 +1,98 @@
+"""The web UI calling the services as the signed-in person, and showing their refusals as messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from flask import (
+    flash,
+    redirect,
+    render_template,
+)
+
+from services.gateway.ui.session import current_user, t, ui
+from services.gateway.upstream import send_upstream
+from shared import identity
+from shared.logging import request_id
+from shared.web import context
+
+
+class UIProblem(Exception):
+    """A service refused or failed a request: shown to the person as a message, never as a stack trace."""
+
+    def __init__(self, status: int, detail: str, errors: list | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.errors = status, detail, errors or []
+
+
+def api(method: str, service: str, path: str, **kwargs) -> Any:
+    """A service's answer (JSON, or the raw response for ``raw=True``) for the signed-in person."""
+    raw = kwargs.pop("raw", False)
+    settings = context().settings
+    headers = {
+        identity.HEADER: identity.encode(current_user(), settings.internal_identity_secret),
+        "X-Request-ID": request_id.get() or "",
+    }
+    try:
+        response = send_upstream(
+            method,
+            f"{settings.upstreams()[service]}/api/v1/{service}{path}",
+            headers=headers,
+            timeout=(settings.upstream_connect_timeout, settings.upstream_read_timeout),
+            **kwargs,
+        )
+    except requests.Timeout:
+        raise UIProblem(
+            504,
+            t(
+                f"Layanan {service} tidak menjawab tepat waktu; coba lagi sebentar lagi.",
+                f"The {service} service did not answer in time; try again shortly.",
+            ),
+        ) from None
+    except requests.RequestException:
+        raise UIProblem(
+            502,
+            t(
+                f"Layanan {service} sedang tidak dapat dihubungi; coba lagi sebentar lagi.",
+                f"The {service} service cannot be reached; try again shortly.",
+            ),
+        ) from None
+    if response.status_code >= 400:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        raise UIProblem(response.status_code, body.get("detail") or response.reason, body.get("errors"))
+    return response if raw else (response.json() if response.content else None)
+
+
+@ui.errorhandler(UIProblem)
+def _problem(error: UIProblem):
+    return render_template("error.html", status=error.status, detail=error.detail, errors=error.errors), error.status
+
+
+@ui.errorhandler(403)
+def _forbidden(_error):
+    detail = t("Halaman ini tidak untuk peran Anda.", "This page is not for your role.")
+    return render_template("error.html", status=403, detail=detail, errors=[]), 403
+
+
+@ui.errorhandler(400)
+def _bad_request(error):
+    return render_template("error.html", status=400, detail=error.description, errors=[]), 400
+
+
+def _act(action, success: str, back: str):
+    """Run a form's action; a refusal by the service comes back to the form as a message."""
+    try:
+        action()
+        flash(success, "ok")
+    except UIProblem as problem:
+        fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in problem.errors if isinstance(e, dict))
+        flash(problem.detail + (f" ({fields})" if fields else ""), "error")
+    return redirect(back)
+
+
+def _program_of_batch(batch_id: str) -> dict:
+    return api("GET", "training", f"/programs/{api('GET', 'training', f'/batches/{batch_id}')['program_id']}")

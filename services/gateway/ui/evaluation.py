@@ -1,0 +1,92 @@
+"""Evaluation pages: a program's effectiveness, and answering a task."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from services.gateway.ui import charts
+from services.gateway.ui.client import UIProblem, _program_of_batch, api
+from services.gateway.ui.labels import RECOMMENDATIONS, THEMES
+from services.gateway.ui.session import signed_in, t, ui
+
+
+def _p_value_in_words(learning: dict) -> str:
+    if learning.get("p_value") is None:
+        return t(
+            "Belum cukup pasangan nilai pre-test dan post-test untuk uji statistik (minimal 6).",
+            "Not enough pre-test and post-test pairs for a statistical test (at least 6).",
+        )
+    if learning.get("significant"):
+        return t(
+            f"Kenaikan nilai nyata secara statistik (p = {learning['p_value']:.3f}): pelatihan ini meningkatkan pengetahuan.",
+            f"The gain is statistically significant (p = {learning['p_value']:.3f}): the training raised knowledge.",
+        )
+    return t(
+        f"Kenaikan nilai belum terbukti nyata secara statistik (p = {learning['p_value']:.3f}).",
+        f"The gain is not statistically significant (p = {learning['p_value']:.3f}).",
+    )
+
+
+@ui.route("/pelatihan/<program_id>/efektivitas")
+@signed_in("admin")
+def efektivitas(program_id: str):
+    found = api("GET", "training", f"/programs/{program_id}")
+    figures = api("GET", "evaluation", f"/reports/programs/{program_id}")
+    learning = figures["learning"]
+    chart = charts.bars(
+        t("Rata-rata nilai pre-test dan post-test", "Mean pre-test and post-test scores"),
+        [("Pre-test", learning["mean_pre"] or 0), ("Post-test", learning["mean_post"] or 0)],
+        100,
+    )
+    recommendation = RECOMMENDATIONS.get(figures.get("recommendation") or "", ("-", "-"))
+    return render_template(
+        "efektivitas.html",
+        program=found,
+        figures=figures,
+        chart=chart,
+        themes=THEMES,
+        significance=_p_value_in_words(learning),
+        recommendation=t(*recommendation),
+    )
+
+
+@ui.route("/tugas/<task_id>", methods=["GET", "POST"])
+@signed_in("employee", "supervisor")
+def tugas(task_id: str):
+    mine = api("GET", "evaluation", "/my/tasks")
+    task = next((x for x in mine if x["id"] == task_id), None) or abort(403)
+    program_ = _program_of_batch(task["batch_id"])
+    if request.method == "POST":
+        form = request.form
+        if task["kind"] == "reaction":
+            body = {key: form.get(key, type=int) for key in ("content", "trainer", "relevance", "organisation")}
+            body |= {"themes": form.getlist("themes"), "comments": form.get("comments", "")}
+        else:
+            body = {
+                "project_title": form.get("project_title", ""),
+                "description": form.get("description", ""),
+                "rubric": [
+                    {
+                        "competency_code": c["code"],
+                        "level": form.get(f"level_{c['code']}", type=int),
+                        "note": form.get(f"note_{c['code']}", ""),
+                    }
+                    for c in program_["competencies"]
+                ],
+            }
+        try:
+            api("POST", "evaluation", f"/tasks/{task_id}/submission", json=body)
+        except UIProblem as problem:
+            return render_template(
+                "tugas.html", task=task, program=program_, themes=THEMES, form=form, problem=problem
+            ), 422
+        flash(t("Terima kasih, isian Anda tersimpan.", "Thank you, your answers are saved."), "ok")
+        return redirect(url_for("ui.beranda"))
+    return render_template("tugas.html", task=task, program=program_, themes=THEMES, form={}, problem=None)
