@@ -18,12 +18,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import MethodNotAllowed
 
-from services.gateway import domain, handlers, schemas
+from services.gateway import domain, handlers, schemas, upstream
 from services.gateway.rate_limits import RateLimited, take_rate_limit, too_many
-from services.gateway.upstream import send_upstream
 from shared import identity, metrics
 from shared.errors import NotFound
-from shared.logging import request_id
 from shared.web import context, problem
 
 blp = Blueprint("gateway", __name__, url_prefix="/api/v1/auth", description="Log in and refresh tokens")
@@ -73,11 +71,11 @@ def _verify_key(key_id: str, secret: str) -> str | None:
     if cached and cached[1] > time.monotonic():
         return cached[0]
     settings = context().settings
-    response = current_app.extensions["gateway_http"].post(
+    response = upstream.call(
+        "POST",
         f"{settings.training_url}/api/v1/training/internal/partner-keys/verify",
+        GATEWAY,
         json={"key_id": key_id, "secret": secret},
-        headers={identity.HEADER: identity.encode(GATEWAY, settings.internal_identity_secret)},
-        timeout=(settings.upstream_connect_timeout, settings.upstream_read_timeout),
     )
     if response.status_code == 401:
         return None
@@ -135,10 +133,6 @@ def proxy(service: str, rest: str) -> Response:
             service=exc.service,
         )
     headers = domain.forwardable(request.headers.items(), domain.HOP_BY_HOP | domain.NEVER_FROM_CALLER)
-    headers += [
-        (identity.HEADER, identity.encode(caller, settings.internal_identity_secret)),
-        ("X-Request-ID", request_id.get() or ""),
-    ]
     try:
         limits = take_rate_limit(
             f"{'partner:' + caller.partner_code if caller.partner_code else 'person:' + caller.subject}",
@@ -149,13 +143,13 @@ def proxy(service: str, rest: str) -> Response:
     url = f"{base}/api/v1/{service}/{quote(rest, safe=PATH_SAFE)}"  # as received: %3F stays in the path
     started = time.perf_counter()
     try:
-        upstream = send_upstream(
+        answer = upstream.call(
             request.method,
             url,
+            caller,
             params=request.args.to_dict(flat=False),
             data=body,
             headers=dict(headers),
-            timeout=(settings.upstream_connect_timeout, settings.upstream_read_timeout),
             allow_redirects=False,
         )
     except requests.Timeout:
@@ -175,12 +169,12 @@ def proxy(service: str, rest: str) -> Response:
             service=service,
         )
     metrics.UPSTREAM_LATENCY.labels(
-        service, domain.route_family(service, rest), request.method, str(upstream.status_code)
+        service, domain.route_family(service, rest), request.method, str(answer.status_code)
     ).observe(time.perf_counter() - started)
     return Response(
-        upstream.content,
-        status=upstream.status_code,
-        headers=domain.forwardable(upstream.headers.items()) + list(limits.items()),
+        answer.content,
+        status=answer.status_code,
+        headers=domain.forwardable(answer.headers.items()) + list(limits.items()),
     )
 
 

@@ -1,4 +1,6 @@
-"""The gateway's calls to the services: one pooled client per process, and the rule for sending again."""
+"""The gateway's calls to the services, one way for the proxy, the partner-key check and the web UI: the pooled
+client of the process, the caller's identity signed for the service, the request id, the time-outs, and the rule
+for sending again."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ import requests
 from flask import current_app
 from urllib3.exceptions import NewConnectionError
 
-from shared import metrics
+from shared import identity, metrics
+from shared.logging import request_id
+from shared.web import context
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
@@ -30,3 +34,17 @@ def send_upstream(method: str, url: str, **options) -> requests.Response:
 
 def _service_of(url: str) -> str:
     return url.split("/api/v1/", 1)[1].split("/", 1)[0] if "/api/v1/" in url else "unknown"
+
+
+def call(
+    method: str, url: str, caller: identity.Identity, *, headers: dict | None = None, **options
+) -> requests.Response:
+    """``method url`` for ``caller``: their identity signed for the service (``X-Bangkom-Identity``), the request
+    id, the configured time-outs; sent again once when that is safe (``send_upstream``)."""
+    settings = context().settings
+    signed = {
+        identity.HEADER: identity.encode(caller, settings.internal_identity_secret),
+        "X-Request-ID": request_id.get() or "",
+    }
+    options.setdefault("timeout", (settings.upstream_connect_timeout, settings.upstream_read_timeout))
+    return send_upstream(method, url, headers={**(headers or {}), **signed}, **options)

@@ -11,10 +11,8 @@ from flask import (
     render_template,
 )
 
+from services.gateway import upstream
 from services.gateway.ui.session import current_user, t, ui
-from services.gateway.upstream import send_upstream
-from shared import identity
-from shared.logging import request_id
 from shared.web import context
 
 
@@ -30,17 +28,9 @@ def api(method: str, service: str, path: str, **kwargs) -> Any:
     """A service's answer (JSON, or the raw response for ``raw=True``) for the signed-in person."""
     raw = kwargs.pop("raw", False)
     settings = context().settings
-    headers = {
-        identity.HEADER: identity.encode(current_user(), settings.internal_identity_secret),
-        "X-Request-ID": request_id.get() or "",
-    }
     try:
-        response = send_upstream(
-            method,
-            f"{settings.upstreams()[service]}/api/v1/{service}{path}",
-            headers=headers,
-            timeout=(settings.upstream_connect_timeout, settings.upstream_read_timeout),
-            **kwargs,
+        response = upstream.call(
+            method, f"{settings.upstreams()[service]}/api/v1/{service}{path}", current_user(), **kwargs
         )
     except requests.Timeout:
         raise UIProblem(
