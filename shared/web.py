@@ -48,6 +48,19 @@ def context() -> ServiceContext:
     return current_app.extensions["bangkom"]
 
 
+def read_session():
+    """A session for a view to read with (``with read_session() as session``); writes go through ``context().uow()``."""
+    return context().database.sessions()
+
+
+def paged(pagination_parameters, fetch: Callable[[Any, int, int], tuple[list, int]]) -> list:
+    """Run ``fetch(session, page, page_size) -> (items, total)`` and tell flask-smorest the total."""
+    with read_session() as session:
+        items, total = fetch(session, pagination_parameters.page, pagination_parameters.page_size)
+    pagination_parameters.item_count = total
+    return items
+
+
 def caller() -> identity.Identity:
     """Who is calling (verified before the view runs, on every route of a service with an access table)."""
     return g.identity

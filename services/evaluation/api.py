@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from services.evaluation import handlers, schemas, views
 from shared.errors import Invalid, flatten_errors
-from shared.web import access_rules, caller, context
+from shared.web import access_rules, caller, context, read_session
 
 blp = Blueprint(
     "evaluation",
@@ -21,10 +21,6 @@ blp = Blueprint(
     url_prefix="/api/v1/evaluation",
     description="Post-training evaluation: tasks, submissions, the closed loop, program effectiveness.",
 )
-
-
-def _session():
-    return context().database.sessions()
 
 
 ADMIN, PEOPLE = ("admin",), ("admin", "supervisor", "employee")
@@ -58,7 +54,7 @@ def _load_submission(kind: str, body: dict) -> dict:
 
 def _paged(pagination_parameters, filters):
     today = context().settings.today()
-    with _session() as session:
+    with read_session() as session:
         items, total = views.tasks(session, filters, today, pagination_parameters.page, pagination_parameters.page_size)
     pagination_parameters.item_count = total
     return items
@@ -89,7 +85,7 @@ class TaskItem(MethodView):
     @blp.response(200, schemas.TaskSchema)
     def get(self, task_id):
         """One task, with whether it is overdue."""
-        with _session() as session:
+        with read_session() as session:
             return views.task_view(views.get_task(session, task_id), context().settings.today())
 
 
@@ -115,7 +111,7 @@ class Submission(MethodView):
         relevance, organisation 1–5, themes, comments), learning (pre_score?, post_score 0–100), behavior
         (project_title, description, rubric: [{competency_code, level 1–5, note}] of the program's competencies)."""
         who = caller()
-        with _session() as session:
+        with read_session() as session:
             kind = views.get_task(session, task_id).kind
         submission = _load_submission(kind, _json_object())
         with context().uow() as uow:
@@ -127,7 +123,7 @@ class Submission(MethodView):
     def put(self, data, task_id):
         """BKPSDM corrects a submitted task, with a reason; the change is kept in the audit trail."""
         who = caller()
-        with _session() as session:
+        with read_session() as session:
             kind = views.get_task(session, task_id).kind
         submission = _load_submission(kind, data["submission"])
         with context().uow() as uow:
@@ -140,7 +136,7 @@ class OverdueByAssignee(MethodView):
     @blp.response(200, schemas.OverdueGroupSchema(many=True))
     def get(self):
         """Open (already opened) and overdue tasks per assignee NIP; null is the partner or BKPSDM."""
-        with _session() as session:
+        with read_session() as session:
             return views.open_work_by(session, "assignee", context().settings.today())
 
 
@@ -149,7 +145,7 @@ class OverdueByUnit(MethodView):
     @blp.response(200, schemas.OverdueGroupSchema(many=True))
     def get(self):
         """Open and overdue tasks per OPD of the participant."""
-        with _session() as session:
+        with read_session() as session:
             return views.open_work_by(session, "unit", context().settings.today())
 
 
@@ -196,7 +192,7 @@ class BatchReport(MethodView):
     @blp.doc(**REPORT_XLSX)
     def get(self, args, batch_id):
         """A batch's effectiveness: reaction, learning gain with its significance test, behaviour, recommendation, themes."""
-        with _session() as session:
+        with read_session() as session:
             figures = views.batch_figures(
                 session, batch_id=batch_id, min_response_rate=context().settings.min_response_rate
             )
@@ -210,7 +206,7 @@ class ProgramReport(MethodView):
     @blp.doc(**REPORT_XLSX)
     def get(self, args, program_id):
         """A program's effectiveness over all its batches."""
-        with _session() as session:
+        with read_session() as session:
             figures = views.batch_figures(
                 session, program_id=program_id, min_response_rate=context().settings.min_response_rate
             )

@@ -10,7 +10,7 @@ from services.needs import exports, handlers, schemas, views
 from services.needs.domain import POSITION_CLASSES
 from services.needs.simpeg import api as simpeg_api
 from shared.errors import Forbidden, Invalid, NotFound
-from shared.web import access_rules, caller, context
+from shared.web import access_rules, caller, context, paged, read_session
 
 blp = Blueprint(
     "needs",
@@ -64,24 +64,12 @@ ACCESS = simpeg_api.ACCESS | access_rules(
 
 
 def _may_see(nip: str) -> None:
-    with _session() as session:
+    with read_session() as session:
         views.check_may_see(session, caller(), nip)
 
 
 def _year(args: dict) -> int:
     return args.get("year") or context().settings.today().year
-
-
-def _session():
-    return context().database.sessions()
-
-
-def _paged(pagination_parameters, fetch):
-    """Run ``fetch(session, page, page_size) -> (items, total)`` and tell flask-smorest the total."""
-    with _session() as session:
-        items, total = fetch(session, pagination_parameters.page, pagination_parameters.page_size)
-    pagination_parameters.item_count = total
-    return items
 
 
 # --- competency dictionary ----------------------------------------------------------------------
@@ -93,7 +81,7 @@ class Competencies(MethodView):
     @blp.response(200, schemas.CompetencySchema(many=True))
     def get(self, args):
         """The competency dictionary (filter by group, text, active)."""
-        with _session() as session:
+        with read_session() as session:
             return views.competencies(session, args.get("group"), args.get("q"), args.get("active"))
 
     @blp.arguments(schemas.CompetencySchema)
@@ -109,7 +97,7 @@ class CompetencyItem(MethodView):
     @blp.response(200, schemas.CompetencySchema)
     def get(self, code):
         """One competency of the dictionary, with its five level descriptors."""
-        with _session() as session:
+        with read_session() as session:
             return views.competency(session, code)
 
     @blp.arguments(schemas.CompetencyUpdateSchema)
@@ -128,7 +116,7 @@ class Priorities(MethodView):
     @blp.response(200, schemas.PrioritiesSchema)
     def get(self, year):
         """The region's vision/mission themes for a plan year, with weights and competencies."""
-        with _session() as session:
+        with read_session() as session:
             return {"year": year, "items": views.priorities(session, year)}
 
     @blp.arguments(schemas.PrioritiesSchema)
@@ -137,7 +125,7 @@ class Priorities(MethodView):
         """Replace the themes of a plan year; gaps and needs of that year are recomputed."""
         with context().uow() as uow:
             handlers.replace_priorities(uow, context().settings, year, data["items"])
-        with _session() as session:
+        with read_session() as session:
             return {"year": year, "items": views.priorities(session, year)}
 
 
@@ -155,7 +143,7 @@ class ClassStandard(MethodView):
     def get(self, position_class):
         """The default standard of every position of a class (JPT, administrator, pengawas, pelaksana, fungsional)."""
         _check_class(position_class)
-        with _session() as session:
+        with read_session() as session:
             return {"position_class": position_class, "items": views.class_standard(session, position_class)}
 
     @blp.arguments(schemas.ClassStandardSchema)
@@ -165,7 +153,7 @@ class ClassStandard(MethodView):
         _check_class(position_class)
         with context().uow() as uow:
             handlers.replace_class_standard(uow, context().settings, position_class, data["items"])
-        with _session() as session:
+        with read_session() as session:
             return {"position_class": position_class, "items": views.class_standard(session, position_class)}
 
 
@@ -175,7 +163,7 @@ class Positions(MethodView):
     @blp.response(200, schemas.PositionSchema(many=True))
     def get(self, args):
         """The positions (jabatan), optionally of one position class."""
-        with _session() as session:
+        with read_session() as session:
             return views.positions(session, args.get("position_class"))
 
     @blp.arguments(schemas.PositionSchema)
@@ -184,7 +172,7 @@ class Positions(MethodView):
         """Add a position (jabatan)."""
         with context().uow() as uow:
             handlers.save_position(uow, context().settings, data["code"], data, create=True)
-        with _session() as session:
+        with read_session() as session:
             return views.position(session, data["code"])
 
 
@@ -193,7 +181,7 @@ class PositionItem(MethodView):
     @blp.response(200, schemas.PositionDetailSchema)
     def get(self, code):
         """A position with its own overrides and its effective standard."""
-        with _session() as session:
+        with read_session() as session:
             return views.position(session, code)
 
     @blp.arguments(schemas.PositionUpdateSchema)
@@ -202,7 +190,7 @@ class PositionItem(MethodView):
         """Change a position's name, class or unit."""
         with context().uow() as uow:
             handlers.save_position(uow, context().settings, code, data, create=False)
-        with _session() as session:
+        with read_session() as session:
             return views.position(session, code)
 
 
@@ -214,7 +202,7 @@ class PositionStandard(MethodView):
         """Replace a position's overrides of its class standard (level 0 removes a competency)."""
         with context().uow() as uow:
             handlers.replace_position_standard(uow, context().settings, code, data["items"])
-        with _session() as session:
+        with read_session() as session:
             return views.position(session, code)
 
 
@@ -248,7 +236,7 @@ class Employees(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Employees (filter by OPD, position, status, active, name or NIP)."""
-        return _paged(pagination_parameters, lambda s, page, size: views.employees(s, args, page, size))
+        return paged(pagination_parameters, lambda s, page, size: views.employees(s, args, page, size))
 
     @blp.arguments(schemas.EmployeeBulkSchema)
     @blp.response(200, schemas.UpsertReportSchema)
@@ -264,7 +252,7 @@ class EmployeeItem(MethodView):
     def get(self, nip):
         """One employee's record (BKPSDM, the employee, or their supervisor)."""
         _may_see(nip)
-        with _session() as session:
+        with read_session() as session:
             return views.employee(session, nip)
 
     @blp.arguments(schemas.EmployeeBodySchema)
@@ -281,7 +269,7 @@ class Profile(MethodView):
     def get(self, args, nip):
         """Levels against the position's standard, job-person match, assessments and JP of the year."""
         _may_see(nip)
-        with _session() as session:
+        with read_session() as session:
             return views.profile(session, context().settings, nip, _year(args))
 
 
@@ -292,7 +280,7 @@ class EmployeeJp(MethodView):
     def get(self, args, nip):
         """The employee's realised JP in a year against their target."""
         _may_see(nip)
-        with _session() as session:
+        with read_session() as session:
             return views.jp_of(session, context().settings, views.employee(session, nip), _year(args))
 
 
@@ -302,7 +290,7 @@ class Assessments(MethodView):
     def get(self, nip):
         """An employee's competency assessments, newest first."""
         _may_see(nip)
-        with _session() as session:
+        with read_session() as session:
             return views.profile(session, context().settings, nip, context().settings.today().year)["assessments"]
 
     @blp.arguments(schemas.AssessmentSchema)
@@ -329,7 +317,7 @@ class Gaps(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Gaps ranked by priority (filter by OPD, competency, group, NIP, minimum gap)."""
-        return _paged(pagination_parameters, lambda s, page, size: views.gaps(s, _year(args), args, page, size))
+        return paged(pagination_parameters, lambda s, page, size: views.gaps(s, _year(args), args, page, size))
 
 
 @blp.route("/gaps/by-unit")
@@ -338,7 +326,7 @@ class GapsByUnit(MethodView):
     @blp.response(200, schemas.GapAggregateSchema(many=True))
     def get(self, args):
         """Gaps per OPD, ranked by total priority, with the OPD's job-person match."""
-        with _session() as session:
+        with read_session() as session:
             return views.gaps_by(session, _year(args), "unit")
 
 
@@ -348,7 +336,7 @@ class GapsByCompetency(MethodView):
     @blp.response(200, schemas.GapAggregateSchema(many=True))
     def get(self, args):
         """Gaps per competency, ranked by total priority."""
-        with _session() as session:
+        with read_session() as session:
             return views.gaps_by(session, _year(args), "competency")
 
 
@@ -359,7 +347,7 @@ class Match(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Job-person match per employee, lowest first."""
-        return _paged(
+        return paged(
             pagination_parameters,
             lambda s, page, size: views.job_person_match(s, _year(args), args.get("unit_code"), page, size),
         )
@@ -372,7 +360,7 @@ class Needs(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Development needs (filter by year, status, OPD, competency, NIP), highest priority first."""
-        return _paged(pagination_parameters, lambda s, page, size: views.needs(s, args, page, size))
+        return paged(pagination_parameters, lambda s, page, size: views.needs(s, args, page, size))
 
 
 @blp.route("/needs/<need_id>")
@@ -391,7 +379,7 @@ class Plan(MethodView):
     @blp.response(200, schemas.PlanLineSchema(many=True))
     def get(self, args):
         """The annual plan: per OPD and competency, the ASN in need, the suggested form and the JP to budget."""
-        with _session() as session:
+        with read_session() as session:
             return views.plan(session, _year(args), args.get("unit_code"))
 
 
@@ -414,7 +402,7 @@ class JpCompliance(MethodView):
     @blp.response(200, schemas.ComplianceSchema(many=True))
     def get(self, args):
         """Per OPD: how many ASN reached the annual JP target."""
-        with _session() as session:
+        with read_session() as session:
             return views.jp_compliance(session, context().settings, _year(args))
 
 
@@ -426,7 +414,7 @@ class JpBehind(MethodView):
     def get(self, args, pagination_parameters):
         """Who is below the JP target, furthest behind first, with the days left in the year."""
         settings = context().settings
-        return _paged(
+        return paged(
             pagination_parameters,
             lambda s, page, size: views.jp_behind(s, settings, _year(args), args.get("unit_code"), page, size),
         )
@@ -465,7 +453,7 @@ class GapExport(MethodView):
     def get(self, args):
         """The gap report (every gap of the year, ranked) as XLSX or CSV."""
         year = _year(args)
-        with _session() as session:
+        with read_session() as session:
             rows, _ = views.gaps(session, year, {"unit_code": args.get("unit_code")}, 1, 10**7)
         content = exports.render(rows, exports.GAP_COLUMNS, args["format"], f"Kesenjangan {year}")
         return _file(content, args["format"], f"kesenjangan-kompetensi-{year}")
@@ -478,7 +466,7 @@ class PlanExport(MethodView):
     def get(self, args):
         """The annual plan as XLSX or CSV."""
         year = _year(args)
-        with _session() as session:
+        with read_session() as session:
             rows = views.plan(session, year, args.get("unit_code"))
         content = exports.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
         return _file(content, args["format"], f"rencana-pengembangan-{year}")

@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from services.training import handlers, schemas, views
 from shared.edge import body_limit
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from shared.web import access_rules, caller, context
+from shared.web import access_rules, caller, context, read_session
 
 blp = Blueprint(
     "training",
@@ -20,10 +20,6 @@ blp = Blueprint(
     url_prefix="/api/v1/training",
     description="Training delivery: partners, programs, batches (angkatan), nomination, attendance, completion.",
 )
-
-
-def _session():
-    return context().database.sessions()
 
 
 ADMIN, PEOPLE, PARTNER = ("admin",), ("admin", "supervisor", "employee"), ("partner",)
@@ -76,7 +72,7 @@ class Partners(MethodView):
     @blp.response(200, schemas.PartnerSchema(many=True))
     def get(self):
         """The partner institutions."""
-        with _session() as session:
+        with read_session() as session:
             return views.partners(session)
 
     @blp.arguments(schemas.PartnerSchema)
@@ -93,7 +89,7 @@ class PartnerKeys(MethodView):
     @blp.response(200, schemas.KeySchema(many=True))
     def get(self, code):
         """A partner's keys (ids and dates only: secrets are never shown again)."""
-        with _session() as session:
+        with read_session() as session:
             return views.partner_keys(session, code)
 
     @blp.response(201, schemas.CredentialSchema)
@@ -122,7 +118,7 @@ class Programs(MethodView):
     @blp.response(200, schemas.ProgramSchema(many=True))
     def get(self, args):
         """Programs (filter by status, partner, competency, period)."""
-        with _session() as session:
+        with read_session() as session:
             return views.programs(session, args)
 
     @blp.arguments(schemas.ProgramSchema)
@@ -138,7 +134,7 @@ class ProgramItem(MethodView):
     @blp.response(200, schemas.ProgramSchema)
     def get(self, program_id):
         """One program with its competencies, status and latest evaluation."""
-        with _session() as session:
+        with read_session() as session:
             return views.program(session, program_id)
 
     @blp.arguments(schemas.ProgramSchema)
@@ -170,7 +166,7 @@ class Batches(MethodView):
                 "meets_until comes before meets_from.",
                 errors=[{"field": "meets_until", "message": "Before meets_from."}],
             )
-        with _session() as session:
+        with read_session() as session:
             return views.batches_meeting_between(session, args["meets_from"], args["meets_until"])
 
 
@@ -179,7 +175,7 @@ class ProgramBatches(MethodView):
     @blp.response(200, schemas.BatchSchema(many=True))
     def get(self, program_id):
         """A program's batches (angkatan) with their meetings."""
-        with _session() as session:
+        with read_session() as session:
             return views.batches_of_program(session, program_id)
 
     @blp.arguments(schemas.BatchSchema)
@@ -188,7 +184,7 @@ class ProgramBatches(MethodView):
         """A new batch (angkatan) with its meetings; numbered in order, meetings numbered by date and time."""
         with context().uow() as uow:
             batch = handlers.add_batch(uow, program_id, data["meetings"])
-        with _session() as session:
+        with read_session() as session:
             return views.batch(session, batch.id)
 
 
@@ -197,7 +193,7 @@ class BatchItem(MethodView):
     @blp.response(200, schemas.BatchSchema)
     def get(self, batch_id):
         """One batch with its meetings and state."""
-        with _session() as session:
+        with read_session() as session:
             return views.batch(session, batch_id)
 
 
@@ -207,7 +203,7 @@ class Candidates(MethodView):
     @blp.response(200, schemas.CandidateSchema(many=True))
     def get(self, args, batch_id):
         """Employees whose open needs the program addresses, by priority; those busy elsewhere at the time are left out."""
-        with _session() as session:
+        with read_session() as session:
             return views.candidates(session, batch_id, args["limit"])
 
 
@@ -216,7 +212,7 @@ class Enrollments(MethodView):
     @blp.response(200, schemas.RosterEntrySchema(many=True))
     def get(self, batch_id):
         """The roster, with each participant's attendance share so far."""
-        with _session() as session:
+        with read_session() as session:
             return views.roster(session, batch_id)
 
     @blp.arguments(schemas.EnrolSchema)
@@ -244,7 +240,7 @@ class CloseBatch(MethodView):
         """Decide every enrolment (TrainingCompleted / TrainingNotCompleted); closing again changes nothing."""
         with context().uow() as uow:
             handlers.close_batch(uow, context().settings, batch_id)
-        with _session() as session:
+        with read_session() as session:
             return views.roster_enrollments(session, batch_id)
 
 
@@ -257,7 +253,7 @@ class PartnerBatches(MethodView):
     def get(self):
         """The calling partner's batches."""
         partner_code = _partner_code()
-        with _session() as session:
+        with read_session() as session:
             return views.partner_batches(session, partner_code)
 
 
@@ -267,7 +263,7 @@ class PartnerRoster(MethodView):
     def get(self, batch_id):
         """A partner's own batch: its participants and their attendance so far."""
         partner_code = _partner_code()
-        with _session() as session:
+        with read_session() as session:
             return views.roster(session, batch_id, partner_code)
 
 

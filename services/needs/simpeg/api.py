@@ -10,7 +10,7 @@ from services.needs.simpeg import history, runs, views
 from services.needs.simpeg import schemas as simpeg_schemas
 from shared.edge import body_limit
 from shared.errors import AppError, Invalid, NotFound
-from shared.web import access_rules, caller, context
+from shared.web import access_rules, caller, context, paged, read_session
 
 blp = Blueprint(
     "simpeg",
@@ -42,24 +42,12 @@ class SimpegNotConfigured(AppError):
     title = "SIMPEG is not configured"
 
 
-def _session():
-    return context().database.sessions()
-
-
-def _paged(pagination_parameters, fetch):
-    """Run ``fetch(session, page, page_size) -> (items, total)`` and tell flask-smorest the total."""
-    with _session() as session:
-        items, total = fetch(session, pagination_parameters.page, pagination_parameters.page_size)
-    pagination_parameters.item_count = total
-    return items
-
-
 @blp.route("/simpeg/status")
 class SimpegStatus(MethodView):
     @blp.response(200, simpeg_schemas.SimpegStatusSchema)
     def get(self):
         """Whether SIMPEG is configured, the last sync and the training-history records by status."""
-        with _session() as session:
+        with read_session() as session:
             return views.status(session, bool(context().settings.simpeg_base_url))
 
 
@@ -68,7 +56,7 @@ class SyncRuns(MethodView):
     @blp.response(200, simpeg_schemas.SyncRunSchema(many=True))
     def get(self):
         """The latest 20 syncs and imports, newest first."""
-        with _session() as session:
+        with read_session() as session:
             return views.latest_runs(session)
 
     @blp.arguments(simpeg_schemas.SyncRequestSchema)
@@ -102,7 +90,7 @@ class SyncRunItem(MethodView):
     @blp.response(200, simpeg_schemas.SyncRunSchema)
     def get(self, run_id):
         """A sync or import: status, progress (done of total) and, once finished, its report."""
-        with _session() as session:
+        with read_session() as session:
             run = session.get(SimpegSyncRun, run_id)
             if run is None:
                 raise NotFound(f"No sync run {run_id}.")
@@ -146,7 +134,7 @@ class SimpegHistoryList(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Training-history records owed to SIMPEG, oldest first: pending, sent, or failed with the reason."""
-        return _paged(pagination_parameters, lambda s, page, size: views.history(s, args, page, size))
+        return paged(pagination_parameters, lambda s, page, size: views.history(s, args, page, size))
 
 
 @blp.route("/simpeg/history/retry")
