@@ -18,6 +18,8 @@ from kafka.admin import NewTopic
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from shared.db import Database
+
 HOW_TO_START = "run `make test` (it starts both) or `deploy/local/kafka.sh start` and `deploy/local/postgres.sh start`"
 
 
@@ -159,6 +161,21 @@ def migrated_database(make_database) -> Callable[[str], str]:
         return urls[service]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def database_of(migrated_database) -> Iterator[Callable[[str], Database]]:
+    """One engine per service's migrated database for the session: ``database_of("training")``."""
+    made: dict[str, Database] = {}
+
+    def get(service: str) -> Database:
+        if service not in made:
+            made[service] = Database(migrated_database(service))
+        return made[service]
+
+    yield get
+    for database in made.values():
+        database.dispose()
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -14,7 +14,6 @@ from services.evaluation.config import EvaluationSettings
 from services.evaluation.models import Outbox, ProcessedEvent
 from shared import identity
 from shared.consumer import EventConsumer
-from shared.db import Database
 from shared.events import new_event
 from shared.outbox import OutboxRelay
 from tests import factories
@@ -29,10 +28,8 @@ def evaluation_url(migrated_database) -> str:
 
 
 @pytest.fixture(scope="session")
-def evaluation_db(evaluation_url):
-    database = Database(evaluation_url)
-    yield database
-    database.dispose()
+def evaluation_db(database_of, evaluation_url):  # evaluation_url first: it migrates (and seeds)
+    return database_of("evaluation")
 
 
 @pytest.fixture

@@ -46,10 +46,8 @@ def needs_url(migrated_database) -> str:
 
 
 @pytest.fixture(scope="session")
-def needs_db(needs_url):
-    database = Database(needs_url)
-    yield database
-    database.dispose()
+def needs_db(database_of, needs_url):  # needs_url first: it migrates (and seeds)
+    return database_of("needs")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from services.training.app import create_app
 from services.training.config import TrainingSettings
 from services.training.models import Outbox
 from shared import identity
-from shared.db import Database, UnitOfWork
+from shared.db import UnitOfWork
 from shared.outbox import OutboxRelay
 from tests import factories
 from tests.integration.needs.conftest import new_nip
@@ -27,10 +27,8 @@ def training_url(migrated_database) -> str:
 
 
 @pytest.fixture(scope="session")
-def training_db(training_url):
-    database = Database(training_url)
-    yield database
-    database.dispose()
+def training_db(database_of, training_url):  # training_url first: it migrates (and seeds)
+    return database_of("training")
 
 
 @pytest.fixture
