@@ -1,16 +1,33 @@
-"""The NIP (Nomor Induk Pegawai), the 18-digit number of every ASN: its one rule, for every service.
+"""The employee number of every ASN, 18 digits: its one rule, for every service and every entry point.
 
-``PATTERN``/``FORMAT`` check the form (what every service's schemas and the event catalogue need); ``errors``
-checks the whole number (what the needs service, which keeps the employee records, applies on every entry).
+Two kinds (docs/needs.md):
+
+- **NIP** of a PNS (and CPNS): birth date ``YYYYMMDD`` + appointment (TMT CPNS) ``YYYYMM`` + sex ``1``/``2`` + serial;
+- **NI PPPK** of contract staff: birth date ``YYYYMMDD`` + year of appointment ``YYYY`` + a two-digit type code
+  (``21`` PPPK, ``24`` PPPK *paruh waktu*, from configuration: the codes are not published as a rule) + sex + serial.
+
+``normalise`` turns what people type and what exports carry into the 18 digits; ``FORMAT``/``Field`` check the form
+(every schema and the event catalogue); ``errors`` checks the whole number by kind (the needs service, which keeps
+the employee records, on every entry: the API, a file, SIMPEG). Messages are in Indonesian, then English.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Collection
+from typing import Any
 
 from marshmallow import validate
 
+from shared import fields
+
 PATTERN = r"^\d{18}$"
+PNS, PPPK = "PNS", "PPPK"
+DEFAULT_PPPK_CODES = ("21", "24")
+MIN_APPOINTMENT_AGE = 18
+_WRITTEN_BETWEEN = re.compile(r"[\s.\-\u00a0]")  # spaces, dots, dashes people and exports put between the digits
+_EXCEL_TEXT_MARK = "'’`"  # Excel's leading apostrophe (kept by some exports) marks a number stored as text
 
 
 def format_check(error: str = "NIP must be exactly 18 digits.") -> validate.Regexp:
@@ -20,26 +37,109 @@ def format_check(error: str = "NIP must be exactly 18 digits.") -> validate.Rege
 FORMAT = format_check()
 
 
-def errors(nip: str, today: dt.date | None = None) -> list[str]:
-    """Why ``nip`` is not a valid NIP (empty when it is): 18 digits = birth date YYYYMMDD,
-    appointment YYYYMM, sex digit 1/2, serial of 3; appointment after birth and not in the future."""
+def normalise(raw: str) -> str:
+    """``'19850312 201001 1 003``, ``19850312.201001.1.003``, ``19850312-201001-1-003`` → ``198503122010011003``.
+
+    Only separators go; anything else stays, for ``errors`` to name (a letter, a digit of another script)."""
+    return _WRITTEN_BETWEEN.sub("", raw.strip().lstrip(_EXCEL_TEXT_MARK))
+
+
+class Field(fields.String):
+    """A NIP field of a schema: normalised as typed, then held to the form (18 ASCII digits)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", FORMAT)
+        super().__init__(*args, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        return normalise(super()._deserialize(value, attr, data, **kwargs))
+
+
+def kind_of(nip: str, pppk_codes: Collection[str] = DEFAULT_PPPK_CODES) -> str:
+    """PPPK when digits 13-14 are a PPPK type code (never a month: the codes are above 12), else PNS."""
+    return PPPK if nip[12:14] in pppk_codes else PNS
+
+
+def errors(
+    nip: str,
+    today: dt.date | None = None,
+    *,
+    kind: str | None = None,
+    pppk_codes: Collection[str] = DEFAULT_PPPK_CODES,
+    min_age: int = MIN_APPOINTMENT_AGE,
+) -> list[str]:
+    """Why ``nip`` is not a valid number of its ``kind`` (PNS or PPPK; read from the number when not given):
+    empty when it is valid."""
     if not isinstance(nip, str) or len(nip) != 18 or not nip.isdigit():
-        return ["NIP must be exactly 18 digits."]
-    errors = []
+        return ["NIP harus tepat 18 angka (NIP must be exactly 18 digits)."]
+    if not nip.isascii():
+        return ["NIP hanya boleh berisi angka 0-9 (NIP must be 18 digits 0-9; other scripts' digits are not accepted)."]
+    today = today or dt.date.today()
+    kind = kind or kind_of(nip, pppk_codes)
+    found = []
     try:
-        born = dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+        born: dt.date | None = dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     except ValueError:
         born = None
-        errors.append(f"NIP digits 1-8 ({nip[:8]}) are not a real birth date (YYYYMMDD).")
+        found.append(
+            f"Angka 1-8 NIP ({nip[:8]}) bukan tanggal lahir yang benar (TTTTBBHH) "
+            f"(NIP digits 1-8 ({nip[:8]}) are not a real birth date (YYYYMMDD); check the number)."
+        )
+    if born and born > today:
+        found.append(
+            f"Tanggal lahir pada NIP ({born.isoformat()}) ada di masa depan "
+            f"(the birth date in digits 1-8, {born.isoformat()}, is in the future; check the number)."
+        )
+    found += _appointment_errors(nip, born, today, kind, pppk_codes, min_age)
+    if nip[14] not in "12":
+        found.append("Angka 15 NIP (jenis kelamin) harus 1 atau 2 (NIP digit 15 (sex) must be 1 or 2).")
+    return found
+
+
+def _appointment_errors(
+    nip: str, born: dt.date | None, today: dt.date, kind: str, pppk_codes: Collection[str], min_age: int
+) -> list[str]:
+    if kind == PPPK:
+        year, code = int(nip[8:12]), nip[12:14]
+        found = []
+        if code not in pppk_codes:
+            found.append(
+                f"Angka 13-14 NI PPPK ({code}) bukan kode jenis PPPK ({', '.join(sorted(pppk_codes))}) "
+                f"(NI PPPK digits 13-14 ({code}) are not a PPPK type code ({', '.join(sorted(pppk_codes))}); "
+                "check the number, or whether the employee is a PNS)."
+            )
+        if year < 1900 or year > today.year:
+            found.append(
+                f"Angka 9-12 NI PPPK ({nip[8:12]}) bukan tahun pengangkatan yang mungkin "
+                f"(NI PPPK digits 9-12 ({nip[8:12]}) are not a possible year of appointment (YYYY))."
+            )
+        elif born and year - born.year < min_age:
+            found.append(_too_young(nip[8:12], "9-12", min_age))
+        return found
     year, month = int(nip[8:12]), int(nip[12:14])
     if not 1 <= month <= 12 or year < 1900:
-        errors.append(f"NIP digits 9-14 ({nip[8:14]}) are not a valid appointment month (YYYYMM).")
-    else:
-        appointed = dt.date(year, month, 1)
-        if born and (year, month) <= (born.year, born.month):
-            errors.append("NIP appointment month (digits 9-14) must be after the birth date.")
-        if appointed > (today or dt.date.today()):
-            errors.append("NIP appointment month (digits 9-14) is in the future.")
-    if nip[14] not in "12":
-        errors.append("NIP digit 15 (sex) must be 1 or 2.")
-    return errors
+        hint = f" If this is an NI PPPK, digits 13-14 are its type code ({', '.join(sorted(pppk_codes))})."
+        return [
+            f"Angka 9-14 NIP ({nip[8:14]}) bukan bulan pengangkatan yang benar (TTTTBB) "
+            f"(NIP digits 9-14 ({nip[8:14]}) are not a valid appointment month (YYYYMM).{hint})"
+        ]
+    found = []
+    if born and (year, month) <= (born.year, born.month):
+        found.append(
+            "Bulan pengangkatan (angka 9-14) harus sesudah tanggal lahir "
+            "(NIP appointment month (digits 9-14) must be after the birth date)."
+        )
+    elif born and year - born.year < min_age:
+        found.append(_too_young(nip[8:14], "9-14", min_age))
+    if dt.date(year, month, 1) > today:
+        found.append(
+            "Bulan pengangkatan (angka 9-14) ada di masa depan (NIP appointment month (digits 9-14) is in the future)."
+        )
+    return found
+
+
+def _too_young(digits: str, where: str, min_age: int) -> str:
+    return (
+        f"Pengangkatan ({digits}, angka {where}) sebelum usia {min_age} tahun "
+        f"(the appointment in digits {where}, {digits}, is before the age of {min_age}; check the number)."
+    )

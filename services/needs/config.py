@@ -11,6 +11,10 @@ from shared.config import Settings
 class NeedsSettings(Settings):
     annual_jp_target: int = 20  # JP every PNS is owed a year (PP 11/2017 as amended by PP 17/2020)
     jp_target_includes_pppk: bool = False  # whether PPPK are held to the same target
+    pppk_type_codes: str = (
+        "21,24"  # digits 13-14 of an NI PPPK: 21 PPPK, 24 PPPK paruh waktu (unverified: configurable)
+    )
+    min_appointment_age: int = 18  # an employee number whose appointment comes before this age is refused
     missing_assessment_level: int = 1  # the level assumed for a competency never assessed
     max_bulk_rows: int = 5000  # rows per bulk upsert request
     # SIMPEG (docs/simpeg.md); an empty base URL means SIMPEG is not configured
@@ -29,6 +33,10 @@ class NeedsSettings(Settings):
     simpeg_history_retry_seconds: float = 30.0  # pause after the first failed send, doubled each time (max 1 h)
     simpeg_max_import_bytes: int = 20_000_000  # largest export file accepted over HTTP (the CLI takes any size)
     simpeg_poll_seconds: float = 5.0  # how often the worker looks for due records and queued syncs
+
+
+def pppk_codes(settings: NeedsSettings) -> tuple[str, ...]:
+    return tuple(code.strip() for code in settings.pppk_type_codes.split(",") if code.strip())
 
 
 def load_settings() -> NeedsSettings:

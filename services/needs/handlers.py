@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from sqlalchemy import delete, select
 
 from services.needs import domain, repository, seed
-from services.needs.config import NeedsSettings
+from services.needs.config import NeedsSettings, pppk_codes
 from services.needs.models import (
     AssessmentRecord,
     ClassStandard,
@@ -32,6 +32,7 @@ from services.needs.models import (
     StrategicPriority,
 )
 from services.needs.simpeg import mapping
+from shared import nip as employee_number
 from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Invalid, NotFound, check_transition, flatten_errors
@@ -258,7 +259,10 @@ def upsert_employees(
             report["rejected"].append(_rejection(index, raw, exc.messages))
             continue
         problems = {}
-        if errors := domain.nip_errors(row["nip"], today):
+        kind = employee_number.PPPK if row["employment_status"] == "PPPK" else employee_number.PNS
+        if errors := employee_number.errors(
+            row["nip"], today, kind=kind, pppk_codes=pppk_codes(settings), min_age=settings.min_appointment_age
+        ):
             problems["nip"] = errors
         if row.get("supervisor_nip") and row["supervisor_nip"] == row["nip"]:
             problems["supervisor_nip"] = ["An employee cannot be their own supervisor."]

@@ -61,10 +61,12 @@ NAMES = [
 FAMILY = ["Abdullah", "Hasan", "Ibrahim", "Ismail", "Mahmud", "Yusuf", "Saputra", "Rahman", "Hidayat", "Zulkifli"]
 
 
-def make_nip(rng: random.Random, serial: int) -> str:
+def make_nip(rng: random.Random, serial: int, pppk_code: str | None = None) -> str:
+    """A NIP (appointment month), or with ``pppk_code`` an NI PPPK (year of appointment and the type code)."""
     born = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 33))
     appointed = min(born.year + rng.randint(22, 32), 2024)
-    return f"{born:%Y%m%d}{appointed}{rng.randint(1, 12):02d}{rng.choice('12')}{serial % 1000:03d}"
+    middle = f"{appointed}{pppk_code}" if pppk_code else f"{appointed}{rng.randint(1, 12):02d}"
+    return f"{born:%Y%m%d}{middle}{rng.choice('12')}{serial % 1000:03d}"
 
 
 def generate_employees(count: int, seed: int = 7) -> list[dict[str, Any]]:
@@ -76,13 +78,14 @@ def generate_employees(count: int, seed: int = 7) -> list[dict[str, Any]]:
     serial = 0
     while len(employees) < count:
         serial += 1
-        nip = make_nip(rng, serial)
-        if nip in used:
-            continue
-        used.add(nip)
         unit_id, unit_name = OPDS[len(employees) % len(OPDS)]
         suffix, title, kind, eselon = POSITIONS[0] if unit_id not in heads else rng.choice(POSITIONS[1:])
         pppk = rng.random() < 0.25 and eselon is None
+        part_time = pppk and rng.random() < 0.3  # PPPK paruh waktu (type code 24), since 2025
+        nip = make_nip(rng, serial, ("24" if part_time else "21") if pppk else None)
+        if nip in used:
+            continue
+        used.add(nip)
         employees.append(
             {
                 "id": str(uuid.UUID(int=rng.getrandbits(128))),
@@ -93,7 +96,7 @@ def generate_employees(count: int, seed: int = 7) -> list[dict[str, Any]]:
                 "tglLahir": f"{nip[6:8]}-{nip[4:6]}-{nip[0:4]}",
                 "jenisKelamin": "Laki-laki" if nip[14] == "1" else "Perempuan",
                 "statusPegawai": "PPPK" if pppk else "PNS",
-                "jenisPegawaiNama": "PPPK" if pppk else "PNS Daerah Kab/Kota",
+                "jenisPegawaiNama": ("PPPK Paruh Waktu" if part_time else "PPPK") if pppk else "PNS Daerah Kab/Kota",
                 "unorId": f"{unit_id}-U{rng.randint(1, 4)}",
                 "unorNama": f"Bidang {rng.randint(1, 4)} {unit_name}",
                 "unorIndukId": unit_id,

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared import nip as employee_number
+
 # The SIASN-style fields of an employee that Bangkom reads (an export file carries the same headers).
 EMPLOYEE_COLUMNS = (
     "nipBaru",
@@ -80,7 +82,7 @@ def full_name(record: Mapping[str, Any]) -> str:
 def map_employee(record: Mapping[str, Any], today: dt.date) -> MappedEmployee:
     """A SIMPEG employee record → the needs service's employee row (validated later by its schema)
     and the position it names (created when Bangkom does not know it yet)."""
-    nip = _text(record.get("nipBaru")) or None
+    nip = employee_number.normalise(_text(record.get("nipBaru"))) or None
     mapped = MappedEmployee(nip=nip)
     errors = mapped.errors
     if not nip:
@@ -123,7 +125,7 @@ def map_employee(record: Mapping[str, Any], today: dt.date) -> MappedEmployee:
         "unit_name": unit_name,
         "rank": _text(record.get("golRuangAkhir")) or None,
         "employment_status": status,
-        "supervisor_nip": _text(record.get("nipAtasan")) or None,
+        "supervisor_nip": employee_number.normalise(_text(record.get("nipAtasan"))) or None,
         "active": not (retired_on and retired_on <= today),
     }
     return mapped

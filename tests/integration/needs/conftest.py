@@ -24,11 +24,13 @@ _serial = itertools.count(1)
 ADMIN = identity.Identity("bkpsdm.admin", ("admin",))
 
 
-def new_nip(status_digit: str = "1") -> str:
-    """A valid NIP unique within the test session (the birth date differs for each)."""
+def new_nip(status_digit: str = "1", kind: str = "PNS") -> str:
+    """A valid employee number unique within the test session (the birth date differs for each): a NIP, or for
+    ``kind="PPPK"`` an NI PPPK (year of appointment and type code 21 where a NIP has its appointment month)."""
     n = next(_serial)
     born = dt.date(1965, 1, 1) + dt.timedelta(days=n)
-    return f"{born:%Y%m%d}{born.year + 24}{(n % 12) + 1:02d}{status_digit}{n % 1000:03d}"
+    appointed = f"{born.year + 24}21" if kind == "PPPK" else f"{born.year + 24}{(n % 12) + 1:02d}"
+    return f"{born:%Y%m%d}{appointed}{status_digit}{n % 1000:03d}"
 
 
 def code(prefix: str) -> str:
@@ -130,7 +132,7 @@ def competency(api):
 @pytest.fixture
 def employee(api):
     def make(position_code: str | None, unit: str = "DISKOMINFO", status: str = "PNS", **extra) -> str:
-        nip = new_nip()
+        nip = new_nip(kind=status)
         report = api(
             "PUT",
             "/employees",

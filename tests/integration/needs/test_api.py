@@ -44,7 +44,7 @@ def test_an_upsert_emits_employee_synced_once_and_an_unchanged_one_nothing(api, 
 
 def test_a_bulk_upsert_applies_valid_rows_and_reports_the_others(api, position, competency):
     position_code = position({competency(): 2})
-    good, bad_date, unknown_position = new_nip(), "198602302015051001", new_nip()
+    good, bad_date, unknown_position = new_nip(), "198602302015051001", new_nip(kind="PPPK")
     rows = [
         {"nip": good, "name": "Cut Nyak Dhien", "position_code": position_code, "employment_status": "PNS"},
         {"nip": bad_date, "name": "X", "employment_status": "PNS"},
@@ -322,3 +322,23 @@ def test_listings_are_paginated_and_filtered(client, position, competency, emplo
     pagination = __import__("json").loads(first.headers["X-Pagination"])
     assert (pagination["total"], pagination["total_pages"], pagination["next_page"]) == (3, 2, 2)
     assert client.get(f"/api/v1/needs/employees?unit_code={unit}&page_size=1000").status_code == 422
+
+
+def test_a_pppk_number_is_validated_as_one_and_typed_numbers_are_normalised(api):
+    """A real NI PPPK used to be refused ("digits 9-14 (202221) are not a valid appointment month")."""
+    typed = "19920427 2022 21 2 " + new_nip()[-3:]
+    number = typed.replace(" ", "")
+    report = api(
+        "PUT",
+        "/employees",
+        json={
+            "employees": [
+                {"nip": typed, "name": "Cut Meutia", "employment_status": "PPPK"},
+                {"nip": "199204272022211" + number[-3:], "name": "Salah Status", "employment_status": "PNS"},
+            ]
+        },
+    )
+    assert report["added"] == 1, report
+    assert api("GET", f"/employees/{number}")["employment_status"] == "PPPK"
+    [refused] = report["rejected"]
+    assert refused["errors"][0]["field"] == "nip" and "digits 9-14 (202221)" in refused["errors"][0]["message"]

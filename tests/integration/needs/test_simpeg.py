@@ -450,3 +450,31 @@ def test_reconciliation_lists_the_differences_and_queues_what_simpeg_lacks(cli, 
     assert "missing_in_simpeg" in cli("reconcile", "--queue-missing").output
     assert cli("send").output.startswith("sent 1")
     assert [r["idSumber"] for r in standin.history_of(b)] == [events[1].data["enrollment_id"]]
+
+
+def test_pppk_of_both_kinds_come_in_through_an_export_as_people_write_them(client, own_db):
+    """NI PPPK (type 21, and 24 for paruh waktu) and NIPs written with spaces or Excel's apostrophe."""
+    header = "nipBaru;nama;statusPegawai;jenisPegawaiNama;unorIndukId;unorIndukNama"
+    rows = [
+        "'199204272022212010;Cut Meutia;PPPK;PPPK;OPD-DINKES;Dinas Kesehatan",
+        "19951102 2025 24 2 003;Teuku Umar;PPPK;PPPK Paruh Waktu;OPD-DINKES;Dinas Kesehatan",
+        "19850312 201001 1 003;Sultan Iskandar;PNS;PNS Daerah;OPD-DINKES;Dinas Kesehatan",
+        "199204272022222011;Keliru;PPPK;PPPK;OPD-DINKES;Dinas Kesehatan",
+    ]
+    content = "\n".join([header, *rows]).encode()
+    response = client.post(
+        "/api/v1/needs/simpeg/imports",
+        data={"file": (io.BytesIO(content), "pppk.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200, response.json
+    report = response.json
+    assert (report["added"], len(report["rejected"])) == (3, 1), report
+    assert [e["field"] for e in report["rejected"][0]["errors"]] == ["nipBaru"]
+    assert "not a PPPK type code" in report["rejected"][0]["errors"][0]["message"]
+    for number, status in (
+        ("199204272022212010", "PPPK"),
+        ("199511022025242003", "PPPK"),
+        ("198503122010011003", "PNS"),
+    ):
+        assert employee(own_db, number).employment_status == status
