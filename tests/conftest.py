@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -88,15 +88,20 @@ def read_topic(kafka_bootstrap: str) -> Callable[..., list]:
     """All records of a topic from the beginning, waiting until ``expected`` arrived (or ``timeout``)."""
 
     def read(topic: str, expected: int, timeout: float = 20.0) -> list:
-        consumer = KafkaConsumer(
-            topic,
-            bootstrap_servers=kafka_bootstrap.split(","),
-            group_id=f"reader-{uuid.uuid4().hex}",
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
-        )
-        records: list = []
+        # assigned, not subscribed: no consumer group to join, so no rebalance to wait for on a busy machine
+        consumer = KafkaConsumer(bootstrap_servers=kafka_bootstrap.split(","), enable_auto_commit=False)
         deadline = time.monotonic() + timeout
+        partitions = consumer.partitions_for_topic(topic)
+        while not partitions and time.monotonic() < deadline:
+            time.sleep(0.1)
+            consumer.topics()  # refreshes the metadata
+            partitions = consumer.partitions_for_topic(topic)
+        records: list = []
+        if not partitions:  # no such topic (yet): nothing was ever published to it
+            consumer.close(autocommit=False)
+            return records
+        consumer.assign([TopicPartition(topic, p) for p in sorted(partitions)])
+        consumer.seek_to_beginning()
         try:
             while time.monotonic() < deadline and len(records) < expected:
                 for batch in consumer.poll(timeout_ms=300).values():
