@@ -104,11 +104,17 @@ def create_program(uow: UnitOfWork, settings: TrainingSettings, data: Mapping[st
             errors=[{"field": f"competencies.{codes.index(c)}.code", "message": "Duplicate."} for c in repeated],
         )
     values = dict(data)
-    values["min_attendance"] = data.get("min_attendance") or settings.default_min_attendance
+    values["min_attendance"] = _min_attendance(data, settings)
     program = Program(id=str(uuid.uuid4()), status="draft", **values)
     session.add(program)
     uow.commit()
     return program
+
+
+def _min_attendance(data: Mapping[str, Any], settings: TrainingSettings) -> float:
+    """The program's own share, 0 included (no attendance asked, as for a seminar); the default when it sets none."""
+    given = data.get("min_attendance")
+    return settings.default_min_attendance if given is None else given
 
 
 def update_program(uow: UnitOfWork, settings: TrainingSettings, program_id: str, data: Mapping[str, Any]) -> Program:
@@ -123,7 +129,7 @@ def update_program(uow: UnitOfWork, settings: TrainingSettings, program_id: str,
     _require(uow, Partner, data["partner_code"], "partner_code", "partner")
     for key, value in data.items():
         setattr(program, key, value)
-    program.min_attendance = data.get("min_attendance") or settings.default_min_attendance
+    program.min_attendance = _min_attendance(data, settings)
     uow.commit()
     return program
 

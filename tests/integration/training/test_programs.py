@@ -261,3 +261,23 @@ def test_partner_credentials_are_shown_once_hashed_rotatable_and_revocable(api, 
     api("DELETE", f"/partners/OTHER/keys/{second['key_id']}", 404)
     bad = api("POST", "/partners", 422, json={"code": "X", "name": "X", "kind": "warung", "contact_email": "nope"})
     assert {e["field"] for e in bad["errors"]} == {"kind", "contact_email"}
+
+
+def test_a_minimum_attendance_of_zero_is_kept_and_none_takes_the_default(api, partner, settings):
+    """`min_attendance: 0` used to become the default 0.8 through an `or`."""
+    code = partner()
+    base = {
+        "title": "Seminar",
+        "form": "seminar",
+        "delivery": "klasikal",
+        "jp": 4,
+        "partner_code": code,
+        "capacity": 50,
+        "competencies": [{"code": "T-GIS", "target_level": 2}],
+    }
+    zero = api("POST", "/programs", 201, json=base | {"code": f"SEM-{code}", "min_attendance": 0})
+    unset = api("POST", "/programs", 201, json=base | {"code": f"SEM2-{code}"})
+    assert zero["min_attendance"] == 0
+    assert unset["min_attendance"] == settings.default_min_attendance
+    edited = api("PUT", f"/programs/{unset['id']}", json=base | {"code": f"SEM2-{code}", "min_attendance": 0})
+    assert edited["min_attendance"] == 0
