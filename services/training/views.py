@@ -191,9 +191,28 @@ def busy_nips(session: Session, batch_id: str, nips: Sequence[str] | None = None
     return busy
 
 
+def already_nominated(session: Session, batch_id: str, codes: Sequence[str], nips: Sequence[str]) -> set[str]:
+    """Employees enrolled in another batch not yet closed (upcoming or running) whose program serves one of
+    ``codes``: that batch will close their need; nominating them again would spend two places on one gap."""
+    rows = session.execute(
+        select(Enrollment.nip, Program.competencies)
+        .join(Batch, Batch.id == Enrollment.batch_id)
+        .join(Program, Program.id == Batch.program_id)
+        .where(
+            Enrollment.batch_id != batch_id,
+            Enrollment.status == "enrolled",
+            Batch.closed_at.is_(None),
+            Enrollment.nip.in_(list(nips)),
+        )
+    )
+    wanted = set(codes)
+    return {nip for nip, competencies in rows if wanted & {c["code"] for c in competencies}}
+
+
 def candidates(session: Session, batch_id: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Who this batch would serve best: ASN with open needs in its competencies, not enrolled here nor busy
-    elsewhere at its meetings, ranked (domain.rank)."""
+    """Who this batch would serve best: ASN with open needs in its competencies, not enrolled here, nor busy
+    elsewhere at its meetings, nor already enrolled in another open batch for one of its competencies, ranked
+    (domain.rank)."""
     batch = session.get(Batch, batch_id)
     if batch is None:
         raise NotFound(f"No batch {batch_id}.")
@@ -211,7 +230,8 @@ def candidates(session: Session, batch_id: str, limit: int = 50) -> list[dict[st
         .where(OpenNeed.competency_code.in_(codes), EmployeeView.active.is_(True), OpenNeed.nip.not_in(enrolled_here))
         .group_by(OpenNeed.nip)
     ).all()
-    busy = busy_nips(session, batch_id, [r.nip for r in rows])
+    nips = [r.nip for r in rows]
+    busy = busy_nips(session, batch_id, nips) | already_nominated(session, batch_id, codes, nips)
     ranked = domain.rank(
         domain.Candidate(r.nip, r.matched, round(float(r.priority), 2), r.largest_gap)
         for r in rows
