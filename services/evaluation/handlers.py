@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from services.evaluation import domain, views
 from services.evaluation.config import EvaluationSettings
@@ -100,10 +100,17 @@ def on_employee_synced(event: Event, uow: UnitOfWork, settings: EvaluationSettin
     employee.name, employee.unit_code, employee.unit_name = data["name"], data["unit_code"], data["unit_name"]
     employee.supervisor_nip, employee.active = data["supervisor_nip"], data["active"]
     uow.session.add(employee)
-    if data["supervisor_nip"]:  # a supervisor now known takes over the flagged behaviour task
+    if data["supervisor_nip"]:
+        # the supervisor of now assesses the open projects (L3): a flagged one (nobody was known) or one of a former
+        # supervisor, who can no longer submit it
         uow.session.execute(
             update(Task)
-            .where(Task.nip == data["nip"], Task.kind == "behavior", Task.status == "open", Task.flagged.is_(True))
+            .where(
+                Task.nip == data["nip"],
+                Task.kind == "behavior",
+                Task.status == "open",
+                or_(Task.assignee_nip.is_(None), Task.assignee_nip != data["supervisor_nip"]),
+            )
             .values(assignee_nip=data["supervisor_nip"], flagged=False)
         )
 

@@ -168,6 +168,20 @@ def test_a_participant_without_supervisor_gets_a_flagged_task_that_a_known_super
     assert (behavior["assignee_nip"], behavior["flagged"]) == (supervisor, False)
 
 
+def test_a_new_supervisor_takes_over_the_open_project_assessment_and_the_former_one_cannot_submit(api, consume):
+    nip, former, batch = new_nip(), new_nip(), str(uuid.uuid4())
+    consume(employee_synced(nip, former), completed(nip, batch))
+    [behavior] = api("GET", f"/tasks?nip={nip}&kind=behavior")
+    assert behavior["assignee_nip"] == former
+    successor = new_nip()
+    consume(employee_synced(nip, successor))  # SIMPEG names another supervisor
+    [behavior] = api("GET", f"/tasks?nip={nip}&kind=behavior")
+    assert (behavior["assignee_nip"], behavior["flagged"]) == (successor, False)
+    submission = f"/tasks/{behavior['id']}/submission"
+    api("POST", submission, 403, who=person(former, "supervisor"), json=RUBRIC)
+    assert api("POST", submission, 201, who=person(successor, "supervisor"), json=RUBRIC)["submitted_by"] == successor
+
+
 def test_a_behaviour_submission_yields_competency_assessed_and_only_the_assignee_submits_once(
     api, consume, relay_events
 ):
