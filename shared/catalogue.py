@@ -124,7 +124,9 @@ class DevelopmentNeedClosed(Schema):
     need_id = fields.String(required=True)
     nip = _nip(required=True)
     competency_code = fields.String(required=True)
-    reason = fields.String(required=True, validate=validate.OneOf(["gap_closed", "position_changed", "cancelled"]))
+    reason = fields.String(
+        required=True, validate=validate.OneOf(["gap_closed", "position_changed", "standard_removed", "cancelled"])
+    )
 
 
 # --- training ----------------------------------------------------------------------------------

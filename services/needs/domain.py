@@ -32,7 +32,7 @@ SOURCES = tuple(SOURCE_RANK)
 
 NEED_STATUSES = ("open", "planned", "in_training", "awaiting_evaluation", "closed")
 ACTIVE_NEED_STATUSES = NEED_STATUSES[:-1]
-CLOSE_REASONS = ("gap_closed", "position_changed", "cancelled")
+CLOSE_REASONS = ("gap_closed", "position_changed", "standard_removed", "cancelled")
 
 # Status changes BKPSDM may make by hand; the others follow events (enrolment, completion, assessment).
 MANUAL_TRANSITIONS = {

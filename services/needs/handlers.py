@@ -54,11 +54,17 @@ def policy(settings: NeedsSettings) -> repository.GapPolicy:
 
 
 def recompute(
-    uow: UnitOfWork, settings: NeedsSettings, years: Iterable[int] | None = None, nips: Sequence[str] | None = None
+    uow: UnitOfWork,
+    settings: NeedsSettings,
+    years: Iterable[int] | None = None,
+    nips: Sequence[str] | None = None,
+    left_standard: str = "position_changed",
 ) -> list[repository.RecomputeReport]:
     """Recompute gaps and needs for some employees (or all) in the given years; publishes the need events.
 
-    Default years: the current plan year and every year that still has active needs in scope.
+    Default years: the current plan year and every year that still has active needs in scope. A need whose
+    competency is no longer in the employee's standard is closed with ``left_standard``: the cause the caller knows
+    (``standard_removed`` when a standard was edited, ``position_changed`` when the employee's position was).
     """
     session = uow.session
     session.flush()
@@ -73,7 +79,7 @@ def recompute(
     for year in sorted(set(years)):
         report = repository.RecomputeReport(year=year, employees=len(nips) if nips is not None else None)
         report.gap_rows = repository.rebuild_gaps(session, year, policy(settings), nips)
-        uow.publish_all(repository.sync_needs(session, year, nips, report))
+        uow.publish_all(repository.sync_needs(session, year, nips, report, left_standard))
         reports.append(report)
     return reports
 
@@ -125,7 +131,7 @@ def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data:
     for key, value in data.items():
         setattr(competency, key, value)
     if "active" in data:  # an inactive competency leaves every standard
-        recompute(uow, settings)
+        recompute(uow, settings, left_standard="standard_removed")
     uow.commit()
     return competency
 
@@ -190,7 +196,7 @@ def replace_class_standard(
         .join(Position, Position.code == Employee.position_code)
         .where(Position.position_class == position_class)
     ).all()
-    recompute(uow, settings, nips=nips)
+    recompute(uow, settings, nips=nips, left_standard="standard_removed")
     uow.commit()
 
 
@@ -213,7 +219,7 @@ def save_position(
     position.name = data["name"]
     position.position_class = data["position_class"]
     if class_changed and not create:
-        recompute(uow, settings, nips=_nips_in_position(uow, code))
+        recompute(uow, settings, nips=_nips_in_position(uow, code), left_standard="standard_removed")
     uow.commit()
     return position
 
@@ -227,7 +233,7 @@ def replace_position_standard(
     session = uow.session
     session.execute(delete(PositionStandard).where(PositionStandard.position_code == code))
     session.add_all(PositionStandard(position_code=code, **item) for item in items)
-    recompute(uow, settings, nips=_nips_in_position(uow, code))
+    recompute(uow, settings, nips=_nips_in_position(uow, code), left_standard="standard_removed")
     uow.commit()
 
 

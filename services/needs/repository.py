@@ -200,12 +200,18 @@ def rebuild_gaps(session: Session, year: int, policy: GapPolicy, nips: Sequence[
     return session.scalar(counted.where(Gap.nip.in_(nips)) if nips is not None else counted)
 
 
-def sync_needs(session: Session, year: int, nips: Sequence[str] | None, report: RecomputeReport) -> list[Event]:
+def sync_needs(
+    session: Session,
+    year: int,
+    nips: Sequence[str] | None,
+    report: RecomputeReport,
+    left_standard: str = "position_changed",
+) -> list[Event]:
     """Bring the needs of ``year`` in line with its gap rows; return the events to publish.
 
     Active needs take the new figures; a need whose employee left or became inactive is closed as
-    ``cancelled``, one whose competency left the standard as ``position_changed``, one whose gap
-    is 0 as ``gap_closed``; a gap without an active need opens one.
+    ``cancelled``, one whose competency left the standard as ``left_standard`` (``position_changed`` or
+    ``standard_removed``), one whose gap is 0 as ``gap_closed``; a gap without an active need opens one.
     """
     in_scope = [Need.year == year, Need.status != "closed"]
     if nips is not None:
@@ -233,7 +239,7 @@ def sync_needs(session: Session, year: int, nips: Sequence[str] | None, report: 
     gap_met = exists().where(
         Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code, Gap.gap == 0
     )
-    for reason, condition in (("cancelled", ~active_employee), ("position_changed", ~gap_row), ("gap_closed", gap_met)):
+    for reason, condition in (("cancelled", ~active_employee), (left_standard, ~gap_row), ("gap_closed", gap_met)):
         closed = session.execute(
             update(Need)
             .where(*in_scope, condition)

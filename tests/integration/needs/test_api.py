@@ -111,6 +111,18 @@ def test_a_gap_opens_a_need_and_an_assessment_that_meets_the_standard_closes_it(
     assert [(e["data"]["need_id"], e["data"]["reason"]) for e in closed] == [(need["id"], "gap_closed")]
 
 
+def test_removing_a_competency_from_the_standard_closes_its_needs_as_standard_removed(
+    api, position, competency, employee, year
+):
+    kept, dropped = competency(), competency()
+    code = position({kept: 3, dropped: 3})
+    nip = employee(code)
+    api("PUT", f"/positions/{code}/standard", json={"items": [{"competency_code": kept, "required_level": 3}]})
+    needs = {n["competency_code"]: n for n in api("GET", f"/needs?year={year}&nip={nip}")}
+    assert (needs[dropped]["status"], needs[dropped]["closed_reason"]) == ("closed", "standard_removed")
+    assert needs[kept]["status"] == "open"
+
+
 def test_changing_position_closes_needs_that_leave_the_standard(api, position, competency, employee, year):
     old_skill, new_skill = competency(), competency()
     old_position, new_position = position({old_skill: 3}), position({new_skill: 2})
