@@ -225,6 +225,16 @@ class EvaluationTaskCreated(Schema):
     due_on = fields.Date(required=True)
 
 
+@register("evaluation", "EvaluationTaskExpired", 1, key_field="nip")
+class EvaluationTaskExpired(Schema):
+    task_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["reaction", "learning", "behavior"]))
+    nip = _nip(required=True)
+    enrollment_id = fields.String(required=True)
+    program_id = fields.String(required=True)
+    competency_codes = fields.List(fields.String(), required=True)
+
+
 @register("evaluation", "CompetencyAssessed", 1, key_field="nip")
 class CompetencyAssessed(Schema):
     assessment_id = fields.String(required=True)

@@ -36,6 +36,7 @@ ACCESS = access_rules(
         "GET /overdue/by-assignee": ADMIN,
         "GET /overdue/by-unit": ADMIN,
         "POST /expire": ADMIN,
+        "POST /tasks/<task_id>/reopen": ADMIN,
         "GET /reports/batches/<batch_id>": ADMIN,
         "GET /reports/programs/<program_id>": ADMIN,
     },
@@ -147,6 +148,17 @@ class OverdueByUnit(MethodView):
         """Open and overdue tasks per OPD of the participant."""
         with read_session() as session:
             return views.open_work_by(session, "unit", context().settings.today())
+
+
+@blp.route("/tasks/<task_id>/reopen")
+class Reopen(MethodView):
+    @blp.arguments(schemas.ReopenSchema)
+    @blp.response(200, schemas.TaskSchema)
+    def post(self, data, task_id):
+        """BKPSDM reopens an expired task for a late answer, until a new due date (409 unless it is expired)."""
+        with context().uow() as uow:
+            task = handlers.reopen_task(uow, context().settings, task_id, data["due_on"])
+        return views.task_view(task, context().settings.today())
 
 
 @blp.route("/expire")

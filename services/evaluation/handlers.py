@@ -6,6 +6,7 @@ through the outbox and commits once, so a failure writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -244,18 +245,64 @@ def _assessments(
 
 
 def expire_overdue(uow: UnitOfWork, settings: EvaluationSettings) -> int:
-    """Tasks past their due date expire; batches whose tasks are all done are evaluated. For cron."""
+    """Tasks past their due date expire; batches whose tasks are all done are evaluated. For cron.
+
+    An expired project assessment (L3, the task that closes the loop) is announced with ``EvaluationTaskExpired``:
+    the needs it would have closed go back to the plan instead of waiting for an evaluation that will not come.
+    """
     session = uow.session
     expired = session.execute(
         update(Task)
         .where(Task.status == "open", Task.due_on < settings.today())
         .values(status="expired")
-        .returning(Task.batch_id)
+        .returning(Task.id, Task.kind, Task.nip, Task.enrollment_id, Task.batch_id)
     ).all()
+    behavior = [row for row in expired if row.kind == "behavior"]
+    participations = {
+        p.enrollment_id: p
+        for p in session.scalars(
+            select(Participation).where(Participation.enrollment_id.in_([row.enrollment_id for row in behavior]))
+        )
+    }
+    uow.publish_all(
+        [
+            new_event(
+                "EvaluationTaskExpired",
+                {
+                    "task_id": row.id,
+                    "kind": row.kind,
+                    "nip": row.nip,
+                    "enrollment_id": row.enrollment_id,
+                    "program_id": participations[row.enrollment_id].program_id,
+                    "competency_codes": [c["code"] for c in participations[row.enrollment_id].competencies],
+                },
+            )
+            for row in behavior
+        ]
+    )
     for batch_id in sorted({row.batch_id for row in expired}):
         _close_batch_if_done(uow, settings, batch_id)
     uow.commit()
     return len(expired)
+
+
+def reopen_task(uow: UnitOfWork, settings: EvaluationSettings, task_id: str, due_on: dt.date) -> Task:
+    """BKPSDM lets an expired task be answered late, until ``due_on``."""
+    task = uow.session.get(Task, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"No task {task_id}.")
+    if task.status != "expired":
+        raise Conflict(
+            f"Only an expired task can be reopened; this one is {task.status}.",
+            errors=[{"field": "status", "message": f"Not allowed from {task.status}."}],
+        )
+    if due_on < settings.today():
+        raise Invalid(
+            "The new due date must not be in the past.", errors=[{"field": "due_on", "message": "In the past."}]
+        )
+    task.status, task.due_on = "open", due_on
+    uow.commit()
+    return task
 
 
 def _close_batch_if_done(uow: UnitOfWork, settings: EvaluationSettings, batch_id: str) -> None:

@@ -49,6 +49,10 @@ class CorrectionSchema(Schema):
     submission = fields.Dict(required=True)
 
 
+class ReopenSchema(Schema):
+    due_on = fields.Date(required=True, metadata={"description": "The new due date for the late answer"})
+
+
 class TaskSchema(Schema):
     id = fields.String()
     kind = fields.String()

@@ -472,6 +472,15 @@ def on_competency_assessed(event: Event, uow: UnitOfWork, settings: NeedsSetting
     uow.publish_all([repository.need_identified_event(need) for need in reopened])
 
 
+def on_evaluation_task_expired(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    """The project assessment that would close the loop expired: the needs it awaited go back to the plan."""
+    data = event.load_data()
+    reopened = repository.set_need_status(
+        uow.session, data["nip"], data["competency_codes"], ("awaiting_evaluation",), "open"
+    )
+    uow.publish_all([repository.need_identified_event(need) for need in reopened])
+
+
 def on_program_published(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
     data = event.load_data()
     program = uow.session.get(Program, data["program_id"]) or Program(program_id=data["program_id"])
@@ -493,6 +502,7 @@ EVENT_HANDLERS = {
     "TrainingCompleted": on_training_completed,
     "TrainingNotCompleted": on_training_not_completed,
     "CompetencyAssessed": on_competency_assessed,
+    "EvaluationTaskExpired": on_evaluation_task_expired,
     "ProgramPublished": on_program_published,
     "ParticipantEnrolled": on_participant_enrolled,
 }

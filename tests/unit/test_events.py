@@ -90,6 +90,14 @@ SAMPLES = {
         "program_id": "p-1",
         "due_on": dt.date(2027, 7, 1),
     },
+    "EvaluationTaskExpired": {
+        "task_id": "t-1",
+        "kind": "behavior",
+        "nip": NIP,
+        "enrollment_id": "e-1",
+        "program_id": "p-1",
+        "competency_codes": ["T-GIS"],
+    },
     "CompetencyAssessed": {
         "assessment_id": "a-1",
         "nip": NIP,

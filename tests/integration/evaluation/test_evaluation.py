@@ -331,6 +331,28 @@ def test_overdue_tasks_are_listed_expired_and_measured(api, consume, evaluation_
     assert api("GET", f"/reports/batches/{batch}")["tasks"]["reaction"] == {"open": 0, "submitted": 0, "expired": 1}
 
 
+def test_an_expired_project_assessment_is_announced_and_can_be_reopened_for_a_late_answer(
+    api, consume, evaluation_db, settings, relay_events
+):
+    nip, supervisor, batch = new_nip(), new_nip(), str(uuid.uuid4())
+    consume(employee_synced(nip, supervisor), completed(nip, batch))
+    _created_days_ago(evaluation_db, nip, 60)
+    assert api("POST", "/expire")["overdue"] >= 3
+    expired = [e for e in relay_events(expected=4) if e["type"].endswith(".EvaluationTaskExpired.v1")]
+    assert [(e["data"]["kind"], e["data"]["competency_codes"]) for e in expired] == [
+        ("behavior", ["T-GIS", "M-KOMUNIKASI"])
+    ]
+    [behavior] = api("GET", f"/tasks?nip={nip}&kind=behavior")
+    reopen = f"/tasks/{behavior['id']}/reopen"
+    api("POST", reopen, 422, json={"due_on": (settings.today() - dt.timedelta(days=1)).isoformat()})
+    later = (settings.today() + dt.timedelta(days=7)).isoformat()
+    reopened = api("POST", reopen, json={"due_on": later})
+    assert (reopened["status"], reopened["due_on"]) == ("open", later)
+    api("POST", reopen, 409, json={"due_on": later})
+    done = api("POST", f"/tasks/{behavior['id']}/submission", 201, who=person(supervisor, "supervisor"), json=RUBRIC)
+    assert done["status"] == "submitted"
+
+
 def test_a_passed_post_test_assesses_competencies_only_when_configured(settings, evaluation_db, relay_events):
     import dataclasses
 

@@ -167,3 +167,34 @@ def test_an_evaluation_handled_before_its_training_completion_is_not_undone(
     [need] = api("GET", f"/needs?year={year}&nip={nip}")
     assert (need["status"], need["current_level"]) == ("open", 2), "not left awaiting an evaluation that came"
     assert api("GET", f"/employees/{nip}/jp?year={year}")["realised"] == 24
+
+
+def test_an_expired_project_assessment_sends_the_awaited_need_back_to_the_plan(
+    api, position, competency, employee, settings, kafka_producer, needs_consumer, year
+):
+    """A need no longer waits in awaiting_evaluation forever when the evaluation that would close it expired."""
+    skill = competency()
+    nip = employee(position({skill: 3}))
+    completed = _training_completed(nip, skill)
+    expired = new_event(
+        "EvaluationTaskExpired",
+        {
+            "task_id": str(uuid.uuid4()),
+            "kind": "behavior",
+            "nip": nip,
+            "enrollment_id": completed.data["enrollment_id"],
+            "program_id": "p-gis",
+            "competency_codes": [skill],
+        },
+    )
+    training, evaluation = (settings.kafka_topic_prefix + f"bangkom.{s}.v1" for s in ("training", "evaluation"))
+    _send(kafka_producer, training, completed)
+    consumer = needs_consumer([training, evaluation])
+    outcomes = record_outcomes(consumer)
+    consume_until(consumer, lambda: len(outcomes) == 1)
+    [need] = api("GET", f"/needs?year={year}&nip={nip}&competency_code={skill}")
+    assert need["status"] == "awaiting_evaluation"
+    _send(kafka_producer, evaluation, expired)
+    consume_until(consumer, lambda: len(outcomes) == 2)
+    [need] = api("GET", f"/needs?year={year}&nip={nip}&competency_code={skill}")
+    assert need["status"] == "open"
