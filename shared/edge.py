@@ -17,6 +17,7 @@ control characters in strings.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ class Operation:
     body_types: frozenset[str]
 
 
+@functools.cache  # a route's rule is a fixed string: computed once per route, not once per request
 def openapi_path(rule: str) -> str:
     """``/api/v1/needs/employees/<nip>`` → ``/api/v1/needs/employees/{nip}``."""
     return _RULE_VARIABLE.sub(r"{\1}", rule)

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from services.evaluation import handlers, schemas, views
 from shared.errors import Invalid, flatten_errors
-from shared.web import access_rules, caller, context, read_session
+from shared.web import access_rules, caller, context, paged, read_session
 
 blp = Blueprint(
     "evaluation",
@@ -53,12 +53,9 @@ def _load_submission(kind: str, body: dict) -> dict:
         ) from None
 
 
-def _paged(pagination_parameters, filters):
+def _tasks(pagination_parameters, filters):
     today = context().settings.today()
-    with read_session() as session:
-        items, total = views.tasks(session, filters, today, pagination_parameters.page, pagination_parameters.page_size)
-    pagination_parameters.item_count = total
-    return items
+    return paged(pagination_parameters, lambda session, page, size: views.tasks(session, filters, today, page, size))
 
 
 @blp.route("/tasks")
@@ -68,7 +65,7 @@ class Tasks(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Tasks (filter by status, kind, assignee, participant, batch, OPD, overdue, flagged), earliest due first."""
-        return _paged(pagination_parameters, args)
+        return _tasks(pagination_parameters, args)
 
 
 @blp.route("/my/tasks")
@@ -78,7 +75,7 @@ class MyTasks(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """The caller's own tasks: as participant (reaction) or as supervisor (behaviour)."""
-        return _paged(pagination_parameters, args | {"assignee_nip": caller().subject})
+        return _tasks(pagination_parameters, args | {"assignee_nip": caller().subject})
 
 
 @blp.route("/tasks/<task_id>")
