@@ -205,9 +205,7 @@ def orm_row_by_row(database: Database, nips: list[str]) -> dict[tuple[str, str],
             realised = sum(
                 c.jp for c in session.scalars(select(JpCredit).where(JpCredit.nip == nip, JpCredit.year == YEAR))
             )
-            target = domain.jp_target(
-                employee.employment_status, POLICY.annual_jp_target, POLICY.jp_target_includes_pppk
-            )
+            target = domain.jp_target(employee.employment_status, POLICY.jp_rules)
             shortfall = domain.jp_shortfall(realised, target)
             for code, required in domain.effective_standard(default, overrides).items():
                 competency = session.get(Competency, code)
@@ -222,7 +220,10 @@ def orm_row_by_row(database: Database, nips: list[str]) -> dict[tuple[str, str],
                 current = POLICY.missing_assessment_level if current is None else current
                 gap = domain.gap(required, current)
                 priority = round(
-                    domain.priority_score(gap, weights.get(code, 0.0), shortfall, POLICY.annual_jp_target), 2
+                    domain.priority_score(
+                        gap, weights.get(code, 0.0), shortfall, domain.priority_scale(POLICY.jp_rules)
+                    ),
+                    2,
                 )
                 session.add(
                     Gap(

@@ -89,6 +89,26 @@ class _Competency(Schema):
     target_level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
 
 
+FORMS = [  # the forms of development (bentuk pengembangan kompetensi): the training service's list too
+    "pelatihan",
+    "seminar",
+    "workshop",
+    "kursus",
+    "bimtek",
+    "sosialisasi",
+    "magang",
+    "e-learning",
+    "coaching",
+    "mentoring",
+    "pembelajaran_jarak_jauh",
+    "outbound",
+    "on_the_job",
+    "pertukaran",
+]
+# Development outside Bangkom may also be study leave (tugas belajar / izin belajar).
+EXTERNAL_FORMS = [*FORMS, "tugas_belajar", "izin_belajar"]
+
+
 # --- needs -------------------------------------------------------------------------------------
 
 
@@ -104,6 +124,9 @@ class EmployeeSynced(Schema):
     supervisor_nip = _nip(required=True, allow_none=True)
     employment_status = fields.String(required=True, validate=validate.OneOf(["PNS", "PPPK"]))
     active = fields.Boolean(required=True)
+    # optional additions of v1 (older events lack them)
+    email = fields.String(load_default=None, allow_none=True)  # where the account's activation link goes
+    jp_cap = fields.Integer(load_default=None, allow_none=True)  # JP a year this ASN may take at most (PPPK)
 
 
 @register("needs", "DevelopmentNeedIdentified", 1, key_field="nip")
@@ -129,24 +152,50 @@ class DevelopmentNeedClosed(Schema):
     )
 
 
-# --- training ----------------------------------------------------------------------------------
+class _ClaimedCompetency(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
 
-FORMS = [  # the forms of development (bentuk pengembangan kompetensi): the training service's list too
-    "pelatihan",
-    "seminar",
-    "workshop",
-    "kursus",
-    "bimtek",
-    "sosialisasi",
-    "magang",
-    "e-learning",
-    "coaching",
-    "mentoring",
-    "pembelajaran_jarak_jauh",
-    "outbound",
-    "on_the_job",
-    "pertukaran",
-]
+
+@register("needs", "JpCredited", 1, key_field="nip")
+class JpCredited(Schema):
+    """A line entered the JP ledger (a Bangkom training, verified outside development, or SIMPEG's history)."""
+
+    credit_id = fields.String(required=True)
+    nip = _nip(required=True)
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    source = fields.String(required=True, validate=validate.OneOf(["bangkom", "external", "simpeg"]))
+    year_total = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+@register("needs", "ExternalDevelopmentVerified", 1, key_field="nip")
+class ExternalDevelopmentVerified(Schema):
+    """BKPSDM verified development outside Bangkom against its certificate: it counts like a Bangkom training."""
+
+    record_id = fields.String(required=True)
+    nip = _nip(required=True)
+    title = fields.String(required=True)
+    form = fields.String(required=True, validate=validate.OneOf(EXTERNAL_FORMS))
+    organiser = fields.String(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    competencies = fields.List(fields.Nested(_ClaimedCompetency), required=True)
+    certificate_number = fields.String(required=True)
+    verified_by = fields.String(required=True)
+
+
+@register("needs", "ExternalDevelopmentRejected", 1, key_field="nip")
+class ExternalDevelopmentRejected(Schema):
+    record_id = fields.String(required=True)
+    nip = _nip(required=True)
+    title = fields.String(required=True)
+    reason = fields.String(required=True)
+    rejected_by = fields.String(required=True)
+
+
+# --- training ----------------------------------------------------------------------------------
 
 
 @register("training", "ProgramPublished", 1, key_field="program_id")

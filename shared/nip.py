@@ -40,8 +40,12 @@ FORMAT = format_check()
 def normalise(raw: str) -> str:
     """``'19850312 201001 1 003``, ``19850312.201001.1.003``, ``19850312-201001-1-003`` → ``198503122010011003``.
 
+    Bangkom's own CSV exports write ``="198503122010011003"`` so that Excel keeps the number as text: read back too.
     Only separators go; anything else stays, for ``errors`` to name (a letter, a digit of another script)."""
-    return _WRITTEN_BETWEEN.sub("", raw.strip().lstrip(_EXCEL_TEXT_MARK))
+    text = raw.strip()
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1]
+    return _WRITTEN_BETWEEN.sub("", text.lstrip(_EXCEL_TEXT_MARK))
 
 
 class Field(fields.String):

@@ -21,7 +21,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from services.gateway import domain, handlers, schemas, upstream
 from services.gateway.rate_limits import RateLimited, take_rate_limit, too_many
 from shared import identity, metrics
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.web import context, problem
 
 blp = Blueprint("gateway", __name__, url_prefix="/api/v1/auth", description="Log in and refresh tokens")
@@ -58,6 +58,108 @@ class Refresh(MethodView):
         """A new token pair for a refresh token, which is spent by it."""
         with context().uow() as uow:
             return handlers.refresh(uow, context().settings, data["refresh_token"])
+
+
+@blp.route("/activate")
+class Activate(MethodView):
+    @blp.arguments(schemas.ActivateSchema)
+    @blp.response(200, schemas.TokenSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, data):
+        """First sign-in or password reset: the one-time code (e-mailed or printed by BKPSDM) sets the password and
+        signs the person in. Attempts are limited per user name and address, like logins."""
+        settings = context().settings
+        take_rate_limit(f"login:{data['username']}:{request.remote_addr}", settings.login_rate_limit_per_minute)
+        with context().uow() as uow:
+            return handlers.set_password(uow, settings, data["username"], data["code"], data["password"])
+
+
+@blp.route("/password-reset")
+class PasswordReset(MethodView):
+    @blp.arguments(schemas.ResetRequestSchema)
+    @blp.response(202)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, data):
+        """Ask for a reset link by e-mail. The answer is the same whether or not the account exists or has an
+        address (nobody learns who has an account); without an address, BKPSDM prints a code."""
+        settings = context().settings
+        take_rate_limit(f"reset:{data['username']}:{request.remote_addr}", settings.login_rate_limit_per_minute)
+        with context().uow() as uow:
+            handlers.request_reset(uow, data["username"])
+        return None
+
+
+def _admin() -> identity.Identity:
+    """The caller of BKPSDM's account routes: a valid bearer token with the admin role."""
+    who = handlers.identity_of_bearer(context().settings, request.headers.get("Authorization"))
+    if not who.has_role("admin"):
+        raise Forbidden("Managing accounts needs the role admin (BKPSDM).")
+    return who
+
+
+ADMIN_DOC = {"security": [{"bearer": []}]}
+
+
+@blp.route("/accounts")
+class Accounts(MethodView):
+    @blp.arguments(schemas.AccountQuery, location="query")
+    @blp.response(200, schemas.AccountSchema(many=True))
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.paginate()
+    @blp.doc(**ADMIN_DOC)
+    def get(self, args, pagination_parameters):
+        """Accounts (BKPSDM): filter by name, OPD, status or role."""
+        _admin()
+        with context().database.sessions() as session:
+            rows, total = handlers.accounts(session, args, pagination_parameters.page, pagination_parameters.page_size)
+            pagination_parameters.item_count = total
+            return schemas.AccountSchema(many=True).dump(rows)
+
+    @blp.arguments(schemas.AccountSchema)
+    @blp.response(201, schemas.AccountSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.doc(**ADMIN_DOC)
+    def post(self, data):
+        """Create an account by hand (BKPSDM staff, an operator): pending until activated; an activation e-mail is
+        sent when an address is given, otherwise print a code for its OPD or hand one out."""
+        _admin()
+        with context().uow() as uow:
+            return handlers.create_account(
+                uow, data["username"], None, data["roles"], data["nip"], name=data["name"], email=data["email"]
+            )
+
+
+@blp.route("/accounts/<username>")
+class AccountItem(MethodView):
+    @blp.arguments(schemas.AccountChangeSchema)
+    @blp.response(200, schemas.AccountSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.doc(**ADMIN_DOC)
+    def patch(self, data, username):
+        """Change the roles (who is supervisor, BKPSDM staff, operator) or close/reopen an account. The person's
+        refresh tokens are revoked so their next token carries the change; the last admin cannot be removed."""
+        who = _admin()
+        with context().uow() as uow:
+            return handlers.change_account(uow, username, data, who.subject)
+
+
+@blp.route("/activation-codes")
+class ActivationCodes(MethodView):
+    @blp.arguments(schemas.PrintedCodesRequestSchema)
+    @blp.response(201, schemas.PrintedCodeSchema(many=True))
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.doc(**ADMIN_DOC)
+    def post(self, data):
+        """Activation codes for every account of an OPD still to be activated, to print and hand out (shown once,
+        valid PRINTED_CODE_DAYS)."""
+        _admin()
+        with context().uow() as uow:
+            return handlers.printed_codes(uow, context().settings, data["unit_code"])
 
 
 KEY_CACHE_SECONDS = 60  # a revoked key stops working within this time

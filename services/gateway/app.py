@@ -51,6 +51,9 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         check_kafka=False,
         checks={service: ready(url) for service, url in settings.upstreams().items()},
     )
+    app.extensions["bangkom_api"].spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "POST /api/v1/auth/login"}
+    )
     app.extensions["gateway_http"] = http
     app.add_url_rule(
         "/api/v1/<service>/<path:rest>", "proxy", body_limit("proxy_max_body_bytes")(proxied), methods=PROXIED_METHODS

@@ -27,6 +27,20 @@ class GatewaySettings(Settings):
     oidc_subject_claim: str = "sub"  # e.g. "nip" when the provider carries the ASN's NIP in its own claim
     rate_limit_per_minute: int = 600  # requests per caller (person or partner) and minute
     login_rate_limit_per_minute: int = 10  # login attempts per user name and address, and minute
+    # accounts of every ASN (docs/gateway.md, "Accounts"): activation by e-mail link or printed code
+    public_url: str = "http://127.0.0.1:8000"  # where people open Bangkom: the base of the links in e-mails
+    activation_link_hours: int = 72  # an e-mailed activation or reset code is valid this long
+    printed_code_days: int = 14  # a code printed by BKPSDM for an OPD is valid this long
+    smtp_host: str = ""  # empty: no e-mail is sent (codes can still be printed)
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # starttls, ssl or none
+    smtp_username: str = ""
+    smtp_password: str = dataclasses.field(default="", repr=False)  # never printed or logged
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "Bangkom BKPSDM <bangkom@localhost>"
+    mail_max_attempts: int = 8  # sends of one message before it is marked failed
+    mail_retry_seconds: float = 30.0  # pause after the first failed send, doubled each time (max 1 h)
+    mail_poll_seconds: float = 2.0  # how often the worker looks for messages to send
 
     def upstreams(self) -> dict[str, str]:
         return {"needs": self.needs_url, "training": self.training_url, "evaluation": self.evaluation_url}

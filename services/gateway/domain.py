@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets
 from collections.abc import Iterable
 
 ROLES = ("admin", "supervisor", "employee", "ops")
@@ -37,6 +38,59 @@ def forwardable(headers: Iterable[tuple[str, str]], drop: frozenset[str] = HOP_B
 def subject_of(username: str, nip: str | None) -> str:
     """The identity's subject: the NIP of an ASN (so services can match their records), else the user name."""
     return nip or username
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+ACCOUNT_STATUSES = ("pending", "active", "closed")
+MIN_PASSWORD_LENGTH = 12
+# Printed codes are typed by hand: no 0/O, 1/I/L; 12 characters of 31 ≈ 59 bits, and tries are rate-limited.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_code(length: int = 12) -> str:
+    """A one-time activation or reset code, grouped by four for reading aloud or typing (``7KQM-2XWD-9HTE``)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+    return "-".join(raw[i : i + 4] for i in range(0, length, 4))
+
+
+def code_digest(code: str) -> str:
+    """The stored form of a code; what people type is read leniently (case, spaces and dashes do not matter)."""
+    canonical = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use a password of at least {MIN_PASSWORD_LENGTH} characters."
+    return None
+
+
+def roles_of_employee(is_supervisor: bool) -> list[str]:
+    """The roles an ASN's account gets from the employee records; BKPSDM adds admin or ops by hand."""
+    return ["employee", "supervisor"] if is_supervisor else ["employee"]
+
+
+def activation_mail(purpose: str, name: str | None, link: str, code: str, hours: int) -> tuple[str, str]:
+    """(subject, text) of an activation or password-reset message, Bahasa Indonesia first, English below."""
+    greeting = f"Yth. {name}," if name else "Yth. Bapak/Ibu,"
+    if purpose == "reset":
+        subject = "Bangkom: atur ulang kata sandi / reset your password"
+        opening = "Ada permintaan untuk mengatur ulang kata sandi akun Bangkom Anda."
+        english = "Someone asked to reset the password of your Bangkom account."
+    else:
+        subject = "Bangkom: aktifkan akun Anda / activate your account"
+        opening = "Akun Bangkom Anda telah dibuat dari data kepegawaian (SIMPEG)."
+        english = "Your Bangkom account was created from the personnel records (SIMPEG)."
+    text = (
+        f"{greeting}\n\n{opening} Buka tautan berikut dan tetapkan kata sandi Anda:\n{link}\n\n"
+        f"Atau masukkan kode {code} di halaman aktivasi. Kode berlaku {hours} jam dan hanya sekali pakai.\n"
+        "Jika Anda tidak memintanya, abaikan pesan ini.\n\n---\n"
+        f"{english} Open the link above and set your password, or enter the code {code} on the activation page. "
+        f"The code is valid for {hours} hours and works once. If you did not ask for it, ignore this message.\n\n"
+        "BKPSDM Kota Lhokseumawe\n"
+    )
+    return subject, text
 
 
 # --- partner signatures (Standard Webhooks style) -----------------------------------------------

@@ -11,13 +11,23 @@ from collections.abc import Callable, Sequence
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 
 from services.gateway import domain
 from services.gateway.config import GatewaySettings
-from services.gateway.models import Account, RateCounter, RefreshToken, SeenRequest
+from services.gateway.models import (
+    Account,
+    ActivationCode,
+    KnownSupervisor,
+    MailMessage,
+    RateCounter,
+    RefreshToken,
+    SeenRequest,
+)
+from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, upsert_insert, utcnow
-from shared.errors import Conflict, Invalid, Unauthorized
+from shared.errors import Conflict, Invalid, NotFound, Unauthorized
+from shared.events import Event
 from shared.identity import Identity
 
 log = logging.getLogger(__name__)
@@ -25,20 +35,258 @@ _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 _DUMMY_HASH = _hasher.hash("bangkom-timing-equaliser")
 
 
-def create_account(uow: UnitOfWork, username: str, password: str, roles: Sequence[str], nip: str | None) -> Account:
+def _check_roles(roles: Sequence[str]) -> None:
     unknown = sorted(set(roles) - set(domain.ROLES))
     if unknown or not roles:
         raise Invalid(
             f"Roles must be among {', '.join(domain.ROLES)}.", errors=[{"field": "roles", "message": "Unknown role."}]
         )
-    if len(password) < 12:
-        raise Invalid(
-            "Use a password of at least 12 characters.", errors=[{"field": "password", "message": "Too short."}]
-        )
+
+
+def _check_password(password: str) -> None:
+    if problem := domain.password_problem(password):
+        raise Invalid(problem, errors=[{"field": "password", "message": "Too short."}])
+
+
+def create_account(
+    uow: UnitOfWork,
+    username: str,
+    password: str | None,
+    roles: Sequence[str],
+    nip: str | None,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+) -> Account:
+    """An account made by hand (CLI or BKPSDM): active with a password, or pending until activated (no password:
+    an activation e-mail is queued when there is an address; otherwise print a code)."""
+    _check_roles(roles)
+    if password is not None:
+        _check_password(password)
     if uow.session.get(Account, username) is not None:
-        raise Conflict(f"Account {username} already exists.")
-    account = Account(username=username, password_hash=_hasher.hash(password), roles=list(roles), nip=nip, active=True)
+        raise Conflict(f"Account {username} already exists.", errors=[{"field": "username", "message": "Taken."}])
+    if nip and uow.session.scalar(select(Account.username).where(Account.nip == nip)) is not None:
+        raise Conflict(f"NIP {nip} already has an account.", errors=[{"field": "nip", "message": "Has an account."}])
+    account = Account(
+        username=username,
+        password_hash=_hasher.hash(password) if password else None,
+        roles=list(roles),
+        nip=nip,
+        status="active" if password else "pending",
+        origin="manual",
+        name=name,
+        email=email,
+        activated_at=utcnow() if password else None,
+    )
     uow.session.add(account)
+    if password is None and email:
+        uow.session.add(
+            MailMessage(id=f"create:{username}:{secrets.token_hex(8)}", username=username, purpose="activate")
+        )
+    uow.commit()
+    return account
+
+
+# --- accounts following the employee records ------------------------------------------------------
+
+
+def on_employee_synced(event: Event, uow: UnitOfWork, settings: GatewaySettings) -> None:
+    """An ASN in the records has an account (user name: the NIP) to activate; one who left has it closed.
+
+    The employee's name, e-mail and OPD follow the record; a supervisor named by any record gets the
+    supervisor role (now, or when their account is made). An activation e-mail is owed once per account.
+    """
+    data = event.load_data()
+    session = uow.session
+    if data["supervisor_nip"]:
+        _grant_supervisor(session, data["supervisor_nip"])
+    account = session.scalar(select(Account).where(Account.nip == data["nip"])) or session.get(Account, data["nip"])
+    if not data["active"]:
+        if account is not None and account.status != "closed":
+            account.status = "closed"
+            _revoke_tokens(session, account.username)
+        return
+    if account is None:
+        supervisor = session.get(KnownSupervisor, data["nip"]) is not None
+        account = Account(
+            username=data["nip"],
+            nip=data["nip"],
+            roles=domain.roles_of_employee(supervisor),
+            status="pending",
+            origin="employee",
+        )
+        session.add(account)
+    elif account.status == "closed" and account.origin == "employee":  # back in the records
+        account.status = "active" if account.password_hash else "pending"
+    account.name, account.unit_code, account.unit_name = data["name"], data["unit_code"], data["unit_name"]
+    if data.get("email"):
+        account.email = data["email"]
+    if account.status == "pending" and account.email and not _mail_owed(session, account.username, "activate"):
+        session.flush()
+        session.add(MailMessage(id=f"event:{event.id}", username=account.username, purpose="activate"))
+
+
+def _grant_supervisor(session, nip: str) -> None:
+    if session.get(KnownSupervisor, nip) is None:
+        session.add(KnownSupervisor(nip=nip))
+    account = session.scalar(select(Account).where(Account.nip == nip))
+    if account is not None and "supervisor" not in account.roles:
+        account.roles = [*account.roles, "supervisor"]
+
+
+def _mail_owed(session, username: str, purpose: str) -> bool:
+    return (
+        session.scalar(
+            select(MailMessage.id).where(MailMessage.username == username, MailMessage.purpose == purpose).limit(1)
+        )
+        is not None
+    )
+
+
+def _revoke_tokens(session, username: str) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.username == username, RefreshToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+EVENT_HANDLERS = {"EmployeeSynced": on_employee_synced}
+TOPICS = ["bangkom.needs.v1"]
+
+
+def event_handlers(settings: GatewaySettings) -> dict[str, Handler]:
+    return bind(EVENT_HANDLERS, settings)
+
+
+# --- activation and reset -----------------------------------------------------------------------
+
+
+def issue_code(session, account: Account, purpose: str, channel: str, valid_for: dt.timedelta) -> str:
+    """A new one-time code for the account; only its digest is stored."""
+    code = domain.new_code()
+    session.add(
+        ActivationCode(
+            code_hash=domain.code_digest(code),
+            username=account.username,
+            purpose=purpose,
+            channel=channel,
+            expires_at=utcnow() + valid_for,
+        )
+    )
+    return code
+
+
+def printed_codes(uow: UnitOfWork, settings: GatewaySettings, unit_code: str, include_unsent: bool = True) -> list:
+    """Activation codes for every pending account of an OPD, for BKPSDM to print and hand out; shown this once."""
+    session = uow.session
+    accounts = list(
+        session.scalars(
+            select(Account)
+            .where(Account.unit_code == unit_code, Account.status == "pending")
+            .order_by(Account.name, Account.username)
+        )
+    )
+    valid_for = dt.timedelta(days=settings.printed_code_days)
+    sheet = [
+        {
+            "username": a.username,
+            "name": a.name,
+            "unit_name": a.unit_name,
+            "code": issue_code(session, a, "activate", "printed", valid_for),
+            "expires_at": utcnow() + valid_for,
+        }
+        for a in accounts
+    ]
+    uow.commit()
+    log.info("printed activation codes issued", extra={"unit_code": unit_code, "count": len(sheet)})
+    return sheet
+
+
+def request_reset(uow: UnitOfWork, username: str) -> None:
+    """Queue a reset e-mail when the account exists, is not closed and has an address; the caller learns nothing."""
+    account = uow.session.get(Account, username)
+    if account is None or account.status == "closed" or not account.email:
+        return
+    uow.session.add(MailMessage(id=f"reset:{username}:{secrets.token_hex(8)}", username=username, purpose="reset"))
+    uow.commit()
+
+
+def set_password(uow: UnitOfWork, settings: GatewaySettings, username: str, code: str, password: str) -> dict:
+    """Activation or reset: a valid, unused, unexpired code of that account sets the password; every other open
+    code of the account is spent with it, and the person is signed in."""
+    _check_password(password)
+    session = uow.session
+    stored = session.get(ActivationCode, domain.code_digest(code), with_for_update=True)
+    account = session.get(Account, username)
+    if (
+        stored is None
+        or account is None
+        or stored.username != account.username
+        or stored.used_at is not None
+        or stored.expires_at < utcnow()
+        or account.status == "closed"
+    ):
+        raise Unauthorized("The code is not valid: it is wrong, used or expired. Ask BKPSDM or request a new link.")
+    session.execute(
+        update(ActivationCode)
+        .where(ActivationCode.username == account.username, ActivationCode.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    _revoke_tokens(session, account.username)
+    account.password_hash = _hasher.hash(password)
+    if account.status == "pending":
+        account.status, account.activated_at = "active", utcnow()
+    return _issue(uow, settings, account)
+
+
+# --- BKPSDM manages accounts ----------------------------------------------------------------------
+
+
+def accounts(session, filters: dict, page_no: int, page_size: int) -> tuple[list[Account], int]:
+    query = select(Account).order_by(Account.unit_code, Account.name, Account.username)
+    if filters.get("status"):
+        query = query.where(Account.status == filters["status"])
+    if filters.get("unit_code"):
+        query = query.where(Account.unit_code == filters["unit_code"])
+    if filters.get("q"):
+        like = f"%{filters['q'].lower()}%"
+        query = query.where(func.lower(Account.name).like(like) | Account.username.like(like))
+    rows = [a for a in session.scalars(query)]
+    if filters.get("role"):
+        rows = [a for a in rows if filters["role"] in a.roles]
+    return rows[(page_no - 1) * page_size : page_no * page_size], len(rows)
+
+
+def change_account(uow: UnitOfWork, username: str, changes: dict, by: str) -> Account:
+    """Roles or status of an account. Closing revokes its tokens; nobody can take the last admin's role away."""
+    session = uow.session
+    account = session.get(Account, username, with_for_update=True)
+    if account is None:
+        raise NotFound(f"No account {username}.")
+    if "roles" in changes:
+        _check_roles(changes["roles"])
+    losing_admin = "admin" in account.roles and (
+        ("roles" in changes and "admin" not in changes["roles"]) or changes.get("status") == "closed"
+    )
+    if losing_admin:
+        admins = [a for a in session.scalars(select(Account).where(Account.status == "active")) if "admin" in a.roles]
+        if [a.username for a in admins] == [account.username]:
+            raise Conflict(
+                "This is the last active BKPSDM administrator; give another account the admin role first.",
+                errors=[{"field": "roles", "message": "Last admin."}],
+            )
+    if "roles" in changes:
+        account.roles = list(dict.fromkeys(changes["roles"]))
+    if "status" in changes and changes["status"] != account.status:
+        if changes["status"] == "closed":
+            account.status = "closed"
+            _revoke_tokens(session, account.username)
+        else:  # reopened: active again if it had a password, else pending activation
+            account.status = "active" if account.password_hash else "pending"
+    if "roles" in changes or "status" in changes:
+        _revoke_tokens(session, account.username)  # new tokens carry the new roles
+    log.info("account changed", extra={"username": username, "by": by, "fields": sorted(changes)})
     uow.commit()
     return account
 
@@ -46,8 +294,8 @@ def create_account(uow: UnitOfWork, username: str, password: str, roles: Sequenc
 def login(uow: UnitOfWork, settings: GatewaySettings, username: str, password: str) -> dict:
     account = uow.session.get(Account, username)
     try:
-        _hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
-        valid = account is not None and account.active
+        _hasher.verify(account.password_hash if account and account.password_hash else _DUMMY_HASH, password)
+        valid = account is not None and account.status == "active"
     except (VerificationError, InvalidHashError):
         valid = False
     if not valid:
@@ -75,7 +323,7 @@ def refresh(uow: UnitOfWork, settings: GatewaySettings, refresh_token: str) -> d
         raise Unauthorized("The refresh token is not valid; log in again.")
     stored.used_at = utcnow()
     account = uow.session.get(Account, stored.username)
-    if account is None or not account.active:
+    if account is None or account.status != "active":
         raise Unauthorized("The account is not active.")
     return _issue(uow, settings, account, family=stored.family)
 

@@ -1,10 +1,12 @@
-"""marshmallow request and response schemas of the gateway's own routes (login, tokens)."""
+"""marshmallow request and response schemas of the gateway's own routes (login, tokens, accounts)."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, validate
 
+from services.gateway import domain
 from shared import fields
+from shared import nip as employee_number
 
 
 class LoginSchema(Schema):
@@ -21,3 +23,62 @@ class TokenSchema(Schema):
     token_type = fields.String()
     expires_in = fields.Integer(metadata={"description": "seconds"})
     refresh_token = fields.String()
+
+
+class ActivateSchema(Schema):
+    username = fields.String(
+        required=True, validate=validate.Length(min=1, max=100), metadata={"description": "For an ASN: the NIP"}
+    )
+    code = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=40),
+        metadata={
+            "description": "The one-time code from the e-mail or the printed sheet (case and dashes do not matter)"
+        },
+    )
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class ResetRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class AccountSchema(Schema):
+    username = fields.String(validate=validate.Length(min=1, max=100), required=True)
+    roles = fields.List(
+        fields.String(validate=validate.OneOf(domain.ROLES)), required=True, validate=validate.Length(min=1, max=4)
+    )
+    nip = employee_number.Field(load_default=None, allow_none=True)
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    status = fields.String(dump_only=True, metadata={"description": "pending (to activate), active or closed"})
+    origin = fields.String(dump_only=True, metadata={"description": "employee (from the records) or manual"})
+    unit_code = fields.String(dump_only=True, allow_none=True)
+    unit_name = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+    activated_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class AccountQuery(Schema):
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Part of the name or user name"})
+    unit_code = fields.String(validate=validate.Length(max=60))
+    status = fields.String(validate=validate.OneOf(domain.ACCOUNT_STATUSES))
+    role = fields.String(validate=validate.OneOf(domain.ROLES))
+
+
+class AccountChangeSchema(Schema):
+    roles = fields.List(fields.String(validate=validate.OneOf(domain.ROLES)), validate=validate.Length(min=1, max=4))
+    status = fields.String(validate=validate.OneOf(["active", "closed"]))
+
+
+class PrintedCodesRequestSchema(Schema):
+    unit_code = fields.String(required=True, validate=validate.Length(min=1, max=60))
+
+
+class PrintedCodeSchema(Schema):
+    username = fields.String()
+    name = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    code = fields.String(metadata={"description": "Shown once; only its digest is kept"})
+    expires_at = fields.DateTime()

@@ -6,9 +6,10 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.needs import exports, handlers, schemas, views
+from services.needs import exports, external, handlers, objectstore, schemas, views
 from services.needs.domain import POSITION_CLASSES
 from services.needs.simpeg import api as simpeg_api
+from shared.edge import body_limit
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.web import access_rules, caller, context, paged, read_session
 
@@ -59,6 +60,15 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "GET /jp/behind": ADMIN,
         "GET /exports/gaps": ADMIN,
         "GET /exports/plan": ADMIN,
+        "GET /ledger": ADMIN,
+        "GET /exports/ledger": ADMIN,
+        "GET /external-development": PEOPLE,
+        "POST /employees/<nip>/external-development": PEOPLE,
+        "GET /external-development/<record_id>": PEOPLE,
+        "PUT /external-development/<record_id>/certificate": PEOPLE,
+        "GET /external-development/<record_id>/certificate": PEOPLE,
+        "POST /external-development/<record_id>/verify": ADMIN,
+        "POST /external-development/<record_id>/reject": ADMIN,
     },
 )
 
@@ -380,7 +390,7 @@ class Plan(MethodView):
     def get(self, args):
         """The annual plan: per OPD and competency, the ASN in need, the suggested form and the JP to budget."""
         with read_session() as session:
-            return views.plan(session, _year(args), args.get("unit_code"))
+            return views.plan(session, context().settings, _year(args), args.get("unit_code"))
 
 
 @blp.route("/recompute")
@@ -418,6 +428,126 @@ class JpBehind(MethodView):
             pagination_parameters,
             lambda s, page, size: views.jp_behind(s, settings, _year(args), args.get("unit_code"), page, size),
         )
+
+
+@blp.route("/ledger")
+class Ledger(MethodView):
+    @blp.arguments(schemas.LedgerQuery, location="query")
+    @blp.response(200, schemas.LedgerFigureSchema(many=True))
+    def get(self, args):
+        """JP credited in a year from every source, by OPD (where each ASN served when credited), employment
+        kind, form or source: a move after the credit changes no past figure."""
+        with read_session() as session:
+            return views.ledger_figures(session, _year(args), args["by"])
+
+
+# --- development outside Bangkom ------------------------------------------------------------------
+
+
+def _store():
+    return objectstore.from_settings(context().settings)
+
+
+def _own_record(record_id: str):
+    """The record, when the caller may see it (BKPSDM, the ASN, their supervisor); else 403/404."""
+    with read_session() as session:
+        record = views.external_record(session, caller(), record_id)
+        session.expunge(record)
+        return record
+
+
+@blp.route("/external-development")
+class ExternalDevelopmentList(MethodView):
+    @blp.arguments(schemas.ExternalQuery, location="query")
+    @blp.response(200, schemas.ExternalDevelopmentSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Development outside Bangkom, oldest first (BKPSDM's queue: ``status=submitted``). An employee sees
+        only their own records."""
+        who = caller()
+        if not who.has_role("admin"):
+            if args.get("nip") not in (None, who.subject):
+                raise Forbidden("You may see only your own records.")
+            args = {**args, "nip": who.subject}
+        return paged(pagination_parameters, lambda s, page, size: views.external_records(s, args, page, size))
+
+
+@blp.route("/employees/<nip>/external-development")
+class ExternalDevelopmentClaim(MethodView):
+    @blp.arguments(schemas.ExternalDevelopmentSchema)
+    @blp.response(201, schemas.ExternalDevelopmentSchema)
+    def post(self, data, nip):
+        """Claim development outside Bangkom (an ASN for themself, or BKPSDM for them); attach the certificate
+        next (PUT …/certificate), then BKPSDM verifies it and its JP count in the ledger."""
+        who = caller()
+        if not who.has_role("admin") and who.subject != nip:
+            raise Forbidden("You may claim development only for yourself.")
+        with context().uow() as uow:
+            return external.submit(uow, context().settings, nip, data, who.subject)
+
+
+@blp.route("/external-development/<record_id>")
+class ExternalDevelopmentItem(MethodView):
+    @blp.response(200, schemas.ExternalDevelopmentSchema)
+    def get(self, record_id):
+        """One record and where it stands."""
+        return _own_record(record_id)
+
+
+@blp.route("/external-development/<record_id>/certificate")
+class ExternalDevelopmentCertificate(MethodView):
+    @body_limit("certificate_max_bytes")
+    @blp.arguments(schemas.CertificateFormSchema, location="files")
+    @blp.response(200, schemas.ExternalDevelopmentSchema)
+    def put(self, files, record_id):
+        """Attach (or replace, until it is decided) the certificate file: PDF, PNG or JPEG, judged by its
+        content, at most CERTIFICATE_MAX_BYTES."""
+        record = _own_record(record_id)
+        who = caller()
+        if not who.has_role("admin") and who.subject != record.nip:
+            raise Forbidden("Only the ASN or BKPSDM may attach the certificate.")
+        settings = context().settings
+        content = files["file"].read(settings.certificate_max_bytes + 1)
+        with context().uow() as uow:
+            return external.attach_certificate(uow, settings, _store(), record_id, content)
+
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The certificate file",
+                "content": {
+                    media: {"schema": {"type": "string", "format": "binary"}}
+                    for media in ("application/pdf", "image/png", "image/jpeg")
+                },
+            }
+        }
+    )
+    def get(self, record_id):
+        """The certificate file as it was uploaded."""
+        record = _own_record(record_id)
+        if record.certificate_key is None:
+            raise NotFound("No certificate file has been attached to this record yet.")
+        return Response(_store().get(record.certificate_key), mimetype=record.certificate_type)
+
+
+@blp.route("/external-development/<record_id>/verify")
+class ExternalDevelopmentVerify(MethodView):
+    @blp.response(200, schemas.ExternalDevelopmentSchema)
+    def post(self, record_id):
+        """Verify the record against its certificate: ExternalDevelopmentVerified is published and the needs
+        worker credits the JP, takes the claimed levels and owes SIMPEG the training-history record."""
+        with context().uow() as uow:
+            return external.decide(uow, record_id, True, caller().subject)
+
+
+@blp.route("/external-development/<record_id>/reject")
+class ExternalDevelopmentReject(MethodView):
+    @blp.arguments(schemas.RejectionSchema)
+    @blp.response(200, schemas.ExternalDevelopmentSchema)
+    def post(self, data, record_id):
+        """Reject the record with a reason the ASN will read (ExternalDevelopmentRejected)."""
+        with context().uow() as uow:
+            return external.decide(uow, record_id, False, caller().subject, data["reason"])
 
 
 # --- exports ------------------------------------------------------------------------------------
@@ -467,6 +597,19 @@ class PlanExport(MethodView):
         """The annual plan as XLSX or CSV."""
         year = _year(args)
         with read_session() as session:
-            rows = views.plan(session, year, args.get("unit_code"))
+            rows = views.plan(session, context().settings, year, args.get("unit_code"))
         content = exports.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
         return _file(content, args["format"], f"rencana-pengembangan-{year}")
+
+
+@blp.route("/exports/ledger")
+class LedgerExport(MethodView):
+    @blp.arguments(schemas.ExportQuery, location="query")
+    @blp.doc(**EXPORT_DOC)
+    def get(self, args):
+        """Every JP credit of a year (all sources) as XLSX or CSV; NIPs stay text in Excel."""
+        year = _year(args)
+        with read_session() as session:
+            rows = views.ledger_lines(session, year, args.get("unit_code"))
+        content = exports.render(rows, exports.LEDGER_COLUMNS, args["format"], f"Buku JP {year}")
+        return _file(content, args["format"], f"buku-jp-{year}")

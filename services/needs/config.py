@@ -9,8 +9,13 @@ from shared.config import Settings
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class NeedsSettings(Settings):
-    annual_jp_target: int = 20  # JP every PNS is owed a year (PP 11/2017 as amended by PP 17/2020)
-    jp_target_includes_pppk: bool = False  # whether PPPK are held to the same target
+    # JP a year by employment kind (docs/needs.md, "The JP ledger"): the target an ASN is owed, and the cap
+    # of development a year (0: none). PNS: at least 20 (PP 11/2017 as amended by PP 17/2020, art. 203);
+    # PPPK: at most 24 per contract year (PP 49/2018 art. 40; JPT excepted). UU 20/2023 may change both.
+    jp_target_pns: int = 20
+    jp_target_pppk: int = 0
+    jp_cap_pns: int = 0
+    jp_cap_pppk: int = 24
     pppk_type_codes: str = (
         "21,24"  # digits 13-14 of an NI PPPK: 21 PPPK, 24 PPPK paruh waktu (unverified: configurable)
     )
@@ -32,11 +37,26 @@ class NeedsSettings(Settings):
     simpeg_history_max_attempts: int = 12  # sends of one training-history record before it is marked failed
     simpeg_history_retry_seconds: float = 30.0  # pause after the first failed send, doubled each time (max 1 h)
     simpeg_max_import_bytes: int = 20_000_000  # largest export file accepted over HTTP (the CLI takes any size)
+    # certificates of development outside Bangkom: a local folder, or s3://bucket/prefix (docs/needs.md)
+    object_store_url: str = "file://.local/objects"
+    object_store_endpoint: str = ""  # an S3-compatible endpoint (MinIO, Ceph); empty: AWS
+    object_store_region: str = "us-east-1"
+    object_store_access_key: str = ""
+    object_store_secret_key: str = dataclasses.field(default="", repr=False)  # never printed or logged
+    certificate_max_bytes: int = 5_000_000  # largest certificate file (PDF, PNG or JPEG)
     simpeg_poll_seconds: float = 5.0  # how often the worker looks for due records and queued syncs
 
 
 def pppk_codes(settings: NeedsSettings) -> tuple[str, ...]:
     return tuple(code.strip() for code in settings.pppk_type_codes.split(",") if code.strip())
+
+
+def jp_rules(settings: NeedsSettings) -> dict[str, tuple[int, int]]:
+    """Employment kind → (annual JP target, annual JP cap; 0 means no cap)."""
+    return {
+        "PNS": (settings.jp_target_pns, settings.jp_cap_pns),
+        "PPPK": (settings.jp_target_pppk, settings.jp_cap_pppk),
+    }
 
 
 def load_settings() -> NeedsSettings:

@@ -22,12 +22,14 @@ POSITION_CLASSES = ("jpt", "administrator", "pengawas", "pelaksana", "fungsional
 EMPLOYMENT_STATUSES = ("PNS", "PPPK")
 LEVELS = range(1, 6)
 
+# A level claimed for development outside Bangkom and verified by BKPSDM against its certificate
+# ("certificate") ranks with the supervisor's judgement: evidence, but not an assessment.
 # Current-level rule, step 1: the source with the best (lowest) rank wins; step 2: among
 # assessments of that rank, the most recent (assessed_on, then when it was recorded).
 # An assessment centre and a post-training evaluation (the supervisor's rubric on a real project)
 # are both evidence-based and share the top rank, so a newer post-training result replaces an
 # older assessment-centre result: this is what closes the loop.
-SOURCE_RANK = {"assessment_centre": 1, "post_training": 1, "supervisor": 2, "self": 3}
+SOURCE_RANK = {"assessment_centre": 1, "post_training": 1, "supervisor": 2, "certificate": 2, "self": 3}
 SOURCES = tuple(SOURCE_RANK)
 
 NEED_STATUSES = ("open", "planned", "in_training", "awaiting_evaluation", "closed")
@@ -142,9 +144,73 @@ def days_left(year: int, today: dt.date) -> int:
     return max(0, (dt.date(year, 12, 31) - today).days)
 
 
-def jp_target(employment_status: str, annual_target: int, includes_pppk: bool) -> int:
-    """The JP an ASN is owed this year: the annual target for PNS (PP 17/2020), for PPPK by configuration."""
-    return annual_target if employment_status == "PNS" or includes_pppk else 0
+# --- the JP ledger -----------------------------------------------------------------------------
+
+CREDIT_SOURCES = ("bangkom", "external", "simpeg")  # a Bangkom training, verified outside development, SIMPEG
+CAP_EXEMPT_CLASSES = ("jpt",)  # PP 49/2018 art. 40: the PPPK cap does not bind JPT
+
+
+@dataclass(frozen=True)
+class JpRule:
+    """What an employment kind owes and may take a year: a target (0: none) and a cap (None: none)."""
+
+    target: int
+    cap: int | None
+
+
+def jp_rule(employment_status: str, position_class: str | None, rules: Mapping[str, tuple[int, int]]) -> JpRule:
+    """The target and cap of an ASN from the configured ``kind → (target, cap)`` table; JPT have no cap."""
+    target, cap = rules.get(employment_status, (0, 0))
+    return JpRule(target, None if cap <= 0 or position_class in CAP_EXEMPT_CLASSES else cap)
+
+
+def jp_target(employment_status: str, rules: Mapping[str, tuple[int, int]]) -> int:
+    """The JP an ASN is owed a year (PP 17/2020 for PNS; by configuration for each kind)."""
+    return rules.get(employment_status, (0, 0))[0]
+
+
+def priority_scale(rules: Mapping[str, tuple[int, int]]) -> int:
+    """The JP that a priority's shortfall factor is measured against: the largest target (at least 1)."""
+    return max([target for target, _ in rules.values()] + [1])
+
+
+def jp_over_cap(cap: int | None, credited: int, committed: int, adding: int) -> int:
+    """JP by which ``adding`` to what is credited and committed (enrolled, not yet completed) passes the cap."""
+    return 0 if cap is None else max(0, credited + committed + adding - cap)
+
+
+def credit_year(completed_on: dt.date) -> int:
+    """The ledger year of a credit: the year the development ended (a PPPK contract year is approximated by the
+    calendar year: the NI PPPK carries only the year of appointment)."""
+    return completed_on.year
+
+
+# --- development outside Bangkom -----------------------------------------------------------------
+
+EXTERNAL_STATUSES = ("submitted", "verified", "rejected")
+EXTERNAL_TRANSITIONS = {"submitted": {"verified", "rejected"}, "verified": set(), "rejected": set()}
+# The certificate file: its type as its first bytes say, whatever the name or header claims.
+CERTIFICATE_SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def certificate_type(content: bytes) -> str | None:
+    """The media type of a certificate file (PDF, PNG or JPEG) from its first bytes; None for anything else."""
+    for signature, media_type in CERTIFICATE_SIGNATURES.items():
+        if content.startswith(signature):
+            return media_type
+    return None
+
+
+def external_problems(starts_on: dt.date, ends_on: dt.date, jp: int, today: dt.date) -> dict[str, str]:
+    """What is wrong with a claim of outside development (field → reason); empty when it may be submitted."""
+    problems = {}
+    if ends_on < starts_on:
+        problems["ends_on"] = "The end date is before the start date."
+    if ends_on > today:
+        problems["ends_on"] = "Development that has not ended yet cannot be claimed; submit it after it ends."
+    if not 1 <= jp <= 1000:
+        problems["jp"] = "JP must be between 1 and 1000."
+    return problems
 
 
 # --- employees ----------------------------------------------------------------------------------
@@ -157,6 +223,7 @@ EMPLOYEE_FIELDS = (
     "rank",
     "employment_status",
     "supervisor_nip",
+    "email",
     "active",
 )
 

@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from sqlalchemy import delete, select
 
 from services.needs import domain, repository, seed
-from services.needs.config import NeedsSettings, pppk_codes
+from services.needs.config import NeedsSettings, jp_rules, pppk_codes
 from services.needs.models import (
     AssessmentRecord,
     ClassStandard,
@@ -39,13 +39,12 @@ from shared.errors import Conflict, Invalid, NotFound, check_transition, flatten
 from shared.events import Event, new_event
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
-TOPICS = ["bangkom.training.v1", "bangkom.evaluation.v1"]
+TOPICS = ["bangkom.training.v1", "bangkom.evaluation.v1", "bangkom.needs.v1"]  # its own: external development
 
 
 def policy(settings: NeedsSettings) -> repository.GapPolicy:
     return repository.GapPolicy(
-        annual_jp_target=settings.annual_jp_target,
-        jp_target_includes_pppk=settings.jp_target_includes_pppk,
+        jp_rules=jp_rules(settings),
         missing_assessment_level=settings.missing_assessment_level,
     )
 
@@ -155,7 +154,7 @@ def replace_priorities(
             f"Theme codes must be unique within a year: {', '.join(duplicates)}.",
             errors=[{"field": f"items.{codes.index(c)}.code", "message": "Duplicate code."} for c in duplicates],
         )
-    _require_competencies(
+    require_competencies(
         uow,
         {f"items.{i}.competencies.{j}": c for i, item in enumerate(items) for j, c in enumerate(item["competencies"])},
     )
@@ -186,8 +185,8 @@ def replace_priorities(
 def replace_class_standard(
     uow: UnitOfWork, settings: NeedsSettings, position_class: str, items: Sequence[Mapping[str, Any]]
 ) -> None:
-    _require_unique([item["competency_code"] for item in items], "items", "competency_code")
-    _require_competencies(uow, {f"items.{i}.competency_code": item["competency_code"] for i, item in enumerate(items)})
+    require_unique([item["competency_code"] for item in items], "items", "competency_code")
+    require_competencies(uow, {f"items.{i}.competency_code": item["competency_code"] for i, item in enumerate(items)})
     session = uow.session
     session.execute(delete(ClassStandard).where(ClassStandard.position_class == position_class))
     session.add_all(ClassStandard(position_class=position_class, **item) for item in items)
@@ -228,8 +227,8 @@ def replace_position_standard(
     uow: UnitOfWork, settings: NeedsSettings, code: str, items: Sequence[Mapping[str, Any]]
 ) -> None:
     uow.get(Position, code, "position")
-    _require_unique([item["competency_code"] for item in items], "items", "competency_code")
-    _require_competencies(uow, {f"items.{i}.competency_code": item["competency_code"] for i, item in enumerate(items)})
+    require_unique([item["competency_code"] for item in items], "items", "competency_code")
+    require_competencies(uow, {f"items.{i}.competency_code": item["competency_code"] for i, item in enumerate(items)})
     session = uow.session
     session.execute(delete(PositionStandard).where(PositionStandard.position_code == code))
     session.add_all(PositionStandard(position_code=code, **item) for item in items)
@@ -292,9 +291,7 @@ def upsert_employees(
             del valid[nip]
 
     existing = repository.employees_by_nip(session, list(valid))
-    position_names = dict(
-        session.execute(select(Position.code, Position.name).where(Position.code.in_(known_positions))).all()
-    )
+    positions = repository.positions_by_code(session, known_positions)
     events: list[Event] = []
     recompute_nips = []
     for nip, (_, row) in valid.items():
@@ -314,8 +311,9 @@ def upsert_employees(
             report["updated"] += 1
         if before is None or GAP_FIELDS & set(changes):
             recompute_nips.append(nip)
-        events.append(employee_synced_event(employee, position_names.get(employee.position_code)))
+        events.append(employee_synced_event(employee, positions.get(employee.position_code), settings))
     session.flush()
+    record_service_years(uow, settings, repository.employees_by_nip(session, list(valid)).values())
     uow.publish_all(events)
     if recompute_nips:
         recompute(uow, settings, nips=recompute_nips)
@@ -330,11 +328,12 @@ def deactivate_employees(uow: UnitOfWork, settings: NeedsSettings, nips: Sequenc
     employees = [e for e in repository.employees_by_nip(session, nips).values() if e.active]
     if not employees:
         return 0
-    position_names = dict(session.execute(select(Position.code, Position.name)).all())
+    positions = repository.positions_by_code(session, {e.position_code for e in employees if e.position_code})
     for employee in employees:
         employee.active = False
     session.flush()
-    uow.publish_all([employee_synced_event(e, position_names.get(e.position_code)) for e in employees])
+    record_service_years(uow, settings, employees)
+    uow.publish_all([employee_synced_event(e, positions.get(e.position_code), settings) for e in employees])
     recompute(uow, settings, nips=[e.nip for e in employees])
     uow.commit()
     return len(employees)
@@ -345,14 +344,35 @@ def _rejection(index: int, raw: Any, messages: Mapping[str, Any]) -> dict[str, A
     return {"row": index, "nip": nip, "errors": flatten_errors(messages)}
 
 
-def employee_synced_event(employee: Employee, position_name: str | None) -> Event:
+def record_service_years(uow: UnitOfWork, settings: NeedsSettings, employees: Iterable[Employee]) -> None:
+    """This year's line of each employee's service (OPD, position, kind, active), for the year's figures."""
+    year = settings.today().year
+    rows = [
+        {
+            "year": year,
+            "nip": e.nip,
+            "unit_code": e.unit_code,
+            "unit_name": e.unit_name,
+            "position_code": e.position_code,
+            "employment_status": e.employment_status,
+            "active": e.active,
+        }
+        for e in employees
+    ]
+    repository.upsert_service_years(uow.session, rows)
+
+
+def employee_synced_event(employee: Employee, position: Position | None, settings: NeedsSettings) -> Event:
+    rule = domain.jp_rule(employee.employment_status, position.position_class if position else None, jp_rules(settings))
     return new_event(
         "EmployeeSynced",
         {
             "nip": employee.nip,
             "name": employee.name,
             "position_code": employee.position_code,
-            "position_name": position_name,
+            "position_name": position.name if position else None,
+            "email": employee.email,
+            "jp_cap": rule.cap,
             "unit_code": employee.unit_code,
             "unit_name": employee.unit_name,
             "rank": employee.rank,
@@ -370,7 +390,7 @@ def record_assessment(uow: UnitOfWork, settings: NeedsSettings, nip: str, data: 
     import uuid
 
     uow.get(Employee, nip, "employee")
-    _require_competencies(uow, {"competency_code": data["competency_code"]})
+    require_competencies(uow, {"competency_code": data["competency_code"]})
     if data["assessed_on"] > settings.today():
         raise Invalid(
             "The assessment date is in the future.",
@@ -401,28 +421,69 @@ def change_need_status(uow: UnitOfWork, need_id: str, status: str) -> Need:
 # --- event handlers -----------------------------------------------------------------------------
 
 
+def credit_jp(uow: UnitOfWork, settings: NeedsSettings, credit: Mapping[str, Any]) -> bool:
+    """Put one completed development in the JP ledger, once; False when it was there already.
+
+    The credit keeps the employee's OPD, position and kind of today. What Bangkom credits (its own
+    trainings, verified outside development) is owed to SIMPEG's training history; what came from
+    SIMPEG is not sent back. ``JpCredited`` tells the training service the year's total (the PPPK cap).
+    """
+    session = uow.session
+    if session.get(JpCredit, credit["credit_id"]) is not None:
+        return False
+    employee = session.get(Employee, credit["nip"])
+    session.add(
+        JpCredit(
+            credit_id=credit["credit_id"],
+            source=credit["source"],
+            nip=credit["nip"],
+            year=domain.credit_year(credit["completed_on"]),
+            jp=credit["jp"],
+            program_id=credit.get("program_id"),
+            program_title=credit["program_title"],
+            organiser=credit.get("organiser"),
+            form=credit["form"],
+            completed_on=credit["completed_on"],
+            competencies=credit["competencies"],
+            unit_code=employee.unit_code if employee else None,
+            unit_name=employee.unit_name if employee else None,
+            position_code=employee.position_code if employee else None,
+            employment_status=employee.employment_status if employee else None,
+        )
+    )
+    if credit["source"] != "simpeg" and session.get(SimpegHistory, credit["credit_id"]) is None:
+        record = mapping.history_record({**credit, "enrollment_id": credit["credit_id"]})
+        session.add(SimpegHistory(enrollment_id=credit["credit_id"], nip=credit["nip"], record=record))
+    session.flush()
+    year = domain.credit_year(credit["completed_on"])
+    total = repository.credited_jp(session, credit["nip"], year)
+    uow.publish(
+        new_event(
+            "JpCredited",
+            {
+                "credit_id": credit["credit_id"],
+                "nip": credit["nip"],
+                "year": year,
+                "jp": credit["jp"],
+                "source": credit["source"],
+                "year_total": total,
+            },
+        )
+    )
+    return True
+
+
+def recompute_after_credit(uow: UnitOfWork, settings: NeedsSettings, nip: str, completed_on) -> None:
+    """Realised JP changed the shortfall, so the ASN's priorities in that year and this one."""
+    if uow.session.get(Employee, nip) is not None:
+        recompute(uow, settings, {domain.credit_year(completed_on), settings.today().year}, nips=[nip])
+
+
 def on_training_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
     """Credit the JP to the ASN's year; the needs the training addressed await evaluation."""
     data = event.load_data()
     session = uow.session
-    if session.get(JpCredit, data["enrollment_id"]) is None:
-        session.add(
-            JpCredit(
-                enrollment_id=data["enrollment_id"],
-                nip=data["nip"],
-                year=data["completed_on"].year,
-                jp=data["jp"],
-                program_id=data["program_id"],
-                program_title=data["program_title"],
-                form=data["form"],
-                completed_on=data["completed_on"],
-                competencies=data["competencies"],
-            )
-        )
-    if session.get(SimpegHistory, data["enrollment_id"]) is None:  # owed to SIMPEG's training history
-        session.add(
-            SimpegHistory(enrollment_id=data["enrollment_id"], nip=data["nip"], record=mapping.history_record(data))
-        )
+    credit_jp(uow, settings, {**data, "credit_id": data["enrollment_id"], "source": "bangkom"})
     # Kafka orders events per topic only: an evaluation of this enrolment may have been handled first.
     evaluated = set(
         session.scalars(
@@ -431,8 +492,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings
     )
     codes = [c["code"] for c in data["competencies"] if c["code"] not in evaluated]
     repository.set_need_status(session, data["nip"], codes, ("open", "planned", "in_training"), "awaiting_evaluation")
-    if session.get(Employee, data["nip"]) is not None:
-        recompute(uow, settings, {data["completed_on"].year, settings.today().year}, nips=[data["nip"]])
+    recompute_after_credit(uow, settings, data["nip"], data["completed_on"])
 
 
 def on_training_not_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
@@ -498,6 +558,47 @@ def on_participant_enrolled(event: Event, uow: UnitOfWork, settings: NeedsSettin
         repository.set_need_status(uow.session, data["nip"], codes, ("open", "planned"), "in_training")
 
 
+def on_external_development_verified(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    """Credit the JP, owe SIMPEG the record, and take the verified levels as the ASN's (source ``certificate``)."""
+    data = event.load_data()
+    credit_id = f"external:{data['record_id']}"
+    credit_jp(
+        uow,
+        settings,
+        {
+            "credit_id": credit_id,
+            "source": "external",
+            "nip": data["nip"],
+            "jp": data["jp"],
+            "program_title": data["title"],
+            "organiser": data["organiser"],
+            "partner_name": data["organiser"],
+            "form": data["form"],
+            "started_on": data["starts_on"],
+            "completed_on": data["ends_on"],
+            "competencies": [{"code": c["code"], "target_level": c["level"]} for c in data["competencies"]],
+            "certificate_number": data["certificate_number"],
+        },
+    )
+    session = uow.session
+    for claimed in data["competencies"]:
+        assessment_id = f"{credit_id}:{claimed['code']}"
+        if session.get(AssessmentRecord, assessment_id) is None:
+            session.add(
+                AssessmentRecord(
+                    id=assessment_id,
+                    nip=data["nip"],
+                    competency_code=claimed["code"],
+                    level=claimed["level"],
+                    source="certificate",
+                    assessed_on=data["ends_on"],
+                    evidence=f"{data['title']} ({data['organiser']}), sertifikat {data['certificate_number']}",
+                    assessor_nip=None,
+                )
+            )
+    recompute_after_credit(uow, settings, data["nip"], data["ends_on"])
+
+
 EVENT_HANDLERS = {
     "TrainingCompleted": on_training_completed,
     "TrainingNotCompleted": on_training_not_completed,
@@ -505,6 +606,7 @@ EVENT_HANDLERS = {
     "EvaluationTaskExpired": on_evaluation_task_expired,
     "ProgramPublished": on_program_published,
     "ParticipantEnrolled": on_participant_enrolled,
+    "ExternalDevelopmentVerified": on_external_development_verified,
 }
 
 
@@ -515,7 +617,7 @@ def event_handlers(settings: NeedsSettings) -> dict[str, Handler]:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _require_competencies(uow: UnitOfWork, codes_at: Mapping[str, str]) -> None:
+def require_competencies(uow: UnitOfWork, codes_at: Mapping[str, str]) -> None:
     """``codes_at`` maps each field path of the request to the competency code given there."""
     known = repository.existing_codes(uow.session, Competency.code, codes_at.values())
     unknown = {path: code for path, code in codes_at.items() if code not in known}
@@ -526,7 +628,7 @@ def _require_competencies(uow: UnitOfWork, codes_at: Mapping[str, str]) -> None:
         )
 
 
-def _require_unique(values: list[str], field: str, name: str) -> None:
+def require_unique(values: list[str], field: str, name: str) -> None:
     duplicates = sorted({v for v in values if values.count(v) > 1})
     if duplicates:
         raise Invalid(

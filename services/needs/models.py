@@ -113,8 +113,27 @@ class Employee(Base):
     rank: Mapped[str | None] = mapped_column(String(40), nullable=True)
     employment_status: Mapped[str] = mapped_column(String(4))
     supervisor_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ServiceYear(Base):
+    """Where an ASN served in a year: OPD, position and employment kind as last seen that year.
+
+    Written whenever an employee is loaded; a year's figures (compliance by OPD, the ledger) read
+    this table, so a move or a retirement changes the year it happens in and never the years before.
+    """
+
+    __tablename__ = "service_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    unit_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    position_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    employment_status: Mapped[str] = mapped_column(String(4))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    __table_args__ = (Index("ix_service_years_year_unit", "year", "unit_code"),)
 
 
 class AssessmentRecord(Base):
@@ -139,20 +158,61 @@ class AssessmentRecord(Base):
 
 
 class JpCredit(Base):
-    """JP realised by an employee: one row per completed training (the enrolment makes it unique)."""
+    """One line of the JP ledger: development an employee completed, counted once.
+
+    ``credit_id`` is the enrolment id for a Bangkom training, ``external:<id>`` for verified development
+    outside Bangkom and ``simpeg:<id>`` for a record entered in SIMPEG by hand. A credit keeps the OPD,
+    position and employment kind of its moment: a later move rewrites no past year.
+    """
 
     __tablename__ = "jp_credits"
-    enrollment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    credit_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    source: Mapped[str] = mapped_column(String(10), default="bangkom", server_default="bangkom")  # or external, simpeg
     nip: Mapped[str] = mapped_column(String(18))
     year: Mapped[int] = mapped_column(Integer)
     jp: Mapped[int] = mapped_column(Integer)
-    program_id: Mapped[str] = mapped_column(String(64))
+    program_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     program_title: Mapped[str] = mapped_column(String(300))
+    organiser: Mapped[str | None] = mapped_column(String(300), nullable=True)
     form: Mapped[str] = mapped_column(String(40))
     completed_on: Mapped[dt.date] = mapped_column(Date)
     competencies: Mapped[list] = mapped_column(JSON)
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    unit_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    position_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    employment_status: Mapped[str | None] = mapped_column(String(4), nullable=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     __table_args__ = (Index("ix_jp_credits_year_nip", "year", "nip"),)
+
+
+class ExternalDevelopment(Base):
+    """Development outside Bangkom (BPSDM, e-learning, a university course, a seminar), claimed with a certificate.
+
+    submitted → verified (credits JP through ExternalDevelopmentVerified) or rejected (with a reason).
+    """
+
+    __tablename__ = "external_development"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), index=True)
+    form: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    organiser: Mapped[str] = mapped_column(String(300))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    jp: Mapped[int] = mapped_column(Integer)
+    competencies: Mapped[list] = mapped_column(JSON)  # [{"code", "level"}]: the levels claimed
+    certificate_number: Mapped[str] = mapped_column(String(100))
+    certificate_key: Mapped[str | None] = mapped_column(String(200), nullable=True)  # in the object store
+    certificate_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    certificate_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    certificate_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default="submitted")  # submitted, verified, rejected
+    submitted_by: Mapped[str] = mapped_column(String(100))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (Index("ix_external_development_status", "status", "submitted_at"),)
 
 
 class Program(Base):

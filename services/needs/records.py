@@ -26,5 +26,11 @@ class EmployeeSchema(Schema):
     rank = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     employment_status = fields.String(required=True, validate=validate.OneOf(domain.EMPLOYMENT_STATUSES))
     supervisor_nip = employee_number.Field(load_default=None, allow_none=True)
+    email = fields.Email(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "where the account's activation link and reminders go"},
+    )
     active = fields.Boolean(load_default=True)
     updated_at = fields.DateTime(dump_only=True)

@@ -40,6 +40,7 @@ from services.needs.models import (
     Position,
     PositionStandard,
     PriorityCompetency,
+    ServiceYear,
     StrategicPriority,
 )
 from shared.db import UTCDateTime, on_postgresql, upsert_insert, utcnow
@@ -50,8 +51,9 @@ from shared.events import Event, new_event
 class GapPolicy:
     """The configurable parts of the gap rule (from NeedsSettings)."""
 
-    annual_jp_target: int = 20
-    jp_target_includes_pppk: bool = False
+    jp_rules: Mapping[str, tuple[int, int]] = dataclasses.field(
+        default_factory=lambda: {"PNS": (20, 0), "PPPK": (0, 24)}
+    )  # employment kind → (annual JP target, cap)
     missing_assessment_level: int = 1
 
 
@@ -122,14 +124,13 @@ def gap_query(session: Session, year: int, policy: GapPolicy, nips: Sequence[str
     realised = realised.cte("realised")
 
     current_level = func.coalesce(current.c.level, policy.missing_assessment_level)
-    target = case(
-        (Employee.employment_status == "PNS", policy.annual_jp_target),
-        else_=policy.annual_jp_target if policy.jp_target_includes_pppk else 0,
-    )
+    target = case(*[(Employee.employment_status == kind, rule[0]) for kind, rule in policy.jp_rules.items()], else_=0)
     gap = domain.gap(standard.c.required_level, current_level, maximum)
     shortfall = domain.jp_shortfall(func.coalesce(realised.c.jp, 0), target, maximum)
     weight = func.coalesce(weights.c.weight, 0.0)
-    priority = func.round(cast(domain.priority_score(gap, weight, shortfall, policy.annual_jp_target), Numeric), 2)
+    priority = func.round(
+        cast(domain.priority_score(gap, weight, shortfall, domain.priority_scale(policy.jp_rules)), Numeric), 2
+    )
     query = (
         select(
             literal(year).label("year"),
@@ -366,6 +367,32 @@ def set_need_status(
         need.status = to_status
         need.updated_at = utcnow()
     return needs
+
+
+def positions_by_code(session: Session, codes: Iterable[str]) -> dict[str, Position]:
+    return {p.code: p for p in session.scalars(select(Position).where(Position.code.in_(list(codes))))}
+
+
+def credited_jp(session: Session, nip: str, year: int) -> int:
+    """The JP in an employee's ledger for a year, from every source."""
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(JpCredit.jp), 0)).where(JpCredit.nip == nip, JpCredit.year == year)
+        )
+    )
+
+
+def upsert_service_years(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert or overwrite (year, nip) lines of service: the last state seen in a year is that year's."""
+    if not rows:
+        return
+    statement = upsert_insert(session)(ServiceYear).values(list(rows))
+    columns = ("unit_code", "unit_name", "position_code", "employment_status", "active")
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["year", "nip"], set_={c: getattr(statement.excluded, c) for c in columns}
+        )
+    )
 
 
 def employees_by_nip(session: Session, nips: Sequence[str]) -> dict[str, Employee]:

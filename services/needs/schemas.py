@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, validate
 
 from services.needs import domain
 from services.needs.records import CODE, NIP, EmployeeSchema
 from shared import fields
+from shared import nip as employee_number
+from shared.catalogue import EXTERNAL_FORMS
 
 LEVEL = validate.Range(min=1, max=5, error="Level must be between 1 and 5.")
 YEAR = validate.Range(min=domain.PLAN_YEARS.start, max=domain.PLAN_YEARS.stop - 1)
@@ -251,7 +254,8 @@ class PlanLineSchema(Schema):
     form = fields.String()
     jp_per_person = fields.Integer()
     employees = fields.Integer()
-    jp_budget = fields.Integer()
+    jp_budget = fields.Integer(metadata={"description": "JP to budget; nobody beyond their cap (PPPK)"})
+    over_cap = fields.Integer(metadata={"description": "Needs left out: the ASN has no JP left under their cap"})
 
 
 class PlanQuery(YearQuery):
@@ -264,20 +268,93 @@ class ExportQuery(YearQuery):
 
 
 class JpCreditSchema(Schema):
-    enrollment_id = fields.String()
-    program_id = fields.String()
+    credit_id = fields.String(
+        metadata={"description": "The enrolment id (Bangkom), external:<id> (outside development), simpeg:<id>"}
+    )
+    source = fields.String(metadata={"description": "bangkom, external or simpeg"})
+    program_id = fields.String(allow_none=True)
     program_title = fields.String()
+    organiser = fields.String(allow_none=True)
     form = fields.String()
     jp = fields.Integer()
     completed_on = fields.Date()
+    unit_code = fields.String(allow_none=True, metadata={"description": "The OPD when it was credited"})
+    unit_name = fields.String(allow_none=True)
+    employment_status = fields.String(allow_none=True)
 
 
 class JpSummarySchema(Schema):
     year = fields.Integer()
-    target = fields.Integer()
+    employment_status = fields.String()
+    target = fields.Integer(metadata={"description": "JP owed this year (by employment kind)"})
+    cap = fields.Integer(allow_none=True, metadata={"description": "JP allowed this year at most (PPPK); null: none"})
     realised = fields.Integer()
     shortfall = fields.Integer()
+    room = fields.Integer(allow_none=True, metadata={"description": "JP left under the cap; null when no cap"})
     trainings = fields.List(fields.Nested(JpCreditSchema))
+
+
+class LedgerQuery(YearQuery):
+    by = fields.String(
+        load_default="unit",
+        validate=validate.OneOf(["unit", "kind", "form", "source"]),
+        metadata={"description": "unit (the OPD of each credit's moment), kind (PNS/PPPK), form or source"},
+    )
+
+
+class LedgerFigureSchema(Schema):
+    key = fields.String(allow_none=True)
+    label = fields.String(allow_none=True)
+    credits = fields.Integer()
+    employees = fields.Integer()
+    jp = fields.Integer()
+
+
+class ClaimedCompetencySchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+
+
+class ExternalDevelopmentSchema(Schema):
+    id = fields.String(dump_only=True)
+    nip = fields.String(dump_only=True)
+    form = fields.String(required=True, validate=validate.OneOf(EXTERNAL_FORMS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    organiser = fields.String(
+        required=True, validate=validate.Length(min=1, max=300), metadata={"description": "e.g. BPSDM Aceh, LAN RI"}
+    )
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    competencies = fields.List(
+        fields.Nested(ClaimedCompetencySchema),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "Competencies and the levels claimed (taken as the ASN's once verified)"},
+    )
+    certificate_number = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    certificate_type = fields.String(dump_only=True, allow_none=True)
+    certificate_size = fields.Integer(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, metadata={"description": "submitted, verified or rejected"})
+    submitted_by = fields.String(dump_only=True)
+    submitted_at = fields.DateTime(dump_only=True)
+    decided_by = fields.String(dump_only=True, allow_none=True)
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+
+
+class ExternalQuery(Schema):
+    status = fields.String(validate=validate.OneOf(["submitted", "verified", "rejected"]))
+    nip = employee_number.Field()
+    unit_code = fields.String(validate=validate.Length(max=60))
+
+
+class CertificateFormSchema(Schema):
+    file = Upload(required=True, metadata={"description": "The certificate: PDF, PNG or JPEG"})
+
+
+class RejectionSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 
 
 class ComplianceSchema(Schema):

@@ -9,18 +9,20 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from services.needs import domain
-from services.needs.config import NeedsSettings
+from services.needs.config import NeedsSettings, jp_rules
 from services.needs.models import (
     AssessmentRecord,
     ClassStandard,
     Competency,
     Employee,
+    ExternalDevelopment,
     Gap,
     JpCredit,
     Need,
     Position,
     PositionStandard,
     PriorityCompetency,
+    ServiceYear,
     StrategicPriority,
 )
 from shared.db import on_postgresql
@@ -190,14 +192,21 @@ def jp_of(session: Session, settings: NeedsSettings, person: Employee, year: int
         select(JpCredit).where(JpCredit.nip == person.nip, JpCredit.year == year).order_by(JpCredit.completed_on)
     ).all()
     realised = sum(c.jp for c in credits)
-    target = domain.jp_target(person.employment_status, settings.annual_jp_target, settings.jp_target_includes_pppk)
+    rule = domain.jp_rule(person.employment_status, position_class_of(session, person), jp_rules(settings))
     return {
         "year": year,
-        "target": target,
+        "employment_status": person.employment_status,
+        "target": rule.target,
+        "cap": rule.cap,
         "realised": realised,
-        "shortfall": domain.jp_shortfall(realised, target),
+        "shortfall": domain.jp_shortfall(realised, rule.target),
+        "room": None if rule.cap is None else max(0, rule.cap - realised),
         "trainings": credits,
     }
+
+
+def position_class_of(session: Session, person: Employee) -> str | None:
+    return session.scalar(select(Position.position_class).where(Position.code == person.position_code))
 
 
 # --- gaps ---------------------------------------------------------------------------------------
@@ -312,32 +321,62 @@ def needs(session: Session, filters: dict[str, Any], page_no: int, page_size: in
 PLANNED_STATUSES = ("open", "planned")
 
 
-def plan(session: Session, year: int, unit_code: str | None = None) -> list[dict[str, Any]]:
-    """The annual plan: per OPD, competency and suggested form, the ASN in need and the JP to budget."""
+def plan(session: Session, settings: NeedsSettings, year: int, unit_code: str | None = None) -> list[dict[str, Any]]:
+    """The annual plan: per OPD, competency and suggested form, the ASN in need and the JP to budget.
+
+    Nobody is planned beyond their cap (PPPK: 24 JP a contract year): an ASN's needs take the JP left
+    under the cap in order of priority; a need with no room left is counted in ``over_cap``, not planned.
+    """
+    realised = _realised_by_employee(year)
     query = (
-        select(Need.unit_code, Need.competency_code, Need.competency_group, Need.gap, func.count().label("n"))
+        select(
+            Need.nip,
+            Need.unit_code,
+            Need.competency_code,
+            Need.competency_group,
+            Need.gap,
+            Employee.employment_status,
+            Position.position_class,
+            func.coalesce(realised.c.jp, 0).label("realised"),
+        )
+        .join(Employee, Employee.nip == Need.nip)
+        .outerjoin(Position, Position.code == Employee.position_code)
+        .outerjoin(realised, realised.c.nip == Need.nip)
         .where(Need.year == year, Need.status.in_(PLANNED_STATUSES))
-        .group_by(Need.unit_code, Need.competency_code, Need.competency_group, Need.gap)
+        .order_by(Need.nip, Need.priority_score.desc(), Need.competency_code)
     )
     if unit_code:
         query = query.where(Need.unit_code == unit_code)
+    rules = jp_rules(settings)
     lines: dict[tuple, dict[str, Any]] = {}
-    for unit, code, group, gap_levels, count in session.execute(query):
-        form, jp = domain.suggested_form(group, gap_levels)
+    room: dict[str, int | None] = {}
+    for need in session.execute(query):
+        form, jp = domain.suggested_form(need.competency_group, need.gap)
         line = lines.setdefault(
-            (unit, code, form),
+            (need.unit_code, need.competency_code, form),
             {
-                "unit_code": unit,
-                "competency_code": code,
-                "competency_group": group,
+                "unit_code": need.unit_code,
+                "competency_code": need.competency_code,
+                "competency_group": need.competency_group,
                 "form": form,
                 "jp_per_person": jp,
                 "employees": 0,
                 "jp_budget": 0,
+                "over_cap": 0,
             },
         )
-        line["employees"] += count
-        line["jp_budget"] += count * jp
+        if need.nip not in room:
+            cap = domain.jp_rule(need.employment_status, need.position_class, rules).cap
+            room[need.nip] = None if cap is None else max(0, cap - int(need.realised))
+        left = room[need.nip]
+        if left is not None and left <= 0:
+            line["over_cap"] += 1
+            continue
+        planned = jp if left is None else min(jp, left)
+        if left is not None:
+            room[need.nip] = left - planned
+        line["employees"] += 1
+        line["jp_budget"] += planned
     units, names = _names(session, "unit"), _names(session, "competency")
     for line in lines.values():
         line["unit_name"] = units.get(line["unit_code"])
@@ -357,27 +396,60 @@ def _realised_by_employee(year: int):
     )
 
 
-def _targeted_employees(settings: NeedsSettings):
-    statuses = ["PNS", "PPPK"] if settings.jp_target_includes_pppk else ["PNS"]
-    return (Employee.active.is_(True), Employee.employment_status.in_(statuses))
+def served_in(settings: NeedsSettings, year: int):
+    """Who served in ``year``, with the OPD, position and kind of that year (``service_years``); for the
+    current year also the active employees not loaded since it began (their line of today)."""
+    lines = select(
+        ServiceYear.nip,
+        ServiceYear.unit_code,
+        ServiceYear.unit_name,
+        ServiceYear.position_code,
+        ServiceYear.employment_status,
+        ServiceYear.active,
+    ).where(ServiceYear.year == year)
+    if year == settings.today().year:
+        seen = select(ServiceYear.nip).where(ServiceYear.year == year)
+        lines = lines.union_all(
+            select(
+                Employee.nip,
+                Employee.unit_code,
+                Employee.unit_name,
+                Employee.position_code,
+                Employee.employment_status,
+                Employee.active,
+            ).where(Employee.active.is_(True), Employee.nip.not_in(seen))
+        )
+    return lines.subquery("served")
+
+
+def _targeted(settings: NeedsSettings, served) -> Any:
+    """The condition on ``served`` rows of the ASN who owe the annual target (their kind has one)."""
+    kinds = [kind for kind, (target, _) in jp_rules(settings).items() if target > 0]
+    return served.c.employment_status.in_(kinds)
+
+
+def _target_of(settings: NeedsSettings, served) -> Any:
+    return case(*[(served.c.employment_status == k, t) for k, (t, _) in jp_rules(settings).items()], else_=0)
 
 
 def jp_compliance(session: Session, settings: NeedsSettings, year: int) -> list[dict[str, Any]]:
+    """Per OPD of the year (where each ASN served then): how many reached their kind's target."""
     realised = _realised_by_employee(year)
+    served = served_in(settings, year)
     jp = func.coalesce(realised.c.jp, 0)
-    compliant = case((jp >= settings.annual_jp_target, 1), else_=0)
+    compliant = case((jp >= _target_of(settings, served), 1), else_=0)
     rows = session.execute(
         select(
-            Employee.unit_code,
-            func.max(Employee.unit_name).label("unit_name"),
+            served.c.unit_code,
+            func.max(served.c.unit_name).label("unit_name"),
             func.count().label("employees"),
             func.sum(compliant).label("compliant"),
             func.avg(jp).label("average_jp"),
         )
-        .outerjoin(realised, realised.c.nip == Employee.nip)
-        .where(*_targeted_employees(settings))
-        .group_by(Employee.unit_code)
-        .order_by(Employee.unit_code)
+        .outerjoin(realised, realised.c.nip == served.c.nip)
+        .where(_targeted(settings, served))
+        .group_by(served.c.unit_code)
+        .order_by(served.c.unit_code)
     ).all()
     return [
         {
@@ -397,15 +469,20 @@ def jp_behind(
     session: Session, settings: NeedsSettings, year: int, unit_code: str | None, page_no: int, page_size: int
 ):
     realised = _realised_by_employee(year)
+    served = served_in(settings, year)
     jp = func.coalesce(realised.c.jp, 0)
+    target = _target_of(settings, served)
     query = (
-        select(Employee.nip, Employee.name, Employee.unit_code, Employee.unit_name, jp.label("jp"))
-        .outerjoin(realised, realised.c.nip == Employee.nip)
-        .where(*_targeted_employees(settings), jp < settings.annual_jp_target)
-        .order_by(jp.asc(), Employee.nip)
+        select(
+            served.c.nip, Employee.name, served.c.unit_code, served.c.unit_name, jp.label("jp"), target.label("target")
+        )
+        .join(Employee, Employee.nip == served.c.nip)
+        .outerjoin(realised, realised.c.nip == served.c.nip)
+        .where(_targeted(settings, served), served.c.active.is_(True), jp < target)
+        .order_by(jp.asc(), served.c.nip)
     )
     if unit_code:
-        query = query.where(Employee.unit_code == unit_code)
+        query = query.where(served.c.unit_code == unit_code)
     rows, total = page(session, query, page_no, page_size)
     days_left = domain.days_left(year, settings.today())
     return [
@@ -415,11 +492,86 @@ def jp_behind(
             "unit_code": r.unit_code,
             "unit_name": r.unit_name,
             "realised_jp": int(r.jp),
-            "shortfall": settings.annual_jp_target - int(r.jp),
+            "shortfall": int(r.target) - int(r.jp),
             "days_left": days_left,
         }
         for r in rows
     ], total
+
+
+LEDGER_DIMENSIONS = {"unit": "unit_code", "kind": "employment_status", "form": "form", "source": "source"}
+
+
+def ledger_figures(session: Session, year: int, by: str) -> list[dict[str, Any]]:
+    """JP credited in a year grouped by OPD (of the moment of each credit), employment kind, form or source."""
+    column = getattr(JpCredit, LEDGER_DIMENSIONS[by])
+    label = func.max(JpCredit.unit_name) if by == "unit" else func.max(column)
+    rows = session.execute(
+        select(
+            column.label("key"),
+            label.label("label"),
+            func.count().label("credits"),
+            func.count(func.distinct(JpCredit.nip)).label("employees"),
+            func.sum(JpCredit.jp).label("jp"),
+        )
+        .where(JpCredit.year == year)
+        .group_by(column)
+        .order_by(column)
+    ).all()
+    return [
+        {"key": r.key, "label": r.label, "credits": r.credits, "employees": r.employees, "jp": int(r.jp or 0)}
+        for r in rows
+    ]
+
+
+def ledger_lines(session: Session, year: int, unit_code: str | None = None) -> list[dict[str, Any]]:
+    """Every credit of a year with the person's name, for the XLSX/CSV export."""
+    query = (
+        select(JpCredit, Employee.name)
+        .outerjoin(Employee, Employee.nip == JpCredit.nip)
+        .where(JpCredit.year == year)
+        .order_by(JpCredit.unit_code, JpCredit.nip, JpCredit.completed_on)
+    )
+    if unit_code:
+        query = query.where(JpCredit.unit_code == unit_code)
+    return [
+        {
+            "nip": c.nip,
+            "name": name,
+            "unit_name": c.unit_name,
+            "employment_status": c.employment_status,
+            "title": c.program_title,
+            "organiser": c.organiser,
+            "form": c.form,
+            "source": c.source,
+            "completed_on": c.completed_on,
+            "jp": c.jp,
+        }
+        for c, name in session.execute(query)
+    ]
+
+
+# --- development outside Bangkom ------------------------------------------------------------------
+
+
+def external_records(session: Session, filters: dict[str, Any], page_no: int, page_size: int):
+    query = select(ExternalDevelopment).order_by(ExternalDevelopment.submitted_at, ExternalDevelopment.id)
+    for field in ("status", "nip"):
+        if filters.get(field):
+            query = query.where(getattr(ExternalDevelopment, field) == filters[field])
+    if filters.get("unit_code"):
+        query = query.join(Employee, Employee.nip == ExternalDevelopment.nip).where(
+            Employee.unit_code == filters["unit_code"]
+        )
+    return page(session, query, page_no, page_size, entities=True)
+
+
+def external_record(session: Session, who: Identity, record_id: str) -> ExternalDevelopment:
+    record = session.get(ExternalDevelopment, record_id)
+    if record is None:
+        raise NotFound(f"No external development record {record_id}.")
+    check_may_see(session, who, record.nip)
+    return record
 
 
 # --- SIMPEG -------------------------------------------------------------------------------------

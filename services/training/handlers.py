@@ -21,6 +21,7 @@ from services.training.models import (
     Attendance,
     AttendanceReceipt,
     Batch,
+    CreditedJp,
     EmployeeView,
     Enrollment,
     Meeting,
@@ -232,6 +233,9 @@ def enrol(uow: UnitOfWork, batch_id: str, nips: Sequence[str]) -> list[Enrollmen
             errors=[{"field": "nips", "message": "Over capacity."}],
         )
     enrollments = [Enrollment(id=str(uuid.uuid4()), batch_id=batch_id, nip=nip, status="enrolled") for nip in nips]
+    warnings = views.cap_warnings(session, batch_id, program.jp, [known[nip] for nip in nips])
+    for enrollment in enrollments:
+        enrollment.warning = warnings.get(enrollment.nip)  # shown in the answer; the enrolment stands
     session.add_all(enrollments)
     uow.publish_all(
         [
@@ -484,8 +488,16 @@ def on_employee_synced(event: Event, uow: UnitOfWork, settings: TrainingSettings
     employee = uow.session.get(EmployeeView, data["nip"]) or EmployeeView(nip=data["nip"])
     employee.name, employee.unit_code, employee.unit_name = data["name"], data["unit_code"], data["unit_name"]
     employee.position_name, employee.supervisor_nip = data["position_name"], data["supervisor_nip"]
-    employee.active = data["active"]
+    employee.active, employee.jp_cap = data["active"], data.get("jp_cap")
     uow.session.add(employee)
+
+
+def on_jp_credited(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
+    """The year's total as the ledger had it: events of one employee arrive in order (keyed by NIP)."""
+    data = event.load_data()
+    row = uow.session.get(CreditedJp, (data["nip"], data["year"])) or CreditedJp(nip=data["nip"], year=data["year"])
+    row.jp = max(row.jp or 0, data["year_total"])
+    uow.session.add(row)
 
 
 def on_need_identified(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
@@ -511,6 +523,7 @@ EVENT_HANDLERS = {
     "DevelopmentNeedIdentified": on_need_identified,
     "DevelopmentNeedClosed": on_need_closed,
     "ProgramEvaluated": on_program_evaluated,
+    "JpCredited": on_jp_credited,
 }
 
 

@@ -153,6 +153,16 @@ class EmployeeView(Base):
     position_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
     supervisor_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    jp_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)  # JP a year at most (PPPK); None: no cap
+
+
+class CreditedJp(Base):
+    """Read model of the needs service's JP ledger (JpCredited): an employee's JP credited in a year."""
+
+    __tablename__ = "credited_jp"
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jp: Mapped[int] = mapped_column(Integer)
 
 
 class OpenNeed(Base):

@@ -127,6 +127,11 @@ class EnrollmentSchema(Schema):
     attendance_rate = fields.Float(allow_none=True)
     certificate_number = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
+    warning = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "On enrolment: this training takes the ASN past their yearly JP cap (PPPK)"},
+    )
 
 
 class RosterEntrySchema(Schema):

@@ -13,6 +13,7 @@ from services.training import domain
 from services.training.models import (
     Attendance,
     Batch,
+    CreditedJp,
     EmployeeView,
     Enrollment,
     Meeting,
@@ -207,6 +208,52 @@ def already_nominated(session: Session, batch_id: str, codes: Sequence[str], nip
     )
     wanted = set(codes)
     return {nip for nip, competencies in rows if wanted & {c["code"] for c in competencies}}
+
+
+def batch_year(session: Session, batch_id: str) -> int | None:
+    first = session.scalar(select(func.min(Meeting.date)).where(Meeting.batch_id == batch_id))
+    return first.year if first else None
+
+
+def cap_warnings(session: Session, batch_id: str, jp: int, employees: Sequence[EmployeeView]) -> dict[str, str]:
+    """NIP → a warning for each employee whom this batch's JP would take past their yearly cap (PPPK, PP 49/2018
+    art. 40): JP credited in the ledger that year plus JP of batches they are enrolled in that year, not decided yet."""
+    capped = {e.nip: e.jp_cap for e in employees if e.jp_cap is not None}
+    year = batch_year(session, batch_id)
+    if not capped or year is None:
+        return {}
+    credited = dict(
+        session.execute(
+            select(CreditedJp.nip, CreditedJp.jp).where(CreditedJp.year == year, CreditedJp.nip.in_(list(capped)))
+        ).all()
+    )
+    first_meeting = (
+        select(Meeting.batch_id, func.min(Meeting.date).label("first")).group_by(Meeting.batch_id).subquery()
+    )
+    committed = dict(
+        session.execute(
+            select(Enrollment.nip, func.sum(Program.jp))
+            .join(Batch, Batch.id == Enrollment.batch_id)
+            .join(Program, Program.id == Batch.program_id)
+            .join(first_meeting, first_meeting.c.batch_id == Batch.id)
+            .where(
+                Enrollment.nip.in_(list(capped)),
+                Enrollment.status == "enrolled",
+                Enrollment.batch_id != batch_id,
+                func.extract("year", first_meeting.c.first) == year,
+            )
+            .group_by(Enrollment.nip)
+        ).all()
+    )
+    warnings = {}
+    for nip, cap in capped.items():
+        already = credited.get(nip, 0) + int(committed.get(nip) or 0)
+        if already + jp > cap:
+            warnings[nip] = (
+                f"Melebihi batas {cap} JP per tahun ({year}): sudah {already} JP, pelatihan ini {jp} JP. "
+                f"Exceeds the yearly cap of {cap} JP: {already} JP already, this training {jp} JP."
+            )
+    return warnings
 
 
 def candidates(session: Session, batch_id: str, limit: int = 50) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ def test_both_kinds_are_valid_and_told_apart(number, kind):
         "19850312-201001-1-003",
         "'198503122010011003",
         " 198503122010011003 ",
+        '="198503122010011003"',  # what Bangkom's CSV exports write
     ],
 )
 def test_what_people_type_and_exports_carry_is_normalised(typed):

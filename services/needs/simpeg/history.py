@@ -1,18 +1,22 @@
-"""Training history, Bangkom → SIMPEG: sending what is due exactly once, and retrying what failed (docs/simpeg.md)."""
+"""Training history both ways (docs/simpeg.md): Bangkom → SIMPEG, sending what is due exactly once and
+retrying what failed; SIMPEG → Bangkom, crediting the records entered there by hand, exactly once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select, update
 
+from services.needs import handlers
 from services.needs.config import NeedsSettings
-from services.needs.models import SimpegHistory
+from services.needs.models import Employee, JpCredit, SimpegHistory, SimpegSyncRun
 from services.needs.simpeg import mapping
 from services.needs.simpeg.client import SimpegClient, SimpegError, SimpegRejected
-from services.needs.simpeg.runs import unit_of_work
+from services.needs.simpeg.files import rejection
+from services.needs.simpeg.runs import Progress, finish_run, heartbeat, unit_of_work
 from shared.db import Database, UnitOfWork, utcnow
 
 log = logging.getLogger(__name__)
@@ -113,3 +117,71 @@ def retry_failed(uow: UnitOfWork, enrollment_ids: Sequence[str] | None = None) -
     count = uow.session.execute(query).rowcount
     uow.commit()
     return count
+
+
+# --- SIMPEG → Bangkom: what was entered there by hand ---------------------------------------------
+
+
+def import_history(
+    database: Database, settings: NeedsSettings, client: SimpegClient, run_id: str, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Credit the training history SIMPEG holds for every active employee (of the run's unit), once.
+
+    A record Bangkom wrote itself (its ``idSumber``, or SIMPEG's id of a record we sent) is already in the
+    ledger and is counted as ``ours``; a record imported before is ``already_counted``; the rest are
+    credited (source ``simpeg``) with the employee's OPD of today. One transaction per chunk of employees.
+    """
+    with database.sessions() as session:
+        run = session.get(SimpegSyncRun, run_id)
+        query = select(Employee.nip).where(Employee.active.is_(True)).order_by(Employee.nip)
+        if run.unit_id:
+            query = query.where(Employee.unit_code == run.unit_id)
+        nips = list(session.scalars(query))
+    report: dict[str, Any] = {"received": 0, "credited": 0, "already_counted": 0, "ours": 0, "rejected": []}
+    uow = unit_of_work(database, settings)
+    size = max(1, settings.simpeg_chunk_size // 10)  # one SIMPEG call per employee
+    try:
+        for start in range(0, len(nips), size):
+            fetched = {nip: client.training_history(nip) for nip in nips[start : start + size]}
+            with uow:
+                _credit_history(uow, settings, fetched, report)
+                uow.commit()
+            heartbeat(database, settings, run_id, min(start + size, len(nips)), len(nips))
+            if progress:
+                progress(min(start + size, len(nips)), len(nips))
+    except Exception as exc:
+        error = str(exc) if isinstance(exc, SimpegError) else f"{type(exc).__name__}: {exc}"
+        log.exception("SIMPEG history import failed", extra={"run_id": run_id})
+        finish_run(database, settings, run_id, report, f"{error} (what was credited stays; run it again)")
+        raise
+    finish_run(database, settings, run_id, report)
+    return report
+
+
+def _credit_history(
+    uow: UnitOfWork, settings: NeedsSettings, fetched: dict[str, list[dict[str, Any]]], report: dict[str, Any]
+) -> None:
+    session = uow.session
+    nips = list(fetched)
+    ours_ids = set(session.scalars(select(JpCredit.credit_id).where(JpCredit.nip.in_(nips))))
+    sent_ids = set(
+        session.scalars(
+            select(SimpegHistory.simpeg_id).where(SimpegHistory.nip.in_(nips), SimpegHistory.simpeg_id.is_not(None))
+        )
+    )
+    for nip, records in fetched.items():
+        for record in records:
+            report["received"] += 1
+            source_id = str(record.get("idSumber") or "")
+            if source_id or str(record.get("id") or "") in sent_ids:
+                report["ours"] += 1  # written by Bangkom: already in the ledger under its own credit
+                continue
+            credit, errors = mapping.incoming_credit(nip, record)
+            if errors:
+                report["rejected"].append(rejection(report["received"], nip, errors))
+            elif credit["credit_id"] in ours_ids or not handlers.credit_jp(uow, settings, credit):
+                report["already_counted"] += 1
+            else:
+                ours_ids.add(credit["credit_id"])
+                handlers.recompute_after_credit(uow, settings, nip, credit["completed_on"])
+                report["credited"] += 1

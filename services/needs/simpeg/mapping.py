@@ -126,6 +126,7 @@ def map_employee(record: Mapping[str, Any], today: dt.date) -> MappedEmployee:
         "rank": _text(record.get("golRuangAkhir")) or None,
         "employment_status": status,
         "supervisor_nip": employee_number.normalise(_text(record.get("nipAtasan"))) or None,
+        "email": _email(record),
         "active": not (retired_on and retired_on <= today),
     }
     return mapped
@@ -165,6 +166,46 @@ def history_record(credit: Mapping[str, Any]) -> dict[str, Any]:
         "noSertipikat": credit.get("certificate_number") or "",
         "idSumber": credit["enrollment_id"],
     }
+
+
+def incoming_credit(nip: str, record: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+    """A record of SIMPEG's training history (``rw-kursus``) → a JP credit (source ``simpeg``), or the problems.
+
+    The credit id is SIMPEG's record id (``simpeg:<id>``), so importing the history again counts nothing twice.
+    Records Bangkom wrote (``idSumber``) are not credits from SIMPEG: the caller leaves them out.
+    """
+    errors: dict[str, list[str]] = {}
+    ended = _date(record.get("tanggalSelesaiKursus") or record.get("tanggalSelesai"))
+    started = _date(record.get("tanggalKursus") or record.get("tanggal"))
+    if not ended:
+        year = _text(record.get("tahunKursus") or record.get("tahun"))
+        ended = dt.date(int(year), 12, 31) if year.isdigit() and 2000 <= int(year) <= 2100 else ended
+    if not ended:
+        errors["tanggalSelesaiKursus"] = ["Missing or not a date: the year to credit is unknown."]
+    try:
+        jp = int(str(record.get("jumlahJam") or "").strip())
+    except ValueError:
+        jp = 0
+    if not 1 <= jp <= 1000:
+        errors["jumlahJam"] = [f"{record.get('jumlahJam')!r} is not a number of JP between 1 and 1000."]
+    title = _text(record.get("namaKursus") or record.get("latihanStrukturalNama"))
+    source_id = _text(record.get("id"))
+    if not source_id:
+        errors["id"] = ["SIMPEG gave the record no id; it cannot be counted exactly once."]
+    if errors:
+        return None, errors
+    return {
+        "credit_id": f"simpeg:{source_id}"[:80],
+        "source": "simpeg",
+        "nip": nip,
+        "jp": jp,
+        "program_title": (title or "Riwayat diklat SIMPEG")[:300],
+        "organiser": _text(record.get("institusiPenyelenggara"))[:300] or None,
+        "form": _text(record.get("jenisKursus"))[:40] or "kursus",
+        "started_on": started or ended,
+        "completed_on": ended,
+        "competencies": [],
+    }, {}
 
 
 def retry_delay(attempts: int, base_seconds: float, cap_seconds: float = 3600.0) -> float:
@@ -212,6 +253,16 @@ def reconcile(nip: str, ours: Sequence[Mapping[str, Any]], theirs: Sequence[Mapp
         if source_id not in ours_by_id:
             differences.append(Difference(nip, source_id, "unknown_to_bangkom", str(found.get("namaKursus", ""))))
     return differences
+
+
+def _email(record: Mapping[str, Any]) -> str | None:
+    """The work address (``emailGov``), else the personal one; an unusable address is left out rather than
+    costing the employee their row (BKPSDM can still print an activation code)."""
+    for key in ("emailGov", "email"):
+        text = _text(record.get(key))
+        if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) and len(text) <= 254:
+            return text
+    return None
 
 
 def _text(value: Any) -> str:

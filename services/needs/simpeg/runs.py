@@ -54,13 +54,16 @@ def start_run(
     unit_id: str | None = None,
     allow_mass_deactivation: bool = False,
     queued: bool = False,
+    job: str = "employees",
 ) -> SimpegSyncRun:
-    """Take the lock with a new run (running now, or queued for the worker); SyncBusy when another holds it."""
+    """Take the lock of ``job`` (``employees``: syncs and imports; ``history``: the training history coming in)
+    with a new run, running now or queued for the worker; SyncBusy when another run of the job holds it."""
     session = uow.session
     stale = utcnow() - dt.timedelta(seconds=settings.simpeg_sync_lease_seconds)
     session.execute(
         update(SimpegSyncRun)
         .where(
+            SimpegSyncRun.job == job,
             SimpegSyncRun.status.in_(("queued", "running")),
             func.coalesce(SimpegSyncRun.heartbeat_at, SimpegSyncRun.created_at) < stale,
         )
@@ -69,7 +72,7 @@ def start_run(
     now = utcnow()
     run = SimpegSyncRun(
         id=str(uuid.uuid4()),
-        job="employees",
+        job=job,
         source=source,
         trigger=trigger,
         requested_by=requested_by,
@@ -86,38 +89,44 @@ def start_run(
         uow.commit()
     except IntegrityError:
         uow.rollback()
-        active = session.scalars(select(SimpegSyncRun).where(SimpegSyncRun.status.in_(("queued", "running")))).first()
+        active = session.scalars(
+            select(SimpegSyncRun).where(SimpegSyncRun.job == job, SimpegSyncRun.status.in_(("queued", "running")))
+        ).first()
         detail = (
             f"run {active.id} ({active.source}, {active.status} since {active.created_at:%Y-%m-%d %H:%M} UTC)"
             if active
             else "another run"
         )
+        what = "An employee sync or import" if job == "employees" else "A training-history import"
         raise SyncBusy(
-            f"An employee sync or import is already in progress: {detail}. Wait for it to finish, then try again.",
-            errors=[{"field": "run", "message": "Another employee job holds the lock."}],
+            f"{what} is already in progress: {detail}. Wait for it to finish, then try again.",
+            errors=[{"field": "run", "message": f"Another {job} job holds the lock."}],
         ) from None
     return run
 
 
-def claim_queued_run(database: Database, settings: NeedsSettings) -> str | None:
-    """The worker's side: the oldest queued run becomes running (None when nothing waits)."""
+def claim_queued_run(database: Database, settings: NeedsSettings) -> tuple[str, str] | None:
+    """The worker's side: the oldest queued run becomes running; its (id, job), or None when nothing waits."""
     with unit_of_work(database, settings) as uow:
         session = uow.session
-        run_id = session.scalar(
-            select(SimpegSyncRun.id).where(SimpegSyncRun.status == "queued").order_by(SimpegSyncRun.created_at)
-        )
-        if run_id is None:
+        queued = session.execute(
+            select(SimpegSyncRun.id, SimpegSyncRun.job)
+            .where(SimpegSyncRun.status == "queued")
+            .order_by(SimpegSyncRun.created_at)
+        ).first()
+        if queued is None:
             return None
+        run_id, job = queued
         claimed = session.execute(
             update(SimpegSyncRun)
             .where(SimpegSyncRun.id == run_id, SimpegSyncRun.status == "queued")
             .values(status="running", started_at=utcnow(), heartbeat_at=utcnow())
         ).rowcount
         uow.commit()
-        return run_id if claimed else None
+        return (run_id, job) if claimed else None
 
 
-def _heartbeat(database: Database, settings: NeedsSettings, run_id: str, done: int, total: int | None) -> None:
+def heartbeat(database: Database, settings: NeedsSettings, run_id: str, done: int, total: int | None) -> None:
     with unit_of_work(database, settings) as uow:
         uow.session.execute(
             update(SimpegSyncRun)
@@ -127,7 +136,7 @@ def _heartbeat(database: Database, settings: NeedsSettings, run_id: str, done: i
         uow.commit()
 
 
-def _finish(
+def finish_run(
     database: Database, settings: NeedsSettings, run_id: str, report: dict[str, Any] | None, error: str | None = None
 ) -> None:
     with unit_of_work(database, settings) as uow:
@@ -295,17 +304,19 @@ def run_sync(
         for chunk in _chunks(numbered(), settings.simpeg_chunk_size):
             with uow:
                 apply_records(uow, settings, chunk, report)
-            _heartbeat(database, settings, run_id, report.received, total)
+            heartbeat(database, settings, run_id, report.received, total)
             if progress:
                 progress(report.received, total)
         deactivate_missing(uow, settings, report, unit_id, allow_mass)
     except Exception as exc:
         error = str(exc) if isinstance(exc, SimpegError) else f"{type(exc).__name__}: {exc}"
         log.exception("SIMPEG sync failed", extra={"run_id": run_id})
-        _finish(database, settings, run_id, report.as_dict(), f"{error} (nobody was deactivated; run the sync again)")
+        finish_run(
+            database, settings, run_id, report.as_dict(), f"{error} (nobody was deactivated; run the sync again)"
+        )
         raise
     result = report.as_dict()
-    _finish(database, settings, run_id, result)
+    finish_run(database, settings, run_id, result)
     log.info("SIMPEG sync finished", extra={"run_id": run_id, **{k: v for k, v in result.items() if k != "rejected"}})
     return result
 
@@ -327,25 +338,29 @@ def run_import(
         for chunk in _chunks(numbered, settings.simpeg_chunk_size):
             with uow:
                 apply_records(uow, settings, chunk, report)
-            _heartbeat(database, settings, run_id, report.received, len(numbered))
+            heartbeat(database, settings, run_id, report.received, len(numbered))
             if progress:
                 progress(report.received, len(numbered))
         if deactivate:
             deactivate_missing(uow, settings, report, None, allow_mass)
     except Exception as exc:
-        _finish(database, settings, run_id, report.as_dict(), f"{type(exc).__name__}: {exc}")
+        finish_run(database, settings, run_id, report.as_dict(), f"{type(exc).__name__}: {exc}")
         raise
     result = report.as_dict()
-    _finish(database, settings, run_id, result)
+    finish_run(database, settings, run_id, result)
     return result
 
 
 def run_queued(database: Database, settings: NeedsSettings, client: SimpegClient) -> str | None:
-    """Run the oldest sync queued through the API (the worker calls this periodically)."""
-    run_id = claim_queued_run(database, settings)
-    if run_id is not None:
-        with contextlib.suppress(Exception):  # logged and recorded on the run; the worker goes on
-            run_sync(database, settings, client, run_id)
+    """Run the oldest sync or history import queued through the API (the worker calls this periodically)."""
+    from services.needs.simpeg.history import import_history  # history builds on this module
+
+    claimed = claim_queued_run(database, settings)
+    if claimed is None:
+        return None
+    run_id, job = claimed
+    with contextlib.suppress(Exception):  # logged and recorded on the run; the worker goes on
+        (import_history if job == "history" else run_sync)(database, settings, client, run_id)
     return run_id
 
 
@@ -384,5 +399,5 @@ def import_file(
         result["rejected"] = sorted(result["rejected"] + numeric, key=lambda r: r["row"])
         if skip_deactivation:
             result["warnings"].append("Nobody was deactivated because some NIPs could not be read.")
-        _finish(database, settings, run_id, result)
+        finish_run(database, settings, run_id, result)
     return {"run_id": run_id, **result}

@@ -172,10 +172,39 @@ def test_employee_changes():
     assert set(domain.employee_changes(None, {"name": "A"})) == set(domain.EMPLOYEE_FIELDS)
 
 
-def test_jp_target():
-    assert domain.jp_target("PNS", 20, False) == 20
-    assert domain.jp_target("PPPK", 20, False) == 0
-    assert domain.jp_target("PPPK", 20, True) == 20
+RULES = {"PNS": (20, 0), "PPPK": (0, 24)}
+
+
+def test_jp_target_and_cap_by_employment_kind():
+    assert domain.jp_target("PNS", RULES) == 20
+    assert domain.jp_target("PPPK", RULES) == 0
+    assert domain.jp_target("PPPK", {**RULES, "PPPK": (20, 24)}) == 20
+    assert domain.jp_rule("PNS", "pelaksana", RULES) == domain.JpRule(20, None)
+    assert domain.jp_rule("PPPK", "fungsional", RULES) == domain.JpRule(0, 24)
+    assert domain.jp_rule("PPPK", "jpt", RULES).cap is None  # PP 49/2018 art. 40: JPT excepted
+    assert domain.priority_scale(RULES) == 20
+    assert domain.priority_scale({"PNS": (0, 0)}) == 1
+
+
+def test_an_enrolment_past_the_cap_is_measured():
+    assert domain.jp_over_cap(None, 100, 0, 40) == 0
+    assert domain.jp_over_cap(24, 12, 0, 12) == 0
+    assert domain.jp_over_cap(24, 12, 8, 12) == 8
+
+
+def test_a_certificate_file_is_judged_by_its_content():
+    assert domain.certificate_type(b"%PDF-1.7\n...") == "application/pdf"
+    assert domain.certificate_type(b"\x89PNG\r\n\x1a\n....") == "image/png"
+    assert domain.certificate_type(b"\xff\xd8\xff\xe0....") == "image/jpeg"
+    assert domain.certificate_type(b"MZ\x90\x00 an executable named sertifikat.pdf") is None
+
+
+def test_a_claim_of_outside_development_is_checked():
+    today = dt.date(2027, 6, 1)
+    assert domain.external_problems(dt.date(2027, 5, 1), dt.date(2027, 5, 3), 12, today) == {}
+    assert set(domain.external_problems(dt.date(2027, 5, 3), dt.date(2027, 5, 1), 12, today)) == {"ends_on"}
+    assert set(domain.external_problems(dt.date(2027, 6, 1), dt.date(2027, 6, 9), 12, today)) == {"ends_on"}
+    assert set(domain.external_problems(dt.date(2027, 5, 1), dt.date(2027, 5, 3), 0, today)) == {"jp"}
 
 
 def test_exports_survive_control_characters_stored_before_the_edge_refused_them():

@@ -29,6 +29,8 @@ RECORD = {
     "golRuangAkhir": "IV/a",
     "nipAtasan": "197501012000031002",
     "tmtPensiun": "01-01-2044",
+    "email": "rahmat@example.org",
+    "emailGov": "not an address",
 }
 
 
@@ -62,6 +64,7 @@ def test_a_simpeg_record_maps_to_an_employee_and_its_position():
         "rank": "IV/a",
         "employment_status": "PNS",
         "supervisor_nip": "197501012000031002",
+        "email": "rahmat@example.org",  # emailGov is unusable, so the personal address
         "active": True,
     }
     assert mapped.position == {"code": "BPBD-KABID", "name": "Kepala Bidang", "position_class": "administrator"}
@@ -241,3 +244,26 @@ def test_slow_answers_time_out_and_connection_errors_are_retried(standin):
     standin.stop()
     with pytest.raises(SimpegError, match="unreachable"):
         client_for(standin, timeout=0.5).employees_page(1)
+
+
+def test_a_hand_entered_history_record_becomes_a_credit_once_by_its_simpeg_id():
+    record = {
+        "id": "rw-77",
+        "nipBaru": "198609262015051001",
+        "namaKursus": "Diklat Teknis Kebencanaan",
+        "institusiPenyelenggara": "BPSDM Aceh",
+        "tanggalKursus": "03-03-2027",
+        "tanggalSelesaiKursus": "2027-03-06",
+        "jumlahJam": "32",
+    }
+    credit, errors = simpeg.incoming_credit("198609262015051001", record)
+    assert errors == {}
+    assert credit["credit_id"] == "simpeg:rw-77" and credit["source"] == "simpeg"
+    assert credit["jp"] == 32 and credit["completed_on"].isoformat() == "2027-03-06"
+    assert credit["organiser"] == "BPSDM Aceh"
+    _, errors = simpeg.incoming_credit("198609262015051001", {**record, "jumlahJam": "tiga", "id": ""})
+    assert set(errors) == {"jumlahJam", "id"}
+    only_year, errors = simpeg.incoming_credit(
+        "198609262015051001", {**record, "tanggalSelesaiKursus": None, "tahunKursus": 2026}
+    )
+    assert errors == {} and only_year["completed_on"].isoformat() == "2026-12-31"
