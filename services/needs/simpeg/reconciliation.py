@@ -29,19 +29,19 @@ def reconcile(
     """
     with unit_of_work(database, settings) as uow:
         session = uow.session
-        query = select(JpCredit)
+        query = select(JpCredit).where(JpCredit.source != "simpeg")  # what came from SIMPEG is SIMPEG's already
         if year:
             query = query.where(JpCredit.year == year)
         credits = list(session.scalars(query.order_by(JpCredit.nip)))
         queued = {
             h.enrollment_id: h
             for h in session.scalars(
-                select(SimpegHistory).where(SimpegHistory.enrollment_id.in_([c.enrollment_id for c in credits]))
+                select(SimpegHistory).where(SimpegHistory.enrollment_id.in_([c.credit_id for c in credits]))
             )
         }
         ours: dict[str, list[dict]] = {}
         for credit in credits:
-            history = queued.get(credit.enrollment_id)
+            history = queued.get(credit.credit_id)
             record = dict(history.record) if history else mapping.history_record(_credit_fields(credit))
             ours.setdefault(credit.nip, []).append(record)
         session.expunge_all()
@@ -55,7 +55,7 @@ def reconcile(
             progress(done, len(ours))
     if queue_missing:
         missing = {d.enrollment_id for d in differences if d.kind == "missing_in_simpeg"}
-        by_id = {c.enrollment_id: c for c in credits}
+        by_id = {c.credit_id: c for c in credits}
         with unit_of_work(database, settings) as uow:
             session = uow.session
             for enrollment_id in missing:
@@ -72,7 +72,7 @@ def reconcile(
 
 def _credit_fields(credit: JpCredit) -> dict[str, Any]:
     return {
-        "enrollment_id": credit.enrollment_id,
+        "enrollment_id": credit.credit_id,
         "nip": credit.nip,
         "program_title": credit.program_title,
         "form": credit.form,
