@@ -114,8 +114,9 @@ class Accounts(MethodView):
         _admin()
         with context().database.sessions() as session:
             rows, total = handlers.accounts(session, args, pagination_parameters.page, pagination_parameters.page_size)
-            pagination_parameters.item_count = total
-            return schemas.AccountSchema(many=True).dump(rows)
+            session.expunge_all()
+        pagination_parameters.item_count = total
+        return rows
 
     @blp.arguments(schemas.AccountSchema)
     @blp.response(201, schemas.AccountSchema)

@@ -285,3 +285,63 @@ def test_a_minimum_attendance_of_zero_is_kept_and_none_takes_the_default(api, pa
     assert unset["min_attendance"] == settings.default_min_attendance
     edited = api("PUT", f"/programs/{unset['id']}", json=base | {"code": f"SEM2-{code}", "min_attendance": 0})
     assert edited["min_attendance"] == 0
+
+
+def test_an_enrolment_past_the_pppk_cap_is_warned_and_stands(
+    api, partner, program, settings, kafka_producer, training_db, producer, kafka_bootstrap, unique
+):
+    """A PPPK (cap 24 JP a year) with 8 JP credited in the ledger and enrolled in an 8-JP batch: a 12-JP batch the
+    same year takes them to 28 → warned (and enrolled); a PNS (no cap) and a PPPK credited in another year are not."""
+    from services.training import handlers
+    from services.training.models import Outbox, ProcessedEvent
+    from shared.consumer import EventConsumer
+
+    pppk, pns, fresh = new_nip(), new_nip(), new_nip()
+    topic = settings.kafka_topic_prefix + "bangkom.needs.v1"
+    events = [
+        factories.employee_synced(pppk, employment_status="PPPK", jp_cap=24),
+        factories.employee_synced(pns),
+        factories.employee_synced(fresh, employment_status="PPPK", jp_cap=24),
+        new_event(
+            "JpCredited",
+            {"credit_id": "external:x", "nip": pppk, "year": 2027, "jp": 8, "source": "external", "year_total": 8},
+        ),
+        new_event(
+            "JpCredited",
+            {"credit_id": "simpeg:y", "nip": fresh, "year": 2026, "jp": 20, "source": "simpeg", "year_total": 20},
+        ),
+    ]
+    for event in events:
+        kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+    kafka_producer.flush()
+    consumer = EventConsumer(
+        service="training",
+        database=training_db,
+        outbox_model=Outbox,
+        processed_model=ProcessedEvent,
+        handlers=handlers.event_handlers(settings),
+        topics=[topic],
+        group_id=unique("training"),
+        bootstrap_servers=kafka_bootstrap,
+        producer=producer,
+        dead_letter_topic=settings.dead_letter_topic,
+        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
+    )
+    outcomes = record_outcomes(consumer)
+    consume_until(consumer, lambda: len(outcomes) == len(events))
+    consumer.close()
+    assert set(outcomes) == {"handled"}
+
+    partner_code = partner()
+    _, first = program(partner_code, first=dt.date(2027, 3, 1), days=1, jp=8)
+    _, second = program(partner_code, first=dt.date(2027, 5, 3), days=1, jp=12)
+    enrolled = api("POST", f"/batches/{first['id']}/enrollments", 201, json={"nips": [pppk, pns, fresh]})
+    assert {e["nip"]: e["warning"] for e in enrolled} == {pppk: None, pns: None, fresh: None}  # 8 + 8 ≤ 24
+    enrolled = {
+        e["nip"]: e for e in api("POST", f"/batches/{second['id']}/enrollments", 201, json={"nips": [pppk, pns, fresh]})
+    }
+    assert "24 JP" in enrolled[pppk]["warning"] and "8 + 8" not in enrolled[pppk]["warning"]
+    assert "sudah 16 JP" in enrolled[pppk]["warning"]  # 8 credited + 8 enrolled, this one 12
+    assert enrolled[pns]["warning"] is None and enrolled[fresh]["warning"] is None
+    roster = {r["nip"] for r in api("GET", f"/batches/{second['id']}/enrollments")}
+    assert roster == {pppk, pns, fresh}  # a warning, not a refusal

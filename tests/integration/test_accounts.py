@@ -1,0 +1,214 @@
+"""Every ASN can sign in, on real PostgreSQL and Kafka with a local SMTP receiver: accounts follow EmployeeSynced
+through the gateway worker's handler, activation by an e-mailed link or a printed code, password reset, BKPSDM
+managing roles, and closing when the ASN leaves."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from services.gateway import handlers
+from services.gateway.app import create_app
+from services.gateway.config import GatewaySettings
+from services.gateway.mail import Mailer, send_due_mail
+from services.gateway.models import Account, ActivationCode, MailMessage, Outbox, ProcessedEvent
+from shared.consumer import EventConsumer
+from shared.db import Database, UnitOfWork
+from tests import factories
+from tests.integration.conftest import consume_until, record_outcomes
+from tests.integration.needs.conftest import new_nip
+from tests.services import JWT_SECRET, SECRET
+from tests.smtp_standin import SmtpStandin
+
+PASSWORD = "kata-sandi-baru-yang-panjang"
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpStandin().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gateway(migrated_database, kafka_bootstrap, unique, smtp):
+    settings = GatewaySettings(
+        service="gateway",
+        database_url=migrated_database("gateway"),
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=unique("gateway") + ".",
+        internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_security="none",
+        public_url="https://bangkom.lhokseumawekota.go.id",
+        mail_retry_seconds=0.0,
+        login_rate_limit_per_minute=100,  # these tests sign in more than a person would
+    )
+    database = Database(settings.database_url)
+    yield settings, create_app(settings).test_client(), database
+    database.dispose()
+
+
+@pytest.fixture
+def deliver(gateway, kafka_producer, producer, kafka_bootstrap, unique):
+    """EmployeeSynced events through Kafka to the gateway worker's handler."""
+    settings, _, database = gateway
+    topic = settings.kafka_topic_prefix + "bangkom.needs.v1"
+    consumer = EventConsumer(
+        service="gateway",
+        database=database,
+        outbox_model=Outbox,
+        processed_model=ProcessedEvent,
+        handlers=handlers.event_handlers(settings),
+        topics=[topic],
+        group_id=unique("gateway-group"),
+        bootstrap_servers=kafka_bootstrap,
+        producer=producer,
+        dead_letter_topic=settings.dead_letter_topic,
+        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
+    )
+    outcomes = record_outcomes(consumer)
+
+    def send(*events) -> list[str]:
+        for event in events:
+            kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+        kafka_producer.flush()
+        expected = len(outcomes) + len(events)
+        consume_until(consumer, lambda: len(outcomes) >= expected)
+        return outcomes[-len(events) :]
+
+    yield send
+    consumer.close()
+
+
+def _account(database: Database, username: str) -> Account:
+    with database.sessions() as session:
+        account = session.get(Account, username)
+        session.expunge_all()
+        return account
+
+
+def _admin(gateway) -> dict:
+    settings, client, database = gateway
+    username = f"bkpsdm-{uuid.uuid4().hex[:6]}"
+    with UnitOfWork(database, None) as uow:
+        handlers.create_account(uow, username, "admin-password-panjang", ["admin"], None)
+    token = client.post("/api/v1/auth/login", json={"username": username, "password": "admin-password-panjang"})
+    return {"Authorization": f"Bearer {token.json['access_token']}"}
+
+
+def test_a_synced_asn_gets_an_account_activates_it_from_the_email_and_signs_in(gateway, deliver, smtp):
+    settings, client, database = gateway
+    nip, supervisor = new_nip(), new_nip()
+    address = f"{nip}@lhokseumawekota.go.id"
+    synced = factories.employee_synced(nip, supervisor_nip=supervisor, email=address, unit="DISKOMINFO")
+    assert deliver(synced, synced) == ["handled", "duplicate"]  # redelivered: one account, one message
+    account = _account(database, nip)
+    assert (account.status, account.roles, account.nip, account.password_hash) == ("pending", ["employee"], nip, None)
+    assert client.post("/api/v1/auth/login", json={"username": nip, "password": PASSWORD}).status_code == 401
+
+    mailer = Mailer(settings)
+    assert send_due_mail(database, settings, mailer) == {"sent": 1, "failed": 0, "retrying": 0}
+    assert send_due_mail(database, settings, mailer) == {"sent": 0, "failed": 0, "retrying": 0}
+    [message] = smtp.to(address)
+    assert "aktifkan akun" in message["Subject"]
+    text = message.get_content()
+    assert f"https://bangkom.lhokseumawekota.go.id/aktivasi?u={nip}&kode=" in text
+    code = smtp.code_in(message)
+    with database.sessions() as session:  # the code is kept only as its digest; the message row holds none
+        stored = session.scalars(select(ActivationCode).where(ActivationCode.username == nip)).all()
+        assert len(stored) == 1 and code not in stored[0].code_hash
+        assert all(code not in (m.last_error or "") for m in session.scalars(select(MailMessage)))
+
+    short = client.post("/api/v1/auth/activate", json={"username": nip, "code": code, "password": "pendek"})
+    assert short.status_code == 422
+    wrong = client.post("/api/v1/auth/activate", json={"username": nip, "code": "AAAA-BBBB-CCCC", "password": PASSWORD})
+    assert wrong.status_code == 401
+    typed = code.lower().replace("-", " ")  # as people type it
+    activated = client.post("/api/v1/auth/activate", json={"username": nip, "code": typed, "password": PASSWORD})
+    assert activated.status_code == 200, activated.get_data(as_text=True)
+    assert activated.json["access_token"]
+    again = client.post("/api/v1/auth/activate", json={"username": nip, "code": code, "password": PASSWORD})
+    assert again.status_code == 401  # once
+    assert _account(database, nip).status == "active"
+    assert client.post("/api/v1/auth/login", json={"username": nip, "password": PASSWORD}).status_code == 200
+
+    # the supervisor named in the record gets the role when their own account is made
+    deliver(factories.employee_synced(supervisor, unit="DISKOMINFO"))
+    assert set(_account(database, supervisor).roles) == {"employee", "supervisor"}
+
+    # a reset: the same answer for anyone; a message only for a real account with an address
+    for username in (nip, "nobody-here"):
+        assert client.post("/api/v1/auth/password-reset", json={"username": username}).status_code == 202
+    assert send_due_mail(database, settings, mailer)["sent"] == 1
+    reset = smtp.to(address)[-1]
+    assert "atur ulang" in reset["Subject"]
+    new_password = "kata-sandi-ketiga-panjang"
+    reset_code = smtp.code_in(reset)
+    answer = client.post("/api/v1/auth/activate", json={"username": nip, "code": reset_code, "password": new_password})
+    assert answer.status_code == 200
+    assert client.post("/api/v1/auth/login", json={"username": nip, "password": PASSWORD}).status_code == 401
+    assert client.post("/api/v1/auth/login", json={"username": nip, "password": new_password}).status_code == 200
+
+    # the ASN retires: the account closes, and its tokens stop refreshing
+    refresh = client.post("/api/v1/auth/login", json={"username": nip, "password": new_password}).json["refresh_token"]
+    deliver(factories.employee_synced(nip, active=False))
+    assert _account(database, nip).status == "closed"
+    assert client.post("/api/v1/auth/login", json={"username": nip, "password": new_password}).status_code == 401
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": refresh}).status_code == 401
+
+
+def test_bkpsdm_prints_codes_for_an_opd_and_manages_roles(gateway, deliver, smtp):
+    settings, client, database = gateway
+    unit = f"OPD-{uuid.uuid4().hex[:6]}"
+    nips = [new_nip() for _ in range(3)]
+    deliver(*[factories.employee_synced(n, unit=unit) for n in nips])  # no e-mail addresses: nothing to send
+    assert send_due_mail(database, settings, Mailer(settings))["sent"] == 0
+    admin = _admin(gateway)
+
+    assert client.post("/api/v1/auth/activation-codes", json={"unit_code": unit}).status_code == 401
+    sheet = client.post("/api/v1/auth/activation-codes", json={"unit_code": unit}, headers=admin)
+    assert sheet.status_code == 201, sheet.get_data(as_text=True)
+    codes = {row["username"]: row["code"] for row in sheet.json}
+    assert set(codes) == set(nips)
+    first = nips[0]
+    answer = client.post(
+        "/api/v1/auth/activate", json={"username": first, "code": codes[nips[1]], "password": PASSWORD}
+    )
+    assert answer.status_code == 401  # another person's code
+    answer = client.post("/api/v1/auth/activate", json={"username": first, "code": codes[first], "password": PASSWORD})
+    assert answer.status_code == 200
+    employee = {"Authorization": f"Bearer {answer.json['access_token']}"}
+
+    listed = client.get(f"/api/v1/auth/accounts?unit_code={unit}", headers=admin)
+    assert {(a["username"], a["status"]) for a in listed.json} == {
+        (first, "active"),
+        (nips[1], "pending"),
+        (nips[2], "pending"),
+    }
+    assert client.get("/api/v1/auth/accounts", headers=employee).status_code == 403
+
+    made_supervisor = client.patch(
+        f"/api/v1/auth/accounts/{first}", json={"roles": ["employee", "supervisor"]}, headers=admin
+    )
+    assert made_supervisor.status_code == 200 and made_supervisor.json["roles"] == ["employee", "supervisor"]
+    login = client.post("/api/v1/auth/login", json={"username": first, "password": PASSWORD})
+    assert login.status_code == 200  # the new token carries the role
+    bad = client.patch(f"/api/v1/auth/accounts/{first}", json={"roles": ["king"]}, headers=admin)
+    assert bad.status_code == 422
+    closed = client.patch(f"/api/v1/auth/accounts/{first}", json={"status": "closed"}, headers=admin)
+    assert closed.status_code == 200 and closed.json["status"] == "closed"
+    assert client.post("/api/v1/auth/login", json={"username": first, "password": PASSWORD}).status_code == 401
+
+    staff = client.post(
+        "/api/v1/auth/accounts",
+        json={"username": f"staf-{uuid.uuid4().hex[:6]}", "roles": ["admin"], "email": "staf@lhokseumawekota.go.id"},
+        headers=admin,
+    )
+    assert staff.status_code == 201 and staff.json["status"] == "pending"
+    assert send_due_mail(database, settings, Mailer(settings))["sent"] == 1
+    assert smtp.to("staf@lhokseumawekota.go.id")
