@@ -78,7 +78,7 @@ class Activate(MethodView):
 @blp.route("/password-reset")
 class PasswordReset(MethodView):
     @blp.arguments(schemas.ResetRequestSchema)
-    @blp.response(202)
+    @blp.response(202, schemas.ResetAnswerSchema)
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, data):
         """Ask for a reset link by e-mail. The answer is the same whether or not the account exists or has an
@@ -87,7 +87,10 @@ class PasswordReset(MethodView):
         take_rate_limit(f"reset:{data['username']}:{request.remote_addr}", settings.login_rate_limit_per_minute)
         with context().uow() as uow:
             handlers.request_reset(uow, data["username"])
-        return None
+        return {
+            "detail": "Jika akun itu ada dan memiliki alamat e-mail, tautan untuk mengatur ulang kata sandi sedang "
+            "dikirim. If the account exists and has an e-mail address, a reset link is on its way."
+        }
 
 
 def _admin() -> identity.Identity:

@@ -44,6 +44,10 @@ class ResetRequestSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
+class ResetAnswerSchema(Schema):
+    detail = fields.String()
+
+
 class AccountSchema(Schema):
     username = fields.String(validate=validate.Length(min=1, max=100), required=True)
     roles = fields.List(

@@ -28,6 +28,7 @@ ACCESS = access_rules(
         "POST /simpeg/sync-runs": ADMIN,
         "GET /simpeg/sync-runs/<run_id>": ADMIN,
         "POST /simpeg/imports": ADMIN,
+        "POST /simpeg/history-imports": ADMIN,
         "GET /simpeg/history": ADMIN,
         "POST /simpeg/history/retry": ADMIN,
     },
@@ -83,6 +84,30 @@ class SyncRuns(MethodView):
                 queued=True,
             )
             return run
+
+
+@blp.route("/simpeg/history-imports")
+class HistoryImports(MethodView):
+    @blp.arguments(simpeg_schemas.HistoryImportRequestSchema)
+    @blp.response(202, simpeg_schemas.SyncRunSchema)
+    def post(self, data):
+        """Queue an import of the training history entered in SIMPEG by hand (every active employee, or one OPD's):
+        each record is credited once; what Bangkom wrote there itself is not. Follow it at /simpeg/sync-runs/{id}.
+        409 while another history import runs, or when SIMPEG is not configured."""
+        settings = context().settings
+        if not settings.simpeg_base_url:
+            raise SimpegNotConfigured("SIMPEG is not configured: set SIMPEG_BASE_URL and its credentials.")
+        with context().uow() as uow:
+            return runs.start_run(
+                uow,
+                settings,
+                source="simpeg",
+                trigger="api",
+                requested_by=caller().subject,
+                unit_id=data["unit_id"],
+                queued=True,
+                job="history",
+            )
 
 
 @blp.route("/simpeg/sync-runs/<run_id>")

@@ -104,6 +104,35 @@ def sync(unit_id: str | None, allow_mass_deactivation: bool, trigger: str) -> No
         sys.exit(1)
 
 
+@simpeg.command("import-history", help="Credit the training history entered in SIMPEG by hand, once (docs/simpeg.md).")
+@click.option("--unit", "unit_id", default=None, help="Only the employees of this OPD.")
+def import_history(unit_id: str | None) -> None:
+    from services.needs.simpeg import history, runs
+
+    uow, settings = _uow()
+    client = _client(settings)
+    with uow:
+        run = _locked(
+            lambda: runs.start_run(uow, settings, source="simpeg", trigger="cli", unit_id=unit_id, job="history")
+        )
+    bar = _Bar("Riwayat diklat SIMPEG")
+    try:
+        report = history.import_history(uow.database, settings, client, run.id, progress=bar)
+    except Exception as exc:  # noqa: BLE001 - recorded on the run, reported here
+        bar.close()
+        raise click.ClickException(f"history import {run.id} failed: {exc}. What was credited stays.") from None
+    bar.close()
+    click.echo(
+        f"history import {run.id}: {report['received']} records, {report['credited']} credited, "
+        f"{report['already_counted']} already counted, {report['ours']} written by Bangkom, "
+        f"{len(report['rejected'])} rejected"
+    )
+    for rejected in report["rejected"]:
+        click.echo(f"  {rejected['nip']}: " + "; ".join(f"{e['field']}: {e['message']}" for e in rejected["errors"]))
+    if report["rejected"]:
+        sys.exit(1)
+
+
 @simpeg.command("import", help="Import employees from a SIMPEG export (XLSX or CSV with SIASN column names).")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--deactivate-missing", is_flag=True, help="The file lists everyone: deactivate who is not in it.")

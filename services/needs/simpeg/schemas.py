@@ -32,7 +32,13 @@ class SyncRejectedRow(Schema):
 
 
 class SyncReportSchema(Schema):
+    """The report of a run; an employee sync or import has added…positions_added, a history import
+    credited, already_counted and ours."""
+
     received = fields.Integer()
+    credited = fields.Integer(metadata={"description": "History import: records credited to the JP ledger"})
+    already_counted = fields.Integer(metadata={"description": "History import: records credited before"})
+    ours = fields.Integer(metadata={"description": "History import: records Bangkom wrote to SIMPEG itself"})
     added = fields.Integer()
     updated = fields.Integer()
     unchanged = fields.Integer()
@@ -44,6 +50,7 @@ class SyncReportSchema(Schema):
 
 class SyncRunSchema(Schema):
     id = fields.String()
+    job = fields.String(metadata={"description": "employees (sync or file import) or history (training history in)"})
     source = fields.String(metadata={"description": "simpeg, or file:<name> for an import"})
     trigger = fields.String()
     requested_by = fields.String(allow_none=True)
@@ -56,6 +63,10 @@ class SyncRunSchema(Schema):
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+
+
+class HistoryImportRequestSchema(Schema):
+    unit_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
 
 
 class ImportFormSchema(Schema):
