@@ -21,7 +21,12 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 GATEWAY = "http://127.0.0.1:18000"
 APIS = {"needs": "http://127.0.0.1:8001", "training": "http://127.0.0.1:8002", "evaluation": "http://127.0.0.1:8003"}
-WORKERS = {"needs": "http://127.0.0.1:9101", "training": "http://127.0.0.1:9102", "evaluation": "http://127.0.0.1:9103"}
+WORKERS = {
+    "needs": "http://127.0.0.1:9101",
+    "training": "http://127.0.0.1:9102",
+    "evaluation": "http://127.0.0.1:9103",
+    "gateway": "http://127.0.0.1:9104",
+}
 READY = "Bangkom berjalan"
 
 

@@ -212,3 +212,47 @@ def test_bkpsdm_prints_codes_for_an_opd_and_manages_roles(gateway, deliver, smtp
     assert staff.status_code == 201 and staff.json["status"] == "pending"
     assert send_due_mail(database, settings, Mailer(settings))["sent"] == 1
     assert smtp.to("staf@lhokseumawekota.go.id")
+
+
+def _csrf(page: str) -> str:
+    return page.split('name="csrf" value="')[1].split('"')[0]
+
+
+def test_the_web_ui_prints_codes_for_an_opd_and_a_person_activates_with_one(gateway, deliver):
+    """BKPSDM signs in, opens the accounts page, prints the sheet of an OPD; the ASN opens /aktivasi, types the
+    code and a password, and lands signed in on their own page (all in Indonesian)."""
+    settings, client, database = gateway
+    unit = f"OPD-{uuid.uuid4().hex[:6]}"
+    nip = new_nip()
+    deliver(factories.employee_synced(nip, unit=unit))
+    username = f"bkpsdm-{uuid.uuid4().hex[:6]}"
+    with UnitOfWork(database, None) as uow:
+        handlers.create_account(uow, username, "admin-password-panjang", ["admin"], None)
+
+    bkpsdm = create_app(settings).test_client()
+    form = bkpsdm.get("/masuk").get_data(as_text=True)
+    signed = bkpsdm.post(
+        "/masuk", data={"csrf": _csrf(form), "username": username, "password": "admin-password-panjang"}
+    )
+    assert signed.status_code == 302
+    page = bkpsdm.get(f"/akun?unit_code={unit}").get_data(as_text=True)
+    assert "Akun dan peran" in page and nip in page and "Belum diaktifkan" in page
+    sheet = bkpsdm.post("/akun/kode", data={"csrf": _csrf(page), "unit_code": unit}).get_data(as_text=True)
+    assert nip in sheet and "hanya ditampilkan sekali" in sheet
+    code = sheet.split("<code>")[1].split("</code>")[0]
+
+    person = create_app(settings).test_client()
+    form = person.get(f"/aktivasi?u={nip}").get_data(as_text=True)
+    assert f'value="{nip}"' in form
+    mismatch = person.post(
+        "/aktivasi",
+        data={"csrf": _csrf(form), "username": nip, "code": code, "password": PASSWORD, "password_again": "lain"},
+    )
+    assert mismatch.status_code == 400 and "tidak sama" in mismatch.get_data(as_text=True)
+    done = person.post(
+        "/aktivasi",
+        data={"csrf": _csrf(form), "username": nip, "code": code, "password": PASSWORD, "password_again": PASSWORD},
+    )
+    assert done.status_code == 302 and "bangkom_akses=" in done.headers.get("Set-Cookie", "")
+    assert _account(database, nip).status == "active"
+    assert person.get("/akun").status_code == 403  # an employee does not manage accounts

@@ -6,11 +6,18 @@ accounts and calls the services exactly as the API proxy does, with the person's
 the services' access rules apply unchanged.
 
 One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``client`` (calling the
-services), ``charts`` (SVG), and the pages by area: ``signin``, ``bkpsdm``, ``training``, ``evaluation``,
-``people``.
+services), ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``bkpsdm``, ``training``,
+``evaluation``, ``people``.
 """
 
-from services.gateway.ui import bkpsdm, evaluation, people, signin, training  # noqa: F401 - their routes register
+from services.gateway.ui import (  # noqa: F401 - their routes register
+    accounts,
+    bkpsdm,
+    evaluation,
+    people,
+    signin,
+    training,
+)
 from services.gateway.ui.session import ui
 
 __all__ = ["ui"]
