@@ -108,6 +108,10 @@ class CandidateSchema(Schema):
     matched_needs = fields.Integer()
     priority = fields.Float()
     largest_gap = fields.Integer()
+    jp_cap = fields.Integer(allow_none=True, metadata={"description": "JP a year this ASN may take at most (PPPK)"})
+    jp_room = fields.Integer(
+        allow_none=True, metadata={"description": "JP left under the cap in the batch's year (credited and enrolled)"}
+    )
 
 
 class CandidateQuery(Schema):

@@ -215,9 +215,10 @@ def batch_year(session: Session, batch_id: str) -> int | None:
     return first.year if first else None
 
 
-def cap_warnings(session: Session, batch_id: str, jp: int, employees: Sequence[EmployeeView]) -> dict[str, str]:
-    """NIP → a warning for each employee whom this batch's JP would take past their yearly cap (PPPK, PP 49/2018
-    art. 40): JP credited in the ledger that year plus JP of batches they are enrolled in that year, not decided yet."""
+def jp_taken(session: Session, batch_id: str, employees: Sequence[EmployeeView]) -> dict[str, tuple[int, int]]:
+    """NIP → (cap, JP taken) for each employee with a yearly cap (PPPK, PP 49/2018 art. 40) in the year of this
+    batch: JP credited in the ledger that year plus JP of the batches they are enrolled in that year, not decided
+    yet (this one left out)."""
     capped = {e.nip: e.jp_cap for e in employees if e.jp_cap is not None}
     year = batch_year(session, batch_id)
     if not capped or year is None:
@@ -245,13 +246,18 @@ def cap_warnings(session: Session, batch_id: str, jp: int, employees: Sequence[E
             .group_by(Enrollment.nip)
         ).all()
     )
+    return {nip: (cap, credited.get(nip, 0) + int(committed.get(nip) or 0)) for nip, cap in capped.items()}
+
+
+def cap_warnings(session: Session, batch_id: str, jp: int, employees: Sequence[EmployeeView]) -> dict[str, str]:
+    """NIP → a warning for each employee whom this batch's JP would take past their yearly cap."""
+    year = batch_year(session, batch_id)
     warnings = {}
-    for nip, cap in capped.items():
-        already = credited.get(nip, 0) + int(committed.get(nip) or 0)
-        if already + jp > cap:
+    for nip, (cap, taken) in jp_taken(session, batch_id, employees).items():
+        if taken + jp > cap:
             warnings[nip] = (
-                f"Melebihi batas {cap} JP per tahun ({year}): sudah {already} JP, pelatihan ini {jp} JP. "
-                f"Exceeds the yearly cap of {cap} JP: {already} JP already, this training {jp} JP."
+                f"Melebihi batas {cap} JP per tahun ({year}): sudah {taken} JP, pelatihan ini {jp} JP. "
+                f"Exceeds the yearly cap of {cap} JP: {taken} JP already, this training {jp} JP."
             )
     return warnings
 
@@ -287,6 +293,7 @@ def candidates(session: Session, batch_id: str, limit: int = 50) -> list[dict[st
     people = {
         e.nip: e for e in session.scalars(select(EmployeeView).where(EmployeeView.nip.in_([c.nip for c in ranked])))
     }
+    taken = jp_taken(session, batch_id, list(people.values()))
     return [
         {
             "nip": c.nip,
@@ -296,6 +303,8 @@ def candidates(session: Session, batch_id: str, limit: int = 50) -> list[dict[st
             "matched_needs": c.matched_needs,
             "priority": c.priority,
             "largest_gap": c.largest_gap,
+            "jp_cap": taken[c.nip][0] if c.nip in taken else None,
+            "jp_room": max(0, taken[c.nip][0] - taken[c.nip][1]) if c.nip in taken else None,
         }
         for c in ranked
     ]

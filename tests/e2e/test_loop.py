@@ -1,9 +1,12 @@
 """The whole loop through the gateway, with every service and worker running as its own process on real
-Kafka and PostgreSQL: needs → training → evaluation → needs."""
+Kafka and PostgreSQL: needs → training → evaluation → needs. The participant is a PPPK whose account came from
+their employee record (activated from the e-mail the gateway worker sent to a local SMTP receiver) and who also
+claims development outside Bangkom, verified by BKPSDM, before being nominated past their JP cap."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import signal
@@ -24,10 +27,14 @@ from services.needs.models import Outbox as NeedsOutbox
 from shared.db import Database, UnitOfWork
 from shared.migrations import upgrade
 from tests.integration.test_gateway import free_port
+from tests.smtp_standin import SmtpStandin
 
 SECRET = "e2e-internal-identity-secret"
 JWT_SECRET = "e2e-jwt-secret-that-is-long-enough-for-hs256"
-EMPLOYEE, SUPERVISOR = "198703152010012003", "197505052000031001"
+# the participant is a PPPK (NI PPPK: born 1992-04-27, appointed 2022, type code 21, female); the supervisor a PNS
+EMPLOYEE, SUPERVISOR = "199204272022212010", "197505052000031001"
+EMPLOYEE_EMAIL = "cut.pegawai@bpbd.lhokseumawekota.go.id"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 LOGS: list = []  # the folder of the stack's process logs
@@ -73,6 +80,15 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
     }
     processes, bases, logs = [], {}, tmp_path_factory.mktemp("e2e-logs")
     LOGS.append(logs)
+    smtp = SmtpStandin().start()  # the city's mail server, as far as the gateway worker can tell
+    mail = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "SMTP_SECURITY": "none", "MAIL_POLL_SECONDS": "0.3"}
+    gateway_env = common | mail | {"DATABASE_URL": urls["gateway"], "JWT_SECRET": JWT_SECRET}
+    log = (logs / "gateway-worker.log").open("w")
+    processes.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "services.gateway.worker"], env=gateway_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    )
     for service in ("needs", "training", "evaluation"):
         port = free_port()
         env = common | {"DATABASE_URL": urls[service], "BIND": f"127.0.0.1:{port}"}
@@ -98,15 +114,12 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
             evaluation_url=bases["evaluation"],
         )
         database = Database(urls["gateway"])
-        for username, role, nip in (
-            ("bkpsdm", "admin", None),
-            ("pegawai", "employee", EMPLOYEE),
-            ("atasan", "supervisor", SUPERVISOR),
-        ):
+        for username, role, nip in (("bkpsdm", "admin", None), ("atasan", "supervisor", SUPERVISOR)):
             with UnitOfWork(database, None) as uow:
                 gateway_handlers.create_account(uow, username, "kata-sandi-panjang-sekali", [role], nip)
-        yield create_app(settings).test_client()
+        yield create_app(settings).test_client(), smtp
     finally:
+        smtp.stop()
         for process in processes:
             process.send_signal(signal.SIGTERM)
         for process in processes:
@@ -124,14 +137,14 @@ def _ok(url: str) -> bool:
 
 
 def test_the_whole_loop(stack):
-    client = stack
+    client, smtp = stack
 
     def token(username: str) -> dict:
         answer = client.post("/api/v1/auth/login", json={"username": username, "password": "kata-sandi-panjang-sekali"})
         assert answer.status_code == 200, answer.data
         return {"Authorization": f"Bearer {answer.json['access_token']}"}
 
-    admin, employee, supervisor = token("bkpsdm"), token("pegawai"), token("atasan")
+    admin, supervisor = token("bkpsdm"), token("atasan")
 
     def call(method, path, who=admin, expect=(200, 201), **kwargs):
         answer = client.open(path, method=method, headers=who, **kwargs)
@@ -173,13 +186,14 @@ def test_the_whole_loop(stack):
                     "employment_status": "PNS",
                 },
                 {
-                    "nip": EMPLOYEE,
+                    "nip": "19920427 2022 21 2 010",  # as people type it
                     "name": "Cut Pegawai",
                     "position_code": "ANALIS-BENCANA",
                     "unit_code": "BPBD",
                     "unit_name": "BPBD Kota Lhokseumawe",
-                    "employment_status": "PNS",
+                    "employment_status": "PPPK",
                     "supervisor_nip": SUPERVISOR,
+                    "email": EMPLOYEE_EMAIL,
                 },
             ]
         },
@@ -189,6 +203,50 @@ def test_the_whole_loop(stack):
     assert [(g["competency_code"], g["gap"]) for g in gaps] == [("T-GIS", 2)]
     largest = call("GET", "/api/v1/needs/gaps/by-competency")[0]["competency"]["code"]
     assert largest == "T-GIS"
+
+    # 1b. the record made the PPPK an account: the gateway worker e-mailed the activation code; she sets her password
+    [message] = wait_for("the activation e-mail", lambda: smtp.to(EMPLOYEE_EMAIL), timeout=60)
+    activated = client.post(
+        "/api/v1/auth/activate",
+        json={"username": EMPLOYEE, "code": smtp.code_in(message), "password": "kata-sandi-cut-pegawai"},
+    )
+    assert activated.status_code == 200, activated.get_data(as_text=True)
+    employee = {"Authorization": f"Bearer {activated.json['access_token']}"}
+
+    # 1c. she claims an e-learning course she took outside Bangkom; BKPSDM verifies it against the certificate
+    today = dt.date.today()
+    ended = max(today - dt.timedelta(days=10), dt.date(today.year, 1, 1))
+    claim = call(
+        "POST",
+        f"/api/v1/needs/employees/{EMPLOYEE}/external-development",
+        who=employee,
+        json={
+            "form": "e-learning",
+            "title": "E-learning Manajemen ASN",
+            "organiser": "LAN RI",
+            "starts_on": ended.isoformat(),
+            "ends_on": ended.isoformat(),
+            "jp": 12,
+            "competencies": [{"code": "M-INTEGRITAS", "level": 2}],
+            "certificate_number": "LAN/ASN/2026/0042",
+        },
+    )
+    uploaded = client.put(
+        f"/api/v1/needs/external-development/{claim['id']}/certificate",
+        headers=employee,
+        data={"file": (io.BytesIO(PDF), "sertifikat.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 200, uploaded.get_data(as_text=True)
+    assert [r["id"] for r in call("GET", "/api/v1/needs/external-development?status=submitted")] == [claim["id"]]
+    call("POST", f"/api/v1/needs/external-development/{claim['id']}/verify")
+    credited = wait_for(
+        "the external JP in the ledger",
+        lambda: (lambda jp: jp if jp["realised"] == 12 else None)(
+            call("GET", f"/api/v1/needs/employees/{EMPLOYEE}/jp", who=employee)
+        ),
+    )
+    assert (credited["cap"], credited["room"], credited["trainings"][0]["source"]) == (24, 12, "external")
 
     # 2. training: a partner, a program for the largest gap, a batch that ended today, published
     partner = call(
@@ -211,7 +269,6 @@ def test_the_whole_loop(stack):
             "competencies": [{"code": "T-GIS", "target_level": 3}],
         },
     )
-    today = dt.date.today()
     batch = call(
         "POST",
         f"/api/v1/training/programs/{program['id']}/batches",
@@ -224,13 +281,19 @@ def test_the_whole_loop(stack):
     )
     call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
 
-    # 3. the candidates come from the needs service's events; enrol the one suggested
+    # 3. the candidates come from the needs service's events (with the PPPK's JP left under her cap); enrol her,
+    #    warned that 12 JP credited + 24 JP passes the 24-JP cap (PP 49/2018 art. 40)
     candidates = wait_for(
-        "the employee among the candidates",
-        lambda: [c for c in call("GET", f"/api/v1/training/batches/{batch['id']}/candidates") if c["nip"] == EMPLOYEE],
+        "the employee among the candidates, with her JP room",
+        lambda: [
+            c
+            for c in call("GET", f"/api/v1/training/batches/{batch['id']}/candidates")
+            if c["nip"] == EMPLOYEE and c["jp_room"] == 12
+        ],
     )
-    assert candidates[0]["matched_needs"] == 1
-    call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": [EMPLOYEE]})
+    assert candidates[0]["matched_needs"] == 1 and candidates[0]["jp_cap"] == 24
+    [enrolled] = call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": [EMPLOYEE]})
+    assert "24 JP" in enrolled["warning"]
 
     # 4. the partner posts signed attendance, with a retry and a duplicate
     records = [
@@ -309,7 +372,10 @@ def test_the_whole_loop(stack):
     )
     assert need[0]["closed_reason"] == "gap_closed"
     jp = call("GET", f"/api/v1/needs/employees/{EMPLOYEE}/jp", who=employee)
-    assert jp["realised"] == 24 and jp["trainings"][0]["program_title"] == "Pelatihan GIS untuk Kebencanaan"
+    assert jp["realised"] == 36 and jp["room"] == 0  # 12 outside + 24 in Bangkom: counted once each
+    by_source = {c["source"]: c for c in jp["trainings"]}
+    assert by_source["bangkom"]["program_title"] == "Pelatihan GIS untuk Kebencanaan"
+    assert (by_source["external"]["program_title"], by_source["external"]["jp"]) == ("E-learning Manajemen ASN", 12)
     profile = call("GET", f"/api/v1/needs/employees/{EMPLOYEE}/profile", who=employee)
     assert {c["competency_code"]: c["current_level"] for c in profile["competencies"]}["T-GIS"] == 3
 
