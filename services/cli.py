@@ -9,7 +9,7 @@ import click
 from shared.dead_letters import REASONS
 
 SERVICES = ("needs", "training", "evaluation", "gateway")
-WORKERS = ("needs", "training", "evaluation")
+WORKERS = ("needs", "training", "evaluation", "gateway")
 
 
 @click.group(help="Bangkom: competency development (pengembangan kompetensi) of the ASN of Kota Lhokseumawe.")

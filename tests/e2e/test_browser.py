@@ -273,11 +273,50 @@ def signed_post(path: str, payload: dict, key: dict) -> requests.Response:
 
 AXE = ROOT / "deploy/tools/axe/node_modules/axe-core/axe.min.js"
 PAGES = {
-    "bkpsdm": ["/masuk", "/bkpsdm", "/kebutuhan", "/pelatihan", "/pelatihan/baru", "/pelatihan?lang=en"],
+    "bkpsdm": [
+        "/masuk",
+        "/bkpsdm",
+        "/kebutuhan",
+        "/pelatihan",
+        "/pelatihan/baru",
+        "/pelatihan?lang=en",
+        "/akun?unit_code=OPD-BPBD",
+        "/aktivasi",
+        "/lupa-sandi",
+    ],
     "pegawai": ["/saya"],
     "atasan": ["/atasan"],
     "ops": ["/ops"],
 }
+
+
+def test_bkpsdm_prints_activation_codes_and_an_asn_activates_on_a_phone(browser):
+    """Every ASN of the demo has an account from the records (the gateway worker); BKPSDM prints the codes of
+    BPBD's accounts not yet activated, and one of those ASN activates on a phone and lands on their own page."""
+    bkpsdm = Person(browser, "bkpsdm")
+    page = bkpsdm.page
+    page.goto("/akun?unit_code=OPD-BPBD&status=pending")
+    wait_for("BPBD's accounts from the records", lambda: page.reload() or "Belum diaktifkan" in page.content())
+    expect(page.get_by_role("heading", name="Akun dan peran")).to_be_visible()
+    bkpsdm.shot("akun")
+    page.get_by_role("button", name="Buat lembar kode").click()
+    expect(page.get_by_text("hanya ditampilkan sekali")).to_be_visible()
+    first = page.locator("tbody tr").first
+    nip, code = first.locator("td").nth(1).inner_text(), first.locator("code").inner_text()
+    bkpsdm.shot("akun-kode")
+    bkpsdm.close()
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=GATEWAY)
+    phone = context.new_page()
+    phone.goto(f"/aktivasi?u={nip}")
+    phone.get_by_label("Kode aktivasi").fill(code.lower())  # as people type it
+    phone.get_by_label("Kata sandi baru").fill("kata-sandi-dari-ponsel")
+    phone.get_by_label("Ulangi kata sandi").fill("kata-sandi-dari-ponsel")
+    phone.get_by_role("button", name="Aktifkan dan masuk").click()
+    expect(phone).to_have_url(f"{GATEWAY}/saya")
+    expect(phone.get_by_role("link", name="Profil saya")).to_be_visible()
+    phone.screenshot(path=str(SHOTS / "aktivasi-ponsel.png"), full_page=True)
+    context.close()
 
 
 def test_every_page_passes_the_axe_accessibility_rules(browser):
