@@ -110,6 +110,7 @@ def generate_employees(count: int, seed: int = 7) -> list[dict[str, Any]]:
                 "tmtJabatan": "02-01-2020",
                 "tmtPensiun": None,
                 "nipAtasan": heads.get(unit_id),
+                "emailGov": f"{nip}@lhokseumawekota.go.id",
             }
         )
         heads.setdefault(unit_id, nip)
