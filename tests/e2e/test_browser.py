@@ -281,10 +281,11 @@ PAGES = {
         "/pelatihan/baru",
         "/pelatihan?lang=en",
         "/akun?unit_code=OPD-BPBD",
+        "/verifikasi",
         "/aktivasi",
         "/lupa-sandi",
     ],
-    "pegawai": ["/saya"],
+    "pegawai": ["/saya", "/saya/pengembangan"],
     "atasan": ["/atasan"],
     "ops": ["/ops"],
 }
@@ -317,6 +318,41 @@ def test_bkpsdm_prints_activation_codes_and_an_asn_activates_on_a_phone(browser)
     expect(phone.get_by_role("link", name="Profil saya")).to_be_visible()
     phone.screenshot(path=str(SHOTS / "aktivasi-ponsel.png"), full_page=True)
     context.close()
+
+
+def test_an_asn_records_outside_development_on_a_phone_and_bkpsdm_verifies_it(browser, tmp_path):
+    certificate = tmp_path / "sertifikat.pdf"
+    certificate.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    title = f"E-learning Literasi Digital {uuid.uuid4().hex[:4]}"
+    employee = Person(browser, "pegawai", mobile=True)
+    page = employee.page
+    page.get_by_role("link", name="Pengembangan di luar").click()
+    page.get_by_label("Bentuk pengembangan").select_option("e-learning")
+    page.get_by_label("Nama kegiatan").fill(title)
+    page.get_by_label("Penyelenggara (mis. BPSDM Aceh, LAN RI)").fill("LAN RI")
+    ended = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    page.get_by_label("Tanggal mulai").fill(ended)
+    page.get_by_label("Tanggal selesai").fill(ended)
+    page.get_by_label("Jumlah JP (jam pelajaran)").fill("6")
+    page.get_by_label("Nomor sertifikat").fill("LAN/LD/0099")
+    page.get_by_label("Sertifikat (PDF, PNG atau JPEG, maks. 5 MB)").set_input_files(str(certificate))
+    page.get_by_role("button", name="Kirim untuk diverifikasi").click()
+    expect(page.get_by_text("BKPSDM akan memverifikasinya")).to_be_visible()
+    expect(page.get_by_role("row", name=title)).to_contain_text("Menunggu verifikasi BKPSDM")
+    employee.shot("pengembangan-luar-ponsel")
+
+    bkpsdm = Person(browser, "bkpsdm")
+    bkpsdm.page.goto("/verifikasi")
+    row = bkpsdm.page.get_by_role("row", name=title)
+    expect(row.get_by_role("link", name="Lihat berkas")).to_be_visible()
+    bkpsdm.shot("verifikasi")
+    row.get_by_role("button", name="Verifikasi").click()
+    expect(bkpsdm.page.get_by_text("Terverifikasi: JP akan dihitung")).to_be_visible()
+    bkpsdm.close()
+
+    page.reload()
+    expect(page.get_by_role("row", name=title)).to_contain_text("Terverifikasi")
+    employee.close()
 
 
 def test_every_page_passes_the_axe_accessibility_rules(browser):

@@ -6,13 +6,14 @@ accounts and calls the services exactly as the API proxy does, with the person's
 the services' access rules apply unchanged.
 
 One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``client`` (calling the
-services), ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``bkpsdm``, ``training``,
+services), ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``development``, ``bkpsdm``, ``training``,
 ``evaluation``, ``people``.
 """
 
 from services.gateway.ui import (  # noqa: F401 - their routes register
     accounts,
     bkpsdm,
+    development,
     evaluation,
     people,
     signin,

@@ -40,3 +40,29 @@ THEMES = {
     "administrasi": ("Administrasi", "Administration"),
     "konsumsi": ("Konsumsi", "Catering"),
 }
+
+
+FORMS = {
+    "pelatihan": ("Pelatihan", "Training"),
+    "seminar": ("Seminar", "Seminar"),
+    "workshop": ("Lokakarya", "Workshop"),
+    "kursus": ("Kursus", "Course"),
+    "bimtek": ("Bimbingan teknis", "Technical guidance"),
+    "sosialisasi": ("Sosialisasi", "Briefing"),
+    "magang": ("Magang", "Internship"),
+    "e-learning": ("E-learning", "E-learning"),
+    "coaching": ("Coaching", "Coaching"),
+    "mentoring": ("Mentoring", "Mentoring"),
+    "pembelajaran_jarak_jauh": ("Pembelajaran jarak jauh", "Distance learning"),
+    "outbound": ("Pembelajaran alam terbuka", "Outdoor learning"),
+    "on_the_job": ("Belajar di tempat kerja", "On-the-job learning"),
+    "pertukaran": ("Pertukaran dengan sektor swasta", "Exchange with the private sector"),
+    "tugas_belajar": ("Tugas belajar", "Study assignment"),
+    "izin_belajar": ("Izin belajar", "Study leave"),
+}
+
+EXTERNAL_STATUSES = {
+    "submitted": ("Menunggu verifikasi BKPSDM", "Waiting for BKPSDM to verify"),
+    "verified": ("Terverifikasi: JP dihitung", "Verified: the JP count"),
+    "rejected": ("Ditolak", "Rejected"),
+}

@@ -1,0 +1,132 @@
+"""Development outside Bangkom in the web UI: an ASN claims it with the certificate and follows it; BKPSDM verifies or
+rejects the queue. The needs service decides (docs/needs.md, "Development outside Bangkom")."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+
+from services.gateway.ui.client import UIProblem, api
+from services.gateway.ui.labels import EXTERNAL_STATUSES, FORMS
+from services.gateway.ui.session import current_user, signed_in, t, ui
+
+
+def _label(labels: dict, key: str) -> str:
+    return t(*labels.get(key, (key, key)))
+
+
+def _upload(record_id: str) -> None:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise UIProblem(
+            422, t("Pilih berkas sertifikat (PDF, PNG atau JPEG).", "Choose the certificate file (PDF, PNG or JPEG).")
+        )
+    files = {"file": (upload.filename, upload.stream.read(), upload.mimetype or "application/octet-stream")}
+    api("PUT", "needs", f"/external-development/{record_id}/certificate", files=files)
+
+
+def _flash_problem(problem: UIProblem) -> None:
+    fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in problem.errors if isinstance(e, dict))
+    flash(problem.detail + (f" ({fields})" if fields else ""), "error")
+
+
+@ui.route("/saya/pengembangan", methods=["GET", "POST"])
+@signed_in("employee", "supervisor")
+def pengembangan_saya():
+    nip = current_user().subject
+    if request.method == "POST":
+        claim = {
+            key: request.form.get(key, "").strip()
+            for key in ("form", "title", "organiser", "starts_on", "ends_on", "certificate_number")
+        }
+        claim["jp"] = request.form.get("jp", type=int)
+        code, level = request.form.get("competency_code", "").strip(), request.form.get("level", type=int)
+        claim["competencies"] = [{"code": code, "level": level}] if code and level else []
+        try:
+            record = api("POST", "needs", f"/employees/{nip}/external-development", json=claim)
+        except UIProblem as problem:
+            _flash_problem(problem)
+            return render_template("pengembangan_saya.html", **_page(nip), claim=claim), 422
+        try:
+            _upload(record["id"])
+            flash(t("Tercatat. BKPSDM akan memverifikasinya.", "Recorded. BKPSDM will verify it."), "ok")
+        except UIProblem as problem:
+            _flash_problem(problem)
+            flash(
+                t(
+                    "Catatan tersimpan tanpa sertifikat: unggah di bawah.",
+                    "Saved without the certificate: upload it below.",
+                ),
+                "error",
+            )
+        return redirect(url_for("ui.pengembangan_saya"))
+    return render_template("pengembangan_saya.html", **_page(nip), claim={})
+
+
+def _page(nip: str) -> dict:
+    records = api("GET", "needs", "/external-development", params={"nip": nip, "page_size": 100})
+    return {
+        "records": records,
+        "forms": FORMS,
+        "form_label": lambda f: _label(FORMS, f),
+        "status_label": lambda s: _label(EXTERNAL_STATUSES, s),
+    }
+
+
+@ui.route("/saya/pengembangan/<record_id>/sertifikat", methods=["POST"])
+@signed_in("employee", "supervisor", "admin")
+def sertifikat_unggah(record_id: str):
+    try:
+        _upload(record_id)
+        flash(t("Sertifikat diunggah.", "Certificate uploaded."), "ok")
+    except UIProblem as problem:
+        _flash_problem(problem)
+    return redirect(request.form.get("back") or url_for("ui.pengembangan_saya"))
+
+
+@ui.route("/pengembangan/<record_id>/sertifikat")
+@signed_in("employee", "supervisor", "admin")
+def sertifikat(record_id: str):
+    answer = api("GET", "needs", f"/external-development/{record_id}/certificate", raw=True)
+    return Response(
+        answer.content,
+        mimetype=answer.headers.get("Content-Type", "application/octet-stream"),
+        headers={
+            "Content-Disposition": f'inline; filename="sertifikat-{record_id}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@ui.route("/verifikasi")
+@signed_in("admin")
+def verifikasi():
+    status = request.args.get("status", "submitted")
+    records = api("GET", "needs", "/external-development", params={"status": status, "page_size": 100})
+    return render_template(
+        "verifikasi.html",
+        records=records,
+        status=status,
+        statuses=EXTERNAL_STATUSES,
+        form_label=lambda f: _label(FORMS, f),
+        status_label=lambda s: _label(EXTERNAL_STATUSES, s),
+    )
+
+
+@ui.route("/verifikasi/<record_id>", methods=["POST"])
+@signed_in("admin")
+def verifikasi_putus(record_id: str):
+    try:
+        if request.form.get("decision") == "verify":
+            api("POST", "needs", f"/external-development/{record_id}/verify")
+            flash(t("Terverifikasi: JP akan dihitung.", "Verified: the JP will count."), "ok")
+        else:
+            api(
+                "POST",
+                "needs",
+                f"/external-development/{record_id}/reject",
+                json={"reason": request.form.get("reason", "").strip()},
+            )
+            flash(t("Ditolak; pegawai melihat alasannya.", "Rejected; the employee sees the reason."), "ok")
+    except UIProblem as problem:
+        _flash_problem(problem)
+    return redirect(url_for("ui.verifikasi"))
