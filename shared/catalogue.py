@@ -229,6 +229,8 @@ class AttendanceRecorded(Schema):
     status = fields.String(required=True, validate=validate.OneOf(["present", "absent", "excused"]))
     partner_code = fields.String(required=True)
     recorded_at = fields.AwareDateTime(required=True)
+    # optional addition of v1 (older events lack it: they came from partners)
+    source = fields.String(load_default="partner", validate=validate.OneOf(["partner", "roster", "sheet", "check_in"]))
 
 
 @register("training", "TrainingCompleted", 1, key_field="nip")

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from services.needs import exports, external, handlers, objectstore, schemas, views
 from services.needs.domain import POSITION_CLASSES
 from services.needs.simpeg import api as simpeg_api
+from shared import sheets
 from shared.edge import body_limit
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.web import access_rules, caller, context, paged, read_session
@@ -558,7 +559,7 @@ EXPORT_DOC = {
             "description": "An XLSX or CSV file with Indonesian column headers",
             "content": {
                 media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-                for media in exports.CONTENT_TYPES.values()
+                for media in sheets.CONTENT_TYPES.values()
             },
         }
     }
@@ -568,9 +569,9 @@ EXPORT_DOC = {
 def _file(content: bytes, file_format: str, name: str) -> Response:
     return Response(
         content,
-        mimetype=exports.CONTENT_TYPES[file_format].split(";")[0],
+        mimetype=sheets.CONTENT_TYPES[file_format].split(";")[0],
         headers={
-            "Content-Type": exports.CONTENT_TYPES[file_format],
+            "Content-Type": sheets.CONTENT_TYPES[file_format],
             "Content-Disposition": f'attachment; filename="{name}.{file_format}"',
         },
     )
@@ -585,7 +586,7 @@ class GapExport(MethodView):
         year = _year(args)
         with read_session() as session:
             rows, _ = views.gaps(session, year, {"unit_code": args.get("unit_code")}, 1, 10**7)
-        content = exports.render(rows, exports.GAP_COLUMNS, args["format"], f"Kesenjangan {year}")
+        content = sheets.render(rows, exports.GAP_COLUMNS, args["format"], f"Kesenjangan {year}")
         return _file(content, args["format"], f"kesenjangan-kompetensi-{year}")
 
 
@@ -598,7 +599,7 @@ class PlanExport(MethodView):
         year = _year(args)
         with read_session() as session:
             rows = views.plan(session, context().settings, year, args.get("unit_code"))
-        content = exports.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
+        content = sheets.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
         return _file(content, args["format"], f"rencana-pengembangan-{year}")
 
 
@@ -611,5 +612,5 @@ class LedgerExport(MethodView):
         year = _year(args)
         with read_session() as session:
             rows = views.ledger_lines(session, year, args.get("unit_code"))
-        content = exports.render(rows, exports.LEDGER_COLUMNS, args["format"], f"Buku JP {year}")
+        content = sheets.render(rows, exports.LEDGER_COLUMNS, args["format"], f"Buku JP {year}")
         return _file(content, args["format"], f"buku-jp-{year}")

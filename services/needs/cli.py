@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from services.needs import exports, handlers, schemas
+from services.needs import handlers, schemas
 from services.needs.config import NeedsSettings, load_settings
 from services.needs.models import Outbox
+from shared import sheets
 from shared.db import UnitOfWork
 from shared.service import ServiceContext
 
@@ -37,7 +38,7 @@ def seed() -> None:
 def _read_rows(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
-        rows = list(csv.DictReader(text.splitlines(), delimiter=exports.delimiter_of(text)))
+        rows = list(csv.DictReader(text.splitlines(), delimiter=sheets.delimiter_of(text)))
         for row in rows:  # empty cells are absent values; the active column reads 1/0, true/false, ya/tidak
             for key in [k for k, v in row.items() if v == ""]:
                 row[key] = None

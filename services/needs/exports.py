@@ -1,15 +1,9 @@
-"""The gap report and the annual plan as XLSX or CSV, with Indonesian column headers (BKPSDM works in Excel)."""
+"""The columns of the gap report, the annual plan and the JP ledger as files, with Indonesian headers (BKPSDM works
+in Excel); the files themselves are written by shared/sheets.py."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from collections.abc import Sequence
 
 GAP_COLUMNS: Sequence[tuple[str, str]] = (
     ("nip", "NIP"),
@@ -51,59 +45,3 @@ LEDGER_COLUMNS: Sequence[tuple[str, str]] = (
     ("completed_on", "Tanggal Selesai"),
     ("jp", "JP"),
 )
-TEXT_COLUMNS = {"nip"}  # 18-digit numbers that Excel would turn into 1.99E+17
-
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
-def delimiter_of(text: str) -> str:
-    """The separator of a CSV file people made: ';' (Excel in an Indonesian locale) or ','."""
-    first = text.split("\n", 1)[0]
-    return ";" if first.count(";") > first.count(",") else ","
-
-
-def _csv_cell(key: str, value: Any) -> Any:
-    """A CSV cell; an 18-digit number is written as the formula ="…" so that Excel keeps it as text."""
-    if key in TEXT_COLUMNS and value is not None:
-        return f'="{value}"'
-    return _cell(value)
-
-
-def _xlsx_cell(sheet, key: str, value: Any) -> Any:
-    if key in TEXT_COLUMNS and value is not None:
-        cell = WriteOnlyCell(sheet, value=str(value))
-        cell.number_format = "@"  # text
-        return cell
-    return _cell(value)
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "Ya" if value else "Tidak"
-    if isinstance(value, str):  # names that came in before the edge refused control characters (or from SIMPEG)
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def render(
-    rows: Iterable[Mapping[str, Any]], columns: Sequence[tuple[str, str]], file_format: str, title: str
-) -> bytes:
-    headers = [header for _, header in columns]
-    if file_format == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")  # the separator Excel expects in an Indonesian locale
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([_csv_cell(key, row.get(key)) for key, _ in columns])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, key, row.get(key)) for key, _ in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -271,9 +271,26 @@ def record_attendance(uow: UnitOfWork, partner_code: str, records: Sequence[Mapp
     Everything accepted in one call commits together. The same records sent twice at once (a client's
     time-out and retry, two senders) give ``accepted`` once and ``duplicate`` to the other.
     """
+    return apply_attendance(uow, records, sender=partner_code, source="partner", partner_code=partner_code)
+
+
+RETRIES_ON_RACE = 3
+
+
+def apply_attendance(
+    uow: UnitOfWork,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    sender: str,
+    source: str,
+    partner_code: str | None = None,
+) -> list[dict[str, Any]]:
+    """Attendance records from any source (``domain.ATTENDANCE_SOURCES``), under the same rules: one outcome per
+    record (see ``record_attendance``), receipts by event id within ``sender``, ``AttendanceRecorded`` for each
+    accepted one, and the record keeps its source (and note). ``partner_code`` limits the batches to a partner's."""
     for attempt in range(1, RETRIES_ON_RACE + 1):
         try:
-            return _record_attendance(uow, partner_code, records)
+            return _apply_attendance(uow, records, sender, source, partner_code)
         except IntegrityError:  # the same event id stored by a concurrent request between our read and write
             uow.rollback()
             if attempt == RETRIES_ON_RACE:
@@ -281,31 +298,30 @@ def record_attendance(uow: UnitOfWork, partner_code: str, records: Sequence[Mapp
     raise AssertionError("unreachable")
 
 
-RETRIES_ON_RACE = 3
-
-
-def _record_attendance(
-    uow: UnitOfWork, partner_code: str, records: Sequence[Mapping[str, Any]]
+def _apply_attendance(
+    uow: UnitOfWork, records: Sequence[Mapping[str, Any]], sender: str, source: str, partner_code: str | None
 ) -> list[dict[str, Any]]:
     session = uow.session
     results: list[dict[str, Any]] = [{} for _ in records]
     batch_ids = sorted({r["batch_id"] for r in records})
-    batches = {
-        b.id: b
-        for b in session.scalars(
-            select(Batch)
-            .join(Program, Program.id == Batch.program_id)
-            .where(Batch.id.in_(batch_ids), Program.partner_code == partner_code)
-            .order_by(Batch.id)
-            .with_for_update(of=Batch)  # one writer per batch at a time: corrections apply in recorded order
-        )
-    }
+    query = (
+        select(Batch, Program.partner_code)
+        .join(Program, Program.id == Batch.program_id)
+        .where(Batch.id.in_(batch_ids))
+        .order_by(Batch.id)
+        .with_for_update(of=Batch)  # one writer per batch at a time: corrections apply in recorded order
+    )
+    if partner_code is not None:
+        query = query.where(Program.partner_code == partner_code)
+    found = session.execute(query).all()
+    batches = {b.id: b for b, _ in found}
+    partner_of = {b.id: code for b, code in found}
     ids = [r["event_id"] for r in records]
     receipts = {  # read under the batch locks: a concurrent request with the same records has committed by now
         r.event_id: r.body_hash
         for r in session.scalars(
             select(AttendanceReceipt).where(
-                AttendanceReceipt.partner_code == partner_code, AttendanceReceipt.event_id.in_(ids)
+                AttendanceReceipt.partner_code == sender, AttendanceReceipt.event_id.in_(ids)
             )
         )
     }
@@ -350,7 +366,7 @@ def _record_attendance(
         if decision.field:
             results[index]["field"] = decision.field
         if decision.keeps_receipt:
-            session.add(AttendanceReceipt(partner_code=partner_code, event_id=record["event_id"], body_hash=digest))
+            session.add(AttendanceReceipt(partner_code=sender, event_id=record["event_id"], body_hash=digest))
             receipts[record["event_id"]] = digest
         if decision.outcome != "accepted":
             continue
@@ -363,6 +379,7 @@ def _record_attendance(
             record["recorded_at"],
             record["event_id"],
         )
+        held.source, held.note = source, record.get("note")
         events.append(
             new_event(
                 "AttendanceRecorded",
@@ -372,8 +389,9 @@ def _record_attendance(
                     "batch_id": batch.id,
                     "meeting_no": record["meeting_no"],
                     "status": record["status"],
-                    "partner_code": partner_code,
+                    "partner_code": partner_of[batch.id],
                     "recorded_at": record["recorded_at"],
+                    "source": source,
                 },
                 validate=False,
             )

@@ -122,18 +122,21 @@ class Enrollment(Base):
 
 
 class Attendance(Base):
-    """The current attendance of one participant at one meeting: the latest record wins."""
+    """The current attendance of one participant at one meeting: the latest record wins, whatever its source."""
 
     __tablename__ = "attendance"
     enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"), primary_key=True)
     meeting_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(10))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    partner_event_id: Mapped[str] = mapped_column(String(100))
+    partner_event_id: Mapped[str] = mapped_column(String(100))  # the record's event id (partner's or Bangkom's)
+    source: Mapped[str] = mapped_column(String(10), default="partner", server_default="partner")
+    note: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class AttendanceReceipt(Base):
-    """Every attendance record a partner sent, by the partner's own event id: replays are recognised."""
+    """Every attendance record received, by its event id within its sender (a partner's code; ``bkpsdm`` for the
+    roster and sheets; ``check-in`` for the participants' own): replays are recognised."""
 
     __tablename__ = "attendance_receipts"
     partner_code: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.needs import domain
+from shared import sheets
 
 TODAY = dt.date(2026, 11, 28)
 levels = st.integers(min_value=0, max_value=5)
@@ -214,10 +215,8 @@ def test_exports_survive_control_characters_stored_before_the_edge_refused_them(
 
     from openpyxl import load_workbook
 
-    from services.needs import exports
-
     rows = [{"nip": "198609262015051001", "name": "Budi\x01 Santoso\x00"}]
     columns = [("nip", "NIP"), ("name", "Nama")]
-    sheet = load_workbook(io.BytesIO(exports.render(rows, columns, "xlsx", "Uji"))).active
+    sheet = load_workbook(io.BytesIO(sheets.render(rows, columns, "xlsx", "Uji"))).active
     assert [cell.value for cell in sheet[2]] == ["198609262015051001", "Budi Santoso"]
-    assert "Budi" in exports.render(rows, columns, "csv", "Uji").decode("utf-8-sig")
+    assert "Budi" in sheets.render(rows, columns, "csv", "Uji").decode("utf-8-sig")
