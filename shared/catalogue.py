@@ -159,12 +159,15 @@ class _ClaimedCompetency(Schema):
 
 @register("needs", "JpCredited", 1, key_field="nip")
 class JpCredited(Schema):
-    """A line entered the JP ledger (a Bangkom training, verified outside development, or SIMPEG's history)."""
+    """A line entered the JP ledger (a Bangkom training, verified outside development, or SIMPEG's history), or
+    left it (``jp`` negative: a completion revoked by a reopened batch)."""
 
     credit_id = fields.String(required=True)
     nip = _nip(required=True)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    jp = fields.Integer(
+        required=True, validate=[validate.Range(min=-1000, max=1000), validate.NoneOf([0], error="Must not be 0.")]
+    )
     source = fields.String(required=True, validate=validate.OneOf(["bangkom", "external", "simpeg"]))
     year_total = fields.Integer(required=True, validate=validate.Range(min=0))
 
@@ -218,6 +221,32 @@ class ParticipantEnrolled(Schema):
     nip = _nip(required=True)
     program_id = fields.String(required=True)
     batch_id = fields.String(required=True)
+
+
+@register("training", "ParticipantWithdrawn", 1, key_field="nip")
+class ParticipantWithdrawn(Schema):
+    """BKPSDM took a participant out of a batch before it started (and perhaps put another ASN in their place)."""
+
+    enrollment_id = fields.String(required=True)
+    nip = _nip(required=True)
+    program_id = fields.String(required=True)
+    batch_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    replaced_by = _nip(required=True, allow_none=True)
+
+
+@register("training", "TrainingDecisionRevoked", 1, key_field="nip")
+class TrainingDecisionRevoked(Schema):
+    """BKPSDM reopened a closed batch: this participant's TrainingCompleted (or TrainingNotCompleted) no longer holds.
+    Its consumers undo what it caused; the batch's next closing decides afresh."""
+
+    enrollment_id = fields.String(required=True)
+    nip = _nip(required=True)
+    program_id = fields.String(required=True)
+    batch_id = fields.String(required=True)
+    revoked = fields.String(required=True, validate=validate.OneOf(["completed", "not_completed"]))
+    reason = fields.String(required=True)
+    competencies = fields.List(fields.Nested(_Competency), required=True)  # what the program targets
 
 
 @register("training", "AttendanceRecorded", 1, key_field="nip")

@@ -43,8 +43,12 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
     behaviour (the supervisor, or BKPSDM and flagged when no supervisor is known)."""
     data = event.load_data()
     session = uow.session
-    if session.get(Participation, data["enrollment_id"]) is not None:
-        return  # the same enrolment completed again (another event id): its tasks exist
+    known = session.get(Participation, data["enrollment_id"])
+    if known is not None:
+        # completed again after its batch was reopened: the tasks cancelled then are open again, with new dates;
+        # a task answered before stays answered. (Otherwise the same completion again: its tasks exist.)
+        _reopen_cancelled(uow, settings, known, data)
+        return
     employee = session.get(EmployeeView, data["nip"])
     session.add(
         Participation(
@@ -95,6 +99,51 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
     uow.publish_all(events)
 
 
+def _reopen_cancelled(uow: UnitOfWork, settings: EvaluationSettings, participation: Participation, data) -> None:
+    cancelled = {
+        t.kind: t
+        for t in uow.session.scalars(
+            select(Task).where(Task.enrollment_id == participation.enrollment_id, Task.status == "cancelled")
+        )
+    }
+    if not cancelled:
+        return
+    participation.completed_on = data["completed_on"]
+    events = []
+    for plan in domain.plan_tasks(data["completed_on"], schedule(settings), created_on=settings.today()):
+        task = cancelled.get(plan.kind)
+        if task is None:
+            continue
+        task.status, task.opens_on, task.due_on = "open", plan.opens_on, plan.due_on
+        events.append(
+            new_event(
+                "EvaluationTaskCreated",
+                {
+                    "task_id": task.id,
+                    "kind": task.kind,
+                    "nip": task.nip,
+                    "assignee_nip": task.assignee_nip,
+                    "enrollment_id": task.enrollment_id,
+                    "program_id": data["program_id"],
+                    "due_on": task.due_on,
+                },
+            )
+        )
+    uow.publish_all(events)
+
+
+def on_training_decision_revoked(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
+    """A reopened batch revoked a completion: the participant's open tasks are cancelled (answers given stay)."""
+    data = event.load_data()
+    if data["revoked"] != "completed":
+        return
+    uow.session.execute(
+        update(Task)
+        .where(Task.enrollment_id == data["enrollment_id"], Task.status == "open")
+        .values(status="cancelled")
+    )
+
+
 def on_employee_synced(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
     data = event.load_data()
     employee = uow.session.get(EmployeeView, data["nip"]) or EmployeeView(nip=data["nip"])
@@ -116,7 +165,11 @@ def on_employee_synced(event: Event, uow: UnitOfWork, settings: EvaluationSettin
         )
 
 
-EVENT_HANDLERS = {"TrainingCompleted": on_training_completed, "EmployeeSynced": on_employee_synced}
+EVENT_HANDLERS = {
+    "TrainingCompleted": on_training_completed,
+    "TrainingDecisionRevoked": on_training_decision_revoked,
+    "EmployeeSynced": on_employee_synced,
+}
 
 
 def event_handlers(settings: EvaluationSettings) -> dict[str, Handler]:

@@ -95,7 +95,11 @@ def batch_figures(
 ) -> dict[str, Any]:
     """The effectiveness figures of a batch (or of every batch of a program), from the submitted tasks; no
     recommendation ("insufficient_data") while fewer than ``min_response_rate`` answered the questionnaire."""
-    query = select(Task, Participation).join(Participation, Participation.enrollment_id == Task.enrollment_id)
+    query = (
+        select(Task, Participation)
+        .join(Participation, Participation.enrollment_id == Task.enrollment_id)
+        .where(Task.status != "cancelled")  # a completion revoked by a reopened batch
+    )
     query = query.where(Task.batch_id == batch_id) if batch_id else query.where(Participation.program_id == program_id)
     rows = session.execute(query).all()
     if not rows:

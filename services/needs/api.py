@@ -381,7 +381,7 @@ class NeedItem(MethodView):
     def patch(self, data, need_id):
         """Plan a need, put it back to open, or cancel it (closing emits DevelopmentNeedClosed)."""
         with context().uow() as uow:
-            return handlers.change_need_status(uow, need_id, data["status"])
+            return handlers.change_need_status(uow, need_id, data["status"], data["note"])
 
 
 @blp.route("/plan")

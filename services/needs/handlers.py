@@ -406,10 +406,16 @@ def record_assessment(uow: UnitOfWork, settings: NeedsSettings, nip: str, data: 
 # --- needs --------------------------------------------------------------------------------------
 
 
-def change_need_status(uow: UnitOfWork, need_id: str, status: str) -> Need:
+def change_need_status(uow: UnitOfWork, need_id: str, status: str, note: str | None = None) -> Need:
     need = uow.get(Need, need_id, "need")
     check_transition(domain.MANUAL_TRANSITIONS, "need (changed by hand)", need.status, status)
-    need.status = status
+    if status == "closed" and need.status in ("in_training", "awaiting_evaluation") and not note:
+        raise Invalid(
+            f"A need that is {need.status} is closed by hand only with a note saying why (for example: the "
+            "evaluation will not come and the gap is accepted).",
+            errors=[{"field": "note", "message": "Required to close this need."}],
+        )
+    need.status, need.note = status, note or need.note
     need.updated_at = utcnow()
     if status == "closed":
         need.closed_reason, need.closed_at = "cancelled", utcnow()
@@ -502,6 +508,52 @@ def on_training_not_completed(event: Event, uow: UnitOfWork, settings: NeedsSett
     if program is not None:
         codes = [c["code"] for c in program.competencies]
         repository.set_need_status(uow.session, data["nip"], codes, ("in_training",), "open")
+
+
+def on_training_decision_revoked(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    """A reopened batch revoked a decision: a completion's JP leave the ledger (and the record not yet sent to SIMPEG
+    is withdrawn); the needs the program addresses are in training again until the batch closes again."""
+    data = event.load_data()
+    session = uow.session
+    codes = [c["code"] for c in data["competencies"]]
+    if data["revoked"] == "completed":
+        credit = session.get(JpCredit, data["enrollment_id"])
+        if credit is not None:
+            year = credit.year
+            session.delete(credit)
+            session.flush()
+            uow.publish(
+                new_event(
+                    "JpCredited",
+                    {
+                        "credit_id": credit.credit_id,
+                        "nip": credit.nip,
+                        "year": year,
+                        "jp": -credit.jp,
+                        "source": credit.source,
+                        "year_total": repository.credited_jp(session, credit.nip, year),
+                    },
+                )
+            )
+            recompute_after_credit(uow, settings, credit.nip, credit.completed_on)
+        history = session.get(SimpegHistory, data["enrollment_id"])
+        if history is not None and history.status != "sent":
+            session.delete(history)  # not in SIMPEG yet: nothing to send (closing again queues it anew)
+        elif history is not None:
+            history.last_error = "Revoked in Bangkom after it was sent (batch reopened): check SIMPEG's record."
+        repository.set_need_status(session, data["nip"], codes, ("awaiting_evaluation",), "in_training")
+    else:
+        repository.set_need_status(session, data["nip"], codes, ("open", "planned"), "in_training")
+
+
+def on_participant_withdrawn(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    """The needs the program addresses go back to the candidate pool (open), as if never enrolled."""
+    data = event.load_data()
+    program = uow.session.get(Program, data["program_id"])
+    if program is not None:
+        codes = [c["code"] for c in program.competencies]
+        reopened = repository.set_need_status(uow.session, data["nip"], codes, ("in_training",), "open")
+        uow.publish_all([repository.need_identified_event(need) for need in reopened])
 
 
 def on_competency_assessed(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
@@ -606,6 +658,8 @@ EVENT_HANDLERS = {
     "EvaluationTaskExpired": on_evaluation_task_expired,
     "ProgramPublished": on_program_published,
     "ParticipantEnrolled": on_participant_enrolled,
+    "ParticipantWithdrawn": on_participant_withdrawn,
+    "TrainingDecisionRevoked": on_training_decision_revoked,
     "ExternalDevelopmentVerified": on_external_development_verified,
 }
 

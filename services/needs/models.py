@@ -274,6 +274,7 @@ class Need(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     closed_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)  # BKPSDM's word on a change made by hand
     __table_args__ = (
         # at most one need per employee, competency and year that is not closed
         Index(

@@ -231,6 +231,7 @@ class NeedSchema(Schema):
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
     closed_reason = fields.String(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "BKPSDM's note on a change made by hand"})
 
 
 class NeedQuery(Schema):
@@ -243,6 +244,12 @@ class NeedQuery(Schema):
 
 class NeedStatusSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(["open", "planned", "closed"]))
+    note = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=3, max=1000),
+        metadata={"description": "Why (required to close a need awaiting an evaluation that will not come)"},
+    )
 
 
 class PlanLineSchema(Schema):

@@ -6,10 +6,16 @@ gateway-signed identity (``shared.identity``), and it only ever sees its own bat
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.training import handlers, schemas, views
+from services.training import domain, handlers, schemas, views
+from services.training.models import Meeting
+from shared import sheets
 from shared.edge import body_limit
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from shared.web import access_rules, caller, context, read_session
@@ -46,6 +52,14 @@ ACCESS = access_rules(
         "POST /batches/<batch_id>/enrollments": ADMIN,
         "PUT /batches/<batch_id>/enrollments/<nip>/post-test": ADMIN,
         "POST /batches/<batch_id>/close": ADMIN,
+        "POST /batches/<batch_id>/reopen": ADMIN,
+        "POST /batches/<batch_id>/enrollments/<nip>/withdrawal": ADMIN,
+        "GET /batches/<batch_id>/meetings/<int:meeting_no>/attendance": ADMIN,
+        "PUT /batches/<batch_id>/meetings/<int:meeting_no>/attendance": ADMIN,
+        "GET /batches/<batch_id>/attendance-sheet": ADMIN,
+        "POST /batches/<batch_id>/attendance-sheet": ADMIN,
+        "GET /batches/<batch_id>/meetings/<int:meeting_no>/check-in-code": ADMIN,
+        "POST /check-in": ("employee", "supervisor"),
         "GET /partner/batches": PARTNER,
         "GET /partner/batches/<batch_id>/enrollments": PARTNER,
         "POST /partner/attendance": PARTNER,
@@ -185,7 +199,7 @@ class ProgramBatches(MethodView):
         with context().uow() as uow:
             batch = handlers.add_batch(uow, program_id, data["meetings"])
         with read_session() as session:
-            return views.batch(session, batch.id)
+            return views.batch(session, batch.id, minutes_per_jp=context().settings.minutes_per_jp)
 
 
 @blp.route("/batches/<batch_id>")
@@ -194,7 +208,7 @@ class BatchItem(MethodView):
     def get(self, batch_id):
         """One batch with its meetings and state."""
         with read_session() as session:
-            return views.batch(session, batch_id)
+            return views.batch(session, batch_id, minutes_per_jp=context().settings.minutes_per_jp)
 
 
 @blp.route("/batches/<batch_id>/candidates")
@@ -223,6 +237,20 @@ class Enrollments(MethodView):
             return handlers.enrol(uow, batch_id, data["nips"])
 
 
+@blp.route("/batches/<batch_id>/enrollments/<nip>/withdrawal")
+class Withdrawal(MethodView):
+    @blp.arguments(schemas.WithdrawalSchema)
+    @blp.response(200, schemas.EnrollmentSchema(many=True))
+    def post(self, data, batch_id, nip):
+        """Withdraw a participant before the batch starts, with a reason (ParticipantWithdrawn: their needs go back
+        to the candidates); with ``replacement_nip``, another ASN takes the place (enrolled by the same rules, all or
+        nothing). Answers the withdrawn enrolment (and the new one). 409 once the batch has started."""
+        with context().uow() as uow:
+            return handlers.withdraw(
+                uow, context().settings, batch_id, nip, data["reason"], data.get("replacement_nip")
+            )
+
+
 @blp.route("/batches/<batch_id>/enrollments/<nip>/post-test")
 class PostTest(MethodView):
     @blp.arguments(schemas.PostTestSchema)
@@ -235,13 +263,29 @@ class PostTest(MethodView):
 
 @blp.route("/batches/<batch_id>/close")
 class CloseBatch(MethodView):
+    @blp.arguments(schemas.CloseSchema)
     @blp.response(200, schemas.EnrollmentSchema(many=True))
-    def post(self, batch_id):
-        """Decide every enrolment (TrainingCompleted / TrainingNotCompleted); closing again changes nothing."""
+    def post(self, data, batch_id):
+        """Decide every enrolment (TrainingCompleted / TrainingNotCompleted); closing again changes nothing. Before
+        the last meeting has ended, 409 unless ``force_reason`` says why it closes early."""
         with context().uow() as uow:
-            handlers.close_batch(uow, context().settings, batch_id)
+            handlers.close_batch(uow, context().settings, batch_id, data.get("force_reason"))
         with read_session() as session:
             return views.roster_enrollments(session, batch_id)
+
+
+@blp.route("/batches/<batch_id>/reopen")
+class ReopenBatch(MethodView):
+    @blp.arguments(schemas.ReopenSchema)
+    @blp.response(200, schemas.BatchSchema)
+    def post(self, data, batch_id):
+        """Reopen a closed batch to correct it, within REOPEN_WINDOW_DAYS: every decision is revoked
+        (TrainingDecisionRevoked: JP un-credited, open evaluation tasks cancelled) and the participants are enrolled
+        again; close it again to decide afresh. 409 for an open batch or past the window."""
+        with context().uow() as uow:
+            handlers.reopen_batch(uow, context().settings, batch_id, data["reason"])
+        with read_session() as session:
+            return views.batch(session, batch_id, minutes_per_jp=context().settings.minutes_per_jp)
 
 
 # --- the partner's own routes -------------------------------------------------------------------
@@ -265,6 +309,107 @@ class PartnerRoster(MethodView):
         partner_code = _partner_code()
         with read_session() as session:
             return views.roster(session, batch_id, partner_code)
+
+
+# --- attendance without a partner integration ----------------------------------------------------
+
+
+@blp.route("/batches/<batch_id>/meetings/<int:meeting_no>/attendance")
+class MeetingAttendance(MethodView):
+    @blp.response(200, schemas.MeetingAttendanceSchema(many=True))
+    def get(self, batch_id, meeting_no):
+        """Each participant's attendance at one meeting as recorded so far, with its source and note."""
+        with read_session() as session:
+            views.batch(session, batch_id)
+            return views.meeting_attendance(session, batch_id, meeting_no)
+
+    @blp.arguments(schemas.RosterAttendanceSchema)
+    @blp.response(200, schemas.RosterReportSchema)
+    def put(self, data, batch_id, meeting_no):
+        """BKPSDM marks a meeting from the roster (in-house trainings, coaching, partners without an integration):
+        present, absent or excused, with a note. The same outcomes, corrections and AttendanceRecorded events as
+        the partner API (source ``roster``)."""
+        with context().uow() as uow:
+            uow.get(Meeting, (batch_id, meeting_no), "meeting")
+            results = handlers.record_roster_attendance(uow, batch_id, meeting_no, data["records"])
+        for result, record in zip(results, data["records"], strict=True):
+            result["nip"] = record["nip"]
+        return {"results": results, "accepted": sum(r["outcome"] == "accepted" for r in results)}
+
+
+@blp.route("/batches/<batch_id>/attendance-sheet")
+class AttendanceSheet(MethodView):
+    @blp.arguments(schemas.SheetQuery, location="query")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The batch's attendance sheet: NIP, Nama, Pertemuan, Tanggal, Status, Catatan",
+                "content": {
+                    m.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                    for m in sheets.CONTENT_TYPES.values()
+                },
+            }
+        }
+    )
+    def get(self, args, batch_id):
+        """The attendance sheet to fill in (XLSX or CSV): a row per participant and meeting, with what is recorded
+        so far. Fill Status with Hadir, Tidak hadir or Izin and import it back."""
+        with read_session() as session:
+            views.batch(session, batch_id)
+            rows = views.sheet_rows(session, batch_id)
+        content = sheets.render(rows, views.SHEET_COLUMNS, args["format"], "Daftar hadir")
+        return Response(
+            content,
+            headers={
+                "Content-Type": sheets.CONTENT_TYPES[args["format"]],
+                "Content-Disposition": f'attachment; filename="daftar-hadir-{batch_id}.{args["format"]}"',
+            },
+        )
+
+    @body_limit("max_sheet_bytes")
+    @blp.arguments(schemas.SheetFormSchema, location="files")
+    @blp.response(200, schemas.SheetReportSchema)
+    def post(self, files, batch_id):
+        """Import a filled attendance sheet, row by row: readable rows are recorded together (source ``sheet``),
+        each unreadable one reported with its row number and field; importing the same file again changes
+        nothing."""
+        upload = files["file"]
+        with context().uow() as uow:
+            return handlers.import_attendance_sheet(uow, batch_id, upload.read(), upload.filename or "daftar-hadir.csv")
+
+
+@blp.route("/batches/<batch_id>/meetings/<int:meeting_no>/check-in-code")
+class CheckInCode(MethodView):
+    @blp.response(200, schemas.CheckInCodeSchema)
+    def get(self, batch_id, meeting_no):
+        """The meeting's check-in code now, to show at the venue as a QR code (the web UI renders and refreshes it):
+        signed, it changes every CHECK_IN_ROTATE_SECONDS and works one period more."""
+        settings = context().settings
+        with read_session() as session:
+            if session.get(Meeting, (batch_id, meeting_no)) is None:
+                raise NotFound(f"No meeting {meeting_no} in batch {batch_id}.")
+        code, until = domain.check_in_code(
+            handlers.check_in_key(settings), batch_id, meeting_no, time.time(), settings.check_in_rotate_seconds
+        )
+        return {
+            "code": code,
+            "path": f"/hadir?kode={code}",
+            "valid_until": dt.datetime.fromtimestamp(until, dt.UTC),
+            "rotate_seconds": settings.check_in_rotate_seconds,
+        }
+
+
+@blp.route("/check-in")
+class CheckIn(MethodView):
+    @blp.arguments(schemas.CheckInSchema)
+    @blp.response(201, schemas.CheckInResultSchema)
+    def post(self, data):
+        """A participant at the venue records their own presence with the code shown there: only during the
+        meeting (from CHECK_IN_EARLY_MINUTES before it starts to its end), only for their own enrolment, once.
+        422 for a code Bangkom did not make or that expired; 403 for someone not enrolled; 409 outside the
+        meeting or a second time."""
+        with context().uow() as uow:
+            return handlers.check_in(uow, context().settings, data["code"], caller().subject)
 
 
 @blp.route("/partner/attendance")

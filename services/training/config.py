@@ -13,6 +13,11 @@ class TrainingSettings(Settings):
     max_attendance_records: int = 1000  # per partner request
     max_attendance_body_bytes: int = 4_194_304  # the body of such a request (413 above)
     attendance_clock_skew_seconds: int = 300  # a record may be this far ahead of our clock, no further
+    check_in_rotate_seconds: int = 60  # a venue's check-in code changes this often (and is valid one period more)
+    check_in_early_minutes: int = 30  # check-in opens this long before a meeting starts (it closes at its end)
+    max_sheet_bytes: int = 5_000_000  # the largest attendance sheet accepted
+    reopen_window_days: int = 30  # a closed batch can be reopened (to correct it) this long after closing
+    minutes_per_jp: int = 45  # one JP (jam pelajaran) of learning, to check a program's JP against its meetings
 
 
 def load_settings() -> TrainingSettings:

@@ -19,6 +19,15 @@ FORMS = tuple(catalogue.FORMS)  # the forms of development: part of the event co
 DELIVERIES = ("klasikal", "nonklasikal")
 PARTNER_KINDS = ("university", "training_agency", "government", "private")
 ATTENDANCE_STATUSES = ("present", "absent", "excused")
+ENROLLMENT_STATUSES = ("enrolled", "withdrawn", "completed", "not_completed")
+# withdrawn: by BKPSDM before the batch starts; completed / not_completed: when the batch closes
+# (and back to enrolled when BKPSDM reopens a closed batch to correct it).
+ENROLLMENT_TRANSITIONS = {
+    "enrolled": {"withdrawn", "completed", "not_completed"},
+    "withdrawn": set(),
+    "completed": {"enrolled"},
+    "not_completed": {"enrolled"},
+}
 PROGRAM_STATUSES = ("draft", "published", "running", "closed")
 PROGRAM_TRANSITIONS = {
     "draft": {"published"},
@@ -189,3 +198,99 @@ def duplicates(values: Sequence[str]) -> list[str]:
             repeated.append(value)
         seen.add(value)
     return repeated
+
+
+# --- attendance without a partner integration -------------------------------------------------------
+
+ATTENDANCE_SOURCES = ("partner", "roster", "sheet", "check_in")
+# The words an attendance sheet may use for a status (Indonesian first; the codes too); case does not matter.
+STATUS_WORDS = {
+    "hadir": "present",
+    "present": "present",
+    "h": "present",
+    "tidak hadir": "absent",
+    "absen": "absent",
+    "alpa": "absent",
+    "absent": "absent",
+    "a": "absent",
+    "izin": "excused",
+    "sakit": "excused",
+    "cuti": "excused",
+    "dinas luar": "excused",
+    "excused": "excused",
+    "i": "excused",
+    "s": "excused",
+}
+
+
+def status_of(word: str) -> str | None:
+    """The attendance status a sheet's word means (``Hadir``, ``Izin``, ``present``…); None when it means none."""
+    return STATUS_WORDS.get(" ".join(str(word).lower().split()))
+
+
+# --- check-in at the venue ----------------------------------------------------------------------------
+# A code names one meeting and a time window; it is signed (HMAC-SHA256 with a key only the training service
+# holds), so it cannot be made up or altered, and it rotates: valid in its own window and the one after.
+
+
+def check_in_code(key: bytes, batch_id: str, meeting_no: int, now: float, rotate_seconds: int) -> tuple[str, float]:
+    """The code shown at the venue now, and when it stops being shown (the next one takes over)."""
+    window = int(now // rotate_seconds)
+    body = f"{batch_id}.{meeting_no}.{window}"
+    tag = hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{body}.{tag}", (window + 1) * rotate_seconds
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    batch_id: str
+    meeting_no: int
+
+
+def read_check_in_code(key: bytes, code: str, now: float, rotate_seconds: int) -> CheckIn | str:
+    """The meeting a code names, or why it is refused: ``forged`` (not ours, altered or garbled) or ``expired``."""
+    parts = code.strip().split(".")
+    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
+        return "forged"
+    batch_id, meeting_no, window, tag = parts
+    expected = hmac.new(key, f"{batch_id}.{meeting_no}.{window}".encode(), hashlib.sha256).hexdigest()[:32]
+    if not hmac.compare_digest(tag, expected):
+        return "forged"
+    if int(now // rotate_seconds) - int(window) not in (0, 1):
+        return "expired"
+    return CheckIn(batch_id, int(meeting_no))
+
+
+def has_ended(now: dt.datetime, date: dt.date, ends_at: dt.time) -> bool:
+    """Whether a meeting is over at ``now`` (local time of the venue)."""
+    return now >= dt.datetime.combine(date, ends_at, now.tzinfo)
+
+
+def within_meeting(now: dt.datetime, date: dt.date, starts_at: dt.time, ends_at: dt.time, early: dt.timedelta) -> bool:
+    """Whether ``now`` (local time of the venue) is in the meeting's check-in window: from ``early`` before it
+    starts until it ends."""
+    start = dt.datetime.combine(date, starts_at, now.tzinfo)
+    return start - early <= now <= dt.datetime.combine(date, ends_at, now.tzinfo)
+
+
+# --- JP against the meetings' hours -------------------------------------------------------------------
+
+
+def minutes_of(starts_at: dt.time, ends_at: dt.time) -> int:
+    return (ends_at.hour * 60 + ends_at.minute) - (starts_at.hour * 60 + starts_at.minute)
+
+
+def jp_of_hours(minutes: int, minutes_per_jp: int) -> float:
+    """How many JP the meetings' time holds (one JP is ``minutes_per_jp`` minutes of learning)."""
+    return minutes / minutes_per_jp
+
+
+def jp_mismatch(jp: int, minutes: int, minutes_per_jp: int, tolerance: float = 0.1) -> str | None:
+    """A warning when the JP of a program and the hours of a batch's meetings disagree by more than ``tolerance``."""
+    held = jp_of_hours(minutes, minutes_per_jp)
+    if minutes and abs(held - jp) > tolerance * jp:
+        return (
+            f"Program {jp} JP, tetapi jadwal pertemuan hanya memuat {held:.1f} JP ({minutes} menit, {minutes_per_jp} "
+            f"menit per JP). The program is {jp} JP but the meetings hold {held:.1f} JP."
+        )
+    return None

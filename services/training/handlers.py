@@ -6,11 +6,16 @@ through the outbox and commits once, so a failure writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import hmac
 import json
+import re
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,9 +35,11 @@ from services.training.models import (
     PartnerKey,
     Program,
 )
+from shared import nip as employee_number
+from shared import sheets
 from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, utcnow
-from shared.errors import Conflict, Invalid, NotFound, check_transition
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, check_transition
 from shared.events import Event, new_event
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
@@ -191,10 +198,10 @@ def change_program_status(uow: UnitOfWork, program_id: str, status: str) -> Prog
 # --- nomination ---------------------------------------------------------------------------------
 
 
-def enrol(uow: UnitOfWork, batch_id: str, nips: Sequence[str]) -> list[Enrollment]:
+def enrol(uow: UnitOfWork, batch_id: str, nips: Sequence[str], locked: Batch | None = None) -> list[Enrollment]:
     """Enrol employees in a batch: all of them, or none (capacity, overlap, known employees)."""
     session = uow.session
-    batch = session.get(Batch, batch_id, with_for_update=True)  # serialises enrolments into one batch
+    batch = locked or session.get(Batch, batch_id, with_for_update=True)  # serialises enrolments into one batch
     if batch is None:
         raise NotFound(f"No batch {batch_id}.")
     program = session.get(Program, batch.program_id)
@@ -226,7 +233,9 @@ def enrol(uow: UnitOfWork, batch_id: str, nips: Sequence[str]) -> list[Enrollmen
     ]
     if errors:
         raise Invalid("Nobody was enrolled; correct these and send the list again.", errors=errors)
-    taken = session.scalar(select(func.count()).where(Enrollment.batch_id == batch_id))
+    taken = session.scalar(
+        select(func.count()).where(Enrollment.batch_id == batch_id, Enrollment.status != "withdrawn")
+    )
     if taken + len(nips) > program.capacity:
         raise Conflict(
             f"The batch has {program.capacity - taken} place(s) left; {len(nips)} requested.",
@@ -248,6 +257,48 @@ def enrol(uow: UnitOfWork, batch_id: str, nips: Sequence[str]) -> list[Enrollmen
     )
     uow.commit()
     return enrollments
+
+
+def withdraw(
+    uow: UnitOfWork, settings: TrainingSettings, batch_id: str, nip: str, reason: str, replacement: str | None = None
+) -> list[Enrollment]:
+    """Take a participant out of a batch before it starts (``ParticipantWithdrawn``: their needs go back to the
+    candidate pool), and with ``replacement`` enrol another ASN in the same place, all or nothing."""
+    session = uow.session
+    batch = session.get(Batch, batch_id, with_for_update=True)
+    if batch is None:
+        raise NotFound(f"No batch {batch_id}.")
+    enrollment = session.scalar(select(Enrollment).where(Enrollment.batch_id == batch_id, Enrollment.nip == nip))
+    if enrollment is None:
+        raise NotFound(f"{nip} is not enrolled in batch {batch_id}.")
+    check_transition(domain.ENROLLMENT_TRANSITIONS, "enrolment", enrollment.status, "withdrawn")
+    first_day = session.scalar(select(func.min(Meeting.date)).where(Meeting.batch_id == batch_id))
+    if first_day is not None and first_day <= settings.today():
+        raise Conflict(
+            f"The batch started on {first_day}: a participant can be withdrawn or replaced only before it starts. "
+            "Record their absence instead; completion will be decided when the batch closes.",
+            errors=[{"field": "nip", "message": "The batch has started."}],
+        )
+    program = session.get(Program, batch.program_id)
+    enrollment.status, enrollment.reason, enrollment.decided_at = "withdrawn", reason, utcnow()
+    uow.publish(
+        new_event(
+            "ParticipantWithdrawn",
+            {
+                "enrollment_id": enrollment.id,
+                "nip": nip,
+                "program_id": program.id,
+                "batch_id": batch_id,
+                "reason": reason,
+                "replaced_by": replacement,
+            },
+        )
+    )
+    session.flush()
+    if replacement is None:
+        uow.commit()
+        return [enrollment]
+    return [enrollment, *enrol(uow, batch_id, [replacement], locked=batch)]  # enrol commits (or nothing at all)
 
 
 # --- attendance ---------------------------------------------------------------------------------
@@ -347,7 +398,7 @@ def _apply_attendance(
     }
     events: list[Event] = []
     for index, record in enumerate(records):
-        digest = _body_hash(record)
+        digest = _body_hash(record if source == "partner" else {k: v for k, v in record.items() if k != "recorded_at"})
         batch = batches.get(record["batch_id"])
         enrollment = enrollments.get((record["batch_id"], record["nip"]))
         key = (enrollment.id, record["meeting_no"]) if enrollment else None
@@ -401,6 +452,132 @@ def _apply_attendance(
     return results
 
 
+def record_roster_attendance(
+    uow: UnitOfWork, batch_id: str, meeting_no: int, entries: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """BKPSDM marks a meeting from the roster (present, absent, excused, with a note). Each entry may carry its own
+    ``event_id`` (the web form sends one per page, so a form sent twice changes nothing); one is made otherwise."""
+    now = utcnow()
+    records = [
+        {
+            "event_id": entry.get("event_id") or f"roster-{uuid.uuid4()}",
+            "batch_id": batch_id,
+            "nip": entry["nip"],
+            "meeting_no": meeting_no,
+            "status": entry["status"],
+            "recorded_at": now,
+            "note": entry.get("note"),
+        }
+        for entry in entries
+    ]
+    return apply_attendance(uow, records, sender="bkpsdm", source="roster")
+
+
+def import_attendance_sheet(uow: UnitOfWork, batch_id: str, content: bytes, filename: str) -> dict[str, Any]:
+    """An attendance sheet (XLSX or CSV: NIP, Pertemuan, Status, Catatan; the template from ``views.sheet_rows``),
+    applied row by row: readable rows are recorded together (the same outcomes as every other source), an
+    unreadable row is reported with its row number and field. Rows without a status are left out (a template not
+    filled in). The same file imported again changes nothing (each row's event id comes from the file and row)."""
+    uow.get(Batch, batch_id, "batch")
+    rows = sheets.read(content, filename, "NIP", "an attendance sheet (NIP, Pertemuan, Status, Catatan)")
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    now = utcnow()
+    records, where, results = [], [], []
+    for number, row in rows:
+        if str(row.get("Status") or "").strip() == "":
+            continue
+        nip = employee_number.normalise(str(row.get("NIP") or ""))
+        status = domain.status_of(str(row.get("Status")))
+        meeting = row.get("Pertemuan")
+        problem = None
+        if not re.fullmatch(employee_number.PATTERN, nip, re.ASCII):
+            problem = ("NIP", "Not an 18-digit NIP; format the column as Text in Excel.")
+        elif not isinstance(meeting, int) and not str(meeting or "").isdigit():
+            problem = ("Pertemuan", "The meeting number is missing or not a number.")
+        elif status is None:
+            problem = ("Status", "Write Hadir, Tidak hadir or Izin (present, absent, excused).")
+        if problem:
+            results.append(
+                {"row": number, "nip": nip or None, "outcome": "invalid", "field": problem[0], "message": problem[1]}
+            )
+            continue
+        records.append(
+            {
+                "event_id": f"sheet-{digest}-{number}",
+                "batch_id": batch_id,
+                "nip": nip,
+                "meeting_no": int(meeting),
+                "status": status,
+                "recorded_at": now,
+                "note": (str(row.get("Catatan") or "").strip() or None),
+            }
+        )
+        where.append(number)
+    outcomes = apply_attendance(uow, records, sender="bkpsdm", source="sheet") if records else []
+    for number, record, outcome in zip(where, records, outcomes, strict=True):
+        results.append({"row": number, "nip": record["nip"], "meeting_no": record["meeting_no"], **outcome})
+    results.sort(key=lambda r: r["row"])
+    counts = {k: sum(1 for r in results if r["outcome"] == k) for k in ("accepted", "duplicate", "invalid")}
+    return {"received": len(results), **counts, "results": results}
+
+
+def check_in_key(settings: TrainingSettings) -> bytes:
+    """The key that signs the venue's check-in codes (derived from the service's own secret, never shown)."""
+    return hmac.new(settings.internal_identity_secret.encode(), b"bangkom-check-in", hashlib.sha256).digest()
+
+
+def check_in(uow: UnitOfWork, settings: TrainingSettings, code: str, nip: str, now: float | None = None) -> dict:
+    """A participant at the venue records their own presence with the meeting's current code: only with a code
+    Bangkom made and that is still current, only during the meeting's window, only for their own enrolment, once."""
+    now = time.time() if now is None else now
+    read = domain.read_check_in_code(check_in_key(settings), code, now, settings.check_in_rotate_seconds)
+    if read == "forged":
+        raise Invalid(
+            "This code was not made by Bangkom; scan the code shown at the venue.",
+            errors=[{"field": "code", "message": "Not a valid code."}],
+        )
+    if read == "expired":
+        raise Invalid(
+            "This code has expired; scan the code on the screen again.",
+            errors=[{"field": "code", "message": "Expired."}],
+        )
+    session = uow.session
+    meeting = session.get(Meeting, (read.batch_id, read.meeting_no))
+    enrollment = session.scalar(select(Enrollment).where(Enrollment.batch_id == read.batch_id, Enrollment.nip == nip))
+    if meeting is None or enrollment is None or enrollment.status != "enrolled":
+        raise Forbidden("You are not a participant of this batch: check-in records only your own enrolment.")
+    local = dt.datetime.fromtimestamp(now, ZoneInfo(settings.timezone))
+    early = dt.timedelta(minutes=settings.check_in_early_minutes)
+    if not domain.within_meeting(local, meeting.date, meeting.starts_at, meeting.ends_at, early):
+        raise Conflict(
+            f"Check-in for meeting {meeting.meeting_no} is open on {meeting.date} from "
+            f"{(dt.datetime.combine(meeting.date, meeting.starts_at) - early):%H:%M} to {meeting.ends_at:%H:%M}.",
+            errors=[{"field": "code", "message": "Outside the meeting's check-in window."}],
+        )
+    record = {
+        "event_id": f"check-in-{enrollment.id}-{meeting.meeting_no}",  # once per participant and meeting
+        "batch_id": read.batch_id,
+        "nip": nip,
+        "meeting_no": meeting.meeting_no,
+        "status": "present",
+        "recorded_at": dt.datetime.fromtimestamp(now, dt.UTC),
+        "note": None,
+    }
+    [result] = apply_attendance(uow, [record], sender="check-in", source="check_in")
+    if result["outcome"] in ("duplicate", "conflict"):
+        raise Conflict(
+            "You have already checked in to this meeting.", errors=[{"field": "code", "message": "Already recorded."}]
+        )
+    if result["outcome"] != "accepted":
+        raise Conflict(f"Check-in was not recorded: {result['outcome']}.")
+    return {
+        "batch_id": read.batch_id,
+        "meeting_no": meeting.meeting_no,
+        "status": "present",
+        "recorded_at": record["recorded_at"],
+    }
+
+
 def set_post_test(uow: UnitOfWork, batch_id: str, nip: str, score: float, partner_code: str | None) -> Enrollment:
     batch = _partner_batch(uow, batch_id, partner_code)
     enrollment = uow.session.scalar(select(Enrollment).where(Enrollment.batch_id == batch.id, Enrollment.nip == nip))
@@ -428,14 +605,33 @@ def _partner_batch(uow: UnitOfWork, batch_id: str, partner_code: str | None) -> 
 # --- completion ---------------------------------------------------------------------------------
 
 
-def close_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str) -> Batch:
-    """Decide every enrolment by the program's rule; closing twice changes nothing."""
+def close_batch(
+    uow: UnitOfWork,
+    settings: TrainingSettings,
+    batch_id: str,
+    force_reason: str | None = None,
+    now: float | None = None,
+) -> Batch:
+    """Decide every enrolment by the program's rule; closing twice changes nothing. Before its last meeting has
+    ended a batch closes only when BKPSDM forces it with a reason (kept on the batch)."""
     session = uow.session
     batch = session.get(Batch, batch_id, with_for_update=True)
     if batch is None:
         raise NotFound(f"No batch {batch_id}.")
     if batch.closed_at is not None:
         return batch
+    last = session.scalars(
+        select(Meeting).where(Meeting.batch_id == batch_id).order_by(Meeting.date.desc(), Meeting.ends_at.desc())
+    ).first()
+    local_now = dt.datetime.fromtimestamp(time.time() if now is None else now, ZoneInfo(settings.timezone))
+    if last is not None and not domain.has_ended(local_now, last.date, last.ends_at):
+        if not force_reason:
+            raise Conflict(
+                f"The last meeting ends on {last.date} at {last.ends_at:%H:%M}: closing now decides completion on "
+                "attendance so far. To close anyway, send force_reason (why it closes early).",
+                errors=[{"field": "force_reason", "message": "Required before the last meeting has ended."}],
+            )
+        batch.close_reason = force_reason
     program = session.get(Program, batch.program_id)
     rule = domain.CompletionRule(program.min_attendance, program.post_test_required, program.passing_score)
     meetings = session.scalar(select(func.count()).where(Meeting.batch_id == batch_id))
@@ -498,6 +694,59 @@ def close_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str) -> B
     return batch
 
 
+def reopen_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str, reason: str) -> Batch:
+    """Open a closed batch again to correct it (attendance, a post-test), within REOPEN_WINDOW_DAYS of closing.
+
+    Every decision is revoked by a compensating ``TrainingDecisionRevoked`` (needs: JP un-credited, needs back in
+    training; evaluation: open tasks cancelled) and every participant is enrolled again; closing again decides
+    afresh and publishes TrainingCompleted / TrainingNotCompleted anew, so nothing is counted twice.
+    """
+    session = uow.session
+    batch = session.get(Batch, batch_id, with_for_update=True)
+    if batch is None:
+        raise NotFound(f"No batch {batch_id}.")
+    if batch.closed_at is None:
+        raise Conflict(
+            "The batch is open; only a closed batch can be reopened.",
+            errors=[{"field": "status", "message": "Not closed."}],
+        )
+    if utcnow() - batch.closed_at > dt.timedelta(days=settings.reopen_window_days):
+        raise Conflict(
+            f"The batch closed on {batch.closed_at:%Y-%m-%d}, more than {settings.reopen_window_days} days ago: its "
+            "results are final (certificates issued, JP sent to SIMPEG).",
+            errors=[{"field": "status", "message": "Past the reopen window."}],
+        )
+    program = session.get(Program, batch.program_id)
+    events = []
+    for enrollment in session.scalars(
+        select(Enrollment)
+        .where(Enrollment.batch_id == batch_id, Enrollment.status.in_(("completed", "not_completed")))
+        .order_by(Enrollment.nip)
+    ):
+        check_transition(domain.ENROLLMENT_TRANSITIONS, "enrolment", enrollment.status, "enrolled")
+        events.append(
+            new_event(
+                "TrainingDecisionRevoked",
+                {
+                    "enrollment_id": enrollment.id,
+                    "nip": enrollment.nip,
+                    "program_id": program.id,
+                    "batch_id": batch_id,
+                    "revoked": enrollment.status,
+                    "reason": reason,
+                    "competencies": program.competencies,
+                },
+            )
+        )
+        enrollment.status, enrollment.reason, enrollment.decided_at = "enrolled", None, None
+        enrollment.certificate_number, enrollment.attendance_rate = None, None
+    batch.closed_at, batch.close_reason = None, None
+    batch.reopened_at, batch.reopen_reason = utcnow(), reason
+    uow.publish_all(events)
+    uow.commit()
+    return batch
+
+
 # --- event handlers -----------------------------------------------------------------------------
 
 
@@ -511,10 +760,11 @@ def on_employee_synced(event: Event, uow: UnitOfWork, settings: TrainingSettings
 
 
 def on_jp_credited(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
-    """The year's total as the ledger had it: events of one employee arrive in order (keyed by NIP)."""
+    """The year's total as the ledger has it after this change: events of one employee arrive in order (keyed by
+    NIP), so the latest total is the truth (it also falls, when a reopened batch revokes a completion)."""
     data = event.load_data()
     row = uow.session.get(CreditedJp, (data["nip"], data["year"])) or CreditedJp(nip=data["nip"], year=data["year"])
-    row.jp = max(row.jp or 0, data["year_total"])
+    row.jp = data["year_total"]
     uow.session.add(row)
 
 

@@ -85,13 +85,16 @@ class Program(Base):
 
 
 class Batch(Base):
-    """An angkatan of a program."""
+    """An angkatan of a program: open until closed (completion decided); reopened within a window to correct it."""
 
     __tablename__ = "batches"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    close_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # why it was closed before its end
+    reopened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reopen_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (UniqueConstraint("program_id", "number", name="uq_batch_number"),)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, validate, validates
 
 from services.training import domain
@@ -92,7 +93,15 @@ class BatchSchema(Schema):
     program_id = fields.String(dump_only=True)
     number = fields.Integer(dump_only=True)
     closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    close_reason = fields.String(dump_only=True, allow_none=True)
+    reopened_at = fields.DateTime(dump_only=True, allow_none=True)
+    reopen_reason = fields.String(dump_only=True, allow_none=True)
     meetings = fields.List(fields.Nested(MeetingSchema), required=True, validate=validate.Length(min=1, max=400))
+    jp_warning = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The program's JP and the meetings' hours (MINUTES_PER_JP) disagree by more than 10%"},
+    )
 
 
 class BatchWindowQuery(Schema):
@@ -186,6 +195,111 @@ class AttendanceResultSchema(Schema):
 class AttendanceReportSchema(Schema):
     results = fields.List(fields.Nested(AttendanceResultSchema))
     accepted = fields.Integer()
+
+
+class CloseSchema(Schema):
+    force_reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=3, max=500),
+        metadata={"description": "Required to close before the last meeting has ended: why it closes early"},
+    )
+
+
+class ReopenSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class WithdrawalSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    replacement_nip = fields.String(
+        load_default=None, allow_none=True, validate=NIP, metadata={"description": "Who takes the place, if anyone"}
+    )
+
+
+class RosterMarkSchema(Schema):
+    nip = fields.String(required=True, validate=NIP)
+    status = fields.String(required=True, validate=validate.OneOf(domain.ATTENDANCE_STATUSES))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    event_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Optional: an id of this mark, so that sending it again changes nothing"},
+    )
+
+
+class RosterAttendanceSchema(Schema):
+    records = fields.List(fields.Nested(RosterMarkSchema), required=True, validate=validate.Length(min=1, max=1000))
+
+
+class MeetingAttendanceSchema(Schema):
+    nip = fields.String()
+    name = fields.String(allow_none=True)
+    enrollment_status = fields.String()
+    status = fields.String(allow_none=True, metadata={"description": "present, absent, excused; null: not recorded"})
+    source = fields.String(allow_none=True, metadata={"description": "partner, roster, sheet or check_in"})
+    note = fields.String(allow_none=True)
+    recorded_at = fields.DateTime(allow_none=True)
+
+
+class RosterResultSchema(AttendanceResultSchema):
+    nip = fields.String()
+
+
+class RosterReportSchema(Schema):
+    results = fields.List(fields.Nested(RosterResultSchema))
+    accepted = fields.Integer()
+
+
+class SheetFormSchema(Schema):
+    file = Upload(
+        required=True, metadata={"description": "The attendance sheet: .xlsx or .csv (the template's columns)"}
+    )
+
+
+class SheetQuery(Schema):
+    format = fields.String(load_default="xlsx", validate=validate.OneOf(["xlsx", "csv"]))
+
+
+class SheetRowResultSchema(Schema):
+    row = fields.Integer(metadata={"description": "The spreadsheet's row number"})
+    nip = fields.String(allow_none=True)
+    meeting_no = fields.Integer()
+    event_id = fields.String()
+    outcome = fields.String(
+        metadata={"description": "accepted, superseded, duplicate, conflict, not_found, closed, invalid"}
+    )
+    field = fields.String()
+    message = fields.String()
+
+
+class SheetReportSchema(Schema):
+    received = fields.Integer()
+    accepted = fields.Integer()
+    duplicate = fields.Integer()
+    invalid = fields.Integer()
+    results = fields.List(fields.Nested(SheetRowResultSchema))
+
+
+class CheckInCodeSchema(Schema):
+    code = fields.String(metadata={"description": "The signed code of this meeting now; show it as a QR code"})
+    path = fields.String(metadata={"description": "Where a participant opens it (the web UI's /hadir page)"})
+    valid_until = fields.DateTime(
+        metadata={"description": "When the next code takes over (this one works one period more)"}
+    )
+    rotate_seconds = fields.Integer()
+
+
+class CheckInSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=10, max=200))
+
+
+class CheckInResultSchema(Schema):
+    batch_id = fields.String()
+    meeting_no = fields.Integer()
+    status = fields.String()
+    recorded_at = fields.DateTime()
 
 
 class PostTestSchema(Schema):

@@ -50,7 +50,11 @@ def program(session: Session, program_id: str) -> Program:
     return found
 
 
-def batch(session: Session, batch_id: str, partner_code: str | None = None) -> dict[str, Any]:
+def batch(
+    session: Session, batch_id: str, partner_code: str | None = None, minutes_per_jp: int | None = None
+) -> dict[str, Any]:
+    """A batch with its meetings; with ``minutes_per_jp``, also a warning when the program's JP and the meetings'
+    hours disagree."""
     found = session.get(Batch, batch_id)
     if (
         found is not None
@@ -61,12 +65,20 @@ def batch(session: Session, batch_id: str, partner_code: str | None = None) -> d
     if found is None:
         raise NotFound(f"No batch {batch_id}.")
     meetings = session.scalars(select(Meeting).where(Meeting.batch_id == batch_id).order_by(Meeting.meeting_no)).all()
+    warning = None
+    if minutes_per_jp:
+        minutes = sum(domain.minutes_of(m.starts_at, m.ends_at) for m in meetings)
+        warning = domain.jp_mismatch(session.get(Program, found.program_id).jp, minutes, minutes_per_jp)
     return {
         "id": found.id,
         "program_id": found.program_id,
         "number": found.number,
         "closed_at": found.closed_at,
+        "close_reason": found.close_reason,
+        "reopened_at": found.reopened_at,
+        "reopen_reason": found.reopen_reason,
         "meetings": meetings,
+        "jp_warning": warning,
     }
 
 
@@ -99,6 +111,74 @@ def _with_meetings(session: Session, batches_query) -> list[dict[str, Any]]:
             "meetings": meetings.get(b.id, []),
         }
         for b in found
+    ]
+
+
+SHEET_COLUMNS = (
+    ("nip", "NIP"),
+    ("name", "Nama"),
+    ("meeting_no", "Pertemuan"),
+    ("date", "Tanggal"),
+    ("status", "Status"),
+    ("note", "Catatan"),
+)
+
+
+def sheet_rows(session: Session, batch_id: str) -> list[dict[str, Any]]:
+    """The attendance sheet of a batch: one row per participant and meeting, with what is recorded so far (the
+    template to fill in: Status ``Hadir``, ``Tidak hadir`` or ``Izin``)."""
+    words = {"present": "Hadir", "absent": "Tidak hadir", "excused": "Izin"}
+    meetings = session.scalars(select(Meeting).where(Meeting.batch_id == batch_id).order_by(Meeting.meeting_no)).all()
+    held = {
+        (a.enrollment_id, a.meeting_no): a
+        for a in session.scalars(
+            select(Attendance)
+            .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
+            .where(Enrollment.batch_id == batch_id)
+        )
+    }
+    people = session.execute(
+        select(Enrollment, EmployeeView.name)
+        .outerjoin(EmployeeView, EmployeeView.nip == Enrollment.nip)
+        .where(Enrollment.batch_id == batch_id, Enrollment.status != "withdrawn")
+        .order_by(EmployeeView.name, Enrollment.nip)
+    ).all()
+    return [
+        {
+            "nip": e.nip,
+            "name": name,
+            "meeting_no": m.meeting_no,
+            "date": m.date,
+            "status": words.get(held[(e.id, m.meeting_no)].status) if (e.id, m.meeting_no) in held else None,
+            "note": held[(e.id, m.meeting_no)].note if (e.id, m.meeting_no) in held else None,
+        }
+        for m in meetings
+        for e, name in people
+    ]
+
+
+def meeting_attendance(session: Session, batch_id: str, meeting_no: int) -> list[dict[str, Any]]:
+    """Who attended one meeting, as recorded so far, and from where (the roster form of BKPSDM)."""
+    if session.get(Meeting, (batch_id, meeting_no)) is None:
+        raise NotFound(f"No meeting {meeting_no} in batch {batch_id}.")
+    rows = session.execute(
+        select(Enrollment, EmployeeView.name, Attendance)
+        .outerjoin(EmployeeView, EmployeeView.nip == Enrollment.nip)
+        .outerjoin(Attendance, (Attendance.enrollment_id == Enrollment.id) & (Attendance.meeting_no == meeting_no))
+        .where(Enrollment.batch_id == batch_id)
+        .order_by(EmployeeView.name, Enrollment.nip)
+    ).all()
+    return [
+        {
+            "nip": e.nip,
+            "name": name,
+            "enrollment_status": e.status,
+            "status": a.status if a else None,
+            "source": a.source if a else None,
+            "note": a.note if a else None,
+            "recorded_at": a.recorded_at if a else None,
+        }
+        for e, name, a in rows
     ]
 
 

@@ -92,6 +92,15 @@ def wait_for(what: str, probe, timeout: float = 60.0):
     return value
 
 
+def close_batch(page: Page, reason: str) -> None:
+    """Close the batch shown, through the confirmation page; before its last meeting has ended it asks why."""
+    page.get_by_role("link", name="Tutup angkatan").click()
+    expect(page.get_by_role("button", name="Ya, tutup angkatan")).to_be_visible()
+    if page.get_by_label("Alasan menutup lebih awal").count():
+        page.get_by_label("Alasan menutup lebih awal").fill(reason)
+    page.get_by_role("button", name="Ya, tutup angkatan").click()
+
+
 def test_the_loop_in_the_browser(browser):
     employee_nip, supervisor_nip = subject("pegawai"), subject("atasan")
     today = dt.date.today()
@@ -173,7 +182,7 @@ def test_the_loop_in_the_browser(browser):
     page.reload()
     expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_contain_text("2/2 (100%)")
     bkpsdm.shot("07-angkatan-kehadiran")
-    page.get_by_role("button", name="Tutup angkatan").click()
+    close_batch(page, "Peserta hadir penuh; ditutup sesuai jadwal")
     expect(page.get_by_role("status")).to_contain_text("Angkatan ditutup")
     expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_contain_text("completed")
     bkpsdm.shot("08-angkatan-ditutup")
@@ -289,6 +298,85 @@ PAGES = {
     "atasan": ["/atasan"],
     "ops": ["/ops"],
 }
+
+
+def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(browser):
+    """BKPSDM's own training: the batch page's roster for meeting 1, the QR code of meeting 2 on the venue's screen,
+    the participant checking in on a phone, and the batch closed: completed, from the UI alone."""
+    admin = login("bkpsdm", PASSWORDS["bkpsdm"])
+    nip = subject("pegawai")
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+
+    def call(method, path, **kwargs):
+        answer = requests.request(method, GATEWAY + path, headers=admin, timeout=20, **kwargs)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()
+
+    partners = {p["code"] for p in call("GET", "/api/v1/training/partners")}
+    if "BKPSDM" not in partners:
+        call(
+            "POST",
+            "/api/v1/training/partners",
+            json={"code": "BKPSDM", "name": "BKPSDM Kota Lhokseumawe", "kind": "government"},
+        )
+    program = call(
+        "POST",
+        "/api/v1/training/programs",
+        json={
+            "code": f"INH-{uuid.uuid4().hex[:6].upper()}",
+            "title": "Coaching Pelayanan Prima (internal)",
+            "form": "coaching",
+            "delivery": "nonklasikal",
+            "jp": 8,
+            "partner_code": "BKPSDM",
+            "capacity": 10,
+            "min_attendance": 1.0,
+            "competencies": [{"code": "M-PELAYANAN", "target_level": 2}],
+        },
+    )
+    batch = call(
+        "POST",
+        f"/api/v1/training/programs/{program['id']}/batches",
+        json={
+            "meetings": [
+                {"date": (today - dt.timedelta(days=1)).isoformat(), "starts_at": "20:00", "ends_at": "23:00"},
+                {"date": today.isoformat(), "starts_at": "00:00", "ends_at": "23:59"},
+            ]
+        },
+    )
+    call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
+    call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": [nip]})
+
+    bkpsdm = Person(browser, "bkpsdm")
+    page = bkpsdm.page
+    page.goto(f"/angkatan/{batch['id']}")
+    page.get_by_role("link", name="Pertemuan 1").click()
+    page.get_by_label("Kehadiran", exact=False).first.select_option("present")
+    page.get_by_label("Catatan", exact=False).first.fill("Hadir tepat waktu")
+    page.get_by_role("button", name="Simpan kehadiran").click()
+    expect(page.get_by_text("Kehadiran 1 peserta tercatat")).to_be_visible()
+    expect(page.get_by_test_id("attendance")).to_contain_text("BKPSDM")
+    bkpsdm.shot("kehadiran-roster")
+    page.goto(f"/angkatan/{batch['id']}/pertemuan/2/qr")
+    expect(page.get_by_test_id("qr").locator("svg")).to_be_visible()
+    link = page.locator("code").inner_text()
+    bkpsdm.shot("kode-qr-hadir")
+
+    participant = Person(browser, "pegawai", mobile=True)
+    participant.page.goto(link.replace(GATEWAY, ""))
+    participant.page.get_by_role("button", name="Catat kehadiran saya").click()
+    expect(participant.page.get_by_text("Kehadiran Anda tercatat")).to_be_visible()
+    participant.shot("hadir-ponsel")
+    participant.page.goto(link.replace(GATEWAY, ""))
+    participant.page.get_by_role("button", name="Catat kehadiran saya").click()
+    expect(participant.page.get_by_text("already checked in")).to_be_visible()
+    participant.close()
+
+    page.goto(f"/angkatan/{batch['id']}")
+    expect(page.get_by_test_id("roster")).to_contain_text("2/2")
+    close_batch(page, "Coaching selesai lebih awal")
+    expect(page.get_by_test_id("roster")).to_contain_text("completed")
+    bkpsdm.close()
 
 
 def test_bkpsdm_prints_activation_codes_and_an_asn_activates_on_a_phone(browser):

@@ -328,7 +328,9 @@ def test_the_whole_loop(stack):
     assert roster[0]["attendance_share"] == 1.0
 
     # 5. the batch closes: TrainingCompleted; evaluation tasks appear for participant, partner and supervisor
-    closed = call("POST", f"/api/v1/training/batches/{batch['id']}/close")
+    closed = call(
+        "POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "Pertemuan terakhir hari ini"}
+    )
     assert closed[0]["status"] == "completed"
     tasks = wait_for(
         "three evaluation tasks",

@@ -88,6 +88,23 @@ SAMPLES = {
         "reason": "Sertifikat tidak terbaca.",
         "rejected_by": "bkpsdm",
     },
+    "ParticipantWithdrawn": {
+        "enrollment_id": "e-3",
+        "nip": NIP,
+        "program_id": "p-1",
+        "batch_id": "b-1",
+        "reason": "Tugas dinas ke Banda Aceh",
+        "replaced_by": None,
+    },
+    "TrainingDecisionRevoked": {
+        "enrollment_id": "e-1",
+        "nip": NIP,
+        "program_id": "p-1",
+        "batch_id": "b-1",
+        "revoked": "completed",
+        "reason": "Daftar hadir pertemuan 3 salah input",
+        "competencies": [{"code": "T-BENCANA", "target_level": 3}],
+    },
     "TrainingCompleted": {
         "enrollment_id": "e-1",
         "nip": NIP,

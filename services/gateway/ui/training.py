@@ -1,11 +1,15 @@
-"""Training pages: the calendar, programs, batches, enrolment, closing."""
+"""Training pages: the calendar, programs, batches, enrolment, attendance (roster, sheet, check-in QR), closing."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
 
+import segno
 from flask import (
+    Response,
     flash,
     redirect,
     render_template,
@@ -15,6 +19,7 @@ from flask import (
 
 from services.gateway.ui.client import UIProblem, _act, api
 from services.gateway.ui.session import _today, signed_in, t, ui
+from shared.web import context
 
 
 @ui.route("/pelatihan")
@@ -141,11 +146,148 @@ def daftarkan(batch_id: str):
     )
 
 
-@ui.route("/angkatan/<batch_id>/tutup", methods=["POST"])
+@ui.route("/angkatan/<batch_id>/pertemuan/<int:meeting_no>", methods=["GET", "POST"])
+@signed_in("admin")
+def kehadiran(batch_id: str, meeting_no: int):
+    """BKPSDM marks a meeting from the roster: present, absent or excused, with a note (in-house trainings)."""
+    if request.method == "POST":
+        marks = [
+            {
+                "nip": nip,
+                "status": request.form.get(f"status-{nip}"),
+                "note": request.form.get(f"note-{nip}", "").strip() or None,
+                "event_id": f"{request.form.get('form_id')}-{nip}",
+            }
+            for nip in request.form.getlist("nip")
+            if request.form.get(f"status-{nip}") in ("present", "absent", "excused")
+        ]
+        if not marks:
+            flash(
+                t(
+                    "Pilih status kehadiran setidaknya satu peserta.",
+                    "Choose the attendance of at least one participant.",
+                ),
+                "error",
+            )
+            return redirect(request.path)
+        try:
+            report = api(
+                "PUT", "training", f"/batches/{batch_id}/meetings/{meeting_no}/attendance", json={"records": marks}
+            )
+            flash(
+                t(
+                    f"Kehadiran {report['accepted']} peserta tercatat.",
+                    f"Attendance of {report['accepted']} participant(s) recorded.",
+                ),
+                "ok",
+            )
+        except UIProblem as problem:
+            flash(problem.detail, "error")
+        return redirect(url_for("ui.kehadiran", batch_id=batch_id, meeting_no=meeting_no))
+    batch = api("GET", "training", f"/batches/{batch_id}")
+    program_ = api("GET", "training", f"/programs/{batch['program_id']}")
+    rows = api("GET", "training", f"/batches/{batch_id}/meetings/{meeting_no}/attendance")
+    meeting = next(m for m in batch["meetings"] if m["meeting_no"] == meeting_no)
+    return render_template(
+        "kehadiran.html", batch=batch, program=program_, meeting=meeting, rows=rows, form_id=str(uuid.uuid4())
+    )
+
+
+@ui.route("/angkatan/<batch_id>/daftar-hadir", methods=["GET", "POST"])
+@signed_in("admin")
+def daftar_hadir(batch_id: str):
+    """The attendance sheet: download the template, import it filled in (per-row results)."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(
+                t("Pilih berkas daftar hadir (.xlsx atau .csv).", "Choose the attendance sheet (.xlsx or .csv)."),
+                "error",
+            )
+            return redirect(url_for("ui.angkatan", batch_id=batch_id))
+        try:
+            report = api(
+                "POST",
+                "training",
+                f"/batches/{batch_id}/attendance-sheet",
+                files={"file": (upload.filename, upload.stream.read(), upload.mimetype or "application/octet-stream")},
+            )
+        except UIProblem as problem:
+            flash(problem.detail, "error")
+            return redirect(url_for("ui.angkatan", batch_id=batch_id))
+        return render_template("daftar_hadir.html", batch_id=batch_id, report=report)
+    answer = api("GET", "training", f"/batches/{batch_id}/attendance-sheet", params={"format": "xlsx"}, raw=True)
+    return Response(
+        answer.content,
+        mimetype=answer.headers.get("Content-Type", "").split(";")[0],
+        headers={"Content-Disposition": f'attachment; filename="daftar-hadir-{batch_id}.xlsx"'},
+    )
+
+
+@ui.route("/angkatan/<batch_id>/pertemuan/<int:meeting_no>/qr")
+@signed_in("admin")
+def kode_hadir(batch_id: str, meeting_no: int):
+    """The meeting's check-in QR code for a screen at the venue; the page reloads itself before the code changes."""
+    shown = api("GET", "training", f"/batches/{batch_id}/meetings/{meeting_no}/check-in-code")
+    link = request.host_url.rstrip("/") + shown["path"]
+    qr = segno.make(link, error="m").svg_inline(scale=8, title=t("Kode QR kehadiran", "Check-in QR code"))
+    return render_template(
+        "kode_hadir.html",
+        qr=qr,  # segno's SVG of our own link: shown with |safe, like the charts
+        link=link,
+        batch_id=batch_id,
+        meeting_no=meeting_no,
+        refresh=max(5, shown["rotate_seconds"] // 2),
+    )
+
+
+@ui.route("/hadir", methods=["GET", "POST"])
+@signed_in("employee", "supervisor")
+def hadir():
+    """A participant at the venue, after scanning the QR code: one button records their presence."""
+    code = request.values.get("kode", "")
+    result = error = None
+    if request.method == "POST":
+        try:
+            result = api("POST", "training", "/check-in", json={"code": code})
+        except UIProblem as problem:
+            error = problem.detail
+    return render_template("hadir.html", code=code, result=result, error=error), 200 if not error else 400
+
+
+@ui.route("/angkatan/<batch_id>/tutup", methods=["GET", "POST"])
 @signed_in("admin")
 def tutup(batch_id: str):
+    """Closing asks for confirmation (it decides every participant's completion); before the last meeting has
+    ended it also asks why."""
+    batch = api("GET", "training", f"/batches/{batch_id}")
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        body = {"force_reason": request.form.get("force_reason", "").strip() or None}
+        return _act(
+            lambda: api("POST", "training", f"/batches/{batch_id}/close", json=body),
+            t("Angkatan ditutup; kelulusan ditetapkan.", "Batch closed; completion decided."),
+            url_for("ui.angkatan", batch_id=batch_id),
+        )
+    last = batch["meetings"][-1]
+    ended = dt.datetime.now(ZoneInfo(context().settings.timezone)) >= dt.datetime.combine(
+        dt.date.fromisoformat(last["date"]),
+        dt.time.fromisoformat(last["ends_at"]),
+        ZoneInfo(context().settings.timezone),
+    )
+    program_ = api("GET", "training", f"/programs/{batch['program_id']}")
+    roster = api("GET", "training", f"/batches/{batch_id}/enrollments")
+    return render_template("tutup.html", batch=batch, program=program_, roster=roster, ended=ended, last=last)
+
+
+@ui.route("/angkatan/<batch_id>/buka-kembali", methods=["POST"])
+@signed_in("admin")
+def buka_kembali(batch_id: str):
+    reason = request.form.get("reason", "").strip()
     return _act(
-        lambda: api("POST", "training", f"/batches/{batch_id}/close"),
-        t("Angkatan ditutup; kelulusan ditetapkan.", "Batch closed; completion decided."),
+        lambda: api("POST", "training", f"/batches/{batch_id}/reopen", json={"reason": reason}),
+        t(
+            "Angkatan dibuka kembali: kelulusan dibatalkan (JP ditarik, tugas evaluasi terbuka dibatalkan). Perbaiki lalu tutup lagi.",
+            "Batch reopened: completions revoked (JP withdrawn, open evaluation tasks cancelled). Correct it, then close it again.",
+        ),
         url_for("ui.angkatan", batch_id=batch_id),
     )

@@ -373,3 +373,41 @@ def test_a_passed_post_test_assesses_competencies_only_when_configured(settings,
         handlers.submit(uow, configured, learning_id, {"pre_score": 50, "post_score": 75}, PARTNER)
     assessed = [e["data"] for e in relay_events(expected=5) if e["type"].endswith(".CompetencyAssessed.v1")]
     assert sorted((d["competency_code"], d["level"]) for d in assessed) == [("M-KOMUNIKASI", 2), ("T-GIS", 3)]
+
+
+def test_a_reopened_batch_cancels_open_tasks_and_closing_again_opens_the_same_three(api, consume, relay_events):
+    """TrainingDecisionRevoked (a batch reopened to correct it) cancels the open tasks, keeps an answered one; the
+    completion that follows opens the cancelled ones again: never more than three tasks for one enrolment."""
+    nip, supervisor, batch = new_nip(), new_nip(), str(uuid.uuid4())
+    first = completed(nip, batch)
+    enrollment = first.data["enrollment_id"]
+    consume(employee_synced(nip, supervisor), first)
+    tasks = {t["kind"]: t for t in api("GET", f"/tasks?nip={nip}")}
+    feedback = {"content": 4, "trainer": 4, "relevance": 5, "organisation": 4}
+    api("POST", f"/tasks/{tasks['reaction']['id']}/submission", 201, who=person(nip, "employee"), json=feedback)
+
+    revoked = new_event(
+        "TrainingDecisionRevoked",
+        {
+            "enrollment_id": enrollment,
+            "nip": nip,
+            "program_id": "prog-gis",
+            "batch_id": batch,
+            "revoked": "completed",
+            "reason": "Daftar hadir salah input",
+            "competencies": [{"code": "T-GIS", "target_level": 3}],
+        },
+    )
+    assert consume(revoked, revoked) == ["handled", "duplicate"]
+    after = {t["kind"]: t["status"] for t in api("GET", f"/tasks?nip={nip}")}
+    assert after == {"reaction": "submitted", "learning": "cancelled", "behavior": "cancelled"}
+    api("POST", f"/tasks/{tasks['behavior']['id']}/submission", 409, who=person(supervisor, "supervisor"), json=RUBRIC)
+    figures = api("GET", f"/reports/batches/{batch}")
+    assert figures["tasks"]["learning"] == {"open": 0, "submitted": 0, "expired": 0}
+
+    assert consume(completed(nip, batch, enrollment_id=enrollment)) == ["handled"]  # the batch closed again
+    again = api("GET", f"/tasks?nip={nip}")
+    assert len(again) == 3 and {t["id"] for t in again} == {t["id"] for t in tasks.values()}
+    assert {t["kind"]: t["status"] for t in again} == {"reaction": "submitted", "learning": "open", "behavior": "open"}
+    created = [e["data"]["kind"] for e in relay_events(expected=5) if e["type"].endswith(".EvaluationTaskCreated.v1")]
+    assert sorted(created) == ["behavior", "behavior", "learning", "learning", "reaction"]

@@ -198,3 +198,57 @@ def test_an_expired_project_assessment_sends_the_awaited_need_back_to_the_plan(
     consume_until(consumer, lambda: len(outcomes) == 2)
     [need] = api("GET", f"/needs?year={year}&nip={nip}&competency_code={skill}")
     assert need["status"] == "open"
+
+
+def test_a_revoked_completion_takes_its_jp_out_and_closing_again_credits_them_once(
+    api, position, competency, employee, settings, kafka_producer, needs_consumer, needs_db, year, relay_events
+):
+    skill = competency()
+    nip = employee(position({skill: 3}))
+    first = _training_completed(nip, skill, jp=24)
+    enrollment = first.data["enrollment_id"]
+    revoked = new_event(
+        "TrainingDecisionRevoked",
+        {
+            "enrollment_id": enrollment,
+            "nip": nip,
+            "program_id": "p-gis",
+            "batch_id": "b-1",
+            "revoked": "completed",
+            "reason": "Daftar hadir salah input",
+            "competencies": [{"code": skill, "target_level": 3}],
+        },
+    )
+    again = new_event("TrainingCompleted", first.load_data())  # the batch closed again: same enrolment, new event
+    topic = settings.kafka_topic_prefix + "bangkom.training.v1"
+    consumer = needs_consumer([topic])
+    outcomes = record_outcomes(consumer)
+
+    _send(kafka_producer, topic, first)
+    consume_until(consumer, lambda: len(outcomes) == 1)
+    assert api("GET", f"/employees/{nip}/jp?year={year}")["realised"] == 24
+    _send(kafka_producer, topic, revoked, revoked)
+    consume_until(consumer, lambda: len(outcomes) == 3)
+    assert api("GET", f"/employees/{nip}/jp?year={year}")["realised"] == 0
+    [need] = api("GET", f"/needs?year={year}&nip={nip}&competency_code={skill}")
+    assert need["status"] == "in_training"  # enrolled again, until the batch closes again
+    _send(kafka_producer, topic, again)
+    consume_until(consumer, lambda: len(outcomes) == 4)
+    assert outcomes == ["handled", "handled", "duplicate", "handled"]
+    with needs_db.sessions() as session:
+        assert session.scalar(select(func.sum(JpCredit.jp)).where(JpCredit.nip == nip)) == 24
+    [need] = api("GET", f"/needs?year={year}&nip={nip}&competency_code={skill}")
+    assert need["status"] == "awaiting_evaluation"
+    ledger = [
+        (e["data"]["jp"], e["data"]["year_total"])
+        for e in relay_events(expected=4)
+        if e["type"].endswith(".JpCredited.v1") and e["data"]["nip"] == nip
+    ]
+    assert ledger == [(24, 24), (-24, 0), (24, 24)]
+
+    # BKPSDM may close a need awaiting an evaluation that will not come, only saying why
+    refused = api("PATCH", f"/needs/{need['id']}", 422, json={"status": "closed"})
+    assert refused["errors"][0]["field"] == "note"
+    note = "Evaluasi proyek tidak dapat dilakukan: pegawai tugas belajar; kesenjangan diterima."
+    closed = api("PATCH", f"/needs/{need['id']}", json={"status": "closed", "note": note})
+    assert (closed["status"], closed["closed_reason"], closed["note"]) == ("closed", "cancelled", note)

@@ -1,5 +1,5 @@
 """Ledger with history: credits from every source keep their moment's OPD, position and kind; service years;
-external development; employees' e-mail
+external development; employees' e-mail; a note on needs changed by hand
 
 Revision ID: 0004
 Revises: 0003
@@ -35,6 +35,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("employees") as batch:
         batch.add_column(sa.Column("email", sa.String(length=254), nullable=True))
+    with op.batch_alter_table("needs") as batch:
+        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
     op.create_table(
         "service_years",
         sa.Column("year", sa.Integer(), nullable=False),
@@ -90,6 +92,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("external_development")
     op.drop_table("service_years")
+    with op.batch_alter_table("needs") as batch:
+        batch.drop_column("note")
     with op.batch_alter_table("employees") as batch:
         batch.drop_column("email")
     with op.batch_alter_table("jp_credits") as batch:
