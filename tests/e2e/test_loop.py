@@ -391,3 +391,25 @@ def test_the_whole_loop(stack):
         lambda: call("GET", f"/api/v1/training/programs/{program['id']}")["recommendation"],
     )
     assert shown["recommendation"] == "improve" and shown["batch_id"] == batch["id"]
+
+    # 9. a correction after the fact: BKPSDM reopens the batch (TrainingDecisionRevoked): her 24 JP leave the ledger;
+    #    closing it again credits them once more, and she still has exactly her three (answered) tasks
+    reopened = call("POST", f"/api/v1/training/batches/{batch['id']}/reopen", json={"reason": "Koreksi daftar hadir"})
+    assert reopened["closed_at"] is None
+    wait_for(
+        "the revoked JP out of the ledger",
+        lambda: call("GET", f"/api/v1/needs/employees/{EMPLOYEE}/jp", who=employee)["realised"] == 12,
+    )
+    again = call(
+        "POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "Pertemuan terakhir hari ini"}
+    )
+    assert again[0]["status"] == "completed"
+    final = wait_for(
+        "the JP credited once again",
+        lambda: (lambda jp: jp if jp["realised"] == 36 else None)(
+            call("GET", f"/api/v1/needs/employees/{EMPLOYEE}/jp", who=employee)
+        ),
+    )
+    assert sorted(c["source"] for c in final["trainings"]) == ["bangkom", "external"]
+    tasks_after = call("GET", f"/api/v1/evaluation/tasks?nip={EMPLOYEE}")
+    assert len(tasks_after) == 3 and {t["status"] for t in tasks_after} == {"submitted"}
