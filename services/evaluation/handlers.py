@@ -82,21 +82,23 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
             status="open",
         )
         session.add(task)
-        events.append(
-            new_event(
-                "EvaluationTaskCreated",
-                {
-                    "task_id": task.id,
-                    "kind": task.kind,
-                    "nip": task.nip,
-                    "assignee_nip": task.assignee_nip,
-                    "enrollment_id": task.enrollment_id,
-                    "program_id": data["program_id"],
-                    "due_on": task.due_on,
-                },
-            )
-        )
+        events.append(task_created_event(task, data["program_id"]))
     uow.publish_all(events)
+
+
+def task_created_event(task: Task, program_id: str) -> Event:
+    return new_event(
+        "EvaluationTaskCreated",
+        {
+            "task_id": task.id,
+            "kind": task.kind,
+            "nip": task.nip,
+            "assignee_nip": task.assignee_nip,
+            "enrollment_id": task.enrollment_id,
+            "program_id": program_id,
+            "due_on": task.due_on,
+        },
+    )
 
 
 def _reopen_cancelled(uow: UnitOfWork, settings: EvaluationSettings, participation: Participation, data) -> None:
@@ -115,20 +117,7 @@ def _reopen_cancelled(uow: UnitOfWork, settings: EvaluationSettings, participati
         if task is None:
             continue
         task.status, task.opens_on, task.due_on = "open", plan.opens_on, plan.due_on
-        events.append(
-            new_event(
-                "EvaluationTaskCreated",
-                {
-                    "task_id": task.id,
-                    "kind": task.kind,
-                    "nip": task.nip,
-                    "assignee_nip": task.assignee_nip,
-                    "enrollment_id": task.enrollment_id,
-                    "program_id": data["program_id"],
-                    "due_on": task.due_on,
-                },
-            )
-        )
+        events.append(task_created_event(task, data["program_id"]))
     uow.publish_all(events)
 
 

@@ -7,25 +7,10 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 from services.gateway import domain, handlers
 from services.gateway.rate_limits import RateLimited, take_rate_limit
-from services.gateway.ui.session import _check_csrf, _set_session_cookies, current_user, signed_in, t, ui
+from services.gateway.ui.labels import ACCOUNT_STATUSES, ROLE_LABELS
+from services.gateway.ui.session import _check_csrf, _set_session_cookies, current_user, label, signed_in, t, ui
 from shared.errors import AppError, Unauthorized
 from shared.web import context
-
-ROLE_LABELS = {
-    "admin": ("Staf BKPSDM", "BKPSDM staff"),
-    "supervisor": ("Atasan langsung", "Supervisor"),
-    "employee": ("Pegawai", "Employee"),
-    "ops": ("Operator sistem", "Operator"),
-}
-STATUS_LABELS = {
-    "pending": ("Belum diaktifkan", "Not activated yet"),
-    "active": ("Aktif", "Active"),
-    "closed": ("Ditutup", "Closed"),
-}
-
-
-def _label(labels: dict, key: str) -> str:
-    return t(*labels.get(key, (key, key)))
 
 
 @ui.route("/aktivasi", methods=["GET", "POST"])
@@ -95,8 +80,8 @@ def akun():
         page=page,
         filters=filters,
         roles=domain.ROLES,
-        role_label=lambda r: _label(ROLE_LABELS, r),
-        status_label=lambda s: _label(STATUS_LABELS, s),
+        role_label=lambda r: label(ROLE_LABELS, r),
+        status_label=lambda s: label(ACCOUNT_STATUSES, s),
         statuses=domain.ACCOUNT_STATUSES,
     )
 

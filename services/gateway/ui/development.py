@@ -7,11 +7,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from services.gateway.ui.client import UIProblem, api
 from services.gateway.ui.labels import EXTERNAL_STATUSES, FORMS
-from services.gateway.ui.session import current_user, signed_in, t, ui
-
-
-def _label(labels: dict, key: str) -> str:
-    return t(*labels.get(key, (key, key)))
+from services.gateway.ui.session import current_user, label, signed_in, t, ui
 
 
 def _upload(record_id: str) -> None:
@@ -67,8 +63,8 @@ def _page(nip: str) -> dict:
     return {
         "records": records,
         "forms": FORMS,
-        "form_label": lambda f: _label(FORMS, f),
-        "status_label": lambda s: _label(EXTERNAL_STATUSES, s),
+        "form_label": lambda f: label(FORMS, f),
+        "status_label": lambda s: label(EXTERNAL_STATUSES, s),
     }
 
 
@@ -107,8 +103,8 @@ def verifikasi():
         records=records,
         status=status,
         statuses=EXTERNAL_STATUSES,
-        form_label=lambda f: _label(FORMS, f),
-        status_label=lambda s: _label(EXTERNAL_STATUSES, s),
+        form_label=lambda f: label(FORMS, f),
+        status_label=lambda s: label(EXTERNAL_STATUSES, s),
     )
 
 

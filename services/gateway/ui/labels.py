@@ -66,3 +66,16 @@ EXTERNAL_STATUSES = {
     "verified": ("Terverifikasi: JP dihitung", "Verified: the JP count"),
     "rejected": ("Ditolak", "Rejected"),
 }
+
+
+ROLE_LABELS = {
+    "admin": ("Staf BKPSDM", "BKPSDM staff"),
+    "supervisor": ("Atasan langsung", "Supervisor"),
+    "employee": ("Pegawai", "Employee"),
+    "ops": ("Operator sistem", "Operator"),
+}
+ACCOUNT_STATUSES = {
+    "pending": ("Belum diaktifkan", "Not activated yet"),
+    "active": ("Aktif", "Active"),
+    "closed": ("Ditutup", "Closed"),
+}

@@ -41,6 +41,11 @@ def t(indonesian: str, english: str) -> str:
     return english if g.get("lang") == "en" else indonesian
 
 
+def label(labels: dict[str, tuple[str, str]], key: str) -> str:
+    """A code's words (``labels.py``) in the page's language; the code itself when it has none."""
+    return t(*labels.get(key, (key, key)))
+
+
 @ui.before_app_request
 def _language() -> None:
     chosen = request.args.get("lang")

@@ -43,6 +43,17 @@ class SimpegNotConfigured(AppError):
     title = "SIMPEG is not configured"
 
 
+def _configured():
+    """The settings, when SIMPEG is configured; otherwise 409 saying how to configure it (or to import a file)."""
+    settings = context().settings
+    if not settings.simpeg_base_url:
+        raise SimpegNotConfigured(
+            "SIMPEG is not configured: set SIMPEG_BASE_URL, SIMPEG_CLIENT_ID and SIMPEG_CLIENT_SECRET for the "
+            "needs service and its worker, or import an export file at /simpeg/imports."
+        )
+    return settings
+
+
 @blp.route("/simpeg/status")
 class SimpegStatus(MethodView):
     @blp.response(200, simpeg_schemas.SimpegStatusSchema)
@@ -66,12 +77,7 @@ class SyncRuns(MethodView):
         """Queue a sync of employees from SIMPEG; the needs worker runs it. Follow its progress at
         /simpeg/sync-runs/{id}. 409 while another sync or import is queued or running, or when SIMPEG is not
         configured."""
-        settings = context().settings
-        if not settings.simpeg_base_url:
-            raise SimpegNotConfigured(
-                "SIMPEG is not configured: set SIMPEG_BASE_URL, SIMPEG_CLIENT_ID and SIMPEG_CLIENT_SECRET for the "
-                "needs service and its worker, or import an export file at /simpeg/imports."
-            )
+        settings = _configured()
         with context().uow() as uow:
             run = runs.start_run(
                 uow,
@@ -94,9 +100,7 @@ class HistoryImports(MethodView):
         """Queue an import of the training history entered in SIMPEG by hand (every active employee, or one OPD's):
         each record is credited once; what Bangkom wrote there itself is not. Follow it at /simpeg/sync-runs/{id}.
         409 while another history import runs, or when SIMPEG is not configured."""
-        settings = context().settings
-        if not settings.simpeg_base_url:
-            raise SimpegNotConfigured("SIMPEG is not configured: set SIMPEG_BASE_URL and its credentials.")
+        settings = _configured()
         with context().uow() as uow:
             return runs.start_run(
                 uow,

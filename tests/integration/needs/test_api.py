@@ -368,3 +368,24 @@ def test_a_pppk_number_is_validated_as_one_and_typed_numbers_are_normalised(api)
     assert api("GET", f"/employees/{number}")["employment_status"] == "PPPK"
     [refused] = report["rejected"]
     assert refused["errors"][0]["field"] == "nip" and "digits 9-14 (202221)" in refused["errors"][0]["message"]
+
+
+def test_every_need_transition_by_hand_and_its_refusals(api, position, competency, employee, year, relay_events):
+    """The manual moves of the need's table (docs/needs.md): open ⇄ planned, → closed (cancelled); from closed
+    nothing; the event-driven ones are tested with their events (test_events.py)."""
+    skill, other = competency(), competency()
+    nip = employee(position({skill: 3, other: 2}))
+    needs = {n["competency_code"]: n for n in api("GET", f"/needs?year={year}&nip={nip}")}
+    first, second = needs[skill]["id"], needs[other]["id"]
+    assert api("PATCH", f"/needs/{first}", json={"status": "planned"})["status"] == "planned"
+    assert api("PATCH", f"/needs/{first}", json={"status": "open"})["status"] == "open"
+    api("PATCH", f"/needs/{first}", json={"status": "planned"})
+    closed = api("PATCH", f"/needs/{first}", json={"status": "closed"})
+    assert (closed["status"], closed["closed_reason"]) == ("closed", "cancelled")
+    for refused in ("open", "planned", "closed"):
+        assert api("PATCH", f"/needs/{first}", 409, json={"status": refused})["errors"][0]["field"] == "status"
+    api("PATCH", f"/needs/{second}", 422, json={"status": "in_training"})  # only the worker moves it there
+    assert api("PATCH", f"/needs/{second}", json={"status": "closed", "note": "Dialihkan ke program 2028"})["note"]
+    events = relay_events(expected=5)
+    closed_events = [e["data"]["need_id"] for e in events_of(events, "DevelopmentNeedClosed", nip)]
+    assert sorted(closed_events) == sorted([first, second])

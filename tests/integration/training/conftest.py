@@ -143,3 +143,38 @@ def relay_events(training_db, producer, read_topic, settings):
         return [json.loads(r.value) for r in read_topic(settings.topic, expected=expected, timeout=timeout)]
 
     return read
+
+
+@pytest.fixture
+def deliver(training_db, producer, kafka_bootstrap, kafka_producer, settings, unique):
+    """Send events to this test's needs topic and let the training worker's handlers consume all of them."""
+    from services.training.models import ProcessedEvent
+    from shared.consumer import EventConsumer
+    from tests.integration.conftest import consume_until, record_outcomes
+
+    topic = settings.kafka_topic_prefix + "bangkom.needs.v1"
+    consumer = EventConsumer(
+        service="training",
+        database=training_db,
+        outbox_model=Outbox,
+        processed_model=ProcessedEvent,
+        handlers=handlers.event_handlers(settings),
+        topics=[topic],
+        group_id=unique("training"),
+        bootstrap_servers=kafka_bootstrap,
+        producer=producer,
+        dead_letter_topic=settings.dead_letter_topic,
+        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
+    )
+    outcomes = record_outcomes(consumer)
+
+    def send(events) -> list[str]:
+        before = len(outcomes)
+        for event in events:
+            kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+        kafka_producer.flush()
+        consume_until(consumer, lambda: len(outcomes) == before + len(events))
+        return outcomes[before:]
+
+    yield send
+    consumer.close()

@@ -274,3 +274,51 @@ def test_a_batch_closes_early_only_with_a_reason_and_reopens_within_its_window(
         session.commit()
     late = api("POST", f"/batches/{batch['id']}/reopen", 409, json={"reason": "Terlambat"})
     assert "final" in late["detail"]
+
+
+def test_every_program_transition_and_its_refusals(api, partner, relay_events):
+    """The program's table (docs/training.md, "States"): each allowed move once, each other refused with 409."""
+    partner_code = partner()
+
+    def new_program() -> dict:
+        return api(
+            "POST",
+            "/programs",
+            201,
+            json={
+                "code": f"PLT-ST-{time.time_ns() % 10**9}",
+                "title": "Pelatihan Manajemen Risiko",
+                "form": "pelatihan",
+                "delivery": "klasikal",
+                "jp": 8,
+                "partner_code": partner_code,
+                "capacity": 5,
+                "competencies": [{"code": "T-RISIKO", "target_level": 2}],
+            },
+        )
+
+    def move(program_id: str, status: str, expect: int = 200) -> dict:
+        return api("PUT", f"/programs/{program_id}/status", expect, json={"status": status})
+
+    meeting = {"meetings": [{"date": "2027-02-01", "starts_at": "08:00", "ends_at": "14:00"}]}
+    first = new_program()
+    assert "batch" in move(first["id"], "published", 409)["detail"]  # publishing needs a batch
+    for refused in ("running", "closed"):
+        move(first["id"], refused, 409)  # not from draft
+    api("POST", f"/programs/{first['id']}/batches", 201, json=meeting)
+    assert move(first["id"], "published")["status"] == "published"
+    move(first["id"], "draft", 422)  # nobody sends a program back to draft: not even a valid request
+    assert move(first["id"], "running")["status"] == "running"
+    move(first["id"], "published", 409)
+    assert move(first["id"], "closed")["status"] == "closed"
+    for refused in ("published", "running"):
+        move(first["id"], refused, 409)
+    api("POST", f"/programs/{first['id']}/batches", 409, json=meeting)  # a closed program takes no batch
+
+    second = new_program()
+    api("POST", f"/programs/{second['id']}/batches", 201, json=meeting)
+    move(second["id"], "published")
+    assert move(second["id"], "closed")["status"] == "closed"  # published → closed directly
+
+    published = [e["data"]["program_id"] for e in relay_events(expected=2) if e["type"].endswith("ProgramPublished.v1")]
+    assert sorted(published) == sorted([first["id"], second["id"]])  # one ProgramPublished each, no other event

@@ -7,7 +7,6 @@ import uuid
 
 from shared.events import new_event
 from tests import factories
-from tests.integration.conftest import consume_until, record_outcomes
 from tests.integration.needs.conftest import new_nip
 
 EARLY = {"force_reason": "Ditutup dalam uji sebelum pertemuan terakhir"}  # the batches of these tests lie ahead
@@ -92,16 +91,9 @@ def test_enrolment_enforces_capacity_overlap_and_known_employees(api, partner, p
     assert sorted(e["data"]["nip"] for e in enrolled) == sorted([a, b, c])
 
 
-def test_candidates_come_from_open_needs_in_the_read_models_fed_by_kafka(
-    api, partner, program, settings, kafka_producer, training_db, producer, kafka_bootstrap, unique
-):
-    from services.training import handlers
-    from services.training.models import Outbox, ProcessedEvent
-    from shared.consumer import EventConsumer
-
+def test_candidates_come_from_open_needs_in_the_read_models_fed_by_kafka(api, partner, program, deliver):
     skill = f"T-{uuid.uuid4().hex[:6]}"
     high, low, busy, closed, inactive = (new_nip() for _ in range(5))
-    topic = settings.kafka_topic_prefix + "bangkom.needs.v1"
 
     def synced(nip, active=True):
         return factories.employee_synced(nip, active=active, position_name="Analis")
@@ -138,26 +130,7 @@ def test_candidates_come_from_open_needs_in_the_read_models_fed_by_kafka(
             {"need_id": closed_need.data["need_id"], "nip": closed, "competency_code": skill, "reason": "gap_closed"},
         )
     )
-    for event in events:
-        kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
-    kafka_producer.flush()
-    consumer = EventConsumer(
-        service="training",
-        database=training_db,
-        outbox_model=Outbox,
-        processed_model=ProcessedEvent,
-        handlers=handlers.event_handlers(settings),
-        topics=[topic],
-        group_id=unique("training"),
-        bootstrap_servers=kafka_bootstrap,
-        producer=producer,
-        dead_letter_topic=settings.dead_letter_topic,
-        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
-    )
-    outcomes = record_outcomes(consumer)
-    consume_until(consumer, lambda: len(outcomes) == len(events))
-    consumer.close()
-    assert set(outcomes) == {"handled"}
+    assert set(deliver(events)) == {"handled"}
 
     partner_code = partner()
     _, batch = program(partner_code, competencies=(skill,), first=dt.date(2027, 4, 5), days=2)
@@ -289,17 +262,10 @@ def test_a_minimum_attendance_of_zero_is_kept_and_none_takes_the_default(api, pa
     assert edited["min_attendance"] == 0
 
 
-def test_an_enrolment_past_the_pppk_cap_is_warned_and_stands(
-    api, partner, program, settings, kafka_producer, training_db, producer, kafka_bootstrap, unique
-):
+def test_an_enrolment_past_the_pppk_cap_is_warned_and_stands(api, partner, program, deliver):
     """A PPPK (cap 24 JP a year) with 8 JP credited in the ledger and enrolled in an 8-JP batch: a 12-JP batch the
     same year takes them to 28 → warned (and enrolled); a PNS (no cap) and a PPPK credited in another year are not."""
-    from services.training import handlers
-    from services.training.models import Outbox, ProcessedEvent
-    from shared.consumer import EventConsumer
-
     pppk, pns, fresh = new_nip(), new_nip(), new_nip()
-    topic = settings.kafka_topic_prefix + "bangkom.needs.v1"
     events = [
         factories.employee_synced(pppk, employment_status="PPPK", jp_cap=24),
         factories.employee_synced(pns),
@@ -313,26 +279,7 @@ def test_an_enrolment_past_the_pppk_cap_is_warned_and_stands(
             {"credit_id": "simpeg:y", "nip": fresh, "year": 2026, "jp": 20, "source": "simpeg", "year_total": 20},
         ),
     ]
-    for event in events:
-        kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
-    kafka_producer.flush()
-    consumer = EventConsumer(
-        service="training",
-        database=training_db,
-        outbox_model=Outbox,
-        processed_model=ProcessedEvent,
-        handlers=handlers.event_handlers(settings),
-        topics=[topic],
-        group_id=unique("training"),
-        bootstrap_servers=kafka_bootstrap,
-        producer=producer,
-        dead_letter_topic=settings.dead_letter_topic,
-        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
-    )
-    outcomes = record_outcomes(consumer)
-    consume_until(consumer, lambda: len(outcomes) == len(events))
-    consumer.close()
-    assert set(outcomes) == {"handled"}
+    assert set(deliver(events)) == {"handled"}
 
     partner_code = partner()
     _, first = program(partner_code, first=dt.date(2027, 3, 1), days=1, jp=8)
