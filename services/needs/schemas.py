@@ -263,6 +263,8 @@ class PlanLineSchema(Schema):
     employees = fields.Integer()
     jp_budget = fields.Integer(metadata={"description": "JP to budget; nobody beyond their cap (PPPK)"})
     over_cap = fields.Integer(metadata={"description": "Needs left out: the ASN has no JP left under their cap"})
+    gap_min = fields.Integer(metadata={"description": "The smallest gap on this line: the form follows the gap size"})
+    gap_max = fields.Integer(metadata={"description": "The largest gap on this line"})
 
 
 class PlanQuery(YearQuery):

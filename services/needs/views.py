@@ -363,8 +363,11 @@ def plan(session: Session, settings: NeedsSettings, year: int, unit_code: str | 
                 "employees": 0,
                 "jp_budget": 0,
                 "over_cap": 0,
+                "gap_min": need.gap,
+                "gap_max": need.gap,
             },
         )
+        line["gap_min"], line["gap_max"] = min(line["gap_min"], need.gap), max(line["gap_max"], need.gap)
         if need.nip not in room:
             cap = domain.jp_rule(need.employment_status, need.position_class, rules).cap
             room[need.nip] = None if cap is None else max(0, cap - int(need.realised))

@@ -113,6 +113,9 @@ def test_the_loop_in_the_browser(browser):
     expect(heatmap).to_be_visible()
     assert heatmap.locator("g.cell").count() >= 12 * 10  # twelve OPDs × the competencies with needs
     assert max(int(n) for n in heatmap.locator("g.cell text").all_text_contents()) > 0
+    columns = heatmap.locator("text.col").all_text_contents()
+    assert columns and not any(c.startswith(("M-", "T-", "S-")) for c in columns)  # names, not codes
+    assert "Badan Penanggulangan Bencana Daerah" in heatmap.locator("text.row").all_text_contents()  # whole
     bkpsdm.shot("01-bkpsdm-dasbor")
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("BKPSDM dashboard")
@@ -121,6 +124,10 @@ def test_the_loop_in_the_browser(browser):
 
     page.get_by_role("link", name="Kebutuhan").first.click()
     expect(page.get_by_role("heading", name="Rencana tahunan per OPD dan kompetensi")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Bentuk yang disarankan")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Pelatihan", exact=True).first
+    ).to_be_visible()  # the form's name, not its code
     bkpsdm.shot("02-kebutuhan")
     with page.expect_download() as download:
         page.get_by_role("link", name="Rencana tahunan (XLSX)").click()

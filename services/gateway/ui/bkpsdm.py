@@ -22,11 +22,14 @@ def _heatmap(plan: list[dict], title: str) -> str:
     units = sorted({line["unit_code"] or "-" for line in plan})
     unit_names = {line["unit_code"] or "-": line.get("unit_name") or line["unit_code"] or "-" for line in plan}
     competencies = sorted({line["competency_code"] for line in plan})
+    competency_names = {
+        line["competency_code"]: line.get("competency_name") or line["competency_code"] for line in plan
+    }
     values: dict[tuple[str, str], float] = {}
     for line in plan:
         key = (line["unit_code"] or "-", line["competency_code"])
         values[key] = values.get(key, 0) + line["employees"]
-    return charts.heatmap(title, units, competencies, values, row_labels=unit_names)
+    return charts.heatmap(title, units, competencies, values, row_labels=unit_names, column_labels=competency_names)
 
 
 @ui.route("/ops")

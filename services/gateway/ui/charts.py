@@ -31,25 +31,33 @@ def heatmap(
     row_labels: dict[str, str] | None = None,
     column_labels: dict[str, str] | None = None,
 ) -> str:
-    """A grid of ``rows`` × ``columns``; a cell's darkness grows with its value (0: white, no number)."""
-    cell, left, top = 34, 320, 170
+    """A grid of ``rows`` × ``columns``; a cell's darkness grows with its value (0: white, no number).
+
+    Rows and columns are shown by their names (``row_labels``, ``column_labels``), whole up to a generous length
+    (then shortened with an ellipsis, the whole name in the cell's tooltip); the margins grow with the names."""
+    row_names = {r: _shorten((row_labels or {}).get(r, r), 60) for r in rows}
+    column_names = {c: _shorten((column_labels or {}).get(c, c), 40) for c in columns}
+    cell = 34
+    left = min(560, 24 + int(6.6 * max((len(n) for n in row_names.values()), default=4)))
+    top = min(300, 30 + int(5.6 * max((len(n) for n in column_names.values()), default=4)))
     width, height = left + cell * len(columns) + 10, top + cell * len(rows) + 10
     highest = max(values.values(), default=0)
     parts = [_open("heatmap", width, height, title)]
     for j, column in enumerate(columns):
         x = left + j * cell + cell / 2
-        label = escape((column_labels or {}).get(column, column)[:24])
+        label = escape(column_names[column])
         parts.append(f'<text class="col" x="{x}" y="{top - 8}" transform="rotate(-55 {x} {top - 8})">{label}</text>')
     for i, row in enumerate(rows):
         y = top + i * cell
-        label = escape((row_labels or {}).get(row, row)[:48])
+        label = escape(row_names[row])
         parts.append(f'<text class="row" x="{left - 8}" y="{y + cell / 2 + 4}" text-anchor="end">{label}</text>')
         for j, column in enumerate(columns):
             value = values.get((row, column), 0)
             fill = _shade(value, highest)
             text_fill = "#fff" if fill in PALETTE[4:] else "#1a1a1a"
             parts.append(
-                f'<g class="cell"><title>{escape(row)} · {escape(column)}: {value:g}</title>'
+                f'<g class="cell"><title>{escape((row_labels or {}).get(row, row))} · '
+                f"{escape((column_labels or {}).get(column, column))}: {value:g}</title>"
                 f'<rect x="{left + j * cell}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}" rx="3"/>'
                 + (
                     f'<text x="{left + j * cell + cell / 2 - 1}" y="{y + cell / 2 + 4}" text-anchor="middle" '
@@ -61,6 +69,10 @@ def heatmap(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def levels(title: str, items: Sequence[dict], current_label: str, required_label: str) -> str:

@@ -79,3 +79,19 @@ ACCOUNT_STATUSES = {
     "active": ("Aktif", "Active"),
     "closed": ("Ditutup", "Closed"),
 }
+
+ASSESSMENT_SOURCES = {
+    "assessment_centre": ("Assessment center", "Assessment centre"),
+    "post_training": ("Evaluasi pasca pelatihan (proyek)", "Post-training evaluation (project)"),
+    "supervisor": ("Penilaian atasan", "Supervisor's assessment"),
+    "certificate": ("Sertifikat terverifikasi", "Verified certificate"),
+    "self": ("Penilaian diri", "Self-assessment"),
+}
+
+RUN_STATUSES = {
+    "queued": ("Menunggu", "Queued"),
+    "running": ("Berjalan", "Running"),
+    "succeeded": ("Selesai", "Finished"),
+    "failed": ("Gagal", "Failed"),
+    "abandoned": ("Terhenti (diambil alih)", "Abandoned (taken over)"),
+}

@@ -22,6 +22,7 @@ from flask import (
 )
 
 from services.gateway import handlers
+from services.gateway.ui import labels
 from services.gateway.ui.labels import MONTHS
 from shared import identity
 from shared.errors import Unauthorized
@@ -145,6 +146,8 @@ def _template_globals() -> dict[str, Any]:
         "user": g.get("user"),
         "lang": g.get("lang", "id"),
         "month_name": lambda m: MONTHS[m - 1] if g.get("lang") != "en" else calendar.month_name[m],
+        "label": label,
+        "labels": labels,
         "lang_url": lambda lang: request.path + "?" + urlencode({**request.args.to_dict(), "lang": lang}),
     }
 

@@ -299,6 +299,8 @@ def test_the_plan_exports_and_jp_views(api, client, position, competency, employ
             "employees": 3,
             "jp_budget": 120,
             "over_cap": 0,
+            "gap_min": 2,
+            "gap_max": 2,
         }
     ]
 

@@ -322,3 +322,35 @@ def test_every_program_transition_and_its_refusals(api, partner, relay_events):
 
     published = [e["data"]["program_id"] for e in relay_events(expected=2) if e["type"].endswith("ProgramPublished.v1")]
     assert sorted(published) == sorted([first["id"], second["id"]])  # one ProgramPublished each, no other event
+
+
+def test_the_xlsx_template_filled_in_excel_imports(api, client, partner, program, employees):
+    """The XLSX template as Excel keeps it: NIPs as text cells, the status typed in; imported back per row."""
+    from openpyxl import load_workbook
+
+    _, batch = program(partner(), days=2, first=dt.date.today() - dt.timedelta(days=5))
+    nips = employees(2)
+    api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": nips})
+    template = client.get(f"/api/v1/training/batches/{batch['id']}/attendance-sheet?format=xlsx")
+    assert template.status_code == 200 and template.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    book = load_workbook(io.BytesIO(template.data))
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == ["NIP", "Nama", "Pertemuan", "Tanggal", "Status", "Catatan"]
+    assert {sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)} == set(nips)
+    assert all(sheet.cell(row=r, column=1).number_format == "@" for r in range(2, sheet.max_row + 1))
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=5).value = "Hadir"
+    filled = io.BytesIO()
+    book.save(filled)
+    report = api(
+        "POST", f"/batches/{batch['id']}/attendance-sheet", data={"file": (io.BytesIO(filled.getvalue()), "hadir.xlsx")}
+    )
+    assert (report["accepted"], report["invalid"]) == (4, 0)
+    roster = api("GET", f"/batches/{batch['id']}/enrollments")
+    assert {r["attendance_share"] for r in roster} == {1.0}
+    not_a_sheet = api(
+        "POST", f"/batches/{batch['id']}/attendance-sheet", 422, data={"file": (io.BytesIO(b"x"), "hadir.pdf")}
+    )
+    assert not_a_sheet["errors"][0]["field"] == "file"
