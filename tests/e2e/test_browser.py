@@ -298,6 +298,8 @@ PAGES = {
         "/pelatihan?lang=en",
         "/akun?unit_code=OPD-BPBD",
         "/verifikasi",
+        "/kompetensi",
+        "/mitra",
         "/aktivasi",
         "/lupa-sandi",
     ],
@@ -388,6 +390,46 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
     call(
         "PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "closed"}
     )  # leave the demo as it was
+
+
+def test_bkpsdm_keeps_the_dictionary_and_the_partners_keys_in_the_ui(browser):
+    code = f"T-UI{uuid.uuid4().hex[:4].upper()}"
+    bkpsdm = Person(browser, "bkpsdm")
+    page = bkpsdm.page
+    page.get_by_role("link", name="Kompetensi", exact=True).click()
+    page.get_by_label("Kode (mis. T-GIS)").fill(code)
+    page.get_by_label("Nama kompetensi").fill("Analisis Data Kepegawaian")
+    page.get_by_label("Jenis", exact=True).select_option("teknis")
+    for n in range(1, 6):
+        page.get_by_label(f"Level {n}", exact=True).fill(f"Deskripsi level {n}")
+    page.get_by_role("button", name="Simpan kompetensi").click()
+    expect(page.get_by_text(f"Kompetensi {code} ditambahkan")).to_be_visible()
+    row = page.get_by_test_id("dictionary").get_by_role("row", name=code)
+    expect(row).to_contain_text("Deskripsi level 5")
+    row.get_by_role("link", name="Ubah Analisis Data Kepegawaian").click()
+    page.get_by_label("Nama kompetensi").fill("Analisis Data Kepegawaian (SIASN)")
+    page.get_by_role("button", name="Simpan perubahan").click()
+    expect(page.get_by_test_id("dictionary").get_by_role("row", name=code)).to_contain_text("(SIASN)")
+    bkpsdm.shot("kamus-kompetensi")
+
+    partner = f"UIP{uuid.uuid4().hex[:4].upper()}"
+    page.get_by_role("link", name="Mitra", exact=True).click()
+    page.get_by_label("Kode (mis. UNIMAL)").fill(partner)
+    page.get_by_label("Nama lembaga").fill(f"Balai Diklat Uji {partner}")
+    page.get_by_label("Jenis", exact=True).select_option("university")
+    page.get_by_role("button", name="Simpan mitra dan buat kunci").click()
+    secret = page.get_by_test_id("secret").input_value()
+    assert len(secret) > 30
+    expect(page.get_by_role("button", name="Salin rahasia")).to_be_visible()
+    bkpsdm.shot("mitra-rahasia")
+    page.get_by_role("link", name=f"Kunci Balai Diklat Uji {partner}").click()
+    assert secret not in page.content()  # shown once, never again
+    first_key = page.get_by_test_id("keys").locator("tbody tr td").first.inner_text()
+    page.get_by_role("button", name="Buat kunci baru").click()
+    expect(page.get_by_test_id("secret")).to_be_visible()
+    page.get_by_role("button", name=f"Cabut {first_key}").click()
+    expect(page.get_by_test_id("keys").get_by_role("row", name=first_key)).to_contain_text("Dicabut")
+    bkpsdm.close()
 
 
 def test_bkpsdm_prints_activation_codes_and_an_asn_activates_on_a_phone(browser):

@@ -95,3 +95,16 @@ RUN_STATUSES = {
     "failed": ("Gagal", "Failed"),
     "abandoned": ("Terhenti (diambil alih)", "Abandoned (taken over)"),
 }
+
+COMPETENCY_GROUPS = {
+    "teknis": ("Teknis", "Technical"),
+    "manajerial": ("Manajerial", "Managerial"),
+    "sosial_kultural": ("Sosial kultural", "Socio-cultural"),
+}
+
+PARTNER_KINDS = {
+    "university": ("Perguruan tinggi", "University"),
+    "training_agency": ("Lembaga pelatihan", "Training agency"),
+    "government": ("Instansi pemerintah", "Government agency"),
+    "private": ("Swasta", "Private"),
+}
