@@ -300,6 +300,8 @@ PAGES = {
         "/verifikasi",
         "/kompetensi",
         "/mitra",
+        "/standar",
+        "/prioritas",
         "/aktivasi",
         "/lupa-sandi",
     ],
@@ -429,6 +431,39 @@ def test_bkpsdm_keeps_the_dictionary_and_the_partners_keys_in_the_ui(browser):
     expect(page.get_by_test_id("secret")).to_be_visible()
     page.get_by_role("button", name=f"Cabut {first_key}").click()
     expect(page.get_by_test_id("keys").get_by_role("row", name=first_key)).to_contain_text("Dicabut")
+    bkpsdm.close()
+
+
+def test_bkpsdm_sets_priorities_and_standards_in_the_ui(browser):
+    next_year = dt.date.today().year + 1
+    bkpsdm = Person(browser, "bkpsdm")
+    page = bkpsdm.page
+    page.goto(f"/prioritas?year={next_year}")
+    page.get_by_label("Kode tema (mis. DIGITAL)").fill("UJI-DIGITAL")
+    page.get_by_label("Nama tema", exact=True).fill("Transformasi digital (uji)")
+    page.get_by_label("Bobot (0–1)").fill("0.5")
+    page.get_by_label("Kompetensi yang dibutuhkan tema ini").select_option(index=0)
+    page.get_by_role("button", name="Simpan tema").click()
+    expect(page.get_by_text(f"Prioritas {next_year} disimpan")).to_be_visible()
+    expect(page.get_by_test_id("priorities")).to_contain_text("Transformasi digital (uji)")
+    bkpsdm.shot("prioritas")
+    page.get_by_role("button", name="Hapus Transformasi digital (uji)").click()
+    expect(page.get_by_test_id("priorities")).not_to_contain_text("Transformasi digital (uji)")
+
+    page.get_by_role("link", name="Standar", exact=True).click()
+    expect(page.get_by_test_id("class-standard")).to_be_visible()
+    page.get_by_role("link", name="Administrator", exact=True).click()
+    expect(page.get_by_role("heading", level=2, name="Administrator")).to_be_visible()
+    bkpsdm.shot("standar-kelas")
+    page.locator("main ul li a").first.click()
+    rule = page.get_by_test_id("position-standard").locator("select").first
+    rule.select_option("5")
+    page.get_by_role("button", name="Simpan standar jabatan").click()
+    expect(page.get_by_text("Standar jabatan disimpan")).to_be_visible()
+    expect(page.get_by_test_id("position-standard").locator("tbody tr").first).to_contain_text("5")
+    page.get_by_test_id("position-standard").locator("select").first.select_option("")  # back to the class rule
+    page.get_by_role("button", name="Simpan standar jabatan").click()
+    expect(page.get_by_text("Standar jabatan disimpan")).to_be_visible()
     bkpsdm.close()
 
 

@@ -6,7 +6,7 @@ accounts and calls the services exactly as the API proxy does, with the person's
 the services' access rules apply unchanged.
 
 One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``client`` (calling the
-services), ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``development``, ``catalogues``, ``bkpsdm``, ``training``,
+services), ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``development``, ``catalogues``, ``standards``, ``bkpsdm``, ``training``,
 ``evaluation``, ``people``.
 """
 
@@ -18,6 +18,7 @@ from services.gateway.ui import (  # noqa: F401 - their routes register
     evaluation,
     people,
     signin,
+    standards,
     training,
 )
 from services.gateway.ui.session import ui

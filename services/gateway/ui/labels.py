@@ -108,3 +108,11 @@ PARTNER_KINDS = {
     "government": ("Instansi pemerintah", "Government agency"),
     "private": ("Swasta", "Private"),
 }
+
+POSITION_CLASSES = {
+    "jpt": ("Jabatan pimpinan tinggi (JPT)", "Senior executive (JPT)"),
+    "administrator": ("Administrator", "Administrator"),
+    "pengawas": ("Pengawas", "Supervisor (pengawas)"),
+    "pelaksana": ("Pelaksana", "Staff (pelaksana)"),
+    "fungsional": ("Fungsional", "Functional"),
+}

@@ -1,0 +1,137 @@
+"""What the region asks of its ASN, in the web UI: the yearly priorities of the vision and mission (RPJMD) with
+their weights, the default standard of each position class, and a position's own standard."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from services.gateway.ui.client import UIProblem, api
+from services.gateway.ui.labels import COMPETENCY_GROUPS, POSITION_CLASSES
+from services.gateway.ui.session import _today, label, signed_in, t, ui
+
+
+def _flash(problem: UIProblem) -> None:
+    fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in problem.errors if isinstance(e, dict))
+    flash(problem.detail + (f" ({fields})" if fields else ""), "error")
+
+
+def _active_competencies() -> list[dict]:
+    return api("GET", "needs", "/competencies", params={"active": "true"})
+
+
+@ui.route("/prioritas", methods=["GET", "POST"])
+@signed_in("admin")
+def prioritas():
+    """The year's strategic themes; adding or removing one saves the whole year's list (gaps are recomputed)."""
+    year = request.values.get("year", type=int) or _today().year
+    current = api("GET", "needs", f"/priorities/{year}")["items"]
+    if request.method == "POST":
+        items = [
+            {k: p[k] for k in ("code", "name", "description", "weight", "competencies")}
+            for p in current
+            if p["code"] != request.form.get("remove")
+        ]
+        if not request.form.get("remove"):
+            items.append(
+                {
+                    "code": request.form.get("code", "").strip().upper(),
+                    "name": request.form.get("name", "").strip(),
+                    "description": request.form.get("description", "").strip(),
+                    "weight": request.form.get("weight", type=float),
+                    "competencies": request.form.getlist("competencies"),
+                }
+            )
+        try:
+            api("PUT", "needs", f"/priorities/{year}", json={"items": items})
+            flash(
+                t(
+                    f"Prioritas {year} disimpan; kesenjangan dihitung ulang.",
+                    f"Priorities {year} saved; gaps recomputed.",
+                ),
+                "ok",
+            )
+            return redirect(url_for("ui.prioritas", year=year))
+        except UIProblem as problem:
+            _flash(problem)
+    competencies = _active_competencies()
+    names = {c["code"]: c["name"] for c in competencies}
+    return render_template("prioritas.html", year=year, items=current, competencies=competencies, names=names)
+
+
+@ui.route("/standar", methods=["GET", "POST"])
+@signed_in("admin")
+def standar():
+    """The default standard of a position class: the level each competency requires (0: not required)."""
+    position_class = request.values.get("class", "pelaksana")
+    if position_class not in POSITION_CLASSES:
+        position_class = "pelaksana"
+    competencies = _active_competencies()
+    if request.method == "POST":
+        items = [
+            {"competency_code": c["code"], "required_level": level}
+            for c in competencies
+            if (level := request.form.get(f"level-{c['code']}", type=int) or 0) > 0
+        ]
+        try:
+            api("PUT", "needs", f"/position-classes/{position_class}/standard", json={"items": items})
+            flash(
+                t(
+                    "Standar kelas jabatan disimpan; kesenjangan dihitung ulang.",
+                    "Class standard saved; gaps recomputed.",
+                ),
+                "ok",
+            )
+            return redirect(url_for("ui.standar", **{"class": position_class}))
+        except UIProblem as problem:
+            _flash(problem)
+    standard = {
+        i["competency_code"]: i["required_level"]
+        for i in api("GET", "needs", f"/position-classes/{position_class}/standard")["items"]
+    }
+    positions = api("GET", "needs", "/positions", params={"position_class": position_class})
+    return render_template(
+        "standar.html",
+        position_class=position_class,
+        classes=POSITION_CLASSES,
+        class_label=lambda c: label(POSITION_CLASSES, c),
+        group_label=lambda g: label(COMPETENCY_GROUPS, g),
+        competencies=competencies,
+        standard=standard,
+        positions=positions,
+    )
+
+
+@ui.route("/standar/jabatan/<code>", methods=["GET", "POST"])
+@signed_in("admin")
+def standar_jabatan(code: str):
+    """A position's own standard: per competency the class default, or its own level (0 removes it)."""
+    competencies = _active_competencies()
+    if request.method == "POST":
+        items = [
+            {"competency_code": c["code"], "required_level": int(choice)}
+            for c in competencies
+            if (choice := request.form.get(f"level-{c['code']}", "")) != ""
+        ]
+        try:
+            api("PUT", "needs", f"/positions/{code}/standard", json={"items": items})
+            flash(
+                t(
+                    "Standar jabatan disimpan; kesenjangan pemegangnya dihitung ulang.",
+                    "Position standard saved; its holders' gaps recomputed.",
+                ),
+                "ok",
+            )
+            return redirect(url_for("ui.standar_jabatan", code=code))
+        except UIProblem as problem:
+            _flash(problem)
+    position = api("GET", "needs", f"/positions/{code}")
+    overrides = {o["competency_code"]: o["required_level"] for o in position["overrides"]}
+    effective = {s["competency_code"]: s["required_level"] for s in position["standard"]}
+    return render_template(
+        "standar_jabatan.html",
+        position=position,
+        class_label=lambda c: label(POSITION_CLASSES, c),
+        competencies=competencies,
+        overrides=overrides,
+        effective=effective,
+    )
