@@ -302,6 +302,7 @@ PAGES = {
         "/mitra",
         "/standar",
         "/prioritas",
+        "/penilaian?unit_code=OPD-BPBD&competency_code=M-INTEGRITAS",
         "/aktivasi",
         "/lupa-sandi",
     ],
@@ -464,6 +465,19 @@ def test_bkpsdm_sets_priorities_and_standards_in_the_ui(browser):
     page.get_by_test_id("position-standard").locator("select").first.select_option("")  # back to the class rule
     page.get_by_role("button", name="Simpan standar jabatan").click()
     expect(page.get_by_text("Standar jabatan disimpan")).to_be_visible()
+
+    # assessments for a whole OPD at once: two ASN of BPBD in integrity, with the evidence
+    page.get_by_role("link", name="Penilaian", exact=True).click()
+    page.get_by_label("Kode OPD (mis. OPD-BPBD)").fill("OPD-BPBD")
+    page.get_by_label("Kompetensi", exact=True).select_option("M-INTEGRITAS")
+    page.get_by_role("button", name="Tampilkan ASN").click()
+    levels = page.get_by_test_id("assess").locator("select")
+    levels.nth(0).select_option("3")
+    levels.nth(1).select_option("2")
+    page.get_by_label("Bukti (mis. laporan assessment center, nomor dokumen)").fill("Laporan AC BKPSDM 2026/017")
+    page.get_by_role("button", name="Simpan penilaian").click()
+    expect(page.get_by_text("2 penilaian tercatat")).to_be_visible()
+    bkpsdm.shot("penilaian-opd")
     bkpsdm.close()
 
 

@@ -1,12 +1,13 @@
-"""What the region asks of its ASN, in the web UI: the yearly priorities of the vision and mission (RPJMD) with
-their weights, the default standard of each position class, and a position's own standard."""
+"""What the region asks of its ASN and what they hold, in the web UI: the yearly priorities of the vision and mission
+(RPJMD) with their weights, the default standard of each position class, a position's own standard, and recording
+assessments (one ASN or a whole OPD at once)."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
 from services.gateway.ui.client import UIProblem, api
-from services.gateway.ui.labels import COMPETENCY_GROUPS, POSITION_CLASSES
+from services.gateway.ui.labels import ASSESSMENT_SOURCES, COMPETENCY_GROUPS, POSITION_CLASSES
 from services.gateway.ui.session import _today, label, signed_in, t, ui
 
 
@@ -134,4 +135,53 @@ def standar_jabatan(code: str):
         competencies=competencies,
         overrides=overrides,
         effective=effective,
+    )
+
+
+ASSESSABLE_SOURCES = ("assessment_centre", "supervisor", "self")  # the others come from events
+
+
+@ui.route("/penilaian", methods=["GET", "POST"])
+@signed_in("admin")
+def penilaian():
+    """Record assessments, one or many: the ASN of an OPD in one competency, each with a level, and the evidence."""
+    unit_code = request.values.get("unit_code", "").strip()
+    code = request.values.get("competency_code", "").strip()
+    if request.method == "POST":
+        recorded, refused = 0, []
+        for nip in request.form.getlist("nip"):
+            level = request.form.get(f"level-{nip}", type=int)
+            if not level:
+                continue
+            body = {
+                "competency_code": code,
+                "level": level,
+                "source": request.form.get("source", "assessment_centre"),
+                "assessed_on": request.form.get("assessed_on") or _today().isoformat(),
+                "evidence": request.form.get("evidence", "").strip(),
+            }
+            try:
+                api("POST", "needs", f"/employees/{nip}/assessments", json=body)
+                recorded += 1
+            except UIProblem as problem:
+                refused.append(f"{nip}: {problem.detail}")
+        flash(t(f"{recorded} penilaian tercatat.", f"{recorded} assessment(s) recorded."), "ok")
+        for line in refused:
+            flash(line, "error")
+        return redirect(url_for("ui.penilaian", unit_code=unit_code, competency_code=code))
+    competencies = _active_competencies()
+    people = (
+        api("GET", "needs", "/employees", params={"unit_code": unit_code, "active": "true", "page_size": 100})
+        if unit_code and code
+        else []
+    )
+    return render_template(
+        "penilaian.html",
+        unit_code=unit_code,
+        code=code,
+        competencies=competencies,
+        people=people,
+        sources=ASSESSABLE_SOURCES,
+        source_label=lambda s: label(ASSESSMENT_SOURCES, s),
+        today=_today().isoformat(),
     )
