@@ -387,6 +387,10 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
 
     page.goto(f"/angkatan/{batch['id']}")
     expect(page.get_by_test_id("roster")).to_contain_text("2/2")
+    page.get_by_test_id("roster").locator("input[name=score]").first.fill("82.5")
+    page.get_by_test_id("roster").get_by_role("button", name="Simpan").first.click()
+    expect(page.get_by_role("status")).to_contain_text("disimpan")
+    expect(page.get_by_test_id("roster").locator("input[name=score]").first).to_have_value("82.5")
     close_batch(page, "Coaching selesai lebih awal")
     expect(page.get_by_test_id("roster")).to_contain_text("completed")
     bkpsdm.close()

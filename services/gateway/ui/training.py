@@ -146,6 +146,17 @@ def daftarkan(batch_id: str):
     )
 
 
+@ui.route("/angkatan/<batch_id>/peserta/<nip>/post-test", methods=["POST"])
+@signed_in("admin")
+def post_test(batch_id: str, nip: str):
+    score = request.form.get("score", type=float)
+    return _act(
+        lambda: api("PUT", "training", f"/batches/{batch_id}/enrollments/{nip}/post-test", json={"score": score}),
+        t(f"Nilai post-test {nip} disimpan.", f"Post-test score of {nip} saved."),
+        url_for("ui.angkatan", batch_id=batch_id),
+    )
+
+
 @ui.route("/angkatan/<batch_id>/pertemuan/<int:meeting_no>", methods=["GET", "POST"])
 @signed_in("admin")
 def kehadiran(batch_id: str, meeting_no: int):
