@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from services.gateway.ui.client import UIProblem, api
+from services.gateway.ui.client import UIProblem, api, flash_problem
 from services.gateway.ui.labels import COMPETENCY_GROUPS, PARTNER_KINDS
 from services.gateway.ui.session import label, signed_in, t, ui
-
-
-def _problem_text(problem: UIProblem) -> str:
-    fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in problem.errors if isinstance(e, dict))
-    return problem.detail + (f" ({fields})" if fields else "")
 
 
 def _competency_from_form() -> dict:
@@ -37,7 +32,7 @@ def kompetensi():
             flash(t(f"Kompetensi {draft['code']} ditambahkan.", f"Competency {draft['code']} added."), "ok")
             return redirect(url_for("ui.kompetensi"))
         except UIProblem as problem:
-            flash(_problem_text(problem), "error")
+            flash_problem(problem)
     group = request.args.get("group") or None
     params = {"group": group} if group else {}
     entries = api("GET", "needs", "/competencies", params=params)
@@ -60,7 +55,7 @@ def kompetensi_ubah(code: str):
             flash(t(f"Kompetensi {code} diperbarui.", f"Competency {code} updated."), "ok")
             return redirect(url_for("ui.kompetensi"))
         except UIProblem as problem:
-            flash(_problem_text(problem), "error")
+            flash_problem(problem)
     entry = api("GET", "needs", f"/competencies/{code}")
     return render_template(
         "kompetensi_ubah.html", entry=entry, groups=COMPETENCY_GROUPS, group_label=lambda g: label(COMPETENCY_GROUPS, g)
@@ -84,7 +79,7 @@ def mitra():
             created = api("POST", "training", "/partners", json=body)
             credential = {"partner": created["partner"]["code"], **created["credential"]}
         except UIProblem as problem:
-            flash(_problem_text(problem), "error")
+            flash_problem(problem)
     partners = api("GET", "training", "/partners")
     return render_template(
         "mitra.html",
@@ -114,7 +109,7 @@ def mitra_kunci(code: str):
             else:
                 credential = {"partner": code, **api("POST", "training", f"/partners/{code}/keys")}
         except UIProblem as problem:
-            flash(_problem_text(problem), "error")
+            flash_problem(problem)
     partner = next((p for p in api("GET", "training", "/partners") if p["code"] == code), None)
     if partner is None:
         raise UIProblem(404, t(f"Tidak ada mitra {code}.", f"No partner {code}."))

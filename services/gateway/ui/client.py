@@ -73,14 +73,19 @@ def _bad_request(error):
     return render_template("error.html", status=400, detail=error.description, errors=[]), 400
 
 
+def flash_problem(problem: UIProblem) -> None:
+    """A service's refusal as a message on the page: its detail and the fields it names."""
+    fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in problem.errors if isinstance(e, dict))
+    flash(problem.detail + (f" ({fields})" if fields else ""), "error")
+
+
 def _act(action, success: str, back: str):
     """Run a form's action; a refusal by the service comes back to the form as a message."""
     try:
         action()
         flash(success, "ok")
     except UIProblem as problem:
-        fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in problem.errors if isinstance(e, dict))
-        flash(problem.detail + (f" ({fields})" if fields else ""), "error")
+        flash_problem(problem)
     return redirect(back)
 
 

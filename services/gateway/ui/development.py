@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from services.gateway.ui.client import UIProblem, api
+from services.gateway.ui.client import UIProblem, api, flash_problem
 from services.gateway.ui.labels import EXTERNAL_STATUSES, FORMS
 from services.gateway.ui.session import current_user, label, signed_in, t, ui
 
@@ -18,11 +18,6 @@ def _upload(record_id: str) -> None:
         )
     files = {"file": (upload.filename, upload.stream.read(), upload.mimetype or "application/octet-stream")}
     api("PUT", "needs", f"/external-development/{record_id}/certificate", files=files)
-
-
-def _flash_problem(problem: UIProblem) -> None:
-    fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in problem.errors if isinstance(e, dict))
-    flash(problem.detail + (f" ({fields})" if fields else ""), "error")
 
 
 @ui.route("/saya/pengembangan", methods=["GET", "POST"])
@@ -40,13 +35,13 @@ def pengembangan_saya():
         try:
             record = api("POST", "needs", f"/employees/{nip}/external-development", json=claim)
         except UIProblem as problem:
-            _flash_problem(problem)
+            flash_problem(problem)
             return render_template("pengembangan_saya.html", **_page(nip), claim=claim), 422
         try:
             _upload(record["id"])
             flash(t("Tercatat. BKPSDM akan memverifikasinya.", "Recorded. BKPSDM will verify it."), "ok")
         except UIProblem as problem:
-            _flash_problem(problem)
+            flash_problem(problem)
             flash(
                 t(
                     "Catatan tersimpan tanpa sertifikat: unggah di bawah.",
@@ -75,7 +70,7 @@ def sertifikat_unggah(record_id: str):
         _upload(record_id)
         flash(t("Sertifikat diunggah.", "Certificate uploaded."), "ok")
     except UIProblem as problem:
-        _flash_problem(problem)
+        flash_problem(problem)
     return redirect(request.form.get("back") or url_for("ui.pengembangan_saya"))
 
 
@@ -124,5 +119,5 @@ def verifikasi_putus(record_id: str):
             )
             flash(t("Ditolak; pegawai melihat alasannya.", "Rejected; the employee sees the reason."), "ok")
     except UIProblem as problem:
-        _flash_problem(problem)
+        flash_problem(problem)
     return redirect(url_for("ui.verifikasi"))

@@ -6,14 +6,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from services.gateway.ui.client import UIProblem, api
+from services.gateway.ui.client import UIProblem, api, flash_problem
 from services.gateway.ui.labels import ASSESSMENT_SOURCES, COMPETENCY_GROUPS, POSITION_CLASSES
 from services.gateway.ui.session import _today, label, signed_in, t, ui
-
-
-def _flash(problem: UIProblem) -> None:
-    fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in problem.errors if isinstance(e, dict))
-    flash(problem.detail + (f" ({fields})" if fields else ""), "error")
 
 
 def _active_competencies() -> list[dict]:
@@ -53,7 +48,7 @@ def prioritas():
             )
             return redirect(url_for("ui.prioritas", year=year))
         except UIProblem as problem:
-            _flash(problem)
+            flash_problem(problem)
     competencies = _active_competencies()
     names = {c["code"]: c["name"] for c in competencies}
     return render_template("prioritas.html", year=year, items=current, competencies=competencies, names=names)
@@ -84,7 +79,7 @@ def standar():
             )
             return redirect(url_for("ui.standar", **{"class": position_class}))
         except UIProblem as problem:
-            _flash(problem)
+            flash_problem(problem)
     standard = {
         i["competency_code"]: i["required_level"]
         for i in api("GET", "needs", f"/position-classes/{position_class}/standard")["items"]
@@ -124,7 +119,7 @@ def standar_jabatan(code: str):
             )
             return redirect(url_for("ui.standar_jabatan", code=code))
         except UIProblem as problem:
-            _flash(problem)
+            flash_problem(problem)
     position = api("GET", "needs", f"/positions/{code}")
     overrides = {o["competency_code"]: o["required_level"] for o in position["overrides"]}
     effective = {s["competency_code"]: s["required_level"] for s in position["standard"]}

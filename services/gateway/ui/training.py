@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from services.gateway.ui.client import UIProblem, _act, api
+from services.gateway.ui.client import UIProblem, _act, api, flash_problem
 from services.gateway.ui.session import _today, signed_in, t, ui
 from shared.web import context
 
@@ -91,7 +91,7 @@ def program_baru():
             try:
                 api("POST", "training", f"/programs/{program['id']}/batches", json={"meetings": meetings})
             except UIProblem as problem:
-                flash(problem.detail, "error")
+                flash_problem(problem)
         flash(t("Program dibuat.", "Program created."), "ok")
         return redirect(url_for("ui.program", program_id=program["id"]))
     return render_template("program_baru.html", competencies=competencies, partners=partners, form={}, problem=None)
@@ -193,7 +193,7 @@ def kehadiran(batch_id: str, meeting_no: int):
                 "ok",
             )
         except UIProblem as problem:
-            flash(problem.detail, "error")
+            flash_problem(problem)
         return redirect(url_for("ui.kehadiran", batch_id=batch_id, meeting_no=meeting_no))
     batch = api("GET", "training", f"/batches/{batch_id}")
     program_ = api("GET", "training", f"/programs/{batch['program_id']}")
@@ -224,7 +224,7 @@ def daftar_hadir(batch_id: str):
                 files={"file": (upload.filename, upload.stream.read(), upload.mimetype or "application/octet-stream")},
             )
         except UIProblem as problem:
-            flash(problem.detail, "error")
+            flash_problem(problem)
             return redirect(url_for("ui.angkatan", batch_id=batch_id))
         return render_template("daftar_hadir.html", batch_id=batch_id, report=report)
     answer = api("GET", "training", f"/batches/{batch_id}/attendance-sheet", params={"format": "xlsx"}, raw=True)
