@@ -133,9 +133,10 @@ def test_check_in_at_the_venue_in_its_window_only_for_oneself_once(
         },
     )
     all_day = [
-        {"date": (today + dt.timedelta(days=d)).isoformat(), "starts_at": "00:00", "ends_at": "23:59"} for d in (0, 1)
+        {"date": (today + dt.timedelta(days=d)).isoformat(), "starts_at": "00:00", "ends_at": "23:59"} for d in (0, 2)
     ]
-    batch = api("POST", f"/programs/{created['id']}/batches", 201, json={"meetings": all_day})  # today and tomorrow
+    # today, and the day after tomorrow: far enough that its early check-in (30 min before) never opens today
+    batch = api("POST", f"/programs/{created['id']}/batches", 201, json={"meetings": all_day})
     api("PUT", f"/programs/{created['id']}/status", json={"status": "published"})
     me, colleague, stranger = employees(3)
     api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [me, colleague]})
@@ -159,8 +160,8 @@ def test_check_in_at_the_venue_in_its_window_only_for_oneself_once(
         key, batch["id"], 1, time.time() - 3 * settings.check_in_rotate_seconds, settings.check_in_rotate_seconds
     )
     assert "expired" in api("POST", "/check-in", 422, headers=_as(colleague), json={"code": stale})["detail"]
-    tomorrow = api("GET", f"/batches/{batch['id']}/meetings/2/check-in-code")  # a real code, but not its day
-    outside = api("POST", "/check-in", 409, headers=_as(colleague), json={"code": tomorrow["code"]})
+    later = api("GET", f"/batches/{batch['id']}/meetings/2/check-in-code")  # a real code, but not its day
+    outside = api("POST", "/check-in", 409, headers=_as(colleague), json={"code": later["code"]})
     assert "open on" in outside["detail"]
 
     attended = {m["nip"]: m for m in api("GET", f"/batches/{batch['id']}/meetings/1/attendance")}
