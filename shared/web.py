@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, current_app, g, json, request
+from flask import Flask, Response, current_app, g, has_request_context, json, request
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from shared import edge, fields, identity, metrics, openapi
+from shared import edge, fields, identity, messages, metrics, openapi
 from shared.config import ConfigError, Settings
 from shared.db import Database
 from shared.errors import AppError, Forbidden, flatten_errors
@@ -93,17 +93,32 @@ def _authorise(access: Access, secret: str) -> None:
         )
 
 
+_COMMON_MESSAGES = messages.Catalogue(messages.COMMON)
+
+
 def problem(status: int, detail: str, *, slug: str | None = None, title: str | None = None, **members: Any) -> Response:
+    """An RFC 9457 problem, its ``detail`` and field messages in the caller's language (``shared/messages.py``)."""
+    language = messages.language_of(request.headers.get("Accept-Language") if has_request_context() else None)
+    catalogue: messages.Catalogue = current_app.extensions.get("bangkom_messages") or _COMMON_MESSAGES
     body = {
         "type": PROBLEM_TYPE + slug if slug else "about:blank",
         "title": title or _status_title(status),
         "status": status,
-        "detail": detail,
+        "detail": catalogue.translate(detail, language),
         "instance": request.path if request else None,
         "request_id": request_id.get(),
     }
     body.update({key: value for key, value in members.items() if value is not None})
+    if isinstance(body.get("errors"), list):
+        body["errors"] = [
+            {**entry, "message": catalogue.translate(str(entry["message"]), language)}
+            if isinstance(entry, dict) and "message" in entry
+            else entry
+            for entry in body["errors"]
+        ]
     response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response.headers["Content-Language"] = language
+    response.vary.add("Accept-Language")
     return response
 
 
@@ -213,6 +228,7 @@ def create_app(
     metric_collectors: Iterable[Any] = (),
     check_kafka: bool = True,
     access: Access | None = None,
+    messages_indonesian: Mapping[str, str] | None = None,
 ) -> Flask:
     """The common shape of a Bangkom HTTP service (JSON logs configured, outbox gauges when it has one)."""
     configure_logging(settings.service, settings.log_level)
@@ -232,6 +248,7 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.extensions["bangkom"] = ServiceContext(settings, database, outbox_model)
+    app.extensions["bangkom_messages"] = messages.Catalogue(messages.COMMON, messages_indonesian or {})
     fields.configure(dt.date.fromisoformat(settings.date_earliest), dt.date.fromisoformat(settings.date_latest))
     check_edge = edge.install(app, lambda: api.spec.to_dict(), settings)  # before any route: its converters
     api = ProblemApi(app, identity_required=access is not None)

@@ -6,6 +6,7 @@ from flask import Flask
 
 from services.evaluation.api import ACCESS, blp
 from services.evaluation.config import EvaluationSettings, load_settings
+from services.evaluation.messages import INDONESIAN
 from services.evaluation.metrics import OverdueCollector
 from services.evaluation.models import Outbox
 from shared.db import Database
@@ -24,4 +25,5 @@ def create_app(settings: EvaluationSettings | None = None) -> Flask:
         outbox_model=Outbox,
         metric_collectors=[OverdueCollector(database, settings.today)],
         access=ACCESS,
+        messages_indonesian=INDONESIAN,
     )

@@ -10,6 +10,7 @@ from requests.adapters import HTTPAdapter
 
 from services.gateway.api import blp, docs_asset, docs_document, docs_page, proxy
 from services.gateway.config import GatewaySettings, load_settings
+from services.gateway.messages import INDONESIAN
 from services.gateway.ui import ui
 from shared.config import ConfigError
 from shared.db import Database
@@ -50,6 +51,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         database=Database(settings.database_url),
         check_kafka=False,
         checks={service: ready(url) for service, url in settings.upstreams().items()},
+        messages_indonesian=INDONESIAN,
     )
     app.extensions["bangkom_api"].spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "POST /api/v1/auth/login"}

@@ -6,6 +6,7 @@ from flask import Flask
 
 from services.needs.api import ACCESS, blp
 from services.needs.config import NeedsSettings, load_settings
+from services.needs.messages import INDONESIAN
 from services.needs.metrics import NeedsCollector
 from services.needs.models import Outbox
 from services.needs.simpeg import api as simpeg_api
@@ -25,5 +26,6 @@ def create_app(settings: NeedsSettings | None = None) -> Flask:
         database=database,
         outbox_model=Outbox,
         access=ACCESS,
+        messages_indonesian=INDONESIAN,
         metric_collectors=[NeedsCollector(database, settings), SimpegCollector(database)],
     )

@@ -6,6 +6,7 @@ from flask import Flask
 
 from services.training.api import ACCESS, blp
 from services.training.config import TrainingSettings, load_settings
+from services.training.messages import INDONESIAN
 from services.training.metrics import TrainingCollector
 from services.training.models import Outbox
 from shared.db import Database
@@ -24,4 +25,5 @@ def create_app(settings: TrainingSettings | None = None) -> Flask:
         outbox_model=Outbox,
         metric_collectors=[TrainingCollector(database, settings)],
         access=ACCESS,
+        messages_indonesian=INDONESIAN,
     )

@@ -49,7 +49,14 @@ class Employee(MethodView):
 @pytest.fixture(scope="module")
 def client():
     settings = Settings(service="needs", database_url="sqlite://")
-    app = create_app(settings, title="test", description="test", blueprints=[blp], check_kafka=False)
+    app = create_app(
+        settings,
+        title="test",
+        description="test",
+        blueprints=[blp],
+        check_kafka=False,
+        messages_indonesian={"No employee with NIP {0}.": "Pegawai dengan NIP {0} tidak ditemukan."},
+    )
     return app.test_client()
 
 
@@ -66,6 +73,7 @@ def test_validation_errors_are_problem_details_naming_each_field(client):
         ("items.0.nip", "json"),
     }
     assert {e["message"] for e in body["errors"] if e["field"] == "nip"} == {"NIP must be 18 digits."}
+    assert {e["message"] for e in body["errors"] if e["field"] == "name"} == {"Wajib diisi."}  # marshmallow's, translated
     assert "nip" in body["detail"] and "name" in body["detail"]
 
 
@@ -78,7 +86,11 @@ def test_malformed_json_is_a_400_problem(client):
 def test_application_errors_map_to_their_status(client):
     response = client.get("/api/v1/pegawai/198609262015051001")
     assert (response.status_code, response.json["type"]) == (404, "urn:bangkom:problem:not-found")
-    assert response.json["detail"] == "No employee with NIP 198609262015051001."
+    assert response.json["detail"] == "Pegawai dengan NIP 198609262015051001 tidak ditemukan."  # Indonesian first
+    assert response.headers["Content-Language"] == "id" and "Accept-Language" in response.headers["Vary"]
+    english = client.get("/api/v1/pegawai/198609262015051001", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert english.json["detail"] == "No employee with NIP 198609262015051001."
+    assert english.headers["Content-Language"] == "en"
     conflict = client.post("/api/v1/pegawai/", json={"nip": "199001012015031001", "name": "A"})
     assert conflict.status_code == 409 and conflict.json["nip"] == "199001012015031001"
 

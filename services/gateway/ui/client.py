@@ -7,6 +7,7 @@ from typing import Any
 import requests
 from flask import (
     flash,
+    g,
     redirect,
     render_template,
 )
@@ -27,6 +28,7 @@ class UIProblem(Exception):
 def api(method: str, service: str, path: str, **kwargs) -> Any:
     """A service's answer (JSON, or the raw response for ``raw=True``) for the signed-in person."""
     raw = kwargs.pop("raw", False)
+    kwargs["headers"] = {"Accept-Language": g.get("lang", "id"), **kwargs.get("headers", {})}  # refusals in our words
     settings = context().settings
     try:
         response = upstream.call(

@@ -1,0 +1,45 @@
+"""The gateway's messages in Indonesian (``shared/messages.py``)."""
+
+INDONESIAN = {
+    "Managing accounts needs the role admin (BKPSDM).": "Mengelola akun memerlukan peran admin (BKPSDM).",
+    "No service {0}; the services are {1}.": "Tidak ada layanan {0}; layanan yang ada: {1}.",
+    "Log in first and send the access token as 'Authorization: Bearer <token>'.": (
+        "Masuk dulu, lalu kirim token akses sebagai 'Authorization: Bearer <token>'."
+    ),
+    "Send 'Authorization: Bangkom-Partner <key id>:<secret>'.": "Kirim 'Authorization: Bangkom-Partner <key id>:<secret>'.",
+    "Account {0} already exists.": "Akun {0} sudah ada.",
+    "NIP {0} already has an account.": "NIP {0} sudah memiliki akun.",
+    "Has an account.": "Sudah memiliki akun.",
+    "Taken.": "Sudah dipakai.",
+    "Too short.": "Terlalu pendek.",
+    "Unknown role.": "Peran tidak dikenal.",
+    "Last admin.": "Admin terakhir.",
+    "Roles must be among {0}.": "Peran harus di antara {0}.",
+    "No account {0}.": "Akun {0} tidak ditemukan.",
+    "Missing signature header(s): {0}.": "Header tanda tangan tidak ada: {0}.",
+    "Request id {0} was already used; every request needs a new id.": (
+        "Request id {0} sudah dipakai; setiap permintaan memerlukan id baru."
+    ),
+    "The access token has expired; refresh it or log in again.": (
+        "Token akses sudah kedaluwarsa; perbarui atau masuk lagi."
+    ),
+    "The access token is not valid.": "Token akses tidak sah.",
+    "The account is not active.": "Akun tidak aktif.",
+    "The code is not valid: it is wrong, used or expired. Ask BKPSDM or request a new link.": (
+        "Kode tidak sah: salah, sudah dipakai, atau kedaluwarsa. Hubungi BKPSDM atau minta tautan baru."
+    ),
+    "The refresh token is not valid; log in again.": "Token pembaruan tidak sah; masuk lagi.",
+    "The signature does not match the request body.": "Tanda tangan tidak cocok dengan isi permintaan.",
+    "The timestamp is more than 5 minutes off; sign the request again now.": (
+        "Stempel waktu meleset lebih dari 5 menit; tanda tangani permintaan lagi sekarang."
+    ),
+    "The token names no subject ({0}).": "Token tidak menyebut subjek ({0}).",
+    "This is the last active BKPSDM administrator; give another account the admin role first.": (
+        "Ini administrator BKPSDM aktif terakhir; berikan dulu peran admin kepada akun lain."
+    ),
+    "This refresh token was used before; every token issued from it is revoked. Log in again.": (
+        "Token pembaruan ini sudah pernah dipakai; semua token turunannya dicabut. Masuk lagi."
+    ),
+    "Unknown or revoked key, or a wrong secret.": "Kunci tidak dikenal atau sudah dicabut, atau rahasianya salah.",
+    "Wrong user name or password.": "Nama pengguna atau kata sandi salah.",
+}

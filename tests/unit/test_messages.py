@@ -1,0 +1,99 @@
+"""Every message a service can send back in a problem has its Indonesian, and the caller's language is chosen."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pathlib
+
+import pytest
+
+from shared import messages
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+RAISED = {"AppError", "Invalid", "NotFound", "Conflict", "Forbidden", "Unauthorized", "ValidationError", "BadRequest"}
+SERVICES = ("needs", "training", "evaluation", "gateway")
+
+
+def _template(node: ast.AST) -> str | None:
+    """The message as the code writes it, each interpolated value as ``{0}``, ``{1}``…"""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.replace("{", "{{").replace("}", "}}")
+    if isinstance(node, ast.JoinedStr):
+        parts, count = [], 0
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                parts.append(part.value.replace("{", "{{").replace("}", "}}"))
+            else:
+                parts.append(f"{{{count}}}")
+                count += 1
+        return "".join(parts)
+    return None
+
+
+def written_messages(path: pathlib.Path) -> set[str]:
+    """Details of raised errors, ``"message"`` entries, marshmallow ``error=`` texts of one module."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in RAISED and node.args:
+                found.add(_template(node.args[0]))
+            found.update(_template(k.value) for k in node.keywords if k.arg == "error")
+        if isinstance(node, ast.Dict):
+            found.update(_template(v) for k, v in zip(node.keys, node.values, strict=True) if _is(k, "message"))
+    return {text for text in found if text}
+
+
+def _is(node: ast.AST | None, value: str) -> bool:
+    return isinstance(node, ast.Constant) and node.value == value
+
+
+def _catalogue(service: str | None) -> messages.Catalogue:
+    if service is None:
+        return messages.Catalogue(messages.COMMON)
+    return messages.Catalogue(messages.COMMON, importlib.import_module(f"services.{service}.messages").INDONESIAN)
+
+
+@pytest.mark.parametrize("service", [*SERVICES, None])
+def test_every_message_has_its_indonesian(service):
+    folder = ROOT / ("services/" + service if service else "shared")
+    catalogue = _catalogue(service)
+    missing = sorted(
+        f"{path.relative_to(ROOT)}: {text!r}"
+        for path in folder.rglob("*.py")
+        if "/ui/" not in str(path)  # the web UI writes both languages itself (t(...))
+        for text in written_messages(path)
+        if not catalogue.covers(text)
+    )
+    assert not missing, "messages without Indonesian:\n" + "\n".join(missing)
+
+
+def test_rendered_messages_are_translated_with_their_values():
+    catalogue = _catalogue("training")
+    assert catalogue.translate("No batch 42.", "id") == "Angkatan 42 tidak ditemukan."
+    assert catalogue.translate("No batch 42.", "en") == "No batch 42."
+    assert catalogue.translate("Must be greater than or equal to 1 and less than or equal to 5.", "id") == (
+        "Harus antara 1 dan 5."
+    )
+    assert catalogue.translate("Missing data for required field.", "id") == "Wajib diisi."
+    assert catalogue.translate("Something nobody wrote.", "id") == "Something nobody wrote."
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        (None, "id"),
+        ("", "id"),
+        ("en", "en"),
+        ("en-US,en;q=0.9", "en"),
+        ("id-ID,id;q=0.9,en;q=0.8", "id"),
+        ("en;q=0.5,id;q=0.9", "id"),
+        ("fr", "id"),
+        ("fr,en;q=0.7", "en"),
+        ("ms", "id"),
+        ("en;q=x", "id"),
+    ],
+)
+def test_the_callers_language_indonesian_first(header, language):
+    assert messages.language_of(header) == language
