@@ -42,4 +42,17 @@ INDONESIAN = {
     ),
     "Unknown or revoked key, or a wrong secret.": "Kunci tidak dikenal atau sudah dicabut, atau rahasianya salah.",
     "Wrong user name or password.": "Nama pengguna atau kata sandi salah.",
+    "The path may not contain '.' or '..' segments; name the resource directly.": (
+        "Path tidak boleh memuat segmen '.' atau '..'; sebut sumber dayanya langsung."
+    ),
+    "The {0} service did not answer in time; try again shortly.": (
+        "Layanan {0} tidak menjawab tepat waktu; coba lagi sebentar lagi."
+    ),
+    "The {0} service is unavailable to check the key; try again shortly.": (
+        "Layanan {0} tidak tersedia untuk memeriksa kunci; coba lagi sebentar lagi."
+    ),
+    "The {0} service is unavailable; try again shortly.": "Layanan {0} sedang tidak tersedia; coba lagi sebentar lagi.",
+    "Too many requests: at most {0} a minute. Try again in {1} s.": (
+        "Terlalu banyak permintaan: paling banyak {0} per menit. Coba lagi dalam {1} detik."
+    ),
 }

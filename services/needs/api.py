@@ -63,6 +63,7 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "GET /exports/plan": ADMIN,
         "GET /ledger": ADMIN,
         "GET /exports/ledger": ADMIN,
+        "GET /exports/employees": ADMIN,
         "GET /external-development": PEOPLE,
         "POST /employees/<nip>/external-development": PEOPLE,
         "GET /external-development/<record_id>": PEOPLE,
@@ -601,6 +602,19 @@ class PlanExport(MethodView):
             rows = views.plan(session, context().settings, year, args.get("unit_code"))
         content = sheets.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
         return _file(content, args["format"], f"rencana-pengembangan-{year}")
+
+
+@blp.route("/exports/employees")
+class EmployeeExport(MethodView):
+    @blp.arguments(schemas.EmployeeExportQuery, location="query")
+    @blp.doc(**EXPORT_DOC)
+    def get(self, args):
+        """The employees of a search (the same filters and order as GET /employees) as XLSX or CSV."""
+        with read_session() as session:
+            found, _ = views.employees(session, args, 1, 10**7)
+            rows = [{column: getattr(e, column) for column, _ in exports.EMPLOYEE_COLUMNS} for e in found]
+        content = sheets.render(rows, exports.EMPLOYEE_COLUMNS, args["format"], "Pegawai")
+        return _file(content, args["format"], "pegawai")
 
 
 @blp.route("/exports/ledger")

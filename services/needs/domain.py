@@ -20,6 +20,7 @@ from shared import nip
 GROUPS = ("teknis", "manajerial", "sosial_kultural")
 POSITION_CLASSES = ("jpt", "administrator", "pengawas", "pelaksana", "fungsional")
 EMPLOYMENT_STATUSES = ("PNS", "PPPK")
+EMPLOYEE_SORTS = ("name", "nip", "unit_name", "position_code")  # the columns an employee list sorts by
 LEVELS = range(1, 6)
 
 # A level claimed for development outside Bangkom and verified by BKPSDM against its certificate

@@ -33,6 +33,18 @@ PLAN_COLUMNS: Sequence[tuple[str, str]] = (
     ("jp_budget", "Total JP"),
 )
 
+EMPLOYEE_COLUMNS: Sequence[tuple[str, str]] = (
+    ("nip", "NIP"),
+    ("name", "Nama"),
+    ("employment_status", "Jenis ASN"),
+    ("rank", "Pangkat/Golongan"),
+    ("position_code", "Kode Jabatan"),
+    ("unit_code", "Kode OPD"),
+    ("unit_name", "Unit Kerja (OPD)"),
+    ("supervisor_nip", "NIP Atasan"),
+    ("active", "Aktif"),
+)
+
 LEDGER_COLUMNS: Sequence[tuple[str, str]] = (
     ("nip", "NIP"),
     ("name", "Nama"),

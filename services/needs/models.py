@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -334,6 +335,9 @@ class SimpegSyncRun(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # a file queued through the API (web UI) waits here for the worker and is dropped when the run ends
+    upload: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    deactivate_missing: Mapped[bool] = mapped_column(Boolean, default=False)
     __table_args__ = (
         Index(
             "uq_simpeg_sync_active",

@@ -143,6 +143,15 @@ class EmployeeQuery(Schema):
     employment_status = fields.String(validate=validate.OneOf(domain.EMPLOYMENT_STATUSES))
     active = fields.Boolean()
     q = fields.String(validate=validate.Length(max=100))
+    sort = fields.String(
+        load_default="name",
+        validate=validate.OneOf([f"{d}{c}" for c in domain.EMPLOYEE_SORTS for d in ("", "-")]),
+        metadata={"description": "Column to sort by (name, nip, unit_name, position_code); '-' first for descending"},
+    )
+
+
+class EmployeeExportQuery(EmployeeQuery):
+    format = fields.String(load_default="xlsx", validate=validate.OneOf(["xlsx", "csv"]))
 
 
 # --- assessments --------------------------------------------------------------------------------

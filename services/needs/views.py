@@ -134,7 +134,10 @@ def positions(session: Session, position_class: str | None) -> list[Position]:
 
 
 def employees(session: Session, filters: dict[str, Any], page_no: int, page_size: int):
-    query = select(Employee).order_by(Employee.nip)
+    """A page of employees, filtered and sorted on the server (``sort``: a column, ``-`` first for descending)."""
+    sort = filters.get("sort") or "nip"  # one of domain.EMPLOYEE_SORTS, checked by the schema
+    column = getattr(Employee, sort.lstrip("-"))
+    query = select(Employee).order_by(column.desc() if sort.startswith("-") else column.asc(), Employee.nip)
     for field in ("unit_code", "position_code", "employment_status", "active"):
         if filters.get(field) is not None:
             query = query.where(getattr(Employee, field) == filters[field])

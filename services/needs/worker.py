@@ -1,5 +1,6 @@
 """The needs worker: consumes its topics idempotently, relays its outbox to Kafka and, when SIMPEG is
-configured, sends training history to SIMPEG and runs the employee syncs queued through the API."""
+configured, sends training history to SIMPEG and runs the employee syncs queued through the API; file imports queued
+through the API run with or without SIMPEG."""
 
 from __future__ import annotations
 
@@ -19,17 +20,20 @@ log = logging.getLogger(__name__)
 
 def simpeg_loop(settings: NeedsSettings):
     def simpeg(stop: threading.Event, database: Database) -> None:
-        client = SimpegClient.from_settings(settings)
+        client = SimpegClient.from_settings(settings) if settings.simpeg_base_url else None
         log.info("SIMPEG loop started", extra={"simpeg": settings.simpeg_base_url})
         while not stop.is_set():
             try:
-                runs.run_queued(database, settings, client)
-                while not stop.is_set() and any(history.send_due_history(database, settings, client).values()):
+                runs.run_queued(database, settings, client)  # file imports queued by the web UI need no SIMPEG
+                while (
+                    client and not stop.is_set() and any(history.send_due_history(database, settings, client).values())
+                ):
                     pass  # a full batch may be followed by more that are due
             except Exception:  # noqa: BLE001 - logged; the next round tries again
                 log.exception("SIMPEG round failed")
             stop.wait(settings.simpeg_poll_seconds)
-        client.close()
+        if client:
+            client.close()
 
     return simpeg
 
@@ -42,7 +46,7 @@ def main() -> None:
         processed_model=ProcessedEvent,
         handlers=event_handlers(settings),
         topics=TOPICS,
-        background=[simpeg_loop(settings)] if settings.simpeg_base_url else [],
+        background=[simpeg_loop(settings)],
     )
 
 

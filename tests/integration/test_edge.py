@@ -55,14 +55,14 @@ def test_deeply_nested_json_is_a_400(clients, service):
     response = clients[service].open(
         CREATES[service], method=METHOD[service], data=body, content_type="application/json"
     )
-    assert "nested too deeply" in problem(response, 400)["detail"]
+    assert "terlalu dalam bersarang" in problem(response, 400)["detail"]
 
 
 @pytest.mark.parametrize("service", LISTINGS)
 def test_an_undocumented_query_parameter_is_a_400_naming_it(clients, service):
     found = problem(clients[service].get(LISTINGS[service] + "?limit=3&no_such_filter=x"), 400)
     assert {e["field"] for e in found["errors"]} == {"limit", "no_such_filter"}
-    assert all(e["location"] == "query" and "this operation takes" in e["message"] for e in found["errors"])
+    assert all(e["location"] == "query" and "operasi ini menerima" in e["message"] for e in found["errors"])
 
 
 @pytest.mark.parametrize("service", LISTINGS)
@@ -75,7 +75,7 @@ def test_page_numbers_beyond_a_column_are_a_400(clients, service):
 @pytest.mark.parametrize("service", LISTINGS)
 def test_a_nul_byte_in_query_or_path_is_a_400(clients, service):
     assert problem(clients[service].get(LISTINGS[service] + "?q=%00"), 400)["errors"][0]["location"] == "query"
-    assert "control character" in problem(clients[service].get(LISTINGS[service] + "/%00"), 400)["detail"]
+    assert "karakter kontrol" in problem(clients[service].get(LISTINGS[service] + "/%00"), 400)["detail"]
 
 
 @pytest.mark.parametrize("service", LISTINGS)
@@ -97,7 +97,7 @@ def test_a_body_over_the_limit_is_a_413(clients, service):
 
 def test_numbers_in_paths_and_bodies_stay_within_their_columns(clients):
     needs = clients["needs"]
-    assert "too large" in problem(needs.get("/api/v1/needs/priorities/99999999999999999999"), 400)["detail"]
+    assert "terlalu besar" in problem(needs.get("/api/v1/needs/priorities/99999999999999999999"), 400)["detail"]
     assert problem(needs.get("/api/v1/needs/priorities/2147483648"), 400)
     put = needs.put("/api/v1/needs/priorities/2147483647", json={"items": []})
     assert problem(put, 422)["errors"] == [{"field": "year", "message": "2147483647 is not a plan year."}]
@@ -147,12 +147,12 @@ def test_whole_numbers_and_dates_in_a_window(clients):
         "competencies": [{"code": "T-GIS", "target_level": 3}],
     }
     found = problem(training.post("/api/v1/training/programs", json=program), 422)
-    assert [e["field"] for e in found["errors"]] == ["jp"] and "whole number" in found["errors"][0]["message"]
+    assert [e["field"] for e in found["errors"]] == ["jp"] and "bilangan bulat" in found["errors"][0]["message"]
     created = training.post("/api/v1/training/programs", json=program | {"jp": 24})
     assert created.status_code == 201, created.get_data(as_text=True)
     meetings = [{"date": "9999-12-31", "starts_at": "08:00", "ends_at": "12:00"}]
     response = training.post(f"/api/v1/training/programs/{created.json['id']}/batches", json={"meetings": meetings})
-    assert "between 1900-01-01 and 2099-12-31" in problem(response, 422)["errors"][0]["message"]
+    assert "antara 1900-01-01 dan 2099-12-31" in problem(response, 422)["errors"][0]["message"]
 
 
 def _record(batch_id: str, nip: str, event_id: str, recorded_at: str | dt.datetime) -> dict:
@@ -174,8 +174,8 @@ def test_attendance_times_overflowing_or_ahead_of_the_clock_are_refused(clients)
     training = clients["training"]
     batch = str(uuid.uuid4())
     for when, message in (
-        ("9999-12-31T23:00:00-12:00", "between"),
-        ((dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat(), "ahead of the server's clock"),
+        ("9999-12-31T23:00:00-12:00", "antara"),
+        ((dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat(), "di depan jam server"),
     ):
         body = {"records": [_record(batch, new_nip(), "e1", when)]}
         found = problem(training.post("/api/v1/training/partner/attendance", json=body, headers=_partner("X")), 422)
@@ -244,3 +244,19 @@ def test_the_same_attendance_posted_twice_at_once_is_accepted_once_and_never_a_5
     assert errors == []
     assert sum(o.count("accepted") for o in outcomes) == len(nips)
     assert sum(o.count("duplicate") for o in outcomes) == 3 * len(nips)
+
+
+@pytest.mark.parametrize("service", LISTINGS)
+def test_problems_speak_the_callers_language_indonesian_first(clients, service):
+    """The same refusal: Indonesian to a caller who says nothing or prefers it, English to one who asks."""
+    path = LISTINGS[service] + "?page_size=abc"
+    default = problem(clients[service].get(path), 422)
+    indonesian = problem(clients[service].get(path, headers={"Accept-Language": "id-ID,id;q=0.9,en;q=0.8"}), 422)
+    english_response = clients[service].get(path, headers={"Accept-Language": "en-US,en;q=0.9"})
+    english = problem(english_response, 422)
+    assert default == {**indonesian, "request_id": default["request_id"]}
+    assert default["detail"].startswith("Permintaan memuat 1 isian yang tidak sah: page_size.")
+    assert default["errors"][0]["message"] == "Bukan bilangan bulat yang sah."
+    assert english["detail"].startswith("The request has 1 invalid field(s): page_size.")
+    assert english["errors"][0]["message"] == "Not a valid integer."
+    assert english_response.headers["Content-Language"] == "en"

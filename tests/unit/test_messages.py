@@ -39,6 +39,8 @@ def written_messages(path: pathlib.Path) -> set[str]:
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             if name in RAISED and node.args:
                 found.add(_template(node.args[0]))
+            if name == "problem" and len(node.args) > 1:  # problem(status, detail)
+                found.add(_template(node.args[1]))
             found.update(_template(k.value) for k in node.keywords if k.arg == "error")
         if isinstance(node, ast.Dict):
             found.update(_template(v) for k, v in zip(node.keys, node.values, strict=True) if _is(k, "message"))

@@ -73,7 +73,9 @@ def test_validation_errors_are_problem_details_naming_each_field(client):
         ("items.0.nip", "json"),
     }
     assert {e["message"] for e in body["errors"] if e["field"] == "nip"} == {"NIP must be 18 digits."}
-    assert {e["message"] for e in body["errors"] if e["field"] == "name"} == {"Wajib diisi."}  # marshmallow's, translated
+    assert {e["message"] for e in body["errors"] if e["field"] == "name"} == {
+        "Wajib diisi."
+    }  # marshmallow's, translated
     assert "nip" in body["detail"] and "name" in body["detail"]
 
 

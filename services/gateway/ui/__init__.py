@@ -6,7 +6,7 @@ accounts and calls the services exactly as the API proxy does, with the person's
 the services' access rules apply unchanged.
 
 One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``client`` (calling the
-services), ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``development``, ``catalogues``, ``standards``, ``bkpsdm``, ``training``,
+services), ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``employees``, ``development``, ``catalogues``, ``standards``, ``bkpsdm``, ``training``,
 ``evaluation``, ``people``.
 """
 
@@ -15,6 +15,7 @@ from services.gateway.ui import (  # noqa: F401 - their routes register
     bkpsdm,
     catalogues,
     development,
+    employees,
     evaluation,
     people,
     signin,

@@ -91,8 +91,9 @@ ASSESSMENT_SOURCES = {
 RUN_STATUSES = {
     "queued": ("Menunggu", "Queued"),
     "running": ("Berjalan", "Running"),
-    "succeeded": ("Selesai", "Finished"),
-    "failed": ("Gagal", "Failed"),
+    "succeeded": ("Berhasil", "Succeeded"),
+    "partial": ("Selesai, sebagian baris ditolak", "Finished, some rows rejected"),
+    "failed": ("Gagal, tidak ada yang diterapkan", "Failed, nothing applied"),
     "abandoned": ("Terhenti (diambil alih)", "Abandoned (taken over)"),
 }
 

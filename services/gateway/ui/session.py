@@ -149,7 +149,14 @@ def _template_globals() -> dict[str, Any]:
         "label": label,
         "labels": labels,
         "lang_url": lambda lang: request.path + "?" + urlencode({**request.args.to_dict(), "lang": lang}),
+        "query": query,
     }
+
+
+def query(filters: dict[str, Any], **changes: Any) -> str:
+    """A list's query string: its filters with some changed (``None`` drops one, e.g. the page on a new sort)."""
+    merged = {**filters, **changes}
+    return urlencode({key: value for key, value in merged.items() if value not in (None, "")})
 
 
 def _today() -> dt.date:

@@ -28,6 +28,7 @@ ACCESS = access_rules(
         "POST /simpeg/sync-runs": ADMIN,
         "GET /simpeg/sync-runs/<run_id>": ADMIN,
         "POST /simpeg/imports": ADMIN,
+        "POST /simpeg/import-runs": ADMIN,
         "POST /simpeg/history-imports": ADMIN,
         "GET /simpeg/history": ADMIN,
         "POST /simpeg/history/retry": ADMIN,
@@ -135,21 +136,35 @@ class SimpegImports(MethodView):
     def post(self, args, files):
         """Import employees from a SIMPEG export file (XLSX or CSV, SIASN column names in row 1). Valid rows
         are applied; every rejected row is reported with its spreadsheet row number, field and reason."""
-        upload = files["file"]
         settings = context().settings
-        content = upload.read(settings.simpeg_max_import_bytes + 1)
-        if len(content) > settings.simpeg_max_import_bytes:
-            raise Invalid(
-                f"The file is larger than {settings.simpeg_max_import_bytes // 1_000_000} MB; import it with "
-                "`bangkom simpeg import` on the server instead.",
-                errors=[{"field": "file", "message": "Too large."}],
-            )
         return runs.import_file(
             context().database,
             settings,
-            content,
-            upload.filename or "upload.csv",
+            _upload(files["file"], settings),
+            files["file"].filename or "upload.csv",
             trigger="api",
+            requested_by=caller().subject,
+            deactivate=args["deactivate_missing"],
+            allow_mass_deactivation=args["allow_mass_deactivation"],
+        )
+
+
+@blp.route("/simpeg/import-runs")
+class SimpegImportRuns(MethodView):
+    @body_limit("simpeg_max_import_bytes")
+    @blp.arguments(simpeg_schemas.ImportQuery, location="query")
+    @blp.arguments(simpeg_schemas.ImportFormSchema, location="files")
+    @blp.response(202, simpeg_schemas.SyncRunSchema)
+    def post(self, args, files):
+        """Queue the import of an export file for the needs worker and answer at once: follow its progress (done of
+        total) and, once finished, each rejected row at /simpeg/sync-runs/{id}. The web UI imports this way. 409
+        while another sync or import is queued or running."""
+        settings = context().settings
+        return runs.queue_file(
+            context().database,
+            settings,
+            _upload(files["file"], settings),
+            files["file"].filename or "upload.csv",
             requested_by=caller().subject,
             deactivate=args["deactivate_missing"],
             allow_mass_deactivation=args["allow_mass_deactivation"],
@@ -174,3 +189,14 @@ class SimpegHistoryRetry(MethodView):
         """Send failed records again (all, or the ones named); the worker picks them up at once."""
         with context().uow() as uow:
             return {"retried": history.retry_failed(uow, data["enrollment_ids"])}
+
+
+def _upload(upload, settings) -> bytes:
+    content = upload.read(settings.simpeg_max_import_bytes + 1)
+    if len(content) > settings.simpeg_max_import_bytes:
+        raise Invalid(
+            f"The file is larger than {settings.simpeg_max_import_bytes // 1_000_000} MB; import it with "
+            "`bangkom simpeg import` on the server instead.",
+            errors=[{"field": "file", "message": "Too large."}],
+        )
+    return content

@@ -35,7 +35,8 @@ EMPLOYEE_COLUMNS = (
 )
 
 HISTORY_STATUSES = ("pending", "sent", "failed")
-SYNC_STATUSES = ("queued", "running", "succeeded", "failed", "abandoned")
+SYNC_STATUSES = ("queued", "running", "succeeded", "partial", "failed", "abandoned")
+FINISHED = ("succeeded", "partial")  # the run went through; ``partial``: some rows were rejected
 
 # statusPegawai / jenisPegawaiNama → employment status (a CPNS, on probation, is owed the same development)
 _STATUS = {"PNS": "PNS", "CPNS": "PNS", "PPPK": "PPPK"}

@@ -8,6 +8,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
 from services.needs.models import SimpegHistory, SimpegSyncRun
+from services.needs.simpeg.mapping import FINISHED
 from services.needs.simpeg.views import history_counts
 from shared.db import Database, utcnow
 
@@ -36,7 +37,7 @@ class SimpegCollector:
                     select(func.min(SimpegHistory.created_at)).where(SimpegHistory.status == "pending")
                 )
                 finished = session.scalar(
-                    select(func.max(SimpegSyncRun.finished_at)).where(SimpegSyncRun.status == "succeeded")
+                    select(func.max(SimpegSyncRun.finished_at)).where(SimpegSyncRun.status.in_(FINISHED))
                 )
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is down
             return []

@@ -55,6 +55,8 @@ def start_run(
     allow_mass_deactivation: bool = False,
     queued: bool = False,
     job: str = "employees",
+    upload: bytes | None = None,
+    deactivate_missing: bool = False,
 ) -> SimpegSyncRun:
     """Take the lock of ``job`` (``employees``: syncs and imports; ``history``: the training history coming in)
     with a new run, running now or queued for the worker; SyncBusy when another run of the job holds it."""
@@ -83,6 +85,8 @@ def start_run(
         started_at=None if queued else now,
         heartbeat_at=now,
         done=0,
+        upload=upload,
+        deactivate_missing=deactivate_missing,
     )
     session.add(run)
     try:
@@ -143,9 +147,19 @@ def finish_run(
         uow.session.execute(
             update(SimpegSyncRun)
             .where(SimpegSyncRun.id == run_id)
-            .values(status="failed" if error else "succeeded", report=report, error=error, finished_at=utcnow())
+            .values(status=outcome(report, error), report=report, error=error, finished_at=utcnow(), upload=None)
         )
         uow.commit()
+
+
+def outcome(report: dict[str, Any] | None, error: str | None) -> str:
+    """The truth of a finished run: ``partial`` when rows were rejected, ``failed`` when nothing could be applied."""
+    if error:
+        return "failed"
+    rejected = len((report or {}).get("rejected") or [])
+    if rejected and rejected >= (report or {}).get("received", 0):
+        return "failed"
+    return "partial" if rejected else "succeeded"
 
 
 # --- applying employee records ----------------------------------------------------------------
@@ -351,16 +365,24 @@ def run_import(
     return result
 
 
-def run_queued(database: Database, settings: NeedsSettings, client: SimpegClient) -> str | None:
-    """Run the oldest sync or history import queued through the API (the worker calls this periodically)."""
+def run_queued(database: Database, settings: NeedsSettings, client: SimpegClient | None) -> str | None:
+    """Run the oldest sync, file import or history import queued through the API (the worker calls this
+    periodically; without SIMPEG only file imports can run)."""
     from services.needs.simpeg.history import import_history  # history builds on this module
 
     claimed = claim_queued_run(database, settings)
     if claimed is None:
         return None
     run_id, job = claimed
+    with database.sessions() as session:
+        source = session.get(SimpegSyncRun, run_id).source
     with contextlib.suppress(Exception):  # logged and recorded on the run; the worker goes on
-        (import_history if job == "history" else run_sync)(database, settings, client, run_id)
+        if source.startswith("file:"):
+            run_stored_import(database, settings, run_id)
+        elif client is None:
+            finish_run(database, settings, run_id, None, "SIMPEG is not configured (SIMPEG_BASE_URL).")
+        else:
+            (import_history if job == "history" else run_sync)(database, settings, client, run_id)
     return run_id
 
 
@@ -376,22 +398,71 @@ def import_file(
     allow_mass_deactivation: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Read, check and apply an export file under the employee lock; the report keeps row numbers."""
-    numbered = read_export(content, filename)
-    numeric = check_numeric_nips(numbered)
-    bad_rows = {r["row"] for r in numeric}
-    usable = [(n, r) for n, r in numbered if n not in bad_rows]
-    uow = unit_of_work(database, settings)
-    with uow:
-        run = start_run(
+    """Read, check and apply an export file now, under the employee lock; the report keeps row numbers."""
+    numbered = read_export(content, filename)  # an unreadable file is refused before any run is recorded
+    with unit_of_work(database, settings) as uow:
+        run_id = start_run(
             uow,
             settings,
             source=f"file:{filename}"[:200],
             trigger=trigger,
             requested_by=requested_by,
             allow_mass_deactivation=allow_mass_deactivation,
+        ).id
+    return {"run_id": run_id, **_apply_file(database, settings, run_id, numbered, deactivate, progress)}
+
+
+def queue_file(
+    database: Database,
+    settings: NeedsSettings,
+    content: bytes,
+    filename: str,
+    *,
+    requested_by: str | None,
+    deactivate: bool = False,
+    allow_mass_deactivation: bool = False,
+) -> SimpegSyncRun:
+    """Keep an export file with a queued run for the worker, so that the person sees its progress (web UI)."""
+    read_export(content, filename)  # refused now, not later, when it cannot be read at all
+    with unit_of_work(database, settings) as uow:
+        run = start_run(
+            uow,
+            settings,
+            source=f"file:{filename}"[:200],
+            trigger="api",
+            requested_by=requested_by,
+            allow_mass_deactivation=allow_mass_deactivation,
+            queued=True,
+            upload=content,
+            deactivate_missing=deactivate,
         )
-        run_id = run.id
+        return run
+
+
+def run_stored_import(database: Database, settings: NeedsSettings, run_id: str) -> dict[str, Any]:
+    """The worker's side of ``queue_file``: the kept file applied like an import; the file is dropped at the end."""
+    with database.sessions() as session:
+        run = session.get(SimpegSyncRun, run_id)
+        content, filename, deactivate = run.upload or b"", run.source.removeprefix("file:"), run.deactivate_missing
+    try:
+        numbered = read_export(content, filename)
+    except Exception as exc:
+        finish_run(database, settings, run_id, None, str(exc))
+        raise
+    return _apply_file(database, settings, run_id, numbered, deactivate, None)
+
+
+def _apply_file(
+    database: Database,
+    settings: NeedsSettings,
+    run_id: str,
+    numbered: Sequence[tuple[int, dict[str, Any]]],
+    deactivate: bool,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    numeric = check_numeric_nips(numbered)
+    bad_rows = {r["row"] for r in numeric}
+    usable = [(n, r) for n, r in numbered if n not in bad_rows]
     skip_deactivation = deactivate and bool(numeric)  # an unreadable NIP must not look like a missing employee
     result = run_import(database, settings, run_id, usable, deactivate and not skip_deactivation, progress)
     if numeric:
@@ -400,4 +471,4 @@ def import_file(
         if skip_deactivation:
             result["warnings"].append("Nobody was deactivated because some NIPs could not be read.")
         finish_run(database, settings, run_id, result)
-    return {"run_id": run_id, **result}
+    return result

@@ -55,7 +55,11 @@ class SyncRunSchema(Schema):
     trigger = fields.String()
     requested_by = fields.String(allow_none=True)
     unit_id = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "queued, running, succeeded, failed or abandoned"})
+    status = fields.String(
+        metadata={
+            "description": "queued, running, succeeded, partial (some rows rejected: see report.rejected), failed (nothing applied) or abandoned"
+        }
+    )
     done = fields.Integer(metadata={"description": "Records processed so far"})
     total = fields.Integer(allow_none=True, metadata={"description": "Records SIMPEG announced (once known)"})
     report = fields.Nested(SyncReportSchema, allow_none=True)

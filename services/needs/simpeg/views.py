@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.needs.models import SimpegHistory, SimpegSyncRun
+from services.needs.simpeg.mapping import FINISHED
 from services.needs.views import page
 
 
@@ -25,7 +26,7 @@ def status(session: Session, configured: bool) -> dict[str, Any]:
     return {
         "configured": configured,
         "last_run": session.scalar(newest),
-        "last_success": session.scalar(newest.where(SimpegSyncRun.status == "succeeded")),
+        "last_success": session.scalar(newest.where(SimpegSyncRun.status.in_(FINISHED))),
         "history": history_counts(session),
     }
 

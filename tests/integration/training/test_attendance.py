@@ -149,7 +149,9 @@ def test_a_partner_touches_only_its_own_batches(api, client, partner, program, e
     assert api("GET", "/partner/batches", partner=other) == []
     assert [b["id"] for b in api("GET", "/partner/batches", partner=owner)] == [batch["id"]]
     problem = api("GET", f"/partner/batches/{batch['id']}/enrollments", 404, partner=other)
-    assert problem["detail"] == f"No batch {batch['id']}.", "the same answer as for a batch that does not exist"
+    assert problem["detail"] == f"Angkatan {batch['id']} tidak ditemukan.", (
+        "the same answer as for a batch that does not exist"
+    )
     assert (
         api("POST", "/partner/attendance/record", 404, partner=other, json=record)["errors"][0]["field"] == "batch_id"
     )

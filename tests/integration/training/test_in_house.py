@@ -148,7 +148,7 @@ def test_check_in_at_the_venue_in_its_window_only_for_oneself_once(
     done = api("POST", "/check-in", 201, headers=_as(me), json={"code": shown["code"]})
     assert (done["meeting_no"], done["status"]) == (1, "present")
     twice = api("POST", "/check-in", 409, headers=_as(me), json={"code": shown["code"]})
-    assert "already checked in" in twice["detail"]
+    assert "sudah melakukan presensi" in twice["detail"]
     api("POST", "/check-in", 403, headers=_as(stranger), json={"code": shown["code"]})  # not enrolled
     api("POST", "/check-in", 403, headers=_as(me, "partner"), json={"code": shown["code"]})  # role
     forged = shown["code"][:-4] + ("0000" if not shown["code"].endswith("0000") else "1111")
@@ -159,10 +159,10 @@ def test_check_in_at_the_venue_in_its_window_only_for_oneself_once(
     stale, _ = domain.check_in_code(
         key, batch["id"], 1, time.time() - 3 * settings.check_in_rotate_seconds, settings.check_in_rotate_seconds
     )
-    assert "expired" in api("POST", "/check-in", 422, headers=_as(colleague), json={"code": stale})["detail"]
+    assert "kedaluwarsa" in api("POST", "/check-in", 422, headers=_as(colleague), json={"code": stale})["detail"]
     later = api("GET", f"/batches/{batch['id']}/meetings/2/check-in-code")  # a real code, but not its day
     outside = api("POST", "/check-in", 409, headers=_as(colleague), json={"code": later["code"]})
-    assert "open on" in outside["detail"]
+    assert "dibuka pada" in outside["detail"]
 
     attended = {m["nip"]: m for m in api("GET", f"/batches/{batch['id']}/meetings/1/attendance")}
     assert (attended[me]["status"], attended[me]["source"]) == ("present", "check_in")
@@ -200,7 +200,7 @@ def test_withdraw_and_replace_before_the_start_and_not_after(api, partner, progr
     _, started = program(partner_code, first=dt.date.today() - dt.timedelta(days=1), days=3)
     api("POST", f"/batches/{started['id']}/enrollments", 201, json={"nips": [late]})
     after = api("POST", f"/batches/{started['id']}/enrollments/{late}/withdrawal", 409, json={"reason": "Terlambat"})
-    assert "started" in after["detail"]
+    assert "sudah mulai" in after["detail"]
 
     events = relay_events(expected=6)
     withdrawn = [e["data"] for e in events if e["type"].endswith(".ParticipantWithdrawn.v1")]
@@ -303,7 +303,7 @@ def test_every_program_transition_and_its_refusals(api, partner, relay_events):
 
     meeting = {"meetings": [{"date": "2027-02-01", "starts_at": "08:00", "ends_at": "14:00"}]}
     first = new_program()
-    assert "batch" in move(first["id"], "published", 409)["detail"]  # publishing needs a batch
+    assert "angkatan" in move(first["id"], "published", 409)["detail"]  # publishing needs a batch
     for refused in ("running", "closed"):
         move(first["id"], refused, 409)  # not from draft
     api("POST", f"/programs/{first['id']}/batches", 201, json=meeting)

@@ -31,7 +31,7 @@ def test_publishing_emits_program_published_once(api, partner, relay_events):
     )
     assert (created["status"], created["min_attendance"]) == ("draft", 0.8), "the configured default"
     problem = api("PUT", f"/programs/{created['id']}/status", 409, json={"status": "published"})
-    assert "batch" in problem["detail"]
+    assert "angkatan" in problem["detail"]
     editable = {
         k: created[k] for k in ("code", "title", "form", "delivery", "jp", "partner_code", "capacity", "competencies")
     }
@@ -49,7 +49,7 @@ def test_publishing_emits_program_published_once(api, partner, relay_events):
     )
     api("PUT", f"/programs/{created['id']}/status", json={"status": "published"})
     api("PUT", f"/programs/{created['id']}/status", 409, json={"status": "published"})
-    assert "draft" in api("PUT", f"/programs/{created['id']}", 409, json=editable)["detail"]
+    assert "draf" in api("PUT", f"/programs/{created['id']}", 409, json=editable)["detail"]
     [published] = [e for e in relay_events(expected=1) if e["type"].endswith(".ProgramPublished.v1")]
     data = published["data"]
     assert (data["program_id"], data["starts_on"], data["ends_on"]) == (created["id"], "2027-02-02", "2027-02-03")
@@ -79,14 +79,14 @@ def test_enrolment_enforces_capacity_overlap_and_known_employees(api, partner, p
 
     problem = api("POST", f"/batches/{batch['id']}/enrollments", 422, json={"nips": [a, c, new_nip()]})
     messages = {e["field"]: e["message"] for e in problem["errors"]}
-    assert "overlapping" in messages["nips.1"] and "Unknown" in messages["nips.2"]
+    assert "bertumpang tindih" in messages["nips.1"] and "tidak dikenal" in messages["nips.2"]
     assert api("GET", f"/batches/{batch['id']}/enrollments") == [], "all or nothing"
 
     api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [a, b]})
     full = api("POST", f"/batches/{batch['id']}/enrollments", 409, json={"nips": employees(1)})
-    assert "0 place(s) left" in full["detail"]
+    assert "tinggal 0 tempat" in full["detail"]
     again = api("POST", f"/batches/{batch['id']}/enrollments", 422, json={"nips": [a]})
-    assert "already enrolled" in again["errors"][0]["message"]
+    assert "sudah terdaftar" in again["errors"][0]["message"]
     enrolled = [e for e in relay_events(expected=3) if e["type"].endswith(".ParticipantEnrolled.v1")]
     assert sorted(e["data"]["nip"] for e in enrolled) == sorted([a, b, c])
 

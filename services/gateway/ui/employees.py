@@ -1,0 +1,109 @@
+"""BKPSDM's pages of employees: the list (search, sort and pages on the server, XLSX), importing a SIMPEG export
+file with a progress bar and per-row results, and the SIMPEG runs."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from services.gateway.ui.client import UIProblem, api, flash_problem
+from services.gateway.ui.session import signed_in, t, ui
+
+PAGE_SIZE = 50
+FILTERS = ("q", "unit_code", "employment_status", "active", "sort")
+
+
+def _filters() -> dict[str, str]:
+    chosen = {key: request.args.get(key, "").strip() for key in FILTERS}
+    return {key: value for key, value in chosen.items() if value}
+
+
+@ui.route("/pegawai")
+@signed_in("admin")
+def pegawai_daftar():
+    filters = _filters()
+    page = max(1, request.args.get("page", type=int) or 1)
+    answer = api("GET", "needs", "/employees", params={**filters, "page": page, "page_size": PAGE_SIZE}, raw=True)
+    pagination = json.loads(answer.headers.get("X-Pagination") or "{}")
+    return render_template(
+        "pegawai_daftar.html",
+        employees=answer.json(),
+        filters=filters,
+        page=page,
+        pages=pagination.get("total_pages", 1),
+        total=pagination.get("total", 0),
+    )
+
+
+@ui.route("/pegawai.xlsx")
+@signed_in("admin")
+def pegawai_unduh():
+    upstream = api("GET", "needs", "/exports/employees", params={**_filters(), "format": "xlsx"}, raw=True)
+    return Response(
+        upstream.content,
+        mimetype=upstream.headers.get("Content-Type", "").split(";")[0],
+        headers={"Content-Disposition": 'attachment; filename="pegawai.xlsx"'},
+    )
+
+
+@ui.route("/pegawai/impor", methods=["GET", "POST"])
+@signed_in("admin")
+def pegawai_impor():
+    """An export file is handed to the needs worker; the person follows it on the run's page."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(
+                t("Pilih berkas ekspor SIMPEG (.xlsx atau .csv).", "Choose a SIMPEG export file (.xlsx or .csv)."),
+                "error",
+            )
+            return redirect(url_for("ui.pegawai_impor"))
+        try:
+            run = api(
+                "POST",
+                "needs",
+                "/simpeg/import-runs",
+                params={"deactivate_missing": "true" if request.form.get("deactivate_missing") else "false"},
+                files={"file": (upload.filename, upload.stream.read(), upload.mimetype or "application/octet-stream")},
+            )
+        except UIProblem as problem:
+            flash_problem(problem)
+            return redirect(url_for("ui.pegawai_impor"))
+        return redirect(url_for("ui.simpeg_proses", run_id=run["id"]))
+    return render_template("pegawai_impor.html")
+
+
+@ui.route("/simpeg")
+@signed_in("admin")
+def simpeg():
+    status = api("GET", "needs", "/simpeg/status")
+    return render_template("simpeg.html", status=status, runs=api("GET", "needs", "/simpeg/sync-runs"))
+
+
+@ui.route("/simpeg/sinkron", methods=["POST"])
+@signed_in("admin")
+def simpeg_sinkron():
+    try:
+        run = api("POST", "needs", "/simpeg/sync-runs", json={})
+    except UIProblem as problem:
+        flash_problem(problem)
+        return redirect(url_for("ui.simpeg"))
+    return redirect(url_for("ui.simpeg_proses", run_id=run["id"]))
+
+
+@ui.route("/simpeg/proses/<run_id>")
+@signed_in("admin")
+def simpeg_proses(run_id: str):
+    """A sync or import: a progress bar while it runs (the page reloads itself), then its report row by row."""
+    run = api("GET", "needs", f"/simpeg/sync-runs/{run_id}")
+    running = run["status"] in ("queued", "running")
+    percent = round(100 * run["done"] / run["total"]) if run.get("total") else (0 if running else 100)
+    return render_template("simpeg_proses.html", run=run, running=running, percent=percent)
