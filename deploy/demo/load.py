@@ -42,7 +42,9 @@ PASSWORDS = {  # user name → (role, password); printed by run.sh
     "atasan": ("supervisor", "demo-atasan-2026"),
     "pegawai": ("employee", "demo-pegawai-2026"),
     "ops": ("ops", "demo-ops-2026!"),
+    "mitra": ("partner", "demo-mitra-2026"),  # a person of Universitas Malikussaleh (UNIMAL): its batches only
 }
+PARTNER_OF = {"mitra": "UNIMAL"}
 TECHNICAL = [  # code, name, the OPDs whose staff positions require it
     ("T-KURIKULUM", "Implementasi Kurikulum Merdeka", ["OPD-DISDIK"]),
     ("T-YANKES", "Manajemen Pelayanan Kesehatan Primer", ["OPD-DINKES"]),
@@ -183,7 +185,9 @@ def _seed_accounts(gateway: Database, needs: Database) -> None:
     for username, (role, password) in PASSWORDS.items():
         with UnitOfWork(gateway, None) as uow:
             if uow.session.get(Account, username) is None:
-                gateway_handlers.create_account(uow, username, password, [role], nips.get(username))
+                gateway_handlers.create_account(
+                    uow, username, password, [role], nips.get(username), partner_code=PARTNER_OF.get(username)
+                )
     say("demo logins ready")
 
 

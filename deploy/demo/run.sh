@@ -74,6 +74,7 @@ cat <<INFO
    atasan  / demo-atasan-2026    supervisor (head of BPBD)
    pegawai / demo-pegawai-2026   employee (staff of BPBD, with a GIS gap and no training yet)
    ops     / demo-ops-2026!      operations (metrics, SIMPEG status)
+   mitra   / demo-mitra-2026     a partner's user (Universitas Malikussaleh: its batches only)
  Ctrl-C stops everything.
 ================================================================================
 INFO

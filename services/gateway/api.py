@@ -127,12 +127,20 @@ class Accounts(MethodView):
     @blp.alt_response(403, response="FORBIDDEN")
     @blp.doc(**ADMIN_DOC)
     def post(self, data):
-        """Create an account by hand (BKPSDM staff, an operator): pending until activated; an activation e-mail is
-        sent when an address is given, otherwise print a code for its OPD or hand one out."""
+        """Create an account by hand (BKPSDM staff, an operator, a partner institution's user with the role partner
+        and its partner_code): pending until activated; an activation e-mail is sent when an address is given,
+        otherwise hand out a code (POST /activation-codes)."""
         _admin()
         with context().uow() as uow:
             return handlers.create_account(
-                uow, data["username"], None, data["roles"], data["nip"], name=data["name"], email=data["email"]
+                uow,
+                data["username"],
+                None,
+                data["roles"],
+                data["nip"],
+                name=data["name"],
+                email=data["email"],
+                partner_code=data["partner_code"],
             )
 
 

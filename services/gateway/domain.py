@@ -8,7 +8,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 
-ROLES = ("admin", "supervisor", "employee", "ops")
+ROLES = ("admin", "supervisor", "employee", "ops", "partner")  # partner: a partner institution's staff
 
 # RFC 9110 §7.6.1 connection-specific headers, never forwarded by a proxy; plus what the gateway sets itself.
 HOP_BY_HOP = frozenset(

@@ -35,11 +35,17 @@ _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 _DUMMY_HASH = _hasher.hash("bangkom-timing-equaliser")
 
 
-def _check_roles(roles: Sequence[str]) -> None:
+def _check_roles(roles: Sequence[str], partner_code: str | None = None) -> None:
     unknown = sorted(set(roles) - set(domain.ROLES))
     if unknown or not roles:
         raise Invalid(
             f"Roles must be among {', '.join(domain.ROLES)}.", errors=[{"field": "roles", "message": "Unknown role."}]
+        )
+    if ("partner" in roles) != bool(partner_code) or ("partner" in roles and len(set(roles)) > 1):
+        raise Invalid(
+            "A partner user has the role partner alone and names its partner institution (partner_code); "
+            "other accounts name none.",
+            errors=[{"field": "partner_code", "message": "Only with the role partner, and then required."}],
         )
 
 
@@ -57,10 +63,12 @@ def create_account(
     *,
     name: str | None = None,
     email: str | None = None,
+    partner_code: str | None = None,
 ) -> Account:
     """An account made by hand (CLI or BKPSDM): active with a password, or pending until activated (no password:
-    an activation e-mail is queued when there is an address; otherwise print a code)."""
-    _check_roles(roles)
+    an activation e-mail is queued when there is an address; otherwise print a code). A partner institution's
+    user has the role ``partner`` and its ``partner_code``."""
+    _check_roles(roles, partner_code)
     if password is not None:
         _check_password(password)
     if uow.session.get(Account, username) is not None:
@@ -76,6 +84,7 @@ def create_account(
         origin="manual",
         name=name,
         email=email,
+        partner_code=partner_code,
         activated_at=utcnow() if password else None,
     )
     uow.session.add(account)
@@ -249,6 +258,8 @@ def accounts(session, filters: dict, page_no: int, page_size: int) -> tuple[list
         query = query.where(Account.status == filters["status"])
     if filters.get("unit_code"):
         query = query.where(Account.unit_code == filters["unit_code"])
+    if filters.get("partner_code"):
+        query = query.where(Account.partner_code == filters["partner_code"])
     if filters.get("q"):
         like = f"%{filters['q'].lower()}%"
         query = query.where(func.lower(Account.name).like(like) | Account.username.like(like))
@@ -265,7 +276,7 @@ def change_account(uow: UnitOfWork, username: str, changes: dict, by: str) -> Ac
     if account is None:
         raise NotFound(f"No account {username}.")
     if "roles" in changes:
-        _check_roles(changes["roles"])
+        _check_roles(changes["roles"], account.partner_code)
     losing_admin = "admin" in account.roles and (
         ("roles" in changes and "admin" not in changes["roles"]) or changes.get("status") == "closed"
     )
@@ -334,6 +345,7 @@ def _issue(uow: UnitOfWork, settings: GatewaySettings, account: Account, family:
         "sub": domain.subject_of(account.username, account.nip),
         "name": account.username,
         "roles": list(account.roles),
+        **({"partner": account.partner_code} if account.partner_code else {}),
         "iat": int(now.timestamp()),
         "exp": int((now + dt.timedelta(minutes=settings.access_token_minutes)).timestamp()),
     }
@@ -369,7 +381,7 @@ def identity_of_bearer(settings: GatewaySettings, authorization: str | None) -> 
     try:
         if jwt.get_unverified_header(token).get("alg") == "HS256":
             claims = jwt.decode(token, settings.jwt_secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
-            return Identity(claims["sub"], tuple(claims.get("roles", ())))
+            return Identity(claims["sub"], tuple(claims.get("roles", ())), claims.get("partner"))
         if not settings.oidc_jwks_url:
             raise Unauthorized("The access token is not valid.")
         client = _jwks_clients.setdefault(settings.oidc_jwks_url, jwt.PyJWKClient(settings.oidc_jwks_url, lifespan=300))

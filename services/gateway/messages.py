@@ -42,6 +42,11 @@ INDONESIAN = {
     ),
     "Unknown or revoked key, or a wrong secret.": "Kunci tidak dikenal atau sudah dicabut, atau rahasianya salah.",
     "Wrong user name or password.": "Nama pengguna atau kata sandi salah.",
+    "A partner user has the role partner alone and names its partner institution (partner_code); other accounts "
+    "name none.": (
+        "Pengguna mitra hanya berperan partner dan menyebut lembaga mitranya (partner_code); akun lain tidak menyebutnya."
+    ),
+    "Only with the role partner, and then required.": "Hanya untuk peran partner, dan untuk peran itu wajib diisi.",
     "The path may not contain '.' or '..' segments; name the resource directly.": (
         "Path tidak boleh memuat segmen '.' atau '..'; sebut sumber dayanya langsung."
     ),

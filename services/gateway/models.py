@@ -43,6 +43,8 @@ class Account(Base):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
     unit_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # a partner user (role partner) works on this partner institution's batches only
+    partner_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     activated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

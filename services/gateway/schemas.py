@@ -51,11 +51,17 @@ class ResetAnswerSchema(Schema):
 class AccountSchema(Schema):
     username = fields.String(validate=validate.Length(min=1, max=100), required=True)
     roles = fields.List(
-        fields.String(validate=validate.OneOf(domain.ROLES)), required=True, validate=validate.Length(min=1, max=4)
+        fields.String(validate=validate.OneOf(domain.ROLES)), required=True, validate=validate.Length(min=1, max=5)
     )
     nip = employee_number.Field(load_default=None, allow_none=True)
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    partner_code = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "A partner user's institution (with the role partner alone): its batches only"},
+    )
     status = fields.String(dump_only=True, metadata={"description": "pending (to activate), active or closed"})
     origin = fields.String(dump_only=True, metadata={"description": "employee (from the records) or manual"})
     unit_code = fields.String(dump_only=True, allow_none=True)

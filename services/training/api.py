@@ -29,6 +29,7 @@ blp = Blueprint(
 
 
 ADMIN, PEOPLE, PARTNER = ("admin",), ("admin", "supervisor", "employee"), ("partner",)
+DELIVERY = ("admin", "partner")  # BKPSDM, or a partner's user on its own batches (``_scope``)
 # Who may call what (docs/access.md); a partner's routes also keep it to its own batches.
 ACCESS = access_rules(
     blp.url_prefix,
@@ -40,24 +41,24 @@ ACCESS = access_rules(
         "DELETE /partners/<code>/keys/<key_id>": ADMIN,
         "GET /programs": PEOPLE,
         "POST /programs": ADMIN,
-        "GET /programs/<program_id>": PEOPLE,
+        "GET /programs/<program_id>": (*PEOPLE, "partner"),
         "PUT /programs/<program_id>": ADMIN,
         "PUT /programs/<program_id>/status": ADMIN,
         "GET /programs/<program_id>/batches": PEOPLE,
         "POST /programs/<program_id>/batches": ADMIN,
         "GET /batches": ADMIN,
-        "GET /batches/<batch_id>": PEOPLE,
+        "GET /batches/<batch_id>": (*PEOPLE, "partner"),
         "GET /batches/<batch_id>/candidates": ADMIN,
-        "GET /batches/<batch_id>/enrollments": ADMIN,
+        "GET /batches/<batch_id>/enrollments": DELIVERY,
         "POST /batches/<batch_id>/enrollments": ADMIN,
-        "PUT /batches/<batch_id>/enrollments/<nip>/post-test": ADMIN,
+        "PUT /batches/<batch_id>/enrollments/<nip>/post-test": DELIVERY,
         "POST /batches/<batch_id>/close": ADMIN,
         "POST /batches/<batch_id>/reopen": ADMIN,
         "POST /batches/<batch_id>/enrollments/<nip>/withdrawal": ADMIN,
-        "GET /batches/<batch_id>/meetings/<int:meeting_no>/attendance": ADMIN,
-        "PUT /batches/<batch_id>/meetings/<int:meeting_no>/attendance": ADMIN,
-        "GET /batches/<batch_id>/attendance-sheet": ADMIN,
-        "POST /batches/<batch_id>/attendance-sheet": ADMIN,
+        "GET /batches/<batch_id>/meetings/<int:meeting_no>/attendance": DELIVERY,
+        "PUT /batches/<batch_id>/meetings/<int:meeting_no>/attendance": DELIVERY,
+        "GET /batches/<batch_id>/attendance-sheet": DELIVERY,
+        "POST /batches/<batch_id>/attendance-sheet": DELIVERY,
         "GET /batches/<batch_id>/meetings/<int:meeting_no>/check-in-code": ADMIN,
         "POST /check-in": ("employee", "supervisor"),
         "GET /partner/batches": PARTNER,
@@ -68,6 +69,15 @@ ACCESS = access_rules(
         "POST /internal/partner-keys/verify": ("gateway",),
     },
 )
+
+
+def _scope() -> str | None:
+    """The partner a caller is kept to: none for BKPSDM and the ASN (their own checks apply), the partner's code for
+    a partner (a user or a key), who then touches only its own programs and batches (404 for the others)."""
+    who = caller()
+    if who.has_role("admin", "supervisor", "employee"):
+        return None
+    return _partner_code()
 
 
 def _partner_code() -> str:
@@ -149,7 +159,7 @@ class ProgramItem(MethodView):
     def get(self, program_id):
         """One program with its competencies, status and latest evaluation."""
         with read_session() as session:
-            return views.program(session, program_id)
+            return views.program(session, program_id, _scope())
 
     @blp.arguments(schemas.ProgramSchema)
     @blp.response(200, schemas.ProgramSchema)
@@ -208,7 +218,7 @@ class BatchItem(MethodView):
     def get(self, batch_id):
         """One batch with its meetings and state."""
         with read_session() as session:
-            return views.batch(session, batch_id, minutes_per_jp=context().settings.minutes_per_jp)
+            return views.batch(session, batch_id, _scope(), minutes_per_jp=context().settings.minutes_per_jp)
 
 
 @blp.route("/batches/<batch_id>/candidates")
@@ -227,7 +237,7 @@ class Enrollments(MethodView):
     def get(self, batch_id):
         """The roster, with each participant's attendance share so far."""
         with read_session() as session:
-            return views.roster(session, batch_id)
+            return views.roster(session, batch_id, _scope())
 
     @blp.arguments(schemas.EnrolSchema)
     @blp.response(201, schemas.EnrollmentSchema(many=True))
@@ -258,7 +268,7 @@ class PostTest(MethodView):
     def put(self, data, batch_id, nip):
         """BKPSDM enters a participant's post-test score (0–100)."""
         with context().uow() as uow:
-            return handlers.set_post_test(uow, batch_id, nip, data["score"], None)
+            return handlers.set_post_test(uow, batch_id, nip, data["score"], _scope())
 
 
 @blp.route("/batches/<batch_id>/close")
@@ -320,7 +330,7 @@ class MeetingAttendance(MethodView):
     def get(self, batch_id, meeting_no):
         """Each participant's attendance at one meeting as recorded so far, with its source and note."""
         with read_session() as session:
-            views.batch(session, batch_id)
+            views.batch(session, batch_id, _scope())
             return views.meeting_attendance(session, batch_id, meeting_no)
 
     @blp.arguments(schemas.RosterAttendanceSchema)
@@ -330,6 +340,7 @@ class MeetingAttendance(MethodView):
         present, absent or excused, with a note. The same outcomes, corrections and AttendanceRecorded events as
         the partner API (source ``roster``)."""
         with context().uow() as uow:
+            handlers.own_batch(uow, batch_id, _scope())
             uow.get(Meeting, (batch_id, meeting_no), "meeting")
             results = handlers.record_roster_attendance(uow, batch_id, meeting_no, data["records"])
         for result, record in zip(results, data["records"], strict=True):
@@ -355,7 +366,7 @@ class AttendanceSheet(MethodView):
         """The attendance sheet to fill in (XLSX or CSV): a row per participant and meeting, with what is recorded
         so far. Fill Status with Hadir, Tidak hadir or Izin and import it back."""
         with read_session() as session:
-            views.batch(session, batch_id)
+            views.batch(session, batch_id, _scope())
             rows = views.sheet_rows(session, batch_id)
         content = sheets.render(rows, views.SHEET_COLUMNS, args["format"], "Daftar hadir")
         return Response(
@@ -375,6 +386,7 @@ class AttendanceSheet(MethodView):
         nothing."""
         upload = files["file"]
         with context().uow() as uow:
+            handlers.own_batch(uow, batch_id, _scope())
             return handlers.import_attendance_sheet(uow, batch_id, upload.read(), upload.filename or "daftar-hadir.csv")
 
 

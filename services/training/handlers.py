@@ -579,7 +579,7 @@ def check_in(uow: UnitOfWork, settings: TrainingSettings, code: str, nip: str, n
 
 
 def set_post_test(uow: UnitOfWork, batch_id: str, nip: str, score: float, partner_code: str | None) -> Enrollment:
-    batch = _partner_batch(uow, batch_id, partner_code)
+    batch = own_batch(uow, batch_id, partner_code)
     enrollment = uow.session.scalar(select(Enrollment).where(Enrollment.batch_id == batch.id, Enrollment.nip == nip))
     if enrollment is None:
         raise NotFound(f"{nip} is not enrolled in batch {batch_id}.")
@@ -590,7 +590,7 @@ def set_post_test(uow: UnitOfWork, batch_id: str, nip: str, score: float, partne
     return enrollment
 
 
-def _partner_batch(uow: UnitOfWork, batch_id: str, partner_code: str | None) -> Batch:
+def own_batch(uow: UnitOfWork, batch_id: str, partner_code: str | None) -> Batch:
     """A batch, if the partner (None: BKPSDM) may touch it; a partner learns nothing of other partners' batches."""
     batch = uow.session.get(Batch, batch_id)
     if batch is not None and partner_code is not None:

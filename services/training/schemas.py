@@ -97,6 +97,7 @@ class BatchSchema(Schema):
     reopened_at = fields.DateTime(dump_only=True, allow_none=True)
     reopen_reason = fields.String(dump_only=True, allow_none=True)
     meetings = fields.List(fields.Nested(MeetingSchema), required=True, validate=validate.Length(min=1, max=400))
+    program_title = fields.String(dump_only=True, metadata={"description": "In a partner's list of its batches"})
     jp_warning = fields.String(
         dump_only=True,
         allow_none=True,

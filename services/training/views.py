@@ -43,9 +43,10 @@ def programs(session: Session, filters: dict[str, Any]) -> list[Program]:
     return found
 
 
-def program(session: Session, program_id: str) -> Program:
+def program(session: Session, program_id: str, partner_code: str | None = None) -> Program:
+    """A program; a partner (``partner_code``) sees only the programs it runs."""
     found = session.get(Program, program_id)
-    if found is None:
+    if found is None or (partner_code is not None and found.partner_code != partner_code):
         raise NotFound(f"No program {program_id}.")
     return found
 
@@ -183,10 +184,14 @@ def meeting_attendance(session: Session, batch_id: str, meeting_no: int) -> list
 
 
 def partner_batches(session: Session, partner_code: str) -> list[dict[str, Any]]:
-    ids = session.scalars(
-        select(Batch.id).join(Program, Program.id == Batch.program_id).where(Program.partner_code == partner_code)
+    """The partner's batches, newest program first, each with its program's title."""
+    found = session.execute(
+        select(Batch.id, Program.title)
+        .join(Program, Program.id == Batch.program_id)
+        .where(Program.partner_code == partner_code)
+        .order_by(Program.created_at.desc(), Batch.number)
     ).all()
-    return [batch(session, batch_id, partner_code) for batch_id in ids]
+    return [batch(session, batch_id, partner_code) | {"program_title": title} for batch_id, title in found]
 
 
 def roster(session: Session, batch_id: str, partner_code: str | None = None) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ FLAGS = [
     "--disable-sync",
 ]
 PASSWORDS = {
+    "mitra": "demo-mitra-2026",
     "bkpsdm": "demo-bkpsdm-2026",
     "pegawai": "demo-pegawai-2026",
     "atasan": "demo-atasan-2026",
@@ -145,14 +146,24 @@ def test_the_loop_in_the_browser(browser):
     code = f"UI-GIS-{uuid.uuid4().hex[:6].upper()}"
     page.get_by_label("Kode program").fill(code)
     page.get_by_label("Judul").fill("Pelatihan Pemetaan Rawan Banjir dengan QGIS")
-    page.get_by_label("Bentuk").select_option("pelatihan")
-    page.get_by_label("JP", exact=True).fill("16")
+    page.get_by_label("Bentuk pengembangan").select_option("pelatihan")
+    page.get_by_label("JP (jam pelajaran)").fill("16")
     page.get_by_label("Mitra penyelenggara").select_option("UNIMAL")
-    page.get_by_label("Kompetensi sasaran").select_option("T-GIS")
-    page.get_by_label("Level sasaran").fill("3")
-    page.get_by_label("Pertemuan 1").fill((today - dt.timedelta(days=1)).isoformat())
-    page.get_by_label("Pertemuan 2").fill(today.isoformat())
+    page.get_by_label("Kompetensi 1", exact=True).select_option("T-GIS")
+    page.get_by_label("Level sasaran 1", exact=True).fill("3")
+    page.get_by_label("Tanggal pertemuan 1").fill((today - dt.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Tambah pertemuan").click()  # the form comes back with one more row, kept
+    expect(page.get_by_label("Kode program")).to_have_value(code)
+    page.get_by_label("Tanggal pertemuan 2").fill(today.isoformat())
+    page.get_by_role("button", name="Tambah kompetensi").click()
+    page.get_by_label("Kompetensi 2", exact=True).select_option("T-GIS")  # twice: the service refuses it
     bkpsdm.shot("05-buat-program")
+    page.get_by_role("button", name="Simpan program").click()
+    expect(page.get_by_role("alert")).to_contain_text("Setiap kompetensi hanya boleh muncul sekali")
+    expect(page.locator("#competencies-0-code-error")).to_have_text("Duplikat.")  # beside the field, in Indonesian
+    expect(page.get_by_label("Tanggal pertemuan 2")).to_have_value(today.isoformat())  # nothing typed is lost
+    page.get_by_label("Kompetensi 2", exact=True).select_option("M-INTEGRITAS")
+    page.get_by_label("Level sasaran 2", exact=True).fill("3")
     page.get_by_role("button", name="Simpan program").click()
     expect(page.get_by_role("status")).to_contain_text("Program dibuat")
     program_path = page.url.removeprefix(GATEWAY)
@@ -191,7 +202,7 @@ def test_the_loop_in_the_browser(browser):
     bkpsdm.shot("07-angkatan-kehadiran")
     close_batch(page, "Peserta hadir penuh; ditutup sesuai jadwal")
     expect(page.get_by_role("status")).to_contain_text("Angkatan ditutup")
-    expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_contain_text("completed")
+    expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_contain_text("Lulus")
     bkpsdm.shot("08-angkatan-ditutup")
     tasks = wait_for(
         "the evaluation tasks",
@@ -303,13 +314,60 @@ PAGES = {
         "/standar",
         "/prioritas",
         "/penilaian?unit_code=OPD-BPBD&competency_code=M-INTEGRITAS",
+        "/pegawai?sort=-name",
+        "/pegawai/impor",
+        "/simpeg",
         "/aktivasi",
         "/lupa-sandi",
     ],
     "pegawai": ["/saya", "/saya/pengembangan"],
+    "mitra": ["/mitra-saya"],
     "atasan": ["/atasan"],
     "ops": ["/ops"],
 }
+
+
+@pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
+def test_bkpsdm_finds_employees_and_imports_a_file_with_progress_and_row_results(browser, tmp_path, mobile):
+    """The employee list sorts and pages on the server and downloads as XLSX; a SIMPEG export file goes to the needs
+    worker, its page shows the progress and then each rejected row; the imported ASN is found in the list."""
+    bkpsdm = Person(browser, "bkpsdm", mobile=mobile)
+    page = bkpsdm.page
+    page.goto("/pegawai")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pegawai")
+    page.get_by_role("link", name="Nama").click()  # sorted by name already: a second click turns it round
+    expect(page.get_by_role("columnheader", name="Nama")).to_have_attribute("aria-sort", "descending")
+    names = page.locator("tbody tr td:first-child").all_inner_texts()
+    assert names == sorted(names, key=str.lower, reverse=True) and len(names) == 50, names[:5]
+    page.get_by_role("link", name="Berikutnya").click()
+    expect(page.get_by_text("Halaman 2 /")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh daftar ini (XLSX)").click()
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+
+    serial = uuid.uuid4().int % 100
+    nip, name = f"1990010120150310{serial:02d}"[:18], f"Uji Impor {uuid.uuid4().hex[:6]}"
+    export = tmp_path / "ekspor-simpeg.csv"
+    export.write_text(
+        "nipBaru,nama,statusPegawai,unorIndukId,unorIndukNama\n"
+        f"{nip},{name},PNS,OPD-BPBD,Badan Penanggulangan Bencana Daerah\n"
+        "12345,NIP pendek,PNS,OPD-BPBD,Badan Penanggulangan Bencana Daerah\n"
+    )
+    page.get_by_role("link", name="Impor berkas SIMPEG").first.click()
+    page.get_by_label("Berkas", exact=True).set_input_files(str(export))
+    page.get_by_role("button", name="Impor", exact=True).click()
+    expect(page.get_by_label("Kemajuan")).to_be_visible()
+    expect(page.get_by_test_id("status")).to_have_text("Selesai, sebagian baris ditolak", timeout=60_000)
+    expect(page.get_by_label("Kemajuan")).to_have_attribute("value", "100")
+    rejected = page.get_by_role("region", name="Baris yang ditolak").get_by_role("row").filter(has_text="12345")
+    expect(rejected).to_contain_text("3")  # the spreadsheet's row number (the header is row 1)
+    bkpsdm.shot(f"impor-pegawai{'-ponsel' if mobile else ''}")
+    page.get_by_role("link", name="Daftar pegawai").click()
+    page.get_by_label("Cari nama/NIP").fill(name)
+    page.get_by_role("button", name="Tampilkan").click()
+    page.get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    bkpsdm.close()
 
 
 def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(browser):
@@ -381,7 +439,7 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
     participant.shot("hadir-ponsel")
     participant.page.goto(link.replace(GATEWAY, ""))
     participant.page.get_by_role("button", name="Catat kehadiran saya").click()
-    expect(participant.page.get_by_text("already checked in")).to_be_visible()
+    expect(participant.page.get_by_text("Anda sudah melakukan presensi")).to_be_visible()  # the service's words
     participant.errors.clear()  # the refused second check-in answers 400, as it should
     participant.close()
 
@@ -392,11 +450,93 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
     expect(page.get_by_role("status")).to_contain_text("disimpan")
     expect(page.get_by_test_id("roster").locator("input[name=score]").first).to_have_value("82.5")
     close_batch(page, "Coaching selesai lebih awal")
-    expect(page.get_by_test_id("roster")).to_contain_text("completed")
+    expect(page.get_by_test_id("roster")).to_contain_text("Lulus")
     bkpsdm.close()
     call(
         "PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "closed"}
     )  # leave the demo as it was
+
+
+@pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
+def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
+    """A person of UNIMAL signs in: the list holds UNIMAL's batches and no other; on one of them they mark a meeting,
+    download the attendance sheet and give a post-test score; another partner's batch is not found."""
+    admin = login("bkpsdm", PASSWORDS["bkpsdm"])
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+
+    def call(method, path, **kwargs):
+        answer = requests.request(method, GATEWAY + path, headers=admin, timeout=20, **kwargs)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()
+
+    def new_batch(partner_code: str, nip: str) -> tuple[dict, dict]:
+        program = call(
+            "POST",
+            "/api/v1/training/programs",
+            json={
+                "code": f"UI-MTR-{uuid.uuid4().hex[:6].upper()}",
+                "title": f"Workshop Data Spasial ({partner_code})",
+                "form": "workshop",
+                "delivery": "klasikal",
+                "jp": 8,
+                "partner_code": partner_code,
+                "capacity": 5,
+                "competencies": [{"code": "T-GIS", "target_level": 3}],
+            },
+        )
+        day = (today + dt.timedelta(days=30 + uuid.uuid4().int % 300)).isoformat()  # nobody's other batch
+        batch = call(
+            "POST",
+            f"/api/v1/training/programs/{program['id']}/batches",
+            json={"meetings": [{"date": day, "starts_at": "08:00", "ends_at": "16:00"}]},
+        )
+        call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
+        call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": [nip]})
+        return program, batch
+
+    staff = call("GET", "/api/v1/needs/employees?unit_code=OPD-DLH&active=true&page_size=2")
+    ours, our_batch = new_batch("UNIMAL", staff[0]["nip"])
+    theirs, their_batch = new_batch("BPSDM-ACEH", staff[1]["nip"])
+
+    partner = Person(browser, "mitra", mobile=mobile)
+    page = partner.page
+    expect(page).to_have_url(f"{GATEWAY}/mitra-saya")
+    listed = page.get_by_test_id("batches")
+    expect(listed.get_by_role("link", name=ours["title"])).to_have_count(1)
+    expect(listed.get_by_role("link", name=theirs["title"])).to_have_count(0)
+    unimal = {p["id"] for p in call("GET", "/api/v1/training/programs?partner_code=UNIMAL")}
+    shown = listed.get_by_role("link").evaluate_all("links => links.map(a => a.href.split('/').pop())")
+    assert shown and all(
+        requests.get(f"{GATEWAY}/api/v1/training/batches/{b}", headers=admin, timeout=10).json()["program_id"] in unimal
+        for b in shown
+    ), "only UNIMAL's batches"
+    partner.shot(f"mitra-angkatan-kami{'-ponsel' if mobile else ''}")
+
+    page.goto(f"/mitra-saya/angkatan/{our_batch['id']}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh daftar hadir (Excel)").click()
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+    page.get_by_role("link", name="Pertemuan 1").click()
+    page.get_by_label("Kehadiran", exact=False).first.select_option("present")
+    page.get_by_role("button", name="Simpan kehadiran").click()
+    expect(page.get_by_text("Kehadiran 1 peserta tercatat")).to_be_visible()
+    page.get_by_role("link", name="← Angkatan").click()
+    expect(page).to_have_url(f"{GATEWAY}/mitra-saya/angkatan/{our_batch['id']}")
+    page.get_by_test_id("roster").locator("input[name=score]").first.fill("77")
+    page.get_by_test_id("roster").get_by_role("button", name="Simpan").first.click()
+    expect(page.get_by_role("status")).to_contain_text("disimpan")
+    expect(page.get_by_test_id("roster")).to_contain_text("1/1 (100%)")
+    partner.shot(f"mitra-angkatan{'-ponsel' if mobile else ''}")
+
+    refused = page.goto(f"/mitra-saya/angkatan/{their_batch['id']}")
+    assert refused.status == 404
+    expect(page.get_by_text(f"Angkatan {their_batch['id']} tidak ditemukan")).to_be_visible()
+    assert page.goto("/pegawai").status == 403  # BKPSDM's pages are not theirs
+    partner.errors.clear()  # the refusals above answer 404 and 403, as they should
+    partner.close()
+    for program, batch in ((ours, our_batch), (theirs, their_batch)):
+        call("POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "uji peramban"})
+        call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "closed"})
 
 
 def test_bkpsdm_keeps_the_dictionary_and_the_partners_keys_in_the_ui(browser):

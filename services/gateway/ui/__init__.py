@@ -7,7 +7,7 @@ the services' access rules apply unchanged.
 
 One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``client`` (calling the
 services), ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``employees``, ``development``, ``catalogues``, ``standards``, ``bkpsdm``, ``training``,
-``evaluation``, ``people``.
+``evaluation``, ``people``, ``partner`` (a partner institution's user).
 """
 
 from services.gateway.ui import (  # noqa: F401 - their routes register
@@ -17,6 +17,7 @@ from services.gateway.ui import (  # noqa: F401 - their routes register
     development,
     employees,
     evaluation,
+    partner,
     people,
     signin,
     standards,

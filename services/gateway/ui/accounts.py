@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 from services.gateway import domain, handlers
 from services.gateway.rate_limits import RateLimited, take_rate_limit
+from services.gateway.ui.client import flash_problem, in_our_words
 from services.gateway.ui.labels import ACCOUNT_STATUSES, ROLE_LABELS
 from services.gateway.ui.session import _check_csrf, _set_session_cookies, current_user, label, signed_in, t, ui
 from shared.errors import AppError, Unauthorized
@@ -97,7 +98,7 @@ def akun_ubah(username: str):
             handlers.change_account(uow, username, changes, current_user().subject)
         flash(t(f"Akun {username} diperbarui.", f"Account {username} updated."), "ok")
     except AppError as refused:
-        flash(refused.detail, "error")
+        flash_problem(in_our_words(refused))
     return redirect(request.form.get("back") or url_for("ui.akun"))
 
 

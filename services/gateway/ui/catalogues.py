@@ -1,13 +1,17 @@
 """BKPSDM's catalogues in the web UI: the competency dictionary (with its five level descriptors) and the partner
-institutions with their keys (the secret shown once). The services decide; refusals come back as messages."""
+institutions with their keys (the secret shown once) and their people's accounts. The services decide; refusals come
+back as messages."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from services.gateway.ui.client import UIProblem, api, flash_problem
+from services.gateway import handlers as gateway_handlers
+from services.gateway.ui.client import UIProblem, api, flash_problem, in_our_words
 from services.gateway.ui.labels import COMPETENCY_GROUPS, PARTNER_KINDS
 from services.gateway.ui.session import label, signed_in, t, ui
+from shared.errors import AppError
+from shared.web import context
 
 
 def _competency_from_form() -> dict:
@@ -114,4 +118,36 @@ def mitra_kunci(code: str):
     if partner is None:
         raise UIProblem(404, t(f"Tidak ada mitra {code}.", f"No partner {code}."))
     keys = api("GET", "training", f"/partners/{code}/keys")
-    return render_template("mitra_kunci.html", partner=partner, keys=keys, credential=credential)
+    with context().database.sessions() as db:
+        users, _ = gateway_handlers.accounts(db, {"partner_code": code}, 1, 100)
+        db.expunge_all()
+    return render_template("mitra_kunci.html", partner=partner, keys=keys, credential=credential, users=users)
+
+
+@ui.route("/mitra/<code>/pengguna", methods=["POST"])
+@signed_in("admin")
+def mitra_pengguna(code: str):
+    """An account for a person of the partner institution: their batches only; activated from the e-mail."""
+    form = request.form
+    try:
+        with context().uow() as uow:
+            gateway_handlers.create_account(
+                uow,
+                form.get("username", "").strip(),
+                None,
+                ["partner"],
+                None,
+                name=form.get("name", "").strip() or None,
+                email=form.get("email", "").strip() or None,
+                partner_code=code,
+            )
+        flash(
+            t(
+                "Akun pengguna mitra dibuat; tautan aktivasi dikirim ke surelnya.",
+                "Partner user created; the activation link goes to their e-mail.",
+            ),
+            "ok",
+        )
+    except AppError as refused:
+        flash_problem(in_our_words(refused))
+    return redirect(url_for("ui.mitra_kunci", code=code))

@@ -6,6 +6,7 @@ from typing import Any
 
 import requests
 from flask import (
+    current_app,
     flash,
     g,
     redirect,
@@ -14,6 +15,7 @@ from flask import (
 
 from services.gateway import upstream
 from services.gateway.ui.session import current_user, t, ui
+from shared.errors import AppError
 from shared.web import context
 
 
@@ -73,6 +75,14 @@ def _forbidden(_error):
 @ui.errorhandler(400)
 def _bad_request(error):
     return render_template("error.html", status=400, detail=error.description, errors=[]), 400
+
+
+def in_our_words(refused: AppError) -> UIProblem:
+    """A refusal of the gateway's own rules (accounts), in the page's language like the services' (Accept-Language)."""
+    catalogue = current_app.extensions["bangkom_messages"]
+    language = g.get("lang", "id")
+    errors = [{**e, "message": catalogue.translate(str(e.get("message", "")), language)} for e in refused.errors]
+    return UIProblem(refused.status, catalogue.translate(refused.detail, language), errors)
 
 
 def flash_problem(problem: UIProblem) -> None:

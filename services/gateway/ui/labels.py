@@ -73,6 +73,7 @@ ROLE_LABELS = {
     "supervisor": ("Atasan langsung", "Supervisor"),
     "employee": ("Pegawai", "Employee"),
     "ops": ("Operator sistem", "Operator"),
+    "partner": ("Pengguna lembaga mitra", "Partner institution user"),
 }
 ACCOUNT_STATUSES = {
     "pending": ("Belum diaktifkan", "Not activated yet"),
@@ -116,4 +117,11 @@ POSITION_CLASSES = {
     "pengawas": ("Pengawas", "Supervisor (pengawas)"),
     "pelaksana": ("Pelaksana", "Staff (pelaksana)"),
     "fungsional": ("Fungsional", "Functional"),
+}
+
+ENROLLMENT_STATUSES = {
+    "enrolled": ("Terdaftar", "Enrolled"),
+    "completed": ("Lulus", "Completed"),
+    "not_completed": ("Tidak lulus", "Not completed"),
+    "withdrawn": ("Ditarik", "Withdrawn"),
 }

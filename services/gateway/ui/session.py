@@ -34,7 +34,13 @@ ui = Blueprint("ui", __name__, template_folder="templates", static_folder="stati
 ACCESS_COOKIE, REFRESH_COOKIE, LANG_COOKIE = "bangkom_akses", "bangkom_segar", "bangkom_bahasa"
 
 
-HOME = {"admin": "ui.bkpsdm", "supervisor": "ui.atasan", "employee": "ui.saya", "ops": "ui.ops"}
+HOME = {
+    "admin": "ui.bkpsdm",
+    "supervisor": "ui.atasan",
+    "employee": "ui.saya",
+    "ops": "ui.ops",
+    "partner": "ui.mitra_saya",
+}
 
 
 def t(indonesian: str, english: str) -> str:

@@ -18,7 +18,8 @@ from flask import (
 )
 
 from services.gateway.ui.client import UIProblem, _act, api, flash_problem
-from services.gateway.ui.session import _today, signed_in, t, ui
+from services.gateway.ui.session import _today, current_user, signed_in, t, ui
+from shared.catalogue import FORMS
 from shared.web import context
 
 
@@ -58,10 +59,29 @@ def pelatihan():
 @ui.route("/pelatihan/baru", methods=["GET", "POST"])
 @signed_in("admin")
 def program_baru():
+    """The whole program on one page: any number of target competencies and of meetings of its first batch. Without
+    a script: "add a row" buttons send the form back with one more row, keeping what was typed."""
     competencies = api("GET", "needs", "/competencies")
     partners = api("GET", "training", "/partners")
+    form = request.form
+    targets = [
+        {"code": code, "target_level": level}
+        for code, level in zip(form.getlist("competency_code"), form.getlist("target_level"), strict=False)
+    ] or [{"code": "", "target_level": "3"}]
+    meetings = [
+        {"date": date, "starts_at": starts, "ends_at": ends}
+        for date, starts, ends in zip(
+            form.getlist("date"), form.getlist("starts_at"), form.getlist("ends_at"), strict=False
+        )
+    ] or [{"date": "", "starts_at": "08:00", "ends_at": "16:00"}]
+    action = form.get("action")
+    if request.method == "POST" and action in ("add_competency", "add_meeting"):
+        if action == "add_competency":
+            targets.append({"code": "", "target_level": "3"})
+        else:
+            meetings.append({"date": "", "starts_at": meetings[-1]["starts_at"], "ends_at": meetings[-1]["ends_at"]})
+        return _program_form(competencies, partners, form, targets, meetings, None)
     if request.method == "POST":
-        form = request.form
         body = {
             "code": form.get("code", "").strip(),
             "title": form.get("title", "").strip(),
@@ -70,31 +90,44 @@ def program_baru():
             "jp": form.get("jp", type=int),
             "partner_code": form.get("partner_code"),
             "capacity": form.get("capacity", type=int),
-            "competencies": [{"code": form.get("competency_code"), "target_level": form.get("target_level", type=int)}],
+            "competencies": [
+                {"code": line["code"], "target_level": _int(line["target_level"])} for line in targets if line["code"]
+            ],
         }
-        meetings = [
-            {
-                "date": form.get(f"date{i}"),
-                "starts_at": form.get(f"starts{i}") or "08:00",
-                "ends_at": form.get(f"ends{i}") or "16:00",
-            }
-            for i in range(1, 4)
-            if form.get(f"date{i}")
-        ]
+        schedule = [line for line in meetings if line["date"]]
         try:
             program = api("POST", "training", "/programs", json=body)
         except UIProblem as problem:
-            return render_template(
-                "program_baru.html", competencies=competencies, partners=partners, form=form, problem=problem
-            ), 422
-        if meetings:
+            return _program_form(competencies, partners, form, targets, meetings, problem), 422
+        if schedule:
             try:
-                api("POST", "training", f"/programs/{program['id']}/batches", json={"meetings": meetings})
+                api("POST", "training", f"/programs/{program['id']}/batches", json={"meetings": schedule})
             except UIProblem as problem:
                 flash_problem(problem)
         flash(t("Program dibuat.", "Program created."), "ok")
         return redirect(url_for("ui.program", program_id=program["id"]))
-    return render_template("program_baru.html", competencies=competencies, partners=partners, form={}, problem=None)
+    return _program_form(competencies, partners, {}, targets, meetings, None)
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+def _program_form(competencies, partners, form, targets, meetings, problem: UIProblem | None) -> str:
+    field_errors = {
+        e.get("field"): e.get("message") for e in (problem.errors if problem else []) if isinstance(e, dict)
+    }
+    return render_template(
+        "program_baru.html",
+        competencies=competencies,
+        partners=partners,
+        form=form,
+        targets=targets,
+        meetings=meetings,
+        forms=FORMS,
+        problem=problem,
+        field_errors=field_errors,
+    )
 
 
 @ui.route("/pelatihan/<program_id>")
@@ -146,6 +179,12 @@ def daftarkan(batch_id: str):
     )
 
 
+def batch_page(batch_id: str) -> str:
+    """Where a batch is worked on: BKPSDM's batch page, or a partner user's own."""
+    admin = current_user().has_role("admin")
+    return url_for("ui.angkatan" if admin else "ui.mitra_angkatan", batch_id=batch_id)
+
+
 @ui.route("/angkatan/<batch_id>/peserta/<nip>/post-test", methods=["POST"])
 @signed_in("admin")
 def post_test(batch_id: str, nip: str):
@@ -158,7 +197,7 @@ def post_test(batch_id: str, nip: str):
 
 
 @ui.route("/angkatan/<batch_id>/pertemuan/<int:meeting_no>", methods=["GET", "POST"])
-@signed_in("admin")
+@signed_in("admin", "partner")
 def kehadiran(batch_id: str, meeting_no: int):
     """BKPSDM marks a meeting from the roster: present, absent or excused, with a note (in-house trainings)."""
     if request.method == "POST":
@@ -200,12 +239,18 @@ def kehadiran(batch_id: str, meeting_no: int):
     rows = api("GET", "training", f"/batches/{batch_id}/meetings/{meeting_no}/attendance")
     meeting = next(m for m in batch["meetings"] if m["meeting_no"] == meeting_no)
     return render_template(
-        "kehadiran.html", batch=batch, program=program_, meeting=meeting, rows=rows, form_id=str(uuid.uuid4())
+        "kehadiran.html",
+        batch=batch,
+        program=program_,
+        meeting=meeting,
+        rows=rows,
+        form_id=str(uuid.uuid4()),
+        back=batch_page(batch_id),
     )
 
 
 @ui.route("/angkatan/<batch_id>/daftar-hadir", methods=["GET", "POST"])
-@signed_in("admin")
+@signed_in("admin", "partner")
 def daftar_hadir(batch_id: str):
     """The attendance sheet: download the template, import it filled in (per-row results)."""
     if request.method == "POST":
@@ -215,7 +260,7 @@ def daftar_hadir(batch_id: str):
                 t("Pilih berkas daftar hadir (.xlsx atau .csv).", "Choose the attendance sheet (.xlsx or .csv)."),
                 "error",
             )
-            return redirect(url_for("ui.angkatan", batch_id=batch_id))
+            return redirect(batch_page(batch_id))
         try:
             report = api(
                 "POST",
@@ -225,8 +270,8 @@ def daftar_hadir(batch_id: str):
             )
         except UIProblem as problem:
             flash_problem(problem)
-            return redirect(url_for("ui.angkatan", batch_id=batch_id))
-        return render_template("daftar_hadir.html", batch_id=batch_id, report=report)
+            return redirect(batch_page(batch_id))
+        return render_template("daftar_hadir.html", batch_id=batch_id, report=report, back=batch_page(batch_id))
     answer = api("GET", "training", f"/batches/{batch_id}/attendance-sheet", params={"format": "xlsx"}, raw=True)
     return Response(
         answer.content,
