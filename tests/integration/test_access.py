@@ -90,4 +90,4 @@ def test_an_employee_sees_only_their_own_record_and_a_supervisor_their_team(migr
     assert client.get(f"/api/v1/needs/employees/{other}", headers=as_(supervisor, "supervisor")).status_code == 403
     assessment = {"competency_code": "M-INTEGRITAS", "level": 3, "source": "supervisor", "assessed_on": "2026-01-05"}
     response = client.post(f"/api/v1/needs/employees/{own}/assessments", json=assessment, headers=as_(own, "employee"))
-    assert response.status_code == 403 and "sendiri" in response.json["detail"]  # Indonesian first
+    assert response.status_code == 403 and "penilaian self" in response.json["detail"]  # Indonesian first

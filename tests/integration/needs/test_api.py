@@ -240,7 +240,7 @@ def test_bad_input_is_a_problem_naming_the_field(api, client, position, competen
             ]
         },
     )
-    assert fields == {"items.0.competencies.1": "Unknown competency NOPE."}
+    assert fields == {"items.0.competencies.1": "Kompetensi NOPE tidak dikenal."}  # Indonesian first
     problem("PUT", "/position-classes/menteri/standard", 404, json={"items": []})
     assert "employees" in problem("PUT", "/employees", 422, json={"employees": "semua"})
 

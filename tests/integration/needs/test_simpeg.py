@@ -8,6 +8,7 @@ its own rather than sharing the session's needs database.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import uuid
@@ -279,6 +280,48 @@ def test_a_malformed_export_file_is_imported_row_by_row_with_row_numbers(client,
     assert not_a_sheet.status_code == 422 and "nipBaru" in not_a_sheet.json["detail"]
     with own_db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Employee)) == 4  # nothing partial from that one
+
+
+def test_a_file_queued_through_the_api_is_applied_by_the_worker_with_progress_and_row_results(
+    client, own_db, settings, standin
+):
+    """The web UI's way: the file is kept with a queued run (answered at once), the worker applies it — also where
+    SIMPEG is not configured — and the run tells the truth: partial, with the rejected row's number."""
+    good = standin.employees[sorted(standin.employees)[0]]
+    columns = ["nipBaru", "nama", "statusPegawai", "unorIndukId", "unorIndukNama"]
+    written = io.StringIO()
+    csv.writer(written).writerows([columns, [good[c] for c in columns], ["12345", "NIP pendek", "PNS", "OPD-X", "X"]])
+    content = written.getvalue().encode()
+    queued = client.post(
+        "/api/v1/needs/simpeg/import-runs",
+        data={"file": (io.BytesIO(content), "pegawai.csv")},
+        content_type="multipart/form-data",
+    )
+    assert queued.status_code == 202, queued.json
+    assert (queued.json["status"], queued.json["source"], queued.json["done"]) == ("queued", "file:pegawai.csv", 0)
+    busy = client.post(
+        "/api/v1/needs/simpeg/import-runs",
+        data={"file": (io.BytesIO(content), "pegawai.csv")},
+        content_type="multipart/form-data",
+    )
+    assert busy.status_code == 409, "one employee job at a time"
+
+    assert runs.run_queued(own_db, settings, None) == queued.json["id"]  # the worker without a SIMPEG client
+    run = client.get(f"/api/v1/needs/simpeg/sync-runs/{queued.json['id']}").json
+    assert (run["status"], run["done"], run["total"]) == ("partial", 2, 2), run["report"]
+    assert [(r["row"], r["errors"][0]["field"]) for r in run["report"]["rejected"]] == [(3, "nipBaru")]
+    assert employee(own_db, good["nipBaru"]).name == good["nama"]
+    with own_db.sessions() as session:
+        assert session.get(SimpegSyncRun, run["id"]).upload is None, "the file is not kept once applied"
+    assert client.get("/api/v1/needs/simpeg/status").json["last_success"]["id"] == run["id"]
+
+    unreadable = client.post(
+        "/api/v1/needs/simpeg/import-runs",
+        data={"file": (io.BytesIO(b"nama,umur\nA,1\n"), "pegawai.csv")},
+        content_type="multipart/form-data",
+    )
+    assert unreadable.status_code == 422 and "nipBaru" in unreadable.json["detail"]
+    assert runs.run_queued(own_db, settings, None) is None, "nothing was queued for it"
 
 
 def test_csv_export_through_the_cli(cli, tmp_path, own_db, standin):

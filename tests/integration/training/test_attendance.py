@@ -120,7 +120,7 @@ def test_the_same_event_id_twice_counts_once_and_with_another_body_is_409(api, p
     assert api("POST", "/partner/attendance/record", 201, partner=partner_code, json=record)["outcome"] == "accepted"
     assert api("POST", "/partner/attendance/record", 200, partner=partner_code, json=record)["outcome"] == "duplicate"
     problem = api("POST", "/partner/attendance/record", 409, partner=partner_code, json=record | {"status": "absent"})
-    assert problem["errors"] == [{"field": "event_id", "message": "Reused with another body."}]
+    assert problem["errors"] == [{"field": "event_id", "message": "Dipakai ulang dengan isi lain."}]
     older = record | {"event_id": "abs-76", "status": "absent", "recorded_at": "2026-11-02T08:00:00+07:00"}
     assert api("POST", "/partner/attendance/record", 200, partner=partner_code, json=older)["outcome"] == "superseded"
     [row] = api("GET", f"/batches/{batch['id']}/enrollments")
@@ -170,6 +170,31 @@ def test_a_partner_touches_only_its_own_batches(api, client, partner, program, e
 
     staff = identity.encode(identity.Identity("admin1", ("admin",)), SECRET)
     assert client.get("/api/v1/training/partner/batches", headers={identity.HEADER: staff}).status_code == 403
+
+
+def test_a_partner_user_works_on_bkpsdms_batch_routes_for_its_own_batches_only(api, partner, program, employees):
+    """The routes BKPSDM's pages use, opened to the partner role: the owner reads and changes its batch; another
+    partner gets 404 everywhere, as if the batch did not exist; what it sent changed nothing."""
+    owner, other = partner(), partner()
+    made, batch = program(owner)
+    [nip] = employees(1)
+    api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [nip]})
+    roster = {"records": [{"nip": nip, "status": "present", "event_id": f"r-{nip}"}]}
+    for who, status in ((other, 404), (owner, 200)):
+        assert api("GET", f"/programs/{made['id']}", status, partner=who)
+        assert api("GET", f"/batches/{batch['id']}", status, partner=who)
+        assert api("GET", f"/batches/{batch['id']}/enrollments", status, partner=who)
+        assert api("GET", f"/batches/{batch['id']}/meetings/1/attendance", status, partner=who)
+        api("GET", f"/batches/{batch['id']}/attendance-sheet?format=csv", status, partner=who)
+        assert api("PUT", f"/batches/{batch['id']}/meetings/1/attendance", status, partner=who, json=roster)
+        assert api("PUT", f"/batches/{batch['id']}/enrollments/{nip}/post-test", status, partner=who, json={"score": 70})
+        if who == other:  # nothing of the stranger's attempt was kept
+            entry = api("GET", f"/batches/{batch['id']}/enrollments")[0]
+            assert (entry["present"], entry["post_test_score"]) == (0, None)
+    entry = api("GET", f"/batches/{batch['id']}/enrollments")[0]
+    assert (entry["present"], entry["post_test_score"]) == (1, 70)
+    api("GET", f"/batches/{batch['id']}/candidates", 403, partner=owner)  # nominating stays BKPSDM's
+    api("POST", f"/batches/{batch['id']}/close", 403, partner=owner, json={})
 
 
 def test_a_batch_over_the_record_limit_is_refused_whole(api, partner, program, employees, settings):
