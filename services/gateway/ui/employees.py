@@ -29,7 +29,7 @@ def _filters() -> dict[str, str]:
 @ui.route("/pegawai")
 @signed_in("admin")
 def pegawai_daftar():
-    filters = _filters()
+    filters = {"sort": "name", **_filters()}  # by name unless the person chose another column
     page = max(1, request.args.get("page", type=int) or 1)
     answer = api("GET", "needs", "/employees", params={**filters, "page": page, "page_size": PAGE_SIZE}, raw=True)
     pagination = json.loads(answer.headers.get("X-Pagination") or "{}")

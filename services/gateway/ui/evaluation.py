@@ -63,6 +63,9 @@ def tugas(task_id: str):
     mine = api("GET", "evaluation", "/my/tasks")
     task = next((x for x in mine if x["id"] == task_id), None) or abort(403)
     program_ = _program_of_batch(task["batch_id"])
+    if task["kind"] == "behavior":  # the rubric speaks of competencies by name, not code
+        names = {c["code"]: c["name"] for c in api("GET", "needs", "/competencies")}
+        program_["competencies"] = [c | {"name": names.get(c["code"], c["code"])} for c in program_["competencies"]]
     if request.method == "POST":
         form = request.form
         if task["kind"] == "reaction":

@@ -187,7 +187,9 @@ def test_a_partner_user_works_on_bkpsdms_batch_routes_for_its_own_batches_only(a
         assert api("GET", f"/batches/{batch['id']}/meetings/1/attendance", status, partner=who)
         api("GET", f"/batches/{batch['id']}/attendance-sheet?format=csv", status, partner=who)
         assert api("PUT", f"/batches/{batch['id']}/meetings/1/attendance", status, partner=who, json=roster)
-        assert api("PUT", f"/batches/{batch['id']}/enrollments/{nip}/post-test", status, partner=who, json={"score": 70})
+        assert api(
+            "PUT", f"/batches/{batch['id']}/enrollments/{nip}/post-test", status, partner=who, json={"score": 70}
+        )
         if who == other:  # nothing of the stranger's attempt was kept
             entry = api("GET", f"/batches/{batch['id']}/enrollments")[0]
             assert (entry["present"], entry["post_test_score"]) == (0, None)
