@@ -706,6 +706,8 @@ def test_every_page_passes_the_axe_accessibility_rules(browser):
             page.get_by_label("Kata sandi").fill(PASSWORDS[username])
             page.get_by_role("button", name="Masuk").click()
             page.wait_for_load_state()
+            # each role's landing page, as docs/ui.md shows it
+            page.screenshot(path=str(SHOTS / f"peran-{username}{'-ponsel' if mobile else ''}.png"))
             for path in paths:
                 page.goto(path)
                 page.add_script_tag(path=str(AXE))
