@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, func, select, update
 
 from services.gateway import domain
 from services.gateway.config import GatewaySettings
@@ -263,10 +263,11 @@ def accounts(session, filters: dict, page_no: int, page_size: int) -> tuple[list
     if filters.get("q"):
         like = f"%{filters['q'].lower()}%"
         query = query.where(func.lower(Account.name).like(like) | Account.username.like(like))
-    rows = [a for a in session.scalars(query)]
-    if filters.get("role"):
-        rows = [a for a in rows if filters["role"] in a.roles]
-    return rows[(page_no - 1) * page_size : page_no * page_size], len(rows)
+    if filters.get("role"):  # roles is a JSON list; its text holds the role in quotes on every database
+        query = query.where(cast(Account.roles, String).like(f'%"{filters["role"]}"%'))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = session.scalars(query.limit(page_size).offset((page_no - 1) * page_size)).all()
+    return list(rows), total
 
 
 def change_account(uow: UnitOfWork, username: str, changes: dict, by: str) -> Account:

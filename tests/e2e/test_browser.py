@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import json
 import os
+import re
 import time
 import uuid
 from pathlib import Path
@@ -689,6 +690,44 @@ def test_an_asn_records_outside_development_on_a_phone_and_bkpsdm_verifies_it(br
     page.reload()
     expect(page.get_by_role("row", name=title)).to_contain_text("Terverifikasi")
     employee.close()
+
+
+def _tab_to(page: Page, target, limit: int = 40) -> None:
+    """Press Tab until ``target`` has the focus, as a person without a mouse does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} was not reached with Tab")
+
+
+def test_keyboard_only_sign_in_search_and_sort(browser):
+    """No mouse: the skip link comes first, the sign-in form is filled and sent with the keyboard, the employee
+    search is typed and sent with Enter, a column header sorts with Enter."""
+    context = browser.new_context(base_url=GATEWAY)
+    page = context.new_page()
+    page.goto("/masuk")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Langsung ke isi")).to_be_focused()
+    _tab_to(page, page.get_by_label("Nama pengguna"))
+    page.keyboard.type("bkpsdm")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Kata sandi")).to_be_focused()
+    page.keyboard.type(PASSWORDS["bkpsdm"])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dasbor BKPSDM")
+    _tab_to(page, page.get_by_role("link", name="Pegawai", exact=True))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pegawai")
+    _tab_to(page, page.get_by_label("Cari nama/NIP"))
+    page.keyboard.type("a")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"q=a"))
+    _tab_to(page, page.get_by_role("link", name="Unit kerja (OPD)"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("columnheader", name="Unit kerja (OPD)")).to_have_attribute("aria-sort", "ascending")
+    expect(page).to_have_url(re.compile(r"q=a"))  # the search is kept when sorting
+    context.close()
 
 
 def test_every_page_passes_the_axe_accessibility_rules(browser):

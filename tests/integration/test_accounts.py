@@ -196,6 +196,9 @@ def test_bkpsdm_prints_codes_for_an_opd_and_manages_roles(gateway, deliver, smtp
         f"/api/v1/auth/accounts/{first}", json={"roles": ["employee", "supervisor"]}, headers=admin
     )
     assert made_supervisor.status_code == 200 and made_supervisor.json["roles"] == ["employee", "supervisor"]
+    supervisors = client.get(f"/api/v1/auth/accounts?unit_code={unit}&role=supervisor", headers=admin)
+    assert [a["username"] for a in supervisors.json] == [first]  # the role filter, in the database
+    assert supervisors.headers["X-Pagination"] and '"total": 1' in supervisors.headers["X-Pagination"]
     login = client.post("/api/v1/auth/login", json={"username": first, "password": PASSWORD})
     assert login.status_code == 200  # the new token carries the role
     bad = client.patch(f"/api/v1/auth/accounts/{first}", json={"roles": ["king"]}, headers=admin)
@@ -210,6 +213,13 @@ def test_bkpsdm_prints_codes_for_an_opd_and_manages_roles(gateway, deliver, smtp
         headers=admin,
     )
     assert staff.status_code == 201 and staff.json["status"] == "pending"
+    partner_user = {"username": f"mitra-{uuid.uuid4().hex[:6]}", "roles": ["partner"], "partner_code": "UNIMAL"}
+    half = client.post("/api/v1/auth/accounts", json=partner_user | {"partner_code": None}, headers=admin)
+    assert half.status_code == 422 and half.json["errors"][0]["field"] == "partner_code"
+    mixed = client.post("/api/v1/auth/accounts", json=partner_user | {"roles": ["partner", "admin"]}, headers=admin)
+    assert mixed.status_code == 422, "a partner's user is not BKPSDM staff too"
+    made = client.post("/api/v1/auth/accounts", json=partner_user, headers=admin)
+    assert made.status_code == 201 and made.json["partner_code"] == "UNIMAL"
     assert send_due_mail(database, settings, Mailer(settings))["sent"] == 1
     assert smtp.to("staf@lhokseumawekota.go.id")
 
