@@ -501,6 +501,22 @@ def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
     ours, our_batch = new_batch("UNIMAL", staff[0]["nip"])
     theirs, their_batch = new_batch("BPSDM-ACEH", staff[1]["nip"])
 
+    if not mobile:  # BKPSDM replaces the other partner's participant before the start, from the batch page
+        bkpsdm = Person(browser, "bkpsdm")
+        bkpsdm.page.goto(f"/angkatan/{their_batch['id']}")
+        bkpsdm.page.get_by_role("link", name=f"Tarik atau ganti {staff[1]['name']}").click()
+        bkpsdm.page.get_by_label("Alasan").fill("Tugas dinas luar kota")
+        replacement = bkpsdm.page.get_by_label("Pengganti (opsional)").locator("option").nth(1)
+        replacement_nip = replacement.get_attribute("value")
+        bkpsdm.page.get_by_label("Pengganti (opsional)").select_option(replacement_nip)
+        bkpsdm.shot("tarik-ganti")
+        bkpsdm.page.get_by_role("button", name="Tarik peserta").click()
+        expect(bkpsdm.page.get_by_role("status")).to_contain_text("ditarik")
+        roster = bkpsdm.page.get_by_test_id("roster")
+        expect(roster.locator("tr", has_text=staff[1]["nip"])).to_contain_text("Ditarik")
+        expect(roster.locator("tr", has_text=replacement_nip)).to_contain_text("Terdaftar")
+        bkpsdm.close()
+
     partner = Person(browser, "mitra", mobile=mobile)
     page = partner.page
     expect(page).to_have_url(f"{GATEWAY}/mitra-saya")

@@ -77,6 +77,11 @@ def _bad_request(error):
     return render_template("error.html", status=400, detail=error.description, errors=[]), 400
 
 
+def passed_on(upload) -> dict:
+    """A file a person chose in a form, passed on to a service as its multipart field ``file``."""
+    return {"file": (upload.filename, upload.stream.read(), upload.mimetype or "application/octet-stream")}
+
+
 def in_our_words(refused: AppError) -> UIProblem:
     """A refusal of the gateway's own rules (accounts), in the page's language like the services' (Accept-Language)."""
     catalogue = current_app.extensions["bangkom_messages"]

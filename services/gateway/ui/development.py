@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from services.gateway.ui.client import UIProblem, api, flash_problem
+from services.gateway.ui.client import UIProblem, api, flash_problem, passed_on
 from services.gateway.ui.labels import EXTERNAL_STATUSES, FORMS
 from services.gateway.ui.session import current_user, label, signed_in, t, ui
 
@@ -16,8 +16,7 @@ def _upload(record_id: str) -> None:
         raise UIProblem(
             422, t("Pilih berkas sertifikat (PDF, PNG atau JPEG).", "Choose the certificate file (PDF, PNG or JPEG).")
         )
-    files = {"file": (upload.filename, upload.stream.read(), upload.mimetype or "application/octet-stream")}
-    api("PUT", "needs", f"/external-development/{record_id}/certificate", files=files)
+    api("PUT", "needs", f"/external-development/{record_id}/certificate", files=passed_on(upload))
 
 
 @ui.route("/saya/pengembangan", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 
-from services.gateway.ui.client import UIProblem, api, flash_problem
+from services.gateway.ui.client import UIProblem, api, flash_problem, passed_on
 from services.gateway.ui.session import signed_in, t, ui
 
 PAGE_SIZE = 50
@@ -72,7 +72,7 @@ def pegawai_impor():
                 "needs",
                 "/simpeg/import-runs",
                 params={"deactivate_missing": "true" if request.form.get("deactivate_missing") else "false"},
-                files={"file": (upload.filename, upload.stream.read(), upload.mimetype or "application/octet-stream")},
+                files=passed_on(upload),
             )
         except UIProblem as problem:
             flash_problem(problem)

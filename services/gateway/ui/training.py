@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import segno
 from flask import (
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -17,7 +18,7 @@ from flask import (
     url_for,
 )
 
-from services.gateway.ui.client import UIProblem, _act, api, flash_problem
+from services.gateway.ui.client import UIProblem, _act, api, flash_problem, passed_on
 from services.gateway.ui.session import _today, current_user, signed_in, t, ui
 from shared.catalogue import FORMS
 from shared.web import context
@@ -179,6 +180,33 @@ def daftarkan(batch_id: str):
     )
 
 
+@ui.route("/angkatan/<batch_id>/peserta/<nip>/tarik", methods=["GET", "POST"])
+@signed_in("admin")
+def tarik(batch_id: str, nip: str):
+    """Withdraw a participant before the batch starts, optionally with someone taking the place (all or nothing)."""
+    if request.method == "POST":
+        body = {
+            "reason": request.form.get("reason", "").strip(),
+            "replacement_nip": request.form.get("replacement_nip") or None,
+        }
+        return _act(
+            lambda: api("POST", "training", f"/batches/{batch_id}/enrollments/{nip}/withdrawal", json=body),
+            t(f"{nip} ditarik dari angkatan.", f"{nip} withdrawn from the batch."),
+            url_for("ui.angkatan", batch_id=batch_id),
+        )
+    batch = api("GET", "training", f"/batches/{batch_id}")
+    program_ = api("GET", "training", f"/programs/{batch['program_id']}")
+    roster = api("GET", "training", f"/batches/{batch_id}/enrollments")
+    person = next((r for r in roster if r["nip"] == nip), None) or abort(404)
+    enrolled = {r["nip"] for r in roster}
+    candidates = [
+        c
+        for c in api("GET", "training", f"/batches/{batch_id}/candidates", params={"limit": 50})
+        if c["nip"] not in enrolled
+    ]
+    return render_template("tarik.html", batch=batch, program=program_, person=person, candidates=candidates)
+
+
 def batch_page(batch_id: str) -> str:
     """Where a batch is worked on: BKPSDM's batch page, or a partner user's own."""
     admin = current_user().has_role("admin")
@@ -266,7 +294,7 @@ def daftar_hadir(batch_id: str):
                 "POST",
                 "training",
                 f"/batches/{batch_id}/attendance-sheet",
-                files={"file": (upload.filename, upload.stream.read(), upload.mimetype or "application/octet-stream")},
+                files=passed_on(upload),
             )
         except UIProblem as problem:
             flash_problem(problem)
