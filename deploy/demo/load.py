@@ -377,7 +377,10 @@ def _evaluate(
             )
 
 
-def _settled(what: str, probe, timeout: float = 180.0):
+SETTLE_SECONDS = max(180.0, EMPLOYEES * 0.25)  # a larger city's events take the workers longer to read
+
+
+def _settled(what: str, probe, timeout: float = SETTLE_SECONDS):
     """The probe's answer once it is not empty and has kept its length for two more seconds (the
     training service may still be reading the needs service's events)."""
     lengths: list[int] = []
@@ -391,7 +394,7 @@ def _settled(what: str, probe, timeout: float = 180.0):
     raise RuntimeError(f"timed out waiting for {what}: are the workers running? (see the honcho output)")
 
 
-def _wait(what: str, probe, timeout: float = 180.0):
+def _wait(what: str, probe, timeout: float = SETTLE_SECONDS):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = probe()
