@@ -227,7 +227,10 @@ class MatchSchema(Schema):
 class NeedSchema(Schema):
     id = fields.String()
     nip = fields.String()
+    name = fields.String(allow_none=True, metadata={"description": "The ASN's name (in listings)"})
+    unit_name = fields.String(allow_none=True, metadata={"description": "The OPD's name (in listings)"})
     competency_code = fields.String()
+    competency_name = fields.String(allow_none=True, metadata={"description": "In listings"})
     competency_group = fields.String()
     year = fields.Integer()
     status = fields.String()

@@ -314,11 +314,26 @@ def job_person_match(session: Session, year: int, unit_code: str | None, page_no
 
 
 def needs(session: Session, filters: dict[str, Any], page_no: int, page_size: int):
-    query = select(Need).order_by(Need.priority_score.desc(), Need.nip, Need.competency_code)
+    """A page of needs, highest priority first, each with the names a person reads (ASN, OPD, competency)."""
+    query = (
+        select(Need, Employee.name, Employee.unit_name, Competency.name.label("competency_name"))
+        .outerjoin(Employee, Employee.nip == Need.nip)
+        .outerjoin(Competency, Competency.code == Need.competency_code)
+        .order_by(Need.priority_score.desc(), Need.nip, Need.competency_code)
+    )
     for field in ("year", "status", "unit_code", "competency_code", "nip"):
         if filters.get(field) is not None:
             query = query.where(getattr(Need, field) == filters[field])
-    return page(session, query, page_no, page_size, entities=True)
+    rows, total = page(session, query, page_no, page_size)
+    return [
+        {
+            **{c.key: getattr(need, c.key) for c in Need.__table__.columns},
+            "name": name,
+            "unit_name": unit_name,
+            "competency_name": competency_name,
+        }
+        for need, name, unit_name, competency_name in rows
+    ], total
 
 
 PLANNED_STATUSES = ("open", "planned")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import json
 
 from flask import (
     Response,
@@ -86,7 +87,9 @@ def kebutuhan():
     unit = request.args.get("unit_code") or None
     params = {"year": year, **({"unit_code": unit} if unit else {})}
     plan = api("GET", "needs", "/plan", params=params)
-    needs = api("GET", "needs", "/needs", params={**params, "status": "open", "page_size": 50})
+    page = max(1, request.args.get("page", type=int) or 1)
+    listed = api("GET", "needs", "/needs", params={**params, "status": "open", "page": page, "page_size": 50}, raw=True)
+    needs, pages = listed.json(), json.loads(listed.headers.get("X-Pagination") or "{}").get("total_pages", 1)
     units = sorted(
         {
             (c["unit_code"], c["unit_name"])
@@ -94,7 +97,17 @@ def kebutuhan():
             if c["unit_code"]
         }
     )
-    return render_template("kebutuhan.html", year=year, unit=unit, plan=plan, needs=needs, units=units)
+    return render_template(
+        "kebutuhan.html",
+        year=year,
+        unit=unit,
+        plan=plan,
+        needs=needs,
+        units=units,
+        page=page,
+        pages=pages,
+        filters={"year": year, **({"unit_code": unit} if unit else {})},
+    )
 
 
 @ui.route("/unduh/<report>.xlsx")
