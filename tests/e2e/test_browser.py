@@ -170,7 +170,7 @@ def test_the_loop_in_the_browser(browser):
     expect(page.get_by_role("status")).to_contain_text("Program dibuat")
     program_path = page.url.removeprefix(GATEWAY)
     page.get_by_role("button", name="Terbitkan program").click()
-    expect(page.get_by_text("status published")).to_be_visible()
+    expect(page.get_by_test_id("program-status")).to_have_text("Diumumkan")
     page.get_by_role("link", name="Angkatan 1").click()
 
     # one click enrols the suggested candidate

@@ -125,3 +125,10 @@ ENROLLMENT_STATUSES = {
     "not_completed": ("Tidak lulus", "Not completed"),
     "withdrawn": ("Ditarik", "Withdrawn"),
 }
+
+PROGRAM_STATUSES = {
+    "draft": ("Draf", "Draft"),
+    "published": ("Diumumkan", "Published"),
+    "running": ("Berjalan", "Running"),
+    "closed": ("Ditutup", "Closed"),
+}
