@@ -97,10 +97,15 @@ def sign_in(username: str) -> requests.Session:
     return session
 
 
-def pages_of(bkpsdm: requests.Session) -> dict[str, list[str]]:
+def pages_of() -> dict[str, list[str]]:
     """The pages of each role, with real ids taken from the demo (a program, a batch, a busy OPD, an ASN)."""
-    programs = bkpsdm.get(f"{GATEWAY}/api/v1/training/programs", timeout=30)
-    program = next(iter(programs.json()), None) if programs.ok else None
+    login = requests.post(
+        f"{GATEWAY}/api/v1/auth/login", json={"username": "bkpsdm", "password": PASSWORDS["bkpsdm"]}, timeout=30
+    )
+    login.raise_for_status()
+    api = requests.Session()
+    api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    program = next(iter(api.get(f"{GATEWAY}/api/v1/training/programs", timeout=30).json()), None)
     pages = [
         "/bkpsdm",
         "/kebutuhan",
@@ -120,12 +125,12 @@ def pages_of(bkpsdm: requests.Session) -> dict[str, list[str]]:
         "/simpeg",
         "/bkpsdm/jp/OPD-DISDIK",
     ]
-    employees = bkpsdm.get(f"{GATEWAY}/api/v1/needs/employees?unit_code=OPD-DISDIK&page_size=1", timeout=30).json()
+    employees = api.get(f"{GATEWAY}/api/v1/needs/employees?unit_code=OPD-DISDIK&page_size=1", timeout=30).json()
     if employees:
         pages.append(f"/pegawai/{employees[0]['nip']}")
     if program:
         pages += [f"/pelatihan/{program['id']}", f"/pelatihan/{program['id']}/efektivitas"]
-        batches = bkpsdm.get(f"{GATEWAY}/api/v1/training/programs/{program['id']}/batches", timeout=30).json()
+        batches = api.get(f"{GATEWAY}/api/v1/training/programs/{program['id']}/batches", timeout=30).json()
         if batches:
             pages.append(f"/angkatan/{batches[0]['id']}")
     return {"bkpsdm": pages, "pegawai": ["/saya"], "atasan": ["/atasan"], "mitra": ["/mitra-saya"]}
@@ -155,7 +160,7 @@ def main() -> None:
     try:
         sessions = {username: sign_in(username) for username in PASSWORDS}
         results = []
-        for username, paths in pages_of(sessions["bkpsdm"]).items():
+        for username, paths in pages_of().items():
             for path in paths:
                 times = measure(sessions[username], path, args.rounds)
                 results.append((statistics.median(times), max(times), username, path))
