@@ -143,6 +143,7 @@ COMMON = {
         "{0} yang berstatus {1} tidak dapat menjadi {2} (yang diizinkan: {3})."
     ),
     "none": "tidak ada",
+    "{0}: {1}": "{0}: {1}",
     # the things messages name, translated where they fill a template's value
     "batch": "angkatan",
     "program": "program",

@@ -61,6 +61,12 @@ def paged(pagination_parameters, fetch: Callable[[Any, int, int], tuple[list, in
     return items
 
 
+def in_callers_language(text: str) -> str:
+    """A message for a report (not a problem: an import's rows, its warnings) in the caller's language."""
+    language = messages.language_of(request.headers.get("Accept-Language"))
+    return current_app.extensions["bangkom_messages"].translate(text, language)
+
+
 def caller() -> identity.Identity:
     """Who is calling (verified before the view runs, on every route of a service with an access table)."""
     return g.identity

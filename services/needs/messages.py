@@ -61,4 +61,36 @@ INDONESIAN = {
     "You may see only your own record (or, as a supervisor, those of the ASN you supervise).": (
         "Anda hanya dapat melihat data Anda sendiri (atau, sebagai atasan, data ASN yang Anda bimbing)."
     ),
+    # the rows of a SIMPEG sync or export file (a run's report)
+    "Missing NIP.": "NIP tidak ada.",
+    "Missing name.": "Nama tidak ada.",
+    "{0} is not PNS, CPNS or PPPK.": "{0} bukan PNS, CPNS atau PPPK.",
+    "Empty": "Kosong",
+    "Cannot tell the position class from jenisJabatan {0} and eselon {1}.": (
+        "Kelas jabatan tidak dapat ditentukan dari jenisJabatan {0} dan eselon {1}."
+    ),
+    "Not a date (YYYY-MM-DD or DD-MM-YYYY).": "Bukan tanggal (TTTT-BB-HH atau HH-BB-TTTT).",
+    "Missing or not a date: the year to credit is unknown.": (
+        "Tidak ada atau bukan tanggal: tahun yang dikreditkan tidak diketahui."
+    ),
+    "{0} is not a number of JP between 1 and 1000.": "{0} bukan jumlah JP antara 1 dan 1000.",
+    "SIMPEG gave the record no id; it cannot be counted exactly once.": (
+        "SIMPEG tidak memberi id pada catatan ini; catatan tidak dapat dihitung tepat satu kali."
+    ),
+    "Listed twice: first at row {0}.": "Tercantum dua kali: pertama di baris {0}.",
+    "Nobody was deactivated because some NIPs could not be read.": (
+        "Tidak ada yang dinonaktifkan karena sebagian NIP tidak terbaca."
+    ),
+    "The cell is a number; Excel keeps only 15 digits, so the NIP has lost its last digits. Format the column as "
+    "Text in SIMPEG's export and export again.": (
+        "Selnya berupa angka; Excel hanya menyimpan 15 digit, sehingga digit terakhir NIP hilang. Format kolom "
+        "sebagai Teks di ekspor SIMPEG lalu ekspor lagi."
+    ),
+    "{0} of {1} active employees are missing from the source; that is more than {2}, so none were deactivated. If "
+    "SIMPEG is right, run again allowing mass deactivation (--allow-mass-deactivation / allow_mass_deactivation: "
+    "true).": (
+        "{0} dari {1} pegawai aktif tidak ada di sumber; itu lebih dari {2}, jadi tidak ada yang dinonaktifkan. Bila "
+        "SIMPEG benar, jalankan lagi dengan izin penonaktifan massal (--allow-mass-deactivation / "
+        "allow_mass_deactivation: true)."
+    ),
 }

@@ -44,6 +44,17 @@ def written_messages(path: pathlib.Path) -> set[str]:
             found.update(_template(k.value) for k in node.keywords if k.arg == "error")
         if isinstance(node, ast.Dict):
             found.update(_template(v) for k, v in zip(node.keys, node.values, strict=True) if _is(k, "message"))
+        # rows' problems and warnings of a report: errors["field"] = ["…"], report.warnings.append("…")
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List):
+            if any(isinstance(t, ast.Subscript) and "errors" in ast.unparse(t.value) for t in node.targets):
+                found.update(_template(element) for element in node.value.elts)
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", None) == "append"
+            and node.args
+            and any(word in ast.unparse(node.func.value) for word in ("errors", "warnings"))
+        ):
+            found.add(_template(node.args[0]))
     return {text for text in found if text}
 
 

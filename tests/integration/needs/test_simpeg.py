@@ -266,9 +266,9 @@ def test_a_malformed_export_file_is_imported_row_by_row_with_row_numbers(client,
     assert (report["received"], report["added"], report["rejected"] and len(report["rejected"])) == (8, 4, 4)
     rejected = {r["row"]: r["errors"][0] for r in report["rejected"]}
     assert rejected[5]["field"] == "nipBaru" and "18 digits" in rejected[5]["message"]
-    assert rejected[6]["field"] == "nipBaru" and "Format the column as Text" in rejected[6]["message"]
+    assert rejected[6]["field"] == "nipBaru" and "Format kolom sebagai Teks" in rejected[6]["message"]
     assert rejected[8]["field"] == "statusPegawai"
-    assert rejected[9]["field"] == "nipBaru" and "first at row 2" in rejected[9]["message"]
+    assert rejected[9]["field"] == "nipBaru" and "pertama di baris 2" in rejected[9]["message"]
     assert employee(own_db, good[0]["nipBaru"]).unit_code == good[0]["unorIndukId"]
     assert employee(own_db, "198001012005011002").active is False  # retired in 2000: kept, inactive
 
@@ -329,7 +329,7 @@ def test_csv_export_through_the_cli(cli, tmp_path, own_db, standin):
     export = tmp_path / "simpeg.csv"
     export.write_text(
         "nipBaru;nama;statusPegawai;unorIndukId;unorIndukNama;jabatanNama;jenisJabatan;eselon\n"
-        f"{first['nipBaru']};{first['nama']};PNS;OPD-BPBD;BPBD;Kepala Bidang;Struktural;III.b\n"
+        f"{first['nipBaru']};{first['nama']};{first['statusPegawai']};OPD-BPBD;BPBD;Kepala Bidang;Struktural;III.b\n"
         "123;Salah;PNS;OPD-BPBD;BPBD;;;\n",
         encoding="utf-8",
     )
