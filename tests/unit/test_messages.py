@@ -45,9 +45,12 @@ def written_messages(path: pathlib.Path) -> set[str]:
         if isinstance(node, ast.Dict):
             found.update(_template(v) for k, v in zip(node.keys, node.values, strict=True) if _is(k, "message"))
         # rows' problems and warnings of a report: errors["field"] = ["…"], report.warnings.append("…")
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List):
-            if any(isinstance(t, ast.Subscript) and "errors" in ast.unparse(t.value) for t in node.targets):
-                found.update(_template(element) for element in node.value.elts)
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.List)
+            and any(isinstance(t, ast.Subscript) and "errors" in ast.unparse(t.value) for t in node.targets)
+        ):
+            found.update(_template(element) for element in node.value.elts)
         if (
             isinstance(node, ast.Call)
             and getattr(node.func, "attr", None) == "append"
