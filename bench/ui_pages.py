@@ -38,9 +38,8 @@ PASSWORDS = {
 }
 
 
-def start_demo(employees: int, admin_url: str) -> tuple[subprocess.Popen, list[str]]:
+def start_demo(employees: int, admin_url: str, urls: dict[str, str]) -> tuple[subprocess.Popen, list[str]]:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    urls = {}
     with admin.connect() as connection:
         for service in ("needs", "training", "evaluation", "gateway"):
             name = f"bangkom_bench_ui_{service}_{uuid.uuid4().hex[:6]}"
@@ -156,7 +155,8 @@ def main() -> None:
         "TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/postgres"
     )
     print(f"web UI pages on the demo dataset with {args.employees} ASN (PostgreSQL, gunicorn, the real gateway)")
-    process, _ = start_demo(args.employees, admin_url)
+    databases: dict[str, str] = {}
+    process, _ = start_demo(args.employees, admin_url, databases)
     try:
         sessions = {username: sign_in(username) for username in PASSWORDS}
         results = []
@@ -170,6 +170,9 @@ def main() -> None:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+        with create_engine(admin_url, isolation_level="AUTOCOMMIT").connect() as connection:
+            for url in databases.values():
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
     results.sort(reverse=True)
     print(f"\n{'page':<62} {'role':<8} {'median ms':>10} {'worst ms':>9}  goal {GOAL_MS:.0f} ms")
     for median, worst, username, path in results:

@@ -38,7 +38,12 @@ def _p_value_in_words(learning: dict) -> str:
 @signed_in("admin")
 def efektivitas(program_id: str):
     found = api("GET", "training", f"/programs/{program_id}")
-    figures = api("GET", "evaluation", f"/reports/programs/{program_id}")
+    try:
+        figures = api("GET", "evaluation", f"/reports/programs/{program_id}")
+    except UIProblem as problem:
+        if problem.status != 404:
+            raise
+        return render_template("efektivitas_belum.html", program=found)  # no batch closed yet: nothing to evaluate
     learning = figures["learning"]
     chart = charts.bars(
         t("Rata-rata nilai pre-test dan post-test", "Mean pre-test and post-test scores"),
