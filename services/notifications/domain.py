@@ -80,24 +80,24 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         False,
         (
             "Pengembangan diverifikasi: {title}",
-            "Yth. {name},\n\nPengembangan \"{title}\" telah diverifikasi BKPSDM; {jp} JP tercatat.\n\n"
+            'Yth. {name},\n\nPengembangan "{title}" telah diverifikasi BKPSDM; {jp} JP tercatat.\n\n'
             "BKPSDM Kota Lhokseumawe",
         ),
         (
             "Development verified: {title}",
-            "Dear {name},\n\nBKPSDM verified \"{title}\"; {jp} JP are credited.\n\nBKPSDM Kota Lhokseumawe",
+            'Dear {name},\n\nBKPSDM verified "{title}"; {jp} JP are credited.\n\nBKPSDM Kota Lhokseumawe',
         ),
     ),
     "external_rejected": (
         False,
         (
             "Pengembangan ditolak: {title}",
-            "Yth. {name},\n\nPengembangan \"{title}\" tidak dapat diverifikasi: {reason}. Perbaiki di Bangkom: "
+            'Yth. {name},\n\nPengembangan "{title}" tidak dapat diverifikasi: {reason}. Perbaiki di Bangkom: '
             "{link}\n\nBKPSDM Kota Lhokseumawe",
         ),
         (
             "Development not verified: {title}",
-            "Dear {name},\n\n\"{title}\" could not be verified: {reason}. Correct it in Bangkom: {link}\n\n"
+            'Dear {name},\n\n"{title}" could not be verified: {reason}. Correct it in Bangkom: {link}\n\n'
             "BKPSDM Kota Lhokseumawe",
         ),
     ),

@@ -1,0 +1,81 @@
+"""Tables of the notifications service (its own database): the people and programs it speaks of (read models), their
+preferences, the messages (its own outbox of mail), the outbox and processed events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.consumer import ProcessedEventMixin
+from shared.db import UTCDateTime, utcnow
+from shared.outbox import OutboxMixin
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Outbox(OutboxMixin, Base):
+    pass
+
+
+class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+class Person(Base):
+    """Read model of the needs service's employees (EmployeeSynced): whom to write to, and how."""
+
+    __tablename__ = "people"
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    supervisor_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ProgramView(Base):
+    """Read model of the training service's programs (ProgramPublished): what a message calls a program."""
+
+    __tablename__ = "programs"
+    program_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    starts_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    ends_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class Preference(Base):
+    """A person's choices: their language and the optional kinds they muted (mandatory ones always go)."""
+
+    __tablename__ = "preferences"
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    muted: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Message(Base):
+    """One message to one person, written in the transaction of the event that caused it (its id is the event, kind
+    and person: a redelivered event writes nothing new), then sent by the worker: ``queued`` → ``sent``, or retried
+    with backoff and ``failed`` for good after ``MAIL_MAX_ATTEMPTS``; ``no_address`` when the person has no e-mail."""
+
+    __tablename__ = "messages"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    nip: Mapped[str] = mapped_column(String(18), index=True)
+    address: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __table_args__ = (Index("ix_messages_due", "status", "next_attempt_at"),)
