@@ -22,7 +22,9 @@ def test_a_call_up_in_indonesian_and_in_english():
     values = {"name": "Cut Nyak", "program_title": "Bimtek QGIS", "starts_on": "2027-03-01", "ends_on": None}
     letter = domain.render("enrolled", "id", values | {"link": "https://bangkom/saya"})
     assert letter.subject == "Panggilan pelatihan: Bimtek QGIS"
-    assert "Yth. Cut Nyak" in letter.text and "2027-03-01 s.d. -" in letter.text and "https://bangkom/saya" in letter.text
+    assert (
+        "Yth. Cut Nyak" in letter.text and "2027-03-01 s.d. -" in letter.text and "https://bangkom/saya" in letter.text
+    )
     english = domain.render("enrolled", "en", values)
     assert english.subject == "Call-up: Bimtek QGIS" and "link" not in english.text and "-" in english.text
 

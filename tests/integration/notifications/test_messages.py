@@ -1,0 +1,179 @@
+"""Messages from events, on real Kafka and PostgreSQL with a local SMTP receiver (the city's mail server's
+stand-in): exactly one e-mail per event and person under redelivery, muted optional kinds, a failing mail server
+retried and then recorded failed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from services.notifications import handlers
+from services.notifications.config import NotificationSettings
+from services.notifications.delivery import SmtpChannel, send_again, send_due
+from services.notifications.models import Message, Outbox, Preference, ProcessedEvent
+from shared.consumer import EventConsumer
+from shared.db import Database
+from shared.events import new_event
+from tests import factories
+from tests.integration.conftest import consume_until, record_outcomes
+from tests.integration.needs.conftest import new_nip
+from tests.services import SECRET
+from tests.smtp_standin import SmtpStandin
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpStandin().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def service(migrated_database, kafka_bootstrap, unique, smtp):
+    settings = NotificationSettings(
+        service="notifications",
+        database_url=migrated_database("notifications"),
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=unique("notifications") + ".",
+        internal_identity_secret=SECRET,
+        smtp_port=smtp.port,
+        public_url="https://bangkom.lhokseumawekota.go.id",
+        mail_retry_seconds=0.0,
+        mail_max_attempts=3,
+    )
+    database = Database(settings.database_url)
+    yield settings, database
+    database.dispose()
+
+
+@pytest.fixture
+def deliver(service, kafka_producer, producer, kafka_bootstrap, unique):
+    """Events through Kafka to the notifications worker's handlers (one topic per producing service)."""
+    settings, database = service
+    topics = [settings.kafka_topic_prefix + topic for topic in handlers.TOPICS]
+    consumer = EventConsumer(
+        service="notifications",
+        database=database,
+        outbox_model=Outbox,
+        processed_model=ProcessedEvent,
+        handlers=handlers.event_handlers(settings),
+        topics=topics,
+        group_id=unique("notifications-group"),
+        bootstrap_servers=kafka_bootstrap,
+        producer=producer,
+        dead_letter_topic=settings.dead_letter_topic,
+        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
+    )
+    outcomes = record_outcomes(consumer)
+
+    def send(*events) -> list[str]:
+        for event in events:
+            topic = settings.kafka_topic_prefix + event.topic
+            kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+        kafka_producer.flush()
+        expected = len(outcomes) + len(events)
+        consume_until(consumer, lambda: len(outcomes) >= expected)
+        return outcomes[-len(events) :]
+
+    yield send
+    consumer.close()
+
+
+def _published(program_id: str):
+    return new_event(
+        "ProgramPublished",
+        {
+            "program_id": program_id,
+            "code": f"PLT-{program_id[:6]}",
+            "title": "Bimtek Pemetaan Risiko Bencana dengan QGIS",
+            "form": "bimtek",
+            "delivery": "klasikal",
+            "jp": 24,
+            "partner_code": "UNIMAL",
+            "competencies": [{"code": "T-GIS", "target_level": 3}],
+            "starts_on": dt.date(2027, 3, 1),
+            "ends_on": dt.date(2027, 3, 3),
+        },
+    )
+
+
+def _enrolled(nip: str, program_id: str):
+    data = {"enrollment_id": str(uuid.uuid4()), "nip": nip, "program_id": program_id, "batch_id": str(uuid.uuid4())}
+    return new_event("ParticipantEnrolled", data)
+
+
+def _task(nip: str, assignee: str, program_id: str, kind: str = "behavior"):
+    data = {
+        "task_id": str(uuid.uuid4()),
+        "kind": kind,
+        "nip": nip,
+        "assignee_nip": assignee,
+        "enrollment_id": str(uuid.uuid4()),
+        "program_id": program_id,
+        "due_on": dt.date.today() + dt.timedelta(days=28),
+    }
+    return new_event("EvaluationTaskCreated", data)
+
+
+def test_an_enrolment_and_a_due_evaluation_each_give_one_email_also_when_delivered_again(service, deliver, smtp):
+    settings, database = service
+    participant, supervisor, program_id = new_nip(), new_nip(), str(uuid.uuid4())
+    deliver(
+        factories.employee_synced(participant, email=f"{participant}@contoh.go.id", supervisor_nip=supervisor),
+        factories.employee_synced(supervisor, email=f"{supervisor}@contoh.go.id"),
+        _published(program_id),
+    )
+    enrolled, task = _enrolled(participant, program_id), _task(participant, supervisor, program_id)
+    deliver(enrolled, task, enrolled, task)  # the same events twice: redelivery
+    assert send_due(database, settings, {"email": SmtpChannel(settings)}) == {"sent": 2, "failed": 0, "retrying": 0}
+    assert send_due(database, settings, {"email": SmtpChannel(settings)})["sent"] == 0
+
+    [call_up] = smtp.to(f"{participant}@contoh.go.id")
+    assert call_up["Subject"] == "Panggilan pelatihan: Bimtek Pemetaan Risiko Bencana dengan QGIS"
+    assert "2027-03-01 s.d. 2027-03-03" in call_up.get_content()
+    [due] = smtp.to(f"{supervisor}@contoh.go.id")
+    assert due["Subject"].startswith("Evaluasi menunggu Anda") and "Penilaian proyek peserta" in due.get_content()
+
+
+def test_muted_optional_kinds_are_not_written_and_mandatory_ones_are(service, deliver, smtp):
+    settings, database = service
+    nip, program_id = new_nip(), str(uuid.uuid4())
+    with database.sessions() as session:
+        session.add(Preference(nip=nip, language="en", muted=["withdrawn", "enrolled"]))
+        session.commit()
+    deliver(factories.employee_synced(nip, email=f"{nip}@contoh.go.id"), _published(program_id))
+    enrolled = _enrolled(nip, program_id)
+    withdrawn = new_event(
+        "ParticipantWithdrawn",
+        {**enrolled.load_data(), "reason": "Tugas dinas", "replaced_by": None},
+    )
+    deliver(enrolled, withdrawn)
+    send_due(database, settings, {"email": SmtpChannel(settings)})
+    [message] = smtp.to(f"{nip}@contoh.go.id")
+    assert message["Subject"] == "Call-up: Bimtek Pemetaan Risiko Bencana dengan QGIS"  # English, and not muted
+
+
+def test_a_failing_mail_server_is_retried_then_recorded_failed_and_can_be_sent_again(service, deliver, smtp):
+    settings, database = service
+    nip, program_id = new_nip(), str(uuid.uuid4())
+    deliver(factories.employee_synced(nip, email=f"{nip}@contoh.go.id"), _published(program_id))
+    deliver(_enrolled(nip, program_id))
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    dead_port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: every attempt fails
+    broken = SmtpChannel(NotificationSettings(**{**settings.__dict__, "smtp_port": dead_port}))
+    outcomes = [send_due(database, settings, {"email": broken}) for _ in range(3)]
+    assert [o["retrying"] for o in outcomes] == [1, 1, 0] and outcomes[-1]["failed"] == 1
+    with database.sessions() as session:
+        [failed] = session.scalars(select(Message).where(Message.nip == nip)).all()
+        assert (failed.status, failed.attempts) == ("failed", 3) and "ConnectionRefusedError" in failed.last_error
+    assert send_again(database, failed.id).status == "queued"
+    assert send_due(database, settings, {"email": SmtpChannel(settings)})["sent"] == 1
+    assert len(smtp.to(f"{nip}@contoh.go.id")) == 1
+    with database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Message).where(Message.nip == nip)) == 1
