@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from services.notifications import domain
 from services.notifications.config import NotificationSettings
-from services.notifications.models import Message
+from services.notifications.models import Message, Person
 from shared.db import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -112,12 +112,16 @@ def send_due(
 
 
 def send_again(database: Database, message_id: str) -> Message | None:
-    """BKPSDM sends a failed message again (after correcting the address in SIMPEG, say)."""
+    """BKPSDM sends a failed message again, to the address the records hold now; it stays as it was when the person
+    still has no address (the answer says so)."""
     with database.sessions() as session:
         row = session.get(Message, message_id)
         if row is None:
             return None
-        if row.status in ("failed", "no_address"):
+        person = session.get(Person, row.nip)
+        address = person.email if person is not None and person.active else None
+        if row.status in ("failed", "no_address") and address:
+            row.address = address  # as the records say now (the e-mail may have been corrected in SIMPEG)
             row.status, row.attempts, row.next_attempt_at, row.last_error = "queued", 0, utcnow(), None
             session.commit()
         session.refresh(row)

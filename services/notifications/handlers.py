@@ -150,3 +150,11 @@ EVENT_HANDLERS = {
 
 def event_handlers(settings: NotificationSettings) -> dict[str, Handler]:
     return bind(EVENT_HANDLERS, settings)
+
+
+def set_preference(uow: UnitOfWork, nip: str, language: str, muted: list[str]) -> Preference:
+    found = uow.session.get(Preference, nip) or Preference(nip=nip)
+    found.language, found.muted = language, sorted(set(muted))
+    uow.session.add(found)
+    uow.commit()
+    return found
