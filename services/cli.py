@@ -8,8 +8,8 @@ import click
 
 from shared.dead_letters import REASONS
 
-SERVICES = ("needs", "training", "evaluation", "gateway")
-WORKERS = ("needs", "training", "evaluation", "gateway")
+SERVICES = ("needs", "training", "evaluation", "notifications", "gateway")
+WORKERS = ("needs", "training", "evaluation", "notifications", "gateway")
 
 
 @click.group(help="Bangkom: competency development (pengembangan kompetensi) of the ASN of Kota Lhokseumawe.")
@@ -114,10 +114,12 @@ def _register_service_commands() -> None:
     from services.gateway.cli import gateway
     from services.needs.cli import needs
     from services.needs.simpeg.cli import simpeg
+    from services.notifications.cli import notifications
 
     main.add_command(needs)
     main.add_command(simpeg)
     main.add_command(evaluation)
+    main.add_command(notifications)
     main.add_command(gateway)
 
 

@@ -17,6 +17,7 @@ class GatewaySettings(Settings):
     needs_url: str = "http://127.0.0.1:8001"
     training_url: str = "http://127.0.0.1:8002"
     evaluation_url: str = "http://127.0.0.1:8003"
+    notifications_url: str = "http://127.0.0.1:8004"
     upstream_connect_timeout: float = 2.0
     upstream_read_timeout: float = 30.0
     proxy_max_body_bytes: int = 20_971_520  # bodies passed on to the services (each service has its own limits)
@@ -43,7 +44,12 @@ class GatewaySettings(Settings):
     mail_poll_seconds: float = 2.0  # how often the worker looks for messages to send
 
     def upstreams(self) -> dict[str, str]:
-        return {"needs": self.needs_url, "training": self.training_url, "evaluation": self.evaluation_url}
+        return {
+            "needs": self.needs_url,
+            "training": self.training_url,
+            "evaluation": self.evaluation_url,
+            "notifications": self.notifications_url,
+        }
 
 
 def load_settings() -> GatewaySettings:
