@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from services.notifications import domain
+from shared import fields
 
 OPTIONAL = sorted(set(domain.KINDS) - domain.MANDATORY)
 

@@ -43,7 +43,7 @@ def test_every_setting_is_documented_in_operations():
             assert f"| `{field.name.upper()}` |" in operations, field.name
 
 
-@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "gateway"])
+@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications", "gateway"])
 def test_every_service_setting_is_documented(service):
     import dataclasses
     import importlib
@@ -61,7 +61,7 @@ def test_every_service_setting_is_documented(service):
             assert f"| `{field.name.upper()}` |" in page, field.name
 
 
-@pytest.mark.parametrize("service", ["needs", "training", "evaluation"])
+@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications"])
 def test_the_access_page_lists_every_rule_of_the_code(service):
     import importlib
 

@@ -12,7 +12,7 @@ from shared import messages
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RAISED = {"AppError", "Invalid", "NotFound", "Conflict", "Forbidden", "Unauthorized", "ValidationError", "BadRequest"}
-SERVICES = ("needs", "training", "evaluation", "gateway")
+SERVICES = ("needs", "training", "evaluation", "notifications", "gateway")
 
 
 def _template(node: ast.AST) -> str | None:
