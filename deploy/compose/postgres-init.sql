@@ -2,4 +2,5 @@
 CREATE DATABASE bangkom_needs;
 CREATE DATABASE bangkom_training;
 CREATE DATABASE bangkom_evaluation;
+CREATE DATABASE bangkom_notifications;
 CREATE DATABASE bangkom_gateway;

@@ -11,7 +11,7 @@ DEMO_DIR=${DEMO_DIR:-$ROOT/.local/demo}
 [ "${DEMO_RESET:-0}" = 1 ] && rm -f "$DEMO_DIR"/*.db "$DEMO_DIR"/*.db-wal "$DEMO_DIR"/*.db-shm
 mkdir -p "$DEMO_DIR"
 
-for service in needs training evaluation gateway; do
+for service in needs training evaluation notifications gateway; do
   var="$(echo "$service" | tr a-z A-Z)_DATABASE_URL"
   export "$var=${!var:-sqlite:///$DEMO_DIR/$service.db}"
 done
@@ -27,7 +27,7 @@ fi
 set -a; . "$secret_file"; set +a
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2} BEHAVIOR_OPENS_AFTER_DAYS=${BEHAVIOR_OPENS_AFTER_DAYS:-0}
 export LOG_LEVEL=${LOG_LEVEL:-WARNING} NEEDS_URL=http://127.0.0.1:8001 TRAINING_URL=http://127.0.0.1:8002 \
-  EVALUATION_URL=http://127.0.0.1:8003 GATEWAY_URL="http://$DEMO_BIND"
+  EVALUATION_URL=http://127.0.0.1:8003 NOTIFICATIONS_URL=http://127.0.0.1:8004 GATEWAY_URL="http://$DEMO_BIND"
 
 honcho_pid="" stopped=0 kafka_started=0   # a broker this script starts, it stops again
 stop() {  # honcho passes SIGTERM to every process and waits for them
@@ -39,7 +39,7 @@ stop() {  # honcho passes SIGTERM to every process and waits for them
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 if ! deploy/local/kafka.sh status >/dev/null 2>&1; then deploy/local/kafka.sh start; kafka_started=1; fi
-for service in needs training evaluation gateway; do
+for service in needs training evaluation notifications gateway; do
   var="$(echo "$service" | tr a-z A-Z)_DATABASE_URL"
   DATABASE_URL=${!var} bangkom migrate "$service" >/dev/null
 done
