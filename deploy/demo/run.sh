@@ -27,7 +27,8 @@ fi
 set -a; . "$secret_file"; set +a
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2} BEHAVIOR_OPENS_AFTER_DAYS=${BEHAVIOR_OPENS_AFTER_DAYS:-0}
 export LOG_LEVEL=${LOG_LEVEL:-WARNING} NEEDS_URL=http://127.0.0.1:8001 TRAINING_URL=http://127.0.0.1:8002 \
-  EVALUATION_URL=http://127.0.0.1:8003 NOTIFICATIONS_URL=http://127.0.0.1:8004 GATEWAY_URL="http://$DEMO_BIND"
+  EVALUATION_URL=http://127.0.0.1:8003 NOTIFICATIONS_URL=http://127.0.0.1:8004 GATEWAY_URL="http://$DEMO_BIND" \
+  MAILCATCHER_PORT=${MAILCATCHER_PORT:-1025}
 
 honcho_pid="" stopped=0 kafka_started=0   # a broker this script starts, it stops again
 stop() {  # honcho passes SIGTERM to every process and waits for them
@@ -75,6 +76,7 @@ cat <<INFO
    pegawai / demo-pegawai-2026   employee (staff of BPBD, with a GIS gap and no training yet)
    ops     / demo-ops-2026!      operations (metrics, SIMPEG status)
    mitra   / demo-mitra-2026     a partner's user (Universitas Malikussaleh: its batches only)
+ Mail (kotak surat): every message the system sends is kept in $DEMO_DIR/kotak-surat (one .eml and one .txt each)
  Ctrl-C stops everything.
 ================================================================================
 INFO
