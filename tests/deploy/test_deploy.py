@@ -123,9 +123,11 @@ def test_the_compose_file_loads_as_docker_compose_would():
         "needs",
         "training",
         "evaluation",
+        "notifications",
         "needs-worker",
         "training-worker",
         "evaluation-worker",
+        "notifications-worker",
         "gateway-worker",
         "prometheus",
         "grafana",
@@ -163,9 +165,9 @@ def test_the_manifests_match_the_kubernetes_schemas(manifests):
     for manifest in core:
         kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
     kinds = {(m["kind"], m["metadata"]["name"]) for m in manifests}
-    for service in ("needs", "training", "evaluation", "gateway"):
+    for service in ("needs", "training", "evaluation", "notifications", "gateway"):
         assert {("Deployment", service), ("Service", service), ("HorizontalPodAutoscaler", service)} <= kinds
-    for service in ("needs", "training", "evaluation"):
+    for service in ("needs", "training", "evaluation", "notifications"):
         assert {("Deployment", f"{service}-worker"), ("HorizontalPodAutoscaler", f"{service}-worker")} <= kinds
     assert ("Deployment", "gateway-worker") in kinds and ("PersistentVolumeClaim", "needs-certificates") in kinds
     assert ("CronJob", "simpeg-sync") in kinds and ("Job", "bangkom-migrate") in kinds
@@ -177,7 +179,7 @@ def test_the_strimzi_resources_match_the_operators_schemas(manifests):
     assert "ok Kafka/bangkom" in checked.stdout and "ok KafkaNodePool/dual-role" in checked.stdout
     topics = {line.split("/")[1] for line in checked.stdout.splitlines() if line.startswith("ok KafkaTopic/")}
     assert topics == {f"bangkom.{s}.v1" for s in ("needs", "training", "evaluation")} | {
-        f"bangkom.dlq.{s}" for s in ("needs", "training", "evaluation", "gateway")
+        f"bangkom.dlq.{s}" for s in ("needs", "training", "evaluation", "notifications", "gateway")
     }
 
 
@@ -233,7 +235,7 @@ def container_commands(manifests) -> list[list[str]]:
 
 def test_every_container_command_is_a_bangkom_command(manifests):
     commands = container_commands(manifests)
-    assert len(commands) == 9 + 8 + 8  # Kubernetes (8 Deployments, the CronJob), Compose, the demo's Procfile
+    assert len(commands) == 11 + 10 + 10  # Kubernetes (10 Deployments, the CronJob), Compose, the demo's Procfile
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert 'ENTRYPOINT ["bangkom"]' in dockerfile
     runner = CliRunner()
