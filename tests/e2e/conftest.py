@@ -20,12 +20,18 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 GATEWAY = "http://127.0.0.1:18000"
-APIS = {"needs": "http://127.0.0.1:8001", "training": "http://127.0.0.1:8002", "evaluation": "http://127.0.0.1:8003"}
+APIS = {
+    "needs": "http://127.0.0.1:8001",
+    "training": "http://127.0.0.1:8002",
+    "evaluation": "http://127.0.0.1:8003",
+    "notifications": "http://127.0.0.1:8004",
+}
 WORKERS = {
     "needs": "http://127.0.0.1:9101",
     "training": "http://127.0.0.1:9102",
     "evaluation": "http://127.0.0.1:9103",
     "gateway": "http://127.0.0.1:9104",
+    "notifications": "http://127.0.0.1:9105",
 }
 READY = "Bangkom berjalan"
 
@@ -67,7 +73,7 @@ def demo(tmp_path_factory, kafka_bootstrap):
         while not ready.wait(1):
             assert process.poll() is None, "make demo ended early:\n" + "".join(lines[-60:])
             assert time.monotonic() < deadline, "make demo was not ready in 10 minutes:\n" + "".join(lines[-60:])
-        yield {"lines": lines, "prefix": prefix, "process": process}
+        yield {"lines": lines, "prefix": prefix, "process": process, "dir": env["DEMO_DIR"]}
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGINT)  # Ctrl-C

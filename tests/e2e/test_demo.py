@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import requests
 
@@ -49,7 +50,7 @@ def test_ops_metrics_exist_and_move(demo, kafka_producer):
     for name, samples in workers.items():
         for series in ("bangkom_events_consumed_total", "bangkom_consumer_lag", "bangkom_outbox_backlog"):
             assert present(samples, series), (name, series)
-        if name != "gateway":  # the gateway's worker consumes (accounts) and publishes nothing
+        if name not in ("gateway", "notifications"):  # these workers consume and publish nothing
             assert total(samples, "bangkom_events_produced_total", outcome="published") > 0, name
     assert present(gateway, "bangkom_http_requests_total")
     # the business gauges, with the demo's data behind them
@@ -58,6 +59,8 @@ def test_ops_metrics_exist_and_move(demo, kafka_producer):
     assert total(apis["needs"], "bangkom_simpeg_history_records", status="pending") > 0  # SIMPEG not configured
     assert total(apis["training"], "bangkom_training_batches_running") >= 1
     assert present(apis["training"], "bangkom_training_decisions_today")
+    assert total(apis["notifications"], "bangkom_notifications_messages", kind="enrolled") > 0
+
     assert present(apis["evaluation"], "bangkom_evaluation_tasks_overdue")
 
     # they move: requests, an event through the backbone, a poison message to the dead-letter topic
@@ -101,6 +104,19 @@ def test_ops_metrics_exist_and_move(demo, kafka_producer):
     while not moved():
         assert time.monotonic() < deadline, "the metrics did not move"
         time.sleep(1)
+
+
+def test_the_demo_keeps_the_mail_it_sends_in_its_mail_box(demo):
+    """The demo's enrolments were told to the participants: their call-ups are files in the mail box it printed."""
+    output = "".join(demo["lines"])
+    assert "kotak-surat" in output
+    box = Path(demo["dir"]) / "kotak-surat"
+    deadline = time.monotonic() + 60
+    while not list(box.glob("*.txt")):
+        assert time.monotonic() < deadline, f"no message in {box}"
+        time.sleep(1)
+    texts = [path.read_text(encoding="utf-8") for path in box.glob("*.txt")]
+    assert any("Panggilan pelatihan:" in text and "@lhokseumawekota.go.id" in text for text in texts)
 
 
 def test_ctrl_c_stops_everything(demo):
