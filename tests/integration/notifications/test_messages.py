@@ -5,7 +5,11 @@ retried and then recorded failed."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
+import subprocess
+import sys
+import time
 import uuid
 
 import pytest
@@ -177,3 +181,66 @@ def test_a_failing_mail_server_is_retried_then_recorded_failed_and_can_be_sent_a
     assert len(smtp.to(f"{nip}@contoh.go.id")) == 1
     with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Message).where(Message.nip == nip)) == 1
+
+
+def test_the_worker_killed_mid_stream_and_restarted_sends_each_message_once(
+    service, kafka_producer, kafka_bootstrap, smtp, unique
+):
+    """The real worker process (consumer and delivery loop) gets 40 enrolments and 40 due evaluations; it is killed
+    (SIGKILL: no goodbye) while they arrive and started again: the receiver counts exactly one e-mail for each."""
+    settings, database = service
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "KAFKA_TOPIC_PREFIX": settings.kafka_topic_prefix,
+        "INTERNAL_IDENTITY_SECRET": SECRET,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "MAIL_POLL_SECONDS": "0.2",
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "LOG_LEVEL": "WARNING",
+    }
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "services.notifications.worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def send(*events) -> None:
+        for event in events:
+            kafka_producer.send(
+                settings.kafka_topic_prefix + event.topic, key=event.key.encode(), value=event.to_json()
+            )
+        kafka_producer.flush()
+
+    people = [new_nip() for _ in range(40)]
+    supervisor, program_id = new_nip(), str(uuid.uuid4())
+    send(
+        factories.employee_synced(supervisor, email=f"{supervisor}@contoh.go.id"),
+        *(factories.employee_synced(n, email=f"{n}@contoh.go.id", supervisor_nip=supervisor) for n in people),
+        _published(program_id),
+    )
+    worker = start()
+    try:
+        send(*(_enrolled(n, program_id) for n in people[:20]))
+        time.sleep(1.5)
+        worker.kill()  # mid-stream: some sent, some written and not sent, some not read
+        worker.wait(timeout=10)
+        send(*(_enrolled(n, program_id) for n in people[20:]), *(_task(n, supervisor, program_id) for n in people))
+        worker = start()
+        deadline = time.monotonic() + 90
+        while len(smtp.inbox.messages) < 80:
+            assert time.monotonic() < deadline, f"{len(smtp.inbox.messages)} of 80 e-mails arrived"
+            time.sleep(0.5)
+        time.sleep(2)  # anything more would arrive now
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    for nip in people:
+        assert len(smtp.to(f"{nip}@contoh.go.id")) == 1, nip
+    assert len(smtp.to(f"{supervisor}@contoh.go.id")) == 40
+    assert len(smtp.inbox.messages) == 80
