@@ -58,6 +58,7 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "GET /plan": ADMIN,
         "POST /recompute": ADMIN,
         "GET /jp/compliance": ADMIN,
+        "GET /units": ADMIN,
         "GET /jp/behind": ADMIN,
         "GET /exports/gaps": ADMIN,
         "GET /exports/plan": ADMIN,
@@ -406,6 +407,15 @@ class Recompute(MethodView):
 
 
 # --- the 20-JP ledger ---------------------------------------------------------------------------
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @blp.response(200, schemas.UnitSchema(many=True))
+    def get(self):
+        """The OPDs (unit kerja) of the active employees, with how many ASN each has: for choosing one."""
+        with read_session() as session:
+            return views.units(session)
 
 
 @blp.route("/jp/compliance")

@@ -224,6 +224,12 @@ class MatchSchema(Schema):
     job_person_match = fields.Float()
 
 
+class UnitSchema(Schema):
+    unit_code = fields.String()
+    unit_name = fields.String(allow_none=True)
+    employees = fields.Integer(metadata={"description": "Active ASN in the OPD"})
+
+
 class NeedSchema(Schema):
     id = fields.String()
     nip = fields.String()

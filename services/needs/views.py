@@ -313,6 +313,17 @@ def job_person_match(session: Session, year: int, unit_code: str | None, page_no
 # --- needs and the plan -------------------------------------------------------------------------
 
 
+def units(session: Session) -> list[dict[str, Any]]:
+    """The OPDs of the active employees, by name (one grouped query, not the compliance figures)."""
+    rows = session.execute(
+        select(Employee.unit_code, func.max(Employee.unit_name), func.count())
+        .where(Employee.active.is_(True), Employee.unit_code.is_not(None))
+        .group_by(Employee.unit_code)
+        .order_by(func.max(Employee.unit_name), Employee.unit_code)
+    ).all()
+    return [{"unit_code": code, "unit_name": name, "employees": count} for code, name, count in rows]
+
+
 def needs(session: Session, filters: dict[str, Any], page_no: int, page_size: int):
     """A page of needs, highest priority first, each with the names a person reads (ASN, OPD, competency)."""
     query = (

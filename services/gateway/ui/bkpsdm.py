@@ -90,13 +90,7 @@ def kebutuhan():
     page = max(1, request.args.get("page", type=int) or 1)
     listed = api("GET", "needs", "/needs", params={**params, "status": "open", "page": page, "page_size": 50}, raw=True)
     needs, pages = listed.json(), json.loads(listed.headers.get("X-Pagination") or "{}").get("total_pages", 1)
-    units = sorted(
-        {
-            (c["unit_code"], c["unit_name"])
-            for c in api("GET", "needs", "/jp/compliance", params={"year": year})
-            if c["unit_code"]
-        }
-    )
+    units = [(u["unit_code"], u["unit_name"]) for u in api("GET", "needs", "/units")]  # a cheap listing
     return render_template(
         "kebutuhan.html",
         year=year,

@@ -344,9 +344,16 @@ def test_listings_are_paginated_and_filtered(client, position, competency, emplo
     unit = f"OPD-{competency()}"
     position_code = position({})
     nips = sorted(employee(position_code, unit=unit) for _ in range(3))
-    first = client.get(f"/api/v1/needs/employees?unit_code={unit}&page=1&page_size=2")
-    second = client.get(f"/api/v1/needs/employees?unit_code={unit}&page=2&page_size=2")
+    first = client.get(f"/api/v1/needs/employees?unit_code={unit}&sort=nip&page=1&page_size=2")
+    second = client.get(f"/api/v1/needs/employees?unit_code={unit}&sort=nip&page=2&page_size=2")
     assert [e["nip"] for e in first.json + second.json] == nips
+    backwards = client.get(f"/api/v1/needs/employees?unit_code={unit}&sort=-nip").json
+    assert [e["nip"] for e in backwards] == nips[::-1]
+    by_name = client.get(f"/api/v1/needs/employees?unit_code={unit}").json  # by name unless told otherwise
+    assert [e["name"] for e in by_name] == sorted(e["name"] for e in by_name)
+    assert client.get("/api/v1/needs/employees?sort=password").status_code == 422
+    [listed] = [u for u in client.get("/api/v1/needs/units").json if u["unit_code"] == unit]
+    assert listed == {"unit_code": unit, "unit_name": f"Dinas {unit}", "employees": 3}
     pagination = __import__("json").loads(first.headers["X-Pagination"])
     assert (pagination["total"], pagination["total_pages"], pagination["next_page"]) == (3, 2, 2)
     assert client.get(f"/api/v1/needs/employees?unit_code={unit}&page_size=1000").status_code == 422
