@@ -20,6 +20,7 @@ class NotificationSettings(Settings):
     mail_retry_seconds: float = 60.0  # the first retry; then doubling, at most an hour
     mail_max_attempts: int = 6  # then the message is failed for good (visible, can be sent again by BKPSDM)
     mail_poll_seconds: float = 2.0
+    mail_lease_seconds: float = 60.0  # a claimed message waits this long before another worker may try it
     mail_stalled_seconds: float = 900.0  # the oldest queued message older than this: delivery has stalled
 
 

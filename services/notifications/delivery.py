@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from services.notifications import domain
 from services.notifications.config import NotificationSettings
-from services.notifications.models import Message, Person
+from services.notifications.models import Message, Person, Preference
 from shared.db import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def send_due(
 ) -> dict[str, int]:
     """Send the messages that are due; each outcome is committed on its own."""
     counts = {"sent": 0, "failed": 0, "retrying": 0}
-    lease = dt.timedelta(seconds=max(60.0, settings.smtp_timeout_seconds * 3))
+    lease = dt.timedelta(seconds=max(settings.mail_lease_seconds, settings.smtp_timeout_seconds * 3))
     with database.sessions() as session:
         due = list(
             session.scalars(
@@ -82,6 +82,24 @@ def send_due(
         claimed = []
         for message in due:
             message.attempts += 1
+            person = session.get(Person, message.nip)
+            if person is None and message.attempts < settings.mail_max_attempts:  # their record may still come
+                message.next_attempt_at = utcnow() + dt.timedelta(
+                    seconds=domain.retry_delay(message.attempts, settings.mail_retry_seconds)
+                )
+                counts["retrying"] += 1
+                continue
+            if person is None or not person.active or not person.email:
+                message.status, message.last_error = "no_address", "No e-mail address in the employee records."
+                counts["failed"] += 1
+                continue
+            preference = session.get(Preference, message.nip)
+            letter = domain.render(
+                message.kind,
+                preference.language if preference else "id",
+                {"name": person.name, "link": settings.public_url.rstrip("/") + "/", **(message.values or {})},
+            )
+            message.address, message.subject, message.text = person.email, letter.subject[:300], letter.text
             message.next_attempt_at = utcnow() + lease  # another worker leaves it alone meanwhile
             claimed.append(
                 (message.id, message.channel, message.attempts, message.address, message.subject, message.text)

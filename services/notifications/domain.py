@@ -123,6 +123,8 @@ def render(kind: str, language: str, values: dict[str, object]) -> Letter:
     _, indonesian, english = TEMPLATES[kind]
     subject, text = english if language == "en" else indonesian
     filled = _Defaulting({key: "-" if value is None else value for key, value in values.items()})
+    if values.get("task_kind") in TASK_WORDS:
+        filled["task_words"] = TASK_WORDS[values["task_kind"]][1 if language == "en" else 0]
     return Letter(subject.format_map(filled), text.format_map(filled))
 
 

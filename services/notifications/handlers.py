@@ -34,22 +34,17 @@ def tell(
     preference = session.get(Preference, nip)
     if not domain.may_send(kind, set(preference.muted if preference else ())):
         return None
-    person = session.get(Person, nip)
-    letter = domain.render(
-        kind,
-        preference.language if preference else "id",
-        {"name": person.name if person else nip, "link": settings.public_url.rstrip("/") + "/", **values},
-    )
-    address = person.email if person and person.active else None
+    # written in the person's words when it is sent: their name, address and language as known then (the record of a
+    # person may arrive after the event that concerns them: the topics of two services keep no order between them)
     message = Message(
         id=message_id,
         event_id=event.id,
         kind=kind,
         nip=nip,
-        address=address,
-        subject=letter.subject[:300],
-        text=letter.text,
-        status="queued" if address else "no_address",
+        values={
+            key: value if isinstance(value, int | float | type(None)) else str(value) for key, value in values.items()
+        },
+        status="queued",
     )
     session.add(message)
     return message
@@ -98,9 +93,7 @@ def on_evaluation_task_created(event: Event, uow: UnitOfWork, settings: Notifica
     assignee = data.get("assignee_nip")
     if not assignee:
         return
-    preference = uow.session.get(Preference, assignee)
-    words = domain.TASK_WORDS[data["kind"]][1 if preference and preference.language == "en" else 0]
-    values = _program(uow, data["program_id"]) | {"due_on": str(data["due_on"]), "task_words": words}
+    values = _program(uow, data["program_id"]) | {"due_on": str(data["due_on"]), "task_kind": data["kind"]}
     tell(uow, settings, event, "task_created", assignee, values)
 
 

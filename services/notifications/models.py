@@ -59,8 +59,9 @@ class Preference(Base):
 
 class Message(Base):
     """One message to one person, written in the transaction of the event that caused it (its id is the event, kind
-    and person: a redelivered event writes nothing new), then sent by the worker: ``queued`` → ``sent``, or retried
-    with backoff and ``failed`` for good after ``MAIL_MAX_ATTEMPTS``; ``no_address`` when the person has no e-mail."""
+    and person: a redelivered event writes nothing new), then written in the person's words and sent by the worker:
+    ``queued`` → ``sent``, or retried with backoff and ``failed`` for good after ``MAIL_MAX_ATTEMPTS``;
+    ``no_address`` when the person has no e-mail (or was never heard of)."""
 
     __tablename__ = "messages"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -68,9 +69,10 @@ class Message(Base):
     kind: Mapped[str] = mapped_column(String(30))
     channel: Mapped[str] = mapped_column(String(20), default="email")
     nip: Mapped[str] = mapped_column(String(18), index=True)
-    address: Mapped[str | None] = mapped_column(String(254), nullable=True)
-    subject: Mapped[str] = mapped_column(String(300))
-    text: Mapped[str] = mapped_column(Text)
+    values: Mapped[dict] = mapped_column(JSON, default=dict)  # what the text says, besides the person
+    address: Mapped[str | None] = mapped_column(String(254), nullable=True)  # these three: when it is sent
+    subject: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(12), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

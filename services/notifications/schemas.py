@@ -32,7 +32,7 @@ class MessageSchema(Schema):
     channel = fields.String()
     nip = fields.String()
     address = fields.String(allow_none=True)
-    subject = fields.String()
+    subject = fields.String(allow_none=True, metadata={"description": "Written when the message is sent"})
     status = fields.String(metadata={"description": "queued, sent, failed (for good) or no_address"})
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)

@@ -198,6 +198,8 @@ def test_the_worker_killed_mid_stream_and_restarted_sends_each_message_once(
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp.port),
         "MAIL_POLL_SECONDS": "0.2",
+        "MAIL_LEASE_SECONDS": "3",
+        "SMTP_TIMEOUT_SECONDS": "1",
         "OUTBOX_POLL_SECONDS": "0.2",
         "LOG_LEVEL": "WARNING",
     }
@@ -232,9 +234,16 @@ def test_the_worker_killed_mid_stream_and_restarted_sends_each_message_once(
         worker.wait(timeout=10)
         send(*(_enrolled(n, program_id) for n in people[20:]), *(_task(n, supervisor, program_id) for n in people))
         worker = start()
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 120
         while len(smtp.inbox.messages) < 80:
-            assert time.monotonic() < deadline, f"{len(smtp.inbox.messages)} of 80 e-mails arrived"
+            if time.monotonic() > deadline:
+                with database.sessions() as session:
+                    states = session.execute(
+                        select(Message.kind, Message.status, Message.attempts, func.count()).group_by(
+                            Message.kind, Message.status, Message.attempts
+                        )
+                    ).all()
+                raise AssertionError(f"{len(smtp.inbox.messages)} of 80 e-mails arrived; messages: {states}")
             time.sleep(0.5)
         time.sleep(2)  # anything more would arrive now
     finally:
