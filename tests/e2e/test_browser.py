@@ -320,10 +320,11 @@ PAGES = {
         "/pegawai?sort=-name",
         "/pegawai/impor",
         "/simpeg",
+        "/notifikasi?status=sent",
         "/aktivasi",
         "/lupa-sandi",
     ],
-    "pegawai": ["/saya", "/saya/pengembangan"],
+    "pegawai": ["/saya", "/saya/pengembangan", "/saya/notifikasi"],
     "mitra": ["/mitra-saya"],
     "atasan": ["/atasan"],
     "ops": ["/ops"],
@@ -706,6 +707,34 @@ def test_an_asn_records_outside_development_on_a_phone_and_bkpsdm_verifies_it(br
     page.reload()
     expect(page.get_by_role("row", name=title)).to_contain_text("Terverifikasi")
     employee.close()
+
+
+def test_an_asn_chooses_their_notifications_on_a_phone_and_bkpsdm_sees_the_deliveries(browser):
+    """Optional messages can be muted, mandatory ones cannot; the choice is kept; BKPSDM lists the messages sent."""
+    employee = Person(browser, "pegawai", mobile=True)
+    page = employee.page
+    page.get_by_role("link", name="Pemberitahuan").click()
+    expect(page.get_by_label("Panggilan pelatihan saat saya didaftarkan")).to_be_disabled()  # mandatory
+    page.get_by_label("Kelulusan dan sertifikat").check()
+    page.get_by_label("Bahasa pesan").select_option("en")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_role("status")).to_contain_text("Pilihan pemberitahuan disimpan")
+    page.reload()
+    expect(page.get_by_label("Kelulusan dan sertifikat")).to_be_checked()
+    expect(page.get_by_label("Bahasa pesan")).to_have_value("en")
+    employee.shot("notifikasi-ponsel")
+    page.get_by_label("Kelulusan dan sertifikat").uncheck()  # leave the demo person as they were
+    page.get_by_label("Bahasa pesan").select_option("id")
+    page.get_by_role("button", name="Simpan").click()
+    employee.close()
+
+    bkpsdm = Person(browser, "bkpsdm")
+    bkpsdm.page.get_by_role("link", name="Pengiriman").click()
+    bkpsdm.page.get_by_label("Status").select_option("sent")
+    bkpsdm.page.get_by_role("button", name="Tampilkan").click()
+    expect(bkpsdm.page.get_by_test_id("messages")).to_contain_text("Terkirim")  # the demo's call-ups
+    bkpsdm.shot("notifikasi-pengiriman")
+    bkpsdm.close()
 
 
 def _tab_to(page: Page, target, limit: int = 40) -> None:

@@ -17,6 +17,7 @@ from services.gateway.ui import (  # noqa: F401 - their routes register
     development,
     employees,
     evaluation,
+    notifications,
     partner,
     people,
     signin,

@@ -132,3 +132,19 @@ PROGRAM_STATUSES = {
     "running": ("Berjalan", "Running"),
     "closed": ("Ditutup", "Closed"),
 }
+
+MESSAGE_KINDS = {
+    "enrolled": ("Panggilan pelatihan saat saya didaftarkan", "Call-up when I am enrolled"),
+    "withdrawn": ("Pembatalan keikutsertaan", "My place withdrawn"),
+    "task_created": ("Evaluasi yang menunggu saya", "An evaluation waiting for me"),
+    "completed": ("Kelulusan dan sertifikat", "Completion and certificate"),
+    "not_completed": ("Hasil tidak lulus", "Not completed"),
+    "external_verified": ("Pengembangan di luar Bangkom diverifikasi", "Outside development verified"),
+    "external_rejected": ("Pengembangan di luar Bangkom ditolak", "Outside development rejected"),
+}
+MESSAGE_STATUSES = {
+    "queued": ("Menunggu dikirim", "Waiting to be sent"),
+    "sent": ("Terkirim", "Sent"),
+    "failed": ("Gagal terkirim", "Failed"),
+    "no_address": ("Tanpa alamat surel", "No e-mail address"),
+}
