@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import json
 
 from flask import (
     Response,
@@ -13,7 +12,7 @@ from flask import (
 )
 
 from services.gateway.ui import charts
-from services.gateway.ui.client import api
+from services.gateway.ui.client import api, api_page
 from services.gateway.ui.people import _levels_chart
 from services.gateway.ui.session import _today, signed_in, t, ui
 from shared.web import context
@@ -87,19 +86,17 @@ def kebutuhan():
     unit = request.args.get("unit_code") or None
     params = {"year": year, **({"unit_code": unit} if unit else {})}
     plan = api("GET", "needs", "/plan", params=params)
-    page = max(1, request.args.get("page", type=int) or 1)
-    listed = api("GET", "needs", "/needs", params={**params, "status": "open", "page": page, "page_size": 50}, raw=True)
-    needs, pages = listed.json(), json.loads(listed.headers.get("X-Pagination") or "{}").get("total_pages", 1)
+    listed = api_page("needs", "/needs", {**params, "status": "open"})
     units = [(u["unit_code"], u["unit_name"]) for u in api("GET", "needs", "/units")]  # a cheap listing
     return render_template(
         "kebutuhan.html",
         year=year,
         unit=unit,
         plan=plan,
-        needs=needs,
+        needs=listed.items,
         units=units,
-        page=page,
-        pages=pages,
+        page=listed.number,
+        pages=listed.pages,
         filters={"year": year, **({"unit_code": unit} if unit else {})},
     )
 

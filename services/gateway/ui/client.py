@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -11,6 +13,7 @@ from flask import (
     g,
     redirect,
     render_template,
+    request,
 )
 
 from services.gateway import upstream
@@ -75,6 +78,22 @@ def _forbidden(_error):
 @ui.errorhandler(400)
 def _bad_request(error):
     return render_template("error.html", status=400, detail=error.description, errors=[]), 400
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    number: int
+    pages: int
+    total: int
+
+
+def api_page(service: str, path: str, params: dict, page_size: int = 50) -> Page:
+    """The page the person asked for (``?page=``) of a service's paginated listing, with its count of pages."""
+    number = max(1, request.args.get("page", type=int) or 1)
+    answer = api("GET", service, path, params={**params, "page": number, "page_size": page_size}, raw=True)
+    pagination = json.loads(answer.headers.get("X-Pagination") or "{}")
+    return Page(answer.json(), number, pagination.get("total_pages", 1), pagination.get("total", 0))
 
 
 def passed_on(upload) -> dict:

@@ -3,8 +3,6 @@ file with a progress bar and per-row results, and the SIMPEG runs."""
 
 from __future__ import annotations
 
-import json
-
 from flask import (
     Response,
     flash,
@@ -14,7 +12,7 @@ from flask import (
     url_for,
 )
 
-from services.gateway.ui.client import UIProblem, api, flash_problem, passed_on
+from services.gateway.ui.client import UIProblem, api, api_page, flash_problem, passed_on
 from services.gateway.ui.session import signed_in, t, ui
 
 PAGE_SIZE = 50
@@ -30,16 +28,14 @@ def _filters() -> dict[str, str]:
 @signed_in("admin")
 def pegawai_daftar():
     filters = {"sort": "name", **_filters()}  # by name unless the person chose another column
-    page = max(1, request.args.get("page", type=int) or 1)
-    answer = api("GET", "needs", "/employees", params={**filters, "page": page, "page_size": PAGE_SIZE}, raw=True)
-    pagination = json.loads(answer.headers.get("X-Pagination") or "{}")
+    listed = api_page("needs", "/employees", filters, PAGE_SIZE)
     return render_template(
         "pegawai_daftar.html",
-        employees=answer.json(),
+        employees=listed.items,
         filters=filters,
-        page=page,
-        pages=pagination.get("total_pages", 1),
-        total=pagination.get("total", 0),
+        page=listed.number,
+        pages=listed.pages,
+        total=listed.total,
     )
 
 

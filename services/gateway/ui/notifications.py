@@ -3,11 +3,9 @@ BKPSDM sees the deliveries that failed and sends them again."""
 
 from __future__ import annotations
 
-import json
-
 from flask import render_template, request, url_for
 
-from services.gateway.ui.client import _act, api
+from services.gateway.ui.client import _act, api, api_page
 from services.gateway.ui.session import signed_in, t, ui
 
 
@@ -28,13 +26,14 @@ def notifikasi_saya():
 @signed_in("admin")
 def notifikasi():
     status = request.args.get("status") or "failed"
-    page = max(1, request.args.get("page", type=int) or 1)
-    answer = api(
-        "GET", "notifications", "/messages", params={"status": status, "page": page, "page_size": 50}, raw=True
-    )
-    pages = json.loads(answer.headers.get("X-Pagination") or "{}").get("total_pages", 1)
+    listed = api_page("notifications", "/messages", {"status": status})
     return render_template(
-        "notifikasi.html", messages=answer.json(), status=status, page=page, pages=pages, filters={"status": status}
+        "notifikasi.html",
+        messages=listed.items,
+        status=status,
+        page=listed.number,
+        pages=listed.pages,
+        filters={"status": status},
     )
 
 
