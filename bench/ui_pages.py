@@ -120,7 +120,7 @@ def pages_of() -> dict[str, list[str]]:
         "/prioritas",
         "/penilaian?unit_code=OPD-DISDIK&competency_code=M-INTEGRITAS",
         "/mitra",
-        "/verifikasi",
+        "/verifikasi-pengembangan",
         "/simpeg",
         "/bkpsdm/jp/OPD-DISDIK",
     ]

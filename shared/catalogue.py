@@ -127,6 +127,7 @@ class EmployeeSynced(Schema):
     # optional additions of v1 (older events lack them)
     email = fields.String(load_default=None, allow_none=True)  # where the account's activation link goes
     jp_cap = fields.Integer(load_default=None, allow_none=True)  # JP a year this ASN may take at most (PPPK)
+    jp_target = fields.Integer(load_default=None, allow_none=True)  # JP a year this ASN is owed (20 for a PNS)
 
 
 @register("needs", "DevelopmentNeedIdentified", 1, key_field="nip")
@@ -213,6 +214,26 @@ class ProgramPublished(Schema):
     competencies = fields.List(fields.Nested(_Competency), required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
+
+
+class _Meeting(Schema):
+    meeting_no = fields.Integer(required=True, validate=validate.Range(min=1))
+    date = fields.Date(required=True)
+    starts_at = fields.Time(required=True)
+    ends_at = fields.Time(required=True)
+    place = fields.String(required=True, allow_none=True)
+    online = fields.Boolean(required=True)
+
+
+@register("training", "BatchScheduled", 1, key_field="program_id")
+class BatchScheduled(Schema):
+    """A batch's meetings, whole: when it is added and whenever a meeting moves (``changed_meetings``)."""
+
+    batch_id = fields.String(required=True)
+    program_id = fields.String(required=True)
+    number = fields.Integer(required=True)
+    meetings = fields.List(fields.Nested(_Meeting), required=True)
+    changed_meetings = fields.List(fields.Integer(), required=True)
 
 
 @register("training", "ParticipantEnrolled", 1, key_field="nip")
@@ -313,6 +334,19 @@ class EvaluationTaskExpired(Schema):
     enrollment_id = fields.String(required=True)
     program_id = fields.String(required=True)
     competency_codes = fields.List(fields.String(), required=True)
+
+
+@register("evaluation", "EvaluationTaskSubmitted", 1, key_field="nip")
+class EvaluationTaskSubmitted(Schema):
+    """A task answered: nobody is reminded of it any more."""
+
+    task_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["reaction", "learning", "behavior"]))
+    nip = _nip(required=True)
+    assignee_nip = _nip(required=True, allow_none=True)
+    enrollment_id = fields.String(required=True)
+    program_id = fields.String(required=True)
+    submitted_at = fields.DateTime(required=True)
 
 
 @register("evaluation", "CompetencyAssessed", 1, key_field="nip")

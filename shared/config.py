@@ -47,6 +47,7 @@ class Settings:
     worker_metrics_addr: str = "127.0.0.1"
     # shared with the gateway, which signs X-Bangkom-Identity; APIs refuse to start without it
     internal_identity_secret: str = dataclasses.field(default="", repr=False)
+    public_url: str = "http://127.0.0.1:8000"  # where people open Bangkom: links in e-mails, QR codes on documents
 
     # Fields that are not read from the environment.
     not_from_env: ClassVar[frozenset[str]] = frozenset({"service"})

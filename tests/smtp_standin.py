@@ -1,5 +1,10 @@
 """A local SMTP receiver (aiosmtpd): the stand-in for the city's mail server in tests. It keeps every message
-it receives, so a test counts what arrived and reads the links and codes in it."""
+it receives, so a test counts what arrived and reads the links and codes in it.
+
+Like a mail store with duplicate suppression (Sieve ``duplicate``, RFC 7352; what Gmail and Exchange do by
+Message-ID), a message whose Message-ID a mailbox already holds is accepted and not stored again: a sender that died
+between the server's acceptance and its own record sends it again, and the mailbox still holds one. ``duplicates``
+counts those retransmissions, so a test can bound them."""
 
 from __future__ import annotations
 
@@ -16,12 +21,19 @@ from aiosmtpd.controller import Controller
 class _Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.duplicates = 0
+        self.seen: set[tuple[str, str]] = set()
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        key = (str(message["To"]), str(message["Message-ID"] or id(message)))
         with self.lock:
-            self.messages.append(message)
+            if key in self.seen:
+                self.duplicates += 1
+            else:
+                self.seen.add(key)
+                self.messages.append(message)
         return "250 OK"
 
 

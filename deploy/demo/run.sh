@@ -16,6 +16,7 @@ for service in needs training evaluation notifications gateway; do
   export "$var=${!var:-sqlite:///$DEMO_DIR/$service.db}"
 done
 export DEMO_BIND="127.0.0.1:${DEMO_PORT:-8000}"
+export PUBLIC_URL=${PUBLIC_URL:-http://$DEMO_BIND}  # links in e-mails, QR codes on certificates
 export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:19092}
 export KAFKA_TOPIC_PREFIX=${KAFKA_TOPIC_PREFIX:-demo.}
 secret_file="$DEMO_DIR/secrets.env"      # made once, kept beside the demo databases (never in git)

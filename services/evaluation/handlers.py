@@ -210,6 +210,20 @@ def submit(
     _validate(task, participation, submission)
     task.submission, task.status = dict(submission), "submitted"
     task.submitted_by, task.submitted_at = caller.subject, utcnow()
+    uow.publish(
+        new_event(
+            "EvaluationTaskSubmitted",
+            {
+                "task_id": task.id,
+                "kind": task.kind,
+                "nip": task.nip,
+                "assignee_nip": task.assignee_nip,
+                "enrollment_id": task.enrollment_id,
+                "program_id": participation.program_id,
+                "submitted_at": task.submitted_at,
+            },
+        )
+    )
     uow.publish_all(_assessments(task, participation, submission, caller.subject, settings))
     _close_batch_if_done(uow, settings, task.batch_id)
     uow.commit()

@@ -188,7 +188,7 @@ def _verify_key(key_id: str, secret: str) -> str | None:
     response = upstream.call(
         "POST",
         f"{settings.training_url}/api/v1/training/internal/partner-keys/verify",
-        GATEWAY,
+        upstream.GATEWAY,
         json={"key_id": key_id, "secret": secret},
     )
     if response.status_code == 401:
@@ -197,9 +197,6 @@ def _verify_key(key_id: str, secret: str) -> str | None:
     partner_code = response.json()["partner_code"]
     _verified_keys[token] = (partner_code, time.monotonic() + KEY_CACHE_SECONDS)
     return partner_code
-
-
-GATEWAY = identity.Identity("gateway", ("gateway",))
 
 
 def _authenticate(settings, body: bytes) -> identity.Identity:

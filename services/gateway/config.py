@@ -29,7 +29,6 @@ class GatewaySettings(Settings):
     rate_limit_per_minute: int = 600  # requests per caller (person or partner) and minute
     login_rate_limit_per_minute: int = 10  # login attempts per user name and address, and minute
     # accounts of every ASN (docs/gateway.md, "Accounts"): activation by e-mail link or printed code
-    public_url: str = "http://127.0.0.1:8000"  # where people open Bangkom: the base of the links in e-mails
     activation_link_hours: int = 72  # an e-mailed activation or reset code is valid this long
     printed_code_days: int = 14  # a code printed by BKPSDM for an OPD is valid this long
     smtp_host: str = ""  # empty: no e-mail is sent (codes can still be printed)

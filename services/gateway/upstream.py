@@ -13,6 +13,7 @@ from shared.logging import request_id
 from shared.web import context
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+GATEWAY = identity.Identity("gateway", ("gateway",))  # the gateway itself: key checks, the public pages
 
 
 def send_upstream(method: str, url: str, **options) -> requests.Response:

@@ -373,6 +373,7 @@ def employee_synced_event(employee: Employee, position: Position | None, setting
             "position_name": position.name if position else None,
             "email": employee.email,
             "jp_cap": rule.cap,
+            "jp_target": rule.target,
             "unit_code": employee.unit_code,
             "unit_name": employee.unit_name,
             "rank": employee.rank,

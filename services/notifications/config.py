@@ -9,7 +9,6 @@ from shared.config import Settings
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class NotificationSettings(Settings):
-    public_url: str = "http://127.0.0.1:8000"  # where people open Bangkom: the links in messages
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_security: str = "none"  # none, starttls or ssl
@@ -22,6 +21,9 @@ class NotificationSettings(Settings):
     mail_poll_seconds: float = 2.0
     mail_lease_seconds: float = 60.0  # a claimed message waits this long before another worker may try it
     mail_stalled_seconds: float = 900.0  # the oldest queued message older than this: delivery has stalled
+    reminder_days_before: int = 3  # an open evaluation is reminded of this many days before it is due
+    reminder_poll_seconds: float = 300.0  # how often the worker looks for reminders and JP checkpoints to write
+    bkpsdm_email: str = ""  # where BKPSDM's own JP digest goes (empty: none)
 
 
 def load_settings() -> NotificationSettings:

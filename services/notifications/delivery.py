@@ -20,6 +20,7 @@ from services.notifications.models import Message, Person, Preference
 from shared.db import Database, utcnow
 
 log = logging.getLogger(__name__)
+MESSAGE_ID_DOMAIN = "bangkom.lhokseumawekota.go.id"
 
 
 class DeliveryError(Exception):
@@ -29,7 +30,10 @@ class DeliveryError(Exception):
 
 
 class Channel(Protocol):
-    def send(self, address: str, subject: str, text: str) -> None: ...
+    def send(self, address: str, subject: str, text: str, reference: str) -> None:
+        """Deliver, or raise DeliveryError. ``reference`` is the message's id, the same on every attempt: the
+        receiver's way to recognise a message sent again after a worker died between the acceptance and its record
+        (e-mail: the Message-ID)."""
 
 
 class SmtpChannel:
@@ -38,10 +42,11 @@ class SmtpChannel:
     def __init__(self, settings: NotificationSettings) -> None:
         self.settings = settings
 
-    def send(self, address: str, subject: str, text: str) -> None:
+    def send(self, address: str, subject: str, text: str, reference: str) -> None:
         s = self.settings
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = s.mail_from, address, subject
+        message["Message-ID"] = f"<{reference}@{MESSAGE_ID_DOMAIN}>"
         message.set_content(text)
         context = ssl.create_default_context()
         try:
@@ -63,6 +68,13 @@ class SmtpChannel:
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
 
+def _recipient(session, settings: NotificationSettings, nip: str) -> Person | None:
+    """Whom a message goes to: the person's record, or BKPSDM itself at ``BKPSDM_EMAIL``."""
+    if nip == domain.BKPSDM:
+        return Person(nip=nip, name="BKPSDM Kota Lhokseumawe", email=settings.bkpsdm_email or None, active=True)
+    return session.get(Person, nip)
+
+
 def send_due(
     database: Database, settings: NotificationSettings, channels: dict[str, Channel], limit: int = 50
 ) -> dict[str, int]:
@@ -82,7 +94,7 @@ def send_due(
         claimed = []
         for message in due:
             message.attempts += 1
-            person = session.get(Person, message.nip)
+            person = _recipient(session, settings, message.nip)
             if person is None and message.attempts < settings.mail_max_attempts:  # their record may still come
                 message.next_attempt_at = utcnow() + dt.timedelta(
                     seconds=domain.retry_delay(message.attempts, settings.mail_retry_seconds)
@@ -107,7 +119,7 @@ def send_due(
         session.commit()
     for message_id, channel, attempts, address, subject, text in claimed:
         try:
-            channels[channel].send(address, subject, text)
+            channels[channel].send(address, subject, text, message_id)
             outcome, error = "sent", None
         except DeliveryError as exc:
             outcome = "failed" if exc.permanent or attempts >= settings.mail_max_attempts else "retrying"
@@ -129,14 +141,14 @@ def send_due(
     return counts
 
 
-def send_again(database: Database, message_id: str) -> Message | None:
+def send_again(database: Database, settings: NotificationSettings, message_id: str) -> Message | None:
     """BKPSDM sends a failed message again, to the address the records hold now; it stays as it was when the person
     still has no address (the answer says so)."""
     with database.sessions() as session:
         row = session.get(Message, message_id)
         if row is None:
             return None
-        person = session.get(Person, row.nip)
+        person = _recipient(session, settings, row.nip)
         address = person.email if person is not None and person.active else None
         if row.status in ("failed", "no_address") and address:
             row.address = address  # as the records say now (the e-mail may have been corrected in SIMPEG)

@@ -6,6 +6,7 @@ person (``message_id``), so an event delivered twice still gives one message.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -101,6 +102,73 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
             "BKPSDM Kota Lhokseumawe",
         ),
     ),
+    "schedule_changed": (
+        False,
+        (
+            "Jadwal berubah: {program_title}",
+            "Yth. {name},\n\nJadwal {program_title} angkatan {batch_number} berubah:\n{changes}\n\nKalender Anda di "
+            "Bangkom sudah mengikuti jadwal baru: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+        (
+            "Schedule changed: {program_title}",
+            "Dear {name},\n\nThe schedule of {program_title}, batch {batch_number}, changed:\n{changes}\n\nYour "
+            "calendar in Bangkom follows the new schedule: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+    ),
+    "due_soon": (
+        True,
+        (
+            "Pengingat: evaluasi {program_title} paling lambat {due_on}",
+            "Yth. {name},\n\n{task_words} untuk {program_title} belum diisi dan jatuh tempo {due_on}. Isi di "
+            "Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+        (
+            "Reminder: the evaluation of {program_title} is due {due_on}",
+            "Dear {name},\n\n{task_words} of {program_title} is not answered yet and is due {due_on}. Answer it in "
+            "Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+    ),
+    "overdue": (
+        True,
+        (
+            "Terlambat: evaluasi {program_title}",
+            "Yth. {name},\n\n{task_words} untuk {program_title} melewati batas {due_on} dan belum diisi. Mohon "
+            "segera diisi di Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+        (
+            "Overdue: the evaluation of {program_title}",
+            "Dear {name},\n\n{task_words} of {program_title} was due {due_on} and is not answered yet. Please "
+            "answer it in Bangkom now: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+    ),
+    "jp_behind": (
+        False,
+        (
+            "JP Anda tahun {year}: {realised} dari {target}",
+            "Yth. {name},\n\nSampai {checkpoint_words}, pengembangan kompetensi Anda tahun {year} tercatat "
+            "{realised} JP dari {target} JP yang menjadi hak Anda (kurang {shortfall} JP). Lihat pelatihan yang "
+            "sesuai kebutuhan Anda atau catat pengembangan di luar Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+        (
+            "Your JP for {year}: {realised} of {target}",
+            "Dear {name},\n\nBy {checkpoint_words}, your competency development in {year} counts {realised} "
+            "JP of the {target} JP you are owed ({shortfall} JP short). See the trainings that fit your needs or "
+            "record development outside Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+    ),
+    "jp_digest": (
+        False,
+        (
+            "Rekap JP {unit_name} tahun {year}: {behind} pegawai belum memenuhi",
+            "Yth. {name},\n\nSampai {checkpoint_words}, {behind} dari {staff} pegawai {unit_name} belum "
+            "memenuhi JP tahun {year}:\n{people}\n\nDasbor di Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+        (
+            "JP of {unit_name} in {year}: {behind} behind",
+            "Dear {name},\n\nBy {checkpoint_words}, {behind} of the {staff} staff of {unit_name} are behind "
+            "their JP for {year}:\n{people}\n\nThe dashboard in Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+    ),
 }
 KINDS = tuple(TEMPLATES)
 MANDATORY = frozenset(kind for kind, (mandatory, _, _) in TEMPLATES.items() if mandatory)
@@ -125,6 +193,9 @@ def render(kind: str, language: str, values: dict[str, object]) -> Letter:
     filled = _Defaulting({key: "-" if value is None else value for key, value in values.items()})
     if values.get("task_kind") in TASK_WORDS:
         filled["task_words"] = TASK_WORDS[values["task_kind"]][1 if language == "en" else 0]
+    for name, _, _, indonesian_words, english_words in CHECKPOINTS:
+        if values.get("checkpoint") == name:
+            filled["checkpoint_words"] = english_words if language == "en" else indonesian_words
     return Letter(subject.format_map(filled), text.format_map(filled))
 
 
@@ -146,3 +217,37 @@ def message_id(event_id: str, kind: str, nip: str) -> str:
 def retry_delay(attempts: int, base_seconds: float, cap_seconds: float = 3600.0) -> float:
     """Seconds before the next attempt after ``attempts`` failures (exponential, capped)."""
     return min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1))
+
+
+BKPSDM = "BKPSDM"  # the recipient of BKPSDM's own digest: the address BKPSDM_EMAIL, not a person's record
+CHECKPOINTS = (  # (name, month, day it is reached, words in Indonesian, in English)
+    ("mid_year", 7, 1, "pertengahan tahun", "mid-year"),
+    ("q4", 10, 1, "awal triwulan terakhir", "the start of the last quarter"),
+)
+
+
+def checkpoint_reached(today: dt.date) -> tuple[str, str, str] | None:
+    """The latest JP checkpoint of the year reached by ``today`` (name and its words), or None before July."""
+    reached = [(name, id_, en) for name, month, day, id_, en in CHECKPOINTS if today >= dt.date(today.year, month, day)]
+    return reached[-1] if reached else None
+
+
+def reminder(due_on: dt.date, today: dt.date, days_before: int) -> str | None:
+    """Which reminder an open task is owed today: ``due_soon`` within ``days_before`` of its due date, ``overdue``
+    after it; None before that."""
+    if today > due_on:
+        return "overdue"
+    if (due_on - today).days <= days_before:
+        return "due_soon"
+    return None
+
+
+def unit_heads(people: list[tuple[str, str | None, str | None]]) -> dict[str, list[str]]:
+    """The head of each OPD from the records alone: an active ASN of the unit whose supervisor is outside it (or
+    nobody). ``people`` are (nip, unit_code, supervisor_nip) of the active ASN."""
+    unit_of = {nip: unit for nip, unit, _ in people}
+    heads: dict[str, list[str]] = {}
+    for nip, unit, supervisor in people:
+        if unit and (supervisor is None or unit_of.get(supervisor) != unit):
+            heads.setdefault(unit, []).append(nip)
+    return heads

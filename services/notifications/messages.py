@@ -6,4 +6,8 @@ INDONESIAN = {
         "Hanya pesan gagal yang memiliki alamat yang dapat dikirim ulang; pesan ini berstatus {0}."
     ),
     "Not failed, or no address.": "Tidak gagal, atau tanpa alamat.",
+    "No batch {0}.": "Angkatan {0} tidak ditemukan.",
+    "No calendar at this address: it was revoked or never existed.": (
+        "Tidak ada kalender di alamat ini: alamatnya sudah dicabut atau tidak pernah ada."
+    ),
 }

@@ -44,3 +44,14 @@ class MessageQuery(Schema):
     status = fields.String(validate=validate.OneOf(["queued", "sent", "failed", "no_address"]))
     nip = fields.String(validate=validate.Length(max=18))
     kind = fields.String(validate=validate.OneOf(domain.KINDS))
+
+
+class CalendarFeedSchema(Schema):
+    subscribed = fields.Boolean(metadata={"description": "whether a subscription address works now"})
+    created_at = fields.DateTime(allow_none=True)
+    token = fields.String(allow_none=True, metadata={"description": "the secret, only in the answer that made it"})
+    path = fields.String(allow_none=True, metadata={"description": "the address at the gateway: /kalender/<token>.ics"})
+
+
+class FeedQuery(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=10, max=100))

@@ -8,12 +8,13 @@ import threading
 
 from prometheus_client import REGISTRY
 
+from services.notifications import handlers
 from services.notifications.config import NotificationSettings, load_settings
 from services.notifications.delivery import SmtpChannel, send_due
 from services.notifications.handlers import TOPICS, event_handlers
 from services.notifications.metrics import MessageCollector
 from services.notifications.models import Outbox, ProcessedEvent
-from shared.db import Database
+from shared.db import Database, UnitOfWork
 from shared.worker import run_worker
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,22 @@ def delivery_loop(settings: NotificationSettings):
     return deliver
 
 
+def reminder_loop(settings: NotificationSettings):
+    """Every REMINDER_POLL_SECONDS: the due-soon and overdue reminders, and the JP checkpoint when one is reached."""
+
+    def remind(stop: threading.Event, database: Database) -> None:
+        while not stop.wait(settings.reminder_poll_seconds):  # a round per period (none at start: restarts are cheap)
+            try:
+                with UnitOfWork(database, Outbox) as uow:
+                    handlers.remind(uow, settings, settings.today())
+                with UnitOfWork(database, Outbox) as uow:
+                    handlers.jp_checkpoint(uow, settings, settings.today())
+            except Exception:  # noqa: BLE001 - logged; the next round tries again (a message id is written once)
+                log.exception("reminder round failed")
+
+    return remind
+
+
 def main() -> None:
     settings = load_settings()
     run_worker(
@@ -43,7 +60,7 @@ def main() -> None:
         processed_model=ProcessedEvent,
         handlers=event_handlers(settings),
         topics=TOPICS,
-        background=[delivery_loop(settings)],
+        background=[delivery_loop(settings), reminder_loop(settings)],
     )
 
 

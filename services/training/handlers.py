@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.training import domain, views
@@ -26,6 +26,7 @@ from services.training.models import (
     Attendance,
     AttendanceReceipt,
     Batch,
+    Certificate,
     CreditedJp,
     EmployeeView,
     Enrollment,
@@ -157,7 +158,71 @@ def add_batch(uow: UnitOfWork, program_id: str, meetings: Sequence[Mapping[str, 
     uow.session.add(batch)
     uow.session.flush()
     ordered = sorted(meetings, key=lambda m: (m["date"], m["starts_at"]))
-    uow.session.add_all(Meeting(batch_id=batch.id, meeting_no=i, **m) for i, m in enumerate(ordered, start=1))
+    added = [Meeting(batch_id=batch.id, meeting_no=i, **m) for i, m in enumerate(ordered, start=1)]
+    uow.session.add_all(added)
+    uow.publish(_batch_scheduled(batch, added, []))
+    uow.commit()
+    return batch
+
+
+def _batch_scheduled(batch: Batch, meetings: Sequence[Meeting], changed: list[int]) -> Event:
+    return new_event(
+        "BatchScheduled",
+        {
+            "batch_id": batch.id,
+            "program_id": batch.program_id,
+            "number": batch.number,
+            "meetings": [
+                {
+                    "meeting_no": m.meeting_no,
+                    "date": m.date,
+                    "starts_at": m.starts_at,
+                    "ends_at": m.ends_at,
+                    "place": m.place,
+                    "online": m.online,
+                }
+                for m in sorted(meetings, key=lambda m: m.meeting_no)
+            ],
+            "changed_meetings": changed,
+        },
+    )
+
+
+def reschedule_meeting(uow: UnitOfWork, batch_id: str, meeting_no: int, data: Mapping[str, Any]) -> Batch:
+    """Move a meeting of an open batch (date, time, place): the participants are told (``BatchScheduled``). A meeting
+    whose attendance is recorded keeps its date and time (its place may still be corrected)."""
+    session = uow.session
+    batch = session.get(Batch, batch_id, with_for_update=True)
+    if batch is None:
+        raise NotFound(f"No batch {batch_id}.")
+    if batch.closed_at is not None:
+        raise Conflict(
+            "The batch is closed; its attendance is final.", errors=[{"field": "status", "message": "Closed."}]
+        )
+    meeting = session.get(Meeting, (batch_id, meeting_no))
+    if meeting is None:
+        raise NotFound(f"No meeting {meeting_no} in batch {batch_id}.")
+    if data["ends_at"] <= data["starts_at"]:
+        raise Invalid(
+            "A meeting must end after it starts.", errors=[{"field": "ends_at", "message": "Must be after starts_at."}]
+        )
+    moved = (data["date"], data["starts_at"], data["ends_at"]) != (meeting.date, meeting.starts_at, meeting.ends_at)
+    attended = session.scalar(
+        select(func.count())
+        .select_from(Attendance)
+        .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
+        .where(Enrollment.batch_id == batch_id, Attendance.meeting_no == meeting_no)
+    )
+    if moved and attended:
+        raise Conflict(
+            f"Attendance of meeting {meeting_no} is already recorded; it keeps its date and time.",
+            errors=[{"field": "date", "message": "Attendance recorded."}],
+        )
+    for key in ("date", "starts_at", "ends_at", "place", "online"):
+        setattr(meeting, key, data[key])
+    session.flush()
+    meetings = session.scalars(select(Meeting).where(Meeting.batch_id == batch_id)).all()
+    uow.publish(_batch_scheduled(batch, meetings, [meeting_no]))
     uow.commit()
     return batch
 
@@ -649,7 +714,15 @@ def close_batch(
     last_day = last_day or settings.today()
     partner = session.get(Partner, program.partner_code)
     events: list[Event] = []
-    serial = 0
+    # numbers go on after the batch's last one: a certificate revoked by a reopen keeps its number to itself
+    serial = session.scalar(select(func.max(Certificate.serial)).where(Certificate.batch_id == batch_id)) or 0
+    names = dict(
+        session.execute(
+            select(EmployeeView.nip, EmployeeView.name)
+            .join(Enrollment, Enrollment.nip == EmployeeView.nip)
+            .where(Enrollment.batch_id == batch_id)
+        ).all()
+    )
     for enrollment in session.scalars(
         select(Enrollment)
         .where(Enrollment.batch_id == batch_id, Enrollment.status == "enrolled")
@@ -668,6 +741,24 @@ def close_batch(
             serial += 1
             enrollment.status = "completed"
             enrollment.certificate_number = domain.certificate_number(program.code, batch.number, serial, last_day.year)
+            session.add(
+                Certificate(
+                    number=enrollment.certificate_number,
+                    enrollment_id=enrollment.id,
+                    batch_id=batch_id,
+                    serial=serial,
+                    nip=enrollment.nip,
+                    participant_name=names.get(enrollment.nip, enrollment.nip),
+                    program_id=program.id,
+                    program_title=program.title,
+                    form=program.form,
+                    partner_name=partner.name if partner else program.partner_code,
+                    started_on=first_day or last_day,
+                    completed_on=last_day,
+                    jp=program.jp,
+                    competencies=program.competencies,
+                )
+            )
             events.append(
                 new_event(
                     "TrainingCompleted",
@@ -740,6 +831,11 @@ def reopen_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str, rea
         )
         enrollment.status, enrollment.reason, enrollment.decided_at = "enrolled", None, None
         enrollment.certificate_number, enrollment.attendance_rate = None, None
+    session.execute(
+        update(Certificate)
+        .where(Certificate.batch_id == batch_id, Certificate.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoke_reason=reason)
+    )
     batch.closed_at, batch.close_reason = None, None
     batch.reopened_at, batch.reopen_reason = utcnow(), reason
     uow.publish_all(events)

@@ -93,4 +93,21 @@ INDONESIAN = {
         "sejauh ini. Untuk tetap menutup, isi alasan (force_reason) mengapa ditutup lebih awal."
     ),
     "Required before the last meeting has ended.": "Wajib diisi sebelum pertemuan terakhir berakhir.",
+    "No certificate {0}.": "Sertifikat nomor {0} tidak ditemukan; periksa nomornya.",
+    "No enrolment {0}.": "Keikutsertaan {0} tidak ditemukan.",
+    "Only the participant, their supervisor and BKPSDM may download this certificate.": (
+        "Hanya peserta, atasannya dan BKPSDM yang dapat mengunduh sertifikat ini."
+    ),
+    "This enrolment has no valid certificate: only a completed participant of a closed batch has one.": (
+        "Keikutsertaan ini tidak memiliki sertifikat yang berlaku: hanya peserta yang lulus pada angkatan yang sudah "
+        "ditutup yang memilikinya."
+    ),
+    "Status: {0}.": "Status: {0}.",
+    "The batch has no participants yet: nominate them first.": "Angkatan belum memiliki peserta: usulkan pesertanya dulu.",
+    "No participants.": "Belum ada peserta.",
+    "The batch has no meeting {0}.": "Angkatan ini tidak memiliki pertemuan {0}.",
+    "Attendance of meeting {0} is already recorded; it keeps its date and time.": (
+        "Kehadiran pertemuan {0} sudah dicatat; tanggal dan waktunya tidak dapat diubah."
+    ),
+    "Attendance recorded.": "Kehadiran sudah dicatat.",
 }

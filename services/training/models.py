@@ -124,6 +124,31 @@ class Enrollment(Base):
     __table_args__ = (UniqueConstraint("batch_id", "nip", name="uq_enrollment_batch_nip"),)
 
 
+class Certificate(Base):
+    """A certificate (sertifikat) issued when a participant completes: what it says is kept as issued, so the public
+    verification (``/verifikasi/<number>``) shows exactly that; a reopened batch revokes it (a number is never given
+    again: closing anew issues new numbers after the batch's last one)."""
+
+    __tablename__ = "certificates"
+    number: Mapped[str] = mapped_column(String(120), primary_key=True)
+    enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    batch_id: Mapped[str] = mapped_column(String(36), index=True)
+    serial: Mapped[int] = mapped_column(Integer)
+    nip: Mapped[str] = mapped_column(String(18))
+    participant_name: Mapped[str] = mapped_column(String(200))
+    program_id: Mapped[str] = mapped_column(String(36))
+    program_title: Mapped[str] = mapped_column(String(300))
+    form: Mapped[str] = mapped_column(String(40))
+    partner_name: Mapped[str] = mapped_column(String(300))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    jp: Mapped[int] = mapped_column(Integer)
+    competencies: Mapped[list] = mapped_column(JSON)  # [{"code", "target_level"}]
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoke_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 class Attendance(Base):
     """The current attendance of one participant at one meeting: the latest record wins, whatever its source."""
 

@@ -314,3 +314,23 @@ class KeyCheckSchema(Schema):
 
 class KeyCheckResultSchema(Schema):
     partner_code = fields.String()
+
+
+class CertificateQuery(Schema):
+    number = fields.String(required=True, validate=validate.Length(min=1, max=120))
+
+
+class CertificateCheckSchema(Schema):
+    number = fields.String()
+    status = fields.String(metadata={"description": "valid, or revoked (the batch was reopened)"})
+    revoked_on = fields.Date(allow_none=True)
+    participant_name = fields.String()
+    nip = fields.String()
+    program_title = fields.String()
+    form = fields.String()
+    partner_name = fields.String()
+    started_on = fields.Date()
+    completed_on = fields.Date()
+    jp = fields.Integer()
+    competencies = fields.List(fields.Dict())
+    issued_on = fields.Date()

@@ -311,7 +311,7 @@ PAGES = {
         "/pelatihan/baru",
         "/pelatihan?lang=en",
         "/akun?unit_code=OPD-BPBD",
-        "/verifikasi",
+        "/verifikasi-pengembangan",
         "/kompetensi",
         "/mitra",
         "/standar",
@@ -696,7 +696,7 @@ def test_an_asn_records_outside_development_on_a_phone_and_bkpsdm_verifies_it(br
     employee.shot("pengembangan-luar-ponsel")
 
     bkpsdm = Person(browser, "bkpsdm")
-    bkpsdm.page.goto("/verifikasi")
+    bkpsdm.page.goto("/verifikasi-pengembangan")
     row = bkpsdm.page.get_by_role("row", name=title)
     expect(row.get_by_role("link", name="Lihat berkas")).to_be_visible()
     bkpsdm.shot("verifikasi")

@@ -51,6 +51,31 @@ SAMPLES = {
         "ends_on": dt.date(2027, 3, 4),
     },
     "ParticipantEnrolled": {"enrollment_id": "e-1", "nip": NIP, "program_id": "p-1", "batch_id": "b-1"},
+    "BatchScheduled": {
+        "batch_id": "b-1",
+        "program_id": "p-1",
+        "number": 1,
+        "meetings": [
+            {
+                "meeting_no": 1,
+                "date": dt.date(2027, 3, 1),
+                "starts_at": dt.time(8, 0),
+                "ends_at": dt.time(12, 0),
+                "place": "Aula BKPSDM",
+                "online": False,
+            }
+        ],
+        "changed_meetings": [1],
+    },
+    "EvaluationTaskSubmitted": {
+        "task_id": "t-1",
+        "kind": "behavior",
+        "nip": NIP,
+        "assignee_nip": NIP,
+        "enrollment_id": "e-1",
+        "program_id": "p-1",
+        "submitted_at": dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC),
+    },
     "AttendanceRecorded": {
         "enrollment_id": "e-1",
         "nip": NIP,

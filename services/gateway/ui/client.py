@@ -8,6 +8,7 @@ from typing import Any
 
 import requests
 from flask import (
+    Response,
     current_app,
     flash,
     g,
@@ -31,14 +32,14 @@ class UIProblem(Exception):
 
 
 def api(method: str, service: str, path: str, **kwargs) -> Any:
-    """A service's answer (JSON, or the raw response for ``raw=True``) for the signed-in person."""
+    """A service's answer (JSON, or the raw response for ``raw=True``) for the signed-in person (or ``caller``: the
+    gateway itself on a public page)."""
     raw = kwargs.pop("raw", False)
+    caller = kwargs.pop("caller", None) or current_user()
     kwargs["headers"] = {"Accept-Language": g.get("lang", "id"), **kwargs.get("headers", {})}  # refusals in our words
     settings = context().settings
     try:
-        response = upstream.call(
-            method, f"{settings.upstreams()[service]}/api/v1/{service}{path}", current_user(), **kwargs
-        )
+        response = upstream.call(method, f"{settings.upstreams()[service]}/api/v1/{service}{path}", caller, **kwargs)
     except requests.Timeout:
         raise UIProblem(
             504,
@@ -94,6 +95,19 @@ def api_page(service: str, path: str, params: dict, page_size: int = 50) -> Page
     answer = api("GET", service, path, params={**params, "page": number, "page_size": page_size}, raw=True)
     pagination = json.loads(answer.headers.get("X-Pagination") or "{}")
     return Page(answer.json(), number, pagination.get("total_pages", 1), pagination.get("total", 0))
+
+
+def download(service: str, path: str, filename: str, params: dict | None = None, inline: bool = False) -> Response:
+    """A service's document (a PDF, a sheet) handed to the person as a file, under ``filename``."""
+    answer = api("GET", service, path, params=params, raw=True)
+    return Response(
+        answer.content,
+        mimetype=answer.headers.get("Content-Type", "application/octet-stream").split(";")[0],
+        headers={
+            "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def passed_on(upload) -> dict:

@@ -1,11 +1,13 @@
-"""Development outside Bangkom in the web UI: an ASN claims it with the certificate and follows it; BKPSDM verifies or
-rejects the queue. The needs service decides (docs/needs.md, "Development outside Bangkom")."""
+"""Development and its certificates in the web UI: an ASN claims development outside Bangkom with the certificate and
+follows it; BKPSDM verifies or rejects the queue (the needs service decides: docs/needs.md, "Development outside
+Bangkom"). The certificate of a Bangkom training, and its public verification page (the QR code's address)."""
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from services.gateway.ui.client import UIProblem, api, flash_problem, passed_on
+from services.gateway import upstream
+from services.gateway.ui.client import UIProblem, api, download, flash_problem, passed_on
 from services.gateway.ui.labels import EXTERNAL_STATUSES, FORMS
 from services.gateway.ui.session import current_user, label, signed_in, t, ui
 
@@ -76,18 +78,30 @@ def sertifikat_unggah(record_id: str):
 @ui.route("/pengembangan/<record_id>/sertifikat")
 @signed_in("employee", "supervisor", "admin")
 def sertifikat(record_id: str):
-    answer = api("GET", "needs", f"/external-development/{record_id}/certificate", raw=True)
-    return Response(
-        answer.content,
-        mimetype=answer.headers.get("Content-Type", "application/octet-stream"),
-        headers={
-            "Content-Disposition": f'inline; filename="sertifikat-{record_id}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return download("needs", f"/external-development/{record_id}/certificate", f"sertifikat-{record_id}", inline=True)
 
 
-@ui.route("/verifikasi")
+@ui.route("/pelatihan-saya/<enrollment_id>/sertifikat.pdf")
+@signed_in("employee", "supervisor", "admin")
+def sertifikat_pelatihan(enrollment_id: str):
+    """The certificate of a Bangkom training (the participant, their supervisor, BKPSDM)."""
+    return download("training", f"/enrollments/{enrollment_id}/certificate", f"sertifikat-{enrollment_id}.pdf")
+
+
+@ui.route("/verifikasi/<path:number>")
+def verifikasi_sertifikat(number: str):
+    """Public (the QR code on a certificate opens it): whether a certificate is genuine, valid or revoked, with no
+    more of the person than the certificate prints."""
+    try:
+        check = api("GET", "training", "/certificates/verification", params={"number": number}, caller=upstream.GATEWAY)
+    except UIProblem as problem:
+        if problem.status != 404:
+            raise
+        check = None
+    return render_template("verifikasi_sertifikat.html", number=number, check=check), 200 if check else 404
+
+
+@ui.route("/verifikasi-pengembangan")
 @signed_in("admin")
 def verifikasi():
     status = request.args.get("status", "submitted")
@@ -102,7 +116,7 @@ def verifikasi():
     )
 
 
-@ui.route("/verifikasi/<record_id>", methods=["POST"])
+@ui.route("/verifikasi-pengembangan/<record_id>", methods=["POST"])
 @signed_in("admin")
 def verifikasi_putus(record_id: str):
     try:

@@ -141,6 +141,11 @@ MESSAGE_KINDS = {
     "not_completed": ("Hasil tidak lulus", "Not completed"),
     "external_verified": ("Pengembangan di luar Bangkom diverifikasi", "Outside development verified"),
     "external_rejected": ("Pengembangan di luar Bangkom ditolak", "Outside development rejected"),
+    "schedule_changed": ("Jadwal pertemuan berubah", "A meeting moved"),
+    "due_soon": ("Pengingat evaluasi yang hampir jatuh tempo", "Reminder of an evaluation almost due"),
+    "overdue": ("Evaluasi yang terlambat", "An evaluation overdue"),
+    "jp_behind": ("JP saya yang belum terpenuhi (Juli dan Oktober)", "My JP behind (July and October)"),
+    "jp_digest": ("Rekap JP pegawai OPD saya (kepala OPD)", "JP digest of my OPD's staff (OPD head)"),
 }
 MESSAGE_STATUSES = {
     "queued": ("Menunggu dikirim", "Waiting to be sent"),

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import segno
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -18,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from services.gateway.ui.client import UIProblem, _act, api, flash_problem, passed_on
+from services.gateway.ui.client import UIProblem, _act, api, download, flash_problem, passed_on
 from services.gateway.ui.session import _today, current_user, signed_in, t, ui
 from shared.catalogue import FORMS
 from shared.web import context
@@ -300,12 +299,27 @@ def daftar_hadir(batch_id: str):
             flash_problem(problem)
             return redirect(batch_page(batch_id))
         return render_template("daftar_hadir.html", batch_id=batch_id, report=report, back=batch_page(batch_id))
-    answer = api("GET", "training", f"/batches/{batch_id}/attendance-sheet", params={"format": "xlsx"}, raw=True)
-    return Response(
-        answer.content,
-        mimetype=answer.headers.get("Content-Type", "").split(";")[0],
-        headers={"Content-Disposition": f'attachment; filename="daftar-hadir-{batch_id}.xlsx"'},
+    return download(
+        "training", f"/batches/{batch_id}/attendance-sheet", f"daftar-hadir-{batch_id}.xlsx", {"format": "xlsx"}
     )
+
+
+@ui.route("/angkatan/<batch_id>/pertemuan/<int:meeting_no>/daftar-hadir.pdf")
+@signed_in("admin", "partner")
+def daftar_hadir_pdf(batch_id: str, meeting_no: int):
+    """The attendance sheet of one meeting for the participants' signatures."""
+    return download(
+        "training",
+        f"/batches/{batch_id}/meetings/{meeting_no}/signature-sheet",
+        f"daftar-hadir-{batch_id}-pertemuan-{meeting_no}.pdf",
+    )
+
+
+@ui.route("/angkatan/<batch_id>/surat-panggilan.pdf")
+@signed_in("admin")
+def surat_panggilan(batch_id: str):
+    """The call-up letters of a batch, one to each OPD with participants."""
+    return download("training", f"/batches/{batch_id}/call-up-letter", f"surat-panggilan-{batch_id}.pdf")
 
 
 @ui.route("/angkatan/<batch_id>/pertemuan/<int:meeting_no>/qr")
