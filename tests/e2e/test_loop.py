@@ -14,9 +14,13 @@ import subprocess
 import sys
 import time
 import uuid
+from urllib.parse import urlsplit
 
+import icalendar
+import pypdfium2
 import pytest
 import requests
+import zxingcpp
 
 from services.gateway import domain as gateway_domain
 from services.gateway import handlers as gateway_handlers
@@ -40,6 +44,11 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 LOGS: list = []  # the folder of the stack's process logs
 
 
+def qr_codes(pdf: bytes) -> list[str]:
+    image = pypdfium2.PdfDocument(pdf)[0].render(scale=3).to_pil()
+    return [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
 def log_tails(lines: int = 25) -> str:
     """The last lines each process of the stack wrote, to tell why a wait timed out."""
     return "\n".join(
@@ -61,8 +70,10 @@ def wait_for(what: str, probe, timeout: float = 120.0, every: float = 0.5):
 
 @pytest.fixture(scope="module")
 def stack(make_database, kafka_bootstrap, tmp_path_factory):
-    """Fresh databases; needs, training and evaluation under gunicorn with their workers; the gateway in process."""
-    urls = {service: make_database(f"e2e_{service}") for service in ("needs", "training", "evaluation", "gateway")}
+    """Fresh databases; needs, training, evaluation and notifications under gunicorn with their workers; the gateway
+    in process."""
+    services = ("needs", "training", "evaluation", "notifications", "gateway")
+    urls = {service: make_database(f"e2e_{service}") for service in services}
     for service, url in urls.items():
         upgrade(f"services.{service}", url)
     with UnitOfWork(Database(urls["needs"]), NeedsOutbox) as uow:
@@ -89,9 +100,9 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
             [sys.executable, "-m", "services.gateway.worker"], env=gateway_env, stdout=log, stderr=subprocess.STDOUT
         )
     )
-    for service in ("needs", "training", "evaluation"):
+    for service in ("needs", "training", "evaluation", "notifications"):
         port = free_port()
-        env = common | {"DATABASE_URL": urls[service], "BIND": f"127.0.0.1:{port}"}
+        env = common | mail | {"DATABASE_URL": urls[service], "BIND": f"127.0.0.1:{port}"}
         for name, command in (
             (service, ["-m", "gunicorn", "-c", "python:shared.gunicorn_conf", f"services.{service}.app:create_app()"]),
             (f"{service}-worker", ["-m", f"services.{service}.worker"]),
@@ -112,6 +123,7 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
             needs_url=bases["needs"],
             training_url=bases["training"],
             evaluation_url=bases["evaluation"],
+            notifications_url=bases["notifications"],
         )
         database = Database(urls["gateway"])
         for username, role, nip in (("bkpsdm", "admin", None), ("atasan", "supervisor", SUPERVISOR)):
@@ -341,6 +353,30 @@ def test_the_whole_loop(stack):
     assert tasks["reaction"]["assignee_nip"] == EMPLOYEE and tasks["behavior"]["assignee_nip"] == SUPERVISOR
     assert [t["kind"] for t in call("GET", "/api/v1/evaluation/my/tasks", who=employee)] == ["reaction"]
 
+    # 5b. her documents: the certificate, whose QR code opens the public verification page (no login): valid;
+    #     her calendar at a secret address a calendar application reads without a login; her call-up by e-mail
+    mine = next(r for r in call("GET", f"/api/v1/training/batches/{batch['id']}/enrollments") if r["nip"] == EMPLOYEE)
+    certificate = client.get(f"/api/v1/training/enrollments/{mine['enrollment_id']}/certificate", headers=employee)
+    assert certificate.status_code == 200 and certificate.mimetype == "application/pdf"
+    (verify_url,) = qr_codes(certificate.data)
+    assert verify_url.endswith(f"/verifikasi/{mine['certificate_number']}")
+    public = client.get(urlsplit(verify_url).path)
+    assert public.status_code == 200 and "SAH:" in public.get_data(as_text=True)
+    feed = call("POST", "/api/v1/notifications/calendars/me/feed", who=employee)
+    calendar = wait_for(
+        "her meetings and her questionnaire's due date in her calendar",
+        lambda: (
+            lambda answer: answer if answer.status_code == 200 and answer.data.count(b"BEGIN:VEVENT") == 3 else None
+        )(client.get(feed["path"])),
+    )
+    entries = icalendar.Calendar.from_ical(calendar.data).walk("VEVENT")
+    assert sorted(str(e["UID"]).split("-")[0] for e in entries) == ["meeting", "meeting", "task"]
+    wait_for(
+        "the call-up e-mail",
+        lambda: [m for m in smtp.to(EMPLOYEE_EMAIL) if m["Subject"].startswith("Panggilan pelatihan")],
+        timeout=60,
+    )
+
     # 6. the participant's feedback, the partner's post-test, the supervisor's project assessment
     call(
         "POST",
@@ -404,6 +440,12 @@ def test_the_whole_loop(stack):
         "POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "Pertemuan terakhir hari ini"}
     )
     assert again[0]["status"] == "completed"
+    assert "DICABUT:" in client.get(urlsplit(verify_url).path).get_data(as_text=True)  # the first certificate
+    renewed = next(
+        r for r in call("GET", f"/api/v1/training/batches/{batch['id']}/enrollments") if r["nip"] == EMPLOYEE
+    )
+    assert renewed["certificate_number"] != mine["certificate_number"]
+    assert "SAH:" in client.get(f"/verifikasi/{renewed['certificate_number']}").get_data(as_text=True)
     final = wait_for(
         "the JP credited once again",
         lambda: (lambda jp: jp if jp["realised"] == 36 else None)(
