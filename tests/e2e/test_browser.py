@@ -18,12 +18,15 @@ import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import icalendar
+import pypdf
 import pytest
 import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
 from services.gateway import domain as gateway_domain
 from tests.e2e.conftest import GATEWAY, ROOT, login
+from tests.e2e.test_loop import qr_codes
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -92,6 +95,15 @@ def wait_for(what: str, probe, timeout: float = 60.0):
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.5)
     return value
+
+
+def downloaded_pdf(page: Page, link_name: str) -> tuple[bytes, str]:
+    """The PDF behind a link on the page, and its text (whitespace folded)."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name=link_name).first.click()
+    content = Path(download.value.path()).read_bytes()
+    reader = pypdf.PdfReader(download.value.path())
+    return content, " ".join(" ".join(p.extract_text() for p in reader.pages).split())
 
 
 def close_batch(page: Page, reason: str) -> None:
@@ -206,6 +218,10 @@ def test_the_loop_in_the_browser(browser):
     expect(page.get_by_role("status")).to_contain_text("Angkatan ditutup")
     expect(page.get_by_test_id("roster").locator("tr", has_text=employee_nip)).to_contain_text("Lulus")
     bkpsdm.shot("08-angkatan-ditutup")
+    _, letter = downloaded_pdf(page, "Surat panggilan untuk OPD peserta (PDF)")
+    assert "Yth. Kepala Badan Penanggulangan Bencana Daerah" in letter and employee_nip in letter
+    _, sheet = downloaded_pdf(page, "daftar hadir untuk ditandatangani (PDF)")
+    assert "DAFTAR HADIR" in sheet and "Pertemuan 1" in sheet and employee_nip in sheet
     tasks = wait_for(
         "the evaluation tasks",
         lambda: (lambda found: found if len(found) == 3 else None)(
@@ -224,6 +240,22 @@ def test_the_loop_in_the_browser(browser):
     page = employee.page
     expect(page.get_by_role("heading", level=1)).to_contain_text("Profil saya")
     employee.shot("09-pegawai-profil")
+    # her certificate from her training history (once the JP are credited); its QR code opens the public page
+    certificate = page.get_by_role("link", name="Unduh sertifikat (PDF)")
+    wait_for("the certificate in her training history", lambda: page.reload() or certificate.count() > 0)
+    content, text = downloaded_pdf(page, "Unduh sertifikat (PDF)")
+    assert "SERTIFIKAT" in text and "Pelatihan Pemetaan Rawan Banjir dengan QGIS" in text and "16 JP" in text
+    (verify_url,) = qr_codes(content)
+    stranger = browser.new_context(base_url=GATEWAY, bypass_csp=True)  # nobody signed in (axe needs past the CSP)
+    public = stranger.new_page()
+    public.goto(verify_url)
+    expect(public.get_by_test_id("certificate-status")).to_contain_text("SAH")
+    expect(public.get_by_text("Pelatihan Pemetaan Rawan Banjir dengan QGIS")).to_be_visible()
+    public.add_script_tag(path=str(AXE))
+    assert public.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")["violations"] == []
+    public.screenshot(path=str(SHOTS / "verifikasi-sertifikat.png"), full_page=True)
+    assert public.goto("/verifikasi/TIDAK/ADA/0001/2026").status == 404
+    stranger.close()
     page.get_by_role("link", name="Isi umpan balik").first.click()
     for legend, value in (
         ("Materi pelatihan", "5"),
@@ -726,6 +758,17 @@ def test_an_asn_chooses_their_notifications_on_a_phone_and_bkpsdm_sees_the_deliv
     page.get_by_label("Kelulusan dan sertifikat").uncheck()  # leave the demo person as they were
     page.get_by_label("Bahasa pesan").select_option("id")
     page.get_by_role("button", name="Simpan").click()
+    # the calendar: a secret address a calendar application reads without a login, shown once, stopped at will
+    page.get_by_role("button", name="Buat alamat langganan baru").click()
+    address = page.get_by_label("Alamat langganan kalender").input_value()
+    assert address.startswith(f"{GATEWAY}/kalender/") and address.endswith(".ics")
+    feed = requests.get(address, timeout=10)
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
+    assert icalendar.Calendar.from_ical(feed.content)["X-WR-CALNAME"].startswith("Bangkom")
+    employee.shot("kalender-langganan")
+    page.get_by_role("button", name="Hentikan alamat langganan").click()
+    expect(page.get_by_role("status")).to_contain_text("Alamat langganan dihentikan")
+    assert requests.get(address, timeout=10).status_code == 404
     employee.close()
 
     bkpsdm = Person(browser, "bkpsdm")

@@ -9,6 +9,7 @@ from flask import Response, render_template, request, url_for
 from services.gateway import upstream
 from services.gateway.ui.client import UIProblem, _act, api, api_page, download, flash_problem
 from services.gateway.ui.session import signed_in, t, ui
+from shared.web import context
 
 
 @ui.route("/saya/notifikasi", methods=["GET", "POST"])
@@ -32,7 +33,8 @@ def _my_feed(created: dict | None = None) -> dict:
     """The person's calendar subscription: whether one works, and its address in the answer that made it."""
     if created is None:
         return {"subscribed": False, "created_at": None, "url": None}
-    return {**created, "url": request.host_url.rstrip("/") + created["path"] if created.get("path") else None}
+    base = context().settings.public_url.rstrip("/")
+    return {**created, "url": base + created["path"] if created.get("path") else None}
 
 
 @ui.route("/saya/kalender", methods=["POST"])
