@@ -325,7 +325,7 @@ class CertificateCheckSchema(Schema):
     status = fields.String(metadata={"description": "valid, or revoked (the batch was reopened)"})
     revoked_on = fields.Date(allow_none=True)
     participant_name = fields.String()
-    nip = fields.String()
+    nip = fields.String(metadata={"description": "masked but for its last four digits"})
     program_title = fields.String()
     form = fields.String()
     partner_name = fields.String()
