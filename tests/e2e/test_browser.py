@@ -463,6 +463,15 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
     expect(page.get_by_text("Kehadiran 1 peserta tercatat")).to_be_visible()
     expect(page.get_by_test_id("attendance")).to_contain_text("BKPSDM")
     bkpsdm.shot("kehadiran-roster")
+    # the meeting's place corrected; its date stays once its attendance is recorded
+    page.get_by_label("Tempat", exact=True).fill("Aula BKPSDM lantai 2")
+    page.get_by_role("button", name="Simpan jadwal").click()
+    expect(page.get_by_role("status")).to_contain_text("Jadwal disimpan")
+    expect(page.get_by_label("Tempat", exact=True)).to_have_value("Aula BKPSDM lantai 2")
+    page.get_by_label("Tanggal", exact=True).fill((today - dt.timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="Simpan jadwal").click()
+    expect(page.get_by_role("alert")).to_contain_text("sudah dicatat")
+    bkpsdm.errors.clear()  # the refused move answered 409, as it should
     page.goto(f"/angkatan/{batch['id']}/pertemuan/2/qr")
     expect(page.get_by_test_id("qr").locator("svg")).to_be_visible()
     link = page.locator("code").inner_text()

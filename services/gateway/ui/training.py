@@ -276,6 +276,24 @@ def kehadiran(batch_id: str, meeting_no: int):
     )
 
 
+@ui.route("/angkatan/<batch_id>/pertemuan/<int:meeting_no>/jadwal", methods=["POST"])
+@signed_in("admin")
+def ubah_jadwal(batch_id: str, meeting_no: int):
+    """BKPSDM moves a meeting; the participants are told (notifications) and their calendars follow."""
+    body = {
+        "date": request.form.get("date", ""),
+        "starts_at": request.form.get("starts_at", ""),
+        "ends_at": request.form.get("ends_at", ""),
+        "place": request.form.get("place", "").strip() or None,
+        "online": request.form.get("online") == "1",
+    }
+    return _act(
+        lambda: api("PUT", "training", f"/batches/{batch_id}/meetings/{meeting_no}", json=body),
+        t("Jadwal disimpan; peserta diberi tahu.", "Schedule saved; the participants are told."),
+        url_for("ui.kehadiran", batch_id=batch_id, meeting_no=meeting_no),
+    )
+
+
 @ui.route("/angkatan/<batch_id>/daftar-hadir", methods=["GET", "POST"])
 @signed_in("admin", "partner")
 def daftar_hadir(batch_id: str):
