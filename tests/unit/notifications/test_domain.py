@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 
 import pytest
@@ -53,3 +54,49 @@ def test_one_message_per_event_kind_and_person():
 def test_retries_back_off_and_are_capped():
     assert [domain.retry_delay(n, 30) for n in (1, 2, 3)] == [30, 60, 120]
     assert domain.retry_delay(30, 30) == 3600
+
+
+@pytest.mark.parametrize(
+    ("due_in", "kind"),
+    [(10, None), (4, None), (3, "due_soon"), (0, "due_soon"), (-1, "overdue"), (-30, "overdue")],
+)
+def test_a_task_is_reminded_within_its_last_days_and_once_it_is_overdue(due_in, kind):
+    today = dt.date(2027, 5, 10)
+    assert domain.reminder(today + dt.timedelta(days=due_in), today, days_before=3) == kind
+
+
+@pytest.mark.parametrize(
+    ("today", "reached"),
+    [
+        ("2027-06-30", None),
+        ("2027-07-01", "mid_year"),
+        ("2027-09-30", "mid_year"),
+        ("2027-10-01", "q4"),
+        ("2027-12-31", "q4"),
+        ("2028-01-02", None),
+    ],
+)
+def test_the_jp_checkpoints_of_a_year(today, reached):
+    found = domain.checkpoint_reached(dt.date.fromisoformat(today))
+    assert (found[0] if found else None) == reached
+
+
+def test_an_opds_head_is_whoever_reports_outside_it():
+    people = [
+        ("kepala", "BPBD", "sekda"),  # the head reports to the city secretary, outside the OPD
+        ("kabid", "BPBD", "kepala"),
+        ("staf", "BPBD", "kabid"),
+        ("sendiri", "DISDIK", None),  # nobody above: the head of their OPD
+        ("sekda", "SETDA", None),
+    ]
+    assert domain.unit_heads(people) == {"BPBD": ["kepala"], "DISDIK": ["sendiri"], "SETDA": ["sekda"]}
+
+
+def test_reminders_and_checkpoints_speak_both_languages():
+    values = {"program_title": "Bimtek QGIS", "due_on": "2027-05-12", "task_kind": "behavior"}
+    assert domain.render("due_soon", "id", values).subject == "Pengingat: evaluasi Bimtek QGIS paling lambat 2027-05-12"
+    assert "The assessment of the participant's project" in domain.render("overdue", "en", values).text
+    behind = {"year": 2027, "checkpoint": "q4", "realised": 8, "target": 20, "shortfall": 12}
+    assert "Sampai awal triwulan terakhir" in domain.render("jp_behind", "id", behind).text
+    assert "By the start of the last quarter" in domain.render("jp_behind", "en", behind).text
+    assert {"due_soon", "overdue"} <= domain.MANDATORY and "jp_behind" not in domain.MANDATORY
