@@ -8,6 +8,12 @@ For each record, in partition order:
    that is already there means the event was handled before, so nothing happens;
 4. commit the offsets (``offset + 1``) only after those transactions committed (once per poll).
 
+**A poll at once.** The records of one poll are first handled together, in one transaction: their ids looked up in
+``processed_events`` in one query (and the same id twice in the poll counted once), the new ones inserted and handled
+in partition order, one commit. Should any handler fail (or the commit), that transaction is rolled back whole and
+every record of the poll goes the way of one record at a time above, with its own transaction, retries and dead
+letter: the guarantees are those of a single record, the cost of a poll is a handful of round trips.
+
 A handler that raises is retried with exponential backoff; after ``max_attempts`` the record goes
 to ``bangkom.dlq.<service>`` with the error, the source topic, partition and offset as headers and
 the partition moves on. ``stop`` (set on SIGTERM) is honoured between records.
@@ -26,7 +32,7 @@ from typing import Any
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
-from sqlalchemy import String
+from sqlalchemy import String, insert, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,6 +69,22 @@ class ProcessedEventMixin:
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     type: Mapped[str] = mapped_column(String(200))
     handled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class _OneOfMany(UnitOfWork):
+    """The unit of work of one event among a poll's events, all in the consumer's one transaction: a handler's own
+    ``commit()`` only flushes (the consumer commits them all at once); a rollback would undo the others' work, so it
+    fails the poll instead (which then goes one record at a time)."""
+
+    def __init__(self, outer: UnitOfWork) -> None:
+        super().__init__(outer.database, outer.outbox_model, outer.topic_prefix)
+        self.session = outer.session
+
+    def commit(self) -> None:
+        self.session.flush()
+
+    def rollback(self) -> None:
+        raise RuntimeError("a handler rolled back its unit of work inside a poll's transaction")
 
 
 class DeadLetterFailed(RuntimeError):
@@ -121,7 +143,7 @@ class EventConsumer:
             "group_id": group_id,
             "enable_auto_commit": False,
             "auto_offset_reset": "earliest",
-            "max_poll_records": 100,
+            "max_poll_records": 500,  # handled together, in one transaction
             "client_id": f"{group_id}-consumer",
             # Recovery within seconds after a fault heals: metadata (and with it fetching, after a broker
             # restart lost the fetch session) is refreshed every 3 s, a lost broker is tried again at least
@@ -180,17 +202,22 @@ class EventConsumer:
         done: dict[TopicPartition, int] = {}
         handled = 0
         try:
-            for partition, records in self.consumer.poll(timeout_ms=self.poll_ms).items():
+            polled = self.consumer.poll(timeout_ms=self.poll_ms)
+            together = self._handle_together(polled) if polled and not self.stop.is_set() else {}
+            for partition, records in polled.items():
                 for record in records:
-                    if self.stop.is_set():
-                        # Not handled: rewind so this consumer (if it goes on) or the next one gets it.
-                        self.consumer.seek(partition, record.offset)
-                        break
-                    try:
-                        self.handle_record(record)
-                    except Interrupted:
-                        self.consumer.seek(partition, record.offset)
-                        break
+                    outcome = together.get((record.topic, record.partition, record.offset))
+                    if outcome is None:
+                        if self.stop.is_set():
+                            # Not handled: rewind so this consumer (if it goes on) or the next one gets it.
+                            self.consumer.seek(partition, record.offset)
+                            break
+                        try:
+                            outcome = self.handle_record(record)
+                        except Interrupted:
+                            self.consumer.seek(partition, record.offset)
+                            break
+                    self.settled(record, outcome)
                     done[partition] = record.offset + 1
                     handled += 1
         finally:
@@ -232,6 +259,75 @@ class EventConsumer:
             )
         except Exception:  # noqa: BLE001 - redelivery is harmless: handling is idempotent
             log.warning("offset commit failed; the record may be delivered again", exc_info=True)
+
+    # -- a poll at once ----------------------------------------------------------------------
+
+    def settled(self, record: Any, outcome: str) -> None:
+        """Called once per record, in order, with its outcome (handled, duplicate, ignored, dead_lettered): a hook
+        for whoever watches the consumer (the tests count outcomes with it)."""
+
+    def _handle_together(self, polled: Mapping[TopicPartition, Sequence[Any]]) -> dict[tuple[str, int, int], str]:
+        """Handle every handled type's event of a poll in one transaction; returns the outcome of each record it took
+        care of (handled, duplicate, ignored), or none when anything failed (rolled back: one record at a time)."""
+        events: list[tuple[Any, Event, Handler]] = []
+        ignored: list[tuple[Any, Event]] = []
+        for records in polled.values():
+            for record in records:
+                try:
+                    event = parse_event(record.value)
+                except (UnknownEventType, InvalidEvent):
+                    return {}  # a poison record: the poll goes one record at a time (dead letter in order)
+                handler = self.handlers.get(event.name)
+                if handler is None:
+                    ignored.append((record, event))
+                else:
+                    events.append((record, event, handler))
+        outcomes: list[tuple[Any, Event, str]] = []
+        try:
+            with UnitOfWork(self.database, self.outbox_model, self.topic_prefix) as uow:
+                ids = list({event.id for _, event, _ in events})
+                seen = set()
+                for chunk in range(0, len(ids), 1000):
+                    seen.update(
+                        uow.session.scalars(
+                            select(self.processed_model.event_id).where(
+                                self.processed_model.event_id.in_(ids[chunk : chunk + 1000])
+                            )
+                        )
+                    )
+                fresh = []
+                for record, event, handler in events:
+                    if event.id in seen:
+                        outcomes.append((record, event, "duplicate"))
+                        continue
+                    seen.add(event.id)
+                    fresh.append((record, event, handler))
+                handled = []
+                for record, event, handler in fresh:
+                    if self.stop.is_set():  # SIGTERM: what is handled so far (a prefix of each partition) commits
+                        break
+                    with log_context(event_id=event.id, correlation_id=event.correlationid):
+                        handler(event, _OneOfMany(uow))
+                    handled.append(event)
+                    outcomes.append((record, event, "handled"))
+                if handled:  # another consumer that recorded one meanwhile (a rebalance) fails this: one at a time
+                    uow.session.execute(
+                        insert(self.processed_model),
+                        [{"event_id": e.id, "type": e.type, "handled_at": utcnow()} for e in handled],
+                    )
+                uow.commit()
+        except Exception as exc:  # noqa: BLE001 - nothing of the poll was kept: each record is handled on its own
+            log.info("a poll's events could not be handled together (%s); one at a time", type(exc).__name__)
+            return {}
+        settled = {}
+        for record, event, outcome in outcomes:
+            EVENTS_CONSUMED.labels(self.service, event.name, outcome).inc()
+            log.info("%s %s", event.name, outcome, extra={"type": event.type, "event_id": event.id})
+            settled[(record.topic, record.partition, record.offset)] = outcome
+        for record, event in ignored:
+            EVENTS_CONSUMED.labels(self.service, event.name, "ignored").inc()
+            settled[(record.topic, record.partition, record.offset)] = "ignored"
+        return settled
 
     # -- one record -------------------------------------------------------------------------
 

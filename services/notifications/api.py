@@ -165,6 +165,7 @@ class BatchCalendarFeed(MethodView):
 
 @blp.route("/calendars/feed")
 class CalendarBySecret(MethodView):
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.arguments(schemas.FeedQuery, location="query")
     @blp.doc(responses={"200": {"description": "The calendar the secret opens (iCalendar)", "content": ICS}})
     def get(self, args):

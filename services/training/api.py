@@ -460,6 +460,7 @@ class CertificateDocument(MethodView):
 
 @blp.route("/certificates/verification")
 class CertificateVerification(MethodView):
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.arguments(schemas.CertificateQuery, location="query")
     @blp.response(200, schemas.CertificateCheckSchema)
     def get(self, args):

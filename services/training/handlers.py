@@ -179,7 +179,7 @@ def _batch_scheduled(batch: Batch, meetings: Sequence[Meeting], changed: list[in
                     "starts_at": m.starts_at,
                     "ends_at": m.ends_at,
                     "place": m.place,
-                    "online": m.online,
+                    "online": bool(m.online),  # the column's default applies only at the flush
                 }
                 for m in sorted(meetings, key=lambda m: m.meeting_no)
             ],

@@ -129,15 +129,9 @@ def consume_until(consumer: EventConsumer, done: Callable[[], bool], timeout: fl
 
 
 def record_outcomes(consumer: EventConsumer) -> list[str]:
-    """Wrap ``consumer.handle_record`` so that the test sees the outcome of every record."""
+    """The outcome of every record the consumer settles, in order (its ``settled`` hook)."""
     outcomes: list[str] = []
-    handle = consumer.handle_record
-
-    def recording(record):
-        outcomes.append(handle(record))
-        return outcomes[-1]
-
-    consumer.handle_record = recording
+    consumer.settled = lambda record, outcome: outcomes.append(outcome)
     return outcomes
 
 

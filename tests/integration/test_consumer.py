@@ -181,3 +181,38 @@ def test_replaying_dead_letters_after_the_fix(
     outcomes = record_outcomes(restarted)
     consume_until(restarted, lambda: credited(database, failing.data["enrollment_id"]) == 1)
     assert outcomes == ["handled"]
+
+
+def test_a_poll_is_handled_in_one_transaction_and_a_failing_event_alone_goes_one_at_a_time(
+    new_topic, kafka_producer, make_consumer, database, read_topic, topic_prefix
+):
+    """Two hundred events and twenty of them again, then a poll with one event whose handler fails: the first are
+    handled together (each once, the repeats recognised in the same poll); in the second the failing one is retried
+    and dead-lettered alone, the others of its poll handled once, in order."""
+    topic = new_topic("together", partitions=2)
+    events = [training_completed() for _ in range(200)]
+    for event in [*events, *events[:20]]:
+        kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+    kafka_producer.flush()
+    consumer = make_consumer([topic], max_attempts=2)
+    outcomes = record_outcomes(consumer)
+    together = []
+    handle_together = consumer._handle_together
+    consumer._handle_together = lambda polled: together.append(handle_together(polled)) or together[-1]
+    consume_until(consumer, lambda: len(outcomes) == 220)
+    assert sorted(outcomes).count("handled") == 200 and outcomes.count("duplicate") == 20
+    assert all(credited(database, e.data["enrollment_id"]) == 1 for e in events)
+    assert sum(len(settled) for settled in together) == 220, "every record settled by the polls' transactions"
+
+    before, failing, after = training_completed(), training_completed(title="poison"), training_completed()
+    for event in (before, failing, after):
+        kafka_producer.send(topic, key=b"198609262015051001", value=event.to_json())  # one partition: in order
+    kafka_producer.flush()
+    consume_until(consumer, lambda: len(outcomes) == 223)
+    assert outcomes[-3:] == ["handled", "dead_lettered", "handled"]
+    assert (
+        credited(database, before.data["enrollment_id"]) == 1 and credited(database, after.data["enrollment_id"]) == 1
+    )
+    assert credited(database, failing.data["enrollment_id"]) == 0
+    (dead,) = read_topic(f"{topic_prefix}bangkom.dlq.test", expected=1)
+    assert dead.value == failing.to_json()

@@ -64,7 +64,7 @@ def test_rolled_back_transaction_publishes_nothing(uow, relay, database, read_to
 class CrashingRelay(OutboxRelay):
     """Dies after Kafka acknowledged the batch, before the rows are marked sent."""
 
-    def mark_sent(self, rows):
+    def mark_sent(self, session, seqs):
         raise SystemExit("relay process killed")
 
 
