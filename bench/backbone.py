@@ -22,6 +22,7 @@ from kafka import KafkaConsumer, KafkaProducer  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.figures import record  # noqa: E402
 from shared.consumer import EventConsumer  # noqa: E402
 from shared.db import Database, UnitOfWork  # noqa: E402
 from shared.events import new_event  # noqa: E402
@@ -136,6 +137,33 @@ def main() -> None:
         print(
             f"  idempotent consumer              {consumer_rate:10.0f} events/s   "
             f"{consumer_rate / plain_rate:5.2f} × raw consumer (a poll handled in one transaction, offsets committed per poll)"
+        )
+        record(
+            "outbox relay",
+            relay_rate,
+            "events/s",
+            baseline=raw_rate,
+            baseline_name="raw producer",
+            goal="≥ 0.9 × raw producer",
+            met=relay_rate / raw_rate >= 0.9,
+        )
+        record(
+            "outbox write (tx of 100) + relay",
+            total_rate,
+            "events/s",
+            baseline=raw_rate,
+            baseline_name="raw producer",
+            goal="≥ 0.8 × raw producer",
+            met=total_rate / raw_rate >= 0.8,
+        )
+        record(
+            "idempotent consumer (no-op handler)",
+            consumer_rate,
+            "events/s",
+            baseline=plain_rate,
+            baseline_name="raw consumer poll",
+            goal="≥ 0.5 × raw poll",
+            met=consumer_rate / plain_rate >= 0.5,
         )
     finally:
         database.dispose()

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.figures import record  # noqa: E402
 from services.needs import handlers  # noqa: E402
 from services.needs.config import NeedsSettings  # noqa: E402
 from services.needs.models import Outbox  # noqa: E402
@@ -95,6 +96,21 @@ def main() -> None:
         )
         print(f"second / first               {second / first:8.2f}")
         print(f"records per second (second)  {args.employees / second:8.0f}")
+        shaped = args.employees == 10_000
+        record(
+            f"SIMPEG first sync of {args.employees:,}",
+            first,
+            "s",
+            goal="≤ 10 s for 10,000",
+            met=(first <= 10) if shaped else None,
+        )
+        record(
+            f"SIMPEG sync with no change ({events2} events)",
+            second,
+            "s",
+            goal="≤ 1 s and 0 events",
+            met=(second <= 1 and events2 == 0) if shaped else None,
+        )
         if events2 or report2["unchanged"] != args.employees:
             raise SystemExit("the second sync changed something")
     finally:

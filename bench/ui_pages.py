@@ -26,6 +26,9 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.figures import record  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 18100
 GATEWAY = f"http://127.0.0.1:{PORT}"
@@ -180,6 +183,17 @@ def main() -> None:
         print(f"{path[:62]:<62} {username:<8} {median:>10.0f} {worst:>9.0f}  {verdict}")
     over = [r for r in results if r[0] > GOAL_MS]
     print(f"\n{len(results) - len(over)} of {len(results)} pages within {GOAL_MS:.0f} ms (median)")
+    dashboard = next(median for median, _, _, path in results if path == "/bkpsdm")
+    record(f"BKPSDM dashboard, {args.employees:,} ASN (median)", dashboard, "ms", goal="< 300 ms", met=dashboard < 300)
+    record(
+        f"web UI pages within {GOAL_MS:.0f} ms (median)",
+        len(results) - len(over),
+        "pages",
+        baseline=len(results),
+        baseline_name="pages",
+        goal="all",
+        met=not over,
+    )
 
 
 if __name__ == "__main__":

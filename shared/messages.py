@@ -14,6 +14,20 @@ import string
 from collections.abc import Mapping
 
 LANGUAGES = ("id", "en")  # the first is the default: a caller who says nothing gets Indonesian
+MONTHS = (  # the months in Indonesian: dates in letters (7 Juli 2026), on documents and pages
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 class Catalogue:

@@ -127,10 +127,14 @@ def create_competency(uow: UnitOfWork, data: Mapping[str, Any]) -> Competency:
 
 def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data: Mapping[str, Any]) -> Competency:
     competency = uow.get(Competency, code, "competency")
+    was_active = competency.active
     for key, value in data.items():
         setattr(competency, key, value)
-    if "active" in data:  # an inactive competency leaves every standard
-        recompute(uow, settings, left_standard="standard_removed")
+    if "active" in data and data["active"] != was_active:
+        # an inactive competency leaves every standard (and comes back when active again): only the ASN whose
+        # position's standard names it are recomputed, not the whole city
+        holders = repository.holders_of_competency(uow.session, code)
+        recompute(uow, settings, nips=holders if len(holders) <= 20_000 else None, left_standard="standard_removed")
     uow.commit()
     return competency
 

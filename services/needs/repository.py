@@ -23,6 +23,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    union,
     union_all,
     update,
 )
@@ -82,6 +83,19 @@ def standard_cte():
         PositionStandard.position_code, PositionStandard.competency_code, PositionStandard.required_level
     ).where(PositionStandard.required_level > 0)
     return union_all(from_class, own).cte("standard")
+
+
+def holders_of_competency(session: Session, code: str) -> list[str]:
+    """The employees a change of one competency concerns: whose position's standard names it, or who hold a gap in
+    it (computed while it was in their standard)."""
+    standard = standard_cte()
+    by_standard = (
+        select(Employee.nip)
+        .join(standard, standard.c.position_code == Employee.position_code)
+        .where(standard.c.competency_code == code)
+    )
+    by_gap = select(Gap.nip).where(Gap.competency_code == code)
+    return list(session.scalars(union(by_standard, by_gap)))
 
 
 def current_level_cte(nips: Sequence[str] | None = None):

@@ -25,22 +25,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from shared import messages
+
 AGENCY = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"
 CITY = "Pemerintah Kota Lhokseumawe"
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 FORM_WORDS = {  # "telah mengikuti …"
     "pelatihan": "pelatihan",
     "seminar": "seminar",
@@ -72,7 +60,7 @@ def _fonts() -> None:
 
 def tanggal(day: dt.date) -> str:
     """A date as Indonesian letters write it: 7 Juli 2026."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {messages.MONTHS[day.month - 1]} {day.year}"
 
 
 def period(first: dt.date, last: dt.date) -> str:

@@ -96,8 +96,11 @@ class Flow:
             },
         )
 
-    def produce(self, poison: Callable[[int], bytes | None] | None = None) -> threading.Thread:
-        """The steady flow, in the background: completions with a sync every fifth (and poison where asked)."""
+    def produce(self, poison: Callable[[int], bytes | None] | None = None, rate: float = RATE) -> threading.Thread:
+        """The steady flow, in the background: completions with a sync every fifth (and poison where asked), at
+        ``rate`` events a second: slow enough that it outlasts the faults (the consumers keep up with it, so a
+        worker restarted after the flow ended would have nothing left to show it resumed)."""
+        self.rate = rate
 
         def run() -> None:
             events = []
@@ -116,7 +119,7 @@ class Flow:
                     self.producer.send(f"{self.prefix}bangkom.training.v1", key=key.encode(), value=bad)
                     self.poison += 1
                 self.sent += 1
-                time.sleep(max(0.0, started + index / RATE - time.monotonic()))
+                time.sleep(max(0.0, started + index / rate - time.monotonic()))
             self.producer.flush()
 
         thread = threading.Thread(target=run, daemon=True)
@@ -155,7 +158,9 @@ class Flow:
         raise AssertionError(f"{service} did not resume within {timeout} s")
 
     def settle(self, producer: threading.Thread, timeout: float = 90.0) -> float:
-        producer.join(timeout=COMPLETIONS * 1.2 / RATE * 3 + 60)  # the flow itself takes COMPLETIONS * 1.2 / RATE s
+        producer.join(
+            timeout=COMPLETIONS * 1.2 / self.rate * 3 + 60
+        )  # the flow itself takes COMPLETIONS * 1.2 / rate s
         started = time.monotonic()
         expected = {"needs": COMPLETIONS, "evaluation": COMPLETIONS, "training": SYNCS, "evaluation_synced": SYNCS}
         deadline = time.monotonic() + timeout
@@ -260,7 +265,7 @@ def test_broker_killed_and_back(flow):
 
 def test_each_worker_killed_and_restarted(flow):
     flow.start_all()
-    producer = flow.produce()
+    producer = flow.produce(rate=RATE / 2)  # four kills, each awaited: the flow lasts about 53 s
     resumed = {}
     for round_, service in enumerate(("needs", "evaluation", "training", "evaluation"), start=1):
         time.sleep(4)

@@ -16,6 +16,7 @@ from shared.db import Database, UnitOfWork
 from shared.events import Event, new_event
 from shared.outbox import OutboxRelay, new_producer
 from tests.backbone_models import Base, JpCredit, Outbox, ProcessedEvent
+from tests.smtp_standin import SmtpStandin
 
 
 def credit_jp(event: Event, uow: UnitOfWork) -> None:
@@ -139,3 +140,11 @@ def record_outcomes(consumer: EventConsumer) -> list[str]:
 def _remove_test_topics_at_the_end(kafka_admin):
     """Requesting the admin client makes its teardown delete this run's test.* topics."""
     yield
+
+
+@pytest.fixture
+def smtp():
+    """A local SMTP receiver for one test: the stand-in for the city's mail server (tests/smtp_standin.py)."""
+    server = SmtpStandin().start()
+    yield server
+    server.stop()

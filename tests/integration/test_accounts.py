@@ -20,16 +20,8 @@ from tests import factories
 from tests.integration.conftest import consume_until, record_outcomes
 from tests.integration.needs.conftest import new_nip
 from tests.services import JWT_SECRET, SECRET
-from tests.smtp_standin import SmtpStandin
 
 PASSWORD = "kata-sandi-baru-yang-panjang"
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpStandin().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+from shared import messages
+
+MONTHS = messages.MONTHS
 
 
 RECOMMENDATIONS = {

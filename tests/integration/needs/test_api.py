@@ -125,6 +125,43 @@ def test_removing_a_competency_from_the_standard_closes_its_needs_as_standard_re
     assert needs[kept]["status"] == "open"
 
 
+def test_a_competency_made_inactive_and_active_again_recomputes_only_its_holders(
+    api, position, competency, employee, year, needs_db
+):
+    from sqlalchemy import func, select
+
+    from services.needs.models import Gap
+
+    paused, other = competency(), competency()
+    holder = employee(position({paused: 3, other: 3}))
+    bystander = employee(position({other: 3}))
+    descriptors = ["1", "2", "3", "4", "5"]
+    body = {"name": f"Kompetensi {paused}", "group": "teknis", "level_descriptors": descriptors}
+
+    def gaps_of(nip: str) -> set[str]:  # of these two (their class's managerial competencies stay as they are)
+        with needs_db.sessions() as session:
+            found = session.scalars(select(Gap.competency_code).where(Gap.nip == nip, Gap.year == year))
+            return set(found) & {paused, other}
+
+    with needs_db.sessions() as session:
+        before = session.scalar(select(func.count()).select_from(Gap))
+    api("PUT", f"/competencies/{paused}", json=body | {"name": "Nama baru", "active": True})  # unchanged: nothing
+    api("PUT", f"/competencies/{paused}", json=body | {"active": False})
+    needs = {n["competency_code"]: n for n in api("GET", f"/needs?year={year}&nip={holder}")}
+    assert (needs[paused]["status"], needs[paused]["closed_reason"]) == ("closed", "standard_removed")
+    assert needs[other]["status"] == "open" and gaps_of(holder) == {other}
+    assert gaps_of(bystander) == {other}
+    with needs_db.sessions() as session:  # only the holder's gap in it went: nobody else's was touched
+        assert session.scalar(select(func.count()).select_from(Gap)) == before - 1
+
+    api("PUT", f"/competencies/{paused}", json=body | {"active": True})
+    assert gaps_of(holder) == {paused, other}
+    reopened = [
+        n for n in api("GET", f"/needs?year={year}&nip={holder}&competency_code={paused}") if n["status"] == "open"
+    ]
+    assert reopened
+
+
 def test_changing_position_closes_needs_that_leave_the_standard(api, position, competency, employee, year):
     old_skill, new_skill = competency(), competency()
     old_position, new_position = position({old_skill: 3}), position({new_skill: 2})

@@ -16,14 +16,6 @@ from shared.db import Database
 from shared.events import new_event
 from tests.integration.conftest import consume_until, record_outcomes
 from tests.services import SECRET
-from tests.smtp_standin import SmtpStandin
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpStandin().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
