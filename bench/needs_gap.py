@@ -25,10 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import create_engine, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from services.needs import domain, repository  # noqa: E402
+from bench.figures import record  # noqa: E402
+from services.needs import domain, handlers, repository  # noqa: E402
+from services.needs.config import NeedsSettings  # noqa: E402
 from services.needs.models import (  # noqa: E402
     AssessmentRecord,
     ClassStandard,
@@ -47,6 +49,11 @@ from shared.migrations import upgrade  # noqa: E402
 
 YEAR = 2026
 POLICY = repository.GapPolicy()
+
+
+def competency_codes(database: Database) -> list[str]:
+    with database.sessions() as session:
+        return list(session.scalars(select(Competency.code).order_by(Competency.code)))
 
 
 def say(message: str) -> None:
@@ -274,6 +281,14 @@ def main() -> None:
             rows = repository.rebuild_gaps(session, YEAR, POLICY)
         set_seconds = time.perf_counter() - start
 
+        say("baseline: a bare INSERT … SELECT of as many rows into a table of the same shape …")
+        with database.sessions() as session, session.begin():
+            session.execute(text("CREATE TABLE gaps_baseline (LIKE gaps INCLUDING ALL)"))
+        start = time.perf_counter()
+        with database.sessions() as session, session.begin():
+            session.execute(text("INSERT INTO gaps_baseline SELECT * FROM gaps"))
+        bare_seconds = time.perf_counter() - start
+
         needs_line = ""
         if not args.skip_needs:
             say("opening needs and their events …")
@@ -287,6 +302,28 @@ def main() -> None:
                 f"  needs opened with their events      {needs_seconds:8.1f} s   "
                 f"{report.needs_opened} needs, {report.needs_opened / needs_seconds:,.0f}/s"
             )
+            record(
+                "needs opened with their events",
+                report.needs_opened / needs_seconds,
+                "needs/s",
+                goal="≥ 50,000/s",
+                met=report.needs_opened / needs_seconds >= 50_000,
+            )
+
+        say("one position's standard changed, with 1,000 holders …")
+        settings = NeedsSettings(service="needs", database_url=url)
+        with UnitOfWork(database, Outbox) as uow:  # JAB000 gets JAB001's holders too: 1,000 (not timed)
+            uow.session.execute(
+                update(Employee).where(Employee.position_code == "JAB001").values(position_code="JAB000")
+            )
+            holders = list(uow.session.scalars(select(Employee.nip).where(Employee.position_code == "JAB000")))
+            handlers.recompute(uow, settings, years=[YEAR], nips=holders)
+            uow.commit()
+        items = [{"competency_code": c, "required_level": 5} for c in competency_codes(database)[:5]]
+        start = time.perf_counter()
+        with UnitOfWork(database, Outbox) as uow:
+            handlers.replace_position_standard(uow, settings, "JAB000", items)
+        standard_seconds = time.perf_counter() - start
 
         sample = sorted(repository_sample(database, args.orm_sample))
         say(f"ORM row by row on {len(sample)} employees …")
@@ -316,6 +353,29 @@ def main() -> None:
         print(f"  ORM row by row, extrapolated to all {orm_full:8.0f} s")
         print(f"  ratio ORM / set-based               {orm_full / set_seconds:8.1f} ×")
         print(f"  same rows from both (sample)        {agree:>8}")
+        print(
+            f"  one position's standard changed     {standard_seconds * 1000:8.0f} ms  "
+            f"({len(holders):,} holders: their gaps and needs)"
+        )
+        print(
+            f"  bare INSERT … SELECT (baseline)     {bare_seconds:8.1f} s   recompute = {set_seconds / bare_seconds:.2f} × it"
+        )
+        record(
+            f"gap recompute, {args.employees:,} × {args.competencies} (set-based)",
+            set_seconds,
+            "s",
+            baseline=bare_seconds,
+            baseline_name="bare INSERT … SELECT",
+            goal="≤ 1.5 × bare INSERT … SELECT",
+            met=set_seconds <= 1.5 * bare_seconds,
+        )
+        record(
+            f"one position's standard changed, {len(holders):,} holders",
+            standard_seconds * 1000,
+            "ms",
+            goal="< 200 ms for 1,000",
+            met=(standard_seconds < 0.2) if len(holders) >= 1000 else None,
+        )
     finally:
         database.dispose()
         with admin.connect() as connection:

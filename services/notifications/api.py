@@ -134,9 +134,11 @@ class MyCalendarFeed(MethodView):
 class BatchCalendar(MethodView):
     @blp.doc(responses={"200": {"description": "The batch's meetings (iCalendar)", "content": ICS}})
     def get(self, batch_id):
-        """A batch's meetings as an ``.ics`` file."""
+        """A batch's meetings as an ``.ics`` file (a partner: its own batches only, 404 for the others)."""
+        who = caller()
+        scope = None if who.has_role("admin", "supervisor", "employee") else (who.partner_code or "-")
         with read_session() as session:
-            content = handlers.batch_calendar(session, context().settings, batch_id)
+            content = handlers.batch_calendar(session, context().settings, batch_id, scope)
         if content is None:
             raise NotFound(f"No batch {batch_id}.")
         return _ics(content, f"angkatan-{batch_id}.ics")

@@ -93,6 +93,7 @@ def on_program_published(event: Event, uow: UnitOfWork, settings: NotificationSe
     program.title = data["title"]
     program.starts_on = str(data["starts_on"]) if data.get("starts_on") else None
     program.ends_on = str(data["ends_on"]) if data.get("ends_on") else None
+    program.partner_code = data["partner_code"]
     uow.session.add(program)
 
 
@@ -425,11 +426,17 @@ def person_calendar(session, settings: NotificationSettings, nip: str) -> bytes:
     )
 
 
-def batch_calendar(session, settings: NotificationSettings, batch_id: str) -> bytes | None:
-    """A batch's meetings; None for a batch this service has not heard of."""
+def batch_calendar(
+    session, settings: NotificationSettings, batch_id: str, partner_code: str | None = None
+) -> bytes | None:
+    """A batch's meetings; None for a batch this service has not heard of (or, for a partner, not its own)."""
     batch = session.get(BatchView, batch_id)
     if batch is None:
         return None
+    if partner_code is not None:
+        program = session.get(ProgramView, batch.program_id)
+        if program is None or program.partner_code != partner_code:
+            return None
     title = _program(session, batch.program_id)["program_title"]
     return calendars.calendar(
         f"Bangkom · {title} · angkatan {batch.number}",

@@ -47,6 +47,7 @@ class ProgramView(Base):
     title: Mapped[str] = mapped_column(String(300))
     starts_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
     ends_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    partner_code: Mapped[str | None] = mapped_column(String(40), nullable=True)  # who runs it: a partner's scope
 
 
 class Preference(Base):

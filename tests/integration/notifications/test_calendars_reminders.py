@@ -113,6 +113,13 @@ def test_a_persons_calendar_feed_follows_a_moved_meeting_tells_them_once_and_is_
     # the batch's own calendar; a stranger's secret, a revoked one and one replaced by a new one open nothing
     batch = client.get(f"/api/v1/notifications/calendars/batches/{batch_id}", headers=_as(participant))
     assert len(_events(batch.data)) == 2
+
+    def partner(code: str) -> dict:
+        return {identity.HEADER: identity.encode(identity.Identity("u", ("partner",), code), SECRET)}
+
+    path = f"/api/v1/notifications/calendars/batches/{batch_id}"
+    assert client.get(path, headers=partner("UNIMAL")).status_code == 200  # the program's partner
+    assert client.get(path, headers=partner("LAINNYA")).status_code == 404  # another's batch: as if none
     assert (
         client.get(f"/api/v1/notifications/calendars/batches/{uuid.uuid4()}", headers=_as(participant)).status_code
         == 404
