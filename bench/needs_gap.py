@@ -153,7 +153,7 @@ def build(database: Database, employees: int, competencies: int, seed: int) -> N
         database,
         "jp_credits",
         [
-            "enrollment_id",
+            "credit_id",
             "nip",
             "year",
             "jp",
