@@ -69,7 +69,11 @@ def main() -> None:
     print(f"\nmake bench, commit {_commit()}: {len(figures)} figures")
     print(f"{'figure':<58} {'value':>12} {'baseline':>12} {'ratio':>7}  {'goal':<26} met")
     for f in figures:
-        baseline = "" if f["baseline"] is None else f"{f['baseline']:,.0f}"
+        baseline = (
+            ""
+            if f["baseline"] is None
+            else (f"{f['baseline']:,.1f}" if f["baseline"] < 100 else f"{f['baseline']:,.0f}")
+        )
         ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}×"
         met = {True: "yes", False: "NO", None: "–"}[f["met"]]
         value = f"{f['value']:,.1f} {f['unit']}" if f["value"] < 100 else f"{f['value']:,.0f} {f['unit']}"
