@@ -222,6 +222,16 @@ def test_the_loop_in_the_browser(browser):
     assert "Yth. Kepala Badan Penanggulangan Bencana Daerah" in letter and employee_nip in letter
     _, sheet = downloaded_pdf(page, "daftar hadir untuk ditandatangani (PDF)")
     assert "DAFTAR HADIR" in sheet and "Pertemuan 1" in sheet and employee_nip in sheet
+    # the batch's calendar for its trainers: a secret address read without a login, then stopped
+    page.get_by_role("button", name="Alamat langganan kalender untuk pengajar").click()
+    feed_url = page.get_by_label("Alamat langganan kalender angkatan").input_value()
+    feed = requests.get(feed_url, timeout=10)
+    assert feed.status_code == 200 and feed.content.count(b"BEGIN:VEVENT") == 2  # its two meetings
+    bkpsdm.shot("kalender-angkatan")
+    page.get_by_role("button", name="Hentikan alamat langganan").click()
+    expect(page.get_by_role("status")).to_contain_text("Alamat langganan dihentikan")
+    assert requests.get(feed_url, timeout=10).status_code == 404
+    page.get_by_role("link", name="Kembali ke angkatan").click()
     tasks = wait_for(
         "the evaluation tasks",
         lambda: (lambda found: found if len(found) == 3 else None)(

@@ -66,6 +66,21 @@ def kalender_angkatan(batch_id: str):
     return download("notifications", f"/calendars/batches/{batch_id}", f"angkatan-{batch_id}.ics")
 
 
+@ui.route("/angkatan/<batch_id>/kalender", methods=["POST"])
+@signed_in("admin")
+def kalender_angkatan_langganan(batch_id: str):
+    """A batch's calendar subscription address for its trainers (shown once, here), or stop it."""
+    stopping = request.form.get("action") == "stop"
+    try:
+        answer = api("DELETE" if stopping else "POST", "notifications", f"/calendars/batches/{batch_id}/feed")
+    except UIProblem as problem:
+        flash_problem(problem)
+        answer = {"subscribed": False, "path": None}
+    base = context().settings.public_url.rstrip("/")
+    url = base + answer["path"] if answer.get("path") else None
+    return render_template("kalender_angkatan.html", batch_id=batch_id, url=url, stopped=stopping)
+
+
 @ui.route("/kalender/<token>.ics")
 def kalender_langganan(token: str):
     """Public: a calendar application fetches a subscription here; the secret in the address is the only key."""
