@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from services.training import domain, views
@@ -39,7 +39,7 @@ from services.training.models import (
 from shared import nip as employee_number
 from shared import sheets
 from shared.consumer import Handler, bind
-from shared.db import UnitOfWork, utcnow
+from shared.db import UnitOfWork, on_postgresql, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, check_transition
 from shared.events import Event, new_event
 
@@ -425,15 +425,23 @@ def _apply_attendance(
         .join(Program, Program.id == Batch.program_id)
         .where(Batch.id.in_(batch_ids))
         .order_by(Batch.id)
-        .with_for_update(of=Batch)  # one writer per batch at a time: corrections apply in recorded order
+        .with_for_update(of=Batch, read=True)  # shared: writers side by side; closing the batch waits for them
     )
     if partner_code is not None:
         query = query.where(Program.partner_code == partner_code)
     found = session.execute(query).all()
+    if on_postgresql(session):
+        # one writer per participant and meeting at a time (what the order of corrections is about), taken in one
+        # order by everyone; the records of different participants commit side by side (SQLite has one writer)
+        pairs = sorted({f"attendance|{r['batch_id']}|{r['nip']}|{r['meeting_no']}" for r in records})
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(CAST(:pairs AS text[])) AS k"),
+            {"pairs": pairs},
+        )
     batches = {b.id: b for b, _ in found}
     partner_of = {b.id: code for b, code in found}
     ids = [r["event_id"] for r in records]
-    receipts = {  # read under the batch locks: a concurrent request with the same records has committed by now
+    receipts = {  # read under the pairs' locks: a concurrent request with the same records has committed by now
         r.event_id: r.body_hash
         for r in session.scalars(
             select(AttendanceReceipt).where(
