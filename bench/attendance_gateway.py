@@ -12,7 +12,6 @@ and the ratio, and records them in the table of ``make bench``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import signal
@@ -31,15 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.attendance_ingest import free_port  # noqa: E402
+from bench.attendance_ingest import enrolled_batch, free_port  # noqa: E402
 from bench.figures import record  # noqa: E402
 from services.gateway import domain as gateway_domain  # noqa: E402
-from services.training import handlers  # noqa: E402
-from services.training.config import TrainingSettings  # noqa: E402
-from services.training.models import Outbox  # noqa: E402
 from shared import identity  # noqa: E402
-from shared.db import Database, UnitOfWork  # noqa: E402
-from shared.events import new_event  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 
 SECRET = "bench-secret"  # noqa: S105 - throw-away services of this run
@@ -130,50 +124,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
         http = requests.Session()
         http.headers[identity.HEADER] = identity.encode(identity.Identity("bench.admin", ("admin",)), SECRET)
         base = f"{straight}/api/v1/training"
-        key = http.post(f"{base}/partners", json={"code": "BENCH", "name": "Mitra", "kind": "private"}).json()[
-            "credential"
-        ]
-        program = http.post(
-            f"{base}/programs",
-            json={
-                "code": "BENCH-1",
-                "title": "Bench",
-                "form": "pelatihan",
-                "delivery": "klasikal",
-                "jp": 40,
-                "partner_code": "BENCH",
-                "capacity": 100,
-                "competencies": [{"code": "T-1", "target_level": 3}],
-            },
-        ).json()
-        first = dt.date(2027, 1, 4)
-        meetings = [
-            {"date": (first + dt.timedelta(days=i)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"}
-            for i in range(40)
-        ]
-        batch = http.post(f"{base}/programs/{program['id']}/batches", json={"meetings": meetings}).json()
-        http.put(f"{base}/programs/{program['id']}/status", json={"status": "published"})
-        nips = [f"19800101200501{1 + i % 2}{i:03d}" for i in range(100)]
-        database = Database(urls["training"])
-        settings = TrainingSettings(service="training", database_url=urls["training"])
-        with UnitOfWork(database, Outbox) as uow:
-            for nip in nips:
-                data = {
-                    "nip": nip,
-                    "name": "P",
-                    "position_code": None,
-                    "position_name": None,
-                    "unit_code": "U",
-                    "unit_name": "U",
-                    "rank": None,
-                    "supervisor_nip": None,
-                    "employment_status": "PNS",
-                    "active": True,
-                }
-                handlers.on_employee_synced(new_event("EmployeeSynced", data), uow, settings)
-            uow.commit()
-        database.dispose()
-        assert http.post(f"{base}/batches/{batch['id']}/enrollments", json={"nips": nips}).status_code == 201
+        batch, nips, key = enrolled_batch(http, base, urls["training"])
 
         def records(tag: str, count: int) -> list[dict]:
             return [
@@ -200,14 +151,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
         def signed(path: str, payload: dict):
             def post():
                 body = json.dumps(payload).encode()
-                message_id, timestamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
-                headers = {
-                    "Authorization": f"Bangkom-Partner {key['key_id']}:{key['secret']}",
-                    "webhook-id": message_id,
-                    "webhook-timestamp": timestamp,
-                    "Content-Type": "application/json",
-                    "webhook-signature": gateway_domain.signature(key["secret"], message_id, timestamp, body),
-                }
+                headers = gateway_domain.signed_headers(key["key_id"], key["secret"], body)
                 return session.post(f"{gateway}{path}", data=body, headers=headers)
 
             return post

@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from services.training import handlers
+from bench.figures import record  # noqa: E402
+from services.training import handlers  # noqa: E402
 from services.training.config import TrainingSettings  # noqa: E402
 from services.training.models import Outbox  # noqa: E402
 from shared import identity  # noqa: E402
@@ -44,6 +45,59 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def enrolled_batch(http: requests.Session, base: str, url: str) -> tuple[dict, list[str], dict]:
+    """A partner BENCH (its first key), a published program with a batch of 40 meetings, 100 employees enrolled:
+    returns the batch, the NIPs and the key (``key_id``, ``secret``)."""
+    partner = http.post(f"{base}/partners", json={"code": "BENCH", "name": "Mitra", "kind": "private"}).json()
+    program = http.post(
+        f"{base}/programs",
+        json={
+            "code": "BENCH-1",
+            "title": "Bench",
+            "form": "pelatihan",
+            "delivery": "klasikal",
+            "jp": 40,
+            "partner_code": "BENCH",
+            "capacity": 100,
+            "competencies": [{"code": "T-1", "target_level": 3}],
+        },
+    ).json()
+    first = dt.date(2027, 1, 4)
+    meetings = [
+        {"date": (first + dt.timedelta(days=i)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"}
+        for i in range(40)
+    ]
+    batch = http.post(f"{base}/programs/{program['id']}/batches", json={"meetings": meetings}).json()
+    http.put(f"{base}/programs/{program['id']}/status", json={"status": "published"})
+    nips = [f"19800101200501{1 + i % 2}{i:03d}" for i in range(100)]
+    database = Database(url)
+    with UnitOfWork(database, Outbox) as uow:
+        for nip in nips:
+            handlers.on_employee_synced(
+                new_event(
+                    "EmployeeSynced",
+                    {
+                        "nip": nip,
+                        "name": "P",
+                        "position_code": None,
+                        "position_name": None,
+                        "unit_code": "U",
+                        "unit_name": "U",
+                        "rank": None,
+                        "supervisor_nip": None,
+                        "employment_status": "PNS",
+                        "active": True,
+                    },
+                ),
+                uow,
+                TrainingSettings(service="training", database_url=url),
+            )
+        uow.commit()
+    database.dispose()
+    assert http.post(f"{base}/batches/{batch['id']}/enrollments", json={"nips": nips}).status_code == 201
+    return batch, nips, partner["credential"]
 
 
 def main() -> None:
@@ -85,53 +139,8 @@ def main() -> None:
                     break
             except requests.RequestException:
                 time.sleep(0.2)
-        partner = http.post(f"{base}/partners", json={"code": "BENCH", "name": "Mitra", "kind": "private"}).json()
-        program = http.post(
-            f"{base}/programs",
-            json={
-                "code": "BENCH-1",
-                "title": "Bench",
-                "form": "pelatihan",
-                "delivery": "klasikal",
-                "jp": 40,
-                "partner_code": "BENCH",
-                "capacity": 100,
-                "competencies": [{"code": "T-1", "target_level": 3}],
-            },
-        ).json()
-        first = dt.date(2027, 1, 4)
-        meetings = [
-            {"date": (first + dt.timedelta(days=i)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"}
-            for i in range(40)
-        ]
-        batch = http.post(f"{base}/programs/{program['id']}/batches", json={"meetings": meetings}).json()
-        http.put(f"{base}/programs/{program['id']}/status", json={"status": "published"})
-        nips = [f"19800101200501{1 + i % 2}{i:03d}" for i in range(100)]
-        database = Database(url)
-        with UnitOfWork(database, Outbox) as uow:
-            for nip in nips:
-                handlers.on_employee_synced(
-                    new_event(
-                        "EmployeeSynced",
-                        {
-                            "nip": nip,
-                            "name": "P",
-                            "position_code": None,
-                            "position_name": None,
-                            "unit_code": "U",
-                            "unit_name": "U",
-                            "rank": None,
-                            "supervisor_nip": None,
-                            "employment_status": "PNS",
-                            "active": True,
-                        },
-                    ),
-                    uow,
-                    TrainingSettings(service="training", database_url=url),
-                )
-            uow.commit()
-        database.dispose()
-        assert http.post(f"{base}/batches/{batch['id']}/enrollments", json={"nips": nips}).status_code == 201
+        batch, nips, credential = enrolled_batch(http, base, url)
+        partner = {"credential": credential}
 
         def records(tag: str):
             for meeting in range(1, 41):
@@ -157,9 +166,9 @@ def main() -> None:
         figures = {}
         single = list(records("a"))[: args.single]
         start = time.perf_counter()
-        for record in single:
+        for one in single:
             headers[identity.HEADER] = identity.encode(identity.Identity("k", ("partner",), "BENCH"), SECRET)
-            assert http.post(f"{base}/partner/attendance/record", json=record, headers=headers).status_code == 201
+            assert http.post(f"{base}/partner/attendance/record", json=one, headers=headers).status_code == 201
         figures["1 per request"] = len(single) / (time.perf_counter() - start)
         for size, tag in ((100, "b"), (1000, "c")):
             all_records = list(records(tag))

@@ -67,7 +67,7 @@ def main() -> None:
         return
     figures = [json.loads(line) for line in LINES.read_text().splitlines()] if LINES.exists() else []
     print(f"\nmake bench, commit {_commit()}: {len(figures)} figures")
-    print(f"{'figure':<58} {'value':>12} {'baseline':>12} {'ratio':>7}  {'goal':<26} met")
+    print(f"{'figure':<58} {'value':>12} {'baseline':>12} {'ratio':>7}  {'goal':<34} met")
     for f in figures:
         baseline = (
             ""
@@ -77,7 +77,7 @@ def main() -> None:
         ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}×"
         met = {True: "yes", False: "NO", None: "–"}[f["met"]]
         value = f"{f['value']:,.1f} {f['unit']}" if f["value"] < 100 else f"{f['value']:,.0f} {f['unit']}"
-        print(f"{f['figure'][:58]:<58} {value:>12} {baseline:>12} {ratio:>7}  {f['goal'][:26]:<26} {met}")
+        print(f"{f['figure'][:58]:<58} {value:>12} {baseline:>12} {ratio:>7}  {f['goal'][:34]:<34} {met}")
     summary = {"commit": _commit(), "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "figures": figures}
     (FOLDER / "figures.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(

@@ -330,14 +330,7 @@ def test_pages_need_a_login_and_forms_a_csrf_token(demo):
 
 def signed_post(path: str, payload: dict, key: dict) -> requests.Response:
     body = json.dumps(payload).encode()
-    message_id, timestamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
-    headers = {
-        "Authorization": f"Bangkom-Partner {key['key_id']}:{key['secret']}",
-        "webhook-id": message_id,
-        "webhook-timestamp": timestamp,
-        "Content-Type": "application/json",
-        "webhook-signature": gateway_domain.signature(key["secret"], message_id, timestamp, body),
-    }
+    headers = gateway_domain.signed_headers(key["key_id"], key["secret"], body)
     answer = requests.post(GATEWAY + path, data=body, headers=headers, timeout=10)
     assert answer.status_code in (200, 201), answer.text
     return answer

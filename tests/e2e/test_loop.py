@@ -322,15 +322,7 @@ def test_the_whole_loop(stack):
 
     def signed_post(path, payload):
         body = json.dumps(payload).encode()
-        message_id, timestamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
-        headers = {
-            "Authorization": f"Bangkom-Partner {key_id}:{secret}",
-            "webhook-id": message_id,
-            "webhook-timestamp": timestamp,
-            "Content-Type": "application/json",
-            "webhook-signature": gateway_domain.signature(secret, message_id, timestamp, body),
-        }
-        return client.post(path, data=body, headers=headers)
+        return client.post(path, data=body, headers=gateway_domain.signed_headers(key_id, secret, body))
 
     first = signed_post("/api/v1/training/partner/attendance", {"records": records[:1]})
     assert first.status_code == 200 and first.json["accepted"] == 1

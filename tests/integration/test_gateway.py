@@ -224,15 +224,7 @@ def test_an_unavailable_service_is_a_502_problem_naming_it(gateway, account):
 def _signed(key_id: str, secret: str, body: bytes, message_id: str | None = None, timestamp: int | None = None) -> dict:
     from services.gateway import domain
 
-    message_id = message_id or f"msg_{new_nip()}"
-    timestamp = str(timestamp if timestamp is not None else int(time.time()))
-    return {
-        "Authorization": f"Bangkom-Partner {key_id}:{secret}",
-        "webhook-id": message_id,
-        "webhook-timestamp": timestamp,
-        "webhook-signature": domain.signature(secret, message_id, timestamp, body),
-        "Content-Type": "application/json",
-    }
+    return domain.signed_headers(key_id, secret, body, message_id, timestamp)
 
 
 def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner_gateway, account):
