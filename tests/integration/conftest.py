@@ -148,3 +148,51 @@ def smtp():
     server = SmtpStandin().start()
     yield server
     server.stop()
+
+
+@contextlib.contextmanager
+def kafka_feed(
+    *,
+    service: str,
+    settings,
+    database,
+    outbox_model,
+    processed_model,
+    handlers,
+    topics,
+    group_id,
+    bootstrap,
+    producer,
+    kafka_producer,
+):
+    """A service's worker handlers fed through the real broker: ``send(*events)`` produces them to their topics and
+    returns their outcomes once the consumer has settled them."""
+    consumer = EventConsumer(
+        service=service,
+        database=database,
+        outbox_model=outbox_model,
+        processed_model=processed_model,
+        handlers=handlers,
+        topics=topics,
+        group_id=group_id,
+        bootstrap_servers=bootstrap,
+        producer=producer,
+        dead_letter_topic=settings.dead_letter_topic,
+        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
+    )
+    outcomes = record_outcomes(consumer)
+
+    def send(*events) -> list[str]:
+        for event in events:
+            kafka_producer.send(
+                settings.kafka_topic_prefix + event.topic, key=event.key.encode(), value=event.to_json()
+            )
+        kafka_producer.flush()
+        expected = len(outcomes) + len(events)
+        consume_until(consumer, lambda: len(outcomes) >= expected)
+        return outcomes[-len(events) :]
+
+    try:
+        yield send
+    finally:
+        consumer.close()

@@ -14,10 +14,9 @@ from services.gateway.app import create_app
 from services.gateway.config import GatewaySettings
 from services.gateway.mail import Mailer, send_due_mail
 from services.gateway.models import Account, ActivationCode, MailMessage, Outbox, ProcessedEvent
-from shared.consumer import EventConsumer
 from shared.db import Database, UnitOfWork
 from tests import factories
-from tests.integration.conftest import consume_until, record_outcomes
+from tests.integration.conftest import kafka_feed
 from tests.integration.needs.conftest import new_nip
 from tests.services import JWT_SECRET, SECRET
 
@@ -49,32 +48,20 @@ def gateway(migrated_database, kafka_bootstrap, unique, smtp):
 def deliver(gateway, kafka_producer, producer, kafka_bootstrap, unique):
     """EmployeeSynced events through Kafka to the gateway worker's handler."""
     settings, _, database = gateway
-    topic = settings.kafka_topic_prefix + "bangkom.needs.v1"
-    consumer = EventConsumer(
+    with kafka_feed(
         service="gateway",
+        settings=settings,
         database=database,
         outbox_model=Outbox,
         processed_model=ProcessedEvent,
         handlers=handlers.event_handlers(settings),
-        topics=[topic],
+        topics=[settings.kafka_topic_prefix + "bangkom.needs.v1"],
         group_id=unique("gateway-group"),
-        bootstrap_servers=kafka_bootstrap,
+        bootstrap=kafka_bootstrap,
         producer=producer,
-        dead_letter_topic=settings.dead_letter_topic,
-        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
-    )
-    outcomes = record_outcomes(consumer)
-
-    def send(*events) -> list[str]:
-        for event in events:
-            kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
-        kafka_producer.flush()
-        expected = len(outcomes) + len(events)
-        consume_until(consumer, lambda: len(outcomes) >= expected)
-        return outcomes[-len(events) :]
-
-    yield send
-    consumer.close()
+        kafka_producer=kafka_producer,
+    ) as send:
+        yield send
 
 
 def _account(database: Database, username: str) -> Account:

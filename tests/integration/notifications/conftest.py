@@ -11,10 +11,9 @@ import pytest
 from services.notifications import handlers
 from services.notifications.config import NotificationSettings
 from services.notifications.models import Outbox, ProcessedEvent
-from shared.consumer import EventConsumer
 from shared.db import Database
 from shared.events import new_event
-from tests.integration.conftest import consume_until, record_outcomes
+from tests.integration.conftest import kafka_feed
 from tests.services import SECRET
 
 
@@ -40,33 +39,20 @@ def service(migrated_database, kafka_bootstrap, unique, smtp):
 def deliver(service, kafka_producer, producer, kafka_bootstrap, unique):
     """Events through Kafka to the notifications worker's handlers (one topic per producing service)."""
     settings, database = service
-    topics = [settings.kafka_topic_prefix + topic for topic in handlers.TOPICS]
-    consumer = EventConsumer(
+    with kafka_feed(
         service="notifications",
+        settings=settings,
         database=database,
         outbox_model=Outbox,
         processed_model=ProcessedEvent,
         handlers=handlers.event_handlers(settings),
-        topics=topics,
+        topics=[settings.kafka_topic_prefix + topic for topic in handlers.TOPICS],
         group_id=unique("notifications-group"),
-        bootstrap_servers=kafka_bootstrap,
+        bootstrap=kafka_bootstrap,
         producer=producer,
-        dead_letter_topic=settings.dead_letter_topic,
-        consumer_options={"session_timeout_ms": 10000, "heartbeat_interval_ms": 1000},
-    )
-    outcomes = record_outcomes(consumer)
-
-    def send(*events) -> list[str]:
-        for event in events:
-            topic = settings.kafka_topic_prefix + event.topic
-            kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
-        kafka_producer.flush()
-        expected = len(outcomes) + len(events)
-        consume_until(consumer, lambda: len(outcomes) >= expected)
-        return outcomes[-len(events) :]
-
-    yield send
-    consumer.close()
+        kafka_producer=kafka_producer,
+    ) as send:
+        yield send
 
 
 def _published(program_id: str):
