@@ -143,7 +143,7 @@ class EventConsumer:
             "group_id": group_id,
             "enable_auto_commit": False,
             "auto_offset_reset": "earliest",
-            "max_poll_records": 500,  # handled together, in one transaction
+            "max_poll_records": 100,  # handled together, in one transaction: small enough that effects show within a second
             "client_id": f"{group_id}-consumer",
             # Recovery within seconds after a fault heals: metadata (and with it fetching, after a broker
             # restart lost the fetch session) is refreshed every 3 s, a lost broker is tried again at least
