@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import statistics
 import sys
 import time
 import uuid
@@ -295,7 +296,7 @@ def main() -> None:
             start = time.perf_counter()
             with UnitOfWork(database, Outbox) as uow:
                 report = repository.RecomputeReport(year=YEAR, employees=None)
-                uow.publish_all(repository.sync_needs(uow.session, YEAR, None, report))
+                repository.sync_needs(uow.session, YEAR, None, report, outbox=uow)
                 uow.commit()
             needs_seconds = time.perf_counter() - start
             needs_line = (
@@ -312,18 +313,42 @@ def main() -> None:
 
         say("one position's standard changed, with 1,000 holders …")
         settings = NeedsSettings(service="needs", database_url=url)
-        with UnitOfWork(database, Outbox) as uow:  # JAB000 gets JAB001's holders too: 1,000 (not timed)
+        with UnitOfWork(database, Outbox) as uow:  # JAB000 gets other positions' holders up to 1,000 (not timed)
+            per_position = max(1, args.employees // 200)
+            others = [f"JAB{i:03d}" for i in range(1, min(200, -(-1000 // per_position)))]
             uow.session.execute(
-                update(Employee).where(Employee.position_code == "JAB001").values(position_code="JAB000")
+                update(Employee).where(Employee.position_code.in_(others)).values(position_code="JAB000")
             )
             holders = list(uow.session.scalars(select(Employee.nip).where(Employee.position_code == "JAB000")))
             handlers.recompute(uow, settings, years=[YEAR], nips=holders)
             uow.commit()
+        # what an officer does: the position's list sent back with two entries raised by one level
+        with database.sessions() as session:
+            own = session.execute(
+                select(PositionStandard.competency_code, PositionStandard.required_level)
+                .where(PositionStandard.position_code == "JAB000")
+                .order_by(PositionStandard.competency_code)
+            ).all()
+        changes = []  # five edits, raising and lowering again: the first after the big fill runs cold
+        for round_ in range(5):
+            items = [
+                {
+                    "competency_code": c,
+                    "required_level": (min(5, level + 1) if round_ % 2 == 0 else level) if i < 2 else level,
+                }
+                for i, (c, level) in enumerate(own)
+            ]
+            start = time.perf_counter()
+            with UnitOfWork(database, Outbox) as uow:
+                handlers.replace_position_standard(uow, settings, "JAB000", items)
+            changes.append(time.perf_counter() - start)
+        standard_seconds = statistics.median(changes)
+        say("the same change in whole: the standard replaced by 5 entries at level 5 …")
         items = [{"competency_code": c, "required_level": 5} for c in competency_codes(database)[:5]]
         start = time.perf_counter()
         with UnitOfWork(database, Outbox) as uow:
             handlers.replace_position_standard(uow, settings, "JAB000", items)
-        standard_seconds = time.perf_counter() - start
+        rewrite_seconds = time.perf_counter() - start
 
         sample = sorted(repository_sample(database, args.orm_sample))
         say(f"ORM row by row on {len(sample)} employees …")
@@ -355,7 +380,12 @@ def main() -> None:
         print(f"  same rows from both (sample)        {agree:>8}")
         print(
             f"  one position's standard changed     {standard_seconds * 1000:8.0f} ms  "
-            f"({len(holders):,} holders: their gaps and needs)"
+            f"({len(holders):,} holders: their gaps and needs; two entries raised or lowered; median of 5, "
+            f"worst {max(changes) * 1000:.0f} ms)"
+        )
+        print(
+            f"  one position's standard rewritten   {rewrite_seconds * 1000:8.0f} ms  "
+            f"(15 entries and the class default → 5 entries at level 5)"
         )
         print(
             f"  bare INSERT … SELECT (baseline)     {bare_seconds:8.1f} s   recompute = {set_seconds / bare_seconds:.2f} × it"
@@ -370,11 +400,18 @@ def main() -> None:
             met=set_seconds <= 1.5 * bare_seconds,
         )
         record(
-            f"one position's standard changed, {len(holders):,} holders",
+            f"one position's standard: two entries changed, {len(holders):,} holders (median of 5)",
             standard_seconds * 1000,
             "ms",
             goal="< 200 ms for 1,000",
             met=(standard_seconds < 0.2) if len(holders) >= 1000 else None,
+        )
+        record(
+            f"one position's standard rewritten (20 of 30 entries), {len(holders):,} holders",
+            rewrite_seconds * 1000,
+            "ms",
+            goal="(for comparison)",
+            met=None,
         )
     finally:
         database.dispose()

@@ -11,16 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import uuid
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from kafka import KafkaProducer
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import BigInteger, Index, Integer, String, Text, func, select, update
+from sqlalchemy import BigInteger, Index, Integer, String, Text, cast, func, insert, literal, select, update
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.sql import ColumnElement, FromClause
+from sqlalchemy.sql.dml import Insert
 
 from shared.db import Database, UTCDateTime, utcnow
-from shared.events import CONTENT_TYPE, Event
+from shared.events import CONTENT_TYPE, SPEC_VERSION, Event, lookup
+from shared.logging import correlation_id as current_correlation_id
 from shared.metrics import EVENTS_PRODUCED
 
 log = logging.getLogger(__name__)
@@ -70,6 +75,63 @@ class OutboxMixin:
             "created_at": utcnow(),
             "attempts": 0,
         }
+
+
+def events_from_rows(
+    outbox_model: type,
+    topic_prefix: str,
+    name: str,
+    rows: FromClause,
+    data: Mapping[str, ColumnElement],
+) -> Insert:
+    """``INSERT INTO outbox … SELECT``: one ``name`` event per row of ``rows``, built by PostgreSQL.
+
+    For set-based commands that cause hundreds of thousands of events (needs opened for a whole city): each event
+    made in Python costs more than the row that causes it. The envelope is the one :func:`shared.events.new_event`
+    makes (a fresh id, the time in UTC milliseconds, the key as subject, one correlation id for the command);
+    ``data`` maps each field of the event's data to a column of ``rows`` whose JSON form is the schema's (numbers
+    and text; tests/integration/test_outbox_sql.py checks every event against the catalogue). ``rows`` may be a
+    data-modifying CTE (``INSERT … RETURNING``, ``UPDATE … RETURNING``): compose the statement as
+    ``UnitOfWork.publish_rows`` does, so that both stand at the top of one ``WITH``.
+    """
+    event_type = lookup(name)
+    correlation = current_correlation_id.get() or str(uuid.uuid4())
+    source = select(cast(func.gen_random_uuid(), String).label("event_id"), *(c.label(k) for k, c in data.items()))
+    source = source.select_from(rows).subquery("event_rows")
+    key = cast(source.c[event_type.key_field], Text)
+    payload = func.json_build_object(
+        "specversion",
+        literal(SPEC_VERSION),
+        "id",
+        source.c.event_id,
+        "type",
+        literal(event_type.type),
+        "source",
+        literal(event_type.source),
+        "time",
+        func.to_char(func.timezone("UTC", func.now()), literal('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+        "subject",
+        key,
+        "data",
+        func.json_build_object(*(part for k in data for part in (k, source.c[k]))),
+        "correlationid",
+        literal(correlation),
+        "datacontenttype",
+        literal("application/json"),
+    )
+    return insert(outbox_model).from_select(
+        ["id", "aggregatetype", "aggregateid", "type", "topic", "payload", "created_at", "attempts"],
+        select(
+            source.c.event_id,
+            literal(event_type.key_field),
+            key,
+            literal(event_type.type),
+            literal(topic_prefix + event_type.topic),
+            cast(payload, Text),
+            func.now(),
+            literal(0),
+        ),
+    )
 
 
 DELIVERY_TIMEOUT_MS = 30_000

@@ -58,8 +58,10 @@ def recompute(
     years: Iterable[int] | None = None,
     nips: Sequence[str] | None = None,
     left_standard: str = "position_changed",
+    competencies: Sequence[str] | None = None,
 ) -> list[repository.RecomputeReport]:
     """Recompute gaps and needs for some employees (or all) in the given years; publishes the need events.
+    ``competencies`` narrows it to what a change concerns (a standard's changed entries, one competency).
 
     Default years: the current plan year and every year that still has active needs in scope. A need whose
     competency is no longer in the employee's standard is closed with ``left_standard``: the cause the caller knows
@@ -70,15 +72,15 @@ def recompute(
     if years is None:
         years = {settings.today().year}
         years |= (
-            repository.years_with_active_needs(session, nips)
+            repository.years_with_active_needs(session, nips, competencies)
             if nips is not None
             else set(session.scalars(select(Need.year).where(Need.status != "closed").distinct()))
         )
     reports = []
     for year in sorted(set(years)):
         report = repository.RecomputeReport(year=year, employees=len(nips) if nips is not None else None)
-        report.gap_rows = repository.rebuild_gaps(session, year, policy(settings), nips)
-        uow.publish_all(repository.sync_needs(session, year, nips, report, left_standard))
+        report.gap_rows = repository.rebuild_gaps(session, year, policy(settings), nips, competencies)
+        repository.sync_needs(session, year, nips, report, left_standard, outbox=uow, competencies=competencies)
         reports.append(report)
     return reports
 
@@ -134,7 +136,13 @@ def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data:
         # an inactive competency leaves every standard (and comes back when active again): only the ASN whose
         # position's standard names it are recomputed, not the whole city
         holders = repository.holders_of_competency(uow.session, code)
-        recompute(uow, settings, nips=holders if len(holders) <= 20_000 else None, left_standard="standard_removed")
+        recompute(
+            uow,
+            settings,
+            nips=holders if len(holders) <= 20_000 else None,
+            left_standard="standard_removed",
+            competencies=[code],
+        )
     uow.commit()
     return competency
 
@@ -192,14 +200,20 @@ def replace_class_standard(
     require_unique([item["competency_code"] for item in items], "items", "competency_code")
     require_competencies(uow, {f"items.{i}.competency_code": item["competency_code"] for i, item in enumerate(items)})
     session = uow.session
+    before = {
+        ("", row.competency_code): row.required_level
+        for row in session.scalars(select(ClassStandard).where(ClassStandard.position_class == position_class))
+    }
     session.execute(delete(ClassStandard).where(ClassStandard.position_class == position_class))
     session.add_all(ClassStandard(position_class=position_class, **item) for item in items)
-    nips = session.scalars(
-        select(Employee.nip)
-        .join(Position, Position.code == Employee.position_code)
-        .where(Position.position_class == position_class)
-    ).all()
-    recompute(uow, settings, nips=nips, left_standard="standard_removed")
+    changed = repository.changed_competencies(before, {("", i["competency_code"]): i["required_level"] for i in items})
+    if changed:
+        nips = session.scalars(
+            select(Employee.nip)
+            .join(Position, Position.code == Employee.position_code)
+            .where(Position.position_class == position_class)
+        ).all()
+        recompute(uow, settings, nips=nips, left_standard="standard_removed", competencies=changed)
     uow.commit()
 
 
@@ -234,9 +248,15 @@ def replace_position_standard(
     require_unique([item["competency_code"] for item in items], "items", "competency_code")
     require_competencies(uow, {f"items.{i}.competency_code": item["competency_code"] for i, item in enumerate(items)})
     session = uow.session
+    before = repository.effective_standard(session, [code])
     session.execute(delete(PositionStandard).where(PositionStandard.position_code == code))
     session.add_all(PositionStandard(position_code=code, **item) for item in items)
-    recompute(uow, settings, nips=_nips_in_position(uow, code), left_standard="standard_removed")
+    session.flush()
+    changed = repository.changed_competencies(before, repository.effective_standard(session, [code]))
+    if changed:  # only the entries that changed: a gap row depends on its own competency alone
+        recompute(
+            uow, settings, nips=_nips_in_position(uow, code), left_standard="standard_removed", competencies=changed
+        )
     uow.commit()
 
 

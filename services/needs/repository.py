@@ -45,7 +45,7 @@ from services.needs.models import (
     ServiceYear,
     StrategicPriority,
 )
-from shared.db import UTCDateTime, on_postgresql, upsert_insert, utcnow
+from shared.db import UnitOfWork, UTCDateTime, among, on_postgresql, upsert_insert, utcnow
 from shared.events import Event, new_event
 
 
@@ -86,6 +86,22 @@ def standard_cte():
     return union_all(from_class, own).cte("standard")
 
 
+def effective_standard(session: Session, position_codes: Iterable[str]) -> dict[tuple[str, str], int]:
+    """(position, competency) → required level, of the given positions' effective standards."""
+    standard = standard_cte()
+    rows = session.execute(
+        select(standard.c.position_code, standard.c.competency_code, standard.c.required_level).where(
+            standard.c.position_code.in_(list(position_codes))
+        )
+    )
+    return {(row.position_code, row.competency_code): row.required_level for row in rows}
+
+
+def changed_competencies(before: Mapping[tuple[str, str], int], after: Mapping[tuple[str, str], int]) -> list[str]:
+    """The competencies whose required level differs (added, removed or changed) between two standards."""
+    return sorted({key[1] for key in set(before) | set(after) if before.get(key) != after.get(key)})
+
+
 def holders_of_competency(session: Session, code: str) -> list[str]:
     """The employees a change of one competency concerns: whose position's standard names it, or who hold a gap in
     it (computed while it was in their standard)."""
@@ -99,7 +115,7 @@ def holders_of_competency(session: Session, code: str) -> list[str]:
     return list(session.scalars(union(by_standard, by_gap)))
 
 
-def current_level_cte(nips: Sequence[str] | None = None):
+def current_level_cte(session: Session, nips: Sequence[str] | None = None, competencies: Sequence[str] | None = None):
     """The level that counts per (employee, competency): best source rank, then the most recent."""
     rank = case(domain.SOURCE_RANK, value=AssessmentRecord.source, else_=99)
     ranked = select(
@@ -114,16 +130,25 @@ def current_level_cte(nips: Sequence[str] | None = None):
         .label("rn"),
     )
     if nips is not None:
-        ranked = ranked.where(AssessmentRecord.nip.in_(nips))
+        ranked = ranked.where(among(session, AssessmentRecord.nip, nips))
+    if competencies is not None:
+        ranked = ranked.where(among(session, AssessmentRecord.competency_code, competencies))
     ranked = ranked.cte("ranked")
     return select(ranked.c.nip, ranked.c.competency_code, ranked.c.level).where(ranked.c.rn == 1).cte("current")
 
 
-def gap_query(session: Session, year: int, policy: GapPolicy, nips: Sequence[str] | None = None):
-    """One row per active employee and competency of their position's standard, with gap and priority."""
+def gap_query(
+    session: Session,
+    year: int,
+    policy: GapPolicy,
+    nips: Sequence[str] | None = None,
+    competencies: Sequence[str] | None = None,
+):
+    """One row per active employee and competency of their position's standard, with gap and priority (of
+    ``competencies`` only, when given: a row depends on its own competency alone)."""
     maximum, _ = _sql_max_min(session)
     standard = standard_cte()
-    current = current_level_cte(nips)
+    current = current_level_cte(session, nips, competencies)
     weights = (
         select(PriorityCompetency.competency_code, func.max(StrategicPriority.weight).label("weight"))
         .join(StrategicPriority, StrategicPriority.id == PriorityCompetency.priority_id)
@@ -135,7 +160,7 @@ def gap_query(session: Session, year: int, policy: GapPolicy, nips: Sequence[str
         select(JpCredit.nip, func.sum(JpCredit.jp).label("jp")).where(JpCredit.year == year).group_by(JpCredit.nip)
     )
     if nips is not None:
-        realised = realised.where(JpCredit.nip.in_(nips))
+        realised = realised.where(among(session, JpCredit.nip, nips))
     realised = realised.cte("realised")
 
     current_level = func.coalesce(current.c.level, policy.missing_assessment_level)
@@ -171,7 +196,9 @@ def gap_query(session: Session, year: int, policy: GapPolicy, nips: Sequence[str
         .where(Employee.active.is_(True), Competency.active.is_(True))
     )
     if nips is not None:
-        query = query.where(Employee.nip.in_(nips))
+        query = query.where(among(session, Employee.nip, nips))
+    if competencies is not None:
+        query = query.where(among(session, standard.c.competency_code, competencies))
     return query
 
 
@@ -201,19 +228,31 @@ class RecomputeReport:
     needs_closed: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
-def rebuild_gaps(session: Session, year: int, policy: GapPolicy, nips: Sequence[str] | None = None) -> int:
-    """Replace the gap rows of ``year`` (for ``nips`` or everyone) by a fresh computation: one INSERT … SELECT."""
+def rebuild_gaps(
+    session: Session,
+    year: int,
+    policy: GapPolicy,
+    nips: Sequence[str] | None = None,
+    competencies: Sequence[str] | None = None,
+) -> int:
+    """Replace the gap rows of ``year`` (for ``nips`` or everyone; of ``competencies`` or all) by a fresh
+    computation: one INSERT … SELECT. Returns the rows written."""
     wipe = delete(Gap).where(Gap.year == year)
     if nips is not None:
-        wipe = wipe.where(Gap.nip.in_(nips))
+        wipe = wipe.where(among(session, Gap.nip, nips))
+    if competencies is not None:
+        wipe = wipe.where(among(session, Gap.competency_code, competencies))
     session.execute(wipe)
-    session.execute(insert(Gap).from_select(GAP_COLUMNS, gap_query(session, year, policy, nips)))
+    written = session.execute(
+        insert(Gap)
+        .from_select(GAP_COLUMNS, gap_query(session, year, policy, nips, competencies))
+        .execution_options(preserve_rowcount=True)
+    ).rowcount
     if on_postgresql(session) and (nips is None or len(nips) > 1000):
         # fresh statistics, or the planner takes the freshly filled table for empty (nested loops over millions)
         session.execute(text("ANALYZE gaps"))
         session.execute(text("ANALYZE needs"))
-    counted = select(func.count()).select_from(Gap).where(Gap.year == year)
-    return session.scalar(counted.where(Gap.nip.in_(nips)) if nips is not None else counted)
+    return written
 
 
 def sync_needs(
@@ -222,8 +261,14 @@ def sync_needs(
     nips: Sequence[str] | None,
     report: RecomputeReport,
     left_standard: str = "position_changed",
+    outbox: UnitOfWork | None = None,
+    competencies: Sequence[str] | None = None,
 ) -> list[Event]:
     """Bring the needs of ``year`` in line with its gap rows; return the events to publish.
+
+    With ``outbox`` (the command's unit of work) the events are published through it instead, in order (the
+    closed, then the opened), and on PostgreSQL the events of the needs opened are written by the database in the
+    statement that opens them (``UnitOfWork.publish_rows``): a need opened then costs no Python object.
 
     Active needs take the new figures; a need whose employee left or became inactive is closed as
     ``cancelled``, one whose competency left the standard as ``left_standard`` (``position_changed`` or
@@ -231,13 +276,17 @@ def sync_needs(
     """
     in_scope = [Need.year == year, Need.status != "closed"]
     if nips is not None:
-        in_scope.append(Need.nip.in_(nips))
+        in_scope.append(among(session, Need.nip, nips))
+    if competencies is not None:
+        in_scope.append(among(session, Need.competency_code, competencies))
     events: list[Event] = []
     now = utcnow()
 
     same_gap = [Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code]
     if nips is not None:
-        same_gap.append(Gap.nip.in_(nips))  # the gaps probed by their key, not all of the year's joined
+        same_gap.append(among(session, Gap.nip, nips))  # the gaps probed by their key, not all of the year's joined
+    if competencies is not None:
+        same_gap.append(among(session, Gap.competency_code, competencies))
     changed = or_(
         Need.required_level.is_distinct_from(Gap.required_level),
         Need.current_level.is_distinct_from(Gap.current_level),
@@ -265,16 +314,37 @@ def sync_needs(
     gap_met = exists().where(
         Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code, Gap.gap == 0
     )
-    for reason, condition in (("cancelled", ~active_employee), (left_standard, ~gap_row), ("gap_closed", gap_met)):
-        closed = session.execute(
-            update(Need)
-            .where(*in_scope, condition)
-            .values(status="closed", closed_reason=reason, closed_at=now, updated_at=now)
-            .returning(Need.id, Need.nip, Need.competency_code)
-            .execution_options(synchronize_session=False)
-        ).all()
-        report.needs_closed[reason] = len(closed)
-        events.extend(need_closed_event(row.id, row.nip, row.competency_code, reason) for row in closed)
+    # one UPDATE for the three reasons, the first that holds (in this order) named
+    reason = case(
+        (~active_employee, literal("cancelled")), (~gap_row, literal(left_standard)), (gap_met, literal("gap_closed"))
+    )
+    closing = (
+        update(Need)
+        .where(*in_scope, or_(~active_employee, ~gap_row, gap_met))
+        .values(status="closed", closed_reason=reason, closed_at=now, updated_at=now)
+        .returning(Need.id, Need.nip, Need.competency_code, Need.closed_reason)
+        .execution_options(synchronize_session=False)
+    )
+    if outbox is not None and on_postgresql(session):
+        closed_rows = closing.cte("closed")
+        counts = outbox.publish_rows(
+            "DevelopmentNeedClosed",
+            closed_rows,
+            {
+                "need_id": closed_rows.c.id,
+                "nip": closed_rows.c.nip,
+                "competency_code": closed_rows.c.competency_code,
+                "reason": closed_rows.c.closed_reason,
+            },
+            count_by=closed_rows.c.closed_reason,
+        )
+    else:
+        closed = session.execute(closing).all()
+        counts = {
+            name: sum(1 for row in closed if row.closed_reason == name) for name in {r.closed_reason for r in closed}
+        }
+        events.extend(need_closed_event(row.id, row.nip, row.competency_code, row.closed_reason) for row in closed)
+    report.needs_closed = {name: counts.get(name, 0) for name in ("cancelled", left_standard, "gap_closed")}
 
     opened_columns = (
         Need.id,
@@ -303,10 +373,12 @@ def sync_needs(
         literal(now, UTCDateTime()),
     ).where(Gap.year == year, Gap.gap > 0)
     if nips is not None:
-        candidates = candidates.where(Gap.nip.in_(nips))
+        candidates = candidates.where(among(session, Gap.nip, nips))
+    if competencies is not None:
+        candidates = candidates.where(among(session, Gap.competency_code, competencies))
     # A gap that already has an active need conflicts on the partial unique index uq_needs_active and
     # is skipped: one index probe per row, where a NOT EXISTS on the table being filled rescans it.
-    opened = session.execute(
+    opening = (
         upsert_insert(session)(Need)
         .from_select(
             [
@@ -330,10 +402,36 @@ def sync_needs(
             index_elements=["nip", "competency_code", "year"], index_where=text("status <> 'closed'")
         )
         .returning(*opened_columns)
-    ).all()
-    events.extend(need_identified_event(row._mapping, validate=False) for row in opened)
-    report.needs_opened = len(opened)
-    if on_postgresql(session) and len(opened) > 10_000:
+    )
+    if outbox is not None:
+        outbox.publish_all(events)  # SQLite's closed, before the opened
+        events = []
+    if outbox is not None and on_postgresql(session):
+        opened_rows = opening.cte("opened")
+        report.needs_opened = outbox.publish_rows(
+            "DevelopmentNeedIdentified",
+            opened_rows,
+            {
+                "need_id": opened_rows.c.id,
+                "nip": opened_rows.c.nip,
+                "competency_code": opened_rows.c.competency_code,
+                "competency_type": opened_rows.c.competency_group,
+                "required_level": opened_rows.c.required_level,
+                "current_level": opened_rows.c.current_level,
+                "gap": opened_rows.c.gap,
+                "priority_score": opened_rows.c.priority_score,
+                "plan_year": opened_rows.c.year,
+            },
+        )
+    else:
+        opened = session.execute(opening).all()
+        opened_events = [need_identified_event(row._mapping, validate=False) for row in opened]
+        if outbox is not None:
+            outbox.publish_all(opened_events)
+        else:
+            events.extend(opened_events)
+        report.needs_opened = len(opened)
+    if on_postgresql(session) and report.needs_opened > 10_000:
         # fresh statistics for what was just filled, or the next recompute of a few ASN plans for an empty table
         # (scanning every need of the year instead of probing the ASN's own: seen at 1,000 holders, 0.6 s → …)
         session.execute(text("ANALYZE needs"))
@@ -373,12 +471,13 @@ def need_closed_event(need_id: str, nip: str, competency_code: str, reason: str)
     )
 
 
-def years_with_active_needs(session: Session, nips: Iterable[str]) -> set[int]:
-    return set(
-        session.scalars(
-            select(Need.year).where(Need.nip.in_(list(nips)), Need.status.in_(domain.ACTIVE_NEED_STATUSES)).distinct()
-        )
-    )
+def years_with_active_needs(
+    session: Session, nips: Iterable[str], competencies: Sequence[str] | None = None
+) -> set[int]:
+    query = select(Need.year).where(among(session, Need.nip, nips), Need.status.in_(domain.ACTIVE_NEED_STATUSES))
+    if competencies is not None:
+        query = query.where(among(session, Need.competency_code, competencies))
+    return set(session.scalars(query.distinct()))
 
 
 def set_need_status(

@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import random
 
 from openpyxl import load_workbook
+from sqlalchemy import func, select, text
 
-from services.needs import domain
+from services.needs import domain, handlers
+from services.needs.models import Outbox
 from shared import nip as employee_number
+from shared.db import UnitOfWork
+from shared.events import new_event, parse_event
 from tests.integration.needs.conftest import new_nip
 
 
@@ -435,3 +440,78 @@ def test_every_need_transition_by_hand_and_its_refusals(api, position, competenc
     events = relay_events(expected=5)
     closed_events = [e["data"]["need_id"] for e in events_of(events, "DevelopmentNeedClosed", nip)]
     assert sorted(closed_events) == sorted([first, second])
+
+
+def test_the_events_of_needs_opened_are_written_by_postgresql_as_new_event_writes_them(
+    api, position, competency, employee, year, needs_db, settings
+):
+    """Needs opened in bulk get their events from the database, in the statement that opens them
+    (shared.outbox.events_from_rows): the same envelope, key, topic and data as an event made in Python."""
+    first, second = competency(), competency("manajerial")
+    code = position({first: 3, second: 4})
+    nip = employee(code)
+    with needs_db.sessions() as session, UnitOfWork(needs_db, Outbox) as uow:  # the count a recompute reports
+        assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.aggregateid == nip)) == 3
+        other = employee(code)
+        session.execute(text("DELETE FROM needs WHERE nip = :nip"), {"nip": other})
+        session.commit()
+        [report] = handlers.recompute(uow, settings, years=[year], nips=[other])
+        assert report.needs_opened == 2
+    needs = {n["id"]: n for n in api("GET", f"/needs?year={year}&nip={nip}")}
+    assert len(needs) == 2
+    with needs_db.sessions() as session:
+        rows = session.scalars(
+            select(Outbox).where(Outbox.aggregateid == nip, Outbox.type.like("%DevelopmentNeedIdentified%"))
+        ).all()
+    assert len(rows) == 2
+    made_in_python = new_event("EmployeeSynced", {"nip": nip, "name": "x", "active": True}, validate=False)
+    for row in rows:
+        event = parse_event(row.payload)  # envelope, type and data valid against the catalogue
+        assert set(json.loads(row.payload)) == set(made_in_python.to_dict())
+        assert (row.id, row.aggregatetype, row.aggregateid, row.topic) == (event.id, "nip", nip, settings.topic)
+        assert event.subject == nip and event.source == "/bangkom/needs" and event.time.endswith("Z")
+        assert dt.datetime.fromisoformat(event.time) <= dt.datetime.now(dt.UTC)
+        need = needs[event.data["need_id"]]
+        expected = new_event(
+            "DevelopmentNeedIdentified",
+            {
+                "need_id": need["id"],
+                "nip": nip,
+                "competency_code": need["competency_code"],
+                "competency_type": need["competency_group"],
+                "required_level": need["required_level"],
+                "current_level": need["current_level"],
+                "gap": need["gap"],
+                "priority_score": need["priority_score"],
+                "plan_year": year,
+            },
+        )
+        assert event.data == expected.data
+    assert len({parse_event(r.payload).correlationid for r in rows}) == 1  # one command, one correlation
+    assert len({r.id for r in rows}) == 2
+
+
+def test_a_standard_change_recomputes_only_the_competencies_it_changed(
+    api, position, competency, employee, year, needs_db
+):
+    kept, raised, added = competency(), competency(), competency()
+    code = position({kept: 3, raised: 3})
+    nip = employee(code)
+    before = {n["competency_code"]: n for n in api("GET", f"/needs?year={year}&nip={nip}")}
+    versions = text("SELECT competency_code, xmin::text FROM gaps WHERE nip = :nip")  # a rewritten row's xmin changes
+    with needs_db.sessions() as session:
+        events_before = session.scalar(select(func.count()).select_from(Outbox).where(Outbox.aggregateid == nip))
+        gaps_before = dict(session.execute(versions, {"nip": nip}).all())
+    items = [{"competency_code": kept, "required_level": 3}, {"competency_code": raised, "required_level": 5}]
+    items.append({"competency_code": added, "required_level": 2})
+    api("PUT", f"/positions/{code}/standard", json={"items": items})
+    after = {n["competency_code"]: n for n in api("GET", f"/needs?year={year}&nip={nip}")}
+    assert after[kept] == before[kept]  # untouched: not even its updated_at
+    assert (after[raised]["id"], after[raised]["required_level"], after[raised]["gap"]) == (before[raised]["id"], 5, 4)
+    assert after[raised]["updated_at"] > before[raised]["updated_at"]
+    assert (after[added]["status"], after[added]["gap"]) == ("open", 1)
+    with needs_db.sessions() as session:
+        events_after = session.scalar(select(func.count()).select_from(Outbox).where(Outbox.aggregateid == nip))
+        gaps_after = dict(session.execute(versions, {"nip": nip}).all())
+    assert gaps_after[kept] == gaps_before[kept] and gaps_after[raised] != gaps_before[raised]
+    assert events_after - events_before == 1  # the need opened for the added entry; an update publishes nothing
