@@ -2,7 +2,7 @@
 
     deploy/local/with-infra.sh .venv/bin/python bench/simpeg_sync.py --employees 10000
 
-Runs the SIMPEG stand-in (tests/simpeg_standin.py) in this process with N generated employees and
+Runs the SIMPEG stand-in (tests/simpeg_standin.py) in a process of its own with N generated employees and
 syncs them into a throw-away PostgreSQL database through the same code as `bangkom simpeg sync`:
 paging, mapping, positions, the employee upsert with its events, gap recompute. Prints both times,
 their ratio, and the events each run wrote (the second run must write none).
@@ -13,6 +13,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
+import socket
+import subprocess
 import sys
 import time
 import uuid
@@ -31,7 +34,26 @@ from services.needs.simpeg import runs  # noqa: E402
 from services.needs.simpeg.client import SimpegClient  # noqa: E402
 from shared.db import Database, UnitOfWork  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
-from tests.simpeg_standin import SimpegStandin, generate_employees  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_listening(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("the SIMPEG stand-in stopped before it listened")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit("the SIMPEG stand-in did not listen within 30 s")
 
 
 def say(message: str) -> None:
@@ -66,21 +88,32 @@ def main() -> None:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     database = Database(url)
-    standin = SimpegStandin(generate_employees(args.employees)).start()
+    # SIMPEG is another system on another machine: its stand-in runs in a process of its own, so that its work
+    # (making the pages) is not counted against the sync's (in this process it shared the interpreter's lock)
+    port, secret = free_port(), secrets.token_urlsafe(16)
+    standin = subprocess.Popen(
+        [sys.executable, "-m", "tests.simpeg_standin", "--port", str(port), "--employees", str(args.employees)]
+        + ["--client-secret", secret],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    standin_url = f"http://127.0.0.1:{port}"
     try:
+        wait_until_listening(port, standin)
         upgrade("services.needs", url)
         with UnitOfWork(database, Outbox) as uow:
             handlers.seed_dictionary(uow)
         settings = NeedsSettings(
             service="needs",
             database_url=url,
-            simpeg_base_url=standin.url,
-            simpeg_client_id=standin.client_id,
-            simpeg_client_secret=standin.client_secret,
+            simpeg_base_url=standin_url,
+            simpeg_client_id="bangkom",
+            simpeg_client_secret=secret,
             simpeg_page_size=args.page_size,
         )
         client = SimpegClient.from_settings(settings)
-        say(f"syncing {args.employees} employees from the stand-in at {standin.url} into {name} …")
+        say(f"syncing {args.employees} employees from the stand-in at {standin_url} into {name} …")
         first, report1 = sync_once(database, settings, client)
         events1 = outbox_rows(database)
         second, report2 = sync_once(database, settings, client)
@@ -114,7 +147,8 @@ def main() -> None:
         if events2 or report2["unchanged"] != args.employees:
             raise SystemExit("the second sync changed something")
     finally:
-        standin.stop()
+        standin.terminate()
+        standin.wait(timeout=10)
         database.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -510,17 +510,32 @@ def credited_jp(session: Session, nip: str, year: int) -> int:
     )
 
 
-def upsert_service_years(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert or overwrite (year, nip) lines of service: the last state seen in a year is that year's."""
-    if not rows:
+def record_service_years(session: Session, year: int, nips: Sequence[str]) -> None:
+    """Insert or overwrite the (year, nip) lines of service from the employees' records: the last state seen in a
+    year is that year's. One statement; a line that is already so is not written again."""
+    if not nips:
         return
-    statement = upsert_insert(session)(ServiceYear).values(list(rows))
     columns = ("unit_code", "unit_name", "position_code", "employment_status", "active")
+    statement = upsert_insert(session)(ServiceYear).from_select(
+        ["year", "nip", *columns],
+        select(literal(year), Employee.nip, *(getattr(Employee, c) for c in columns)).where(
+            among(session, Employee.nip, nips)
+        ),
+    )
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=["year", "nip"], set_={c: getattr(statement.excluded, c) for c in columns}
+            index_elements=["year", "nip"],
+            set_={c: getattr(statement.excluded, c) for c in columns},
+            where=or_(*(getattr(ServiceYear, c).is_distinct_from(getattr(statement.excluded, c)) for c in columns)),
         )
     )
+
+
+def employee_records(session: Session, nips: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """nip → the employee's fields (``domain.EMPLOYEE_FIELDS``) as a plain dict, of those that exist."""
+    columns = [getattr(Employee, field) for field in domain.EMPLOYEE_FIELDS]
+    rows = session.execute(select(Employee.nip, *columns).where(among(session, Employee.nip, nips)))
+    return {row.nip: {field: getattr(row, field) for field in domain.EMPLOYEE_FIELDS} for row in rows}
 
 
 def employees_by_nip(session: Session, nips: Sequence[str]) -> dict[str, Employee]:
