@@ -36,7 +36,7 @@ from sqlalchemy import String, insert, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.db import Database, UnitOfWork, UTCDateTime, utcnow
+from shared.db import Database, UnitOfWork, UTCDateTime, among, utcnow
 from shared.events import Event, InvalidEvent, UnknownEventType, parse_event
 from shared.logging import log_context
 from shared.metrics import CONSUMER_LAG, DEAD_LETTERS, EVENTS_CONSUMED
@@ -123,6 +123,7 @@ class EventConsumer:
         consumer_options: Mapping[str, Any] | None = None,
         await_partitions_seconds: float = 0.0,
         stop: threading.Event | None = None,
+        together_seconds: float = 0.2,
     ) -> None:
         self.service = service
         self.database = database
@@ -138,12 +139,14 @@ class EventConsumer:
         self.backoff_seconds = backoff_seconds
         self.backoff_max_seconds = backoff_max_seconds
         self.poll_ms = poll_ms
+        self.together_seconds = together_seconds  # a transaction of records together ends after this much handling
+        self._committing: dict[TopicPartition, OffsetAndMetadata] = {}
         options: dict[str, Any] = {
             "bootstrap_servers": bootstrap_servers.split(","),
             "group_id": group_id,
             "enable_auto_commit": False,
             "auto_offset_reset": "earliest",
-            "max_poll_records": 100,  # handled together, in one transaction: small enough that effects show within a second
+            "max_poll_records": 500,  # handled together, in transactions of at most together_seconds each
             "client_id": f"{group_id}-consumer",
             # Recovery within seconds after a fault heals: metadata (and with it fetching, after a broker
             # restart lost the fetch session) is refreshed every 3 s, a lost broker is tried again at least
@@ -195,34 +198,48 @@ class EventConsumer:
     def poll_once(self) -> int:
         """Handle what one poll returns; returns how many records were handled.
 
-        Offsets are committed per partition after the records' own transactions committed (at the
-        end of the batch, and before leaving it early): a crash in between only redelivers records
-        that the processed-events table recognises.
+        The records go together in transactions of at most ``together_seconds`` of handling each (a poll of light
+        events in one, heavy ones in several: their effects show within that time); what cannot go together goes one
+        record at a time. Offsets are committed per partition after the records' own transactions committed (at the
+        end of the poll, and before leaving it early), without waiting for the broker's answer: a crash or a lost
+        commit only redelivers records that the processed-events table recognises.
         """
         done: dict[TopicPartition, int] = {}
         handled = 0
+        rewound: set[TopicPartition] = set()
         try:
             polled = self.consumer.poll(timeout_ms=self.poll_ms)
-            together = self._handle_together(polled) if polled and not self.stop.is_set() else {}
-            for partition, records in polled.items():
-                for record in records:
-                    outcome = together.get((record.topic, record.partition, record.offset))
-                    if outcome is None:
-                        if self.stop.is_set():
-                            # Not handled: rewind so this consumer (if it goes on) or the next one gets it.
-                            self.consumer.seek(partition, record.offset)
-                            break
-                        try:
-                            outcome = self.handle_record(record)
-                        except Interrupted:
-                            self.consumer.seek(partition, record.offset)
-                            break
-                    self.settled(record, outcome)
-                    done[partition] = record.offset + 1
+            records = [record for partition_records in polled.values() for record in partition_records]
+            while records and not self.stop.is_set():
+                together, taken = self._handle_together(records)
+                if not taken:
+                    break
+                for record in records[:taken]:
+                    self.settled(record, together[(record.topic, record.partition, record.offset)])
+                    done[TopicPartition(record.topic, record.partition)] = record.offset + 1
                     handled += 1
+                records = records[taken:]
+            for record in records:  # one at a time: a poll that could not go together, or stopped part-way
+                partition = TopicPartition(record.topic, record.partition)
+                if partition in rewound:
+                    continue
+                if self.stop.is_set():
+                    # Not handled: rewind so this consumer (if it goes on) or the next one gets it.
+                    self.consumer.seek(partition, record.offset)
+                    rewound.add(partition)
+                    continue
+                try:
+                    outcome = self.handle_record(record)
+                except Interrupted:
+                    self.consumer.seek(partition, record.offset)
+                    rewound.add(partition)
+                    continue
+                self.settled(record, outcome)
+                done[partition] = record.offset + 1
+                handled += 1
         finally:
             if done:
-                self._commit(done)
+                self._commit(done, wait=self.stop.is_set())
             self._measure_lag()
         return handled
 
@@ -247,18 +264,30 @@ class EventConsumer:
         self._lag_labels = held
 
     def close(self) -> None:
+        if self._committing:  # the last asynchronous commits reach the broker before the group is left
+            with contextlib.suppress(Exception):
+                self.consumer.commit(self._committing, timeout_ms=self.COMMIT_TIMEOUT_MS)
         self.consumer.close(autocommit=False)
 
     COMMIT_TIMEOUT_MS = 2000  # a commit that cannot reach the broker must not stall the loop (kafka-python: 30 s)
 
-    def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+    def _commit(self, offsets: dict[TopicPartition, int], wait: bool = False) -> None:
+        """Commit the offsets; without ``wait`` the answer is not awaited (a lost commit only redelivers records the
+        processed-events table recognises), which saves a round trip to the broker per poll."""
+        committing = {tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()}
         try:
-            self.consumer.commit(
-                {tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()},
-                timeout_ms=self.COMMIT_TIMEOUT_MS,
-            )
+            if wait:
+                self.consumer.commit(committing, timeout_ms=self.COMMIT_TIMEOUT_MS)
+                self._committing = {}
+            else:
+                self._committing = {**self._committing, **committing}
+                self.consumer.commit_async(committing, callback=self._committed)
         except Exception:  # noqa: BLE001 - redelivery is harmless: handling is idempotent
             log.warning("offset commit failed; the record may be delivered again", exc_info=True)
+
+    def _committed(self, offsets: Mapping[TopicPartition, Any], result: Any) -> None:
+        if isinstance(result, Exception):
+            log.warning("offset commit failed; the record may be delivered again: %s", result)
 
     # -- a poll at once ----------------------------------------------------------------------
 
@@ -266,46 +295,44 @@ class EventConsumer:
         """Called once per record, in order, with its outcome (handled, duplicate, ignored, dead_lettered): a hook
         for whoever watches the consumer (the tests count outcomes with it)."""
 
-    def _handle_together(self, polled: Mapping[TopicPartition, Sequence[Any]]) -> dict[tuple[str, int, int], str]:
-        """Handle every handled type's event of a poll in one transaction; returns the outcome of each record it took
-        care of (handled, duplicate, ignored), or none when anything failed (rolled back: one record at a time)."""
-        events: list[tuple[Any, Event, Handler]] = []
-        ignored: list[tuple[Any, Event]] = []
-        for records in polled.values():
-            for record in records:
-                try:
-                    event = parse_event(record.value)
-                except (UnknownEventType, InvalidEvent):
-                    return {}  # a poison record: the poll goes one record at a time (dead letter in order)
-                handler = self.handlers.get(event.name)
-                if handler is None:
-                    ignored.append((record, event))
-                else:
-                    events.append((record, event, handler))
+    def _handle_together(self, records: Sequence[Any]) -> tuple[dict[tuple[str, int, int], str], int]:
+        """Handle the records (a poll's, in partition order) in one transaction, the first ``n`` of them that fit in
+        ``together_seconds`` of handling; returns each one's outcome (handled, duplicate, ignored) and ``n``, or
+        ``({}, 0)`` when anything failed (rolled back: one record at a time)."""
+        events: list[tuple[Any, Event, Handler | None]] = []
+        for record in records:
+            try:
+                event = parse_event(record.value)
+            except (UnknownEventType, InvalidEvent):
+                return {}, 0  # a poison record: the poll goes one record at a time (dead letter in order)
+            events.append((record, event, self.handlers.get(event.name)))
         outcomes: list[tuple[Any, Event, str]] = []
+        taken = len(events)
+        started = time.monotonic()
         try:
             with UnitOfWork(self.database, self.outbox_model, self.topic_prefix) as uow:
-                ids = list({event.id for _, event, _ in events})
+                ids = list({event.id for _, event, handler in events if handler is not None})
                 seen = set()
                 for chunk in range(0, len(ids), 1000):
                     seen.update(
                         uow.session.scalars(
                             select(self.processed_model.event_id).where(
-                                self.processed_model.event_id.in_(ids[chunk : chunk + 1000])
+                                among(uow.session, self.processed_model.event_id, ids[chunk : chunk + 1000])
                             )
                         )
                     )
-                fresh = []
-                for record, event, handler in events:
+                handled = []
+                for index, (record, event, handler) in enumerate(events):
+                    if self.stop.is_set() or (handled and time.monotonic() - started > self.together_seconds):
+                        taken = index  # SIGTERM, or the time is up: what is handled so far commits
+                        break
+                    if handler is None:
+                        outcomes.append((record, event, "ignored"))
+                        continue
                     if event.id in seen:
                         outcomes.append((record, event, "duplicate"))
                         continue
                     seen.add(event.id)
-                    fresh.append((record, event, handler))
-                handled = []
-                for record, event, handler in fresh:
-                    if self.stop.is_set():  # SIGTERM: what is handled so far (a prefix of each partition) commits
-                        break
                     with log_context(event_id=event.id, correlation_id=event.correlationid):
                         handler(event, _OneOfMany(uow))
                     handled.append(event)
@@ -318,16 +345,14 @@ class EventConsumer:
                 uow.commit()
         except Exception as exc:  # noqa: BLE001 - nothing of the poll was kept: each record is handled on its own
             log.info("a poll's events could not be handled together (%s); one at a time", type(exc).__name__)
-            return {}
+            return {}, 0
         settled = {}
         for record, event, outcome in outcomes:
             EVENTS_CONSUMED.labels(self.service, event.name, outcome).inc()
-            log.info("%s %s", event.name, outcome, extra={"type": event.type, "event_id": event.id})
+            if outcome != "ignored":
+                log.info("%s %s", event.name, outcome, extra={"type": event.type, "event_id": event.id})
             settled[(record.topic, record.partition, record.offset)] = outcome
-        for record, event in ignored:
-            EVENTS_CONSUMED.labels(self.service, event.name, "ignored").inc()
-            settled[(record.topic, record.partition, record.offset)] = "ignored"
-        return settled
+        return settled, taken
 
     # -- one record -------------------------------------------------------------------------
 

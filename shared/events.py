@@ -145,6 +145,9 @@ class _EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
 
 
+_ENVELOPE = _EnvelopeSchema()  # one instance: making a schema cost more than loading the envelope with it
+
+
 def parse_event(raw: bytes | str) -> Event:
     """Validate a record value: JSON, the envelope, a known type, and the data against its schema."""
     try:
@@ -154,7 +157,7 @@ def parse_event(raw: bytes | str) -> Event:
     if not isinstance(document, dict):
         raise InvalidEvent("the record is not a JSON object", {"value": ["expected an object"]})
     try:
-        _EnvelopeSchema().load(document)
+        _ENVELOPE.load(document)
     except ValidationError as exc:
         raise InvalidEvent("invalid CloudEvents envelope", exc.messages) from None
     event_type = lookup(document["type"])

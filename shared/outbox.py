@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.sql import ColumnElement, FromClause
 from sqlalchemy.sql.dml import Insert
 
-from shared.db import Database, UTCDateTime, utcnow
+from shared.db import Database, UTCDateTime, among, utcnow
 from shared.events import CONTENT_TYPE, SPEC_VERSION, Event, lookup
 from shared.logging import correlation_id as current_correlation_id
 from shared.metrics import EVENTS_PRODUCED
@@ -241,7 +241,7 @@ class OutboxRelay:
             model = self.model
             session.execute(
                 update(model)
-                .where(model.seq.in_(seqs))
+                .where(among(session, model.seq, seqs))
                 .values(published_at=utcnow(), attempts=model.attempts + 1, last_error=None)
             )
 
@@ -257,8 +257,8 @@ class OutboxRelay:
             select(model.aggregateid, func.min(model.seq))
             .where(
                 model.published_at.is_(None),
-                model.aggregateid.in_(list(last_seq_by_key)),
-                model.seq.not_in(in_batch),
+                among(session, model.aggregateid, last_seq_by_key),
+                ~among(session, model.seq, in_batch),
                 model.seq < max(in_batch),
             )
             .group_by(model.aggregateid)

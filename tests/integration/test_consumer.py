@@ -44,7 +44,7 @@ def test_killed_after_db_commit_before_offset_commit_then_restarted(
 
     first = make_consumer([topic], group=group)
 
-    def die(offsets):
+    def die(offsets, wait=False):
         raise KilledBeforeOffsetCommit
 
     first._commit = die
@@ -198,11 +198,11 @@ def test_a_poll_is_handled_in_one_transaction_and_a_failing_event_alone_goes_one
     outcomes = record_outcomes(consumer)
     together = []
     handle_together = consumer._handle_together
-    consumer._handle_together = lambda polled: together.append(handle_together(polled)) or together[-1]
+    consumer._handle_together = lambda records: together.append(handle_together(records)) or together[-1]
     consume_until(consumer, lambda: len(outcomes) == 220)
     assert sorted(outcomes).count("handled") == 200 and outcomes.count("duplicate") == 20
     assert all(credited(database, e.data["enrollment_id"]) == 1 for e in events)
-    assert sum(len(settled) for settled in together) == 220, "every record settled by the polls' transactions"
+    assert sum(len(settled) for settled, _ in together) == 220, "every record settled by the polls' transactions"
 
     before, failing, after = training_completed(), training_completed(title="poison"), training_completed()
     for event in (before, failing, after):
