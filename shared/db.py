@@ -31,6 +31,14 @@ def upsert_insert(session: Session):
     return postgresql_insert if on_postgresql(session) else sqlite_insert
 
 
+def without_waiting_for_disk(session: Session) -> None:
+    """This transaction's commit does not wait for its WAL to reach the disk (PostgreSQL ``synchronous_commit`` off
+    for it alone): for bookkeeping whose last fraction of a second may be lost when the database crashes (rate
+    counters, the replay window of signed requests), never for state and events. Visible to all at once as ever."""
+    if on_postgresql(session):
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
 def among(session: Session, column: Any, values: Iterable[Any]) -> Any:
     """``column IN values``; on PostgreSQL ``column = ANY(:values)``, one array parameter however many values (a
     recompute of 1,000 employees sent, typed and parsed 1,000 parameters in each of its statements)."""

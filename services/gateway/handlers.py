@@ -25,7 +25,7 @@ from services.gateway.models import (
     SeenRequest,
 )
 from shared.consumer import Handler, bind
-from shared.db import UnitOfWork, upsert_insert, utcnow
+from shared.db import UnitOfWork, upsert_insert, utcnow, without_waiting_for_disk
 from shared.errors import Conflict, Invalid, NotFound, Unauthorized
 from shared.events import Event
 from shared.identity import Identity
@@ -413,6 +413,10 @@ def _digest(token: str) -> str:
 # --- partner institutions -----------------------------------------------------------------------
 
 
+PURGE_EVERY_SECONDS = 60  # ids older than twice the replay window are deleted at most this often per process
+_last_purge = 0.0
+
+
 def authenticate_partner(
     uow: UnitOfWork, headers, body: bytes, verify_key: Callable[[str, str], str | None], now: float
 ) -> Identity:
@@ -437,8 +441,12 @@ def authenticate_partner(
     ):
         raise Unauthorized("The signature does not match the request body.", check="signature")
     session = uow.session
-    cutoff = dt.datetime.fromtimestamp(now - 2 * domain.REPLAY_WINDOW_SECONDS, dt.UTC)
-    session.execute(delete(SeenRequest).where(SeenRequest.seen_at < cutoff))
+    without_waiting_for_disk(session)  # a crash forgets at most the last instant's ids; the services dedupe too
+    global _last_purge
+    if now - _last_purge > PURGE_EVERY_SECONDS:  # not on every request: the delete scans and contends
+        _last_purge = now
+        cutoff = dt.datetime.fromtimestamp(now - 2 * domain.REPLAY_WINDOW_SECONDS, dt.UTC)
+        session.execute(delete(SeenRequest).where(SeenRequest.seen_at < cutoff))
     inserted = session.execute(
         upsert_insert(session)(SeenRequest)
         .values(partner_code=partner_code, request_id=message_id, seen_at=utcnow())
@@ -458,6 +466,7 @@ def take_rate(uow: UnitOfWork, key: str, limit: int, now: float) -> tuple[bool, 
     """Count one request of ``key`` in the current minute: (allowed, remaining, seconds to the next window)."""
     window = int(now // 60)
     session = uow.session
+    without_waiting_for_disk(session)  # the counter row is every request's: its lock is held until the commit
     count = session.execute(
         upsert_insert(session)(RateCounter)
         .values(key=key, window_start=window, count=1)

@@ -414,30 +414,41 @@ def apply_attendance(
     raise AssertionError("unreachable")
 
 
+def _batch_lock(batch_id: str) -> str:
+    return f"batch|{batch_id}"
+
+
+def lock_batch_whole(session, batch_id: str) -> None:
+    """The batch's lock alone (closing, reopening): waits for its attendance writers, keeps new ones waiting."""
+    if on_postgresql(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": _batch_lock(batch_id)})
+
+
 def _apply_attendance(
     uow: UnitOfWork, records: Sequence[Mapping[str, Any]], sender: str, source: str, partner_code: str | None
 ) -> list[dict[str, Any]]:
     session = uow.session
     results: list[dict[str, Any]] = [{} for _ in records]
     batch_ids = sorted({r["batch_id"] for r in records})
-    query = (
-        select(Batch, Program.partner_code)
-        .join(Program, Program.id == Batch.program_id)
-        .where(Batch.id.in_(batch_ids))
-        .order_by(Batch.id)
-        .with_for_update(of=Batch, read=True)  # shared: writers side by side; closing the batch waits for them
-    )
+    query = select(Batch, Program.partner_code).join(Program, Program.id == Batch.program_id)
+    query = query.where(Batch.id.in_(batch_ids)).order_by(Batch.id)
     if partner_code is not None:
         query = query.where(Program.partner_code == partner_code)
-    found = session.execute(query).all()
     if on_postgresql(session):
-        # one writer per participant and meeting at a time (what the order of corrections is about), taken in one
-        # order by everyone; the records of different participants commit side by side (SQLite has one writer)
+        # Writers of a batch side by side, closing it waits for them: the batch's lock in shared mode (an advisory
+        # lock, kept in memory: a row locked FOR SHARE by many writers at once is rewritten by each), then one writer
+        # per participant and meeting at a time (what the order of corrections is about); taken in one order by
+        # everyone, in one statement. SQLite has one writer.
         pairs = sorted({f"attendance|{r['batch_id']}|{r['nip']}|{r['meeting_no']}" for r in records})
         session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(CAST(:pairs AS text[])) AS k"),
-            {"pairs": pairs},
+            text(
+                "SELECT (SELECT count(pg_advisory_xact_lock_shared(hashtextextended(b, 0)))"
+                " FROM unnest(CAST(:batches AS text[])) AS b),"
+                " (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(CAST(:pairs AS text[])) AS k)"
+            ),
+            {"batches": [_batch_lock(b) for b in batch_ids], "pairs": pairs},
         )
+    found = session.execute(query).all()  # read under the locks: a batch closed meanwhile is seen closed
     batches = {b.id: b for b, _ in found}
     partner_of = {b.id: code for b, code in found}
     ids = [r["event_id"] for r in records]
@@ -688,6 +699,7 @@ def close_batch(
     """Decide every enrolment by the program's rule; closing twice changes nothing. Before its last meeting has
     ended a batch closes only when BKPSDM forces it with a reason (kept on the batch)."""
     session = uow.session
+    lock_batch_whole(session, batch_id)
     batch = session.get(Batch, batch_id, with_for_update=True)
     if batch is None:
         raise NotFound(f"No batch {batch_id}.")
@@ -801,6 +813,7 @@ def reopen_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str, rea
     afresh and publishes TrainingCompleted / TrainingNotCompleted anew, so nothing is counted twice.
     """
     session = uow.session
+    lock_batch_whole(session, batch_id)
     batch = session.get(Batch, batch_id, with_for_update=True)
     if batch is None:
         raise NotFound(f"No batch {batch_id}.")

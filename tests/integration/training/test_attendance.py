@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 from collections import Counter
+
+from sqlalchemy import text
 
 from tests.integration.training.conftest import SECRET  # noqa: F401 - the identity the fixtures sign with
 
@@ -223,3 +226,34 @@ def test_a_batch_over_the_record_limit_is_refused_whole(api, partner, program, e
         json={"records": [{**records[0], "status": "late", "nip": "1"}]},
     )
     assert {e["field"] for e in bad["errors"]} == {"records.0.status", "records.0.nip"}
+
+
+def test_closing_a_batch_waits_for_its_attendance_writers_and_then_keeps_them_out(
+    api, partner, program, employees, training_db
+):
+    """Writers of one batch hold its lock in shared mode (side by side), closing takes it whole: a close waits for a
+    writer still in its transaction, and a record that comes after the close finds the batch closed."""
+    partner_code = partner()
+    _, batch = program(partner_code)
+    [nip] = employees(1)
+    api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [nip]})
+    lock = text("SELECT pg_advisory_xact_lock_shared(hashtextextended(:key, 0))")
+    with training_db.sessions() as writer:  # a writer in the middle of its transaction
+        writer.execute(lock, {"key": f"batch|{batch['id']}"})
+        closing = threading.Thread(target=lambda: api("POST", f"/batches/{batch['id']}/close", json=EARLY))
+        closing.start()
+        closing.join(timeout=1.0)
+        assert closing.is_alive(), "the close waits for the writer"
+        writer.commit()
+    closing.join(timeout=10)
+    assert not closing.is_alive()
+    record = {
+        "event_id": "late-1",
+        "batch_id": batch["id"],
+        "nip": nip,
+        "meeting_no": 1,
+        "status": "present",
+        "recorded_at": "2026-11-02T08:05:00+07:00",
+    }
+    late = api("POST", "/partner/attendance/record", 409, partner=partner_code, json=record)
+    assert late["errors"][0]["field"] == "batch_id"
