@@ -13,8 +13,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from scipy.stats import wilcoxon
-
 KINDS = ("reaction", "learning", "behavior")
 REACTION_ITEMS = ("content", "trainer", "relevance", "organisation")
 THEMES = (
@@ -122,6 +120,8 @@ def learning(scores: Iterable[tuple[float | None, float]]) -> Learning:
     normalised = [(post - pre) / (100 - pre) for pre, post in pairs if pre < 100]
     p_value = None
     if sum(1 for g in gains if g != 0) >= MIN_PAIRS:
+        from scipy.stats import wilcoxon  # on first use: SciPy costs a worker ~55 MB, and few requests need it
+
         p_value = float(wilcoxon([post for _, post in pairs], [pre for pre, _ in pairs], alternative="greater").pvalue)
         p_value = round(p_value, 6) if not math.isnan(p_value) else None
     return Learning(
