@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from services.needs import exports, external, handlers, objectstore, schemas, views
 from services.needs.domain import POSITION_CLASSES
+from services.needs.models import RecomputeRun
 from services.needs.simpeg import api as simpeg_api
 from shared import sheets
 from shared.edge import body_limit
@@ -57,6 +58,8 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "PATCH /needs/<need_id>": ADMIN,
         "GET /plan": ADMIN,
         "POST /recompute": ADMIN,
+        "GET /recompute-runs": ADMIN,
+        "GET /recompute-runs/<run_id>": ADMIN,
         "GET /jp/compliance": ADMIN,
         "GET /units": ADMIN,
         "GET /jp/behind": ADMIN,
@@ -404,6 +407,29 @@ class Recompute(MethodView):
         """Recompute every gap and need of a year (default: this year and years with active needs)."""
         with context().uow() as uow:
             return handlers.run_recompute(uow, context().settings, data.get("year"))
+
+
+@blp.route("/recompute-runs")
+class RecomputeRuns(MethodView):
+    @blp.response(200, schemas.RecomputeRunSchema(many=True))
+    def get(self):
+        """The latest recomputes too large for the request that caused them (a change to the dictionary, a standard or
+        the priorities concerning more than RECOMPUTE_INLINE_MAX ASN), newest first: the worker's progress."""
+        with read_session() as session:
+            return views.recompute_runs(session)
+
+
+@blp.route("/recompute-runs/<run_id>")
+class RecomputeRunItem(MethodView):
+    @blp.response(200, schemas.RecomputeRunSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, run_id):
+        """One recompute: its cause, status and progress (ASN done of total)."""
+        with read_session() as session:
+            run = session.get(RecomputeRun, run_id)
+            if run is None:
+                raise NotFound(f"No recompute run {run_id}.")
+            return run
 
 
 # --- the 20-JP ledger ---------------------------------------------------------------------------

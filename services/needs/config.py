@@ -22,6 +22,12 @@ class NeedsSettings(Settings):
     min_appointment_age: int = 18  # an employee number whose appointment comes before this age is refused
     missing_assessment_level: int = 1  # the level assumed for a competency never assessed
     max_bulk_rows: int = 5000  # rows per bulk upsert request
+    # a change concerning more ASN than this recomputes their gaps and needs in the worker (progress at
+    # /needs/recompute-runs), not in the request; the worker does it this many ASN per transaction
+    recompute_inline_max: int = 2000
+    recompute_chunk_size: int = 2000
+    recompute_lease_seconds: int = 600  # a running recompute silent this long is taken over
+    recompute_poll_seconds: float = 2.0  # how often the worker looks for queued recomputes
     # SIMPEG (docs/simpeg.md); an empty base URL means SIMPEG is not configured
     simpeg_base_url: str = ""
     simpeg_token_url: str = ""  # default: SIMPEG_BASE_URL + /oauth/token

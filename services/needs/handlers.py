@@ -9,11 +9,15 @@ same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.needs import domain, repository, seed
 from services.needs.config import NeedsSettings, jp_rules, pppk_codes
@@ -24,22 +28,28 @@ from services.needs.models import (
     Employee,
     JpCredit,
     Need,
+    Outbox,
     Position,
     PositionStandard,
     PriorityCompetency,
     Program,
+    RecomputeRun,
     SimpegHistory,
     StrategicPriority,
 )
 from services.needs.simpeg import mapping
 from shared import nip as employee_number
 from shared.consumer import Handler, bind
-from shared.db import UnitOfWork, utcnow
+from shared.db import Database, UnitOfWork, utcnow
 from shared.errors import Conflict, Invalid, NotFound, check_transition, flatten_errors
 from shared.events import Event, new_event
+from shared.logging import request_id as current_request_id
+from shared.service import ServiceContext
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
 TOPICS = ["bangkom.training.v1", "bangkom.evaluation.v1", "bangkom.needs.v1"]  # its own: external development
+
+log = logging.getLogger(__name__)
 
 
 def policy(settings: NeedsSettings) -> repository.GapPolicy:
@@ -83,6 +93,98 @@ def recompute(
         repository.sync_needs(session, year, nips, report, left_standard, outbox=uow, competencies=competencies)
         reports.append(report)
     return reports
+
+
+def recompute_or_queue(
+    uow: UnitOfWork,
+    settings: NeedsSettings,
+    *,
+    cause: str,
+    nips: Sequence[str] | None,
+    competencies: Sequence[str] | None,
+    years: Iterable[int] | None = None,
+    left_standard: str = "standard_removed",
+) -> RecomputeRun | None:
+    """What a change to the dictionary, a standard or the priorities causes: recomputed now when it concerns at most
+    ``RECOMPUTE_INLINE_MAX`` ASN (``nips``; None: everyone), else queued for the worker (``run_queued_recompute``),
+    written in the change's transaction: the person's request never waits for a recompute of the whole city."""
+    concerned = len(nips) if nips is not None else repository.active_employee_count(uow.session)
+    if concerned <= settings.recompute_inline_max:
+        recompute(uow, settings, years, nips=nips, left_standard=left_standard, competencies=competencies)
+        return None
+    run = RecomputeRun(
+        id=str(uuid.uuid4()),
+        cause=cause[:300],
+        competencies=sorted(competencies) if competencies is not None else None,
+        left_standard=left_standard,
+        years=sorted(years) if years is not None else None,
+        request_id=current_request_id.get(),
+        status="queued",
+        done=0,
+        created_at=utcnow(),
+    )
+    uow.session.add(run)
+    log.info("recompute queued for the worker", extra={"run_id": run.id, "employees": concerned, "cause": cause})
+    return run
+
+
+def run_queued_recompute(database: Database, settings: NeedsSettings) -> str | None:
+    """The worker's side of ``recompute_or_queue``: the oldest queued run, every ASN (those on the employee list and
+    those with an active need) in chunks of ``RECOMPUTE_CHUNK_SIZE``, one transaction and one progress mark each.
+    Re-running a chunk changes nothing, so a run taken over after a crash starts again from the beginning."""
+    stale = utcnow() - dt.timedelta(seconds=settings.recompute_lease_seconds)
+    with UnitOfWork(database, None) as uow:
+        uow.session.execute(
+            update(RecomputeRun)
+            .where(RecomputeRun.status == "running", RecomputeRun.heartbeat_at < stale)
+            .values(status="queued", done=0)
+        )
+        uow.commit()
+    with UnitOfWork(database, None) as uow:
+        run = uow.session.scalars(
+            select(RecomputeRun).where(RecomputeRun.status == "queued").order_by(RecomputeRun.created_at).limit(1)
+        ).first()
+        if run is None:
+            return None
+        run.status, run.started_at, run.heartbeat_at = "running", utcnow(), utcnow()
+        try:
+            uow.commit()  # the partial unique index: one running at a time, whichever worker
+        except IntegrityError:
+            return None
+        run_id, competencies, left_standard, years = run.id, run.competencies, run.left_standard, run.years
+    try:
+        with database.sessions() as session:
+            nips = repository.all_concerned_nips(session)
+        with UnitOfWork(database, None) as uow:
+            uow.session.execute(update(RecomputeRun).where(RecomputeRun.id == run_id).values(total=len(nips)))
+            uow.commit()
+        for start in range(0, len(nips), settings.recompute_chunk_size):
+            chunk = nips[start : start + settings.recompute_chunk_size]
+            with ServiceContext(settings, database, Outbox).uow() as uow:
+                recompute(uow, settings, years, nips=chunk, left_standard=left_standard, competencies=competencies)
+                uow.session.execute(
+                    update(RecomputeRun)
+                    .where(RecomputeRun.id == run_id)
+                    .values(done=start + len(chunk), heartbeat_at=utcnow())
+                )
+                uow.commit()
+    except Exception as exc:
+        log.exception("recompute failed", extra={"run_id": run_id})
+        with UnitOfWork(database, None) as uow:
+            uow.session.execute(
+                update(RecomputeRun)
+                .where(RecomputeRun.id == run_id)
+                .values(status="failed", error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=utcnow())
+            )
+            uow.commit()
+        return run_id
+    with UnitOfWork(database, None) as uow:
+        uow.session.execute(
+            update(RecomputeRun).where(RecomputeRun.id == run_id).values(status="succeeded", finished_at=utcnow())
+        )
+        uow.commit()
+    log.info("recompute finished", extra={"run_id": run_id, "employees": len(nips)})
+    return run_id
 
 
 def run_recompute(uow: UnitOfWork, settings: NeedsSettings, year: int | None) -> list[repository.RecomputeReport]:
@@ -136,13 +238,8 @@ def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data:
         # an inactive competency leaves every standard (and comes back when active again): only the ASN whose
         # position's standard names it are recomputed, not the whole city
         holders = repository.holders_of_competency(uow.session, code)
-        recompute(
-            uow,
-            settings,
-            nips=holders if len(holders) <= 20_000 else None,
-            left_standard="standard_removed",
-            competencies=[code],
-        )
+        state = "active again" if competency.active else "inactive"
+        recompute_or_queue(uow, settings, cause=f"competency {code} made {state}", nips=holders, competencies=[code])
     uow.commit()
     return competency
 
@@ -171,6 +268,7 @@ def replace_priorities(
         {f"items.{i}.competencies.{j}": c for i, item in enumerate(items) for j, c in enumerate(item["competencies"])},
     )
     session = uow.session
+    before = repository.priority_weights(session, year)
     session.execute(delete(StrategicPriority).where(StrategicPriority.plan_year == year))
     session.flush()
     priorities = []
@@ -186,7 +284,20 @@ def replace_priorities(
         session.flush()
         session.add_all(PriorityCompetency(priority_id=priority.id, competency_code=c) for c in item["competencies"])
         priorities.append(priority)
-    recompute(uow, settings, [year])
+    after: dict[str, float] = {}
+    for item in items:
+        for code in item["competencies"]:
+            after[code] = max(after.get(code, 0.0), item["weight"])
+    changed = sorted(code for code in set(before) | set(after) if before.get(code) != after.get(code))
+    if changed:  # a gap's priority depends on its competency's weight alone: only those competencies' rows
+        recompute_or_queue(
+            uow,
+            settings,
+            cause=f"strategic priorities of {year} changed",
+            nips=None,
+            competencies=changed,
+            years=[year],
+        )
     uow.commit()
     return priorities
 
@@ -213,7 +324,9 @@ def replace_class_standard(
             .join(Position, Position.code == Employee.position_code)
             .where(Position.position_class == position_class)
         ).all()
-        recompute(uow, settings, nips=nips, left_standard="standard_removed", competencies=changed)
+        recompute_or_queue(
+            uow, settings, cause=f"class standard of {position_class} changed", nips=nips, competencies=changed
+        )
     uow.commit()
 
 
@@ -236,7 +349,13 @@ def save_position(
     position.name = data["name"]
     position.position_class = data["position_class"]
     if class_changed and not create:
-        recompute(uow, settings, nips=_nips_in_position(uow, code), left_standard="standard_removed")
+        recompute_or_queue(
+            uow,
+            settings,
+            cause=f"position {code} moved to class {position.position_class}",
+            nips=_nips_in_position(uow, code),
+            competencies=None,
+        )
     uow.commit()
     return position
 
@@ -254,8 +373,12 @@ def replace_position_standard(
     session.flush()
     changed = repository.changed_competencies(before, repository.effective_standard(session, [code]))
     if changed:  # only the entries that changed: a gap row depends on its own competency alone
-        recompute(
-            uow, settings, nips=_nips_in_position(uow, code), left_standard="standard_removed", competencies=changed
+        recompute_or_queue(
+            uow,
+            settings,
+            cause=f"standard of position {code} changed",
+            nips=_nips_in_position(uow, code),
+            competencies=changed,
         )
     uow.commit()
 

@@ -50,6 +50,7 @@ INDONESIAN = {
     "List each one once; repeated: {0}.": "Sebut masing-masing sekali; berulang: {0}.",
     "Weight must be between 0 and 1.": "Bobot harus antara 0 dan 1.",
     "No sync run {0}.": "Proses sinkronisasi {0} tidak ditemukan.",
+    "No recompute run {0}.": "Proses hitung ulang {0} tidak ditemukan.",
     "The file is larger than {0} MB; import it with `bangkom simpeg import` on the server instead.": (
         "Berkas lebih besar dari {0} MB; impor dengan `bangkom simpeg import` di server."
     ),

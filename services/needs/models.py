@@ -348,3 +348,37 @@ class SimpegSyncRun(Base):
         ),
         Index("ix_simpeg_sync_created", "created_at"),
     )
+
+
+class RecomputeRun(Base):
+    """A recompute of gaps and needs too large for the request that caused it: a change to the dictionary, a
+    standard or the year's priorities that concerns more than ``RECOMPUTE_INLINE_MAX`` ASN. The request queues it
+    (with its change, in one transaction); the needs worker runs it in chunks of ASN, its progress visible here.
+    One runs at a time (a partial unique index); a run silent for the lease is taken over (chunks are idempotent).
+    """
+
+    __tablename__ = "recompute_runs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    cause: Mapped[str] = mapped_column(String(300))  # what changed, in words: "competency K-01 made inactive"
+    competencies: Mapped[list | None] = mapped_column(JSON, nullable=True)  # the rows concerned; None: all
+    left_standard: Mapped[str] = mapped_column(String(20), default="standard_removed")
+    years: Mapped[list | None] = mapped_column(JSON, nullable=True)  # the plan years; None: this one and the open
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the request that caused it (logs)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, running, succeeded, failed
+    total: Mapped[int | None] = mapped_column(Integer, nullable=True)  # ASN to recompute, once counted
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __table_args__ = (
+        Index(
+            "uq_recompute_running",
+            "status",
+            unique=True,
+            postgresql_where=text("status = 'running'"),
+            sqlite_where=text("status = 'running'"),
+        ),
+        Index("ix_recompute_runs_created", "created_at"),
+    )

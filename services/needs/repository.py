@@ -102,6 +102,27 @@ def changed_competencies(before: Mapping[tuple[str, str], int], after: Mapping[t
     return sorted({key[1] for key in set(before) | set(after) if before.get(key) != after.get(key)})
 
 
+def active_employee_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Employee).where(Employee.active.is_(True)))
+
+
+def all_concerned_nips(session: Session) -> list[str]:
+    """Everyone a recompute of the whole city concerns: the employees, and whoever still holds an active need."""
+    with_needs = select(Need.nip).where(Need.status != "closed")
+    return sorted(session.scalars(union(select(Employee.nip), with_needs)))
+
+
+def priority_weights(session: Session, year: int) -> dict[str, float]:
+    """competency → its weight in the year's strategic priorities (the largest of the themes naming it)."""
+    rows = session.execute(
+        select(PriorityCompetency.competency_code, func.max(StrategicPriority.weight))
+        .join(StrategicPriority, StrategicPriority.id == PriorityCompetency.priority_id)
+        .where(StrategicPriority.plan_year == year)
+        .group_by(PriorityCompetency.competency_code)
+    )
+    return {code: float(weight) for code, weight in rows}
+
+
 def holders_of_competency(session: Session, code: str) -> list[str]:
     """The employees a change of one competency concerns: whose position's standard names it, or who hold a gap in
     it (computed while it was in their standard)."""

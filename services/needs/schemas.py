@@ -441,6 +441,25 @@ class RecomputeReportSchema(Schema):
     needs_closed = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
+class RecomputeRunSchema(Schema):
+    id = fields.String()
+    cause = fields.String(metadata={"description": "what changed, e.g. 'competency T-GIS made inactive'"})
+    competencies = fields.List(
+        fields.String(),
+        allow_none=True,
+        metadata={"description": "the competencies whose rows it recomputes; null: all"},
+    )
+    years = fields.List(fields.Integer(), allow_none=True, metadata={"description": "null: this year and the open"})
+    status = fields.String(metadata={"description": "queued, running, succeeded or failed"})
+    done = fields.Integer(metadata={"description": "ASN recomputed so far"})
+    total = fields.Integer(allow_none=True, metadata={"description": "ASN to recompute (once counted)"})
+    error = fields.String(allow_none=True)
+    request_id = fields.String(allow_none=True, metadata={"description": "the request that caused it (in the logs)"})
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+
 class SeedReportSchema(Schema):
     competencies = fields.Integer()
     class_standards = fields.Integer()

@@ -22,6 +22,7 @@ from services.needs.models import (
     Position,
     PositionStandard,
     PriorityCompetency,
+    RecomputeRun,
     ServiceYear,
     StrategicPriority,
 )
@@ -618,3 +619,7 @@ def check_may_see(session: Session, who: Identity, nip: str) -> None:
         if employee is not None and employee.supervisor_nip == who.subject:
             return
     raise Forbidden("You may see only your own record (or, as a supervisor, those of the ASN you supervise).")
+
+
+def recompute_runs(session: Session, limit: int = 50) -> list[RecomputeRun]:
+    return list(session.scalars(select(RecomputeRun).order_by(RecomputeRun.created_at.desc()).limit(limit)))

@@ -1,12 +1,14 @@
 """The needs worker: consumes its topics idempotently, relays its outbox to Kafka and, when SIMPEG is
 configured, sends training history to SIMPEG and runs the employee syncs queued through the API; file imports queued
-through the API run with or without SIMPEG."""
+through the API run with or without SIMPEG; and it runs the recomputes of gaps and needs that changes to the dictionary,
+a standard or the priorities queued (too large for their request)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 
+from services.needs import handlers
 from services.needs.config import NeedsSettings, load_settings
 from services.needs.handlers import TOPICS, event_handlers
 from services.needs.models import Outbox, ProcessedEvent
@@ -38,6 +40,21 @@ def simpeg_loop(settings: NeedsSettings):
     return simpeg
 
 
+def recompute_loop(settings: NeedsSettings):
+    """Recomputes queued by changes too large for their request (``handlers.recompute_or_queue``)."""
+
+    def recompute(stop: threading.Event, database: Database) -> None:
+        while not stop.is_set():
+            try:
+                while not stop.is_set() and handlers.run_queued_recompute(database, settings):
+                    pass
+            except Exception:  # noqa: BLE001 - logged; the next round tries again
+                log.exception("recompute round failed")
+            stop.wait(settings.recompute_poll_seconds)
+
+    return recompute
+
+
 def main() -> None:
     settings = load_settings()
     run_worker(
@@ -46,7 +63,7 @@ def main() -> None:
         processed_model=ProcessedEvent,
         handlers=event_handlers(settings),
         topics=TOPICS,
-        background=[simpeg_loop(settings)],
+        background=[simpeg_loop(settings), recompute_loop(settings)],
     )
 
 

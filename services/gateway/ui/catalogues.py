@@ -43,11 +43,17 @@ def kompetensi():
     return render_template(
         "kompetensi.html",
         entries=entries,
+        recomputes=recomputes_under_way(),
         groups=COMPETENCY_GROUPS,
         group=group,
         group_label=lambda g: label(COMPETENCY_GROUPS, g),
         draft=draft,
     ), (422 if draft else 200)
+
+
+def recomputes_under_way() -> list[dict]:
+    """The recomputes a large change queued for the needs worker and not yet done (shown with their progress)."""
+    return [r for r in api("GET", "needs", "/recompute-runs") if r["status"] in ("queued", "running")]
 
 
 @ui.route("/kompetensi/<code>", methods=["GET", "POST"])

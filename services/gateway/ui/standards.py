@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from services.gateway.ui.catalogues import recomputes_under_way
 from services.gateway.ui.client import UIProblem, api, flash_problem
 from services.gateway.ui.labels import ASSESSMENT_SOURCES, COMPETENCY_GROUPS, POSITION_CLASSES
 from services.gateway.ui.session import _today, label, signed_in, t, ui
@@ -94,6 +95,7 @@ def standar():
         competencies=competencies,
         standard=standard,
         positions=positions,
+        recomputes=recomputes_under_way(),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -12,11 +13,14 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
 from services.needs import domain, handlers
+from services.needs.app import create_app
 from services.needs.models import Outbox
+from shared import identity
 from shared import nip as employee_number
 from shared.db import UnitOfWork
 from shared.events import new_event, parse_event
-from tests.integration.needs.conftest import new_nip
+from tests.integration.needs.conftest import ADMIN, new_nip
+from tests.services import SECRET
 
 
 def events_of(events: list[dict], name: str, nip: str | None = None) -> list[dict]:
@@ -515,3 +519,38 @@ def test_a_standard_change_recomputes_only_the_competencies_it_changed(
         gaps_after = dict(session.execute(versions, {"nip": nip}).all())
     assert gaps_after[kept] == gaps_before[kept] and gaps_after[raised] != gaps_before[raised]
     assert events_after - events_before == 1  # the need opened for the added entry; an update publishes nothing
+
+
+def test_a_change_concerning_more_asn_than_a_request_should_wait_for_is_recomputed_by_the_worker_with_progress(
+    settings, needs_db, position, competency, employee, year
+):
+    """Above RECOMPUTE_INLINE_MAX ASN a dictionary change answers at once and queues the recompute (in the change's
+    transaction); the worker runs it in chunks, its progress visible at /recompute-runs, and the needs follow."""
+    skill = competency()
+    code = position({skill: 3})
+    first, second = employee(code), employee(code)
+    small = dataclasses.replace(settings, recompute_inline_max=1, recompute_chunk_size=50)
+    client = create_app(small).test_client()
+    client.environ_base["HTTP_X_BANGKOM_IDENTITY"] = identity.encode(ADMIN, SECRET)
+
+    def call(method: str, path: str, expect: int = 200, **kwargs):
+        response = client.open(f"/api/v1/needs{path}", method=method, **kwargs)
+        assert response.status_code == expect, response.get_data(as_text=True)
+        return response.json
+
+    current = call("GET", f"/competencies/{skill}")
+    fields = ("name", "group", "description", "level_descriptors")
+    call("PUT", f"/competencies/{skill}", json={**{k: current[k] for k in fields}, "active": False})
+    [run] = [r for r in call("GET", "/recompute-runs") if skill in r["cause"]]
+    assert (run["status"], run["competencies"], run["done"]) == ("queued", [skill], 0)
+    needs = call("GET", f"/needs?year={year}&nip={first}") + call("GET", f"/needs?year={year}&nip={second}")
+    assert {n["status"] for n in needs} == {"open"}, "not yet: the worker recomputes"
+
+    while handlers.run_queued_recompute(needs_db, small) not in (run["id"], None):
+        pass  # runs queued before this one (none in this suite) go first
+    done = call("GET", f"/recompute-runs/{run['id']}")
+    assert done["status"] == "succeeded" and done["done"] == done["total"] >= 2 and done["finished_at"]
+    for nip in (first, second):
+        [need] = call("GET", f"/needs?year={year}&nip={nip}&status=closed")
+        assert (need["competency_code"], need["closed_reason"]) == (skill, "standard_removed")
+    assert call("GET", "/recompute-runs/no-such-run", 404)["detail"]
