@@ -237,7 +237,7 @@ def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data:
     if "active" in data and data["active"] != was_active:
         # an inactive competency leaves every standard (and comes back when active again): only the ASN whose
         # position's standard names it are recomputed, not the whole city
-        holders = repository.holders_of_competency(uow.session, code)
+        holders = repository.holders_of_competency(uow.session, code, limit=settings.recompute_inline_max + 1)
         state = "active again" if competency.active else "inactive"
         recompute_or_queue(uow, settings, cause=f"competency {code} made {state}", nips=holders, competencies=[code])
     uow.commit()

@@ -123,9 +123,9 @@ def priority_weights(session: Session, year: int) -> dict[str, float]:
     return {code: float(weight) for code, weight in rows}
 
 
-def holders_of_competency(session: Session, code: str) -> list[str]:
+def holders_of_competency(session: Session, code: str, limit: int | None = None) -> list[str]:
     """The employees a change of one competency concerns: whose position's standard names it, or who hold a gap in
-    it (computed while it was in their standard)."""
+    it (computed while it was in their standard); at most ``limit`` of them (enough to know there are more)."""
     standard = standard_cte()
     by_standard = (
         select(Employee.nip)
@@ -133,7 +133,8 @@ def holders_of_competency(session: Session, code: str) -> list[str]:
         .where(standard.c.competency_code == code)
     )
     by_gap = select(Gap.nip).where(Gap.competency_code == code)
-    return list(session.scalars(union(by_standard, by_gap)))
+    holders = union(by_standard, by_gap)
+    return list(session.scalars(holders.limit(limit) if limit is not None else holders))
 
 
 def current_level_cte(session: Session, nips: Sequence[str] | None = None, competencies: Sequence[str] | None = None):
