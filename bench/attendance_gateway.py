@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.attendance_ingest import enrolled_batch, free_port  # noqa: E402
@@ -38,6 +39,22 @@ from shared.migrations import upgrade  # noqa: E402
 
 SECRET = "bench-secret"  # noqa: S105 - throw-away services of this run
 JWT = "bench-jwt-secret-that-is-long-enough-for-hs256"  # noqa: S105
+
+
+def service_databases(services: Sequence[str]) -> tuple[Engine, dict[str, str], dict[str, str]]:
+    """A throw-away database per service, migrated: (the admin engine, names, URLs); drop them with the engine."""
+    admin_url = os.environ.get(
+        "TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/postgres"
+    )
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    names = {s: f"bangkom_bench_{s}_{uuid.uuid4().hex[:8]}" for s in services}
+    with admin.connect() as connection:
+        for name in names.values():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    urls = {s: make_url(admin_url).set(database=n).render_as_string(hide_password=False) for s, n in names.items()}
+    for service, url in urls.items():
+        upgrade(f"services.{service}", url)
+    return admin, names, urls
 
 
 def serve(app: str, env: dict[str, str]) -> subprocess.Popen:
@@ -86,17 +103,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
     parser.add_argument("--requests", type=int, default=2000, help="one-record requests on each path")
     parser.add_argument("--clients", type=int, default=8, help="requests in flight at once")
     args = parser.parse_args()
-    admin_url = os.environ.get(
-        "TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/postgres"
-    )
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    names = {s: f"bangkom_bench_{s}_{uuid.uuid4().hex[:8]}" for s in ("training", "gateway")}
-    with admin.connect() as connection:
-        for name in names.values():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    urls = {s: make_url(admin_url).set(database=n).render_as_string(hide_password=False) for s, n in names.items()}
-    for service, url in urls.items():
-        upgrade(f"services.{service}", url)
+    admin, names, urls = service_databases(("training", "gateway"))
     common = {**os.environ, "INTERNAL_IDENTITY_SECRET": SECRET, "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING"}
     training_port, gateway_port = free_port(), free_port()
     servers = [

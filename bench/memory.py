@@ -18,7 +18,6 @@ import os
 import signal
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import jwt
@@ -26,15 +25,13 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
-from bench.attendance_gateway import JWT, SECRET, serve, wait_healthy  # noqa: E402
+from bench.attendance_gateway import JWT, SECRET, serve, service_databases, wait_healthy  # noqa: E402
 from bench.attendance_ingest import enrolled_batch, free_port  # noqa: E402
 from bench.figures import record  # noqa: E402
 from services.gateway import domain as gateway_domain  # noqa: E402
 from shared import identity  # noqa: E402
-from shared.migrations import upgrade  # noqa: E402
 
 SERVICES = ("needs", "training", "evaluation", "notifications", "gateway")
 WARM_UP_SECONDS = 60
@@ -61,17 +58,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
     parser.add_argument("--minutes", type=float, default=10.0, help="how long the steady load lasts")
     parser.add_argument("--rate", type=float, default=40.0, help="requests a second through the gateway")
     args = parser.parse_args()
-    admin_url = os.environ.get(
-        "TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/postgres"
-    )
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    names = {s: f"bangkom_bench_{s}_{uuid.uuid4().hex[:8]}" for s in SERVICES}
-    with admin.connect() as connection:
-        for name in names.values():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    urls = {s: make_url(admin_url).set(database=n).render_as_string(hide_password=False) for s, n in names.items()}
-    for service, url in urls.items():
-        upgrade(f"services.{service}", url)
+    admin, names, urls = service_databases(SERVICES)
     ports = {s: free_port() for s in SERVICES}
     common = {**os.environ, "INTERNAL_IDENTITY_SECRET": SECRET, "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING"}
     upstreams = {f"{s.upper()}_URL": f"http://127.0.0.1:{ports[s]}" for s in SERVICES if s != "gateway"}
