@@ -117,7 +117,7 @@ def close_batch(page: Page, reason: str) -> None:
 
 def test_the_loop_in_the_browser(browser):
     employee_nip, supervisor_nip = subject("pegawai"), subject("atasan")
-    today = dt.date.today()
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()  # the services' day (WIB)
 
     # BKPSDM: the dashboard with the heatmap, in Indonesian, then in English
     bkpsdm = Person(browser, "bkpsdm")
@@ -164,17 +164,17 @@ def test_the_loop_in_the_browser(browser):
     page.get_by_label("Mitra penyelenggara").select_option("UNIMAL")
     page.get_by_label("Kompetensi 1", exact=True).select_option("T-GIS")
     page.get_by_label("Level sasaran 1", exact=True).fill("3")
-    page.get_by_label("Tanggal pertemuan 1").fill((today - dt.timedelta(days=1)).isoformat())
+    page.get_by_label("Tanggal pertemuan 1").fill((today - dt.timedelta(days=2)).isoformat())
     page.get_by_role("button", name="Tambah pertemuan").click()  # the form comes back with one more row, kept
     expect(page.get_by_label("Kode program")).to_have_value(code)
-    page.get_by_label("Tanggal pertemuan 2").fill(today.isoformat())
+    page.get_by_label("Tanggal pertemuan 2").fill((today - dt.timedelta(days=1)).isoformat())  # both past
     page.get_by_role("button", name="Tambah kompetensi").click()
     page.get_by_label("Kompetensi 2", exact=True).select_option("T-GIS")  # twice: the service refuses it
     bkpsdm.shot("05-buat-program")
     page.get_by_role("button", name="Simpan program").click()
     expect(page.get_by_role("alert")).to_contain_text("Setiap kompetensi hanya boleh muncul sekali")
     expect(page.locator("#competencies-0-code-error")).to_have_text("Duplikat.")  # beside the field, in Indonesian
-    expect(page.get_by_label("Tanggal pertemuan 2")).to_have_value(today.isoformat())  # nothing typed is lost
+    expect(page.get_by_label("Tanggal pertemuan 2")).to_have_value((today - dt.timedelta(days=1)).isoformat())
     bkpsdm.errors.clear()  # the refused form answered 422, as it should
     page.get_by_label("Kompetensi 2", exact=True).select_option("M-INTEGRITAS")
     page.get_by_label("Level sasaran 2", exact=True).fill("3")
@@ -206,7 +206,7 @@ def test_the_loop_in_the_browser(browser):
             "nip": employee_nip,
             "meeting_no": m,
             "status": "present",
-            "recorded_at": f"{(today - dt.timedelta(days=2 - m)).isoformat()}T08:05:00+07:00",
+            "recorded_at": f"{(today - dt.timedelta(days=3 - m)).isoformat()}T08:05:00+07:00",  # past at any hour
         }
         for m in (1, 2)
     ]

@@ -3,10 +3,12 @@ the metrics ops rely on, scraped from the running stack: they exist, and they mo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -67,17 +69,22 @@ def test_ops_metrics_exist_and_move(demo, kafka_producer):
     admin = login("bkpsdm", "demo-bkpsdm-2026")
     for _ in range(3):
         assert requests.get(f"{GATEWAY}/api/v1/training/programs", headers=admin, timeout=10).ok
-    program = requests.get(f"{GATEWAY}/api/v1/training/programs?status=published", headers=admin, timeout=10).json()[0]
-    batch = requests.post(
-        f"{GATEWAY}/api/v1/training/programs/{program['id']}/batches",
-        headers=admin,
-        timeout=10,
-        json={"meetings": [{"date": "2026-12-21", "starts_at": "08:00", "ends_at": "12:00"}]},
-    )
-    assert batch.status_code == 201, batch.text
-    candidates = requests.get(
-        f"{GATEWAY}/api/v1/training/batches/{batch.json()['id']}/candidates", headers=admin, timeout=10
-    ).json()
+    published = requests.get(f"{GATEWAY}/api/v1/training/programs?status=published", headers=admin, timeout=10)
+    ahead = (dt.datetime.now(ZoneInfo("Asia/Jakarta")).date() + dt.timedelta(days=27)).isoformat()
+    for program in published.json():  # a new batch of a program that still has someone to serve (by the date, the
+        batch = requests.post(  # demo's open batches of some programs hold all of their candidates)
+            f"{GATEWAY}/api/v1/training/programs/{program['id']}/batches",
+            headers=admin,
+            timeout=10,
+            json={"meetings": [{"date": ahead, "starts_at": "08:00", "ends_at": "12:00"}]},
+        )
+        assert batch.status_code == 201, batch.text
+        candidates = requests.get(
+            f"{GATEWAY}/api/v1/training/batches/{batch.json()['id']}/candidates", headers=admin, timeout=10
+        ).json()
+        if candidates:
+            break
+    assert candidates, "no published program of the demo has a candidate left"
     enrolled = requests.post(
         f"{GATEWAY}/api/v1/training/batches/{batch.json()['id']}/enrollments",
         headers=admin,

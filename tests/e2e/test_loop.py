@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pypdfium2
@@ -226,7 +227,7 @@ def test_the_whole_loop(stack):
     employee = {"Authorization": f"Bearer {activated.json['access_token']}"}
 
     # 1c. she claims an e-learning course she took outside Bangkom; BKPSDM verifies it against the certificate
-    today = dt.date.today()
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()  # the services' day (WIB), not the machine's
     ended = max(today - dt.timedelta(days=10), dt.date(today.year, 1, 1))
     claim = call(
         "POST",
@@ -286,8 +287,8 @@ def test_the_whole_loop(stack):
         f"/api/v1/training/programs/{program['id']}/batches",
         json={
             "meetings": [
+                {"date": (today - dt.timedelta(days=2)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"},
                 {"date": (today - dt.timedelta(days=1)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"},
-                {"date": today.isoformat(), "starts_at": "08:00", "ends_at": "12:00"},
             ]
         },
     )
@@ -315,7 +316,7 @@ def test_the_whole_loop(stack):
             "nip": EMPLOYEE,
             "meeting_no": m,
             "status": "present",
-            "recorded_at": f"{(today - dt.timedelta(days=2 - m)).isoformat()}T08:05:00+07:00",
+            "recorded_at": f"{(today - dt.timedelta(days=3 - m)).isoformat()}T08:05:00+07:00",  # past at any hour
         }
         for m in (1, 2)
     ]
