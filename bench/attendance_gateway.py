@@ -57,6 +57,18 @@ def service_databases(services: Sequence[str]) -> tuple[Engine, dict[str, str], 
     return admin, names, urls
 
 
+def stop_and_drop(servers: Sequence[subprocess.Popen], admin: Engine, names: dict[str, str]) -> None:
+    """Stop the gunicorn masters (SIGTERM: their workers finish) and drop the throw-away databases."""
+    for server in servers:
+        server.send_signal(signal.SIGTERM)
+    for server in servers:
+        server.wait(timeout=30)
+    with admin.connect() as connection:
+        for name in names.values():
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def serve(app: str, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:shared.gunicorn_conf", app],
@@ -211,14 +223,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
             met=bulk_rate >= 10_000,
         )
     finally:
-        for server in servers:
-            server.send_signal(signal.SIGTERM)
-        for server in servers:
-            server.wait(timeout=30)
-        with admin.connect() as connection:
-            for name in names.values():
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        stop_and_drop(servers, admin, names)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -25,9 +24,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
 
-from bench.attendance_gateway import JWT, SECRET, serve, service_databases, wait_healthy  # noqa: E402
+from bench.attendance_gateway import JWT, SECRET, serve, service_databases, stop_and_drop, wait_healthy  # noqa: E402
 from bench.attendance_ingest import enrolled_batch, free_port  # noqa: E402
 from bench.figures import record  # noqa: E402
 from services.gateway import domain as gateway_domain  # noqa: E402
@@ -160,14 +158,7 @@ def main() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
             met=(growth <= 5) if full else None,
         )
     finally:
-        for master in masters.values():
-            master.send_signal(signal.SIGTERM)
-        for master in masters.values():
-            master.wait(timeout=30)
-        with admin.connect() as connection:
-            for name in names.values():
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        stop_and_drop(list(masters.values()), admin, names)
 
 
 if __name__ == "__main__":
