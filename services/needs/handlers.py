@@ -155,9 +155,7 @@ def run_queued_recompute(database: Database, settings: NeedsSettings) -> str | N
     try:
         with database.sessions() as session:
             nips = repository.all_concerned_nips(session)
-        with UnitOfWork(database, None) as uow:
-            uow.session.execute(update(RecomputeRun).where(RecomputeRun.id == run_id).values(total=len(nips)))
-            uow.commit()
+        _mark_run(database, run_id, total=len(nips))
         for start in range(0, len(nips), settings.recompute_chunk_size):
             chunk = nips[start : start + settings.recompute_chunk_size]
             with ServiceContext(settings, database, Outbox).uow() as uow:
@@ -170,21 +168,18 @@ def run_queued_recompute(database: Database, settings: NeedsSettings) -> str | N
                 uow.commit()
     except Exception as exc:
         log.exception("recompute failed", extra={"run_id": run_id})
-        with UnitOfWork(database, None) as uow:
-            uow.session.execute(
-                update(RecomputeRun)
-                .where(RecomputeRun.id == run_id)
-                .values(status="failed", error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=utcnow())
-            )
-            uow.commit()
+        _mark_run(database, run_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=utcnow())
         return run_id
-    with UnitOfWork(database, None) as uow:
-        uow.session.execute(
-            update(RecomputeRun).where(RecomputeRun.id == run_id).values(status="succeeded", finished_at=utcnow())
-        )
-        uow.commit()
+    _mark_run(database, run_id, status="succeeded", finished_at=utcnow())
     log.info("recompute finished", extra={"run_id": run_id, "employees": len(nips)})
     return run_id
+
+
+def _mark_run(database: Database, run_id: str, **values: Any) -> None:
+    """Record a recompute run's progress or outcome in a transaction of its own."""
+    with UnitOfWork(database, None) as uow:
+        uow.session.execute(update(RecomputeRun).where(RecomputeRun.id == run_id).values(**values))
+        uow.commit()
 
 
 def run_recompute(uow: UnitOfWork, settings: NeedsSettings, year: int | None) -> list[repository.RecomputeReport]:

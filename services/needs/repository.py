@@ -7,6 +7,7 @@ for the embedded demo). The arithmetic comes from ``domain`` so that SQL and Pyt
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -362,9 +363,7 @@ def sync_needs(
         )
     else:
         closed = session.execute(closing).all()
-        counts = {
-            name: sum(1 for row in closed if row.closed_reason == name) for name in {r.closed_reason for r in closed}
-        }
+        counts = Counter(row.closed_reason for row in closed)
         events.extend(need_closed_event(row.id, row.nip, row.competency_code, row.closed_reason) for row in closed)
     report.needs_closed = {name: counts.get(name, 0) for name in ("cancelled", left_standard, "gap_closed")}
 
