@@ -402,11 +402,22 @@ class Plan(MethodView):
 @blp.route("/recompute")
 class Recompute(MethodView):
     @blp.arguments(schemas.RecomputeSchema)
-    @blp.response(200, schemas.RecomputeReportSchema(many=True))
+    @blp.response(
+        200,
+        schemas.RecomputeRunSchema,
+        description="Done in the request (a city of at most RECOMPUTE_INLINE_MAX ASN): the run, status succeeded.",
+    )
+    @blp.alt_response(
+        202,
+        schema=schemas.RecomputeRunSchema,
+        description="Queued for the worker: the run, status queued; its progress at /recompute-runs/{id}.",
+    )
     def post(self, data):
-        """Recompute every gap and need of a year (default: this year and years with active needs)."""
+        """Recompute every gap and need of a year (default: this year and years with active needs); in the request
+        when the city has at most RECOMPUTE_INLINE_MAX active ASN, otherwise in the worker."""
         with context().uow() as uow:
-            return handlers.run_recompute(uow, context().settings, data.get("year"))
+            run = handlers.request_recompute(uow, context().settings, data.get("year"))
+            return (run, 200) if run.status == "succeeded" else (run, 202)
 
 
 @blp.route("/recompute-runs")

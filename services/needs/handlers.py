@@ -183,9 +183,38 @@ def _mark_run(database: Database, run_id: str, **values: Any) -> None:
 
 
 def run_recompute(uow: UnitOfWork, settings: NeedsSettings, year: int | None) -> list[repository.RecomputeReport]:
+    """Everyone, now (the command line and the demo's loader: no request waits on it)."""
     reports = recompute(uow, settings, [year] if year else None)
     uow.commit()
     return reports
+
+
+def request_recompute(uow: UnitOfWork, settings: NeedsSettings, year: int | None) -> RecomputeRun:
+    """``POST /recompute``: everyone, recorded as a run: done in the request in a city of at most
+    ``RECOMPUTE_INLINE_MAX`` ASN (status ``succeeded``), else queued for the worker like any large change."""
+    years = [year] if year else None
+    cause = f"recompute of {year if year else 'this year and the years with active needs'} requested"
+    run = recompute_or_queue(uow, settings, cause=cause, nips=None, competencies=None, years=years)
+    if run is None:
+        employees = repository.active_employee_count(uow.session)
+        now = utcnow()
+        run = RecomputeRun(
+            id=str(uuid.uuid4()),
+            cause=cause,
+            competencies=None,
+            left_standard="standard_removed",
+            years=years,
+            request_id=current_request_id.get(),
+            status="succeeded",
+            done=employees,
+            total=employees,
+            created_at=now,
+            started_at=now,
+            finished_at=now,
+        )
+        uow.session.add(run)
+    uow.commit()
+    return run
 
 
 # --- competency dictionary ----------------------------------------------------------------------

@@ -432,15 +432,6 @@ class RecomputeSchema(Schema):
     year = fields.Integer(validate=YEAR, load_default=None)
 
 
-class RecomputeReportSchema(Schema):
-    year = fields.Integer()
-    employees = fields.Integer(allow_none=True)
-    gap_rows = fields.Integer()
-    needs_opened = fields.Integer()
-    needs_updated = fields.Integer()
-    needs_closed = fields.Dict(keys=fields.String(), values=fields.Integer())
-
-
 class RecomputeRunSchema(Schema):
     id = fields.String()
     cause = fields.String(metadata={"description": "what changed, e.g. 'competency T-GIS made inactive'"})

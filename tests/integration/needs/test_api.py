@@ -554,3 +554,35 @@ def test_a_change_concerning_more_asn_than_a_request_should_wait_for_is_recomput
         [need] = call("GET", f"/needs?year={year}&nip={nip}&status=closed")
         assert (need["competency_code"], need["closed_reason"]) == (skill, "standard_removed")
     assert call("GET", "/recompute-runs/no-such-run", 404)["detail"]
+
+
+def test_an_explicit_recompute_of_everyone_runs_in_the_request_in_a_small_city_and_in_the_worker_in_a_large_one(
+    settings, needs_db, position, competency, employee, year
+):
+    """`POST /recompute` answers with a run: 200 and `succeeded` when done in the request, 202 and `queued` above
+    RECOMPUTE_INLINE_MAX active ASN; the queued run is the worker's, its progress at /recompute-runs/{id}."""
+    skill = competency()
+    nip = employee(position({skill: 3}))
+
+    def client_of(configured):
+        client = create_app(configured).test_client()
+        client.environ_base["HTTP_X_BANGKOM_IDENTITY"] = identity.encode(ADMIN, SECRET)
+        return client
+
+    large = dataclasses.replace(settings, recompute_inline_max=10**9)
+    done = client_of(large).post("/api/v1/needs/recompute", json={"year": year})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert done.json["status"] == "succeeded" and done.json["done"] == done.json["total"] >= 1
+    assert done.json["years"] == [year] and done.json["finished_at"]
+
+    small = dataclasses.replace(settings, recompute_inline_max=0, recompute_chunk_size=500)
+    client = client_of(small)
+    queued = client.post("/api/v1/needs/recompute", json={})
+    assert queued.status_code == 202, queued.get_data(as_text=True)
+    assert (queued.json["status"], queued.json["done"], queued.json["years"]) == ("queued", 0, None)
+    while handlers.run_queued_recompute(needs_db, small) not in (queued.json["id"], None):
+        pass
+    run = client.get(f"/api/v1/needs/recompute-runs/{queued.json['id']}").json
+    assert run["status"] == "succeeded" and run["done"] == run["total"] >= 1
+    [need] = client.get(f"/api/v1/needs/needs?year={year}&nip={nip}").json
+    assert need["status"] == "open" and need["competency_code"] == skill
