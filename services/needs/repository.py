@@ -126,7 +126,8 @@ def priority_weights(session: Session, year: int) -> dict[str, float]:
 
 def holders_of_competency(session: Session, code: str, limit: int | None = None) -> list[str]:
     """The employees a change of one competency concerns: whose position's standard names it, or who hold a gap in
-    it (computed while it was in their standard); at most ``limit`` of them (enough to know there are more)."""
+    it (computed while it was in their standard); with ``limit``, all of them if fewer, else at least ``limit``
+    (enough to know there are more)."""
     standard = standard_cte()
     by_standard = (
         select(Employee.nip)
@@ -134,8 +135,11 @@ def holders_of_competency(session: Session, code: str, limit: int | None = None)
         .where(standard.c.competency_code == code)
     )
     by_gap = select(Gap.nip).where(Gap.competency_code == code)
-    holders = union(by_standard, by_gap)
-    return list(session.scalars(holders.limit(limit) if limit is not None else holders))
+    if limit is None:
+        return list(session.scalars(union(by_standard, by_gap)))
+    # UNION ALL stops at its limit where UNION must first read everyone to drop the doubles; a NIP appears at most
+    # twice, so 2·limit rows read without reaching the end mean more than ``limit`` distinct employees
+    return list(dict.fromkeys(session.scalars(union_all(by_standard, by_gap).limit(2 * limit))))
 
 
 def current_level_cte(session: Session, nips: Sequence[str] | None = None, competencies: Sequence[str] | None = None):
@@ -332,7 +336,11 @@ def sync_needs(
     )
     report.needs_updated = updated.rowcount
 
-    active_employee = exists().where(Employee.nip == Need.nip, Employee.active.is_(True))
+    if nips is None:
+        active_employee = exists().where(Employee.nip == Need.nip, Employee.active.is_(True))
+    else:  # the few who left, looked up first: as a subquery the planner hashes every employee of the city
+        staying = set(session.scalars(select(Employee.nip).where(among(session, Employee.nip, nips), Employee.active)))
+        active_employee = ~among(session, Need.nip, sorted(set(nips) - staying))
     gap_row = exists().where(Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code)
     gap_met = exists().where(
         Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code, Gap.gap == 0
