@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from sqlalchemy import String, insert, select
@@ -39,7 +39,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shared.db import Database, UnitOfWork, UTCDateTime, among, utcnow
 from shared.events import Event, InvalidEvent, UnknownEventType, parse_event
 from shared.logging import log_context
-from shared.metrics import CONSUMER_LAG, DEAD_LETTERS, EVENTS_CONSUMED
+from shared.metrics import CONSUMER_LAG, DEAD_LETTERS, EVENTS_CONSUMED, GROUP_LAG
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,9 @@ class EventConsumer:
         self.poll_ms = poll_ms
         self.together_seconds = together_seconds  # a transaction of records together ends after this much handling
         self._committing: dict[TopicPartition, OffsetAndMetadata] = {}
+        self._failed_commits: dict[TopicPartition, OffsetAndMetadata] = {}  # to commit again with the next poll
+        self._acknowledged: dict[TopicPartition, int] = {}  # the newest offset the broker confirmed, per partition
+        self._sent: dict[TopicPartition, int] = {}  # the newest offset sent to be committed, per partition
         options: dict[str, Any] = {
             "bootstrap_servers": bootstrap_servers.split(","),
             "group_id": group_id,
@@ -238,7 +241,7 @@ class EventConsumer:
                 done[partition] = record.offset + 1
                 handled += 1
         finally:
-            if done:
+            if done or self._failed_commits:
                 self._commit(done, wait=self.stop.is_set())
             self._measure_lag()
         return handled
@@ -273,8 +276,16 @@ class EventConsumer:
 
     def _commit(self, offsets: dict[TopicPartition, int], wait: bool = False) -> None:
         """Commit the offsets; without ``wait`` the answer is not awaited (a lost commit only redelivers records the
-        processed-events table recognises), which saves a round trip to the broker per poll."""
-        committing = {tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()}
+        processed-events table recognises), which saves a round trip to the broker per poll. Offsets whose commit
+        failed (the group's coordinator moved to another broker, too many requests in flight) go again with the next
+        poll's, records or not, for the partitions still held: else a partition whose last records were handled while
+        the coordinator moved would show them as lag, and give them again to the next consumer, until new ones came."""
+        held = self.consumer.assignment()
+        retried = {tp: o for tp, o in self._failed_commits.items() if tp in held}
+        self._failed_commits = {}
+        committing = {**retried, **{tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()}}
+        for tp, offset in committing.items():
+            self._sent[tp] = offset.offset
         try:
             if wait:
                 self.consumer.commit(committing, timeout_ms=self.COMMIT_TIMEOUT_MS)
@@ -284,10 +295,24 @@ class EventConsumer:
                 self.consumer.commit_async(committing, callback=self._committed)
         except Exception:  # noqa: BLE001 - redelivery is harmless: handling is idempotent
             log.warning("offset commit failed; the record may be delivered again", exc_info=True)
+            self._remember_failed(committing)
 
     def _committed(self, offsets: Mapping[TopicPartition, Any], result: Any) -> None:
         if isinstance(result, Exception):
-            log.warning("offset commit failed; the record may be delivered again: %s", result)
+            log.warning("offset commit failed; it goes again with the next poll: %s", result)
+            self._remember_failed(offsets)
+            return
+        for tp, committed in offsets.items():  # acknowledged: an older failure of the same partition is moot
+            failed = self._failed_commits.get(tp)
+            if failed is not None and failed.offset <= committed.offset:
+                del self._failed_commits[tp]
+            self._acknowledged[tp] = max(self._acknowledged.get(tp, -1), committed.offset)
+
+    def _remember_failed(self, offsets: Mapping[TopicPartition, Any]) -> None:
+        """Only the newest offset sent for a partition goes again: an older one would move the group back."""
+        for tp, failed in offsets.items():
+            if failed.offset >= self._sent.get(tp, -1) and failed.offset > self._acknowledged.get(tp, -1):
+                self._failed_commits[tp] = failed
 
     # -- a poll at once ----------------------------------------------------------------------
 
@@ -436,3 +461,41 @@ class EventConsumer:
             },
         )
         return "dead_lettered"
+
+
+GROUP_LAG_SECONDS = 10.0  # how often a worker asks the brokers for its group's lag
+
+
+def watch_group_lag(
+    service: str, group_id: str, topics: Sequence[str], bootstrap_servers: str, stop: threading.Event
+) -> None:
+    """``bangkom_consumer_group_lag``: the group's lag per topic as the brokers see it, every ``GROUP_LAG_SECONDS``.
+    ``bangkom_consumer_lag`` is what each live consumer knows of its own partitions; when a worker dies, its
+    partitions wait for the session time-out with no one measuring them: this gauge shows them (every instance of the
+    service reports the same figure; take the max)."""
+    servers = bootstrap_servers.split(",")
+    admin = offsets = None
+    while not stop.wait(GROUP_LAG_SECONDS):
+        try:
+            if admin is None:
+                admin = KafkaAdminClient(bootstrap_servers=servers, client_id=f"bangkom-{service}-lag")
+                offsets = KafkaConsumer(bootstrap_servers=servers, client_id=f"bangkom-{service}-lag")
+            committed = admin.list_group_offsets(group_id).get(group_id, {})
+            ends = offsets.end_offsets(list(committed))
+            lag = dict.fromkeys(topics, 0)
+            for partition, position in committed.items():
+                if partition.topic in lag:
+                    lag[partition.topic] += max(0, ends[partition] - position.offset)
+            for topic, records in lag.items():
+                GROUP_LAG.labels(service, topic).set(records)
+        except Exception:  # noqa: BLE001 - a broker down: asked again next time, with new clients
+            log.debug("group lag unavailable", exc_info=True)
+            for client in (admin, offsets):
+                if client is not None:
+                    with contextlib.suppress(Exception):
+                        client.close()
+            admin = offsets = None
+    for client in (admin, offsets):
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()

@@ -108,6 +108,9 @@ COMMON = {
     "The request has {0} invalid field(s): {1}. Correct them and send it again.": (
         "Permintaan memuat {0} isian yang tidak sah: {1}. Perbaiki lalu kirim lagi."
     ),
+    "The database is unavailable for a moment; nothing was saved. Send the request again shortly.": (
+        "Basis data sedang tidak dapat dijangkau; tidak ada yang tersimpan. Kirim ulang permintaan sebentar lagi."
+    ),
     "An unexpected error occurred. It has been logged; quote the request id when you report it.": (
         "Terjadi kesalahan yang tidak terduga. Kesalahan ini telah dicatat; sebutkan request id saat melaporkannya."
     ),

@@ -59,6 +59,12 @@ CONSUMER_LAG = Gauge(
     "Records on a partition not yet consumed by the service's group (last known high-water mark minus position)",
     ["service", "topic", "partition"],
 )
+GROUP_LAG = Gauge(
+    "bangkom_consumer_group_lag",
+    "Records of a topic the service's consumer group has yet to consume as the brokers see it (end offsets minus the "
+    "group's committed offsets): counts the partitions of a member that died too, which no live worker measures",
+    ["service", "topic"],
+)
 DEAD_LETTERS = Counter(
     "bangkom_dead_letters_total", "Records sent to the dead-letter topic", ["service", "topic", "reason"]
 )

@@ -7,7 +7,8 @@ every operation, from what the common layers do:
 
 - every operation: 400 (the edge: an undocumented query parameter, a control character, JSON nested
   too deeply); in a service that checks callers, 401 (no or a forged gateway identity) and 403 (a role
-  the access table does not name);
+  the access table does not name); 503 (the database out of reach for a moment: send again after
+  ``Retry-After`` seconds);
 - with a request body: 413 (too large), 415 (another media type), 422 (invalid fields); and, as writes,
   409 (a conflict with data already held);
 - with path variables: 404; with query parameters: 422;
@@ -94,6 +95,7 @@ class ProblemResponsesPlugin(BasePlugin):
                 codes.append(422)
             if "requestBody" in operation or method in WRITES:
                 codes += [409, 413, 415, 422] if "requestBody" in operation else [409]
+            codes.append(503)
             for code in codes:
                 if code not in responses and str(code) not in responses:
                     responses[str(code)] = status_name(code)

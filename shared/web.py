@@ -22,7 +22,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, has_request_context, json, request
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shared import edge, fields, identity, messages, metrics, openapi
@@ -222,6 +222,22 @@ def _data_error(error: DataError) -> Response:
     )
 
 
+DATABASE_RETRY_AFTER_SECONDS = 2
+
+
+def _database_unavailable(error: OperationalError | InterfaceError) -> Response:
+    """The database out of reach (restarting, failing over, a connection lost): nothing was written; the caller
+    sends the request again, as the answer says, instead of reading a 500."""
+    log.warning("database unavailable, answered 503: %s", str(error.orig)[:300])
+    response = problem(
+        503,
+        "The database is unavailable for a moment; nothing was saved. Send the request again shortly.",
+        slug="database-unavailable",
+    )
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def create_app(
     settings: Settings,
     *,
@@ -265,6 +281,8 @@ def create_app(
     app.register_error_handler(RecursionError, _too_deep)
     app.register_error_handler(IntegrityError, _conflict)
     app.register_error_handler(DataError, _data_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
 
     all_checks: dict[str, Check] = {}
     if database is not None:

@@ -216,3 +216,36 @@ def test_a_poll_is_handled_in_one_transaction_and_a_failing_event_alone_goes_one
     assert credited(database, failing.data["enrollment_id"]) == 0
     (dead,) = read_topic(f"{topic_prefix}bangkom.dlq.test", expected=1)
     assert dead.value == failing.to_json()
+
+
+def test_a_commit_the_broker_refused_goes_again_with_the_next_poll_even_without_records(
+    new_topic, kafka_producer, make_consumer
+):
+    """The group's coordinator moved (a broker died) while the last records of a partition were committed: the
+    refused commit goes again with the next poll, though nothing new arrives, so the group shows no lag and the next
+    consumer does not get those records again."""
+    from kafka import TopicPartition
+    from kafka.errors import NotCoordinatorError
+
+    topic = new_topic("refused", partitions=1)
+    events = [training_completed() for _ in range(5)]
+    for event in events:
+        kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+    kafka_producer.flush()
+    consumer = make_consumer([topic])
+    outcomes = record_outcomes(consumer)
+    commit_async = consumer.consumer.commit_async
+    refused = []
+
+    def coordinator_moved(offsets, callback):  # the broker's answer to this one commit: NotCoordinator
+        refused.append(offsets)
+        consumer.consumer.commit_async = commit_async
+        callback(offsets, NotCoordinatorError("the coordinator moved"))
+
+    consumer.consumer.commit_async = coordinator_moved
+    consume_until(consumer, lambda: len(outcomes) == 5)
+    partition = TopicPartition(topic, 0)
+    assert refused and refused[-1][partition].offset == 5
+    assert (consumer.consumer.committed(partition) or 0) < 5, "refused: not committed yet"
+    consume_until(consumer, lambda: consumer.consumer.committed(partition) == 5)  # polls that bring nothing
+    assert len(outcomes) == 5

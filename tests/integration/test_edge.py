@@ -262,3 +262,14 @@ def test_problems_speak_the_callers_language_indonesian_first(clients, service):
     assert english["detail"] == "The request has 1 invalid field(s): halaman. Correct them and send it again."
     assert english["errors"][0]["message"].startswith("Unknown parameter; this operation takes ")
     assert english_response.headers["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("service", sorted(LISTINGS))
+def test_a_database_out_of_reach_is_a_503_to_send_again_not_a_500(service):
+    """PostgreSQL restarting or failing over: nothing is written, and the caller is told to send the request again."""
+    client = _client(service, "postgresql+psycopg://bangkom:bangkom@127.0.0.1:1/bangkom_gone")
+    response = client.get(LISTINGS[service], headers={"Accept-Language": "en"})
+    body = problem(response, 503)
+    assert body["type"].endswith("database-unavailable") and "Send the request again" in body["detail"]
+    assert response.headers["Retry-After"] == "2"
+    assert "Kirim ulang" in problem(client.get(LISTINGS[service]), 503)["detail"]  # Indonesian first
