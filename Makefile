@@ -3,6 +3,7 @@
 #   make setup   virtualenv in .venv with the project and its test tools
 #   make tools   promtool, kustomize, composecheck and the Strimzi schemas for the deployment tests
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
+#   make test-cluster  only the cluster suite: three Kafka brokers, every part twice, kills and a restart (in make test)
 #   make bench   throughput figures of the event backbone (bench/)
 #   make lint    ruff
 #   make demo    the whole system on this machine with the Lhokseumawe demo data (Ctrl-C stops it)
@@ -12,7 +13,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: system setup tools test bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
+.PHONY: system setup tools test test-cluster bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +33,9 @@ tools:
 
 test: system setup tools
 	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-cluster: system setup tools
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh $(BIN)/python -m pytest -m cluster tests/cluster $(PYTEST_ARGS)
 
 bench: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh sh -c '$(BIN)/python bench/figures.py --reset && $(BIN)/python bench/backbone.py && $(BIN)/python bench/attendance_ingest.py && $(BIN)/python bench/attendance_gateway.py && $(BIN)/python bench/evaluation_latency.py && $(BIN)/python bench/needs_gap.py && $(BIN)/python bench/simpeg_sync.py && $(BIN)/python bench/faults.py && $(BIN)/python bench/ui_pages.py && $(BIN)/python bench/memory.py && $(BIN)/python bench/figures.py'

@@ -109,6 +109,54 @@ def replay(service: str, reasons: tuple[str, ...], dry_run: bool) -> None:
     )
 
 
+@main.group(help="The Kafka topics of the plan (shared/topics.py): create them, or check them against the plan.")
+def topics() -> None:
+    pass
+
+
+def _topic_settings():
+    """Only the Kafka settings are read (KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_TOPIC_PARTITIONS,
+    KAFKA_REPLICATION_FACTOR): no database."""
+    from shared.config import Settings
+
+    return Settings.from_env("topics", database_url="")
+
+
+@topics.command("create", help="Create every planned topic that does not exist yet, with its partitions and settings.")
+def topics_create() -> None:
+    from shared.topics import create, plan
+
+    settings = _topic_settings()
+    created = set(create(settings))
+    for topic in plan(settings):
+        state = "created" if topic.name in created else "exists"
+        click.echo(f"{state:8} {topic.name:40} partitions={topic.partitions} replicas={topic.replication_factor}")
+    click.echo(f"{len(created)} topic(s) created; `bangkom topics check` compares them with the plan")
+
+
+@topics.command("check", help="Compare the cluster's topics with the plan; exit 1 when one differs or lacks replicas.")
+def topics_check() -> None:
+    from shared.topics import check
+
+    states = check(_topic_settings())
+    for state in states:
+        problems = state.problems
+        click.echo(
+            f"{'ok' if not problems else 'DIFFERS':8} {state.topic.name:40} "
+            + (
+                "; ".join(problems)
+                or (
+                    f"partitions={state.partitions} replicas={state.replication_factor} "
+                    f"min.insync.replicas={state.config.get('min.insync.replicas')}"
+                )
+            )
+        )
+    wrong = [s for s in states if s.problems]
+    click.echo(f"{len(states) - len(wrong)} of {len(states)} topic(s) as planned")
+    if wrong:
+        raise SystemExit(1)
+
+
 def _register_service_commands() -> None:
     from services.evaluation.cli import evaluation
     from services.gateway.cli import gateway

@@ -6,25 +6,21 @@ the consumer loop; both share one idempotent producer (thread-safe).
 
 from __future__ import annotations
 
-import contextlib
 import faulthandler
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 
-from kafka import KafkaAdminClient
-from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
 from prometheus_client import REGISTRY, start_http_server
 
 from shared.config import Settings
-from shared.consumer import EventConsumer, Handler
+from shared.consumer import EventConsumer, Handler, watch_group_lag
 from shared.db import Database
 from shared.logging import configure_logging
 from shared.outbox import OutboxCollector, OutboxRelay, new_producer
 from shared.service import ServiceContext
+from shared.topics import create as create_topics
 
 log = logging.getLogger(__name__)
 
@@ -57,18 +53,24 @@ def run_worker(
         start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_addr)
 
     subscribed = [settings.kafka_topic_prefix + topic for topic in topics]
-    ensure_topics(
-        settings.kafka_bootstrap_servers,
-        [settings.topic, settings.dead_letter_topic, *subscribed],
-        settings.kafka_topic_partitions,
-        settings.kafka_replication_factor,
-    )
+    # the topics it touches, from the plan, when missing: a consumer never waits for a topic that appears only
+    # with the first event (a production cluster has them from `bangkom topics create` beforehand)
+    create_topics(settings, [settings.topic, settings.dead_letter_topic, *subscribed])
     relay = OutboxRelay(database, outbox_model, producer, settings.service, settings.outbox_batch_size)
     relay_thread = threading.Thread(
         target=relay.run, args=(stop, settings.outbox_poll_seconds), name="outbox-relay", daemon=True
     )
     relay_thread.start()
     threads = [relay_thread]
+    if topics and handlers:  # the group's lag as the brokers see it, for the metrics
+        lag_thread = threading.Thread(
+            target=watch_group_lag,
+            args=(settings.service, settings.consumer_group, subscribed, settings.kafka_bootstrap_servers, stop),
+            name="group-lag",
+            daemon=True,
+        )
+        lag_thread.start()
+        threads.append(lag_thread)
     for loop in background:
         thread = threading.Thread(target=loop, args=(stop, database), name=loop.__name__, daemon=True)
         thread.start()
@@ -113,29 +115,3 @@ def consumer_options(settings: Settings) -> dict[str, object]:
     if settings.kafka_group_instance_id:
         options["group_instance_id"] = settings.kafka_group_instance_id
     return options
-
-
-def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int, replication: int) -> None:
-    """Create the topics a worker produces to and consumes from when they do not exist yet, so that a
-    consumer never waits for a topic that appears only with the first event."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","), client_id="bangkom-topic-setup")
-    try:
-        missing = sorted(set(topics) - set(admin.list_topics()))
-        if missing:
-            with contextlib.suppress(TopicAlreadyExistsError):  # another worker created it meanwhile
-                admin.create_topics([NewTopic(topic, partitions, replication) for topic in missing])
-            log.info("created topics", extra={"topics": missing})
-        # wait until every partition has a leader: a consumer that joins its group before that is
-        # assigned nothing for the topic and may not notice it for a long time
-        deadline = time.monotonic() + 60
-        while True:
-            described = admin.describe_topics(list(topics))
-            ready = all(
-                t["error_code"] == 0 and t["partitions"] and all(p["leader_id"] >= 0 for p in t["partitions"])
-                for t in described
-            )
-            if ready or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
-    finally:
-        admin.close()

@@ -116,7 +116,10 @@ def test_the_compose_file_loads_as_docker_compose_would():
     loaded = run(tool("composecheck"), "deploy/docker-compose.yml", "deploy/compose/env.example")
     assert loaded.returncode == 0, loaded.stderr
     assert set(loaded.stdout.split()) == {
-        "kafka",
+        "kafka-1",
+        "kafka-2",
+        "kafka-3",
+        "topics",
         "postgres",
         "migrate",
         "gateway",
@@ -235,10 +238,56 @@ def container_commands(manifests) -> list[list[str]]:
 
 def test_every_container_command_is_a_bangkom_command(manifests):
     commands = container_commands(manifests)
-    assert len(commands) == 11 + 10 + 10  # Kubernetes (10 Deployments, the CronJob), Compose, the demo's Procfile
+    assert len(commands) == 11 + 11 + 10  # Kubernetes (10 Deployments, the CronJob), Compose (and its topics), Procfile
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert 'ENTRYPOINT ["bangkom"]' in dockerfile
     runner = CliRunner()
     for command in commands:
         answer = runner.invoke(bangkom, [*command, "--help"])
         assert answer.exit_code == 0, (command, answer.output)
+
+
+# --- the topic plan -----------------------------------------------------------------------------
+
+
+def test_kubernetes_and_compose_create_the_topics_of_the_plan_with_the_settings_the_cluster_test_proved(manifests):
+    """Strimzi's KafkaTopics are the plan (shared/topics.py) at config.yaml's partitions and replication; the brokers
+    of both keep two copies in sync and create no topic by themselves; Compose creates the plan with the same
+    settings (`bangkom topics create`) before any service starts."""
+    from shared.config import Settings
+    from shared.topics import plan
+
+    config = next(m for m in manifests if m["kind"] == "ConfigMap" and "KAFKA_TOPIC_PARTITIONS" in m.get("data", {}))
+    settings = Settings(
+        service="topics",
+        database_url="",
+        kafka_topic_partitions=int(config["data"]["KAFKA_TOPIC_PARTITIONS"]),
+        kafka_replication_factor=int(config["data"]["KAFKA_REPLICATION_FACTOR"]),
+    )
+    planned = {t.name: (t.partitions, t.replication_factor, t.config) for t in plan(settings)}
+    strimzi = {
+        m["metadata"]["name"]: (
+            m["spec"]["partitions"],
+            m["spec"]["replicas"],
+            {k: str(v) for k, v in m["spec"]["config"].items()},
+        )
+        for m in manifests
+        if m["kind"] == "KafkaTopic"
+    }
+    assert strimzi == planned
+    kafka = next(m for m in manifests if m["kind"] == "Kafka")["spec"]["kafka"]["config"]
+    assert (kafka["min.insync.replicas"], kafka["default.replication.factor"]) == (2, 3)
+    assert kafka["auto.create.topics.enable"] is False
+
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())["services"]
+    nodes = [compose[f"kafka-{n}"]["environment"] for n in (1, 2, 3)]
+    for node in nodes:
+        assert (node["KAFKA_MIN_INSYNC_REPLICAS"], node["KAFKA_DEFAULT_REPLICATION_FACTOR"]) == ("2", "3")
+        assert node["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    topics = compose["topics"]
+    assert topics["command"] == ["topics", "create"]
+    for service in ("topics", "needs", "needs-worker", "gateway"):
+        env = compose[service]["environment"]
+        assert env["KAFKA_TOPIC_PARTITIONS"] == config["data"]["KAFKA_TOPIC_PARTITIONS"]
+        assert env["KAFKA_REPLICATION_FACTOR"] == config["data"]["KAFKA_REPLICATION_FACTOR"]
+    assert compose["needs"]["depends_on"]["topics"] == {"condition": "service_completed_successfully"}

@@ -50,12 +50,13 @@ class Broker:
 
 
 class Postgres:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, port: int = PG_PORT, databases: tuple[str, ...] = DATABASES) -> None:
+        self.port = port
         self.env = {
             **os.environ,
-            "PG_PORT": str(PG_PORT),
+            "PG_PORT": str(port),
             "PG_DATA_DIR": str(data_dir),
-            "PG_DATABASES": " ".join(f"bangkom_{name}" for name in DATABASES),
+            "PG_DATABASES": " ".join(f"bangkom_{name}" for name in databases),
         }
 
     def run(self, command: str) -> None:
@@ -64,7 +65,7 @@ class Postgres:
         )
 
     def url(self, service: str) -> str:
-        return f"postgresql+psycopg://bangkom:bangkom@127.0.0.1:{PG_PORT}/bangkom_{service}"
+        return f"postgresql+psycopg://bangkom:bangkom@127.0.0.1:{self.port}/bangkom_{service}"
 
 
 @pytest.fixture(scope="session")

@@ -38,8 +38,9 @@ pytestmark = pytest.mark.faults
 
 
 class Flow:
-    def __init__(self, infra, log_dir) -> None:
+    def __init__(self, infra, log_dir, completions: int = COMPLETIONS) -> None:
         self.broker, self.postgres = infra
+        self.completions, self.syncs = completions, completions // 5
         self.tag = f"fault-{uuid.uuid4().hex[:8]}"
         self.prefix = f"{self.tag}."
         self.env = {
@@ -53,10 +54,11 @@ class Flow:
         self.engines = {
             s: create_engine(self.postgres.url(s), pool_pre_ping=True) for s in ("needs", "training", "evaluation")
         }
-        self.nips = [new_nip() for _ in range(SYNCS)]
+        self.nips = [new_nip() for _ in range(self.syncs)]
         self.producer = KafkaProducer(
-            bootstrap_servers=[self.broker.bootstrap],
+            bootstrap_servers=self.broker.bootstrap.split(","),
             acks="all",
+            enable_idempotence=True,
             linger_ms=5,
             delivery_timeout_ms=300_000,
             reconnect_backoff_max_ms=1000,
@@ -82,7 +84,7 @@ class Flow:
             "TrainingCompleted",
             {
                 "enrollment_id": f"{self.tag}-{number}",
-                "nip": self.nips[number % SYNCS],
+                "nip": self.nips[number % self.syncs],
                 "program_id": self.tag,
                 "batch_id": f"{self.tag}-b{number // 25}",
                 "program_title": "Uji ketahanan",
@@ -104,10 +106,10 @@ class Flow:
 
         def run() -> None:
             events = []
-            for n in range(COMPLETIONS):
-                events.append((f"{self.prefix}bangkom.training.v1", self.nips[n % SYNCS], self.completed(n)))
-                if n % (COMPLETIONS // SYNCS) == 0:
-                    nip = self.nips[n // (COMPLETIONS // SYNCS)]
+            for n in range(self.completions):
+                events.append((f"{self.prefix}bangkom.training.v1", self.nips[n % self.syncs], self.completed(n)))
+                if n % (self.completions // self.syncs) == 0:
+                    nip = self.nips[n // (self.completions // self.syncs)]
                     events.append(
                         (f"{self.prefix}bangkom.needs.v1", nip, factories.employee_synced(nip, unit=self.tag))
                     )
@@ -159,10 +161,15 @@ class Flow:
 
     def settle(self, producer: threading.Thread, timeout: float = 90.0) -> float:
         producer.join(
-            timeout=COMPLETIONS * 1.2 / self.rate * 3 + 60
-        )  # the flow itself takes COMPLETIONS * 1.2 / rate s
+            timeout=self.completions * 1.2 / self.rate * 3 + 60
+        )  # the flow itself takes self.completions * 1.2 / rate s
         started = time.monotonic()
-        expected = {"needs": COMPLETIONS, "evaluation": COMPLETIONS, "training": SYNCS, "evaluation_synced": SYNCS}
+        expected = {
+            "needs": self.completions,
+            "evaluation": self.completions,
+            "training": self.syncs,
+            "evaluation_synced": self.syncs,
+        }
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             counts = {service: self.effect(service) for service in expected}
@@ -192,7 +199,7 @@ class Flow:
         return total
 
     def topic_records(self, topic: str) -> list[bytes]:
-        consumer = KafkaConsumer(bootstrap_servers=[self.broker.bootstrap], enable_auto_commit=False)
+        consumer = KafkaConsumer(bootstrap_servers=self.broker.bootstrap.split(","), enable_auto_commit=False)
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
         consumer.assign(partitions)
         consumer.seek_to_beginning()
@@ -214,10 +221,10 @@ class Flow:
                 ),
                 {"tag": self.tag},
             ).scalar_one()
-        assert tasks == 3 * COMPLETIONS
+        assert tasks == 3 * self.completions
         published = [json.loads(v) for v in self.topic_records(f"{self.prefix}bangkom.evaluation.v1")]
         created = [e["id"] for e in published if e["type"].endswith("EvaluationTaskCreated.v1")]
-        assert len(set(created)) == 3 * COMPLETIONS, "every EvaluationTaskCreated reached the topic"
+        assert len(set(created)) == 3 * self.completions, "every EvaluationTaskCreated reached the topic"
         for service in ("needs", "evaluation"):
             letters = self.topic_records(f"{self.prefix}bangkom.dlq.{service}")
             assert len(letters) == dead_letters, (service, len(letters))
