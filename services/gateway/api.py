@@ -174,12 +174,12 @@ class ActivationCodes(MethodView):
             return handlers.printed_codes(uow, context().settings, data["unit_code"])
 
 
-KEY_CACHE_SECONDS = 60  # a revoked key stops working within this time
 _verified_keys: dict[str, tuple[str, float]] = {}  # sha256(key id:secret) → (partner, valid until); per process
 
 
 def _verify_key(key_id: str, secret: str) -> str | None:
-    """Ask the training service, which holds the hashes, whether a key and secret are valid (cached briefly)."""
+    """Ask the training service, which holds the hashes, whether a key and secret are valid (cached by each process
+    for PARTNER_KEY_CACHE_SECONDS: a revoked key stops working on every gateway instance within that time)."""
     token = hashlib.sha256(f"{key_id}:{secret}".encode()).hexdigest()
     cached = _verified_keys.get(token)
     if cached and cached[1] > time.monotonic():
@@ -195,7 +195,7 @@ def _verify_key(key_id: str, secret: str) -> str | None:
         return None
     response.raise_for_status()
     partner_code = response.json()["partner_code"]
-    _verified_keys[token] = (partner_code, time.monotonic() + KEY_CACHE_SECONDS)
+    _verified_keys[token] = (partner_code, time.monotonic() + settings.partner_key_cache_seconds)
     return partner_code
 
 

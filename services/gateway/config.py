@@ -27,6 +27,9 @@ class GatewaySettings(Settings):
     oidc_roles_claim: str = "roles"
     oidc_subject_claim: str = "sub"  # e.g. "nip" when the provider carries the ASN's NIP in its own claim
     rate_limit_per_minute: int = 600  # requests per caller (person or partner) and minute
+    # a partner key confirmed by the training service is trusted this long by each gateway process: a revoked key
+    # stops working on every instance within it
+    partner_key_cache_seconds: float = 10.0
     login_rate_limit_per_minute: int = 10  # login attempts per user name and address, and minute
     # accounts of every ASN (docs/gateway.md, "Accounts"): activation by e-mail link or printed code
     activation_link_hours: int = 72  # an e-mailed activation or reset code is valid this long

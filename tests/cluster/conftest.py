@@ -5,12 +5,10 @@ run alone; every API runs as two gunicorn instances and every worker twice, each
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pytest
 import requests
 from kafka import KafkaAdminClient
 
-from tests.faults.conftest import Postgres
+from tests.faults.conftest import Postgres, own_infra
 
 ROOT = Path(__file__).resolve().parents[2]
 KAFKA_PORT, CONTROLLER_PORT, PG_PORT = 39092, 39093, 35432  # node n: + 10·n (deploy/local/kafka.sh)
@@ -76,19 +74,11 @@ class Cluster:
 
 @pytest.fixture(scope="session")
 def cluster_infra() -> Iterator[tuple[Cluster, Postgres]]:
-    from shared.migrations import upgrade
-
-    folder = Path(f"/var/tmp/bangkom-cluster-{uuid.uuid4().hex[:8]}")  # noqa: S108 - the server's user must reach it
-    folder.mkdir(mode=0o755)
-    cluster, postgres = Cluster(folder / "kafka"), Postgres(folder / "postgres", PG_PORT, DATABASES)
-    cluster.start()
-    postgres.run("start")
-    for service in DATABASES:
-        upgrade(f"services.{service}", postgres.url(service))
-    yield cluster, postgres
-    cluster.stop()
-    postgres.run("stop")
-    shutil.rmtree(folder, ignore_errors=True)
+    yield from own_infra(
+        "cluster",
+        lambda folder: (Cluster(folder / "kafka"), Postgres(folder / "postgres", PG_PORT, DATABASES)),
+        DATABASES,
+    )
 
 
 class Part:

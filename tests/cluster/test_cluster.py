@@ -231,7 +231,6 @@ class Stack:
         that fails is sent again to the other (409 'already submitted' then means the first one had landed)."""
         submitted: set[str] = set()
         refused: list[str] = []
-        engine = self.flow.engines["evaluation"]
 
         def run() -> None:
             http = requests.Session()
@@ -239,15 +238,7 @@ class Stack:
             turn = 0
             while not self.stop.is_set() and len(submitted) < SUBMISSIONS:
                 try:
-                    with engine.connect() as connection:
-                        tasks = connection.execute(
-                            text(
-                                "SELECT t.id FROM tasks t JOIN participations p ON p.enrollment_id = t.enrollment_id "
-                                "WHERE p.program_id = :tag AND t.kind = 'learning' AND t.status = 'open' LIMIT 4"
-                            ),
-                            {"tag": self.flow.tag},
-                        ).scalars()
-                        tasks = [t for t in tasks if t not in submitted]
+                    tasks = [t for t in self.learning_tasks("open", limit=4) if t not in submitted]
                 except Exception:  # noqa: BLE001 - the database may be restarting in this very moment
                     tasks = []
                 for task in tasks:
@@ -275,6 +266,19 @@ class Stack:
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
         return thread, submitted, refused
+
+    def learning_tasks(self, status: str, limit: int | None = None) -> list[str]:
+        """The ids of the flow's post-test tasks in a status."""
+        with self.flow.engines["evaluation"].connect() as connection:
+            return list(
+                connection.execute(
+                    text(
+                        "SELECT t.id FROM tasks t JOIN participations p ON p.enrollment_id = t.enrollment_id "
+                        "WHERE p.program_id = :tag AND t.kind = 'learning' AND t.status = :status LIMIT :limit"
+                    ),
+                    {"tag": self.flow.tag, "status": status, "limit": limit},
+                ).scalars()
+            )
 
     # -- what the cluster says ---------------------------------------------------------------------
 
@@ -451,15 +455,8 @@ def test_the_loop_on_three_brokers_with_every_part_twice_loses_and_doubles_nothi
                 text("SELECT count(*) FROM assessments WHERE enrollment_id LIKE :tag"), {"tag": f"{stack.flow.tag}-%"}
             ).scalar_one()
 
-    with stack.flow.engines["evaluation"].connect() as connection:
-        done = connection.execute(
-            text(
-                "SELECT count(*) FROM tasks t JOIN participations p ON p.enrollment_id = t.enrollment_id "
-                "WHERE p.program_id = :tag AND t.kind = 'learning' AND t.status = 'submitted'"
-            ),
-            {"tag": stack.flow.tag},
-        ).scalar_one()
-    assert done == len(submitted) >= SUBMISSIONS, "every post-test submitted counted once"
+    done = stack.learning_tasks("submitted")
+    assert len(done) == len(submitted) >= SUBMISSIONS, "every post-test submitted counted once"
     stack.healed("the assessments in needs", lambda: assessed() == len(submitted), time.monotonic(), 60)
     assert stack.flow.pending() == 0
     assert stack.under_replicated() == 0

@@ -11,8 +11,9 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,21 +69,27 @@ class Postgres:
         return f"postgresql+psycopg://bangkom:bangkom@127.0.0.1:{self.port}/bangkom_{service}"
 
 
-@pytest.fixture(scope="session")
-def fault_infra() -> Iterator[tuple[Broker, Postgres]]:
+def own_infra(name: str, make: Callable[[Path], tuple[Any, Postgres]], databases: tuple[str, ...]) -> Iterator[Any]:
+    """A Kafka and a PostgreSQL of a suite's own in a throw-away folder (the server's user must reach it): started,
+    the databases migrated, yielded, stopped and removed."""
     from shared.migrations import upgrade
 
-    folder = Path(f"/var/tmp/bangkom-faults-{uuid.uuid4().hex[:8]}")  # noqa: S108 - the server's user must reach it
+    folder = Path(f"/var/tmp/bangkom-{name}-{uuid.uuid4().hex[:8]}")  # noqa: S108
     folder.mkdir(mode=0o755)
-    broker, postgres = Broker(folder / "kafka"), Postgres(folder / "postgres")
-    broker.start()
+    kafka, postgres = make(folder)
+    kafka.start()
     postgres.run("start")
-    for service in DATABASES:
+    for service in databases:
         upgrade(f"services.{service}", postgres.url(service))
-    yield broker, postgres
-    broker.stop()
+    yield kafka, postgres
+    kafka.stop()
     postgres.run("stop")
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def fault_infra() -> Iterator[tuple[Broker, Postgres]]:
+    yield from own_infra("faults", lambda folder: (Broker(folder / "kafka"), Postgres(folder / "postgres")), DATABASES)
 
 
 class Worker:

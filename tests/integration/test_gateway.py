@@ -95,6 +95,7 @@ def partner_gateway(migrated_database, training_service):
         jwt_secret=JWT_SECRET,
         training_url=training_service,
         upstream_read_timeout=10,
+        partner_key_cache_seconds=1,  # a revocation shows within a second
     )
     return settings, create_app(settings).test_client()
 
@@ -286,6 +287,15 @@ def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner
     assert client.delete(f"/api/v1/training/partners/{code}/keys/{second['key_id']}", headers=auth).status_code == 200
     refused(
         client.get("/api/v1/training/partner/batches", headers=_signed(second["key_id"], second["secret"], b"")), "key"
+    )
+    # a key confirmed (and cached) before its revocation works at most PARTNER_KEY_CACHE_SECONDS longer
+    third = client.post(f"/api/v1/training/partners/{code}/keys", headers=auth).json
+    cached = client.get("/api/v1/training/partner/batches", headers=_signed(third["key_id"], third["secret"], b""))
+    assert cached.status_code == 200
+    assert client.delete(f"/api/v1/training/partners/{code}/keys/{third['key_id']}", headers=auth).status_code == 200
+    time.sleep(settings.partner_key_cache_seconds + 0.2)
+    refused(
+        client.get("/api/v1/training/partner/batches", headers=_signed(third["key_id"], third["secret"], b"")), "key"
     )
     # a partner cannot reach BKPSDM routes through its key
     assert client.get("/api/v1/training/partners", headers=_signed(key_id, secret, b"")).status_code == 403
