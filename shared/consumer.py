@@ -141,7 +141,8 @@ class EventConsumer:
         self.poll_ms = poll_ms
         self.together_seconds = together_seconds  # a transaction of records together ends after this much handling
         self._committing: dict[TopicPartition, OffsetAndMetadata] = {}
-        self._failed_commits: dict[TopicPartition, OffsetAndMetadata] = {}  # to commit again with the next poll
+        self._unsent: dict[TopicPartition, OffsetAndMetadata] = {}  # to commit with the next poll
+        self._in_flight_since: float | None = None  # when the commit on its way was sent
         self._acknowledged: dict[TopicPartition, int] = {}  # the newest offset the broker confirmed, per partition
         self._sent: dict[TopicPartition, int] = {}  # the newest offset sent to be committed, per partition
         options: dict[str, Any] = {
@@ -241,7 +242,7 @@ class EventConsumer:
                 done[partition] = record.offset + 1
                 handled += 1
         finally:
-            if done or self._failed_commits:
+            if done or self._unsent:
                 self._commit(done, wait=self.stop.is_set())
             self._measure_lag()
         return handled
@@ -276,14 +277,25 @@ class EventConsumer:
 
     def _commit(self, offsets: dict[TopicPartition, int], wait: bool = False) -> None:
         """Commit the offsets; without ``wait`` the answer is not awaited (a lost commit only redelivers records the
-        processed-events table recognises), which saves a round trip to the broker per poll. Offsets whose commit
-        failed (the group's coordinator moved to another broker, too many requests in flight) go again with the next
-        poll's, records or not, for the partitions still held: else a partition whose last records were handled while
-        the coordinator moved would show them as lag, and give them again to the next consumer, until new ones came."""
+        processed-events table recognises), which saves a round trip to the broker per poll. One commit at a time is
+        on its way: while one is, the newer offsets wait and go with the next poll's (commits sent every poll to a slow
+        or moving coordinator filled its connection, and every later one was refused). Offsets whose commit failed
+        (the coordinator moved to another broker) go again the same way, records or not, for the partitions still
+        held: else the last records a partition had when it happened would show as lag, and reach the next consumer
+        again, until new ones came."""
         held = self.consumer.assignment()
-        retried = {tp: o for tp, o in self._failed_commits.items() if tp in held}
-        self._failed_commits = {}
-        committing = {**retried, **{tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()}}
+        waiting = {tp: o for tp, o in self._unsent.items() if tp in held}
+        committing = {**waiting, **{tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()}}
+        if not committing:
+            self._unsent = {}
+            return
+        on_its_way = (
+            self._in_flight_since is not None and time.monotonic() - self._in_flight_since < self.COMMIT_STUCK_S
+        )
+        if on_its_way and not wait:
+            self._unsent = committing
+            return
+        self._unsent = {}
         for tp, offset in committing.items():
             self._sent[tp] = offset.offset
         try:
@@ -292,27 +304,37 @@ class EventConsumer:
                 self._committing = {}
             else:
                 self._committing = {**self._committing, **committing}
+                self._in_flight_since = time.monotonic()
                 self.consumer.commit_async(committing, callback=self._committed)
         except Exception:  # noqa: BLE001 - redelivery is harmless: handling is idempotent
             log.warning("offset commit failed; the record may be delivered again", exc_info=True)
+            self._in_flight_since = None
             self._remember_failed(committing)
 
+    COMMIT_STUCK_S = 10.0  # a commit unanswered this long is given up on: the next one goes
+
     def _committed(self, offsets: Mapping[TopicPartition, Any], result: Any) -> None:
+        self._in_flight_since = None
         if isinstance(result, Exception):
             log.warning("offset commit failed; it goes again with the next poll: %s", result)
             self._remember_failed(offsets)
             return
-        for tp, committed in offsets.items():  # acknowledged: an older failure of the same partition is moot
-            failed = self._failed_commits.get(tp)
-            if failed is not None and failed.offset <= committed.offset:
-                del self._failed_commits[tp]
+        for tp, committed in offsets.items():  # acknowledged: an older offset waiting for the same partition is moot
+            waiting = self._unsent.get(tp)
+            if waiting is not None and waiting.offset <= committed.offset:
+                del self._unsent[tp]
             self._acknowledged[tp] = max(self._acknowledged.get(tp, -1), committed.offset)
 
     def _remember_failed(self, offsets: Mapping[TopicPartition, Any]) -> None:
-        """Only the newest offset sent for a partition goes again: an older one would move the group back."""
+        """Only the newest offset of a partition goes again: an older one would move the group back."""
         for tp, failed in offsets.items():
-            if failed.offset >= self._sent.get(tp, -1) and failed.offset > self._acknowledged.get(tp, -1):
-                self._failed_commits[tp] = failed
+            waiting = self._unsent.get(tp)
+            if (
+                failed.offset >= self._sent.get(tp, -1)
+                and failed.offset > self._acknowledged.get(tp, -1)
+                and (waiting is None or failed.offset > waiting.offset)
+            ):
+                self._unsent[tp] = failed
 
     # -- a poll at once ----------------------------------------------------------------------
 

@@ -112,6 +112,20 @@ def recompute_or_queue(
     if concerned <= settings.recompute_inline_max:
         recompute(uow, settings, years, nips=nips, left_standard=left_standard, competencies=competencies)
         return None
+    run = _new_run(uow, cause, competencies, left_standard, years, status="queued", done=0)
+    log.info("recompute queued for the worker", extra={"run_id": run.id, "employees": concerned, "cause": cause})
+    return run
+
+
+def _new_run(
+    uow: UnitOfWork,
+    cause: str,
+    competencies: Sequence[str] | None,
+    left_standard: str,
+    years: Iterable[int] | None,
+    **state: Any,
+) -> RecomputeRun:
+    """A recompute run recorded in the unit of work: what caused it, what it recomputes, and its ``state``."""
     run = RecomputeRun(
         id=str(uuid.uuid4()),
         cause=cause[:300],
@@ -119,12 +133,10 @@ def recompute_or_queue(
         left_standard=left_standard,
         years=sorted(years) if years is not None else None,
         request_id=current_request_id.get(),
-        status="queued",
-        done=0,
         created_at=utcnow(),
+        **state,
     )
     uow.session.add(run)
-    log.info("recompute queued for the worker", extra={"run_id": run.id, "employees": concerned, "cause": cause})
     return run
 
 
@@ -196,23 +208,19 @@ def request_recompute(uow: UnitOfWork, settings: NeedsSettings, year: int | None
     cause = f"recompute of {year if year else 'this year and the years with active needs'} requested"
     run = recompute_or_queue(uow, settings, cause=cause, nips=None, competencies=None, years=years)
     if run is None:
-        employees = repository.active_employee_count(uow.session)
-        now = utcnow()
-        run = RecomputeRun(
-            id=str(uuid.uuid4()),
-            cause=cause,
-            competencies=None,
-            left_standard="standard_removed",
-            years=years,
-            request_id=current_request_id.get(),
+        employees, now = repository.active_employee_count(uow.session), utcnow()
+        run = _new_run(
+            uow,
+            cause,
+            None,
+            "standard_removed",
+            years,
             status="succeeded",
             done=employees,
             total=employees,
-            created_at=now,
             started_at=now,
             finished_at=now,
         )
-        uow.session.add(run)
     uow.commit()
     return run
 
