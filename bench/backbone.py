@@ -28,7 +28,8 @@ from bench.figures import record  # noqa: E402
 from shared.consumer import EventConsumer  # noqa: E402
 from shared.db import Database, UnitOfWork  # noqa: E402
 from shared.events import new_event  # noqa: E402
-from shared.outbox import OutboxRelay, new_producer  # noqa: E402
+from shared.outbox import OutboxRelay
+from shared.producer import new_producer  # noqa: E402
 from tests.backbone_models import Base, Outbox, ProcessedEvent  # noqa: E402
 
 

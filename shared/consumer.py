@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from sqlalchemy import String, insert, select
@@ -40,6 +40,7 @@ from shared.db import Database, UnitOfWork, UTCDateTime, among, utcnow
 from shared.events import Event, InvalidEvent, UnknownEventType, parse_event
 from shared.logging import log_context
 from shared.metrics import CONSUMER_LAG, DEAD_LETTERS, EVENTS_CONSUMED, GROUP_LAG
+from shared.producer import Producer
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class EventConsumer:
         topics: Sequence[str],
         group_id: str,
         bootstrap_servers: str,
-        producer: KafkaProducer,
+        producer: Producer,
         dead_letter_topic: str,
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,
@@ -465,9 +466,7 @@ class EventConsumer:
             ("dlq.attempts", str(attempts).encode()),
         ]
         try:
-            self.producer.send(self.dead_letter_topic, key=record.key, value=record.value, headers=headers).get(
-                timeout=30
-            )
+            self.producer.deliver(self.dead_letter_topic, key=record.key, value=record.value, headers=headers)
         except Exception as send_error:
             raise DeadLetterFailed(f"could not write to {self.dead_letter_topic}: {send_error}") from exc
         DEAD_LETTERS.labels(self.service, record.topic, reason).inc()

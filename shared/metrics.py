@@ -65,6 +65,11 @@ GROUP_LAG = Gauge(
     "group's committed offsets): counts the partitions of a member that died too, which no live worker measures",
     ["service", "topic"],
 )
+PRODUCERS_RENEWED = Counter(
+    "bangkom_kafka_producer_renewals_total",
+    "Kafka producers replaced because they had not settled their sends within the delivery time-out (stuck)",
+    ["service"],
+)
 DEAD_LETTERS = Counter(
     "bangkom_dead_letters_total", "Records sent to the dead-letter topic", ["service", "topic", "reason"]
 )

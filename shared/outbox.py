@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from kafka import KafkaProducer
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import BigInteger, Index, Integer, String, Text, cast, func, insert, literal, select, update
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -27,6 +26,7 @@ from shared.db import Database, UTCDateTime, among, utcnow
 from shared.events import CONTENT_TYPE, SPEC_VERSION, Event, lookup
 from shared.logging import correlation_id as current_correlation_id
 from shared.metrics import EVENTS_PRODUCED
+from shared.producer import Producer
 
 log = logging.getLogger(__name__)
 
@@ -134,27 +134,6 @@ def events_from_rows(
     )
 
 
-DELIVERY_TIMEOUT_MS = 30_000
-
-
-def new_producer(bootstrap_servers: str, **options: Any) -> KafkaProducer:
-    """An idempotent producer that waits for all in-sync replicas (acks=all)."""
-    settings: dict[str, Any] = {
-        "bootstrap_servers": bootstrap_servers.split(","),
-        "acks": "all",
-        "enable_idempotence": True,
-        "linger_ms": 5,
-        "max_in_flight_requests_per_connection": 5,
-        "request_timeout_ms": 15000,
-        # A send is settled (delivered or failed) within DELIVERY_TIMEOUT_MS, so the relay never sends a row
-        # again while its first send is still being retried inside the producer (duplicates on the wire).
-        "delivery_timeout_ms": DELIVERY_TIMEOUT_MS,
-        "reconnect_backoff_max_ms": 1000,  # after a broker outage, reconnect within a second
-    }
-    settings.update(options)
-    return KafkaProducer(**settings)
-
-
 def record_headers(row: Any) -> list[tuple[str, bytes]]:
     return [
         ("content-type", CONTENT_TYPE.encode()),
@@ -175,17 +154,15 @@ class OutboxRelay:
         self,
         database: Database,
         outbox_model: type,
-        producer: KafkaProducer,
+        producer: Producer,
         service: str,
         batch_size: int = 200,
-        flush_timeout: float = DELIVERY_TIMEOUT_MS / 1000 + 5,  # every send of the batch is settled by then
     ) -> None:
         self.database = database
         self.model = outbox_model
         self.producer = producer
         self.service = service
         self.batch_size = batch_size
-        self.flush_timeout = flush_timeout
 
     def run_once(self) -> int:
         """Publish one batch; returns how many rows were marked sent.
@@ -216,7 +193,7 @@ class OutboxRelay:
                 )
                 for row in rows
             ]
-            self.producer.flush(timeout=self.flush_timeout)
+            self.producer.flush()  # every send settled (a stuck producer is replaced, the batch stays pending)
             published, failed = [], []
             for row, future in sent:
                 try:

@@ -18,7 +18,8 @@ from shared.config import Settings
 from shared.consumer import EventConsumer, Handler, watch_group_lag
 from shared.db import Database
 from shared.logging import configure_logging
-from shared.outbox import OutboxCollector, OutboxRelay, new_producer
+from shared.outbox import OutboxCollector, OutboxRelay
+from shared.producer import new_producer
 from shared.service import ServiceContext
 from shared.topics import create as create_topics
 
@@ -37,7 +38,9 @@ def run_worker(
     """``background``: further loops of the service (each in a thread, given the stop event and the database)."""
     configure_logging(settings.service, settings.log_level)
     database = ServiceContext.create(settings, outbox_model).database
-    producer = new_producer(settings.kafka_bootstrap_servers, client_id=f"bangkom-{settings.service}-worker")
+    producer = new_producer(
+        settings.kafka_bootstrap_servers, service=settings.service, client_id=f"bangkom-{settings.service}-worker"
+    )
     stop = threading.Event()
 
     def request_stop(signum, _frame) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -74,7 +75,7 @@ class Stack:
             "KAFKA_REPLICATION_FACTOR": str(REPLICATION),
             "KAFKA_TOPIC_PARTITIONS": str(PARTITIONS),
             "INTERNAL_IDENTITY_SECRET": SECRET,
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": os.environ.get("FAULT_LOG_LEVEL", "WARNING"),
             "WEB_CONCURRENCY": "1",  # the polls at their defaults: some thirty processes share two cores here
             "LEARNING_ASSESSES_COMPETENCY": "true",
             "SMTP_HOST": "127.0.0.1",
@@ -310,7 +311,12 @@ class Stack:
         """Seconds from ``since`` until ``probe()`` holds (printed as it goes: ``pytest -s`` shows the timeline)."""
         deadline = time.monotonic() + timeout
         while not probe():
-            assert time.monotonic() < deadline, f"{what} not healed in {timeout} s; logs in {self.log_dir}"
+            if time.monotonic() > deadline:
+                for workers in self.workers:  # every thread's stack into the workers' logs, to see where one hangs
+                    for part in workers.values():
+                        if part.process and part.process.poll() is None:
+                            part.process.send_signal(signal.SIGUSR1)
+                raise AssertionError(f"{what} not healed in {timeout} s; logs in {self.log_dir}")
             time.sleep(0.5)
         seconds = round(time.monotonic() - since, 2)
         print(f"cluster: {what} after {seconds} s", flush=True)  # noqa: T201
@@ -475,5 +481,12 @@ def test_the_loop_on_three_brokers_with_every_part_twice_loses_and_doubles_nothi
         "max_own_lag_metric": {s: int(stack.lag_seen[s]) for s in ("needs", "evaluation")},
         "max_lag_group": dict(stack.group_lag_seen),
         "retried_during_restart": int(retried - errors_before),
+        "producers_renewed": int(  # stuck producers replaced (shared/producer.py), by the workers still running
+            sum(
+                total(scrape(part.url), "bangkom_kafka_producer_renewals_total")
+                for workers in stack.workers
+                for part in workers.values()
+            )
+        ),
     }
     report("cluster suite", "three brokers, every part twice", figures)

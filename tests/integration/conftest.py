@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from shared.consumer import EventConsumer
 from shared.db import Database, UnitOfWork
 from shared.events import Event, new_event
-from shared.outbox import OutboxRelay, new_producer
+from shared.outbox import OutboxRelay
+from shared.producer import new_producer
 from tests.backbone_models import Base, JpCredit, Outbox, ProcessedEvent
 from tests.smtp_standin import SmtpStandin
 
