@@ -80,6 +80,7 @@ class _OneOfMany(UnitOfWork):
     def __init__(self, outer: UnitOfWork) -> None:
         super().__init__(outer.database, outer.outbox_model, outer.topic_prefix)
         self.session = outer.session
+        self.gathered = outer.gathered  # finished when the consumer commits them all
 
     def commit(self) -> None:
         self.session.flush()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -113,6 +113,7 @@ class UnitOfWork:
         self.outbox_model = outbox_model
         self.topic_prefix = topic_prefix
         self.session: Session
+        self.gathered: dict[str, tuple[set, Callable[[set], None]]] = {}
 
     def __enter__(self) -> Self:
         self.session = self.database.sessions()
@@ -152,7 +153,16 @@ class UnitOfWork:
             raise NotFound(f"No {what} {key}.")
         return found
 
+    def gather(self, key: str, finish: Callable[[set], None]) -> set:
+        """A set this transaction's handlers add to, handed once to ``finish`` just before the commit: work that many
+        handlers cause, done once for all of them (needs: one recompute for every ASN a poll's completions credited,
+        not one per completion). The first ``finish`` given for ``key`` is the one called."""
+        return self.gathered.setdefault(key, (set(), finish))[0]
+
     def commit(self) -> None:
+        while self.gathered:
+            items, finish = self.gathered.pop(next(iter(self.gathered)))
+            finish(items)
         self.session.commit()
 
     def rollback(self) -> None:

@@ -652,9 +652,16 @@ def credit_jp(uow: UnitOfWork, settings: NeedsSettings, credit: Mapping[str, Any
 
 
 def recompute_after_credit(uow: UnitOfWork, settings: NeedsSettings, nip: str, completed_on) -> None:
-    """Realised JP changed the shortfall, so the ASN's priorities in that year and this one."""
+    """Realised JP changed the shortfall, so the ASN's priorities in that year and this one: recomputed once for every
+    ASN the transaction credited, just before it commits (a poll of completions, a SIMPEG import)."""
     if uow.session.get(Employee, nip) is not None:
-        recompute(uow, settings, {domain.credit_year(completed_on), settings.today().year}, nips=[nip])
+        credited = uow.gather("needs.recompute_after_credit", lambda pairs: _recompute_credited(uow, settings, pairs))
+        credited.update((year, nip) for year in {domain.credit_year(completed_on), settings.today().year})
+
+
+def _recompute_credited(uow: UnitOfWork, settings: NeedsSettings, pairs: set[tuple[int, str]]) -> None:
+    for year in sorted({year for year, _ in pairs}):
+        recompute(uow, settings, {year}, nips=sorted(nip for y, nip in pairs if y == year))
 
 
 def on_training_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:

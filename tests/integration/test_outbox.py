@@ -116,3 +116,29 @@ def test_concurrent_relays_publish_each_row_once_in_order_per_key(uow, database,
     for record in records:  # sorted by partition, offset: a key lives in one partition
         seen_order.setdefault(record.key.decode(), []).append(json.loads(record.value)["id"])
     assert seen_order == expected_order
+
+
+def test_work_the_handlers_of_a_transaction_gather_is_done_once_in_it_before_the_commit_and_never_after_a_rollback(
+    uow, database
+):
+    finished: list[list[int]] = []
+
+    def finish(unit):
+        def done(items: set) -> None:
+            finished.append(sorted(items))
+            unit.session.add(JpCredit(nip="198609262015051001", enrollment_id=f"gathered-{len(items)}", jp=len(items)))
+
+        return done
+
+    with uow() as unit:
+        for n in (1, 2, 2, 3):  # three handlers, one of them twice
+            unit.gather("credited", finish(unit)).add(n)
+        assert finished == []
+        unit.commit()
+    assert finished == [[1, 2, 3]]
+    with database.sessions() as session:  # what finish wrote committed with the rest
+        assert session.scalar(select(func.count()).where(JpCredit.enrollment_id == "gathered-3")) == 1
+
+    with uow() as unit:  # left without commit(): nothing gathered is done
+        unit.gather("credited", finish(unit)).add(4)
+    assert finished == [[1, 2, 3]]
