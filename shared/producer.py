@@ -4,10 +4,10 @@ kafka-python 3.0 can leave an idempotent producer without a producer id for good
 expires (the delivery time-out, during a broker failure) it drops its producer id but never asks for a new one, and
 from then on it sends nothing and lets nothing expire; ``close`` cannot stop it either, since it flushes first and
 gives up before it force-closes. (Seen in the cluster test after a partition leader was killed: the outbox stayed
-pending for minutes; reproduced in tests/faults/test_producer.py.) Every send is settled, delivered or failed, within
-``DELIVERY_TIMEOUT_MS`` by contract, so a wait longer than that can only mean a stuck producer: :class:`Producer`
-then replaces it. Its unsettled sends fail; the outbox rows behind them stay pending and go with the next round
-(at least once, as always: consumers recognise the event id).
+pending for minutes; reproduced in tests/faults/test_producer.py.) :class:`Producer` replaces a producer that let a
+send expire, and one that has not settled its sends (delivered or failed) within ``DELIVERY_TIMEOUT_MS`` and a margin,
+which by contract can only be stuck. Its unsettled sends fail; the outbox rows behind them stay pending and go with the
+next round (at least once, as always: consumers recognise the event id).
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ def producer_settings(bootstrap_servers: str, **options: Any) -> dict[str, Any]:
 class Producer:
     """One idempotent producer shared by a process's threads (the outbox relay, the dead-letter writer).
 
-    ``flush`` and ``deliver`` wait at most ``settle_seconds`` (the delivery time-out and a margin); a producer that
-    has not settled by then is replaced (``bangkom_kafka_producer_renewals_total``) and the wait fails with
-    ``KafkaTimeoutError``, so the caller tries again later with the new one.
+    A producer that let a send expire (the broker did not answer within the delivery time-out: kafka-python may have
+    dropped its producer id) is replaced once the wait for it ends; so is one that has not settled its sends within
+    ``settle_seconds`` (the delivery time-out and a margin), and that wait fails with ``KafkaTimeoutError``, so the
+    caller tries again with the new one. Each replacement counts in ``bangkom_kafka_producer_renewals_total``.
     """
 
     def __init__(self, service: str = "", **settings: Any) -> None:
@@ -60,49 +61,56 @@ class Producer:
         self.settle_seconds = settings.get("delivery_timeout_ms", DELIVERY_TIMEOUT_MS) / 1000 + 5
         self._lock = threading.Lock()
         self._current = KafkaProducer(**settings)
+        self._expired: KafkaProducer | None = None  # the producer that let a send expire
 
     def send(
         self, topic: str, *, key: bytes | None = None, value: bytes, headers: list[tuple[str, bytes]] | None = None
     ) -> FutureRecordMetadata:
-        return self._current.send(topic, key=key, value=value, headers=headers)
+        current = self._current
+        future = current.send(topic, key=key, value=value, headers=headers)
+        future.add_errback(self._failed, current)
+        return future
 
     def flush(self) -> None:
-        """Wait until every send so far is settled; a producer not settled within the settle time is replaced."""
+        """Wait until every send so far is settled (delivered or failed)."""
         current = self._current
         try:
             current.flush(timeout=self.settle_seconds)
         except KafkaTimeoutError:
-            self._renew(current)
+            self._renew(current, "did not settle its sends within the delivery time-out")
             raise
+        if self._expired is current:
+            self._renew(current, "let a send expire")
 
     def deliver(
         self, topic: str, *, key: bytes | None = None, value: bytes, headers: list[tuple[str, bytes]] | None = None
     ) -> Any:
         """Send one record and wait for the broker's acknowledgement (its metadata)."""
         current = self._current
-        future = current.send(topic, key=key, value=value, headers=headers)
+        future = self.send(topic, key=key, value=value, headers=headers)
         try:
             return future.get(timeout=self.settle_seconds)
         except KafkaTimeoutError:
-            if not future.is_done:  # not even failed within the delivery time-out: stuck
-                self._renew(current)
+            self._renew(current, "let a send expire" if future.is_done else "did not settle a send in time")
             raise
 
     def close(self, timeout: float | None = None) -> None:
         with self._lock:
             _discard(self._current, timeout)
 
-    def _renew(self, stuck: KafkaProducer) -> None:
+    def _failed(self, producer: KafkaProducer, error: Exception) -> None:
+        """(In the producer's I/O thread: it only takes note.)"""
+        if isinstance(error, KafkaTimeoutError):
+            self._expired = producer
+
+    def _renew(self, stale: KafkaProducer, reason: str) -> None:
         with self._lock:
-            if self._current is not stuck:  # another thread has replaced it already
+            if self._current is not stale:  # another thread has replaced it already
                 return
-            log.error(
-                "Kafka producer did not settle its sends within the delivery time-out: replacing it",
-                extra={"settle_seconds": self.settle_seconds},
-            )
+            log.error("Kafka producer %s: replacing it", reason, extra={"settle_seconds": self.settle_seconds})
             self._current = KafkaProducer(**self.settings)
         PRODUCERS_RENEWED.labels(self.service).inc()
-        _discard(stuck, 0)
+        _discard(stale, 0)
 
 
 def _discard(producer: KafkaProducer, timeout: float | None) -> None:
