@@ -3,7 +3,7 @@
 #   make setup   virtualenv in .venv with the project and its test tools
 #   make tools   promtool, kustomize, composecheck and the Strimzi schemas for the deployment tests
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
-#   make test-cluster  the cluster suite: three Kafka brokers, every part twice, kills and a restart (not in make test yet)
+#   make test-cluster  the cluster suite alone (in make test too): three Kafka brokers, every part twice, kills and a restart
 #   make bench   throughput figures of the event backbone (bench/)
 #   make lint    ruff
 #   make demo    the whole system on this machine with the Lhokseumawe demo data (Ctrl-C stops it)
