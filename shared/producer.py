@@ -109,6 +109,7 @@ class Producer:
                 return
             log.error("Kafka producer %s: replacing it", reason, extra={"settle_seconds": self.settle_seconds})
             self._current = KafkaProducer(**self.settings)
+            self._expired = None
         PRODUCERS_RENEWED.labels(self.service).inc()
         _discard(stale, 0)
 
