@@ -67,7 +67,7 @@ GROUP_LAG = Gauge(
 )
 PRODUCERS_RENEWED = Counter(
     "bangkom_kafka_producer_renewals_total",
-    "Kafka producers replaced because they had not settled their sends within the delivery time-out (stuck)",
+    "Kafka producers replaced because they let a send expire or had not settled their sends in time (stuck)",
     ["service"],
 )
 DEAD_LETTERS = Counter(

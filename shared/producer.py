@@ -28,23 +28,6 @@ log = logging.getLogger(__name__)
 DELIVERY_TIMEOUT_MS = 30_000
 
 
-def producer_settings(bootstrap_servers: str, **options: Any) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        "bootstrap_servers": bootstrap_servers.split(","),
-        "acks": "all",
-        "enable_idempotence": True,
-        "linger_ms": 5,
-        "max_in_flight_requests_per_connection": 5,
-        "request_timeout_ms": 15000,
-        # A send is settled (delivered or failed) within DELIVERY_TIMEOUT_MS, so the relay never sends a row
-        # again while its first send is still being retried inside the producer (duplicates on the wire).
-        "delivery_timeout_ms": DELIVERY_TIMEOUT_MS,
-        "reconnect_backoff_max_ms": 1000,  # after a broker outage, reconnect within a second
-    }
-    settings.update(options)
-    return settings
-
-
 class Producer:
     """One idempotent producer shared by a process's threads (the outbox relay, the dead-letter writer).
 
@@ -129,5 +112,17 @@ def _discard(producer: KafkaProducer, timeout: float | None) -> None:
 
 
 def new_producer(bootstrap_servers: str, *, service: str = "", **options: Any) -> Producer:
-    """An idempotent producer that waits for all in-sync replicas (acks=all)."""
-    return Producer(service, **producer_settings(bootstrap_servers, **options))
+    """An idempotent producer that waits for all in-sync replicas (acks=all); ``options`` override the defaults."""
+    settings: dict[str, Any] = {
+        "bootstrap_servers": bootstrap_servers.split(","),
+        "acks": "all",
+        "enable_idempotence": True,
+        "linger_ms": 5,
+        "max_in_flight_requests_per_connection": 5,
+        "request_timeout_ms": 15000,
+        # A send is settled (delivered or failed) within DELIVERY_TIMEOUT_MS, so the relay never sends a row
+        # again while its first send is still being retried inside the producer (duplicates on the wire).
+        "delivery_timeout_ms": DELIVERY_TIMEOUT_MS,
+        "reconnect_backoff_max_ms": 1000,  # after a broker outage, reconnect within a second
+    }
+    return Producer(service, **(settings | options))
