@@ -75,7 +75,7 @@ def list_(service: str) -> None:
         when = dt.datetime.fromtimestamp(letter.timestamp_ms / 1000, dt.UTC).isoformat(timespec="seconds")
         click.echo(
             f"{letter.partition}:{letter.offset}  {when}  {letter.reason:15} {letter.original_topic}  "
-            f"{letter.header('ce_type') or '-'}  {letter.header('dlq.error.message')[:160]}"
+            f"{letter.event_type or '-'}  {letter.header('dlq.error.message')[:160]}"
         )
     click.echo(f"{len(letters)} dead letter(s)")
 

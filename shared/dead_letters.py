@@ -11,6 +11,7 @@ twice, and replaying one reason never moves past the letters of another (a later
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable, Iterator
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -30,6 +31,15 @@ class DeadLetter:
 
     def header(self, name: str) -> str:
         return next((v.decode(errors="replace") for k, v in self.headers if k == name), "")
+
+    @property
+    def event_type(self) -> str:
+        """The CloudEvents ``type`` in the record (structured mode: the value is the event), when it is readable."""
+        try:
+            found = json.loads(self.value)
+        except ValueError:
+            return ""
+        return str(found.get("type") or "") if isinstance(found, dict) else ""
 
     @property
     def original_topic(self) -> str:

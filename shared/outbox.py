@@ -135,11 +135,10 @@ def events_from_rows(
 
 
 def record_headers(row: Any) -> list[tuple[str, bytes]]:
-    return [
-        ("content-type", CONTENT_TYPE.encode()),
-        ("ce_id", row.id.encode()),
-        ("ce_type", row.type.encode()),
-    ]
+    """Structured content mode of the CloudEvents Kafka binding: the whole event is the value, and the one header is
+    its content type. No ``ce_*`` header: the binding reads any of them as binary mode, so a reader that follows it
+    (the CloudEvents SDKs) would look for every attribute in the headers and refuse the record."""
+    return [("content-type", CONTENT_TYPE.encode())]
 
 
 class OutboxRelay:

@@ -10,6 +10,8 @@ import time
 import uuid
 from collections.abc import Iterable
 
+from shared import nip as employee_number
+
 ROLES = ("admin", "supervisor", "employee", "ops", "partner")  # partner: a partner institution's staff
 
 # RFC 9110 §7.6.1 connection-specific headers, never forwarded by a proxy; plus what the gateway sets itself.
@@ -35,6 +37,14 @@ def forwardable(headers: Iterable[tuple[str, str]], drop: frozenset[str] = HOP_B
     headers = list(headers)
     named = {v.strip().lower() for k, v in headers if k.lower() == "connection" for v in v.split(",")}
     return [(k, v) for k, v in headers if k.lower() not in drop and k.lower() not in named]
+
+
+def username_as_typed(text: str) -> str:
+    """A user name as people type it: an ASN's is their NIP, often written with its customary spaces or dots
+    (``19940819 202221 2 734``) or with Excel's apostrophe; those are read as the 18 digits, anything else as is."""
+    text = text.strip()
+    digits = employee_number.normalise(text)
+    return digits if len(digits) == 18 and digits.isdigit() else text
 
 
 def subject_of(username: str, nip: str | None) -> str:

@@ -214,10 +214,12 @@ def printed_codes(uow: UnitOfWork, settings: GatewaySettings, unit_code: str, in
 
 def request_reset(uow: UnitOfWork, username: str) -> None:
     """Queue a reset e-mail when the account exists, is not closed and has an address; the caller learns nothing."""
-    account = uow.session.get(Account, username)
+    account = _account_as_typed(uow.session, username)
     if account is None or account.status == "closed" or not account.email:
         return
-    uow.session.add(MailMessage(id=f"reset:{username}:{secrets.token_hex(8)}", username=username, purpose="reset"))
+    uow.session.add(
+        MailMessage(id=f"reset:{account.username}:{secrets.token_hex(8)}", username=account.username, purpose="reset")
+    )
     uow.commit()
 
 
@@ -227,7 +229,7 @@ def set_password(uow: UnitOfWork, settings: GatewaySettings, username: str, code
     _check_password(password)
     session = uow.session
     stored = session.get(ActivationCode, domain.code_digest(code), with_for_update=True)
-    account = session.get(Account, username)
+    account = _account_as_typed(session, username)
     if (
         stored is None
         or account is None
@@ -303,8 +305,13 @@ def change_account(uow: UnitOfWork, username: str, changes: dict, by: str) -> Ac
     return account
 
 
+def _account_as_typed(session, username: str) -> Account | None:
+    """The account a person means by what they typed at sign-in, activation or reset (a NIP with spaces too)."""
+    return session.get(Account, domain.username_as_typed(username))
+
+
 def login(uow: UnitOfWork, settings: GatewaySettings, username: str, password: str) -> dict:
-    account = uow.session.get(Account, username)
+    account = _account_as_typed(uow.session, username)
     try:
         _hasher.verify(account.password_hash if account and account.password_hash else _DUMMY_HASH, password)
         valid = account is not None and account.status == "active"

@@ -64,6 +64,36 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
             "{certificate_number} can be downloaded in Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
         ),
     ),
+    "completed_again": (
+        False,
+        (
+            "Hasil setelah koreksi: Anda lulus {program_title}",
+            "Yth. {name},\n\nSetelah koreksi angkatan, Anda tetap dinyatakan lulus {program_title}: {jp} JP "
+            "tercatat untuk tahun ini. Sertifikat baru nomor {certificate_number} menggantikan sertifikat yang "
+            "dicabut dan dapat diunduh di Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+        (
+            "Result after a correction: you completed {program_title}",
+            "Dear {name},\n\nAfter the batch was corrected you still completed {program_title}: {jp} JP are "
+            "credited for this year. The new certificate {certificate_number} replaces the revoked one and can be "
+            "downloaded in Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+        ),
+    ),
+    "completion_revoked": (
+        True,
+        (
+            "Sertifikat dicabut untuk koreksi: {program_title}",
+            "Yth. {name},\n\nBKPSDM membuka kembali angkatan {program_title} untuk koreksi ({reason}). Kelulusan "
+            "Anda dibatalkan sementara: sertifikatnya dicabut dan JP-nya tidak dihitung sampai angkatan ditutup "
+            "kembali. Hasil akhirnya akan diberitahukan kepada Anda.\n\nBKPSDM Kota Lhokseumawe",
+        ),
+        (
+            "Certificate revoked for a correction: {program_title}",
+            "Dear {name},\n\nBKPSDM reopened the batch of {program_title} for a correction ({reason}). Your "
+            "completion is withdrawn for now: its certificate is revoked and its JP do not count until the batch is "
+            "closed again. You will be told the final result.\n\nBKPSDM Kota Lhokseumawe",
+        ),
+    ),
     "not_completed": (
         False,
         (
@@ -170,7 +200,8 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         ),
     ),
 }
-KINDS = tuple(TEMPLATES)
+CHOSEN_WITH = {"completed_again": "completed"}  # a kind a person mutes or keeps together with another
+KINDS = tuple(kind for kind in TEMPLATES if kind not in CHOSEN_WITH)  # the kinds a person chooses among
 MANDATORY = frozenset(kind for kind, (mandatory, _, _) in TEMPLATES.items() if mandatory)
 
 TASK_WORDS = {
@@ -206,7 +237,7 @@ class _Defaulting(dict):
 
 def may_send(kind: str, muted: set[str]) -> bool:
     """Whether a person who muted ``muted`` receives ``kind``: mandatory messages cannot be muted."""
-    return kind in MANDATORY or kind not in muted
+    return kind in MANDATORY or CHOSEN_WITH.get(kind, kind) not in muted
 
 
 def message_id(event_id: str, kind: str, nip: str) -> str:

@@ -144,12 +144,16 @@ def on_evaluation_task_created(event: Event, uow: UnitOfWork, settings: Notifica
 
 
 def on_training_completed(event: Event, uow: UnitOfWork, settings: NotificationSettings) -> None:
+    """Congratulations once; after a reopened batch revoked the completion, its new decision is told as a correction
+    (with the new certificate), never as a second congratulation."""
     data = event.load_data()
     values = _program(uow.session, data["program_id"], data["program_title"]) | {
         "jp": data["jp"],
         "certificate_number": data.get("certificate_number"),
     }
-    tell(uow, settings, event, "completed", data["nip"], values)
+    enrollment = uow.session.get(EnrollmentView, data["enrollment_id"])
+    corrected = enrollment is not None and enrollment.completion_revoked
+    tell(uow, settings, event, "completed_again" if corrected else "completed", data["nip"], values)
 
 
 def on_training_not_completed(event: Event, uow: UnitOfWork, settings: NotificationSettings) -> None:
@@ -209,12 +213,23 @@ def _task_closed(status: str):
 
 
 def on_training_decision_revoked(event: Event, uow: UnitOfWork, settings: NotificationSettings) -> None:
-    """A reopened batch cancelled the participant's open tasks (the completion that follows opens them again)."""
+    """A reopened batch cancelled the participant's open tasks (the completion that follows opens them again); a
+    revoked completion also revoked the certificate, and the participant is told so."""
+    data = event.load_data()
     uow.session.execute(
         update(TaskView)
-        .where(TaskView.enrollment_id == event.load_data()["enrollment_id"], TaskView.status == "open")
+        .where(TaskView.enrollment_id == data["enrollment_id"], TaskView.status == "open")
         .values(status="cancelled")
     )
+    if data["revoked"] != "completed":
+        return
+    enrollment = uow.session.get(EnrollmentView, data["enrollment_id"]) or EnrollmentView(
+        enrollment_id=data["enrollment_id"], nip=data["nip"], batch_id=data["batch_id"], program_id=data["program_id"]
+    )
+    enrollment.completion_revoked = True
+    uow.session.add(enrollment)
+    values = _program(uow.session, data["program_id"]) | {"reason": data["reason"]}
+    tell(uow, settings, event, "completion_revoked", data["nip"], values)
 
 
 def on_jp_credited(event: Event, uow: UnitOfWork, settings: NotificationSettings) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.consumer import ProcessedEventMixin
@@ -104,6 +104,8 @@ class EnrollmentView(Base):
     batch_id: Mapped[str] = mapped_column(String(64), index=True)
     program_id: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # a reopened batch revoked this enrolment's completion: the next completion is a correction, not a new success
+    completion_revoked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TaskView(Base):

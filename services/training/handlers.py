@@ -491,7 +491,7 @@ def _apply_attendance(
             seen_body=receipts.get(record["event_id"]),
             body=digest,
             batch_known=batch is not None,
-            participant_known=enrollment is not None,
+            participant_known=enrollment is not None and enrollment.status != "withdrawn",  # withdrawn: no more
             meeting_known=(record["batch_id"], record["meeting_no"]) in meetings,
             batch_closed=batch is not None and batch.closed_at is not None,
             recorded_at=record["recorded_at"],

@@ -161,14 +161,15 @@ def sheet_rows(session: Session, batch_id: str) -> list[dict[str, Any]]:
 
 
 def meeting_attendance(session: Session, batch_id: str, meeting_no: int) -> list[dict[str, Any]]:
-    """Who attended one meeting, as recorded so far, and from where (the roster form of BKPSDM)."""
+    """Who attended one meeting, as recorded so far, and from where (the roster form of BKPSDM): the participants,
+    not those withdrawn from the batch."""
     if session.get(Meeting, (batch_id, meeting_no)) is None:
         raise NotFound(f"No meeting {meeting_no} in batch {batch_id}.")
     rows = session.execute(
         select(Enrollment, EmployeeView.name, Attendance)
         .outerjoin(EmployeeView, EmployeeView.nip == Enrollment.nip)
         .outerjoin(Attendance, (Attendance.enrollment_id == Enrollment.id) & (Attendance.meeting_no == meeting_no))
-        .where(Enrollment.batch_id == batch_id)
+        .where(Enrollment.batch_id == batch_id, Enrollment.status != "withdrawn")
         .order_by(EmployeeView.name, Enrollment.nip)
     ).all()
     return [

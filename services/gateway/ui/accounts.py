@@ -102,10 +102,20 @@ def akun_ubah(username: str):
     return redirect(request.form.get("back") or url_for("ui.akun"))
 
 
-@ui.route("/akun/kode", methods=["POST"])
+@ui.route("/akun/kode", methods=["GET", "POST"])
 @signed_in("admin")
 def akun_kode():
-    """Activation codes for every account of an OPD still to activate: a sheet to print, shown this once."""
+    """Activation codes for every account of an OPD still to activate: a sheet to print, shown this once (a reload
+    or a bookmark of the sheet leads back to the accounts, where a new sheet can be made)."""
+    if request.method == "GET":
+        flash(
+            t(
+                "Lembar kode hanya ditampilkan sekali. Pilih OPD lalu cetak lembar baru (kode lama tetap berlaku).",
+                "A sheet of codes is shown only once. Choose the OPD and print a new sheet (the old codes still work).",
+            ),
+            "info",
+        )
+        return redirect(url_for("ui.akun"))
     unit_code = request.form.get("unit_code", "").strip()
     if not unit_code:
         flash(t("Pilih OPD terlebih dahulu.", "Choose an OPD first."), "error")

@@ -81,6 +81,27 @@ def _bad_request(error):
     return render_template("error.html", status=400, detail=error.description, errors=[]), 400
 
 
+API_PATHS = ("/api/", "/metrics", "/healthz", "/readyz")
+
+
+@ui.app_errorhandler(404)
+@ui.app_errorhandler(405)
+def _no_such_page(error):
+    """A page that does not exist, or a form's address opened again (reloaded, bookmarked): a page in words for a
+    person's browser; the problem+json of every other answer for the API's callers."""
+    if request.path.startswith(API_PATHS) or not request.accept_mimetypes.accept_html:
+        return current_app.extensions["bangkom_api"].handle_http_exception(error)
+    if error.code == 405:
+        detail = t(
+            "Alamat ini hanya menerima formulir yang dikirim dari halamannya. Buka halaman itu lagi lalu kirim "
+            "formulirnya.",
+            "This address only takes a form sent from its page. Open that page again and send the form.",
+        )
+    else:
+        detail = t("Halaman ini tidak ada. Periksa alamatnya atau mulai dari beranda.", "There is no such page.")
+    return render_template("error.html", status=error.code, detail=detail, errors=[]), error.code
+
+
 @dataclass(frozen=True)
 class Page:
     items: list

@@ -127,6 +127,8 @@ MESSAGE_KINDS = {
     "withdrawn": ("Pembatalan keikutsertaan", "My place withdrawn"),
     "task_created": ("Evaluasi yang menunggu saya", "An evaluation waiting for me"),
     "completed": ("Kelulusan dan sertifikat", "Completion and certificate"),
+    "completed_again": ("Kelulusan setelah koreksi angkatan", "Completion after a batch's correction"),
+    "completion_revoked": ("Sertifikat dicabut untuk koreksi", "Certificate revoked for a correction"),
     "not_completed": ("Hasil tidak lulus", "Not completed"),
     "external_verified": ("Pengembangan di luar Bangkom diverifikasi", "Outside development verified"),
     "external_rejected": ("Pengembangan di luar Bangkom ditolak", "Outside development rejected"),

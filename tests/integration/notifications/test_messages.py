@@ -4,6 +4,7 @@ retried and then recorded failed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -156,3 +157,75 @@ def test_the_worker_killed_mid_stream_and_restarted_sends_each_message_once(
     # sent again only if the kill fell between the server's acceptance and the record: at most one, the same
     # Message-ID, kept once by the mailbox
     assert smtp.inbox.duplicates <= 1
+
+
+def test_a_reopened_batch_tells_the_certificate_revoked_and_the_second_close_is_no_second_congratulation(
+    service, deliver, smtp
+):
+    """Close → "Selamat, Anda lulus"; reopen (TrainingDecisionRevoked) → "Sertifikat dicabut", which cannot be muted;
+    close again → the corrected result with the new certificate, not a second congratulation; all once under
+    redelivery."""
+    settings, database = service
+    nip, program_id = new_nip(), str(uuid.uuid4())
+    address = f"{nip}@contoh.go.id"
+    deliver(factories.employee_synced(nip, email=address), _published(program_id))
+    enrolled = _enrolled(nip, program_id)
+    data = enrolled.load_data()
+    completion = {
+        **data,
+        "program_title": "Bimtek Pemetaan Risiko Bencana dengan QGIS",
+        "form": "bimtek",
+        "jp": 24,
+        "competencies": [{"code": "T-GIS", "target_level": 3}],
+        "attendance_rate": 1.0,
+        "completed_on": dt.date(2027, 3, 3),
+        "partner_code": "UNIMAL",
+    }
+    first = new_event("TrainingCompleted", completion | {"certificate_number": "BKPSDM-LSM/2027/00001"})
+    revoked = new_event(
+        "TrainingDecisionRevoked",
+        {
+            **data,
+            "revoked": "completed",
+            "reason": "Koreksi daftar hadir",
+            "competencies": completion["competencies"],
+        },
+    )
+    second = new_event("TrainingCompleted", completion | {"certificate_number": "BKPSDM-LSM/2027/00002"})
+    deliver(enrolled, first, revoked, revoked, second, second)
+    send_due(database, settings, {"email": SmtpChannel(settings)})
+    told = {m["Subject"].strip(): m for m in smtp.to(address)}  # a long subject is folded
+    title = "Bimtek Pemetaan Risiko Bencana dengan QGIS"
+    assert len(smtp.to(address)) == 4 and set(told) == {
+        f"Panggilan pelatihan: {title}",
+        f"Selamat, Anda lulus: {title}",
+        f"Sertifikat dicabut untuk koreksi: {title}",
+        f"Hasil setelah koreksi: Anda lulus {title}",
+    }
+    revocation = told[f"Sertifikat dicabut untuk koreksi: {title}"]
+    correction = told[f"Hasil setelah koreksi: Anda lulus {title}"]
+    assert "Koreksi daftar hadir" in revocation.get_content()
+    assert "BKPSDM-LSM/2027/00002" in correction.get_content() and "Selamat" not in correction.get_content()
+
+    # one who muted completions still learns of the revocation, and the correction follows their choice
+    muted = new_nip()
+    with database.sessions() as session:
+        session.add(Preference(nip=muted, language="id", muted=["completed"]))
+        session.commit()
+    deliver(factories.employee_synced(muted, email=f"{muted}@contoh.go.id"))
+    again = _enrolled(muted, program_id)
+    theirs = completion | again.load_data()
+    deliver(
+        again,
+        new_event("TrainingCompleted", theirs),
+        new_event(
+            "TrainingDecisionRevoked",
+            {**again.load_data(), "revoked": "completed", "reason": "Koreksi", "competencies": theirs["competencies"]},
+        ),
+        new_event("TrainingCompleted", theirs),
+    )
+    send_due(database, settings, {"email": SmtpChannel(settings)})
+    assert sorted(m["Subject"].strip() for m in smtp.to(f"{muted}@contoh.go.id")) == [
+        f"Panggilan pelatihan: {title}",
+        f"Sertifikat dicabut untuk koreksi: {title}",
+    ]
