@@ -16,14 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 import re
+from collections.abc import Callable
 from typing import Any
 
-from marshmallow import ValidationError, validate
+from marshmallow import Schema, ValidationError, validate
 from marshmallow.fields import *  # noqa: F403 - the other fields, unchanged
 from marshmallow.fields import AwareDateTime as _AwareDateTime
 from marshmallow.fields import Date as _Date
 from marshmallow.fields import DateTime as _DateTime
 from marshmallow.fields import Integer as _Integer
+from marshmallow.fields import List, Nested
 from marshmallow.fields import NaiveDateTime as _NaiveDateTime
 from marshmallow.fields import String as _String
 
@@ -113,3 +115,29 @@ class AwareDateTime(_InWindow, _AwareDateTime):
 
 class NaiveDateTime(_InWindow, _NaiveDateTime):
     pass
+
+
+class Language:
+    """How a sentence the service wrote reaches its reader: in the caller's language (``shared.web`` sets it to the
+    request's ``Accept-Language``, Indonesian first); unchanged outside a request."""
+
+    translate: Callable[[str], str] = staticmethod(lambda text: text)
+
+
+class Message(String):
+    """A sentence for a person in an answer that is not a problem (an import's rows, its warnings, a run's error):
+    written in English where its rule is, given in the caller's language on the way out, like a problem's detail."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        text = super()._serialize(value, attr, obj, **kwargs)
+        return Language.translate(text) if text else text
+
+
+class FieldErrorSchema(Schema):
+    field = String(metadata={"description": "The field (or spreadsheet column) the problem is about"})
+    message = Message(metadata={"description": "The reason, in the caller's language"})
+
+
+def FieldErrors(**kwargs: Any) -> List:  # noqa: N802 - used like a field class
+    """The problems of one row or record: ``[{"field", "message"}]``, each message in the caller's language."""
+    return List(Nested(FieldErrorSchema), **kwargs)

@@ -13,6 +13,8 @@ import re
 import string
 from collections.abc import Mapping
 
+from shared import nip
+
 LANGUAGES = ("id", "en")  # the first is the default: a caller who says nothing gets Indonesian
 MONTHS = (  # the months in Indonesian: dates in letters (7 Juli 2026), on documents and pages
     "Januari",
@@ -57,14 +59,29 @@ class Catalogue:
         for pattern, indonesian, _ in self.patterns:
             found = pattern.fullmatch(text)
             if found:
-                values = [self.indonesian(value) or value for value in found.groups()]
+                values = [self._value(value) for value in found.groups()]
                 return indonesian.format(*values)
         return None
+
+    def _value(self, value: str) -> str:
+        """A template's value in Indonesian: a whole sentence or word, or several sentences one by one, or a list
+        ("employee or supervisor", "open, planned") item by item; what has no Indonesian (a number, a name, a code)
+        as it is."""
+        if (whole := self.indonesian(value)) is not None:
+            return whole
+        sentences = re.split(r"(?<=\.) (?=[A-Z])", value)
+        if len(sentences) > 1:  # "The end date is before the start date. JP must be …"
+            return " ".join(self._value(sentence) for sentence in sentences)
+        for english, indonesian in ((" or ", " atau "), (", ", ", ")):
+            if english in value:
+                return indonesian.join(self.indonesian(item) or item for item in value.split(english))
+        return value
 
     def translate(self, text: str, language: str) -> str:
         if language == "en" or not text:
             return text
-        return self.indonesian(text) or text
+        found = self.indonesian(text) or text
+        return found[:1].upper() + found[1:] if text[:1].isupper() else found  # "A task …" → "Tugas …"
 
     def covers(self, english_template: str) -> bool:
         """Whether a template as written in the code (``{0}`` for each value) has its own Indonesian."""
@@ -243,3 +260,36 @@ COMMON = {
     "Use 1-40 letters, digits, '.', '_' or '-'.": "Gunakan 1-40 huruf, angka, '.', '_' atau '-'.",
     "Not a valid id.": "Bukan id yang sah.",
 }
+COMMON.update(nip.MESSAGES)  # the one NIP rule's messages (shared/nip.py)
+COMMON.update(
+    {  # the states messages name ("a task that is submitted …"), translated where they fill a template's value
+        "enrolled": "terdaftar",
+        "completed": "lulus",
+        "not_completed": "tidak lulus",
+        "withdrawn": "ditarik",
+        "draft": "draf",
+        "published": "diumumkan",
+        "running": "berjalan",
+        "closed": "ditutup",
+        "open": "terbuka",
+        "planned": "direncanakan",
+        "in_training": "sedang dilatih",
+        "awaiting_evaluation": "menunggu evaluasi",
+        "submitted": "terkirim",
+        "expired": "kedaluwarsa",
+        "cancelled": "dibatalkan",
+        "verified": "terverifikasi",
+        "rejected": "ditolak",
+        "pending": "menunggu",
+        "active": "aktif",
+        "queued": "menunggu dikirim",
+        "sent": "terkirim",
+        "failed": "gagal",
+        "no_address": "tanpa alamat surel",
+        # the roles a refusal names
+        "admin": "staf BKPSDM",
+        "supervisor": "atasan",
+        "ops": "operator sistem",
+        "gateway": "gateway",
+    }
+)

@@ -8,7 +8,8 @@ Two kinds (docs/needs.md):
 
 ``normalise`` turns what people type and what exports carry into the 18 digits; ``FORMAT``/``Field`` check the form
 (every schema and the event catalogue); ``errors`` checks the whole number by kind (the needs service, which keeps
-the employee records, on every entry: the API, a file, SIMPEG). Messages are in Indonesian, then English.
+the employee records, on every entry: the API, a file, SIMPEG). Messages are written in English, their Indonesian
+in ``MESSAGES`` (shared/messages.py gives callers their language).
 """
 
 from __future__ import annotations
@@ -75,9 +76,9 @@ def errors(
     """Why ``nip`` is not a valid number of its ``kind`` (PNS or PPPK; read from the number when not given):
     empty when it is valid."""
     if not isinstance(nip, str) or len(nip) != 18 or not nip.isdigit():
-        return ["NIP harus tepat 18 angka (NIP must be exactly 18 digits)."]
+        return ["NIP must be exactly 18 digits."]
     if not nip.isascii():
-        return ["NIP hanya boleh berisi angka 0-9 (NIP must be 18 digits 0-9; other scripts' digits are not accepted)."]
+        return ["NIP must be 18 digits 0-9; other scripts' digits are not accepted."]
     today = today or dt.date.today()
     kind = kind or kind_of(nip, pppk_codes)
     found = []
@@ -85,65 +86,102 @@ def errors(
         born: dt.date | None = dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     except ValueError:
         born = None
-        found.append(
-            f"Angka 1-8 NIP ({nip[:8]}) bukan tanggal lahir yang benar (TTTTBBHH) "
-            f"(NIP digits 1-8 ({nip[:8]}) are not a real birth date (YYYYMMDD); check the number)."
-        )
+        found.append(f"NIP digits 1-8 ({nip[:8]}) are not a real birth date (YYYYMMDD); check the number.")
     if born and born > today:
-        found.append(
-            f"Tanggal lahir pada NIP ({born.isoformat()}) ada di masa depan "
-            f"(the birth date in digits 1-8, {born.isoformat()}, is in the future; check the number)."
-        )
+        found.append(f"The birth date in NIP digits 1-8 ({born.isoformat()}) is in the future; check the number.")
     found += _appointment_errors(nip, born, today, kind, pppk_codes, min_age)
     if nip[14] not in "12":
-        found.append("Angka 15 NIP (jenis kelamin) harus 1 atau 2 (NIP digit 15 (sex) must be 1 or 2).")
+        found.append("NIP digit 15 (sex) must be 1 or 2.")
     return found
 
 
 def _appointment_errors(
     nip: str, born: dt.date | None, today: dt.date, kind: str, pppk_codes: Collection[str], min_age: int
 ) -> list[str]:
+    codes = ", ".join(sorted(pppk_codes))
     if kind == PPPK:
         year, code = int(nip[8:12]), nip[12:14]
         found = []
         if code not in pppk_codes:
             found.append(
-                f"Angka 13-14 NI PPPK ({code}) bukan kode jenis PPPK ({', '.join(sorted(pppk_codes))}) "
-                f"(NI PPPK digits 13-14 ({code}) are not a PPPK type code ({', '.join(sorted(pppk_codes))}); "
-                "check the number, or whether the employee is a PNS)."
+                f"NI PPPK digits 13-14 ({code}) are not a PPPK type code ({codes}); check the number, or whether the "
+                "employee is a PNS."
             )
         if year < 1900 or year > today.year:
-            found.append(
-                f"Angka 9-12 NI PPPK ({nip[8:12]}) bukan tahun pengangkatan yang mungkin "
-                f"(NI PPPK digits 9-12 ({nip[8:12]}) are not a possible year of appointment (YYYY))."
-            )
+            found.append(f"NI PPPK digits 9-12 ({nip[8:12]}) are not a possible year of appointment (YYYY).")
         elif born and year - born.year < min_age:
             found.append(_too_young(nip[8:12], "9-12", min_age))
         return found
     year, month = int(nip[8:12]), int(nip[12:14])
     if not 1 <= month <= 12 or year < 1900:
-        hint = f" If this is an NI PPPK, digits 13-14 are its type code ({', '.join(sorted(pppk_codes))})."
         return [
-            f"Angka 9-14 NIP ({nip[8:14]}) bukan bulan pengangkatan yang benar (TTTTBB) "
-            f"(NIP digits 9-14 ({nip[8:14]}) are not a valid appointment month (YYYYMM).{hint})"
+            f"NIP digits 9-14 ({nip[8:14]}) are not a valid appointment month (YYYYMM). If this is an NI PPPK, "
+            f"digits 13-14 are its type code ({codes})."
         ]
     found = []
     if born and (year, month) <= (born.year, born.month):
-        found.append(
-            "Bulan pengangkatan (angka 9-14) harus sesudah tanggal lahir "
-            "(NIP appointment month (digits 9-14) must be after the birth date)."
-        )
+        found.append("The appointment month in NIP digits 9-14 must be after the birth date.")
     elif born and year - born.year < min_age:
         found.append(_too_young(nip[8:14], "9-14", min_age))
     if dt.date(year, month, 1) > today:
-        found.append(
-            "Bulan pengangkatan (angka 9-14) ada di masa depan (NIP appointment month (digits 9-14) is in the future)."
-        )
+        found.append("The appointment month in NIP digits 9-14 is in the future.")
     return found
 
 
 def _too_young(digits: str, where: str, min_age: int) -> str:
-    return (
-        f"Pengangkatan ({digits}, angka {where}) sebelum usia {min_age} tahun "
-        f"(the appointment in digits {where}, {digits}, is before the age of {min_age}; check the number)."
-    )
+    return f"The appointment in digits {where} ({digits}) is before the age of {min_age}; check the number."
+
+
+NUMBER_CELL = (
+    "The cell is a number; Excel keeps only 15 digits, so the NIP has lost its last digits. Format the column as "
+    "Text, type the NIPs again (or export again) and import the file again."
+)
+
+
+def is_number_cell(value: Any) -> bool:
+    """A spreadsheet cell read as a number (``1.98503E+17`` too): an 18-digit NIP in it has lost its last digits."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*", value) is not None
+
+
+# Indonesian first (shared/messages.py collects these with the other common messages)
+MESSAGES = {
+    "NIP must be exactly 18 digits.": "NIP harus tepat 18 angka.",
+    "NIP must be 18 digits 0-9; other scripts' digits are not accepted.": (
+        "NIP harus 18 angka 0-9; angka dari aksara lain tidak diterima."
+    ),
+    "NIP digits 1-8 ({0}) are not a real birth date (YYYYMMDD); check the number.": (
+        "Angka 1-8 NIP ({0}) bukan tanggal lahir yang benar (TTTTBBHH); periksa nomornya."
+    ),
+    "The birth date in NIP digits 1-8 ({0}) is in the future; check the number.": (
+        "Tanggal lahir pada angka 1-8 NIP ({0}) ada di masa depan; periksa nomornya."
+    ),
+    "NIP digit 15 (sex) must be 1 or 2.": "Angka 15 NIP (jenis kelamin) harus 1 atau 2.",
+    "NI PPPK digits 13-14 ({0}) are not a PPPK type code ({1}); check the number, or whether the employee is a PNS.": (
+        "Angka 13-14 NI PPPK ({0}) bukan kode jenis PPPK ({1}); periksa nomornya, atau apakah pegawai ini PNS."
+    ),
+    "NI PPPK digits 9-12 ({0}) are not a possible year of appointment (YYYY).": (
+        "Angka 9-12 NI PPPK ({0}) bukan tahun pengangkatan yang mungkin (TTTT)."
+    ),
+    "NIP digits 9-14 ({0}) are not a valid appointment month (YYYYMM). If this is an NI PPPK, digits 13-14 are its "
+    "type code ({1}).": (
+        "Angka 9-14 NIP ({0}) bukan bulan pengangkatan yang benar (TTTTBB). Jika ini NI PPPK, angka 13-14 adalah "
+        "kode jenisnya ({1})."
+    ),
+    "The appointment month in NIP digits 9-14 must be after the birth date.": (
+        "Bulan pengangkatan (angka 9-14 NIP) harus sesudah tanggal lahir."
+    ),
+    "The appointment month in NIP digits 9-14 is in the future.": (
+        "Bulan pengangkatan (angka 9-14 NIP) ada di masa depan."
+    ),
+    "The appointment in digits {0} ({1}) is before the age of {2}; check the number.": (
+        "Pengangkatan pada angka {0} ({1}) sebelum usia {2} tahun; periksa nomornya."
+    ),
+    NUMBER_CELL: (
+        "Sel ini berisi angka; Excel hanya menyimpan 15 digit, sehingga angka terakhir NIP hilang. Format kolomnya "
+        "sebagai Teks, ketik ulang NIP-nya (atau ekspor ulang) lalu impor berkasnya lagi."
+    ),
+}

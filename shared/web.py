@@ -62,9 +62,16 @@ def paged(pagination_parameters, fetch: Callable[[Any, int, int], tuple[list, in
 
 
 def in_callers_language(text: str) -> str:
-    """A message for a report (not a problem: an import's rows, its warnings) in the caller's language."""
+    """A message for a report (not a problem: an import's rows, its warnings) in the caller's language: what every
+    ``fields.Message`` of an answer is given in."""
+    if not has_request_context():
+        return text
     language = messages.language_of(request.headers.get("Accept-Language"))
-    return current_app.extensions["bangkom_messages"].translate(text, language)
+    catalogue = current_app.extensions.get("bangkom_messages") or _COMMON_MESSAGES
+    return catalogue.translate(text, language)
+
+
+fields.Language.translate = staticmethod(in_callers_language)
 
 
 def caller() -> identity.Identity:

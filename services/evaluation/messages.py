@@ -27,4 +27,5 @@ INDONESIAN = {
     "Answer 1 (sangat tidak setuju) to 5 (sangat setuju).": "Jawab 1 (sangat tidak setuju) sampai 5 (sangat setuju).",
     "A score is between 0 and 100.": "Nilai antara 0 dan 100.",
     "A level is between 1 and 5.": "Level antara 1 dan 5.",
+    "The program does not target {0}; rate only {1}.": "Program ini tidak menyasar {0}; nilai hanya {1}.",
 }

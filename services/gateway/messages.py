@@ -60,4 +60,5 @@ INDONESIAN = {
     "Too many requests: at most {0} a minute. Try again in {1} s.": (
         "Terlalu banyak permintaan: paling banyak {0} per menit. Coba lagi dalam {1} detik."
     ),
+    "No open account with an e-mail address.": "Tidak ada akun terbuka dengan alamat surel.",
 }

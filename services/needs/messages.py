@@ -94,4 +94,11 @@ INDONESIAN = {
         "SIMPEG benar, jalankan lagi dengan izin penonaktifan massal (--allow-mass-deactivation / "
         "allow_mass_deactivation: true)."
     ),
+    "The claim cannot be submitted: {0}": "Klaim belum dapat diajukan: {0}",
+    "The end date is before the start date.": "Tanggal selesai sebelum tanggal mulai.",
+    "Development that has not ended yet cannot be claimed; submit it after it ends.": (
+        "Pengembangan yang belum selesai belum dapat diklaim; ajukan setelah selesai."
+    ),
+    "JP must be between 1 and 1000.": "JP harus antara 1 dan 1000.",
+    "Unknown position {0}; create it first.": "Jabatan {0} tidak dikenal; buat jabatannya terlebih dahulu.",
 }

@@ -27,7 +27,7 @@ OPDS = [
     ("OPD-SETDA", "Sekretariat Daerah"),
 ]
 POSITIONS = [  # (jabatanId suffix, jabatanNama, jenisJabatan, eselon)
-    ("KADIS", "Kepala Dinas", "Struktural", "II.b"),
+    ("KADIS", "Kepala", "Struktural", "II.b"),  # the head: "Kepala Dinas Kesehatan", "Kepala Badan …" (head_title)
     ("SEKRETARIS", "Sekretaris", "Struktural", "III.a"),
     ("KABID", "Kepala Bidang", "Struktural", "III.b"),
     ("KASUBBAG", "Kepala Sub Bagian Umum dan Kepegawaian", "Struktural", "IV.a"),
@@ -59,6 +59,12 @@ NAMES = [
     "Nadia",
 ]
 FAMILY = ["Abdullah", "Hasan", "Ibrahim", "Ismail", "Mahmud", "Yusuf", "Saputra", "Rahman", "Hidayat", "Zulkifli"]
+
+
+def head_title(unit_name: str) -> str:
+    """The head of an OPD: "Kepala" and the OPD's name ("Kepala Dinas Sosial", "Kepala Badan …"), but the
+    Sekretariat Daerah is led by the "Sekretaris Daerah"."""
+    return "Sekretaris Daerah" if unit_name == "Sekretariat Daerah" else f"Kepala {unit_name}"
 
 
 def make_nip(rng: random.Random, serial: int, pppk_code: str | None = None) -> str:
@@ -102,7 +108,11 @@ def generate_employees(count: int, seed: int = 7) -> list[dict[str, Any]]:
                 "unorIndukId": unit_id,
                 "unorIndukNama": unit_name,
                 "jabatanId": f"{unit_id}-{suffix}",
-                "jabatanNama": f"{title} {unit_name}" if eselon else title,
+                "jabatanNama": head_title(unit_name)
+                if suffix == "KADIS"
+                else f"{title} {unit_name}"
+                if eselon
+                else title,
                 "jenisJabatan": kind,
                 "eselon": eselon,
                 "golRuangAkhir": rng.choice(["II/c", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b"]),

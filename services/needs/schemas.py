@@ -126,7 +126,7 @@ class EmployeeBulkSchema(Schema):
 class RejectedRow(Schema):
     row = fields.Integer(metadata={"description": "0-based index of the row in the request"})
     nip = fields.String(allow_none=True)
-    errors = fields.List(fields.Dict())
+    errors = fields.FieldErrors()
 
 
 class UpsertReportSchema(Schema):

@@ -10,4 +10,5 @@ INDONESIAN = {
     "No calendar at this address: it was revoked or never existed.": (
         "Tidak ada kalender di alamat ini: alamatnya sudah dicabut atau tidak pernah ada."
     ),
+    "No e-mail address in the employee records.": "Tidak ada alamat surel di data pegawai.",
 }

@@ -574,12 +574,14 @@ def import_attendance_sheet(uow: UnitOfWork, batch_id: str, content: bytes, file
         status = domain.status_of(str(row.get("Status")))
         meeting = row.get("Pertemuan")
         problem = None
-        if not re.fullmatch(employee_number.PATTERN, nip, re.ASCII):
+        if employee_number.is_number_cell(row.get("NIP")):
+            problem = ("NIP", employee_number.NUMBER_CELL)
+        elif not re.fullmatch(employee_number.PATTERN, nip, re.ASCII):
             problem = ("NIP", "Not an 18-digit NIP; format the column as Text in Excel.")
         elif not isinstance(meeting, int) and not str(meeting or "").isdigit():
             problem = ("Pertemuan", "The meeting number is missing or not a number.")
         elif status is None:
-            problem = ("Status", "Write Hadir, Tidak hadir or Izin (present, absent, excused).")
+            problem = ("Status", "Write Hadir, Tidak hadir or Izin.")
         if problem:
             results.append(
                 {"row": number, "nip": nip or None, "outcome": "invalid", "field": problem[0], "message": problem[1]}

@@ -110,4 +110,9 @@ INDONESIAN = {
         "Kehadiran pertemuan {0} sudah dicatat; tanggal dan waktunya tidak dapat diubah."
     ),
     "Attendance recorded.": "Kehadiran sudah dicatat.",
+    "Not an 18-digit NIP; format the column as Text in Excel.": (
+        "Bukan NIP 18 angka; format kolom NIP sebagai Teks di Excel lalu ketik ulang NIP-nya."
+    ),
+    "The meeting number is missing or not a number.": "Nomor pertemuan kosong atau bukan angka.",
+    "Write Hadir, Tidak hadir or Izin.": "Tulis Hadir, Tidak hadir atau Izin.",
 }

@@ -272,7 +272,7 @@ class SheetRowResultSchema(Schema):
         metadata={"description": "accepted, superseded, duplicate, conflict, not_found, closed, invalid"}
     )
     field = fields.String()
-    message = fields.String()
+    message = fields.Message()
 
 
 class SheetReportSchema(Schema):

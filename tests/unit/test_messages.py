@@ -44,6 +44,17 @@ def written_messages(path: pathlib.Path) -> set[str]:
             found.update(_template(k.value) for k in node.keywords if k.arg == "error")
         if isinstance(node, ast.Dict):
             found.update(_template(v) for k, v in zip(node.keys, node.values, strict=True) if _is(k, "message"))
+            # a row's problems by field: {"position_code": [f"Unknown position {code}; create it first."]}
+            found.update(
+                _template(element)
+                for v in node.values
+                if isinstance(v, ast.List)
+                for element in v.elts
+                if _sentence(element)
+            )
+        # a problem as (field, reason): ("NIP", "Not an 18-digit NIP; …")
+        if isinstance(node, ast.Tuple) and len(node.elts) == 2 and _sentence(node.elts[1]):
+            found.add(_template(node.elts[1]))
         # rows' problems and warnings of a report: errors["field"] = ["…"], report.warnings.append("…")
         if (
             isinstance(node, ast.Assign)
@@ -59,6 +70,12 @@ def written_messages(path: pathlib.Path) -> set[str]:
         ):
             found.add(_template(node.args[0]))
     return {text for text in found if text}
+
+
+def _sentence(node: ast.AST) -> bool:
+    """A text a person reads: a sentence with a capital, words and a full stop (not a code or a column name)."""
+    text = _template(node)
+    return bool(text) and text[0].isupper() and " " in text and text.rstrip().endswith(".")
 
 
 def _is(node: ast.AST | None, value: str) -> bool:

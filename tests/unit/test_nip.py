@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
-from shared import nip
+from shared import messages, nip
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -43,7 +44,7 @@ def test_what_people_type_and_exports_carry_is_normalised(typed):
     ("number", "kind", "fragment"),
     [
         ("١٩٩٢٠٤٢٧٢٠٢٢٢١٢٠١٠", None, "digits 0-9"),  # Arabic-Indic digits: 18 "digits", not ours
-        ("203001012022212001", None, "birth date in digits 1-8, 2030-01-01, is in the future"),
+        ("203001012022212001", None, "birth date in NIP digits 1-8 (2030-01-01) is in the future"),
         ("201001012022212001", None, "before the age of 18"),  # appointed at 12
         ("199204272022222010", "PPPK", "not a PPPK type code (21, 24)"),
         ("199204272031212010", "PPPK", "not a possible year of appointment"),
@@ -51,10 +52,16 @@ def test_what_people_type_and_exports_carry_is_normalised(typed):
         ("199204272005011001", None, "before the age of 18"),  # a PNS appointed at 12
     ],
 )
-def test_each_refusal_names_the_digits_in_indonesian_and_english(number, kind, fragment):
+def test_each_refusal_names_the_digits_in_english_and_has_its_indonesian(number, kind, fragment):
+    """One language at a time: the message is written in English and the catalogue gives callers its Indonesian
+    (first), with the same digits in it; never both languages in one sentence."""
     found = nip.errors(number, TODAY, kind=kind)
     assert any(fragment in message for message in found), found
-    assert all(message.split(" (", 1)[0] != message for message in found), "Indonesian first, English after"
+    catalogue = messages.Catalogue(messages.COMMON)
+    for message in found:
+        indonesian = catalogue.indonesian(message)
+        assert indonesian and indonesian != message, message
+        assert set(re.findall(r"\d+", message)) == set(re.findall(r"\d+", indonesian)), (message, indonesian)
 
 
 def test_the_type_codes_and_the_minimum_age_are_configuration():

@@ -10,7 +10,7 @@ from services.needs.simpeg import history, runs, views
 from services.needs.simpeg import schemas as simpeg_schemas
 from shared.edge import body_limit
 from shared.errors import AppError, Invalid, NotFound
-from shared.web import access_rules, caller, context, in_callers_language, paged, read_session
+from shared.web import access_rules, caller, context, paged, read_session
 
 blp = Blueprint(
     "simpeg",
@@ -70,7 +70,7 @@ class SyncRuns(MethodView):
     def get(self):
         """The latest 20 syncs and imports, newest first."""
         with read_session() as session:
-            return [_in_callers_language(run) for run in views.latest_runs(session)]
+            return views.latest_runs(session)
 
     @blp.arguments(simpeg_schemas.SyncRequestSchema)
     @blp.response(202, simpeg_schemas.SyncRunSchema)
@@ -124,7 +124,7 @@ class SyncRunItem(MethodView):
             run = session.get(SimpegSyncRun, run_id)
             if run is None:
                 raise NotFound(f"No sync run {run_id}.")
-            return _in_callers_language(run)
+            return run
 
 
 @blp.route("/simpeg/imports")
@@ -137,17 +137,15 @@ class SimpegImports(MethodView):
         """Import employees from a SIMPEG export file (XLSX or CSV, SIASN column names in row 1). Valid rows
         are applied; every rejected row is reported with its spreadsheet row number, field and reason."""
         settings = context().settings
-        return _report_in_callers_language(
-            runs.import_file(
-                context().database,
-                settings,
-                _upload(files["file"], settings),
-                files["file"].filename or "upload.csv",
-                trigger="api",
-                requested_by=caller().subject,
-                deactivate=args["deactivate_missing"],
-                allow_mass_deactivation=args["allow_mass_deactivation"],
-            )
+        return runs.import_file(
+            context().database,
+            settings,
+            _upload(files["file"], settings),
+            files["file"].filename or "upload.csv",
+            trigger="api",
+            requested_by=caller().subject,
+            deactivate=args["deactivate_missing"],
+            allow_mass_deactivation=args["allow_mass_deactivation"],
         )
 
 
@@ -202,25 +200,3 @@ def _upload(upload, settings) -> bytes:
             errors=[{"field": "file", "message": "Too large."}],
         )
     return content
-
-
-def _report_in_callers_language(report: dict | None) -> dict | None:
-    """A run's report with its rows' problems and its warnings in the caller's language (Indonesian first)."""
-    if not report:
-        return report
-    return {
-        **report,
-        "rejected": [
-            {**row, "errors": [{**e, "message": in_callers_language(e["message"])} for e in row.get("errors", [])]}
-            for row in report.get("rejected", [])
-        ],
-        "warnings": [in_callers_language(w) for w in report.get("warnings", [])],
-    }
-
-
-def _in_callers_language(run: SimpegSyncRun) -> dict:
-    shown = {column: getattr(run, column) for column in simpeg_schemas.SyncRunSchema().fields}
-    return shown | {
-        "report": _report_in_callers_language(run.report),
-        "error": in_callers_language(run.error) if run.error else None,
-    }

@@ -28,7 +28,7 @@ class SyncRequestSchema(Schema):
 class SyncRejectedRow(Schema):
     row = fields.Integer(metadata={"description": "Position in SIMPEG's list, or the spreadsheet row (header = 1)"})
     nip = fields.String(allow_none=True)
-    errors = fields.List(fields.Dict(), metadata={"description": "SIASN field name and the reason"})
+    errors = fields.FieldErrors(metadata={"description": "SIASN field name and the reason"})
 
 
 class SyncReportSchema(Schema):
@@ -45,7 +45,7 @@ class SyncReportSchema(Schema):
     deactivated = fields.Integer()
     positions_added = fields.Integer()
     rejected = fields.List(fields.Nested(SyncRejectedRow))
-    warnings = fields.List(fields.String())
+    warnings = fields.List(fields.Message())
 
 
 class SyncRunSchema(Schema):
@@ -63,7 +63,7 @@ class SyncRunSchema(Schema):
     done = fields.Integer(metadata={"description": "Records processed so far"})
     total = fields.Integer(allow_none=True, metadata={"description": "Records SIMPEG announced (once known)"})
     report = fields.Nested(SyncReportSchema, allow_none=True)
-    error = fields.String(allow_none=True)
+    error = fields.Message(allow_none=True)
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)

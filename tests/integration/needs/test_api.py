@@ -67,7 +67,7 @@ def test_a_bulk_upsert_applies_valid_rows_and_reports_the_others(api, position, 
     rejected = {r["row"]: {e["field"]: e["message"] for e in r["errors"]} for r in report["rejected"]}
     assert set(rejected) == {1, 2, 3}
     assert "real birth date" in rejected[1]["nip"]
-    assert "Unknown position NO-SUCH-JAB" in rejected[2]["position_code"]
+    assert "Jabatan NO-SUCH-JAB tidak dikenal" in rejected[2]["position_code"]
     assert set(rejected[3]) == {"name", "employment_status"}
     api("GET", f"/employees/{good}")
     api("GET", f"/employees/{unknown_position}", expect=404)
@@ -422,7 +422,9 @@ def test_a_pppk_number_is_validated_as_one_and_typed_numbers_are_normalised(api)
     assert report["added"] == 1, report
     assert api("GET", f"/employees/{number}")["employment_status"] == "PPPK"
     [refused] = report["rejected"]
-    assert refused["errors"][0]["field"] == "nip" and "digits 9-14 (202221)" in refused["errors"][0]["message"]
+    assert (
+        refused["errors"][0]["field"] == "nip" and "Angka 9-14 NIP (202221)" in refused["errors"][0]["message"]
+    )  # Indonesian first
 
 
 def test_every_need_transition_by_hand_and_its_refusals(api, position, competency, employee, year, relay_events):

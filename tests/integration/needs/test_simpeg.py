@@ -265,7 +265,7 @@ def test_a_malformed_export_file_is_imported_row_by_row_with_row_numbers(client,
     report = response.json
     assert (report["received"], report["added"], report["rejected"] and len(report["rejected"])) == (8, 4, 4)
     rejected = {r["row"]: r["errors"][0] for r in report["rejected"]}
-    assert rejected[5]["field"] == "nipBaru" and "18 digits" in rejected[5]["message"]
+    assert rejected[5]["field"] == "nipBaru" and "18 angka" in rejected[5]["message"]
     assert rejected[6]["field"] == "nipBaru" and "Format kolom sebagai Teks" in rejected[6]["message"]
     assert rejected[8]["field"] == "statusPegawai"
     assert rejected[9]["field"] == "nipBaru" and "pertama di baris 2" in rejected[9]["message"]
@@ -514,7 +514,7 @@ def test_pppk_of_both_kinds_come_in_through_an_export_as_people_write_them(clien
     report = response.json
     assert (report["added"], len(report["rejected"])) == (3, 1), report
     assert [e["field"] for e in report["rejected"][0]["errors"]] == ["nipBaru"]
-    assert "not a PPPK type code" in report["rejected"][0]["errors"][0]["message"]
+    assert "bukan kode jenis PPPK" in report["rejected"][0]["errors"][0]["message"]
     for number, status in (
         ("199204272022212010", "PPPK"),
         ("199511022025242003", "PPPK"),
