@@ -87,6 +87,7 @@ def _nip(**kwargs) -> fields.String:
 class _Competency(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=40))
     target_level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    name = fields.String(validate=validate.Length(min=1, max=200))  # optional addition of v1: the dictionary's name
 
 
 FORMS = [  # the forms of development (bentuk pengembangan kompetensi): the training service's list too

@@ -224,6 +224,7 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
     say(f"partners: {', '.join(code for code, _n, _k in PARTNERS)}")
     rng = random.Random(11)
     closed = []
+    names = {c["code"]: c["name"] for c in call("GET", "needs", "/api/v1/needs/competencies", ADMIN)}
     for number, (code, title, form, jp, partner, competency, level, month) in enumerate(PROGRAMS, start=1):
         program = call(
             "POST",
@@ -238,7 +239,7 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
                 "jp": jp,
                 "partner_code": partner,
                 "capacity": 30,
-                "competencies": [{"code": competency, "target_level": level}],
+                "competencies": [{"code": competency, "target_level": level, "name": names[competency]}],
             },
         )
         first = _first_day(today, month)

@@ -2,8 +2,9 @@
 # The tools the deployment tests use, installed once into $BANGKOM_CACHE_DIR/tools (default ~/.cache/bangkom),
 # all from this machine's registries: promtool from Debian's prometheus package, kustomize from the Go module
 # proxy, composecheck (compose-go, what `docker compose config` runs) built from deploy/tools/composecheck,
-# the Strimzi schemas from npm into deploy/tools/strimzicheck/node_modules, and axe-core (accessibility rules
-# for the browser tests) into deploy/tools/axe/node_modules.
+# the Strimzi schemas from npm into deploy/tools/strimzicheck/node_modules, axe-core (accessibility rules
+# for the browser tests) into deploy/tools/axe/node_modules and the Nu HTML Checker (vnu-jar, run with the Java the
+# Kafka broker needs) into deploy/tools/vnu/node_modules.
 set -euo pipefail
 cd "$(dirname "$0")"
 CACHE=${BANGKOM_CACHE_DIR:-$HOME/.cache/bangkom}/tools
@@ -34,5 +35,9 @@ fi
 if [ ! -d axe/node_modules ] || [ axe/package-lock.json -nt axe/node_modules ]; then
   echo "tools: axe-core (npm), for the browser tests' accessibility checks"
   (cd axe && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
+fi
+if [ ! -d vnu/node_modules ] || [ vnu/package-lock.json -nt vnu/node_modules ]; then
+  echo "tools: the Nu HTML Checker (npm vnu-jar), for the crawl of the web UI"
+  (cd vnu && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
 fi
 echo "tools: ready in $BIN"

@@ -327,6 +327,7 @@ def docs_document() -> dict:
         except requests.RequestException:
             unavailable.append(service)
     merged = domain.merge_openapi(documents, "Bangkom API", security=[{"bearer": []}, {"partner": []}])
+    merged["servers"] = [{"url": settings.public_url.rstrip("/"), "description": "Bangkom (PUBLIC_URL)"}]
     merged["components"].setdefault("securitySchemes", {}).update(
         {
             "bearer": {

@@ -17,9 +17,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 from shared.consumer import ProcessedEventMixin
 from shared.db import UTCDateTime, utcnow
@@ -117,6 +118,10 @@ class Employee(Base):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # the jabatan's name, for people (read with the record where it is shown: views.employee and employees)
+    position_name: Mapped[str | None] = column_property(
+        select(Position.name).where(Position.code == position_code).scalar_subquery(), deferred=True
+    )
 
 
 class ServiceYear(Base):

@@ -21,6 +21,7 @@ class EmployeeSchema(Schema):
     )
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     position_code = fields.String(load_default=None, allow_none=True, validate=CODE)
+    position_name = fields.String(dump_only=True, allow_none=True, metadata={"description": "The jabatan's name"})
     unit_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
     unit_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     rank = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))

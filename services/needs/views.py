@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from services.needs import domain
 from services.needs.config import NeedsSettings, jp_rules
@@ -138,7 +138,8 @@ def employees(session: Session, filters: dict[str, Any], page_no: int, page_size
     """A page of employees, filtered and sorted on the server (``sort``: a column, ``-`` first for descending)."""
     sort = filters.get("sort") or "nip"  # one of domain.EMPLOYEE_SORTS, checked by the schema
     column = getattr(Employee, sort.lstrip("-"))
-    query = select(Employee).order_by(column.desc() if sort.startswith("-") else column.asc(), Employee.nip)
+    query = select(Employee).options(undefer(Employee.position_name))
+    query = query.order_by(column.desc() if sort.startswith("-") else column.asc(), Employee.nip)
     for field in ("unit_code", "position_code", "employment_status", "active"):
         if filters.get(field) is not None:
             query = query.where(getattr(Employee, field) == filters[field])
@@ -149,7 +150,7 @@ def employees(session: Session, filters: dict[str, Any], page_no: int, page_size
 
 
 def employee(session: Session, nip: str) -> Employee:
-    found = session.get(Employee, nip)
+    found = session.get(Employee, nip, options=[undefer(Employee.position_name)])
     if found is None:
         raise NotFound(f"No employee with NIP {nip}.")
     return found

@@ -72,4 +72,5 @@ def calendar(
         entry.add("summary", f"Batas evaluasi: {d.what} · {d.program_title}")
         entry.add("url", link)
         cal.add_component(entry)
+    cal.add_missing_timezones()  # a VTIMEZONE for each TZID the entries use (RFC 5545 §3.2.19)
     return cal.to_ical()

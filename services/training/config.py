@@ -18,6 +18,7 @@ class TrainingSettings(Settings):
     max_sheet_bytes: int = 5_000_000  # the largest attendance sheet accepted
     reopen_window_days: int = 30  # a closed batch can be reopened (to correct it) this long after closing
     minutes_per_jp: int = 45  # one JP (jam pelajaran) of learning, to check a program's JP against its meetings
+    in_house_organiser_name: str = "BKPSDM Kota Lhokseumawe"  # the organiser of BKPSDM's own (in-house) trainings
 
 
 def load_settings() -> TrainingSettings:

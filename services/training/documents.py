@@ -130,7 +130,7 @@ class CertificateText:
     started_on: dt.date
     completed_on: dt.date
     jp: int
-    competencies: Sequence[str]  # as printed: code and level
+    competencies: Sequence[str]  # as printed: name (the code when the program gave none) and level
     verify_url: str
 
 

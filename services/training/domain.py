@@ -18,6 +18,8 @@ from shared import catalogue
 FORMS = tuple(catalogue.FORMS)  # the forms of development: part of the event contract, kept there once
 DELIVERIES = ("klasikal", "nonklasikal")
 PARTNER_KINDS = ("university", "training_agency", "government", "private")
+# BKPSDM's own trainings: BKPSDM is their organiser, a partner of its own that exists once a program names it
+IN_HOUSE, IN_HOUSE_KIND = "BKPSDM", "in_house"
 ATTENDANCE_STATUSES = ("present", "absent", "excused")
 ENROLLMENT_STATUSES = ("enrolled", "withdrawn", "completed", "not_completed")
 # withdrawn: by BKPSDM before the batch starts; completed / not_completed: when the batch closes

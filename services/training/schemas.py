@@ -46,6 +46,10 @@ class KeySchema(Schema):
 class CompetencyTarget(Schema):
     code = fields.String(required=True, validate=CODE)
     target_level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    name = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "The competency's name in the dictionary, printed on certificates (else the code)"},
+    )
 
 
 class ProgramSchema(Schema):

@@ -457,7 +457,7 @@ def certificate_pdf(session: Session, enrollment_id: str, who, public_url: str) 
         started_on=found.started_on,
         completed_on=found.completed_on,
         jp=found.jp,
-        competencies=[f"{c['code']} (level {c['target_level']})" for c in found.competencies],
+        competencies=[f"{c.get('name') or c['code']} (level {c['target_level']})" for c in found.competencies],
         verify_url=verify_url(public_url, found.number),
     )
     return found.number, documents.certificate(text)

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import signal
 import time
+import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -124,6 +125,57 @@ def test_the_demo_keeps_the_mail_it_sends_in_its_mail_box(demo):
         time.sleep(1)
     texts = [path.read_text(encoding="utf-8") for path in box.glob("*.txt")]
     assert any("Panggilan pelatihan:" in text and "@lhokseumawekota.go.id" in text for text in texts)
+
+
+def test_a_new_employee_gets_the_activation_mail_in_the_demo_mail_box_and_activates_with_a_spaced_nip(demo):
+    """BKPSDM adds an employee with an e-mail address; the gateway worker sends the activation message to the demo's
+    mail box; the employee opens the link, types their NIP as people write it (with spaces) and is signed in."""
+    admin = login("bkpsdm", "demo-bkpsdm-2026")
+    nip = f"199408192022212{uuid.uuid4().int % 1000:03d}"  # an NI PPPK: born 1994-08-19, 2022, code 21, female
+    address = f"pegawai.baru.{nip[-3:]}@lhokseumawekota.go.id"
+    added = requests.put(
+        f"{GATEWAY}/api/v1/needs/employees",
+        json={
+            "employees": [
+                {
+                    "nip": nip,
+                    "name": "Cut Pegawai Baru",
+                    "employment_status": "PPPK",
+                    "unit_code": "OPD-BPBD",
+                    "unit_name": "Badan Penanggulangan Bencana Daerah",
+                    "email": address,
+                }
+            ]
+        },
+        headers=admin,
+        timeout=30,
+    )
+    assert added.status_code == 200 and added.json()["added"] == 1, added.text
+    box = Path(demo["dir"]) / "kotak-surat"
+    deadline = time.monotonic() + 90
+    while not (mail := [p for p in box.glob("*.txt") if address in p.read_text(encoding="utf-8")]):
+        assert time.monotonic() < deadline, f"no activation message to {address} in {box}"
+        time.sleep(1)
+    text = mail[0].read_text(encoding="utf-8")
+    assert "aktifkan akun" in text
+    link = next(word for word in text.split() if "/aktivasi?" in word)
+    code = link.split("kode=")[1]
+
+    person = requests.Session()
+    page = person.get(link, timeout=10)
+    assert page.status_code == 200 and 'name="code"' in page.text
+    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+    spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"  # "19940819 202221 2 734", as people write it
+    password = "kata-sandi-pegawai-baru"
+    done = person.post(
+        f"{GATEWAY}/aktivasi",
+        data={"csrf": csrf, "username": spaced, "code": code, "password": password, "password_again": password},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert done.status_code == 302, done.text[:2000]
+    assert person.get(f"{GATEWAY}/saya", timeout=10).status_code == 200
+    assert login(spaced, password)  # and signs in with it, spaces and all
 
 
 def test_ctrl_c_stops_everything(demo):

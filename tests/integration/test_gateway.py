@@ -356,6 +356,7 @@ def test_the_api_docs_merge_the_services_and_work_offline(gateway):
     document = client.get("/api/docs/openapi.json").json
     assert "/api/v1/needs/employees" in document["paths"] and "/api/v1/auth/login" in document["paths"]
     assert "training" in document["info"]["description"], "an unreachable service is named, not hidden"
+    assert document["servers"] == [{"url": "http://127.0.0.1:8000", "description": "Bangkom (PUBLIC_URL)"}]
     for ref in _refs(document):
         _, _, section, name = ref.split("/", 3)
         assert name in document["components"][section], ref

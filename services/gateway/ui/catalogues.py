@@ -44,7 +44,7 @@ def kompetensi():
         "kompetensi.html",
         entries=entries,
         recomputes=recomputes_under_way(),
-        groups=COMPETENCY_GROUPS,
+        groups_named=[(g, label(COMPETENCY_GROUPS, g)) for g in COMPETENCY_GROUPS],
         group=group,
         group_label=lambda g: label(COMPETENCY_GROUPS, g),
         draft=draft,
@@ -68,7 +68,10 @@ def kompetensi_ubah(code: str):
             flash_problem(problem)
     entry = api("GET", "needs", f"/competencies/{code}")
     return render_template(
-        "kompetensi_ubah.html", entry=entry, groups=COMPETENCY_GROUPS, group_label=lambda g: label(COMPETENCY_GROUPS, g)
+        "kompetensi_ubah.html",
+        entry=entry,
+        groups_named=[(g, label(COMPETENCY_GROUPS, g)) for g in COMPETENCY_GROUPS],
+        group_label=lambda g: label(COMPETENCY_GROUPS, g),
     )
 
 

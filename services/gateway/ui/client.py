@@ -160,5 +160,35 @@ def _act(action, success: str, back: str):
     return redirect(back)
 
 
+def names_of(what: str) -> dict[str, str]:
+    """Code → name of the competencies, the partner institutions or the OPDs (``NAMED``), looked up once per request:
+    a page shows names, never codes. Empty for a person who may not read the list (codes then stay)."""
+    cache = g.setdefault("names", {})
+    if what not in cache:
+        service, path, code, name = NAMED[what]
+        try:
+            cache[what] = {entry[code]: entry[name] for entry in api("GET", service, path)}
+        except UIProblem:
+            cache[what] = {}
+    return cache[what]
+
+
+NAMED = {  # what has a name: (service, listing, the code's key, the name's key)
+    "competency": ("needs", "/competencies", "code", "name"),
+    "partner": ("training", "/partners", "code", "name"),
+    "unit": ("needs", "/units", "unit_code", "unit_name"),
+}
+
+
+def name_of(what: str, code: str | None) -> str:
+    """The name of a competency or partner institution (the code when it has none)."""
+    return names_of(what).get(code or "", code or "–")
+
+
+@ui.app_context_processor
+def _names() -> dict[str, Any]:
+    return {"name_of": name_of, "names_of": names_of}
+
+
 def _program_of_batch(batch_id: str) -> dict:
     return api("GET", "training", f"/programs/{api('GET', 'training', f'/batches/{batch_id}')['program_id']}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from services.gateway import upstream
-from services.gateway.ui.client import UIProblem, api, download, flash_problem, passed_on
+from services.gateway.ui.client import UIProblem, api, download, flash_problem, names_of, passed_on
 from services.gateway.ui.labels import EXTERNAL_STATUSES, FORMS
 from services.gateway.ui.session import current_user, label, signed_in, t, ui
 
@@ -37,7 +37,8 @@ def pengembangan_saya():
             record = api("POST", "needs", f"/employees/{nip}/external-development", json=claim)
         except UIProblem as problem:
             flash_problem(problem)
-            return render_template("pengembangan_saya.html", **_page(nip), claim=claim), 422
+            shown = claim | {"competency_code": code}  # the form again, as it was filled in
+            return render_template("pengembangan_saya.html", **_page(nip), claim=shown), 422
         try:
             _upload(record["id"])
             flash(t("Tercatat. BKPSDM akan memverifikasinya.", "Recorded. BKPSDM will verify it."), "ok")
@@ -58,7 +59,8 @@ def _page(nip: str) -> dict:
     records = api("GET", "needs", "/external-development", params={"nip": nip, "page_size": 100})
     return {
         "records": records,
-        "forms": FORMS,
+        "forms": [(code, label(FORMS, code)) for code in FORMS],
+        "competencies": sorted(names_of("competency").items(), key=lambda entry: entry[1]),
         "form_label": lambda f: label(FORMS, f),
         "status_label": lambda s: label(EXTERNAL_STATUSES, s),
     }

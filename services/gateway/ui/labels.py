@@ -98,6 +98,7 @@ PARTNER_KINDS = {
     "training_agency": ("Lembaga pelatihan", "Training agency"),
     "government": ("Instansi pemerintah", "Government agency"),
     "private": ("Swasta", "Private"),
+    "in_house": ("Penyelenggara internal (BKPSDM)", "In-house (BKPSDM)"),
 }
 
 POSITION_CLASSES = {

@@ -176,7 +176,7 @@ def penilaian():
         "penilaian.html",
         unit_code=unit_code,
         code=code,
-        competencies=competencies,
+        competencies=[(c["code"], c["name"]) for c in competencies],
         people=people,
         sources=ASSESSABLE_SOURCES,
         source_label=lambda s: label(ASSESSMENT_SOURCES, s),

@@ -82,6 +82,7 @@ def program_baru():
             meetings.append({"date": "", "starts_at": meetings[-1]["starts_at"], "ends_at": meetings[-1]["ends_at"]})
         return _program_form(competencies, partners, form, targets, meetings, None)
     if request.method == "POST":
+        names = {c["code"]: c["name"] for c in competencies}  # printed on the certificates
         body = {
             "code": form.get("code", "").strip(),
             "title": form.get("title", "").strip(),
@@ -91,7 +92,10 @@ def program_baru():
             "partner_code": form.get("partner_code"),
             "capacity": form.get("capacity", type=int),
             "competencies": [
-                {"code": line["code"], "target_level": _int(line["target_level"])} for line in targets if line["code"]
+                {"code": line["code"], "target_level": _int(line["target_level"])}
+                | ({"name": names[line["code"]]} if line["code"] in names else {})
+                for line in targets
+                if line["code"]
             ],
         }
         schedule = [line for line in meetings if line["date"]]
