@@ -22,6 +22,7 @@ import pypdfium2
 import pytest
 import requests
 import zxingcpp
+from kafka import KafkaConsumer
 
 from services.gateway import domain as gateway_domain
 from services.gateway import handlers as gateway_handlers
@@ -32,6 +33,7 @@ from services.needs.models import Outbox as NeedsOutbox
 from shared.db import Database, UnitOfWork
 from shared.migrations import upgrade
 from tests.integration.test_gateway import free_port
+from tests.readback import read_cloudevent
 from tests.smtp_standin import SmtpStandin
 
 SECRET = "e2e-internal-identity-secret"
@@ -43,6 +45,7 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 LOGS: list = []  # the folder of the stack's process logs
+TOPIC_PREFIX: list = []  # the stack's topic prefix, for reading its records back
 
 
 def qr_codes(pdf: bytes) -> list[str]:
@@ -79,10 +82,11 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
         upgrade(f"services.{service}", url)
     with UnitOfWork(Database(urls["needs"]), NeedsOutbox) as uow:
         needs_handlers.seed_dictionary(uow)
+    TOPIC_PREFIX.append(f"e2e.{uuid.uuid4().hex[:6]}.")
     common = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "KAFKA_TOPIC_PREFIX": f"e2e.{uuid.uuid4().hex[:6]}.",
+        "KAFKA_TOPIC_PREFIX": TOPIC_PREFIX[-1],
         "INTERNAL_IDENTITY_SECRET": SECRET,
         "BEHAVIOR_OPENS_AFTER_DAYS": "0",
         "OUTBOX_POLL_SECONDS": "0.2",
@@ -448,3 +452,30 @@ def test_the_whole_loop(stack):
     assert sorted(c["source"] for c in final["trainings"]) == ["bangkom", "external"]
     tasks_after = call("GET", f"/api/v1/evaluation/tasks?nip={EMPLOYEE}")
     assert len(tasks_after) == 3 and {t["status"] for t in tasks_after} == {"submitted"}
+
+
+def test_every_record_the_loop_put_on_kafka_reads_with_the_cloudevents_sdk(stack, kafka_bootstrap):
+    """Every record of the loop's three topics, read with the CloudEvents SDK's own Kafka binding (which takes any
+    ``ce_*`` header for binary mode): each is a structured-mode CloudEvent whose attributes are the envelope's."""
+    consumer = KafkaConsumer(
+        *(f"{TOPIC_PREFIX[-1]}bangkom.{service}.v1" for service in ("needs", "training", "evaluation")),
+        bootstrap_servers=kafka_bootstrap.split(","),
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=5000,
+    )
+    records = list(consumer)
+    consumer.close()
+    types = set()
+    for record in records:
+        event = read_cloudevent(record)
+        envelope = json.loads(record.value)
+        assert (event.get_id(), event.get_type(), event.get_source()) == (
+            envelope["id"],
+            envelope["type"],
+            envelope["source"],
+        )
+        assert event.get_data() == envelope["data"] and event.get_specversion() == "1.0"
+        assert not any(key.startswith("ce_") for key, _ in record.headers), record.headers
+        types.add(event.get_type().split(".")[-2])
+    assert {"EmployeeSynced", "TrainingCompleted", "EvaluationTaskCreated", "CompetencyAssessed"} <= types, types

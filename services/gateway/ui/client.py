@@ -18,7 +18,7 @@ from flask import (
 )
 
 from services.gateway import upstream
-from services.gateway.ui.session import current_user, t, ui
+from services.gateway.ui.session import current_user, field_label, t, ui
 from shared.errors import AppError
 from shared.web import context
 
@@ -145,9 +145,15 @@ def in_our_words(refused: AppError) -> UIProblem:
 
 
 def flash_problem(problem: UIProblem) -> None:
-    """A service's refusal as a message on the page: its detail and the fields it names."""
-    fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in problem.errors if isinstance(e, dict))
-    flash(problem.detail + (f" ({fields})" if fields else ""), "error")
+    """A service's refusal as a message on the page: its detail and each field's reason, the field in words."""
+    reasons = "; ".join(field_problem(e) for e in problem.errors if isinstance(e, dict) and e.get("message"))
+    flash(problem.detail + (f" ({reasons})" if reasons else ""), "error")
+
+
+def field_problem(error: dict) -> str:
+    """One field's refusal as a person reads it: "Kompetensi: Tidak dikenal." (the field in words, when it has any)."""
+    named = field_label(error.get("field"))
+    return f"{named}: {error['message']}" if named else str(error["message"])
 
 
 def _act(action, success: str, back: str):
@@ -187,7 +193,7 @@ def name_of(what: str, code: str | None) -> str:
 
 @ui.app_context_processor
 def _names() -> dict[str, Any]:
-    return {"name_of": name_of, "names_of": names_of}
+    return {"name_of": name_of, "names_of": names_of, "field_problem": field_problem}
 
 
 def _program_of_batch(batch_id: str) -> dict:

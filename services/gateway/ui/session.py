@@ -53,6 +53,16 @@ def label(labels: dict[str, tuple[str, str]], key: str) -> str:
     return t(*labels.get(key, (key, key)))
 
 
+def field_label(path: str | None) -> str | None:
+    """The words for a field a service names in a refusal (``competencies.0.code`` → "Kompetensi"); None when it has
+    none, so that no field code reaches a person."""
+    if not path:
+        return None
+    general = ".".join(part for part in str(path).split(".") if not part.isdigit())
+    words = labels.FIELDS.get(general) or labels.FIELDS.get(general.rsplit(".", 1)[-1])
+    return t(*words) if words else None
+
+
 @ui.before_app_request
 def _language() -> None:
     chosen = request.args.get("lang")
@@ -153,6 +163,7 @@ def _template_globals() -> dict[str, Any]:
         "lang": g.get("lang", "id"),
         "month_name": lambda m: MONTHS[m - 1] if g.get("lang") != "en" else calendar.month_name[m],
         "label": label,
+        "field_label": field_label,
         "labels": labels,
         "lang_url": lambda lang: request.path + "?" + urlencode({**request.args.to_dict(), "lang": lang}),
         "query": query,
