@@ -121,7 +121,7 @@ def test_a_synced_asn_gets_an_account_activates_it_from_the_email_and_signs_in(g
     assert set(_account(database, supervisor).roles) == {"employee", "supervisor"}
 
     # a reset: the same answer for anyone; a message only for a real account with an address
-    for username in (nip, "nobody-here"):
+    for username in (f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}", "nobody-here"):  # the NIP as people type it
         assert client.post("/api/v1/auth/password-reset", json={"username": username}).status_code == 202
     assert send_due_mail(database, settings, mailer)["sent"] == 1
     reset = smtp.to(address)[-1]
@@ -229,6 +229,15 @@ def test_the_web_ui_prints_codes_for_an_opd_and_a_person_activates_with_one(gate
     sheet = bkpsdm.post("/akun/kode", data={"csrf": _csrf(page), "unit_code": unit}).get_data(as_text=True)
     assert nip in sheet and "hanya ditampilkan sekali" in sheet
     code = sheet.split("<code>")[1].split("</code>")[0]
+    reloaded = bkpsdm.get("/akun/kode", headers={"Accept": "text/html"})  # the sheet's address opened again
+    assert reloaded.status_code == 302 and reloaded.headers["Location"].endswith("/akun")
+    assert "Pilih OPD lalu cetak lembar baru" in bkpsdm.get("/akun").get_data(as_text=True)
+    for path, status in (("/tidak-ada", 404), ("/keluar", 405)):  # a page in words for a browser, never JSON
+        answer = bkpsdm.get(path, headers={"Accept": "text/html,application/xhtml+xml"})
+        assert answer.status_code == status and answer.mimetype == "text/html", (path, answer.mimetype)
+        assert "Kembali ke beranda" in answer.get_data(as_text=True)
+    api_answer = bkpsdm.get("/api/v1/tidak-ada/x", headers={"Accept": "text/html"})
+    assert api_answer.mimetype == "application/problem+json"  # the API stays problem+json
 
     person = create_app(settings).test_client()
     form = person.get(f"/aktivasi?u={nip}").get_data(as_text=True)
@@ -238,10 +247,14 @@ def test_the_web_ui_prints_codes_for_an_opd_and_a_person_activates_with_one(gate
         data={"csrf": _csrf(form), "username": nip, "code": code, "password": PASSWORD, "password_again": "lain"},
     )
     assert mismatch.status_code == 400 and "tidak sama" in mismatch.get_data(as_text=True)
+    spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"  # as people write their NIP
     done = person.post(
         "/aktivasi",
-        data={"csrf": _csrf(form), "username": nip, "code": code, "password": PASSWORD, "password_again": PASSWORD},
+        data={"csrf": _csrf(form), "username": spaced, "code": code, "password": PASSWORD, "password_again": PASSWORD},
     )
     assert done.status_code == 302 and "bangkom_akses=" in done.headers.get("Set-Cookie", "")
     assert _account(database, nip).status == "active"
     assert person.get("/akun").status_code == 403  # an employee does not manage accounts
+    for typed in (spaced, f"{nip[:8]}.{nip[8:14]}.{nip[14]}.{nip[15:]}", f"'{nip}"):  # sign-in reads them alike
+        login = client.post("/api/v1/auth/login", json={"username": typed, "password": PASSWORD})
+        assert login.status_code == 200, typed

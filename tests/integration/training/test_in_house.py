@@ -196,6 +196,16 @@ def test_withdraw_and_replace_before_the_start_and_not_after(api, partner, progr
     roster = {r["nip"]: r["status"] for r in api("GET", f"/batches/{upcoming['id']}/enrollments")}
     assert roster == {leaving: "withdrawn", staying: "enrolled", replacement: "enrolled"}
     api("POST", f"/batches/{upcoming['id']}/enrollments", 409, json={"nips": [late]})  # still two places taken
+    # the meeting's form lists the participants only, and the one withdrawn cannot be marked present
+    form = api("GET", f"/batches/{upcoming['id']}/meetings/1/attendance")
+    assert {row["nip"] for row in form} == {staying, replacement}
+    marked = api(
+        "PUT",
+        f"/batches/{upcoming['id']}/meetings/1/attendance",
+        json={"records": [{"nip": leaving, "status": "present"}, {"nip": staying, "status": "present"}]},
+    )
+    assert [(r["nip"], r["outcome"]) for r in marked["results"]] == [(leaving, "not_found"), (staying, "accepted")]
+    assert marked["results"][0]["field"] == "nip"
 
     _, started = program(partner_code, first=dt.date.today() - dt.timedelta(days=1), days=3)
     api("POST", f"/batches/{started['id']}/enrollments", 201, json={"nips": [late]})
