@@ -33,7 +33,7 @@ from tests.e2e.test_loop import qr_codes
 from tests.readback import read_calendar, unwanted_words
 
 VNU = ROOT / "deploy/tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
-DEPTH = 3  # the landing page, its links, theirs, and one level more
+DEPTH = 4  # the landing page, its links, theirs, and two levels more (a batch page and its documents)
 PER_KIND = 2  # pages of one kind (the same path with other ids) visited per role
 SKIPPED = ("/keluar", "/api/docs", "/metrics", "/healthz", "/readyz")
 # the words of a page a person reads: everything but scripts, styles, drawings and what is marked as code or English
