@@ -58,7 +58,7 @@ ENGLISH_PATTERN = re.compile(r"\b(" + "|".join(ENGLISH) + r")\b", re.IGNORECASE)
 # codes a person must not read in place of words: competency codes (M-KOMUNIKASI, T-GIS), OPD and position codes
 # (OPD-DINKES, OPD-BPBD-KADIS), machine states and outcomes (not_found, awaiting_evaluation)
 CODE_PATTERN = re.compile(r"\b(?:[MTS]-[A-Z][A-Z0-9-]+|OPD-[A-Z][A-Z0-9-]*|[a-z]+_[a-z_]+)\b")
-DOUBLED = re.compile(r"\b([A-Za-z]{3,})\s+\1\b", re.IGNORECASE)  # "Dinas Dinas", "Kepala Kepala"
+DOUBLED = re.compile(r"\b([A-Za-z]{3,})[ \u00a0]+\1\b", re.IGNORECASE)  # "Dinas Dinas", on one line
 DOUBLED_ALLOWED = {"kali"}  # reduplication is Indonesian grammar ("kali-kali" is written with a hyphen anyway)
 
 

@@ -292,7 +292,7 @@ def jp_mismatch(jp: int, minutes: int, minutes_per_jp: int, tolerance: float = 0
     held = jp_of_hours(minutes, minutes_per_jp)
     if minutes and abs(held - jp) > tolerance * jp:
         return (
-            f"Program {jp} JP, tetapi jadwal pertemuan hanya memuat {held:.1f} JP ({minutes} menit, {minutes_per_jp} "
-            f"menit per JP). The program is {jp} JP but the meetings hold {held:.1f} JP."
+            f"The program is {jp} JP but the meetings hold {held:.1f} JP ({minutes} minutes at {minutes_per_jp} "
+            "minutes per JP)."
         )
     return None

@@ -115,4 +115,7 @@ INDONESIAN = {
     ),
     "The meeting number is missing or not a number.": "Nomor pertemuan kosong atau bukan angka.",
     "Write Hadir, Tidak hadir or Izin.": "Tulis Hadir, Tidak hadir atau Izin.",
+    "The program is {0} JP but the meetings hold {1} JP ({2} minutes at {3} minutes per JP).": (
+        "Program {0} JP, tetapi jadwal pertemuannya memuat {1} JP ({2} menit, {3} menit per JP)."
+    ),
 }

@@ -102,7 +102,7 @@ class BatchSchema(Schema):
     reopen_reason = fields.String(dump_only=True, allow_none=True)
     meetings = fields.List(fields.Nested(MeetingSchema), required=True, validate=validate.Length(min=1, max=400))
     program_title = fields.String(dump_only=True, metadata={"description": "In a partner's list of its batches"})
-    jp_warning = fields.String(
+    jp_warning = fields.Message(
         dump_only=True,
         allow_none=True,
         metadata={"description": "The program's JP and the meetings' hours (MINUTES_PER_JP) disagree by more than 10%"},

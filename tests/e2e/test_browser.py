@@ -547,7 +547,7 @@ def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
     if not mobile:  # BKPSDM replaces the other partner's participant before the start, from the batch page
         bkpsdm = Person(browser, "bkpsdm")
         bkpsdm.page.goto(f"/angkatan/{their_batch['id']}")
-        bkpsdm.page.get_by_role("link", name=f"Tarik atau ganti {staff[1]['name']}").click()
+        bkpsdm.page.get_by_role("link", name=f"tarik/ganti {staff[1]['name']}").click()
         bkpsdm.page.get_by_label("Alasan").fill("Tugas dinas luar kota")
         replacement = bkpsdm.page.get_by_label("Pengganti (opsional)").locator("option").nth(1)
         replacement_nip = replacement.get_attribute("value")

@@ -130,3 +130,26 @@ def test_rendered_messages_are_translated_with_their_values():
 )
 def test_the_callers_language_indonesian_first(header, language):
     assert messages.language_of(header) == language
+
+
+def test_the_values_a_message_names_are_translated_too_one_language_at_a_time():
+    """States, roles, lists of them and several sentences in a value: no "peran employee or supervisor", no
+    "berstatus submitted", no English sentence inside an Indonesian one."""
+    catalogue = _catalogue("needs")
+    assert (
+        catalogue.translate("This needs the role employee or supervisor; you have partner.", "id")
+        == "Ini memerlukan peran pegawai atau atasan; peran Anda: mitra."
+    )
+    assert (
+        catalogue.translate("A task that is submitted cannot become open (allowed: expired, cancelled).", "id")
+        == "Tugas yang berstatus terkirim tidak dapat menjadi terbuka (yang diizinkan: kedaluwarsa, dibatalkan)."
+    )
+    assert (
+        catalogue.translate(
+            "The claim cannot be submitted: The end date is before the start date. JP must be between 1 and 1000.",
+            "id",
+        )
+        == "Klaim belum dapat diajukan: Tanggal selesai sebelum tanggal mulai. JP harus antara 1 dan 1000."
+    )
+    assert _catalogue("training").translate("Status: enrolled.", "id") == "Status: terdaftar."
+    assert catalogue.translate("No batch 42.", "id") == "Angkatan 42 tidak ditemukan."  # a number stays a number

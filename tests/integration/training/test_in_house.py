@@ -365,3 +365,34 @@ def test_the_xlsx_template_filled_in_excel_imports(api, client, partner, program
         "POST", f"/batches/{batch['id']}/attendance-sheet", 422, data={"file": (io.BytesIO(b"x"), "hadir.pdf")}
     )
     assert not_a_sheet["errors"][0]["field"] == "file"
+
+
+def test_a_nip_that_excel_stored_as_a_number_is_refused_with_what_to_do(api, partner, program, employees):
+    """Excel keeps 15 significant digits: an 18-digit NIP typed into a number cell comes back with other last digits
+    (or as 1.98503E+17 in a CSV). Such a row is refused with the guidance, in Indonesian first, never "not_found"."""
+    from openpyxl import Workbook
+
+    _, batch = program(partner(), days=2, first=dt.date.today() - dt.timedelta(days=5))
+    [nip] = employees(1)
+    api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [nip]})
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NIP", "Nama", "Pertemuan", "Tanggal", "Status", "Catatan"])
+    sheet.append([float(nip), "", 1, "", "Hadir", ""])  # what Excel keeps of a NIP typed into a number cell
+    sheet.append([nip, "", 2, "", "Entah", ""])  # a status nobody writes
+    content = io.BytesIO()
+    book.save(content)
+    report = api(
+        "POST", f"/batches/{batch['id']}/attendance-sheet", data={"file": (io.BytesIO(content.getvalue()), "x.xlsx")}
+    )
+    number_row, status_row = report["results"]
+    assert (number_row["outcome"], number_row["field"]) == ("invalid", "NIP")
+    assert "Format kolomnya sebagai Teks" in number_row["message"]
+    assert status_row["message"] == "Tulis Hadir, Tidak hadir atau Izin."  # one language: the caller's
+    english = api(
+        "POST",
+        f"/batches/{batch['id']}/attendance-sheet",
+        data={"file": (io.BytesIO(b"NIP;Pertemuan;Status\n1.98503E+17;1;Hadir\n"), "x.csv")},
+        headers={"Accept-Language": "en"},
+    )
+    assert "Excel keeps only 15 digits" in english["results"][0]["message"]
