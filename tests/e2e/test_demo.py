@@ -174,7 +174,10 @@ def test_a_new_employee_gets_the_activation_mail_in_the_demo_mail_box_and_activa
         timeout=10,
     )
     assert done.status_code == 302, done.text[:2000]
-    assert person.get(f"{GATEWAY}/saya", timeout=10).status_code == 200
+    own = person.get(f"{GATEWAY}/saya", timeout=10)
+    assert own.status_code == 200
+    # a PPPK owes no JP but may take at most 24 a year: the page says so (it read "0 dari 0 JP · terpenuhi")
+    assert "dari paling banyak 24 JP" in own.text and "0 dari 0 JP" not in own.text
     assert login(spaced, password)  # and signs in with it, spaces and all
 
 
