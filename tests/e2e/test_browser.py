@@ -731,6 +731,9 @@ def test_an_asn_records_outside_development_on_a_phone_and_bkpsdm_verifies_it(br
     page.get_by_label("Tanggal selesai").fill(ended)
     page.get_by_label("Jumlah JP (jam pelajaran)").fill("6")
     page.get_by_label("Nomor sertifikat").fill("LAN/LD/0099")
+    # the competency is chosen by its name from the dictionary, not typed as a code
+    page.get_by_label("Kompetensi yang dikembangkan (opsional)").select_option(label="Integritas")
+    page.get_by_label("Level yang dicapai (1–5, opsional)").fill("2")
     page.get_by_label("Sertifikat (PDF, PNG atau JPEG, maks. 5 MB)").set_input_files(str(certificate))
     page.get_by_role("button", name="Kirim untuk diverifikasi").click()
     expect(page.get_by_text("BKPSDM akan memverifikasinya")).to_be_visible()

@@ -98,7 +98,10 @@ def _no_such_page(error):
             "This address only takes a form sent from its page. Open that page again and send the form.",
         )
     else:
-        detail = t("Halaman ini tidak ada. Periksa alamatnya atau mulai dari beranda.", "There is no such page.")
+        detail = t(
+            "Halaman ini tidak ada. Periksa alamatnya atau mulai dari beranda.",
+            "There is no such page. Check the address or start from the home page.",
+        )
     return render_template("error.html", status=error.code, detail=detail, errors=[]), error.code
 
 
@@ -187,7 +190,7 @@ NAMED = {  # what has a name: (service, listing, the code's key, the name's key)
 
 
 def name_of(what: str, code: str | None) -> str:
-    """The name of a competency or partner institution (the code when it has none)."""
+    """The name of a competency, partner institution or OPD (the code when it has none)."""
     return names_of(what).get(code or "", code or "–")
 
 
