@@ -66,7 +66,7 @@ def test_a_bulk_upsert_applies_valid_rows_and_reports_the_others(api, position, 
     assert (report["received"], report["added"]) == (4, 1)
     rejected = {r["row"]: {e["field"]: e["message"] for e in r["errors"]} for r in report["rejected"]}
     assert set(rejected) == {1, 2, 3}
-    assert "real birth date" in rejected[1]["nip"]
+    assert "bukan tanggal lahir yang benar" in rejected[1]["nip"]
     assert "Jabatan NO-SUCH-JAB tidak dikenal" in rejected[2]["position_code"]
     assert set(rejected[3]) == {"name", "employment_status"}
     api("GET", f"/employees/{good}")
