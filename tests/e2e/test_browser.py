@@ -433,7 +433,7 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
             "partner_code": "BKPSDM",
             "capacity": 10,
             "min_attendance": 1.0,
-            "competencies": [{"code": "M-PELAYANAN", "target_level": 2}],
+            "competencies": [{"code": "M-PELAYANANPUBLIK", "target_level": 2, "name": "Pelayanan Publik"}],
         },
     )
     batch = call(
@@ -521,7 +521,7 @@ def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
             "/api/v1/training/programs",
             json={
                 "code": f"UI-MTR-{uuid.uuid4().hex[:6].upper()}",
-                "title": f"Workshop Data Spasial {uuid.uuid4().hex[:4].upper()} ({partner_code})",
+                "title": f"Workshop Data Spasial {uuid.uuid4().hex[:4].upper()}",
                 "form": "workshop",
                 "delivery": "klasikal",
                 "jp": 8,
@@ -624,14 +624,14 @@ def test_bkpsdm_keeps_the_dictionary_and_the_partners_keys_in_the_ui(browser):
     partner = f"UIP{uuid.uuid4().hex[:4].upper()}"
     page.get_by_role("link", name="Mitra", exact=True).click()
     page.get_by_label("Kode (mis. UNIMAL)").fill(partner)
-    page.get_by_label("Nama lembaga").fill(f"Balai Diklat Uji {partner}")
+    page.get_by_label("Nama lembaga").fill(f"Balai Diklat Uji {partner[3:].lower()}")  # its name, not its code
     page.get_by_label("Jenis", exact=True).select_option("university")
     page.get_by_role("button", name="Simpan mitra dan buat kunci").click()
     secret = page.get_by_test_id("secret").input_value()
     assert len(secret) > 30
     expect(page.get_by_role("button", name="Salin rahasia")).to_be_visible()
     bkpsdm.shot("mitra-rahasia")
-    page.get_by_role("link", name=f"Kunci Balai Diklat Uji {partner}").click()
+    page.get_by_role("link", name=f"Kunci Balai Diklat Uji {partner[3:].lower()}").click()
     assert secret not in page.content()  # shown once, never again
     first_key = page.get_by_test_id("keys").locator("tbody tr td").first.inner_text()
     page.get_by_role("button", name="Buat kunci baru").click()

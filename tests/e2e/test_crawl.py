@@ -71,7 +71,7 @@ def known_codes() -> re.Pattern[str]:
     """The demo's own codes that have names (partners, OPDs, positions): a page must show the name, not the code."""
     admin = login("bkpsdm", PASSWORDS["bkpsdm"])
     partners = requests.get(f"{GATEWAY}/api/v1/training/partners", headers=admin, timeout=30).json()
-    codes = {p["code"] for p in partners}
+    codes = {p["code"] for p in partners} - {"BKPSDM"}  # the in-house organiser's code is the agency's own name
     return re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, codes), key=len, reverse=True)) + r")(?![\w-])")
 
 
