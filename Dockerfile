@@ -10,10 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+COPY requirements/runtime.txt ./requirements/
+RUN pip install --require-hashes -r requirements/runtime.txt  # the locked versions, every hash checked
 COPY pyproject.toml README.md ./
 COPY shared ./shared
 COPY services ./services
-RUN pip install . && useradd --system --uid 10001 --home-dir /app bangkom
+RUN pip install --no-deps . && useradd --system --uid 10001 --home-dir /app bangkom
 
 USER 10001
 # gunicorn keeps its metrics files under /tmp (shared/gunicorn_conf.py): give it a writable /tmp

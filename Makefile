@@ -1,6 +1,7 @@
 # Bangkom: the only entry points a newcomer needs.
 #   make system  the Debian packages the tests need (Java, Maven, PostgreSQL, Chromium, Node.js, Go), as root
-#   make setup   virtualenv in .venv with the project and its test tools
+#   make setup   virtualenv in .venv with the project and its test and developer tools, at the locked versions
+#   make lock    the lock files (requirements/runtime.txt, requirements/dev.txt) anew after pyproject.toml changed
 #   make tools   promtool, kustomize, composecheck and the Strimzi schemas for the deployment tests
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
 #   make test-cluster  the cluster suite alone (in make test too): three Kafka brokers, every part twice, kills and a restart
@@ -13,17 +14,25 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: system setup tools test test-cluster bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
+.PHONY: system setup lock tools test test-cluster bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+# the locked versions (requirements/dev.txt, every hash checked), then the project itself on top of them
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 setup: $(VENV)/.installed
+
+# after a change to the dependencies in pyproject.toml: new lock files, the versions chosen anew within its ranges
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes -q -o requirements/runtime.txt
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --extra test --extra dev --generate-hashes -q \
+		-o requirements/dev.txt
 
 system:
 	deploy/local/system-packages.sh
