@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import DateTime, Engine, any_, create_engine, event, func, insert, literal, select, text
+from sqlalchemy import DateTime, Engine, any_, create_engine, event, insert, literal, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -133,18 +133,6 @@ class UnitOfWork:
         if events:
             rows = [self.outbox_model.values_of(event, self.topic_prefix) for event in events]
             self.session.execute(insert(self.outbox_model), rows)
-
-    def publish_rows(self, name: str, rows: Any, data: Mapping[str, Any], count_by: Any = None) -> Any:
-        """One ``name`` event per row of ``rows`` (a CTE, e.g. of an ``INSERT … RETURNING``), built by the database
-        (PostgreSQL) in the statement that makes the rows: ``shared.outbox.events_from_rows``. Returns how many rows
-        (and events) there were, or with ``count_by`` (a column of ``rows``) a dict of counts by its value."""
-        from shared.outbox import events_from_rows
-
-        written = events_from_rows(self.outbox_model, self.topic_prefix, name, rows, data).cte("written")
-        if count_by is None:
-            return self.session.scalar(select(func.count()).select_from(rows).add_cte(written))
-        counted = select(count_by, func.count()).select_from(rows).group_by(count_by).add_cte(written)
-        return dict(self.session.execute(counted).all())
 
     def get(self, model: type, key: Any, what: str, **options: Any) -> Any:
         """The row of ``model`` with primary key ``key``, or NotFound ("No <what> <key>.")."""

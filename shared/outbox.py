@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.sql import ColumnElement, FromClause
 from sqlalchemy.sql.dml import Insert
 
-from shared.db import Database, UTCDateTime, among, utcnow
+from shared.db import Database, UnitOfWork, UTCDateTime, among, utcnow
 from shared.events import CONTENT_TYPE, SPEC_VERSION, Event, lookup
 from shared.logging import correlation_id as current_correlation_id
 from shared.metrics import EVENTS_PRODUCED
@@ -92,7 +92,7 @@ def events_from_rows(
     ``data`` maps each field of the event's data to a column of ``rows`` whose JSON form is the schema's (numbers
     and text; tests/integration/test_outbox_sql.py checks every event against the catalogue). ``rows`` may be a
     data-modifying CTE (``INSERT … RETURNING``, ``UPDATE … RETURNING``): compose the statement as
-    ``UnitOfWork.publish_rows`` does, so that both stand at the top of one ``WITH``.
+    ``publish_rows`` does, so that both stand at the top of one ``WITH``.
     """
     event_type = lookup(name)
     correlation = current_correlation_id.get() or str(uuid.uuid4())
@@ -132,6 +132,17 @@ def events_from_rows(
             literal(0),
         ),
     )
+
+
+def publish_rows(uow: UnitOfWork, name: str, rows: Any, data: Mapping[str, Any], count_by: Any = None) -> Any:
+    """One ``name`` event per row of ``rows`` (a CTE, e.g. of an ``INSERT … RETURNING``) written to ``uow``'s outbox,
+    built by the database (PostgreSQL) in the statement that makes the rows (``events_from_rows``). Returns how many
+    rows (and events) there were, or with ``count_by`` (a column of ``rows``) a dict of counts by its value."""
+    written = events_from_rows(uow.outbox_model, uow.topic_prefix, name, rows, data).cte("written")
+    if count_by is None:
+        return uow.session.scalar(select(func.count()).select_from(rows).add_cte(written))
+    counted = select(count_by, func.count()).select_from(rows).group_by(count_by).add_cte(written)
+    return dict(uow.session.execute(counted).all())
 
 
 def record_headers(row: Any) -> list[tuple[str, bytes]]:

@@ -48,6 +48,7 @@ from services.needs.models import (
 )
 from shared.db import UnitOfWork, UTCDateTime, among, on_postgresql, upsert_insert, utcnow
 from shared.events import Event, new_event
+from shared.outbox import publish_rows
 
 
 @dataclasses.dataclass(frozen=True)
@@ -295,7 +296,7 @@ def sync_needs(
 
     With ``outbox`` (the command's unit of work) the events are published through it instead, in order (the
     closed, then the opened), and on PostgreSQL the events of the needs opened are written by the database in the
-    statement that opens them (``UnitOfWork.publish_rows``): a need opened then costs no Python object.
+    statement that opens them (``shared.outbox.publish_rows``): a need opened then costs no Python object.
 
     Active needs take the new figures; a need whose employee left or became inactive is closed as
     ``cancelled``, one whose competency left the standard as ``left_standard`` (``position_changed`` or
@@ -358,7 +359,8 @@ def sync_needs(
     )
     if outbox is not None and on_postgresql(session):
         closed_rows = closing.cte("closed")
-        counts = outbox.publish_rows(
+        counts = publish_rows(
+            outbox,
             "DevelopmentNeedClosed",
             closed_rows,
             {
@@ -437,7 +439,8 @@ def sync_needs(
         events = []
     if outbox is not None and on_postgresql(session):
         opened_rows = opening.cte("opened")
-        report.needs_opened = outbox.publish_rows(
+        report.needs_opened = publish_rows(
+            outbox,
             "DevelopmentNeedIdentified",
             opened_rows,
             {

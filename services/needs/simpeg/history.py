@@ -16,7 +16,7 @@ from services.needs.models import Employee, JpCredit, SimpegHistory, SimpegSyncR
 from services.needs.simpeg import mapping
 from services.needs.simpeg.client import SimpegClient, SimpegError, SimpegRejected
 from services.needs.simpeg.files import rejection
-from services.needs.simpeg.runs import Progress, finish_run, heartbeat, unit_of_work
+from services.needs.simpeg.jobs import Progress, finish_run, heartbeat, unit_of_work
 from shared.db import Database, UnitOfWork, utcnow
 
 log = logging.getLogger(__name__)

@@ -3,164 +3,40 @@ sender, retries and the reconciliation (docs/simpeg.md).
 
 Employees go through the same path as the bulk upsert (``handlers.upsert_employees``), a chunk per
 transaction, so a sync emits ``EmployeeSynced`` only for what changed and recomputes gaps when a
-position or status changes. One employee job runs at a time: the queued or running row of
-``simpeg_sync_runs`` is the lock (a partial unique index), released when the run ends and taken
-over when its heartbeat is older than the lease (a crashed run).
+position or status changes. One employee job runs at a time (the lock and the runs' records: ``jobs``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from services.needs import handlers
 from services.needs.config import NeedsSettings
-from services.needs.models import Employee, Outbox, Position, SimpegSyncRun
+from services.needs.models import Employee, Position, SimpegSyncRun
 from services.needs.records import EmployeeSchema
 from services.needs.simpeg import mapping
 from services.needs.simpeg.client import SimpegClient, SimpegError
 from services.needs.simpeg.files import check_numeric_nips, read_export, rejection
-from shared.db import Database, UnitOfWork, utcnow
-from shared.errors import Conflict
-from shared.service import ServiceContext
+from services.needs.simpeg.history import import_history
+from services.needs.simpeg.jobs import (  # noqa: F401 - the runs' bookkeeping, read from here by the API and CLI
+    Progress,
+    SyncBusy,
+    claim_queued_run,
+    finish_run,
+    heartbeat,
+    outcome,
+    start_run,
+    unit_of_work,
+)
+from shared.db import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int | None], None]  # (records done, total when known)
-
-
-class SyncBusy(Conflict):
-    pass
-
-
-# --- the lock: one employee job at a time -----------------------------------------------------
-
-
-def start_run(
-    uow: UnitOfWork,
-    settings: NeedsSettings,
-    *,
-    source: str,
-    trigger: str,
-    requested_by: str | None = None,
-    unit_id: str | None = None,
-    allow_mass_deactivation: bool = False,
-    queued: bool = False,
-    job: str = "employees",
-    upload: bytes | None = None,
-    deactivate_missing: bool = False,
-) -> SimpegSyncRun:
-    """Take the lock of ``job`` (``employees``: syncs and imports; ``history``: the training history coming in)
-    with a new run, running now or queued for the worker; SyncBusy when another run of the job holds it."""
-    session = uow.session
-    stale = utcnow() - dt.timedelta(seconds=settings.simpeg_sync_lease_seconds)
-    session.execute(
-        update(SimpegSyncRun)
-        .where(
-            SimpegSyncRun.job == job,
-            SimpegSyncRun.status.in_(("queued", "running")),
-            func.coalesce(SimpegSyncRun.heartbeat_at, SimpegSyncRun.created_at) < stale,
-        )
-        .values(status="abandoned", finished_at=utcnow(), error="No sign of life within the lease; taken over.")
-    )
-    now = utcnow()
-    run = SimpegSyncRun(
-        id=str(uuid.uuid4()),
-        job=job,
-        source=source,
-        trigger=trigger,
-        requested_by=requested_by,
-        unit_id=unit_id,
-        allow_mass_deactivation=allow_mass_deactivation,
-        status="queued" if queued else "running",
-        created_at=now,
-        started_at=None if queued else now,
-        heartbeat_at=now,
-        done=0,
-        upload=upload,
-        deactivate_missing=deactivate_missing,
-    )
-    session.add(run)
-    try:
-        uow.commit()
-    except IntegrityError:
-        uow.rollback()
-        active = session.scalars(
-            select(SimpegSyncRun).where(SimpegSyncRun.job == job, SimpegSyncRun.status.in_(("queued", "running")))
-        ).first()
-        detail = (
-            f"run {active.id} ({active.source}, {active.status} since {active.created_at:%Y-%m-%d %H:%M} UTC)"
-            if active
-            else "another run"
-        )
-        what = "An employee sync or import" if job == "employees" else "A training-history import"
-        raise SyncBusy(
-            f"{what} is already in progress: {detail}. Wait for it to finish, then try again.",
-            errors=[{"field": "run", "message": f"Another {job} job holds the lock."}],
-        ) from None
-    return run
-
-
-def claim_queued_run(database: Database, settings: NeedsSettings) -> tuple[str, str] | None:
-    """The worker's side: the oldest queued run becomes running; its (id, job), or None when nothing waits."""
-    with unit_of_work(database, settings) as uow:
-        session = uow.session
-        queued = session.execute(
-            select(SimpegSyncRun.id, SimpegSyncRun.job)
-            .where(SimpegSyncRun.status == "queued")
-            .order_by(SimpegSyncRun.created_at)
-        ).first()
-        if queued is None:
-            return None
-        run_id, job = queued
-        claimed = session.execute(
-            update(SimpegSyncRun)
-            .where(SimpegSyncRun.id == run_id, SimpegSyncRun.status == "queued")
-            .values(status="running", started_at=utcnow(), heartbeat_at=utcnow())
-        ).rowcount
-        uow.commit()
-        return (run_id, job) if claimed else None
-
-
-def heartbeat(database: Database, settings: NeedsSettings, run_id: str, done: int, total: int | None) -> None:
-    with unit_of_work(database, settings) as uow:
-        uow.session.execute(
-            update(SimpegSyncRun)
-            .where(SimpegSyncRun.id == run_id)
-            .values(done=done, total=total, heartbeat_at=utcnow())
-        )
-        uow.commit()
-
-
-def finish_run(
-    database: Database, settings: NeedsSettings, run_id: str, report: dict[str, Any] | None, error: str | None = None
-) -> None:
-    with unit_of_work(database, settings) as uow:
-        uow.session.execute(
-            update(SimpegSyncRun)
-            .where(SimpegSyncRun.id == run_id)
-            .values(status=outcome(report, error), report=report, error=error, finished_at=utcnow(), upload=None)
-        )
-        uow.commit()
-
-
-def outcome(report: dict[str, Any] | None, error: str | None) -> str:
-    """The truth of a finished run: ``partial`` when rows were rejected, ``failed`` when nothing could be applied."""
-    if error:
-        return "failed"
-    rejected = len((report or {}).get("rejected") or [])
-    if rejected and rejected >= (report or {}).get("received", 0):
-        return "failed"
-    return "partial" if rejected else "succeeded"
-
 
 # --- applying employee records ----------------------------------------------------------------
 
@@ -281,11 +157,6 @@ def _chunks(numbered: Iterable[tuple[int, dict]], size: int) -> Iterator[list[tu
         yield chunk
 
 
-def unit_of_work(database: Database, settings: NeedsSettings) -> UnitOfWork:
-    """The needs service's unit of work: every write of the integration goes through one."""
-    return ServiceContext(settings, database, Outbox).uow()
-
-
 def run_sync(
     database: Database,
     settings: NeedsSettings,
@@ -368,8 +239,6 @@ def run_import(
 def run_queued(database: Database, settings: NeedsSettings, client: SimpegClient | None) -> str | None:
     """Run the oldest sync, file import or history import queued through the API (the worker calls this
     periodically; without SIMPEG only file imports can run)."""
-    from services.needs.simpeg.history import import_history  # history builds on this module
-
     claimed = claim_queued_run(database, settings)
     if claimed is None:
         return None
