@@ -1,0 +1,259 @@
+"""Attendance from every source (the partner API, BKPSDM's roster, an attendance sheet): one rule for duplicates,
+corrections and closed batches."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from services.training import domain
+from services.training.models import Attendance, AttendanceReceipt, Batch, Enrollment, Meeting, Program
+from shared import nip as employee_number
+from shared import sheets
+from shared.db import UnitOfWork, on_postgresql, utcnow
+from shared.events import Event, new_event
+
+
+def _body_hash(record: Mapping[str, Any]) -> str:
+    canonical = json.dumps(
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in sorted(record.items())}, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record_attendance(uow: UnitOfWork, partner_code: str, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Apply a partner's attendance records; one result per record, in order.
+
+    Outcomes: ``accepted`` (the meeting's attendance changed: AttendanceRecorded emitted),
+    ``superseded`` (kept as history, a later record of the same meeting already holds),
+    ``duplicate`` (this event id was received before with the same body: nothing changes),
+    ``conflict`` (this event id was received before with another body), ``not_found`` (no such batch
+    of this partner, or no such participant or meeting), ``closed`` (the batch is closed).
+    Everything accepted in one call commits together. The same records sent twice at once (a client's
+    time-out and retry, two senders) give ``accepted`` once and ``duplicate`` to the other.
+    """
+    return apply_attendance(uow, records, sender=partner_code, source="partner", partner_code=partner_code)
+
+
+RETRIES_ON_RACE = 3
+
+
+def apply_attendance(
+    uow: UnitOfWork,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    sender: str,
+    source: str,
+    partner_code: str | None = None,
+) -> list[dict[str, Any]]:
+    """Attendance records from any source (``domain.ATTENDANCE_SOURCES``), under the same rules: one outcome per
+    record (see ``record_attendance``), receipts by event id within ``sender``, ``AttendanceRecorded`` for each
+    accepted one, and the record keeps its source (and note). ``partner_code`` limits the batches to a partner's."""
+    for attempt in range(1, RETRIES_ON_RACE + 1):
+        try:
+            return _apply_attendance(uow, records, sender, source, partner_code)
+        except IntegrityError:  # the same event id stored by a concurrent request between our read and write
+            uow.rollback()
+            if attempt == RETRIES_ON_RACE:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _batch_lock(batch_id: str) -> str:
+    return f"batch|{batch_id}"
+
+
+def lock_batch_whole(session, batch_id: str) -> None:
+    """The batch's lock alone (closing, reopening): waits for its attendance writers, keeps new ones waiting."""
+    if on_postgresql(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": _batch_lock(batch_id)})
+
+
+def _apply_attendance(
+    uow: UnitOfWork, records: Sequence[Mapping[str, Any]], sender: str, source: str, partner_code: str | None
+) -> list[dict[str, Any]]:
+    session = uow.session
+    results: list[dict[str, Any]] = [{} for _ in records]
+    batch_ids = sorted({r["batch_id"] for r in records})
+    query = select(Batch, Program.partner_code).join(Program, Program.id == Batch.program_id)
+    query = query.where(Batch.id.in_(batch_ids)).order_by(Batch.id)
+    if partner_code is not None:
+        query = query.where(Program.partner_code == partner_code)
+    if on_postgresql(session):
+        # Writers of a batch side by side, closing it waits for them: the batch's lock in shared mode (an advisory
+        # lock, kept in memory: a row locked FOR SHARE by many writers at once is rewritten by each), then one writer
+        # per participant and meeting at a time (what the order of corrections is about); taken in one order by
+        # everyone, in one statement. SQLite has one writer.
+        pairs = sorted({f"attendance|{r['batch_id']}|{r['nip']}|{r['meeting_no']}" for r in records})
+        session.execute(
+            text(
+                "SELECT (SELECT count(pg_advisory_xact_lock_shared(hashtextextended(b, 0)))"
+                " FROM unnest(CAST(:batches AS text[])) AS b),"
+                " (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(CAST(:pairs AS text[])) AS k)"
+            ),
+            {"batches": [_batch_lock(b) for b in batch_ids], "pairs": pairs},
+        )
+    found = session.execute(query).all()  # read under the locks: a batch closed meanwhile is seen closed
+    batches = {b.id: b for b, _ in found}
+    partner_of = {b.id: code for b, code in found}
+    ids = [r["event_id"] for r in records]
+    receipts = {  # read under the pairs' locks: a concurrent request with the same records has committed by now
+        r.event_id: r.body_hash
+        for r in session.scalars(
+            select(AttendanceReceipt).where(
+                AttendanceReceipt.partner_code == sender, AttendanceReceipt.event_id.in_(ids)
+            )
+        )
+    }
+    # only the participants and meetings this request names
+    nips = sorted({r["nip"] for r in records})
+    enrollments = {
+        (e.batch_id, e.nip): e
+        for e in session.scalars(
+            select(Enrollment).where(Enrollment.batch_id.in_(list(batches)), Enrollment.nip.in_(nips))
+        )
+    }
+    meetings = {
+        (m.batch_id, m.meeting_no) for m in session.scalars(select(Meeting).where(Meeting.batch_id.in_(list(batches))))
+    }
+    numbers = sorted({r["meeting_no"] for r in records})
+    current = {
+        (a.enrollment_id, a.meeting_no): a
+        for a in session.scalars(
+            select(Attendance).where(
+                Attendance.enrollment_id.in_([e.id for e in enrollments.values()]), Attendance.meeting_no.in_(numbers)
+            )
+        )
+    }
+    events: list[Event] = []
+    for index, record in enumerate(records):
+        digest = _body_hash(record if source == "partner" else {k: v for k, v in record.items() if k != "recorded_at"})
+        batch = batches.get(record["batch_id"])
+        enrollment = enrollments.get((record["batch_id"], record["nip"]))
+        key = (enrollment.id, record["meeting_no"]) if enrollment else None
+        held = current.get(key) if key else None
+        decision = domain.decide_attendance(
+            seen_body=receipts.get(record["event_id"]),
+            body=digest,
+            batch_known=batch is not None,
+            participant_known=enrollment is not None and enrollment.status != "withdrawn",  # withdrawn: no more
+            meeting_known=(record["batch_id"], record["meeting_no"]) in meetings,
+            batch_closed=batch is not None and batch.closed_at is not None,
+            recorded_at=record["recorded_at"],
+            held_recorded_at=held.recorded_at if held else None,
+        )
+        results[index] = {"event_id": record["event_id"], "outcome": decision.outcome}
+        if decision.field:
+            results[index]["field"] = decision.field
+        if decision.keeps_receipt:
+            session.add(AttendanceReceipt(partner_code=sender, event_id=record["event_id"], body_hash=digest))
+            receipts[record["event_id"]] = digest
+        if decision.outcome != "accepted":
+            continue
+        if held is None:
+            held = Attendance(enrollment_id=enrollment.id, meeting_no=record["meeting_no"])
+            session.add(held)
+            current[key] = held
+        held.status, held.recorded_at, held.partner_event_id = (
+            record["status"],
+            record["recorded_at"],
+            record["event_id"],
+        )
+        held.source, held.note = source, record.get("note")
+        events.append(
+            new_event(
+                "AttendanceRecorded",
+                {
+                    "enrollment_id": enrollment.id,
+                    "nip": enrollment.nip,
+                    "batch_id": batch.id,
+                    "meeting_no": record["meeting_no"],
+                    "status": record["status"],
+                    "partner_code": partner_of[batch.id],
+                    "recorded_at": record["recorded_at"],
+                    "source": source,
+                },
+                validate=False,
+            )
+        )
+    uow.publish_all(events)
+    uow.commit()
+    return results
+
+
+def record_roster_attendance(
+    uow: UnitOfWork, batch_id: str, meeting_no: int, entries: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """BKPSDM marks a meeting from the roster (present, absent, excused, with a note). Each entry may carry its own
+    ``event_id`` (the web form sends one per page, so a form sent twice changes nothing); one is made otherwise."""
+    now = utcnow()
+    records = [
+        {
+            "event_id": entry.get("event_id") or f"roster-{uuid.uuid4()}",
+            "batch_id": batch_id,
+            "nip": entry["nip"],
+            "meeting_no": meeting_no,
+            "status": entry["status"],
+            "recorded_at": now,
+            "note": entry.get("note"),
+        }
+        for entry in entries
+    ]
+    return apply_attendance(uow, records, sender="bkpsdm", source="roster")
+
+
+def import_attendance_sheet(uow: UnitOfWork, batch_id: str, content: bytes, filename: str) -> dict[str, Any]:
+    """An attendance sheet (XLSX or CSV: NIP, Pertemuan, Status, Catatan; the template from ``views.sheet_rows``),
+    applied row by row: readable rows are recorded together (the same outcomes as every other source), an
+    unreadable row is reported with its row number and field. Rows without a status are left out (a template not
+    filled in). The same file imported again changes nothing (each row's event id comes from the file and row)."""
+    uow.get(Batch, batch_id, "batch")
+    rows = sheets.read(content, filename, "NIP", "an attendance sheet (NIP, Pertemuan, Status, Catatan)")
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    now = utcnow()
+    records, where, results = [], [], []
+    for number, row in rows:
+        if str(row.get("Status") or "").strip() == "":
+            continue
+        nip = employee_number.normalise(str(row.get("NIP") or ""))
+        status = domain.status_of(str(row.get("Status")))
+        meeting = row.get("Pertemuan")
+        problem = None
+        if employee_number.is_number_cell(row.get("NIP")):
+            problem = ("NIP", employee_number.NUMBER_CELL)
+        elif not re.fullmatch(employee_number.PATTERN, nip, re.ASCII):
+            problem = ("NIP", "Not an 18-digit NIP; format the column as Text in Excel.")
+        elif not isinstance(meeting, int) and not str(meeting or "").isdigit():
+            problem = ("Pertemuan", "The meeting number is missing or not a number.")
+        elif status is None:
+            problem = ("Status", "Write Hadir, Tidak hadir or Izin.")
+        if problem:
+            results.append(
+                {"row": number, "nip": nip or None, "outcome": "invalid", "field": problem[0], "message": problem[1]}
+            )
+            continue
+        records.append(
+            {
+                "event_id": f"sheet-{digest}-{number}",
+                "batch_id": batch_id,
+                "nip": nip,
+                "meeting_no": int(meeting),
+                "status": status,
+                "recorded_at": now,
+                "note": (str(row.get("Catatan") or "").strip() or None),
+            }
+        )
+        where.append(number)
+    outcomes = apply_attendance(uow, records, sender="bkpsdm", source="sheet") if records else []
+    for number, record, outcome in zip(where, records, outcomes, strict=True):
+        results.append({"row": number, "nip": record["nip"], "meeting_no": record["meeting_no"], **outcome})
+    results.sort(key=lambda r: r["row"])
+    counts = {k: sum(1 for r in results if r["outcome"] == k) for k in ("accepted", "duplicate", "invalid")}
+    return {"received": len(results), **counts, "results": results}

@@ -1,0 +1,64 @@
+"""What the training service does with the events it consumes (read models of employees, needs, JP and the
+programs' recommendations)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from services.training.config import TrainingSettings
+from services.training.models import CreditedJp, EmployeeView, OpenNeed, Program
+from shared.consumer import Handler, bind
+from shared.db import UnitOfWork
+from shared.events import Event
+
+# Topics whose events this service's worker consumes; types without a handler are skipped.
+TOPICS = ["bangkom.needs.v1", "bangkom.evaluation.v1"]
+
+
+def on_employee_synced(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
+    data = event.load_data()
+    employee = uow.session.get(EmployeeView, data["nip"]) or EmployeeView(nip=data["nip"])
+    employee.name, employee.unit_code, employee.unit_name = data["name"], data["unit_code"], data["unit_name"]
+    employee.position_name, employee.supervisor_nip = data["position_name"], data["supervisor_nip"]
+    employee.active, employee.jp_cap = data["active"], data.get("jp_cap")
+    uow.session.add(employee)
+
+
+def on_jp_credited(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
+    """The year's total as the ledger has it after this change: events of one employee arrive in order (keyed by
+    NIP), so the latest total is the truth (it also falls, when a reopened batch revokes a completion)."""
+    data = event.load_data()
+    row = uow.session.get(CreditedJp, (data["nip"], data["year"])) or CreditedJp(nip=data["nip"], year=data["year"])
+    row.jp = data["year_total"]
+    uow.session.add(row)
+
+
+def on_need_identified(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
+    data = event.load_data()
+    need = uow.session.get(OpenNeed, data["need_id"]) or OpenNeed(need_id=data["need_id"])
+    need.nip, need.competency_code, need.gap = data["nip"], data["competency_code"], data["gap"]
+    need.priority_score, need.plan_year = data["priority_score"], data["plan_year"]
+    uow.session.add(need)
+
+
+def on_need_closed(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
+    uow.session.execute(delete(OpenNeed).where(OpenNeed.need_id == event.data["need_id"]))
+
+
+def on_program_evaluated(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
+    program = uow.session.get(Program, event.data["program_id"])
+    if program is not None:
+        program.recommendation = dict(event.data) | {"evaluated_at": event.time}
+
+
+EVENT_HANDLERS = {
+    "EmployeeSynced": on_employee_synced,
+    "DevelopmentNeedIdentified": on_need_identified,
+    "DevelopmentNeedClosed": on_need_closed,
+    "ProgramEvaluated": on_program_evaluated,
+    "JpCredited": on_jp_credited,
+}
+
+
+def event_handlers(settings: TrainingSettings) -> dict[str, Handler]:
+    return bind(EVENT_HANDLERS, settings)
