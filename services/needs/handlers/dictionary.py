@@ -1,0 +1,127 @@
+"""The competency dictionary and the region's strategic priorities (which competencies weigh more in a year)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete
+
+from services.needs import domain, repository, seed
+from services.needs.config import NeedsSettings
+from services.needs.handlers.checks import require_competencies
+from services.needs.handlers.recompute import recompute_or_queue
+from services.needs.models import (
+    ClassStandard,
+    Competency,
+    PriorityCompetency,
+    StrategicPriority,
+)
+from shared.db import UnitOfWork
+from shared.errors import Conflict, Invalid
+
+
+def seed_dictionary(uow: UnitOfWork) -> dict[str, int]:
+    """Load (or refresh) the national managerial and socio-cultural competencies and the class defaults."""
+    session = uow.session
+    counts = {"competencies": 0, "class_standards": 0}
+    for row in seed.competencies():
+        competency = session.get(Competency, row["code"])
+        if competency is None:
+            session.add(Competency(**row, active=True))
+        else:
+            for key, value in row.items():
+                setattr(competency, key, value)
+        counts["competencies"] += 1
+    session.flush()
+    for row in seed.class_standards():
+        if session.get(ClassStandard, (row["position_class"], row["competency_code"])) is None:
+            session.add(ClassStandard(**row))
+            counts["class_standards"] += 1
+    uow.commit()
+    return counts
+
+
+def create_competency(uow: UnitOfWork, data: Mapping[str, Any]) -> Competency:
+    if uow.session.get(Competency, data["code"]) is not None:
+        raise Conflict(
+            f"Competency code {data['code']} already exists; choose another code or update that competency.",
+            errors=[{"field": "code", "message": "Already exists."}],
+        )
+    competency = Competency(**data)
+    uow.session.add(competency)
+    uow.commit()
+    return competency
+
+
+def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data: Mapping[str, Any]) -> Competency:
+    competency = uow.get(Competency, code, "competency")
+    was_active = competency.active
+    for key, value in data.items():
+        setattr(competency, key, value)
+    if "active" in data and data["active"] != was_active:
+        # an inactive competency leaves every standard (and comes back when active again): only the ASN whose
+        # position's standard names it are recomputed, not the whole city
+        holders = repository.holders_of_competency(uow.session, code, limit=settings.recompute_inline_max + 1)
+        state = "active again" if competency.active else "inactive"
+        recompute_or_queue(uow, settings, cause=f"competency {code} made {state}", nips=holders, competencies=[code])
+    uow.commit()
+    return competency
+
+
+# --- strategic priorities -----------------------------------------------------------------------
+
+
+def replace_priorities(
+    uow: UnitOfWork, settings: NeedsSettings, year: int, items: Sequence[Mapping[str, Any]]
+) -> list[StrategicPriority]:
+    """The priority themes of a plan year, replaced as a whole (what BKPSDM edits is the year's list)."""
+    if year not in domain.PLAN_YEARS:
+        raise Invalid(
+            f"Plan years run from {domain.PLAN_YEARS.start} to {domain.PLAN_YEARS.stop - 1}.",
+            errors=[{"field": "year", "message": f"{year} is not a plan year."}],
+        )
+    codes = [item["code"] for item in items]
+    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicates:
+        raise Invalid(
+            f"Theme codes must be unique within a year: {', '.join(duplicates)}.",
+            errors=[{"field": f"items.{codes.index(c)}.code", "message": "Duplicate code."} for c in duplicates],
+        )
+    require_competencies(
+        uow,
+        {f"items.{i}.competencies.{j}": c for i, item in enumerate(items) for j, c in enumerate(item["competencies"])},
+    )
+    session = uow.session
+    before = repository.priority_weights(session, year)
+    session.execute(delete(StrategicPriority).where(StrategicPriority.plan_year == year))
+    session.flush()
+    priorities = []
+    for item in items:
+        priority = StrategicPriority(
+            plan_year=year,
+            code=item["code"],
+            name=item["name"],
+            description=item.get("description", ""),
+            weight=item["weight"],
+        )
+        session.add(priority)
+        session.flush()
+        session.add_all(PriorityCompetency(priority_id=priority.id, competency_code=c) for c in item["competencies"])
+        priorities.append(priority)
+    after: dict[str, float] = {}
+    for item in items:
+        for code in item["competencies"]:
+            after[code] = max(after.get(code, 0.0), item["weight"])
+    changed = sorted(code for code in set(before) | set(after) if before.get(code) != after.get(code))
+    if changed:  # a gap's priority depends on its competency's weight alone: only those competencies' rows
+        recompute_or_queue(
+            uow,
+            settings,
+            cause=f"strategic priorities of {year} changed",
+            nips=None,
+            competencies=changed,
+            years=[year],
+        )
+    uow.commit()
+    return priorities
