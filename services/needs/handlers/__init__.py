@@ -9,20 +9,9 @@ worker consumes), ``checks``. The names are gathered here, so that callers say `
 module holds it.
 """
 
-from services.needs.handlers.assessments import (
-    change_need_status,
-    record_assessment,
-)
-from services.needs.handlers.checks import (
-    require_competencies,
-    require_unique,
-)
-from services.needs.handlers.dictionary import (
-    create_competency,
-    replace_priorities,
-    seed_dictionary,
-    update_competency,
-)
+from services.needs.handlers.assessments import change_need_status, record_assessment
+from services.needs.handlers.checks import require_competencies, require_unique
+from services.needs.handlers.dictionary import create_competency, replace_priorities, seed_dictionary, update_competency
 from services.needs.handlers.employees import (
     GAP_FIELDS,
     deactivate_employees,
@@ -44,10 +33,7 @@ from services.needs.handlers.events import (
     on_training_decision_revoked,
     on_training_not_completed,
 )
-from services.needs.handlers.ledger import (
-    credit_jp,
-    recompute_after_credit,
-)
+from services.needs.handlers.ledger import credit_jp, recompute_after_credit
 from services.needs.handlers.recompute import (
     policy,
     recompute,
@@ -56,11 +42,7 @@ from services.needs.handlers.recompute import (
     run_queued_recompute,
     run_recompute,
 )
-from services.needs.handlers.standards import (
-    replace_class_standard,
-    replace_position_standard,
-    save_position,
-)
+from services.needs.handlers.standards import replace_class_standard, replace_position_standard, save_position
 
 __all__ = [
     "EVENT_HANDLERS",

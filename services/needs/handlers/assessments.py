@@ -10,11 +10,7 @@ from services.needs import domain, repository
 from services.needs.config import NeedsSettings
 from services.needs.handlers.checks import require_competencies
 from services.needs.handlers.recompute import recompute
-from services.needs.models import (
-    AssessmentRecord,
-    Employee,
-    Need,
-)
+from services.needs.models import AssessmentRecord, Employee, Need
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Invalid, check_transition
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from services.needs import repository
-from services.needs.models import (
-    Competency,
-)
+from services.needs.models import Competency
 from shared.db import UnitOfWork
 from shared.errors import Invalid
 

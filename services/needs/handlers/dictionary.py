@@ -11,12 +11,7 @@ from services.needs import domain, repository, seed
 from services.needs.config import NeedsSettings
 from services.needs.handlers.checks import require_competencies
 from services.needs.handlers.recompute import recompute_or_queue
-from services.needs.models import (
-    ClassStandard,
-    Competency,
-    PriorityCompetency,
-    StrategicPriority,
-)
+from services.needs.models import ClassStandard, Competency, PriorityCompetency, StrategicPriority
 from shared.db import UnitOfWork
 from shared.errors import Conflict, Invalid
 

@@ -12,10 +12,7 @@ from sqlalchemy import insert, update
 from services.needs import domain, repository
 from services.needs.config import NeedsSettings, jp_rules, pppk_codes
 from services.needs.handlers.recompute import recompute
-from services.needs.models import (
-    Employee,
-    Position,
-)
+from services.needs.models import Employee, Position
 from shared import nip as employee_number
 from shared.db import UnitOfWork, utcnow
 from shared.errors import flatten_errors

@@ -8,14 +8,7 @@ from services.needs import repository
 from services.needs.config import NeedsSettings
 from services.needs.handlers.ledger import credit_jp, recompute_after_credit
 from services.needs.handlers.recompute import recompute
-from services.needs.models import (
-    AssessmentRecord,
-    Competency,
-    Employee,
-    JpCredit,
-    Program,
-    SimpegHistory,
-)
+from services.needs.models import AssessmentRecord, Competency, Employee, JpCredit, Program, SimpegHistory
 from shared.consumer import Handler, bind
 from shared.db import UnitOfWork
 from shared.events import Event, new_event

@@ -9,11 +9,7 @@ from typing import Any
 from services.needs import domain, repository
 from services.needs.config import NeedsSettings
 from services.needs.handlers.recompute import recompute
-from services.needs.models import (
-    Employee,
-    JpCredit,
-    SimpegHistory,
-)
+from services.needs.models import Employee, JpCredit, SimpegHistory
 from services.needs.simpeg import mapping
 from shared.db import UnitOfWork
 from shared.events import new_event

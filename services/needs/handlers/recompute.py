@@ -14,11 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.needs import repository
 from services.needs.config import NeedsSettings, jp_rules
-from services.needs.models import (
-    Need,
-    Outbox,
-    RecomputeRun,
-)
+from services.needs.models import Need, Outbox, RecomputeRun
 from shared.db import Database, UnitOfWork, utcnow
 from shared.logging import request_id as current_request_id
 from shared.service import ServiceContext

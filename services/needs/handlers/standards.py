@@ -11,12 +11,7 @@ from services.needs import repository
 from services.needs.config import NeedsSettings
 from services.needs.handlers.checks import require_competencies, require_unique
 from services.needs.handlers.recompute import recompute_or_queue
-from services.needs.models import (
-    ClassStandard,
-    Employee,
-    Position,
-    PositionStandard,
-)
+from services.needs.models import ClassStandard, Employee, Position, PositionStandard
 from shared.db import UnitOfWork
 from shared.errors import Conflict, NotFound
 
