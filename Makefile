@@ -2,7 +2,7 @@
 #   make system  the Debian packages the tests need (Java, Maven, PostgreSQL, Chromium, Node.js, Go), as root
 #   make setup   virtualenv in .venv with the project and its test and developer tools, at the locked versions
 #   make lock    the lock files (requirements/runtime.txt, requirements/dev.txt) anew after pyproject.toml changed
-#   make tools   promtool, kustomize, composecheck and the Strimzi schemas for the deployment tests
+#   make tools   promtool, kustomize, composecheck, the Strimzi schemas, axe-core and the Nu HTML Checker for the tests
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
 #   make test-cluster  the cluster suite alone (in make test too): three Kafka brokers, every part twice, kills and a restart
 #   make bench   throughput figures of the event backbone (bench/)
