@@ -1,0 +1,60 @@
+"""Partner institutions' signed requests: the key confirmed by the training service, the signature, the replay
+window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import delete
+
+from services.gateway import domain
+from services.gateway.models import SeenRequest
+from shared.db import UnitOfWork, upsert_insert, utcnow, without_waiting_for_disk
+from shared.errors import Unauthorized
+from shared.identity import Identity
+
+PURGE_EVERY_SECONDS = 60  # ids older than twice the replay window are deleted at most this often per process
+_last_purge = 0.0
+
+
+def authenticate_partner(
+    uow: UnitOfWork, headers, body: bytes, verify_key: Callable[[str, str], str | None], now: float
+) -> Identity:
+    """A partner's signed request: key id and secret (verified against the stored hash by the training
+    service), a fresh timestamp, an HMAC over id, timestamp and the raw body, and an id not seen
+    within the replay window. Each failure says which check failed, never a secret."""
+    credentials = domain.partner_credentials(headers.get("Authorization"))
+    if credentials is None:
+        raise Unauthorized("Send 'Authorization: Bangkom-Partner <key id>:<secret>'.", check="credentials")
+    missing = [h for h in ("webhook-id", "webhook-timestamp", "webhook-signature") if not headers.get(h)]
+    if missing:
+        raise Unauthorized(f"Missing signature header(s): {', '.join(missing)}.", check="headers")
+    message_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]
+    if not domain.timestamp_fresh(timestamp, now):
+        raise Unauthorized("The timestamp is more than 5 minutes off; sign the request again now.", check="timestamp")
+    key_id, secret = credentials
+    partner_code = verify_key(key_id, secret)
+    if partner_code is None:
+        raise Unauthorized("Unknown or revoked key, or a wrong secret.", check="key")
+    if not domain.signature_matches(
+        headers["webhook-signature"], domain.signature(secret, message_id, timestamp, body)
+    ):
+        raise Unauthorized("The signature does not match the request body.", check="signature")
+    session = uow.session
+    without_waiting_for_disk(session)  # a crash forgets at most the last instant's ids; the services dedupe too
+    global _last_purge
+    if now - _last_purge > PURGE_EVERY_SECONDS:  # not on every request: the delete scans and contends
+        _last_purge = now
+        cutoff = dt.datetime.fromtimestamp(now - 2 * domain.REPLAY_WINDOW_SECONDS, dt.UTC)
+        session.execute(delete(SeenRequest).where(SeenRequest.seen_at < cutoff))
+    inserted = session.execute(
+        upsert_insert(session)(SeenRequest)
+        .values(partner_code=partner_code, request_id=message_id, seen_at=utcnow())
+        .on_conflict_do_nothing()
+        .returning(SeenRequest.request_id)
+    ).first()
+    if inserted is None:
+        raise Unauthorized(f"Request id {message_id} was already used; every request needs a new id.", check="replay")
+    uow.commit()
+    return Identity(key_id, ("partner",), partner_code)
