@@ -238,3 +238,28 @@ def employee_changes(current: Mapping[str, Any] | None, incoming: Mapping[str, A
         for field in EMPLOYEE_FIELDS
         if field in incoming and incoming[field] != current.get(field)
     }
+
+
+# --- the training history SIMPEG keeps ----------------------------------------------------------
+
+
+def history_record(credit: Mapping[str, Any]) -> dict[str, Any]:
+    """A completed training → SIMPEG's training-history record (``rw-kursus``), SIASN field names.
+
+    ``idSumber`` carries the enrolment id: the key that makes the write idempotent and lets a
+    lookup find a record written before an answer was lost.
+    """
+    completed: dt.date = credit["completed_on"]
+    started: dt.date = credit.get("started_on") or completed
+    return {
+        "nipBaru": credit["nip"],
+        "namaKursus": credit["program_title"],
+        "jenisKursus": credit["form"],
+        "institusiPenyelenggara": credit.get("partner_name") or credit.get("partner_code") or "",
+        "tanggalKursus": started.isoformat(),
+        "tanggalSelesaiKursus": completed.isoformat(),
+        "tahunKursus": completed.year,
+        "jumlahJam": credit["jp"],
+        "noSertipikat": credit.get("certificate_number") or "",
+        "idSumber": credit["enrollment_id"],
+    }

@@ -10,7 +10,6 @@ from services.needs import domain, repository
 from services.needs.config import NeedsSettings
 from services.needs.handlers.recompute import recompute
 from services.needs.models import Employee, JpCredit, SimpegHistory
-from services.needs.simpeg import mapping
 from shared.db import UnitOfWork
 from shared.events import new_event
 
@@ -46,7 +45,7 @@ def credit_jp(uow: UnitOfWork, settings: NeedsSettings, credit: Mapping[str, Any
         )
     )
     if credit["source"] != "simpeg" and session.get(SimpegHistory, credit["credit_id"]) is None:
-        record = mapping.history_record({**credit, "enrollment_id": credit["credit_id"]})
+        record = domain.history_record({**credit, "enrollment_id": credit["credit_id"]})
         session.add(SimpegHistory(enrollment_id=credit["credit_id"], nip=credit["nip"], record=record))
     session.flush()
     year = domain.credit_year(credit["completed_on"])

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# the record of a credit that SIMPEG keeps: a rule of the ledger (which writes it), given here with the rest
+from services.needs.domain import history_record as history_record
 from shared import nip as employee_number
 
 # The SIASN-style fields of an employee that Bangkom reads (an export file carries the same headers).
@@ -145,28 +147,6 @@ def deactivation_allowed(count: int, active: int, max_share: float, minimum: int
 
 
 # --- training history ------------------------------------------------------------------------
-
-
-def history_record(credit: Mapping[str, Any]) -> dict[str, Any]:
-    """A completed training → SIMPEG's training-history record (``rw-kursus``), SIASN field names.
-
-    ``idSumber`` carries the enrolment id: the key that makes the write idempotent and lets a
-    lookup find a record written before an answer was lost.
-    """
-    completed: dt.date = credit["completed_on"]
-    started: dt.date = credit.get("started_on") or completed
-    return {
-        "nipBaru": credit["nip"],
-        "namaKursus": credit["program_title"],
-        "jenisKursus": credit["form"],
-        "institusiPenyelenggara": credit.get("partner_name") or credit.get("partner_code") or "",
-        "tanggalKursus": started.isoformat(),
-        "tanggalSelesaiKursus": completed.isoformat(),
-        "tahunKursus": completed.year,
-        "jumlahJam": credit["jp"],
-        "noSertipikat": credit.get("certificate_number") or "",
-        "idSumber": credit["enrollment_id"],
-    }
 
 
 def incoming_credit(nip: str, record: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
