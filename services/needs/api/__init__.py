@@ -1,0 +1,12 @@
+"""HTTP layer of the needs service: parse with schemas, call a handler or a view, dump with schemas.
+
+One blueprint (``blueprint``: who may call which route, the checks routes share), its routes by use case:
+``dictionary`` (competencies, priorities, standards, positions), ``employees`` (records, profiles, JP, assessments),
+``plan`` (gaps, match, needs, the year's plan, recomputation), ``ledger`` (the 20-JP ledger), ``external``
+(development outside Bangkom), ``exports`` (spreadsheets and CSV).
+"""
+
+from services.needs.api import dictionary, employees, exports, external, ledger, plan  # noqa: F401 - their routes register
+from services.needs.api.blueprint import ACCESS, blp
+
+__all__ = ["ACCESS", "blp"]

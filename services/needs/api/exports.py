@@ -1,0 +1,86 @@
+"""Routes of the spreadsheet and CSV exports (gaps, plan, employees, ledger)."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+
+from services.needs import exports, schemas, views
+from services.needs.api.blueprint import blp, year_of
+from shared import sheets
+from shared.web import context, read_session
+
+EXPORT_DOC = {
+    "responses": {
+        "200": {
+            "description": "An XLSX or CSV file with Indonesian column headers",
+            "content": {
+                media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                for media in sheets.CONTENT_TYPES.values()
+            },
+        }
+    }
+}
+
+
+def _file(content: bytes, file_format: str, name: str) -> Response:
+    return Response(
+        content,
+        mimetype=sheets.CONTENT_TYPES[file_format].split(";")[0],
+        headers={
+            "Content-Type": sheets.CONTENT_TYPES[file_format],
+            "Content-Disposition": f'attachment; filename="{name}.{file_format}"',
+        },
+    )
+
+
+@blp.route("/exports/gaps")
+class GapExport(MethodView):
+    @blp.arguments(schemas.ExportQuery, location="query")
+    @blp.doc(**EXPORT_DOC)
+    def get(self, args):
+        """The gap report (every gap of the year, ranked) as XLSX or CSV."""
+        year = year_of(args)
+        with read_session() as session:
+            rows, _ = views.gaps(session, year, {"unit_code": args.get("unit_code")}, 1, 10**7)
+        content = sheets.render(rows, exports.GAP_COLUMNS, args["format"], f"Kesenjangan {year}")
+        return _file(content, args["format"], f"kesenjangan-kompetensi-{year}")
+
+
+@blp.route("/exports/plan")
+class PlanExport(MethodView):
+    @blp.arguments(schemas.ExportQuery, location="query")
+    @blp.doc(**EXPORT_DOC)
+    def get(self, args):
+        """The annual plan as XLSX or CSV."""
+        year = year_of(args)
+        with read_session() as session:
+            rows = views.plan(session, context().settings, year, args.get("unit_code"))
+        content = sheets.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
+        return _file(content, args["format"], f"rencana-pengembangan-{year}")
+
+
+@blp.route("/exports/employees")
+class EmployeeExport(MethodView):
+    @blp.arguments(schemas.EmployeeExportQuery, location="query")
+    @blp.doc(**EXPORT_DOC)
+    def get(self, args):
+        """The employees of a search (the same filters and order as GET /employees) as XLSX or CSV."""
+        with read_session() as session:
+            found, _ = views.employees(session, args, 1, 10**7)
+            rows = [{column: getattr(e, column) for column, _ in exports.EMPLOYEE_COLUMNS} for e in found]
+        content = sheets.render(rows, exports.EMPLOYEE_COLUMNS, args["format"], "Pegawai")
+        return _file(content, args["format"], "pegawai")
+
+
+@blp.route("/exports/ledger")
+class LedgerExport(MethodView):
+    @blp.arguments(schemas.ExportQuery, location="query")
+    @blp.doc(**EXPORT_DOC)
+    def get(self, args):
+        """Every JP credit of a year (all sources) as XLSX or CSV; NIPs stay text in Excel."""
+        year = year_of(args)
+        with read_session() as session:
+            rows = views.ledger_lines(session, year, args.get("unit_code"))
+        content = sheets.render(rows, exports.LEDGER_COLUMNS, args["format"], f"Buku JP {year}")
+        return _file(content, args["format"], f"buku-jp-{year}")
