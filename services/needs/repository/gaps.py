@@ -1,0 +1,190 @@
+"""The gap recompute: current levels (the current-level rule) and gaps with their priority, in one INSERT … SELECT."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import (
+    Numeric,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from services.needs import domain
+from services.needs.models import (
+    AssessmentRecord,
+    Competency,
+    Employee,
+    Gap,
+    JpCredit,
+    PriorityCompetency,
+    StrategicPriority,
+)
+from services.needs.repository.standards import standard_cte
+from shared.db import among, on_postgresql
+
+
+@dataclasses.dataclass(frozen=True)
+class GapPolicy:
+    """The configurable parts of the gap rule (from NeedsSettings)."""
+
+    jp_rules: Mapping[str, tuple[int, int]] = dataclasses.field(
+        default_factory=lambda: {"PNS": (20, 0), "PPPK": (0, 24)}
+    )  # employment kind → (annual JP target, cap)
+    missing_assessment_level: int = 1
+
+
+def _sql_max_min(session: Session):
+    if on_postgresql(session):
+        return func.greatest, func.least
+    return func.max, func.min  # SQLite's scalar max()/min() of several arguments
+
+
+def priority_weights(session: Session, year: int) -> dict[str, float]:
+    """competency → its weight in the year's strategic priorities (the largest of the themes naming it)."""
+    rows = session.execute(
+        select(PriorityCompetency.competency_code, func.max(StrategicPriority.weight))
+        .join(StrategicPriority, StrategicPriority.id == PriorityCompetency.priority_id)
+        .where(StrategicPriority.plan_year == year)
+        .group_by(PriorityCompetency.competency_code)
+    )
+    return {code: float(weight) for code, weight in rows}
+
+
+def current_level_cte(session: Session, nips: Sequence[str] | None = None, competencies: Sequence[str] | None = None):
+    """The level that counts per (employee, competency): best source rank, then the most recent."""
+    rank = case(domain.SOURCE_RANK, value=AssessmentRecord.source, else_=99)
+    ranked = select(
+        AssessmentRecord.nip,
+        AssessmentRecord.competency_code,
+        AssessmentRecord.level,
+        func.row_number()
+        .over(
+            partition_by=(AssessmentRecord.nip, AssessmentRecord.competency_code),
+            order_by=(rank, AssessmentRecord.assessed_on.desc(), AssessmentRecord.recorded_at.desc()),
+        )
+        .label("rn"),
+    )
+    if nips is not None:
+        ranked = ranked.where(among(session, AssessmentRecord.nip, nips))
+    if competencies is not None:
+        ranked = ranked.where(among(session, AssessmentRecord.competency_code, competencies))
+    ranked = ranked.cte("ranked")
+    return select(ranked.c.nip, ranked.c.competency_code, ranked.c.level).where(ranked.c.rn == 1).cte("current")
+
+
+def gap_query(
+    session: Session,
+    year: int,
+    policy: GapPolicy,
+    nips: Sequence[str] | None = None,
+    competencies: Sequence[str] | None = None,
+):
+    """One row per active employee and competency of their position's standard, with gap and priority (of
+    ``competencies`` only, when given: a row depends on its own competency alone)."""
+    maximum, _ = _sql_max_min(session)
+    standard = standard_cte()
+    current = current_level_cte(session, nips, competencies)
+    weights = (
+        select(PriorityCompetency.competency_code, func.max(StrategicPriority.weight).label("weight"))
+        .join(StrategicPriority, StrategicPriority.id == PriorityCompetency.priority_id)
+        .where(StrategicPriority.plan_year == year)
+        .group_by(PriorityCompetency.competency_code)
+        .cte("weights")
+    )
+    realised = (
+        select(JpCredit.nip, func.sum(JpCredit.jp).label("jp")).where(JpCredit.year == year).group_by(JpCredit.nip)
+    )
+    if nips is not None:
+        realised = realised.where(among(session, JpCredit.nip, nips))
+    realised = realised.cte("realised")
+
+    current_level = func.coalesce(current.c.level, policy.missing_assessment_level)
+    target = case(*[(Employee.employment_status == kind, rule[0]) for kind, rule in policy.jp_rules.items()], else_=0)
+    gap = domain.gap(standard.c.required_level, current_level, maximum)
+    shortfall = domain.jp_shortfall(func.coalesce(realised.c.jp, 0), target, maximum)
+    weight = func.coalesce(weights.c.weight, 0.0)
+    priority = func.round(
+        cast(domain.priority_score(gap, weight, shortfall, domain.priority_scale(policy.jp_rules)), Numeric), 2
+    )
+    query = (
+        select(
+            literal(year).label("year"),
+            Employee.nip,
+            standard.c.competency_code,
+            Employee.unit_code,
+            Competency.group.label("competency_group"),
+            standard.c.required_level,
+            current_level.label("current_level"),
+            current.c.level.is_not(None).label("assessed"),
+            gap.label("gap"),
+            weight.label("strategic_weight"),
+            shortfall.label("jp_shortfall"),
+            priority.label("priority_score"),
+        )
+        .join(standard, standard.c.position_code == Employee.position_code)
+        .join(Competency, Competency.code == standard.c.competency_code)
+        .outerjoin(
+            current, and_(current.c.nip == Employee.nip, current.c.competency_code == standard.c.competency_code)
+        )
+        .outerjoin(weights, weights.c.competency_code == standard.c.competency_code)
+        .outerjoin(realised, realised.c.nip == Employee.nip)
+        .where(Employee.active.is_(True), Competency.active.is_(True))
+    )
+    if nips is not None:
+        query = query.where(among(session, Employee.nip, nips))
+    if competencies is not None:
+        query = query.where(among(session, standard.c.competency_code, competencies))
+    return query
+
+
+GAP_COLUMNS = [
+    "year",
+    "nip",
+    "competency_code",
+    "unit_code",
+    "competency_group",
+    "required_level",
+    "current_level",
+    "assessed",
+    "gap",
+    "strategic_weight",
+    "jp_shortfall",
+    "priority_score",
+]
+
+
+def rebuild_gaps(
+    session: Session,
+    year: int,
+    policy: GapPolicy,
+    nips: Sequence[str] | None = None,
+    competencies: Sequence[str] | None = None,
+) -> int:
+    """Replace the gap rows of ``year`` (for ``nips`` or everyone; of ``competencies`` or all) by a fresh
+    computation: one INSERT … SELECT. Returns the rows written."""
+    wipe = delete(Gap).where(Gap.year == year)
+    if nips is not None:
+        wipe = wipe.where(among(session, Gap.nip, nips))
+    if competencies is not None:
+        wipe = wipe.where(among(session, Gap.competency_code, competencies))
+    session.execute(wipe)
+    written = session.execute(
+        insert(Gap)
+        .from_select(GAP_COLUMNS, gap_query(session, year, policy, nips, competencies))
+        .execution_options(preserve_rowcount=True)
+    ).rowcount
+    if on_postgresql(session) and (nips is None or len(nips) > 1000):
+        # fresh statistics, or the planner takes the freshly filled table for empty (nested loops over millions)
+        session.execute(text("ANALYZE gaps"))
+        session.execute(text("ANALYZE needs"))
+    return written
