@@ -21,7 +21,6 @@ the partition moves on. ``stop`` (set on SIGTERM) is honoured between records.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import threading
@@ -29,17 +28,19 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kafka import KafkaAdminClient, KafkaConsumer
+from kafka import KafkaConsumer
 from kafka.errors import KafkaError
-from kafka.structs import OffsetAndMetadata, TopicPartition
+from kafka.structs import TopicPartition
 from sqlalchemy import String, insert, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import Database, UnitOfWork, UTCDateTime, among, utcnow
 from shared.events import Event, InvalidEvent, UnknownEventType, parse_event
+from shared.lag import measure_lag
 from shared.logging import log_context
-from shared.metrics import CONSUMER_LAG, DEAD_LETTERS, EVENTS_CONSUMED, GROUP_LAG
+from shared.metrics import DEAD_LETTERS, EVENTS_CONSUMED
+from shared.offsets import OffsetCommitter
 from shared.producer import Producer
 
 log = logging.getLogger(__name__)
@@ -142,11 +143,6 @@ class EventConsumer:
         self.backoff_max_seconds = backoff_max_seconds
         self.poll_ms = poll_ms
         self.together_seconds = together_seconds  # a transaction of records together ends after this much handling
-        self._committing: dict[TopicPartition, OffsetAndMetadata] = {}
-        self._unsent: dict[TopicPartition, OffsetAndMetadata] = {}  # to commit with the next poll
-        self._in_flight_since: float | None = None  # when the commit on its way was sent
-        self._acknowledged: dict[TopicPartition, int] = {}  # the newest offset the broker confirmed, per partition
-        self._sent: dict[TopicPartition, int] = {}  # the newest offset sent to be committed, per partition
         options: dict[str, Any] = {
             "bootstrap_servers": bootstrap_servers.split(","),
             "group_id": group_id,
@@ -165,6 +161,7 @@ class EventConsumer:
         }
         options.update(consumer_options or {})
         self.consumer = KafkaConsumer(**options)
+        self.offsets = OffsetCommitter(self.consumer)
         if await_partitions_seconds:
             self._await_partitions(await_partitions_seconds)
         self.consumer.subscribe(self.topics)
@@ -244,99 +241,17 @@ class EventConsumer:
                 done[partition] = record.offset + 1
                 handled += 1
         finally:
-            if done or self._unsent:
+            if done or self.offsets.pending:
                 self._commit(done, wait=self.stop.is_set())
-            self._measure_lag()
+            self._lag_labels = measure_lag(self.service, self.consumer, self._lag_labels)
         return handled
 
-    def _measure_lag(self) -> None:
-        """Set ``bangkom_consumer_lag`` for the partitions this consumer holds (from what it knows
-        locally: the high-water mark of its last fetch and its position; no request to the broker)."""
-        held = set()
-        for partition in self.consumer.assignment():
-            try:
-                highwater = self.consumer.highwater(partition)
-                position = self.consumer.position(partition, timeout_ms=0)
-            except Exception:  # noqa: BLE001 - not fetched yet, or revoked meanwhile: measured next poll
-                highwater = position = None
-            if highwater is None or position is None:
-                continue
-            labels = (self.service, partition.topic, str(partition.partition))
-            CONSUMER_LAG.labels(*labels).set(max(highwater - position, 0))
-            held.add(labels)
-        for labels in self._lag_labels - held:  # partitions given to another consumer of the group
-            with contextlib.suppress(KeyError):
-                CONSUMER_LAG.remove(*labels)
-        self._lag_labels = held
-
     def close(self) -> None:
-        if self._committing:  # the last asynchronous commits reach the broker before the group is left
-            with contextlib.suppress(Exception):
-                self.consumer.commit(self._committing, timeout_ms=self.COMMIT_TIMEOUT_MS)
+        self.offsets.flush()  # the last asynchronous commits reach the broker before the group is left
         self.consumer.close(autocommit=False)
 
-    COMMIT_TIMEOUT_MS = 2000  # a commit that cannot reach the broker must not stall the loop (kafka-python: 30 s)
-
     def _commit(self, offsets: dict[TopicPartition, int], wait: bool = False) -> None:
-        """Commit the offsets; without ``wait`` the answer is not awaited (a lost commit only redelivers records the
-        processed-events table recognises), which saves a round trip to the broker per poll. One commit at a time is
-        on its way: while one is, the newer offsets wait and go with the next poll's (commits sent every poll to a slow
-        or moving coordinator filled its connection, and every later one was refused). Offsets whose commit failed
-        (the coordinator moved to another broker) go again the same way, records or not, for the partitions still
-        held: else the last records a partition had when it happened would show as lag, and reach the next consumer
-        again, until new ones came."""
-        held = self.consumer.assignment()
-        waiting = {tp: o for tp, o in self._unsent.items() if tp in held}
-        committing = {**waiting, **{tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()}}
-        if not committing:
-            self._unsent = {}
-            return
-        on_its_way = (
-            self._in_flight_since is not None and time.monotonic() - self._in_flight_since < self.COMMIT_STUCK_S
-        )
-        if on_its_way and not wait:
-            self._unsent = committing
-            return
-        self._unsent = {}
-        for tp, offset in committing.items():
-            self._sent[tp] = offset.offset
-        try:
-            if wait:
-                self.consumer.commit(committing, timeout_ms=self.COMMIT_TIMEOUT_MS)
-                self._committing = {}
-            else:
-                self._committing = {**self._committing, **committing}
-                self._in_flight_since = time.monotonic()
-                self.consumer.commit_async(committing, callback=self._committed)
-        except Exception:  # noqa: BLE001 - redelivery is harmless: handling is idempotent
-            log.warning("offset commit failed; the record may be delivered again", exc_info=True)
-            self._in_flight_since = None
-            self._remember_failed(committing)
-
-    COMMIT_STUCK_S = 10.0  # a commit unanswered this long is given up on: the next one goes
-
-    def _committed(self, offsets: Mapping[TopicPartition, Any], result: Any) -> None:
-        self._in_flight_since = None
-        if isinstance(result, Exception):
-            log.warning("offset commit failed; it goes again with the next poll: %s", result)
-            self._remember_failed(offsets)
-            return
-        for tp, committed in offsets.items():  # acknowledged: an older offset waiting for the same partition is moot
-            waiting = self._unsent.get(tp)
-            if waiting is not None and waiting.offset <= committed.offset:
-                del self._unsent[tp]
-            self._acknowledged[tp] = max(self._acknowledged.get(tp, -1), committed.offset)
-
-    def _remember_failed(self, offsets: Mapping[TopicPartition, Any]) -> None:
-        """Only the newest offset of a partition goes again: an older one would move the group back."""
-        for tp, failed in offsets.items():
-            waiting = self._unsent.get(tp)
-            if (
-                failed.offset >= self._sent.get(tp, -1)
-                and failed.offset > self._acknowledged.get(tp, -1)
-                and (waiting is None or failed.offset > waiting.offset)
-            ):
-                self._unsent[tp] = failed
+        self.offsets.commit(offsets, wait)
 
     # -- a poll at once ----------------------------------------------------------------------
 
@@ -483,41 +398,3 @@ class EventConsumer:
             },
         )
         return "dead_lettered"
-
-
-GROUP_LAG_SECONDS = 10.0  # how often a worker asks the brokers for its group's lag
-
-
-def watch_group_lag(
-    service: str, group_id: str, topics: Sequence[str], bootstrap_servers: str, stop: threading.Event
-) -> None:
-    """``bangkom_consumer_group_lag``: the group's lag per topic as the brokers see it, every ``GROUP_LAG_SECONDS``.
-    ``bangkom_consumer_lag`` is what each live consumer knows of its own partitions; when a worker dies, its
-    partitions wait for the session time-out with no one measuring them: this gauge shows them (every instance of the
-    service reports the same figure; take the max)."""
-    servers = bootstrap_servers.split(",")
-    admin = offsets = None
-    while not stop.wait(GROUP_LAG_SECONDS):
-        try:
-            if admin is None:
-                admin = KafkaAdminClient(bootstrap_servers=servers, client_id=f"bangkom-{service}-lag")
-                offsets = KafkaConsumer(bootstrap_servers=servers, client_id=f"bangkom-{service}-lag")
-            committed = admin.list_group_offsets(group_id).get(group_id, {})
-            ends = offsets.end_offsets(list(committed))
-            lag = dict.fromkeys(topics, 0)
-            for partition, position in committed.items():
-                if partition.topic in lag:
-                    lag[partition.topic] += max(0, ends[partition] - position.offset)
-            for topic, records in lag.items():
-                GROUP_LAG.labels(service, topic).set(records)
-        except Exception:  # noqa: BLE001 - a broker down: asked again next time, with new clients
-            log.debug("group lag unavailable", exc_info=True)
-            for client in (admin, offsets):
-                if client is not None:
-                    with contextlib.suppress(Exception):
-                        client.close()
-            admin = offsets = None
-    for client in (admin, offsets):
-        if client is not None:
-            with contextlib.suppress(Exception):
-                client.close()

@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from prometheus_client import REGISTRY, start_http_server
 
 from shared.config import Settings
-from shared.consumer import EventConsumer, Handler, watch_group_lag
+from shared.consumer import EventConsumer, Handler
 from shared.db import Database
+from shared.lag import watch_group_lag
 from shared.logging import configure_logging
 from shared.outbox import OutboxCollector, OutboxRelay
 from shared.producer import new_producer

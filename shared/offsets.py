@@ -1,0 +1,107 @@
+"""Committing a consumer's offsets without waiting on the broker, and without ever moving its group back.
+
+A lost or refused commit only redelivers records that the processed-events table recognises, so the consumer does not
+wait for the broker's answer (a round trip saved per poll); what must not happen is an older offset overtaking a newer
+one, or commits piling up on a slow coordinator. ``OffsetCommitter`` keeps that bookkeeping for one ``KafkaConsumer``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from kafka import KafkaConsumer
+from kafka.structs import OffsetAndMetadata, TopicPartition
+
+log = logging.getLogger(__name__)
+
+
+class OffsetCommitter:
+    """The offsets of one consumer on their way to the broker: one commit at a time, the newest per partition."""
+
+    COMMIT_TIMEOUT_MS = 2000  # a commit that cannot reach the broker must not stall the loop (kafka-python: 30 s)
+    COMMIT_STUCK_S = 10.0  # a commit unanswered this long is given up on: the next one goes
+
+    def __init__(self, consumer: KafkaConsumer) -> None:
+        self.consumer = consumer
+        self._committing: dict[TopicPartition, OffsetAndMetadata] = {}
+        self._unsent: dict[TopicPartition, OffsetAndMetadata] = {}  # to commit with the next poll
+        self._in_flight_since: float | None = None  # when the commit on its way was sent
+        self._acknowledged: dict[TopicPartition, int] = {}  # the newest offset the broker confirmed, per partition
+        self._sent: dict[TopicPartition, int] = {}  # the newest offset sent to be committed, per partition
+
+    @property
+    def pending(self) -> bool:
+        """Offsets wait to go with the next commit (a commit on its way, or one that failed)."""
+        return bool(self._unsent)
+
+    def flush(self) -> None:
+        """Wait (briefly) for the asynchronous commits still on their way: before the consumer leaves its group."""
+        if self._committing:
+            with contextlib.suppress(Exception):
+                self.consumer.commit(self._committing, timeout_ms=self.COMMIT_TIMEOUT_MS)
+
+    COMMIT_TIMEOUT_MS = 2000  # a commit that cannot reach the broker must not stall the loop (kafka-python: 30 s)
+    COMMIT_STUCK_S = 10.0  # a commit unanswered this long is given up on: the next one goes
+
+    def commit(self, offsets: dict[TopicPartition, int], wait: bool = False) -> None:
+        """Commit the offsets; without ``wait`` the answer is not awaited (a lost commit only redelivers records the
+        processed-events table recognises), which saves a round trip to the broker per poll. One commit at a time is
+        on its way: while one is, the newer offsets wait and go with the next poll's (commits sent every poll to a slow
+        or moving coordinator filled its connection, and every later one was refused). Offsets whose commit failed
+        (the coordinator moved to another broker) go again the same way, records or not, for the partitions still
+        held: else the last records a partition had when it happened would show as lag, and reach the next consumer
+        again, until new ones came."""
+        held = self.consumer.assignment()
+        waiting = {tp: o for tp, o in self._unsent.items() if tp in held}
+        committing = {**waiting, **{tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()}}
+        if not committing:
+            self._unsent = {}
+            return
+        on_its_way = (
+            self._in_flight_since is not None and time.monotonic() - self._in_flight_since < self.COMMIT_STUCK_S
+        )
+        if on_its_way and not wait:
+            self._unsent = committing
+            return
+        self._unsent = {}
+        for tp, offset in committing.items():
+            self._sent[tp] = offset.offset
+        try:
+            if wait:
+                self.consumer.commit(committing, timeout_ms=self.COMMIT_TIMEOUT_MS)
+                self._committing = {}
+            else:
+                self._committing = {**self._committing, **committing}
+                self._in_flight_since = time.monotonic()
+                self.consumer.commit_async(committing, callback=self._committed)
+        except Exception:  # noqa: BLE001 - redelivery is harmless: handling is idempotent
+            log.warning("offset commit failed; the record may be delivered again", exc_info=True)
+            self._in_flight_since = None
+            self._remember_failed(committing)
+
+    def _committed(self, offsets: Mapping[TopicPartition, Any], result: Any) -> None:
+        self._in_flight_since = None
+        if isinstance(result, Exception):
+            log.warning("offset commit failed; it goes again with the next poll: %s", result)
+            self._remember_failed(offsets)
+            return
+        for tp, committed in offsets.items():  # acknowledged: an older offset waiting for the same partition is moot
+            waiting = self._unsent.get(tp)
+            if waiting is not None and waiting.offset <= committed.offset:
+                del self._unsent[tp]
+            self._acknowledged[tp] = max(self._acknowledged.get(tp, -1), committed.offset)
+
+    def _remember_failed(self, offsets: Mapping[TopicPartition, Any]) -> None:
+        """Only the newest offset of a partition goes again: an older one would move the group back."""
+        for tp, failed in offsets.items():
+            waiting = self._unsent.get(tp)
+            if (
+                failed.offset >= self._sent.get(tp, -1)
+                and failed.offset > self._acknowledged.get(tp, -1)
+                and (waiting is None or failed.offset > waiting.offset)
+            ):
+                self._unsent[tp] = failed
