@@ -8,6 +8,7 @@ import json
 import re
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, text
@@ -79,113 +80,138 @@ def lock_batch_whole(session, batch_id: str) -> None:
 def _apply_attendance(
     uow: UnitOfWork, records: Sequence[Mapping[str, Any]], sender: str, source: str, partner_code: str | None
 ) -> list[dict[str, Any]]:
+    """Apply attendance records (in order; each decided by ``domain.decide_attendance``) under the locks of their
+    batches and of each participant and meeting; returns each record's outcome, and commits once."""
     session = uow.session
-    results: list[dict[str, Any]] = [{} for _ in records]
     batch_ids = sorted({r["batch_id"] for r in records})
-    query = select(Batch, Program.partner_code).join(Program, Program.id == Batch.program_id)
-    query = query.where(Batch.id.in_(batch_ids)).order_by(Batch.id)
-    if partner_code is not None:
-        query = query.where(Program.partner_code == partner_code)
-    if on_postgresql(session):
-        # Writers of a batch side by side, closing it waits for them: the batch's lock in shared mode (an advisory
-        # lock, kept in memory: a row locked FOR SHARE by many writers at once is rewritten by each), then one writer
-        # per participant and meeting at a time (what the order of corrections is about); taken in one order by
-        # everyone, in one statement. SQLite has one writer.
-        pairs = sorted({f"attendance|{r['batch_id']}|{r['nip']}|{r['meeting_no']}" for r in records})
-        session.execute(
-            text(
-                "SELECT (SELECT count(pg_advisory_xact_lock_shared(hashtextextended(b, 0)))"
-                " FROM unnest(CAST(:batches AS text[])) AS b),"
-                " (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(CAST(:pairs AS text[])) AS k)"
-            ),
-            {"batches": [_batch_lock(b) for b in batch_ids], "pairs": pairs},
-        )
-    found = session.execute(query).all()  # read under the locks: a batch closed meanwhile is seen closed
-    batches = {b.id: b for b, _ in found}
-    partner_of = {b.id: code for b, code in found}
-    ids = [r["event_id"] for r in records]
-    receipts = {  # read under the pairs' locks: a concurrent request with the same records has committed by now
-        r.event_id: r.body_hash
-        for r in session.scalars(
+    _lock_records(session, records, batch_ids)
+    known = _Known.of(session, records, batch_ids, sender, partner_code)
+    results, events = [], []
+    for record in records:
+        result, event = known.apply(session, record, sender, source)
+        results.append(result)
+        if event is not None:
+            events.append(event)
+    uow.publish_all(events)
+    uow.commit()
+    return results
+
+
+def _lock_records(session, records: Sequence[Mapping[str, Any]], batch_ids: list[str]) -> None:
+    """Writers of a batch side by side, closing it waits for them: the batch's lock in shared mode (an advisory lock,
+    kept in memory: a row locked FOR SHARE by many writers at once is rewritten by each), then one writer per
+    participant and meeting at a time (what the order of corrections is about); taken in one order by everyone, in
+    one statement. SQLite has one writer."""
+    if not on_postgresql(session):
+        return
+    pairs = sorted({f"attendance|{r['batch_id']}|{r['nip']}|{r['meeting_no']}" for r in records})
+    session.execute(
+        text(
+            "SELECT (SELECT count(pg_advisory_xact_lock_shared(hashtextextended(b, 0)))"
+            " FROM unnest(CAST(:batches AS text[])) AS b),"
+            " (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(CAST(:pairs AS text[])) AS k)"
+        ),
+        {"batches": [_batch_lock(b) for b in batch_ids], "pairs": pairs},
+    )
+
+
+@dataclass
+class _Known:
+    """What the records of one request meet, read once under their locks: their batches (a partner's own only) and
+    partners, the receipts of their event ids, the participants and meetings they name, the attendance held."""
+
+    batches: dict[str, Batch]
+    partner_of: dict[str, str]
+    receipts: dict[str, str]
+    enrollments: dict[tuple[str, str], Enrollment]
+    meetings: set[tuple[str, int]]
+    current: dict[tuple[str, int], Attendance]
+
+    @classmethod
+    def of(cls, session, records, batch_ids: list[str], sender: str, partner_code: str | None) -> _Known:
+        query = select(Batch, Program.partner_code).join(Program, Program.id == Batch.program_id)
+        query = query.where(Batch.id.in_(batch_ids)).order_by(Batch.id)
+        if partner_code is not None:
+            query = query.where(Program.partner_code == partner_code)
+        found = session.execute(query).all()  # read under the locks: a batch closed meanwhile is seen closed
+        batches = {b.id: b for b, _ in found}
+        ids = [r["event_id"] for r in records]
+        receipts = session.scalars(  # under the pairs' locks: a concurrent request with the same records committed
             select(AttendanceReceipt).where(
                 AttendanceReceipt.partner_code == sender, AttendanceReceipt.event_id.in_(ids)
             )
         )
-    }
-    # only the participants and meetings this request names
-    nips = sorted({r["nip"] for r in records})
-    enrollments = {
-        (e.batch_id, e.nip): e
-        for e in session.scalars(
-            select(Enrollment).where(Enrollment.batch_id.in_(list(batches)), Enrollment.nip.in_(nips))
-        )
-    }
-    meetings = {
-        (m.batch_id, m.meeting_no) for m in session.scalars(select(Meeting).where(Meeting.batch_id.in_(list(batches))))
-    }
-    numbers = sorted({r["meeting_no"] for r in records})
-    current = {
-        (a.enrollment_id, a.meeting_no): a
-        for a in session.scalars(
+        nips = sorted({r["nip"] for r in records})  # only the participants and meetings this request names
+        enrollments = {
+            (e.batch_id, e.nip): e
+            for e in session.scalars(
+                select(Enrollment).where(Enrollment.batch_id.in_(list(batches)), Enrollment.nip.in_(nips))
+            )
+        }
+        meetings = session.scalars(select(Meeting).where(Meeting.batch_id.in_(list(batches))))
+        current = session.scalars(
             select(Attendance).where(
-                Attendance.enrollment_id.in_([e.id for e in enrollments.values()]), Attendance.meeting_no.in_(numbers)
+                Attendance.enrollment_id.in_([e.id for e in enrollments.values()]),
+                Attendance.meeting_no.in_(sorted({r["meeting_no"] for r in records})),
             )
         )
-    }
-    events: list[Event] = []
-    for index, record in enumerate(records):
+        return cls(
+            batches=batches,
+            partner_of={b.id: code for b, code in found},
+            receipts={r.event_id: r.body_hash for r in receipts},
+            enrollments=enrollments,
+            meetings={(m.batch_id, m.meeting_no) for m in meetings},
+            current={(a.enrollment_id, a.meeting_no): a for a in current},
+        )
+
+    def apply(self, session, record, sender: str, source: str) -> tuple[dict[str, Any], Event | None]:
+        """One record: its outcome, and the event of the attendance it changed (``None`` when it changed none)."""
         digest = _body_hash(record if source == "partner" else {k: v for k, v in record.items() if k != "recorded_at"})
-        batch = batches.get(record["batch_id"])
-        enrollment = enrollments.get((record["batch_id"], record["nip"]))
+        batch = self.batches.get(record["batch_id"])
+        enrollment = self.enrollments.get((record["batch_id"], record["nip"]))
         key = (enrollment.id, record["meeting_no"]) if enrollment else None
-        held = current.get(key) if key else None
+        held = self.current.get(key) if key else None
         decision = domain.decide_attendance(
-            seen_body=receipts.get(record["event_id"]),
+            seen_body=self.receipts.get(record["event_id"]),
             body=digest,
             batch_known=batch is not None,
             participant_known=enrollment is not None and enrollment.status != "withdrawn",  # withdrawn: no more
-            meeting_known=(record["batch_id"], record["meeting_no"]) in meetings,
+            meeting_known=(record["batch_id"], record["meeting_no"]) in self.meetings,
             batch_closed=batch is not None and batch.closed_at is not None,
             recorded_at=record["recorded_at"],
             held_recorded_at=held.recorded_at if held else None,
         )
-        results[index] = {"event_id": record["event_id"], "outcome": decision.outcome}
+        result = {"event_id": record["event_id"], "outcome": decision.outcome}
         if decision.field:
-            results[index]["field"] = decision.field
+            result["field"] = decision.field
         if decision.keeps_receipt:
             session.add(AttendanceReceipt(partner_code=sender, event_id=record["event_id"], body_hash=digest))
-            receipts[record["event_id"]] = digest
+            self.receipts[record["event_id"]] = digest
         if decision.outcome != "accepted":
-            continue
+            return result, None
         if held is None:
-            held = Attendance(enrollment_id=enrollment.id, meeting_no=record["meeting_no"])
+            held = self.current[key] = Attendance(enrollment_id=enrollment.id, meeting_no=record["meeting_no"])
             session.add(held)
-            current[key] = held
         held.status, held.recorded_at, held.partner_event_id = (
             record["status"],
             record["recorded_at"],
             record["event_id"],
         )
         held.source, held.note = source, record.get("note")
-        events.append(
-            new_event(
-                "AttendanceRecorded",
-                {
-                    "enrollment_id": enrollment.id,
-                    "nip": enrollment.nip,
-                    "batch_id": batch.id,
-                    "meeting_no": record["meeting_no"],
-                    "status": record["status"],
-                    "partner_code": partner_of[batch.id],
-                    "recorded_at": record["recorded_at"],
-                    "source": source,
-                },
-                validate=False,
-            )
+        return result, new_event(
+            "AttendanceRecorded",
+            {
+                "enrollment_id": enrollment.id,
+                "nip": enrollment.nip,
+                "batch_id": batch.id,
+                "meeting_no": record["meeting_no"],
+                "status": record["status"],
+                "partner_code": self.partner_of[batch.id],
+                "recorded_at": record["recorded_at"],
+                "source": source,
+            },
+            validate=False,
         )
-    uow.publish_all(events)
-    uow.commit()
-    return results
 
 
 def record_roster_attendance(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -58,8 +59,25 @@ def close_batch(
         raise NotFound(f"No batch {batch_id}.")
     if batch.closed_at is not None:
         return batch
+    _check_ended(session, settings, batch, force_reason, now)
+    closing = _Closing.of(session, settings, batch)
+    events: list[Event] = []
+    for enrollment in session.scalars(
+        select(Enrollment)
+        .where(Enrollment.batch_id == batch_id, Enrollment.status == "enrolled")
+        .order_by(Enrollment.nip)
+    ):
+        events.append(closing.decide(session, enrollment))
+    batch.closed_at = utcnow()
+    uow.publish_all(events)
+    uow.commit()
+    return batch
+
+
+def _check_ended(session, settings: TrainingSettings, batch: Batch, force_reason: str | None, now: float | None):
+    """Refuse to close before the last meeting has ended, unless forced with a reason (then kept on the batch)."""
     last = session.scalars(
-        select(Meeting).where(Meeting.batch_id == batch_id).order_by(Meeting.date.desc(), Meeting.ends_at.desc())
+        select(Meeting).where(Meeting.batch_id == batch.id).order_by(Meeting.date.desc(), Meeting.ends_at.desc())
     ).first()
     local_now = dt.datetime.fromtimestamp(time.time() if now is None else now, ZoneInfo(settings.timezone))
     if last is not None and not domain.has_ended(local_now, last.date, last.ends_at):
@@ -70,92 +88,110 @@ def close_batch(
                 errors=[{"field": "force_reason", "message": "Required before the last meeting has ended."}],
             )
         batch.close_reason = force_reason
-    program = session.get(Program, batch.program_id)
-    rule = domain.CompletionRule(program.min_attendance, program.post_test_required, program.passing_score)
-    meetings = session.scalar(select(func.count()).where(Meeting.batch_id == batch_id))
-    present = dict(
-        session.execute(
+
+
+@dataclass
+class _Closing:
+    """What deciding a batch's enrolments needs to know, read once: its program and rule, the meetings and who was
+    present how often, its first and last day, its partner, the last certificate serial, the participants' names."""
+
+    batch: Batch
+    program: Program
+    rule: domain.CompletionRule
+    meetings: int
+    present: dict[str, int]
+    first_day: dt.date | None
+    last_day: dt.date
+    partner: Partner | None
+    serial: int
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, session, settings: TrainingSettings, batch: Batch) -> _Closing:
+        program = session.get(Program, batch.program_id)
+        first_day, last_day = session.execute(
+            select(func.min(Meeting.date), func.max(Meeting.date)).where(Meeting.batch_id == batch.id)
+        ).one()
+        present = session.execute(
             select(Attendance.enrollment_id, func.count())
             .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
-            .where(Enrollment.batch_id == batch_id, Attendance.status == "present")
+            .where(Enrollment.batch_id == batch.id, Attendance.status == "present")
             .group_by(Attendance.enrollment_id)
         ).all()
-    )
-    first_day, last_day = session.execute(
-        select(func.min(Meeting.date), func.max(Meeting.date)).where(Meeting.batch_id == batch_id)
-    ).one()
-    last_day = last_day or settings.today()
-    partner = session.get(Partner, program.partner_code)
-    events: list[Event] = []
-    # numbers go on after the batch's last one: a certificate revoked by a reopen keeps its number to itself
-    serial = session.scalar(select(func.max(Certificate.serial)).where(Certificate.batch_id == batch_id)) or 0
-    names = dict(
-        session.execute(
+        names = session.execute(
             select(EmployeeView.nip, EmployeeView.name)
             .join(Enrollment, Enrollment.nip == EmployeeView.nip)
-            .where(Enrollment.batch_id == batch_id)
+            .where(Enrollment.batch_id == batch.id)
         ).all()
-    )
-    for enrollment in session.scalars(
-        select(Enrollment)
-        .where(Enrollment.batch_id == batch_id, Enrollment.status == "enrolled")
-        .order_by(Enrollment.nip)
-    ):
-        decision = domain.decide(rule, meetings, present.get(enrollment.id, 0), enrollment.post_test_score)
+        return cls(
+            batch=batch,
+            program=program,
+            rule=domain.CompletionRule(program.min_attendance, program.post_test_required, program.passing_score),
+            meetings=session.scalar(select(func.count()).where(Meeting.batch_id == batch.id)),
+            present=dict(present),
+            first_day=first_day,
+            last_day=last_day or settings.today(),
+            partner=session.get(Partner, program.partner_code),
+            # numbers go on after the batch's last one: a certificate revoked by a reopen keeps its number to itself
+            serial=session.scalar(select(func.max(Certificate.serial)).where(Certificate.batch_id == batch.id)) or 0,
+            names=dict(names),
+        )
+
+    def decide(self, session, enrollment: Enrollment) -> Event:
+        """Decide one enrolment by the rule: completed (with its certificate) or not, and the event that says so."""
+        decision = domain.decide(
+            self.rule, self.meetings, self.present.get(enrollment.id, 0), enrollment.post_test_score
+        )
         enrollment.attendance_rate, enrollment.decided_at = decision.attendance_rate, utcnow()
         common = {
             "enrollment_id": enrollment.id,
             "nip": enrollment.nip,
-            "program_id": program.id,
-            "batch_id": batch_id,
+            "program_id": self.program.id,
+            "batch_id": self.batch.id,
             "attendance_rate": decision.attendance_rate,
         }
-        if decision.completed:
-            serial += 1
-            enrollment.status = "completed"
-            enrollment.certificate_number = domain.certificate_number(program.code, batch.number, serial, last_day.year)
-            session.add(
-                Certificate(
-                    number=enrollment.certificate_number,
-                    enrollment_id=enrollment.id,
-                    batch_id=batch_id,
-                    serial=serial,
-                    nip=enrollment.nip,
-                    participant_name=names.get(enrollment.nip, enrollment.nip),
-                    program_id=program.id,
-                    program_title=program.title,
-                    form=program.form,
-                    partner_name=partner.name if partner else program.partner_code,
-                    started_on=first_day or last_day,
-                    completed_on=last_day,
-                    jp=program.jp,
-                    competencies=program.competencies,
-                )
-            )
-            events.append(
-                new_event(
-                    "TrainingCompleted",
-                    common
-                    | {
-                        "program_title": program.title,
-                        "form": program.form,
-                        "jp": program.jp,
-                        "competencies": program.competencies,
-                        "completed_on": last_day,
-                        "partner_code": program.partner_code,
-                        "certificate_number": enrollment.certificate_number,
-                        "started_on": first_day or last_day,
-                        "partner_name": partner.name if partner else None,
-                    },
-                )
-            )
-        else:
+        if not decision.completed:
             enrollment.status, enrollment.reason = "not_completed", decision.reason
-            events.append(new_event("TrainingNotCompleted", common | {"reason": decision.reason}))
-    batch.closed_at = utcnow()
-    uow.publish_all(events)
-    uow.commit()
-    return batch
+            return new_event("TrainingNotCompleted", common | {"reason": decision.reason})
+        program, partner, started_on = self.program, self.partner, self.first_day or self.last_day
+        self.serial += 1
+        enrollment.status = "completed"
+        enrollment.certificate_number = domain.certificate_number(
+            program.code, self.batch.number, self.serial, self.last_day.year
+        )
+        session.add(
+            Certificate(
+                number=enrollment.certificate_number,
+                enrollment_id=enrollment.id,
+                batch_id=self.batch.id,
+                serial=self.serial,
+                nip=enrollment.nip,
+                participant_name=self.names.get(enrollment.nip, enrollment.nip),
+                program_id=program.id,
+                program_title=program.title,
+                form=program.form,
+                partner_name=partner.name if partner else program.partner_code,
+                started_on=started_on,
+                completed_on=self.last_day,
+                jp=program.jp,
+                competencies=program.competencies,
+            )
+        )
+        return new_event(
+            "TrainingCompleted",
+            common
+            | {
+                "program_title": program.title,
+                "form": program.form,
+                "jp": program.jp,
+                "competencies": program.competencies,
+                "completed_on": self.last_day,
+                "partner_code": program.partner_code,
+                "certificate_number": enrollment.certificate_number,
+                "started_on": started_on,
+                "partner_name": partner.name if partner else None,
+            },
+        )
 
 
 def reopen_batch(uow: UnitOfWork, settings: TrainingSettings, batch_id: str, reason: str) -> Batch:
