@@ -245,6 +245,16 @@ def _database_unavailable(error: OperationalError | InterfaceError) -> Response:
     return response
 
 
+ERROR_HANDLERS = {  # what a service answers, as problem+json, for the errors no route handles itself
+    AppError: _handle_app_error,
+    RecursionError: _too_deep,
+    IntegrityError: _conflict,
+    DataError: _data_error,
+    OperationalError: _database_unavailable,
+    InterfaceError: _database_unavailable,
+}
+
+
 def create_app(
     settings: Settings,
     *,
@@ -284,13 +294,8 @@ def create_app(
     app.extensions["bangkom_api"] = api  # its .spec is the service's OpenAPI document
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
-    app.register_error_handler(AppError, _handle_app_error)
-    app.register_error_handler(RecursionError, _too_deep)
-    app.register_error_handler(IntegrityError, _conflict)
-    app.register_error_handler(DataError, _data_error)
-    app.register_error_handler(OperationalError, _database_unavailable)
-    app.register_error_handler(InterfaceError, _database_unavailable)
-
+    for error, handler in ERROR_HANDLERS.items():
+        app.register_error_handler(error, handler)
     all_checks: dict[str, Check] = {}
     if database is not None:
         all_checks["database"] = database.ping
@@ -300,7 +305,14 @@ def create_app(
     collectors = list(metric_collectors)
     if database is not None and outbox_model is not None:
         collectors.append(OutboxCollector(database, outbox_model, settings.service))
-    service = settings.service
+    _install_request_hooks(app, settings.service, access, settings.internal_identity_secret, check_edge)
+    _install_probes(app, settings.service, all_checks, collectors)
+    return app
+
+
+def _install_request_hooks(app: Flask, service: str, access: Access | None, secret: str, check_edge) -> None:
+    """Every request: its request and correlation ids (for the logs and the answer), the caller's identity checked
+    against the access table, the edge's checks of its input; then its metrics and one log line."""
 
     @app.before_request
     def _start() -> None:
@@ -311,7 +323,7 @@ def create_app(
         g.started = time.perf_counter()
         g.context_tokens = (request_id.set(rid), correlation_id.set(cid))
         if access is not None:
-            _authorise(access, settings.internal_identity_secret)
+            _authorise(access, secret)
         check_edge()
 
     @app.after_request
@@ -342,6 +354,10 @@ def create_app(
             correlation_id.reset(tokens[1])
             request_id.reset(tokens[0])
 
+
+def _install_probes(app: Flask, service: str, all_checks: Mapping[str, Check], collectors: list) -> None:
+    """``/healthz`` (alive), ``/readyz`` (every check answers: 503 naming those that do not), ``/metrics``."""
+
     @app.get("/healthz")
     def healthz():
         return {"status": "ok", "service": service}
@@ -363,8 +379,6 @@ def create_app(
     @app.get("/metrics")
     def metrics_endpoint():
         return Response(metrics.render(collectors), mimetype=metrics.CONTENT_TYPE)
-
-    return app
 
 
 def kafka_reachable(bootstrap_servers: str, timeout: float = 1.0) -> None:
