@@ -60,48 +60,13 @@ def run_worker(
     # the topics it touches, from the plan, when missing: a consumer never waits for a topic that appears only
     # with the first event (a production cluster has them from `bangkom topics create` beforehand)
     create_topics(settings, [settings.topic, settings.dead_letter_topic, *subscribed])
-    relay = OutboxRelay(database, outbox_model, producer, settings.service, settings.outbox_batch_size)
-    relay_thread = threading.Thread(
-        target=relay.run, args=(stop, settings.outbox_poll_seconds), name="outbox-relay", daemon=True
+    threads = _start_threads(
+        settings, database, outbox_model, producer, subscribed if handlers else [], background, stop
     )
-    relay_thread.start()
-    threads = [relay_thread]
-    if topics and handlers:  # the group's lag as the brokers see it, for the metrics
-        lag_thread = threading.Thread(
-            target=watch_group_lag,
-            args=(settings.service, settings.consumer_group, subscribed, settings.kafka_bootstrap_servers, stop),
-            name="group-lag",
-            daemon=True,
-        )
-        lag_thread.start()
-        threads.append(lag_thread)
-    for loop in background:
-        thread = threading.Thread(target=loop, args=(stop, database), name=loop.__name__, daemon=True)
-        thread.start()
-        threads.append(thread)
     log.info("worker started", extra={"topics": list(topics), "handles": sorted(handlers)})
     try:
         if topics and handlers:
-            EventConsumer(
-                service=settings.service,
-                database=database,
-                outbox_model=outbox_model,
-                processed_model=processed_model,
-                topic_prefix=settings.kafka_topic_prefix,
-                handlers=handlers,
-                topics=subscribed,
-                group_id=settings.consumer_group,
-                bootstrap_servers=settings.kafka_bootstrap_servers,
-                producer=producer,
-                dead_letter_topic=settings.dead_letter_topic,
-                max_attempts=settings.consumer_max_attempts,
-                backoff_seconds=settings.consumer_backoff_seconds,
-                backoff_max_seconds=settings.consumer_backoff_max_seconds,
-                poll_ms=settings.consumer_poll_ms,
-                stop=stop,
-                await_partitions_seconds=30.0,  # its topics were just ensured
-                consumer_options=consumer_options(settings),
-            ).run()
+            _consumer(settings, database, outbox_model, processed_model, handlers, subscribed, producer, stop).run()
         else:
             stop.wait()
     finally:
@@ -111,6 +76,46 @@ def run_worker(
         producer.close(timeout=10)
         database.dispose()
         log.info("worker stopped")
+
+
+def _start_threads(settings, database, outbox_model, producer, subscribed, background, stop) -> list[threading.Thread]:
+    """The worker's threads beside its consumer: the outbox relay, the group-lag gauge (when it consumes), and the
+    service's ``background`` loops."""
+    relay = OutboxRelay(database, outbox_model, producer, settings.service, settings.outbox_batch_size)
+    loops: list[tuple[str, Callable[..., None], tuple]] = [
+        ("outbox-relay", relay.run, (stop, settings.outbox_poll_seconds))
+    ]
+    if subscribed:  # the group's lag as the brokers see it, for the metrics
+        lag_args = (settings.service, settings.consumer_group, subscribed, settings.kafka_bootstrap_servers, stop)
+        loops.append(("group-lag", watch_group_lag, lag_args))
+    loops += [(loop.__name__, loop, (stop, database)) for loop in background]
+    threads = [threading.Thread(target=target, args=args, name=name, daemon=True) for name, target, args in loops]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def _consumer(settings, database, outbox_model, processed_model, handlers, subscribed, producer, stop) -> EventConsumer:
+    return EventConsumer(
+        service=settings.service,
+        database=database,
+        outbox_model=outbox_model,
+        processed_model=processed_model,
+        topic_prefix=settings.kafka_topic_prefix,
+        handlers=handlers,
+        topics=subscribed,
+        group_id=settings.consumer_group,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        producer=producer,
+        dead_letter_topic=settings.dead_letter_topic,
+        max_attempts=settings.consumer_max_attempts,
+        backoff_seconds=settings.consumer_backoff_seconds,
+        backoff_max_seconds=settings.consumer_backoff_max_seconds,
+        poll_ms=settings.consumer_poll_ms,
+        stop=stop,
+        await_partitions_seconds=30.0,  # its topics were just ensured
+        consumer_options=consumer_options(settings),
+    )
 
 
 def consumer_options(settings: Settings) -> dict[str, object]:
