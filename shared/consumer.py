@@ -35,7 +35,9 @@ from sqlalchemy import String, insert, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.backoff import retry_delay
 from shared.db import Database, UnitOfWork, UTCDateTime, among, utcnow
+from shared.dead_letters import dead_letter
 from shared.events import Event, InvalidEvent, UnknownEventType, parse_event
 from shared.lag import measure_lag
 from shared.logging import log_context
@@ -349,7 +351,7 @@ class EventConsumer:
                         log.exception("handler failed %d times; dead-lettering", attempts)
                         return self._dead_letter(record, exc, "handler_failed", attempts, event.name)
                     EVENTS_CONSUMED.labels(self.service, event.name, "retried").inc()
-                    delay = min(self.backoff_max_seconds, self.backoff_seconds * 2 ** (failures - 1))
+                    delay = retry_delay(failures, self.backoff_seconds, self.backoff_max_seconds)
                     log.warning("handler failed (failure %d), retrying in %.2fs: %s", failures, delay, exc)
                     self.stop.wait(delay)
                     continue
@@ -371,30 +373,10 @@ class EventConsumer:
         return "handled"
 
     def _dead_letter(self, record: Any, exc: BaseException, reason: str, attempts: int, event_type: str) -> str:
-        headers = list(record.headers or []) + [
-            ("dlq.original.topic", record.topic.encode()),
-            ("dlq.original.partition", str(record.partition).encode()),
-            ("dlq.original.offset", str(record.offset).encode()),
-            ("dlq.consumer.group", self.group_id.encode()),
-            ("dlq.reason", reason.encode()),
-            ("dlq.error.type", type(exc).__name__.encode()),
-            ("dlq.error.message", str(exc)[:4000].encode()),
-            ("dlq.attempts", str(attempts).encode()),
-        ]
         try:
-            self.producer.deliver(self.dead_letter_topic, key=record.key, value=record.value, headers=headers)
+            dead_letter(self.producer, self.dead_letter_topic, self.group_id, record, exc, reason, attempts)
         except Exception as send_error:
             raise DeadLetterFailed(f"could not write to {self.dead_letter_topic}: {send_error}") from exc
         DEAD_LETTERS.labels(self.service, record.topic, reason).inc()
         EVENTS_CONSUMED.labels(self.service, event_type, "dead_lettered").inc()
-        log.error(
-            "record dead-lettered",
-            extra={
-                "reason": reason,
-                "topic": record.topic,
-                "partition": record.partition,
-                "offset": record.offset,
-                "error": str(exc)[:500],
-            },
-        )
         return "dead_lettered"

@@ -1,6 +1,7 @@
-"""Listing and replaying a service's dead-letter topic (``bangkom dead-letters list|replay SERVICE``).
+"""A service's dead-letter topic: writing a record there (the consumer, ``dead_letter``), listing and replaying it
+(``bangkom dead-letters list|replay SERVICE``).
 
-A dead-lettered record is the original record, unchanged, with ``dlq.*`` headers (shared/consumer.py).
+A dead-lettered record is the original record, unchanged, with ``dlq.*`` headers (why, and where it came from).
 Replaying produces it again, with its key and its own headers, to the topic it came from, after the
 cause was fixed. Every consumer group of that topic sees it again; handling is idempotent, so a group
 that had handled the event skips it. The replay remembers where it stopped for each reason in a consumer
@@ -12,12 +13,44 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
 from shared.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def dead_letter(
+    producer: Any, topic: str, group_id: str, record: Any, exc: BaseException, reason: str, attempts: int
+) -> None:
+    """Write ``record`` (a consumer's, unchanged) to the dead-letter ``topic`` with the ``dlq.*`` headers that say why
+    (``reason``, the error, the attempts) and where it came from; raises when it cannot be written."""
+    headers = list(record.headers or []) + [
+        ("dlq.original.topic", record.topic.encode()),
+        ("dlq.original.partition", str(record.partition).encode()),
+        ("dlq.original.offset", str(record.offset).encode()),
+        ("dlq.consumer.group", group_id.encode()),
+        ("dlq.reason", reason.encode()),
+        ("dlq.error.type", type(exc).__name__.encode()),
+        ("dlq.error.message", str(exc)[:4000].encode()),
+        ("dlq.attempts", str(attempts).encode()),
+    ]
+    producer.deliver(topic, key=record.key, value=record.value, headers=headers)
+    log.error(
+        "record dead-lettered",
+        extra={
+            "reason": reason,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "error": str(exc)[:500],
+        },
+    )
 
 
 @dataclasses.dataclass

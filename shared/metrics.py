@@ -74,6 +74,11 @@ DEAD_LETTERS = Counter(
     "bangkom_dead_letters_total", "Records sent to the dead-letter topic", ["service", "topic", "reason"]
 )
 
+BACKGROUND_ATTEMPTS = Counter(
+    "bangkom_background_attempts_total",
+    "Attempts of due background work (mail, messages, SIMPEG history) by queue and outcome: sent, retrying, failed",
+    ["queue", "outcome"],
+)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 

@@ -11,6 +11,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from prometheus_client import REGISTRY, start_http_server
 
@@ -35,8 +36,10 @@ def run_worker(
     handlers: Mapping[str, Handler],
     topics: Sequence[str],
     background: Sequence[Callable[[threading.Event, Database], None]] = (),
+    collectors: Sequence[Callable[[Database], Any]] = (),
 ) -> None:
-    """``background``: further loops of the service (each in a thread, given the stop event and the database)."""
+    """``background``: further loops of the service (each in a thread, given the stop event and the database; see
+    ``shared.due.loop``); ``collectors``: further metrics of the worker's own ``/metrics``, made from the database."""
     configure_logging(settings.service, settings.log_level)
     database = ServiceContext.create(settings, outbox_model).database
     producer = new_producer(
@@ -54,6 +57,8 @@ def run_worker(
 
     if settings.worker_metrics_port:
         REGISTRY.register(OutboxCollector(database, outbox_model, settings.service))
+        for collector in collectors:
+            REGISTRY.register(collector(database))
         start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_addr)
 
     subscribed = [settings.kafka_topic_prefix + topic for topic in topics]

@@ -245,11 +245,6 @@ def message_id(event_id: str, kind: str, nip: str) -> str:
     return hashlib.sha256(f"{event_id}|{kind}|{nip}".encode()).hexdigest()[:40]
 
 
-def retry_delay(attempts: int, base_seconds: float, cap_seconds: float = 3600.0) -> float:
-    """Seconds before the next attempt after ``attempts`` failures (exponential, capped)."""
-    return min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1))
-
-
 BKPSDM = "BKPSDM"  # the recipient of BKPSDM's own digest: the address BKPSDM_EMAIL, not a person's record
 CHECKPOINTS = (  # (name, month, day it is reached, words in Indonesian, in English)
     ("mid_year", 7, 1, "pertengahan tahun", "mid-year"),

@@ -3,7 +3,6 @@ retrying what failed; SIMPEG → Bangkom, crediting the records entered there by
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -17,62 +16,43 @@ from services.needs.simpeg import mapping
 from services.needs.simpeg.client import SimpegClient, SimpegError, SimpegRejected
 from services.needs.simpeg.files import rejection
 from services.needs.simpeg.jobs import Progress, finish_run, heartbeat, unit_of_work
+from shared import due
 from shared.db import Database, UnitOfWork, utcnow
 
 log = logging.getLogger(__name__)
 
 
+def queue(settings: NeedsSettings) -> due.Queue:
+    return due.Queue(
+        name="simpeg_history",
+        model=SimpegHistory,
+        waiting="pending",
+        max_attempts=settings.simpeg_history_max_attempts,
+        retry_seconds=settings.simpeg_history_retry_seconds,
+        lease_seconds=max(60.0, settings.simpeg_timeout_seconds * (settings.simpeg_retries + 2)),
+    )
+
+
 def send_due_history(
     database: Database, settings: NeedsSettings, client: SimpegClient, limit: int = 50
 ) -> dict[str, int]:
-    """Send the training-history records that are due; each outcome is committed on its own.
+    """Send the training-history records that are due (``shared.due``); each outcome is committed on its own.
 
-    Records are claimed first (``FOR UPDATE SKIP LOCKED`` and a short lease), so several workers
-    never send the same record at once. A record that was tried before is looked up in SIMPEG
-    first (a write may have succeeded although its answer was lost); the write itself carries the
-    enrolment id as ``Idempotency-Key`` and ``idSumber``. Never a duplicate in SIMPEG either way.
+    A record that was tried before is looked up in SIMPEG first (a write may have succeeded although its answer was
+    lost); the write itself carries the enrolment id as ``Idempotency-Key`` and ``idSumber``. Never a duplicate in
+    SIMPEG either way.
     """
-    counts = {"sent": 0, "failed": 0, "retrying": 0}
-    with unit_of_work(database, settings) as uow:
-        session = uow.session
-        due = list(
-            session.scalars(
-                select(SimpegHistory)
-                .where(SimpegHistory.status == "pending", SimpegHistory.next_attempt_at <= utcnow())
-                .order_by(SimpegHistory.next_attempt_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        )
-        lease = utcnow() + dt.timedelta(
-            seconds=max(60.0, settings.simpeg_timeout_seconds * (settings.simpeg_retries + 2))
-        )
-        for row in due:
-            row.attempts += 1
-            row.next_attempt_at = lease
-        claimed = [(r.enrollment_id, r.nip, dict(r.record), r.attempts) for r in due]
-        uow.commit()
-    for enrollment_id, nip, record, attempts in claimed:
-        outcome = _send_one(client, enrollment_id, nip, record, attempts)
-        with unit_of_work(database, settings) as uow:
-            session = uow.session
-            row = session.get(SimpegHistory, enrollment_id)
-            if outcome[0] == "sent":
-                row.status, row.simpeg_id, row.sent_at, row.last_error = "sent", outcome[1], utcnow(), None
-                counts["sent"] += 1
-            elif outcome[0] == "rejected" or attempts >= settings.simpeg_history_max_attempts:
-                prefix = "" if outcome[0] == "rejected" else f"Gave up after {attempts} attempts: "
-                row.status, row.last_error = "failed", prefix + outcome[1]
-                counts["failed"] += 1
-            else:
-                row.last_error = outcome[1]
-                row.next_attempt_at = utcnow() + dt.timedelta(
-                    seconds=mapping.retry_delay(attempts, settings.simpeg_history_retry_seconds)
-                )
-                counts["retrying"] += 1
-            uow.commit()
-        log.info("SIMPEG history record %s", outcome[0], extra={"enrollment_id": enrollment_id, "attempt": attempts})
-    return counts
+
+    def prepare(_session, row: SimpegHistory):
+        return row.enrollment_id, row.nip, dict(row.record), row.attempts
+
+    def attempt(work) -> due.Outcome:
+        outcome, detail = _send_one(client, *work)
+        if outcome == "sent":
+            return due.Outcome("sent", values={"simpeg_id": detail})
+        return due.Outcome("failed" if outcome == "rejected" else "retrying", detail)
+
+    return due.send_due(database, queue(settings), prepare, attempt, limit)
 
 
 def _send_one(client: SimpegClient, enrollment_id: str, nip: str, record: dict, attempts: int) -> tuple[str, str]:

@@ -189,11 +189,6 @@ def incoming_credit(nip: str, record: Mapping[str, Any]) -> tuple[dict[str, Any]
     }, {}
 
 
-def retry_delay(attempts: int, base_seconds: float, cap_seconds: float = 3600.0) -> float:
-    """Seconds before the next attempt to send a record that failed ``attempts`` times (exponential, capped)."""
-    return min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1))
-
-
 @dataclass(frozen=True)
 class Difference:
     nip: str

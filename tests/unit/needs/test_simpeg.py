@@ -161,11 +161,6 @@ def test_history_record_and_reconciliation():
     assert simpeg.reconcile(nip, [record], [{**record, "id": "s1"}]) == []
 
 
-def test_retry_delay_doubles_up_to_a_cap():
-    assert [simpeg.retry_delay(n, 30) for n in (1, 2, 3)] == [30, 60, 120]
-    assert simpeg.retry_delay(20, 30) == 3600
-
-
 # --- the adapter against the stand-in -----------------------------------------------------------
 
 

@@ -51,11 +51,6 @@ def test_one_message_per_event_kind_and_person():
     assert first != domain.message_id("e-1", "enrolled", "198503122010011004")
 
 
-def test_retries_back_off_and_are_capped():
-    assert [domain.retry_delay(n, 30) for n in (1, 2, 3)] == [30, 60, 120]
-    assert domain.retry_delay(30, 30) == 3600
-
-
 @pytest.mark.parametrize(
     ("due_in", "kind"),
     [(10, None), (4, None), (3, "due_soon"), (0, "due_soon"), (-1, "overdue"), (-30, "overdue")],
