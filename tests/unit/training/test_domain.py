@@ -95,10 +95,10 @@ def test_the_gateway_identity_is_signed_and_expires():
         identity.decode(header, "s3cret", now=1000 + 301)
     with pytest.raises(Unauthorized, match="missing"):
         identity.decode(None, "s3cret")
-    payload, signature = header.split(".")
-    forged = identity.encode(identity.Identity("pk_1", ("partner",), "OTHER"), "guess", now=1000).split(".")[0]
+    jose, payload, signature = header.split(".")  # a JWT: header, claims, signature
+    forged = identity.encode(identity.Identity("pk_1", ("partner",), "OTHER"), "guess", now=1000).split(".")[1]
     with pytest.raises(Unauthorized):
-        identity.decode(f"{forged}.{signature}", "s3cret", now=1010)
+        identity.decode(f"{jose}.{forged}.{signature}", "s3cret", now=1010)
 
 
 def _decide(**overrides):
