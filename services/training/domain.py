@@ -168,29 +168,10 @@ def decide_attendance(
 
 # --- partner credentials ------------------------------------------------------------------------
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-
 
 def new_credentials() -> tuple[str, str]:
-    """A key id and a secret; the secret is shown once and only its hash is kept."""
+    """A key id and a secret; the secret is shown once and only its hash is kept (``shared.hashing``)."""
     return f"pk_{secrets.token_hex(8)}", secrets.token_urlsafe(32)
-
-
-def hash_secret(secret: str, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def verify_secret(secret: str, stored: str) -> bool:
-    try:
-        scheme, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    candidate = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt), **_SCRYPT)
-    return hmac.compare_digest(candidate.hex(), digest)
 
 
 def duplicates(values: Sequence[str]) -> list[str]:

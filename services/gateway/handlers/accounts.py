@@ -13,6 +13,7 @@ from services.gateway import domain
 from services.gateway.handlers import passwords
 from services.gateway.handlers.sign_in import _revoke_tokens
 from services.gateway.models import Account, MailMessage
+from shared import hashing
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Invalid, NotFound
 
@@ -56,7 +57,7 @@ def create_account(
         raise Conflict(f"NIP {nip} already has an account.", errors=[{"field": "nip", "message": "Has an account."}])
     account = Account(
         username=username,
-        password_hash=passwords.hasher.hash(password) if password else None,
+        password_hash=hashing.hash_secret(password) if password else None,
         roles=list(roles),
         nip=nip,
         status="active" if password else "pending",

@@ -13,6 +13,7 @@ from services.gateway.config import GatewaySettings
 from services.gateway.handlers import passwords
 from services.gateway.handlers.sign_in import _account_as_typed, _issue, _revoke_tokens
 from services.gateway.models import Account, ActivationCode, MailMessage
+from shared import hashing
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Unauthorized
 
@@ -93,7 +94,7 @@ def set_password(uow: UnitOfWork, settings: GatewaySettings, username: str, code
         .values(used_at=utcnow())
     )
     _revoke_tokens(session, account.username)
-    account.password_hash = passwords.hasher.hash(password)
+    account.password_hash = hashing.hash_secret(password)
     if account.status == "pending":
         account.status, account.activated_at = "active", utcnow()
     return _issue(uow, settings, account)

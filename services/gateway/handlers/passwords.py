@@ -3,13 +3,11 @@ account (so that a wrong user name takes as long as a wrong password)."""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-
 from services.gateway import domain
+from shared import hashing
 from shared.errors import Invalid
 
-hasher = PasswordHasher()  # argon2id with the library's recommended parameters
-DUMMY_HASH = hasher.hash("bangkom-timing-equaliser")
+DUMMY_HASH = hashing.hash_secret("bangkom-timing-equaliser")
 
 
 def check_password(password: str) -> None:

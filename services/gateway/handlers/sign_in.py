@@ -9,13 +9,13 @@ import logging
 import secrets
 
 import jwt
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import update
 
 from services.gateway import domain
 from services.gateway.config import GatewaySettings
 from services.gateway.handlers import passwords
 from services.gateway.models import Account, RefreshToken
+from shared import hashing
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Unauthorized
 from shared.identity import Identity
@@ -30,13 +30,8 @@ def _account_as_typed(session, username: str) -> Account | None:
 
 def login(uow: UnitOfWork, settings: GatewaySettings, username: str, password: str) -> dict:
     account = _account_as_typed(uow.session, username)
-    try:
-        passwords.hasher.verify(
-            account.password_hash if account and account.password_hash else passwords.DUMMY_HASH, password
-        )
-        valid = account is not None and account.status == "active"
-    except (VerificationError, InvalidHashError):
-        valid = False
+    known = account.password_hash if account and account.password_hash else passwords.DUMMY_HASH
+    valid = hashing.verify_secret(password, known) and account is not None and account.status == "active"
     if not valid:
         raise Unauthorized("Wrong user name or password.")
     return _issue(uow, settings, account)

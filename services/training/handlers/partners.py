@@ -7,6 +7,7 @@ from typing import Any
 
 from services.training import domain
 from services.training.models import Partner, PartnerKey
+from shared import hashing
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, NotFound
 
@@ -27,7 +28,7 @@ def create_partner(uow: UnitOfWork, data: Mapping[str, Any]) -> tuple[Partner, s
 
 def _add_key(uow: UnitOfWork, partner_code: str) -> tuple[str, str]:
     key_id, secret = domain.new_credentials()
-    uow.session.add(PartnerKey(key_id=key_id, partner_code=partner_code, secret_hash=domain.hash_secret(secret)))
+    uow.session.add(PartnerKey(key_id=key_id, partner_code=partner_code, secret_hash=hashing.hash_secret(secret)))
     return key_id, secret
 
 
@@ -51,7 +52,10 @@ def revoke_partner_key(uow: UnitOfWork, partner_code: str, key_id: str) -> Partn
 def verify_partner_key(uow: UnitOfWork, key_id: str, secret: str) -> str | None:
     """The partner code of a valid, unrevoked key whose secret matches; None otherwise."""
     key = uow.session.get(PartnerKey, key_id)
-    if key is None or key.revoked_at is not None or not domain.verify_secret(secret, key.secret_hash):
+    if key is None or key.revoked_at is not None or not hashing.verify_secret(secret, key.secret_hash):
         return None
+    if hashing.outdated(key.secret_hash):  # an older scheme (scrypt): argon2id from now on
+        key.secret_hash = hashing.hash_secret(secret)
+        uow.commit()
     partner = uow.session.get(Partner, key.partner_code)
     return partner.code if partner is not None and partner.active else None

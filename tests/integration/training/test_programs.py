@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 
+from services.training import handlers
+from services.training.models import Outbox, PartnerKey
+from shared.db import UnitOfWork
 from shared.events import new_event
 from tests import factories
 from tests.integration.needs.conftest import new_nip
@@ -179,9 +183,6 @@ def test_a_required_post_test_decides_completion(api, partner, program, employee
 
 
 def test_program_evaluated_sets_the_recommendation(api, partner, program, training_db, settings):
-    from services.training import handlers
-    from services.training.models import Outbox
-    from shared.db import UnitOfWork
 
     created, batch = program(partner())
     evaluated = new_event(
@@ -205,9 +206,6 @@ def test_program_evaluated_sets_the_recommendation(api, partner, program, traini
 
 
 def test_partner_credentials_are_shown_once_hashed_rotatable_and_revocable(api, training_db):
-    from services.training import handlers
-    from services.training.models import Outbox, PartnerKey
-    from shared.db import UnitOfWork
 
     code = f"P{uuid.uuid4().hex[:8].upper()}"
     created = api(
@@ -226,7 +224,7 @@ def test_partner_credentials_are_shown_once_hashed_rotatable_and_revocable(api, 
     assert [k["key_id"] for k in listed] == [first["key_id"]] and "secret" not in listed[0]
     with training_db.sessions() as session:
         stored = session.get(PartnerKey, first["key_id"]).secret_hash
-    assert first["secret"] not in stored and stored.startswith("scrypt$")
+    assert first["secret"] not in stored and stored.startswith("$argon2id$")
 
     second = api("POST", f"/partners/{code}/keys", 201)
     with UnitOfWork(training_db, Outbox) as uow:
@@ -294,3 +292,26 @@ def test_an_enrolment_past_the_pppk_cap_is_warned_and_stands(api, partner, progr
     assert enrolled[pns]["warning"] is None and enrolled[fresh]["warning"] is None
     roster = {r["nip"] for r in api("GET", f"/batches/{second['id']}/enrollments")}
     assert roster == {pppk, pns, fresh}  # a warning, not a refusal
+
+
+def test_a_partner_key_hashed_with_the_older_scheme_works_and_is_upgraded_on_first_use(api, training_db):
+    """Keys issued before argon2id (scrypt) keep working; the first request with one stores its argon2id hash."""
+    code = f"UPG{uuid.uuid4().hex[:8].upper()}"
+    created = api("POST", "/partners", 201, json={"code": code, "name": "Politeknik Aceh", "kind": "university"})
+    key_id, secret = created["credential"]["key_id"], created["credential"]["secret"]
+    salt = b"legacy-salt-0001"
+    digest = hashlib.scrypt(secret.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    with training_db.sessions() as session:
+        session.get(PartnerKey, key_id).secret_hash = f"scrypt${salt.hex()}${digest.hex()}"
+        session.commit()
+    with UnitOfWork(training_db, Outbox) as uow:
+        assert handlers.verify_partner_key(uow, key_id, "not-the-secret") is None
+    with training_db.sessions() as session:
+        assert session.get(PartnerKey, key_id).secret_hash.startswith("scrypt$"), "a wrong secret upgrades nothing"
+    with UnitOfWork(training_db, Outbox) as uow:
+        assert handlers.verify_partner_key(uow, key_id, secret) == code
+    with training_db.sessions() as session:
+        upgraded = session.get(PartnerKey, key_id).secret_hash
+    assert upgraded.startswith("$argon2id$") and secret not in upgraded
+    with UnitOfWork(training_db, Outbox) as uow:
+        assert handlers.verify_partner_key(uow, key_id, secret) == code
