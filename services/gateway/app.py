@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-import requests
 from flask import Flask
-from requests.adapters import HTTPAdapter
 
+from services.gateway import upstream
 from services.gateway.api import blp, docs_asset, docs_document, docs_page, proxy
 from services.gateway.config import GatewaySettings, load_settings
 from services.gateway.messages import INDONESIAN
@@ -30,10 +29,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         raise ConfigError(
             "The gateway cannot start: set JWT_SECRET and INTERNAL_IDENTITY_SECRET (long random strings)."
         )
-    http = requests.Session()  # one pooled client per process (created after gunicorn forks)
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
-    http.mount("http://", adapter)
-    http.mount("https://", adapter)
+    http = upstream.new_client()  # one pooled client per process (created after gunicorn forks)
 
     def ready(url: str):
         def check() -> None:  # the service's own readiness: its database and Kafka

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import requests
 from flask import current_app
-from urllib3.exceptions import NewConnectionError
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ReadTimeoutError
+from urllib3.util import Retry
 
 from shared import identity, metrics
 from shared.logging import request_id
@@ -16,21 +18,37 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 GATEWAY = identity.Identity("gateway", ("gateway",))  # the gateway itself: key checks, the public pages
 
 
+class SendAgainOnce(Retry):
+    """urllib3's ``Retry``, once: after a connection that could not be opened (nothing was sent: any method), or one
+    that broke before an answer came (a pooled keep-alive connection the service closed just then: idempotent methods
+    only, since the request may have reached the service). Never after a time-out: the service may still be at it.
+    Each time counts in ``bangkom_upstream_retries_total``."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None) -> Retry:
+        if isinstance(error, ReadTimeoutError):
+            raise error  # requests: ReadTimeout
+        if isinstance(error, ConnectTimeoutError) and not isinstance(error, NewConnectionError):
+            raise MaxRetryError(_pool, url, error) from error  # requests: ConnectTimeout
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        metrics.UPSTREAM_RETRIES.labels(_service_of(url or "")).inc()
+        return retry
+
+
+def new_client() -> requests.Session:
+    """The pooled client of a gateway process (made after gunicorn forks), sending again as ``SendAgainOnce`` says."""
+    http = requests.Session()
+    send_again = SendAgainOnce(
+        total=1, connect=1, read=1, status=0, other=0, redirect=0, allowed_methods=IDEMPOTENT, raise_on_status=False
+    )
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=send_again)
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+    return http
+
+
 def send_upstream(method: str, url: str, **options) -> requests.Response:
-    """One call to a service, sent again once if the connection broke before an answer came: a pooled
-    keep-alive connection the service closed just then (a reset), or one that could not be opened. A request
-    that may have reached the service is sent again only when it is idempotent; a time-out never is."""
-    http = current_app.extensions["gateway_http"]
-    try:
-        return http.request(method, url, **options)
-    except requests.Timeout:
-        raise
-    except requests.ConnectionError as exc:
-        cause = getattr(exc.args[0], "reason", None) if exc.args else None  # urllib3's MaxRetryError.reason
-        if method not in IDEMPOTENT and not isinstance(cause, NewConnectionError):
-            raise
-        metrics.UPSTREAM_RETRIES.labels(_service_of(url)).inc()
-        return http.request(method, url, **options)
+    """One call to a service with the process's client: sent again once when that is safe (``SendAgainOnce``)."""
+    return current_app.extensions["gateway_http"].request(method, url, **options)
 
 
 def _service_of(url: str) -> str:

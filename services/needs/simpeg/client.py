@@ -1,9 +1,10 @@
 """The adapter to the city's SIMPEG: the only module that speaks its HTTP contract (docs/simpeg.md).
 
 OAuth2 client credentials (the token is renewed a minute before it expires, and at once when SIMPEG
-answers 401), pages of employees, training-history reads and writes. Every call has a timeout. Reads that meet a 5xx answer, a timeout or
-a connection error are retried with exponential backoff; 4xx answers never are; a write is retried by its
-caller, after a lookup, since a write whose answer was lost may have landed.
+answers 401), pages of employees, training-history reads and writes. Every call has a timeout. Reads (and the token)
+that meet a 5xx answer, a timeout or a connection error are retried with exponential backoff by urllib3's ``Retry``;
+4xx answers never are; a write is retried by its caller, after a lookup, since a write whose answer was lost may have
+landed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,20 @@ class SimpegClient:
         self.token_url = token_url or f"{self.base_url}/oauth/token"
         self.client_id, self._client_secret = client_id, client_secret
         self.timeout, self.retries, self.backoff, self.page_size = timeout, retries, backoff, page_size
-        self.http = session or requests.Session()
+        self.http = session or requests.Session()  # reads and the token: retried
+        self._once = requests.Session()  # writes: never retried here
+        retrying = HTTPAdapter(
+            max_retries=Retry(
+                total=retries,
+                backoff_factor=backoff,
+                status_forcelist=range(500, 600),
+                allowed_methods=None,  # the token is a POST: asking for one again is safe
+                raise_on_status=False,  # the last 5xx answer is SIMPEG's answer
+                respect_retry_after_header=False,  # the backoff stays ours: a worker must not sleep for SIMPEG
+            )
+        )
+        self.http.mount("http://", retrying)
+        self.http.mount("https://", retrying)
         self._token: str | None = None
         self._token_renew_at = 0.0
         self._lock = threading.Lock()
@@ -80,6 +96,7 @@ class SimpegClient:
 
     def close(self) -> None:
         self.http.close()
+        self._once.close()
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -114,7 +131,7 @@ class SimpegClient:
         later, after looking the record up (see history.send_due_history).
         """
         return self._call(
-            "POST", "/api/v1/kursus/save", json=dict(record), headers={"Idempotency-Key": idempotency_key}, retries=0
+            "POST", "/api/v1/kursus/save", json=dict(record), headers={"Idempotency-Key": idempotency_key}, once=True
         )
 
     # --- plumbing -----------------------------------------------------------------------------
@@ -137,41 +154,33 @@ class SimpegClient:
                 self._token_renew_at = time.monotonic() + lifetime - min(60.0, lifetime / 5)
             return self._token
 
-    def _call(self, method: str, path: str, retries: int | None = None, **kwargs) -> dict[str, Any]:
+    def _call(self, method: str, path: str, once: bool = False, **kwargs) -> dict[str, Any]:
         headers = dict(kwargs.pop("headers", {}))
         for attempt in (1, 2):
             headers["Authorization"] = f"Bearer {self._access_token(force=attempt == 2)}"
             try:
-                return self._send(method, self.base_url + path, retries, headers=headers, **kwargs)
+                return self._send(method, self.base_url + path, once, headers=headers, **kwargs)
             except SimpegRejected as exc:
                 if exc.status != 401 or attempt == 2:
                     raise
                 log.info("SIMPEG refused the access token; fetching a new one")
         raise AssertionError("unreachable")
 
-    def _send(self, method: str, url: str, retries: int | None = None, **kwargs) -> dict[str, Any]:
-        """One request with retries on 5xx, timeouts and connection errors (not on 4xx)."""
-        last: Exception | None = None
-        for attempt in range((self.retries if retries is None else retries) + 1):
-            if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-            try:
-                response = self.http.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.RequestException as exc:
-                last = SimpegError(f"SIMPEG unreachable: {type(exc).__name__}")
-                log.warning("SIMPEG call failed", extra={"url": url, "attempt": attempt + 1, "error": str(last)})
-                continue
-            if response.status_code >= 500:
-                last = SimpegError(f"SIMPEG answered {response.status_code}")
-                log.warning("SIMPEG call failed", extra={"url": url, "attempt": attempt + 1, "error": str(last)})
-                continue
-            body = _json(response)
-            if response.status_code >= 400:
-                raise SimpegRejected(
-                    response.status_code, str(body.get("message") or response.reason), body.get("errors")
-                )
-            return body
-        raise last or SimpegError("SIMPEG call failed")
+    def _send(self, method: str, url: str, once: bool = False, **kwargs) -> dict[str, Any]:
+        """One request (retried as the client's ``Retry`` says, unless ``once``): its JSON body, ``SimpegError`` for
+        5xx, a timeout or no connection, ``SimpegRejected`` for 4xx."""
+        try:
+            response = (self._once if once else self.http).request(method, url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            log.warning("SIMPEG call failed", extra={"url": url, "error": type(exc).__name__})
+            raise SimpegError(f"SIMPEG unreachable: {type(exc).__name__}") from exc
+        if response.status_code >= 500:
+            log.warning("SIMPEG call failed", extra={"url": url, "status": response.status_code})
+            raise SimpegError(f"SIMPEG answered {response.status_code}")
+        body = _json(response)
+        if response.status_code >= 400:
+            raise SimpegRejected(response.status_code, str(body.get("message") or response.reason), body.get("errors"))
+        return body
 
 
 def _json(response: requests.Response) -> dict[str, Any]:

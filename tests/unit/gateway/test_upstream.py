@@ -9,7 +9,7 @@ import pytest
 import requests
 from flask import Flask
 
-from services.gateway.upstream import send_upstream
+from services.gateway.upstream import new_client, send_upstream
 
 
 def _server(answers: list[bytes | None]) -> str:
@@ -35,7 +35,7 @@ OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
 @pytest.fixture
 def app():
     app = Flask("test")
-    app.extensions["gateway_http"] = requests.Session()
+    app.extensions["gateway_http"] = new_client()
     with app.app_context():
         yield app
 
@@ -59,3 +59,25 @@ def test_a_post_whose_connection_never_opened_is_tried_again(app):
     with pytest.raises(requests.ConnectionError):
         send_upstream("POST", url, data=b"{}", timeout=2)
     assert UPSTREAM_RETRIES.labels("needs")._value.get() == before + 1
+
+
+def test_a_call_that_timed_out_is_not_sent_again(app):
+    """The service may still be working on it: a time-out is the caller's answer (504), even for a GET."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+
+    def hold() -> None:
+        listener.settimeout(3)
+        try:
+            while True:
+                connection, _ = listener.accept()
+                accepted.append(connection)  # read, never answered
+        except OSError:
+            pass
+
+    threading.Thread(target=hold, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1/needs/x"
+    with pytest.raises(requests.ReadTimeout):
+        send_upstream("GET", url, timeout=(2, 0.3))
+    listener.close()
+    assert len(accepted) == 1
