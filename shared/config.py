@@ -81,7 +81,7 @@ class Settings:
         """Read every field from the environment; raise :class:`ConfigError` naming each bad variable."""
         env = Env(eager=False)
         values: dict[str, Any] = {"service": service}
-        readers = {str: env.str, int: env.int, float: env.float, bool: env.bool}
+        readers: dict[Any, Any] = {str: env.str, int: env.int, float: env.float, bool: env.bool}
         types = get_type_hints(cls)
         for field in dataclasses.fields(cls):
             if field.name in cls.not_from_env or field.name in overrides:
@@ -96,7 +96,8 @@ class Settings:
             env.seal()
         except EnvValidationError as exc:
             problems = []
-            for name, messages in sorted(exc.error_messages.items()):
+            errors = exc.error_messages if isinstance(exc.error_messages, dict) else {"": exc.error_messages}
+            for name, messages in sorted(errors.items()):
                 hint = cls.env_hints.get(name)
                 problems.append(f"  {name}: {' '.join(messages)}" + (f" (expected {hint})" if hint else ""))
             raise ConfigError(

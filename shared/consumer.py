@@ -112,8 +112,8 @@ class EventConsumer:
         *,
         service: str,
         database: Database,
-        outbox_model: type,
-        processed_model: type,
+        outbox_model: type[Any],
+        processed_model: type[Any],
         topic_prefix: str = "",
         handlers: Mapping[str, Handler],
         topics: Sequence[str],
@@ -278,7 +278,7 @@ class EventConsumer:
         try:
             with UnitOfWork(self.database, self.outbox_model, self.topic_prefix) as uow:
                 ids = list({event.id for _, event, handler in events if handler is not None})
-                seen = set()
+                seen: set[str] = set()
                 for chunk in range(0, len(ids), 1000):
                     seen.update(
                         uow.session.scalars(
@@ -287,7 +287,7 @@ class EventConsumer:
                             )
                         )
                     )
-                handled = []
+                handled: list[Event] = []
                 for index, (record, event, handler) in enumerate(events):
                     if self.stop.is_set() or (handled and time.monotonic() - started > self.together_seconds):
                         taken = index  # SIGTERM, or the time is up: what is handled so far commits

@@ -107,7 +107,7 @@ class UnitOfWork:
     ``commit()`` rolls everything back.
     """
 
-    def __init__(self, database: Database, outbox_model: type | None, topic_prefix: str = "") -> None:
+    def __init__(self, database: Database, outbox_model: type[Any] | None, topic_prefix: str = "") -> None:
         """``outbox_model`` is None for a service that publishes no events (the gateway)."""
         self.database = database
         self.outbox_model = outbox_model
@@ -125,16 +125,23 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
 
+    @property
+    def outbox(self) -> type[Any]:
+        """The service's outbox table; a service without one (the gateway) publishes no events."""
+        if self.outbox_model is None:
+            raise RuntimeError("this service has no outbox: it publishes no events")
+        return self.outbox_model
+
     def publish(self, event: Event) -> None:
-        self.session.add(self.outbox_model.from_event(event, self.topic_prefix))
+        self.session.add(self.outbox.from_event(event, self.topic_prefix))
 
     def publish_all(self, events: Sequence[Event]) -> None:
         """Many events at once (one multi-row INSERT): for set-based commands that cause thousands."""
         if events:
-            rows = [self.outbox_model.values_of(event, self.topic_prefix) for event in events]
-            self.session.execute(insert(self.outbox_model), rows)
+            rows = [self.outbox.values_of(event, self.topic_prefix) for event in events]
+            self.session.execute(insert(self.outbox), rows)
 
-    def get(self, model: type, key: Any, what: str, **options: Any) -> Any:
+    def get(self, model: type[Any], key: Any, what: str, **options: Any) -> Any:
         """The row of ``model`` with primary key ``key``, or NotFound ("No <what> <key>.")."""
         found = self.session.get(model, key, **options)
         if found is None:

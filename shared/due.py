@@ -45,7 +45,7 @@ class Queue:
     """A table of due work: its model, the status of a row waiting its turn, and how it is retried."""
 
     name: str  # the metrics' and logs' name of the queue
-    model: type
+    model: type[Any]
     waiting: str  # the status of a row that waits (pending, queued)
     max_attempts: int
     retry_seconds: float  # the pause after the first failed attempt, doubled each time (at most an hour)
@@ -93,15 +93,15 @@ def _settle(queue: Queue, row: Any, result: Outcome) -> str:
         outcome = "failed"
         error = f"Gave up after {row.attempts} attempts: {result.error}"
     else:
-        error = result.error
+        error = result.error or ""
     if outcome == "sent":
         row.status, row.sent_at, row.last_error = "sent", utcnow(), None
         for name, value in result.values.items():
             setattr(row, name, value)
     elif outcome == "failed":
-        row.status, row.last_error = result.status or "failed", (error or "")[:1000]
+        row.status, row.last_error = result.status or "failed", error[:1000]
     else:
-        row.last_error = (error or "")[:1000]
+        row.last_error = error[:1000]
         row.next_attempt_at = utcnow() + dt.timedelta(seconds=retry_delay(row.attempts, queue.retry_seconds))
     BACKGROUND_ATTEMPTS.labels(queue.name, outcome).inc()
     log.info("%s %s", queue.name, outcome, extra={"row": str(inspect(row).identity), "attempt": row.attempts})

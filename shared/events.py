@@ -159,7 +159,7 @@ def parse_event(raw: bytes | str) -> Event:
     try:
         _ENVELOPE.load(document)
     except ValidationError as exc:
-        raise InvalidEvent("invalid CloudEvents envelope", exc.messages) from None
+        raise InvalidEvent("invalid CloudEvents envelope", exc.normalized_messages()) from None
     event_type = lookup(document["type"])
     try:
         event_type.reader.load(document["data"])  # tolerant reader: extra fields pass

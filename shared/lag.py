@@ -53,7 +53,7 @@ def watch_group_lag(
     admin = offsets = None
     while not stop.wait(GROUP_LAG_SECONDS):
         try:
-            if admin is None:
+            if admin is None or offsets is None:
                 admin = KafkaAdminClient(bootstrap_servers=servers, client_id=f"bangkom-{service}-lag")
                 offsets = KafkaConsumer(bootstrap_servers=servers, client_id=f"bangkom-{service}-lag")
             committed = admin.list_group_offsets(group_id).get(group_id, {})

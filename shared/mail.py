@@ -52,6 +52,7 @@ class SmtpChannel:
         """A connection, secured and signed in as configured."""
         s = self.settings
         context = ssl.create_default_context()
+        client: smtplib.SMTP
         if s.smtp_security == "ssl":
             client = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds, context=context)
         else:

@@ -13,7 +13,7 @@ import logging
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prometheus_client.core import GaugeMetricFamily
@@ -49,7 +49,7 @@ class OutboxMixin:
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple:
+    def __table_args__(cls: Any) -> tuple:
         return (
             Index(
                 "ix_outbox_pending",
@@ -78,7 +78,7 @@ class OutboxMixin:
 
 
 def events_from_rows(
-    outbox_model: type,
+    outbox_model: type[Any],
     topic_prefix: str,
     name: str,
     rows: FromClause,
@@ -96,8 +96,11 @@ def events_from_rows(
     """
     event_type = lookup(name)
     correlation = current_correlation_id.get() or str(uuid.uuid4())
-    source = select(cast(func.gen_random_uuid(), String).label("event_id"), *(c.label(k) for k, c in data.items()))
-    source = source.select_from(rows).subquery("event_rows")
+    source = (
+        select(cast(func.gen_random_uuid(), String).label("event_id"), *(c.label(k) for k, c in data.items()))
+        .select_from(rows)
+        .subquery("event_rows")
+    )
     key = cast(source.c[event_type.key_field], Text)
     payload = func.json_build_object(
         "specversion",
@@ -138,7 +141,7 @@ def publish_rows(uow: UnitOfWork, name: str, rows: Any, data: Mapping[str, Any],
     """One ``name`` event per row of ``rows`` (a CTE, e.g. of an ``INSERT … RETURNING``) written to ``uow``'s outbox,
     built by the database (PostgreSQL) in the statement that makes the rows (``events_from_rows``). Returns how many
     rows (and events) there were, or with ``count_by`` (a column of ``rows``) a dict of counts by its value."""
-    written = events_from_rows(uow.outbox_model, uow.topic_prefix, name, rows, data).cte("written")
+    written = events_from_rows(uow.outbox, uow.topic_prefix, name, rows, data).cte("written")
     if count_by is None:
         return uow.session.scalar(select(func.count()).select_from(rows).add_cte(written))
     counted = select(count_by, func.count()).select_from(rows).group_by(count_by).add_cte(written)
@@ -163,7 +166,7 @@ class OutboxRelay:
     def __init__(
         self,
         database: Database,
-        outbox_model: type,
+        outbox_model: type[Any],
         producer: Producer,
         service: str,
         batch_size: int = 200,
@@ -232,9 +235,9 @@ class OutboxRelay:
                 .values(published_at=utcnow(), attempts=model.attempts + 1, last_error=None)
             )
 
-    def _in_key_order(self, session, rows: list[Any]) -> list[Any]:
+    def _in_key_order(self, session, rows: Sequence[Any]) -> list[Any]:
         if not rows:
-            return rows
+            return []
         model = self.model
         in_batch = {row.seq for row in rows}
         last_seq_by_key: dict[str, int] = {}
@@ -267,7 +270,7 @@ class OutboxRelay:
 class OutboxCollector:
     """Scrape-time gauges of the outbox: pending rows and the age of the oldest one."""
 
-    def __init__(self, database: Database, outbox_model: type, service: str) -> None:
+    def __init__(self, database: Database, outbox_model: type[Any], service: str) -> None:
         self.database = database
         self.model = outbox_model
         self.service = service

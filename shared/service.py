@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from shared.config import Settings
 from shared.db import Database, UnitOfWork
@@ -14,10 +15,10 @@ class ServiceContext:
 
     settings: Settings
     database: Database | None
-    outbox_model: type | None
+    outbox_model: type[Any] | None
 
     @classmethod
-    def create(cls, settings: Settings, outbox_model: type | None = None) -> ServiceContext:
+    def create(cls, settings: Settings, outbox_model: type[Any] | None = None) -> ServiceContext:
         """For a process of the service (after gunicorn forks, for an app): its own database engine."""
         return cls(settings, Database(settings.database_url), outbox_model)
 

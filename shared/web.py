@@ -113,7 +113,7 @@ def problem(status: int, detail: str, *, slug: str | None = None, title: str | N
     """An RFC 9457 problem, its ``detail`` and field messages in the caller's language (``shared/messages.py``)."""
     language = messages.language_of(request.headers.get("Accept-Language") if has_request_context() else None)
     catalogue: messages.Catalogue = current_app.extensions.get("bangkom_messages") or _COMMON_MESSAGES
-    body = {
+    body: dict[str, Any] = {
         "type": PROBLEM_TYPE + slug if slug else "about:blank",
         "title": title or _status_title(status),
         "status": status,
@@ -245,7 +245,9 @@ def _database_unavailable(error: OperationalError | InterfaceError) -> Response:
     return response
 
 
-ERROR_HANDLERS = {  # what a service answers, as problem+json, for the errors no route handles itself
+ERROR_HANDLERS: dict[
+    type[Exception], Callable[[Any], Response]
+] = {  # what a service answers, as problem+json, for the errors no route handles itself
     AppError: _handle_app_error,
     RecursionError: _too_deep,
     IntegrityError: _conflict,
@@ -262,7 +264,7 @@ def create_app(
     description: str,
     blueprints: Iterable[Blueprint] = (),
     database: Database | None = None,
-    outbox_model: type | None = None,
+    outbox_model: type[Any] | None = None,
     checks: Mapping[str, Check] | None = None,
     metric_collectors: Iterable[Any] = (),
     check_kafka: bool = True,

@@ -22,7 +22,6 @@ from shared.lag import watch_group_lag
 from shared.logging import configure_logging
 from shared.outbox import OutboxCollector, OutboxRelay
 from shared.producer import new_producer
-from shared.service import ServiceContext
 from shared.topics import create as create_topics
 
 log = logging.getLogger(__name__)
@@ -31,8 +30,8 @@ log = logging.getLogger(__name__)
 def run_worker(
     settings: Settings,
     *,
-    outbox_model: type,
-    processed_model: type,
+    outbox_model: type[Any],
+    processed_model: type[Any],
     handlers: Mapping[str, Handler],
     topics: Sequence[str],
     background: Sequence[Callable[[threading.Event, Database], None]] = (),
@@ -41,7 +40,7 @@ def run_worker(
     """``background``: further loops of the service (each in a thread, given the stop event and the database; see
     ``shared.due.loop``); ``collectors``: further metrics of the worker's own ``/metrics``, made from the database."""
     configure_logging(settings.service, settings.log_level)
-    database = ServiceContext.create(settings, outbox_model).database
+    database = Database(settings.database_url)
     producer = new_producer(
         settings.kafka_bootstrap_servers, service=settings.service, client_id=f"bangkom-{settings.service}-worker"
     )

@@ -223,7 +223,7 @@ def render(kind: str, language: str, values: dict[str, object]) -> Letter:
     subject, text = english if language == "en" else indonesian
     filled = _Defaulting({key: "-" if value is None else value for key, value in values.items()})
     if values.get("task_kind") in TASK_WORDS:
-        filled["task_words"] = TASK_WORDS[values["task_kind"]][1 if language == "en" else 0]
+        filled["task_words"] = TASK_WORDS[str(values["task_kind"])][1 if language == "en" else 0]
     for name, _, _, indonesian_words, english_words in CHECKPOINTS:
         if values.get("checkpoint") == name:
             filled["checkpoint_words"] = english_words if language == "en" else indonesian_words
