@@ -106,6 +106,26 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 KAFKA_UNAVAILABLE = (KafkaError, OSError)
 
 
+def kafka_options(bootstrap_servers: str, group_id: str) -> dict[str, Any]:
+    """How a worker's ``KafkaConsumer`` is set up: offsets committed by hand, the group's timings for a fast recovery."""
+    return {
+        "bootstrap_servers": bootstrap_servers.split(","),
+        "group_id": group_id,
+        "enable_auto_commit": False,
+        "auto_offset_reset": "earliest",
+        "max_poll_records": 500,  # handled together, in transactions of at most together_seconds each
+        "client_id": f"{group_id}-consumer",
+        # Recovery within seconds after a fault heals: metadata (and with it fetching, after a broker
+        # restart lost the fetch session) is refreshed every 3 s, a lost broker is tried again at least
+        # every second (kafka-python backs off up to 30 s by default), and a dead member of the group is
+        # given up after KAFKA_SESSION_TIMEOUT_MS (10 s; kafka-python's default is 45 s).
+        "metadata_max_age_ms": 3000,
+        "reconnect_backoff_max_ms": 1000,
+        "session_timeout_ms": 10000,
+        "heartbeat_interval_ms": 2000,
+    }
+
+
 class EventConsumer:
     def __init__(
         self,
@@ -145,23 +165,7 @@ class EventConsumer:
         self.backoff_max_seconds = backoff_max_seconds
         self.poll_ms = poll_ms
         self.together_seconds = together_seconds  # a transaction of records together ends after this much handling
-        options: dict[str, Any] = {
-            "bootstrap_servers": bootstrap_servers.split(","),
-            "group_id": group_id,
-            "enable_auto_commit": False,
-            "auto_offset_reset": "earliest",
-            "max_poll_records": 500,  # handled together, in transactions of at most together_seconds each
-            "client_id": f"{group_id}-consumer",
-            # Recovery within seconds after a fault heals: metadata (and with it fetching, after a broker
-            # restart lost the fetch session) is refreshed every 3 s, a lost broker is tried again at least
-            # every second (kafka-python backs off up to 30 s by default), and a dead member of the group is
-            # given up after KAFKA_SESSION_TIMEOUT_MS (10 s; kafka-python's default is 45 s).
-            "metadata_max_age_ms": 3000,
-            "reconnect_backoff_max_ms": 1000,
-            "session_timeout_ms": 10000,
-            "heartbeat_interval_ms": 2000,
-        }
-        options.update(consumer_options or {})
+        options = {**kafka_options(bootstrap_servers, group_id), **(consumer_options or {})}
         self.consumer = KafkaConsumer(**options)
         self.offsets = OffsetCommitter(self.consumer)
         if await_partitions_seconds:

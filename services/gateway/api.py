@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import NoReturn
 from urllib.parse import quote
 
 import requests
@@ -216,18 +217,12 @@ class Unavailable(Exception):
 
 
 def proxy(service: str, rest: str) -> Response:
+    """``/api/v1/<service>/<rest>``: the caller authenticated (a person's token or a partner's signature) and rate
+    limited, then the request sent on to the service with their signed identity, and its answer given back."""
     settings = context().settings
     base = settings.upstreams().get(service)
     if base is None:
-        own = {
-            m
-            for r in current_app.url_map.iter_rules()
-            if r.rule == request.path and r.endpoint != "proxy"
-            for m in r.methods or ()
-        } - {"HEAD", "OPTIONS"}
-        if own:  # e.g. GET /api/v1/auth/login
-            raise MethodNotAllowed(valid_methods=sorted(own))
-        raise NotFound(f"No service {service}; the services are {', '.join(settings.upstreams())}.")
+        _no_such_service(service, settings)
     if domain.climbs_out(rest):
         return problem(
             400, "The path may not contain '.' or '..' segments; name the resource directly.", slug="bad-path"
@@ -243,7 +238,6 @@ def proxy(service: str, rest: str) -> Response:
             slug="upstream-unavailable",
             service=exc.service,
         )
-    headers = domain.forwardable(request.headers.items(), domain.HOP_BY_HOP | domain.NEVER_FROM_CALLER)
     try:
         limits = take_rate_limit(
             f"{'partner:' + caller.partner_code if caller.partner_code else 'person:' + caller.subject}",
@@ -251,7 +245,26 @@ def proxy(service: str, rest: str) -> Response:
         )
     except RateLimited as exc:
         return too_many(exc)
-    url = f"{base}/api/v1/{service}/{quote(rest, safe=PATH_SAFE)}"  # as received: %3F stays in the path
+    return _forward(service, rest, f"{base}/api/v1/{service}/{quote(rest, safe=PATH_SAFE)}", caller, body, limits)
+
+
+def _no_such_service(service: str, settings) -> NoReturn:
+    """405 for a gateway route of its own called with another method (``GET /api/v1/auth/login``), else 404."""
+    own = {
+        m
+        for r in current_app.url_map.iter_rules()
+        if r.rule == request.path and r.endpoint != "proxy"
+        for m in r.methods or ()
+    } - {"HEAD", "OPTIONS"}
+    if own:
+        raise MethodNotAllowed(valid_methods=sorted(own))
+    raise NotFound(f"No service {service}; the services are {', '.join(settings.upstreams())}.")
+
+
+def _forward(service: str, rest: str, url: str, caller: identity.Identity, body: bytes, limits: dict) -> Response:
+    """The request sent on to ``url`` (as received: %3F stays in the path), the service's answer given back with the
+    rate-limit headers; 504 when it did not answer in time, 502 when it cannot be reached."""
+    headers = domain.forwardable(request.headers.items(), domain.HOP_BY_HOP | domain.NEVER_FROM_CALLER)
     started = time.perf_counter()
     try:
         answer = upstream.call(

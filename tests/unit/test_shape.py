@@ -1,6 +1,6 @@
 """The shape of the code (docs/architecture.md): rooms a reader can know, and arrows that never run back.
 
-Every module of ``services/`` and ``shared/`` is at most 400 lines, and the graph of their imports has no cycle, an
+Every module of ``services/`` and ``shared/`` is at most 400 lines, every function at most 60, and the graph of their imports has no cycle, an
 import inside a function counted like one at the top (hiding a cycle there does not break it). ``from package import
 name`` counts as an import of the submodule when ``name`` is one, else of the package. Neither have the folders a
 cycle: an import between two modules is an arrow between the two entries of their nearest common folder that hold
@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("services", "shared")
 MAX_LINES = 400
+MAX_FUNCTION_LINES = 60
 
 
 def _modules() -> dict[str, Path]:
@@ -109,6 +110,17 @@ def test_no_module_is_over_400_lines():
         str(path.relative_to(ROOT)): lines
         for path in _modules().values()
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert too_long == {}
+
+
+def test_no_function_is_over_60_lines():
+    too_long = {
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.name}": length
+        for path in _modules().values()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (length := node.end_lineno - node.lineno + 1) > MAX_FUNCTION_LINES
     }
     assert too_long == {}
 

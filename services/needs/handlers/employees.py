@@ -30,41 +30,9 @@ def upsert_employees(
     Each added or changed employee emits ``EmployeeSynced``; an unchanged one emits nothing.
     """
     session = uow.session
-    today = settings.today()
     report: dict[str, Any] = {"received": len(rows), "added": 0, "updated": 0, "unchanged": 0, "rejected": []}
-    valid: dict[str, tuple[int, dict]] = {}
-    for index, raw in enumerate(rows):
-        try:
-            row = load_row(raw)
-        except ValidationError as exc:
-            report["rejected"].append(_rejection(index, raw, exc.messages))
-            continue
-        problems = {}
-        kind = employee_number.PPPK if row["employment_status"] == "PPPK" else employee_number.PNS
-        if errors := employee_number.errors(
-            row["nip"], today, kind=kind, pppk_codes=pppk_codes(settings), min_age=settings.min_appointment_age
-        ):
-            problems["nip"] = errors
-        if row.get("supervisor_nip") and row["supervisor_nip"] == row["nip"]:
-            problems["supervisor_nip"] = ["An employee cannot be their own supervisor."]
-        if row["nip"] in valid:
-            problems["nip"] = [f"Duplicate of row {valid[row['nip']][0]} in this request."]
-        if problems:
-            report["rejected"].append(_rejection(index, raw, problems))
-            continue
-        valid[row["nip"]] = (index, row)
-
-    known_positions = repository.existing_codes(
-        session, Position.code, (row.get("position_code") for _, row in valid.values())
-    )
-    for nip, (index, row) in list(valid.items()):
-        if row.get("position_code") and row["position_code"] not in known_positions:
-            report["rejected"].append(
-                _rejection(
-                    index, row, {"position_code": [f"Unknown position {row['position_code']}; create it first."]}
-                )
-            )
-            del valid[nip]
+    valid = _valid_rows(session, settings, rows, load_row, report["rejected"])
+    known_positions = {row["position_code"] for _, row in valid.values() if row.get("position_code")}
 
     # compared as plain rows, written in two statements: a sync of 10,000 unchanged employees builds no objects
     existing = repository.employee_records(session, list(valid))
@@ -96,6 +64,47 @@ def upsert_employees(
     uow.commit()
     report["rejected"].sort(key=lambda r: r["row"])
     return report
+
+
+def _valid_rows(
+    session, settings: NeedsSettings, rows: Sequence[Mapping[str, Any]], load_row: Callable[[Any], dict], rejected: list
+) -> dict[str, tuple[int, dict]]:
+    """The rows that pass: each valid by its schema, its NIP by the NIP rule (PNS or PPPK), not its own supervisor,
+    not twice in the request, its position known. The others go to ``rejected`` with their problems by field."""
+    today = settings.today()
+    valid: dict[str, tuple[int, dict]] = {}
+    for index, raw in enumerate(rows):
+        try:
+            row = load_row(raw)
+        except ValidationError as exc:
+            rejected.append(_rejection(index, raw, exc.messages))
+            continue
+        problems = {}
+        kind = employee_number.PPPK if row["employment_status"] == "PPPK" else employee_number.PNS
+        if errors := employee_number.errors(
+            row["nip"], today, kind=kind, pppk_codes=pppk_codes(settings), min_age=settings.min_appointment_age
+        ):
+            problems["nip"] = errors
+        if row.get("supervisor_nip") and row["supervisor_nip"] == row["nip"]:
+            problems["supervisor_nip"] = ["An employee cannot be their own supervisor."]
+        if row["nip"] in valid:
+            problems["nip"] = [f"Duplicate of row {valid[row['nip']][0]} in this request."]
+        if problems:
+            rejected.append(_rejection(index, raw, problems))
+            continue
+        valid[row["nip"]] = (index, row)
+    known_positions = repository.existing_codes(
+        session, Position.code, (row.get("position_code") for _, row in valid.values())
+    )
+    for nip, (index, row) in list(valid.items()):
+        if row.get("position_code") and row["position_code"] not in known_positions:
+            rejected.append(
+                _rejection(
+                    index, row, {"position_code": [f"Unknown position {row['position_code']}; create it first."]}
+                )
+            )
+            del valid[nip]
+    return valid
 
 
 def deactivate_employees(uow: UnitOfWork, settings: NeedsSettings, nips: Sequence[str]) -> int:

@@ -82,6 +82,27 @@ def current_level_cte(session: Session, nips: Sequence[str] | None = None, compe
     return select(ranked.c.nip, ranked.c.competency_code, ranked.c.level).where(ranked.c.rn == 1).cte("current")
 
 
+def _weights_cte(year: int):
+    """Each competency's strategic weight in ``year``: the highest of the priorities that name it."""
+    return (
+        select(PriorityCompetency.competency_code, func.max(StrategicPriority.weight).label("weight"))
+        .join(StrategicPriority, StrategicPriority.id == PriorityCompetency.priority_id)
+        .where(StrategicPriority.plan_year == year)
+        .group_by(PriorityCompetency.competency_code)
+        .cte("weights")
+    )
+
+
+def _realised_cte(session: Session, year: int, nips: Sequence[str] | None):
+    """The JP each employee (of ``nips``) has realised in ``year``."""
+    realised = (
+        select(JpCredit.nip, func.sum(JpCredit.jp).label("jp")).where(JpCredit.year == year).group_by(JpCredit.nip)
+    )
+    if nips is not None:
+        realised = realised.where(among(session, JpCredit.nip, nips))
+    return realised.cte("realised")
+
+
 def gap_query(
     session: Session,
     year: int,
@@ -94,20 +115,7 @@ def gap_query(
     maximum, _ = _sql_max_min(session)
     standard = standard_cte()
     current = current_level_cte(session, nips, competencies)
-    weights = (
-        select(PriorityCompetency.competency_code, func.max(StrategicPriority.weight).label("weight"))
-        .join(StrategicPriority, StrategicPriority.id == PriorityCompetency.priority_id)
-        .where(StrategicPriority.plan_year == year)
-        .group_by(PriorityCompetency.competency_code)
-        .cte("weights")
-    )
-    realised = (
-        select(JpCredit.nip, func.sum(JpCredit.jp).label("jp")).where(JpCredit.year == year).group_by(JpCredit.nip)
-    )
-    if nips is not None:
-        realised = realised.where(among(session, JpCredit.nip, nips))
-    realised = realised.cte("realised")
-
+    weights, realised = _weights_cte(year), _realised_cte(session, year, nips)
     current_level = func.coalesce(current.c.level, policy.missing_assessment_level)
     target = case(*[(Employee.employment_status == kind, rule[0]) for kind, rule in policy.jp_rules.items()], else_=0)
     gap = domain.gap(standard.c.required_level, current_level, maximum)

@@ -49,16 +49,7 @@ def start_run(
     """Take the lock of ``job`` (``employees``: syncs and imports; ``history``: the training history coming in)
     with a new run, running now or queued for the worker; SyncBusy when another run of the job holds it."""
     session = uow.session
-    stale = utcnow() - dt.timedelta(seconds=settings.simpeg_sync_lease_seconds)
-    session.execute(
-        update(SimpegSyncRun)
-        .where(
-            SimpegSyncRun.job == job,
-            SimpegSyncRun.status.in_(("queued", "running")),
-            func.coalesce(SimpegSyncRun.heartbeat_at, SimpegSyncRun.created_at) < stale,
-        )
-        .values(status="abandoned", finished_at=utcnow(), error="No sign of life within the lease; taken over.")
-    )
+    _abandon_stale(session, settings, job)
     now = utcnow()
     run = SimpegSyncRun(
         id=str(uuid.uuid4()),
@@ -81,20 +72,39 @@ def start_run(
         uow.commit()
     except IntegrityError:
         uow.rollback()
-        active = session.scalars(
-            select(SimpegSyncRun).where(SimpegSyncRun.job == job, SimpegSyncRun.status.in_(("queued", "running")))
-        ).first()
-        detail = (
-            f"run {active.id} ({active.source}, {active.status} since {active.created_at:%Y-%m-%d %H:%M} UTC)"
-            if active
-            else "another run"
-        )
-        what = "An employee sync or import" if job == "employees" else "A training-history import"
-        raise SyncBusy(
-            f"{what} is already in progress: {detail}. Wait for it to finish, then try again.",
-            errors=[{"field": "run", "message": f"Another {job} job holds the lock."}],
-        ) from None
+        raise _busy(session, job) from None
     return run
+
+
+def _abandon_stale(session, settings: NeedsSettings, job: str) -> None:
+    """A run of ``job`` with no sign of life within the lease (its worker died) gives the lock up."""
+    stale = utcnow() - dt.timedelta(seconds=settings.simpeg_sync_lease_seconds)
+    session.execute(
+        update(SimpegSyncRun)
+        .where(
+            SimpegSyncRun.job == job,
+            SimpegSyncRun.status.in_(("queued", "running")),
+            func.coalesce(SimpegSyncRun.heartbeat_at, SimpegSyncRun.created_at) < stale,
+        )
+        .values(status="abandoned", finished_at=utcnow(), error="No sign of life within the lease; taken over.")
+    )
+
+
+def _busy(session, job: str) -> SyncBusy:
+    """The refusal that names the run holding the lock of ``job``, and what to do."""
+    active = session.scalars(
+        select(SimpegSyncRun).where(SimpegSyncRun.job == job, SimpegSyncRun.status.in_(("queued", "running")))
+    ).first()
+    detail = (
+        f"run {active.id} ({active.source}, {active.status} since {active.created_at:%Y-%m-%d %H:%M} UTC)"
+        if active
+        else "another run"
+    )
+    what = "An employee sync or import" if job == "employees" else "A training-history import"
+    return SyncBusy(
+        f"{what} is already in progress: {detail}. Wait for it to finish, then try again.",
+        errors=[{"field": "run", "message": f"Another {job} job holds the lock."}],
+    )
 
 
 def claim_queued_run(database: Database, settings: NeedsSettings) -> tuple[str, str] | None:

@@ -58,6 +58,51 @@ def plan(session: Session, settings: NeedsSettings, year: int, unit_code: str | 
     Nobody is planned beyond their cap (PPPK: 24 JP a contract year): an ASN's needs take the JP left
     under the cap in order of priority; a need with no room left is counted in ``over_cap``, not planned.
     """
+    rules = jp_rules(settings)
+    lines: dict[tuple, dict[str, Any]] = {}
+    room: dict[str, int | None] = {}  # the JP an ASN may still be planned this year (None: no cap)
+    for need in session.execute(_planned_needs(year, unit_code)):
+        form, jp = domain.suggested_form(need.competency_group, need.gap)
+        line = lines.setdefault((need.unit_code, need.competency_code, form), _new_line(need, form, jp))
+        line["gap_min"], line["gap_max"] = min(line["gap_min"], need.gap), max(line["gap_max"], need.gap)
+        if need.nip not in room:
+            cap = domain.jp_rule(need.employment_status, need.position_class, rules).cap
+            room[need.nip] = None if cap is None else max(0, cap - int(need.realised))
+        left = room[need.nip]
+        if left is not None and left <= 0:
+            line["over_cap"] += 1
+            continue
+        planned = jp if left is None else min(jp, left)
+        if left is not None:
+            room[need.nip] = left - planned
+        line["employees"] += 1
+        line["jp_budget"] += planned
+    units, names = _names(session, "unit"), _names(session, "competency")
+    for line in lines.values():
+        line["unit_name"] = units.get(line["unit_code"])
+        line["competency_name"] = names.get(line["competency_code"])
+    return sorted(lines.values(), key=lambda x: (x["unit_code"] or "", -x["jp_budget"], x["competency_code"]))
+
+
+def _new_line(need: Any, form: str, jp: int) -> dict[str, Any]:
+    """A line of the plan: an OPD, a competency, a form; its counts start at none."""
+    return {
+        "unit_code": need.unit_code,
+        "competency_code": need.competency_code,
+        "competency_group": need.competency_group,
+        "form": form,
+        "jp_per_person": jp,
+        "employees": 0,
+        "jp_budget": 0,
+        "over_cap": 0,
+        "gap_min": need.gap,
+        "gap_max": need.gap,
+    }
+
+
+def _planned_needs(year: int, unit_code: str | None):
+    """The open and planned needs of ``year`` (of one OPD), each with its ASN's status, position class and the JP
+    realised, by ASN and priority."""
     realised = _realised_by_employee(year)
     query = (
         select(
@@ -78,41 +123,4 @@ def plan(session: Session, settings: NeedsSettings, year: int, unit_code: str | 
     )
     if unit_code:
         query = query.where(Need.unit_code == unit_code)
-    rules = jp_rules(settings)
-    lines: dict[tuple, dict[str, Any]] = {}
-    room: dict[str, int | None] = {}
-    for need in session.execute(query):
-        form, jp = domain.suggested_form(need.competency_group, need.gap)
-        line = lines.setdefault(
-            (need.unit_code, need.competency_code, form),
-            {
-                "unit_code": need.unit_code,
-                "competency_code": need.competency_code,
-                "competency_group": need.competency_group,
-                "form": form,
-                "jp_per_person": jp,
-                "employees": 0,
-                "jp_budget": 0,
-                "over_cap": 0,
-                "gap_min": need.gap,
-                "gap_max": need.gap,
-            },
-        )
-        line["gap_min"], line["gap_max"] = min(line["gap_min"], need.gap), max(line["gap_max"], need.gap)
-        if need.nip not in room:
-            cap = domain.jp_rule(need.employment_status, need.position_class, rules).cap
-            room[need.nip] = None if cap is None else max(0, cap - int(need.realised))
-        left = room[need.nip]
-        if left is not None and left <= 0:
-            line["over_cap"] += 1
-            continue
-        planned = jp if left is None else min(jp, left)
-        if left is not None:
-            room[need.nip] = left - planned
-        line["employees"] += 1
-        line["jp_budget"] += planned
-    units, names = _names(session, "unit"), _names(session, "competency")
-    for line in lines.values():
-        line["unit_name"] = units.get(line["unit_code"])
-        line["competency_name"] = names.get(line["competency_code"])
-    return sorted(lines.values(), key=lambda x: (x["unit_code"] or "", -x["jp_budget"], x["competency_code"]))
+    return query
