@@ -20,6 +20,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import MethodNotAllowed
 
 from services.gateway import domain, handlers, schemas, upstream
+from services.gateway.process import ProcessState
 from services.gateway.rate_limits import RateLimited, take_rate_limit, too_many
 from shared import identity, metrics
 from shared.errors import Forbidden, NotFound
@@ -96,7 +97,7 @@ class PasswordReset(MethodView):
 
 def _admin() -> identity.Identity:
     """The caller of BKPSDM's account routes: a valid bearer token with the admin role."""
-    who = handlers.identity_of_bearer(context().settings, request.headers.get("Authorization"))
+    who = handlers.identity_of_bearer(context().settings, request.headers.get("Authorization"), process_state())
     if not who.has_role("admin"):
         raise Forbidden("Managing accounts needs the role admin (BKPSDM).")
     return who
@@ -175,14 +176,17 @@ class ActivationCodes(MethodView):
             return handlers.printed_codes(uow, context().settings, data["unit_code"])
 
 
-_verified_keys: dict[str, tuple[str, float]] = {}  # sha256(key id:secret) → (partner, valid until); per process
+def process_state() -> ProcessState:
+    """This gateway process's memory between requests (``services/gateway/process.py``)."""
+    return current_app.extensions["gateway_process"]
 
 
 def _verify_key(key_id: str, secret: str) -> str | None:
     """Ask the training service, which holds the hashes, whether a key and secret are valid (cached by each process
     for PARTNER_KEY_CACHE_SECONDS: a revoked key stops working on every gateway instance within that time)."""
     token = hashlib.sha256(f"{key_id}:{secret}".encode()).hexdigest()
-    cached = _verified_keys.get(token)
+    verified = process_state().verified_keys
+    cached = verified.get(token)
     if cached and cached[1] > time.monotonic():
         return cached[0]
     settings = context().settings
@@ -196,7 +200,7 @@ def _verify_key(key_id: str, secret: str) -> str | None:
         return None
     response.raise_for_status()
     partner_code = response.json()["partner_code"]
-    _verified_keys[token] = (partner_code, time.monotonic() + settings.partner_key_cache_seconds)
+    verified[token] = (partner_code, time.monotonic() + settings.partner_key_cache_seconds)
     return partner_code
 
 
@@ -204,10 +208,12 @@ def _authenticate(settings, body: bytes) -> identity.Identity:
     if request.headers.get("Authorization", "").startswith("Bangkom-Partner "):
         try:
             with context().uow() as uow:
-                return handlers.authenticate_partner(uow, request.headers, body, _verify_key, time.time())
+                return handlers.authenticate_partner(
+                    uow, request.headers, body, _verify_key, time.time(), process_state()
+                )
         except requests.RequestException:
             raise Unavailable("training") from None
-    return handlers.identity_of_bearer(settings, request.headers.get("Authorization"))
+    return handlers.identity_of_bearer(settings, request.headers.get("Authorization"), process_state())
 
 
 class Unavailable(Exception):

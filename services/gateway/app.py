@@ -10,6 +10,7 @@ from services.gateway import upstream
 from services.gateway.api import blp, docs_asset, docs_document, docs_page, proxy
 from services.gateway.config import GatewaySettings, load_settings
 from services.gateway.messages import INDONESIAN
+from services.gateway.process import ProcessState
 from services.gateway.ui import ui
 from shared.config import ConfigError
 from shared.db import Database
@@ -53,6 +54,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "POST /api/v1/auth/login"}
     )
     app.extensions["gateway_http"] = http
+    app.extensions["gateway_process"] = ProcessState()
     app.add_url_rule(
         "/api/v1/<service>/<path:rest>", "proxy", body_limit("proxy_max_body_bytes")(proxied), methods=PROXIED_METHODS
     )

@@ -10,16 +10,21 @@ from sqlalchemy import delete
 
 from services.gateway import domain
 from services.gateway.models import SeenRequest
+from services.gateway.process import ProcessState
 from shared.db import UnitOfWork, upsert_insert, utcnow, without_waiting_for_disk
 from shared.errors import Unauthorized
 from shared.identity import Identity
 
 PURGE_EVERY_SECONDS = 60  # ids older than twice the replay window are deleted at most this often per process
-_last_purge = 0.0
 
 
 def authenticate_partner(
-    uow: UnitOfWork, headers, body: bytes, verify_key: Callable[[str, str], str | None], now: float
+    uow: UnitOfWork,
+    headers,
+    body: bytes,
+    verify_key: Callable[[str, str], str | None],
+    now: float,
+    process: ProcessState,
 ) -> Identity:
     """A partner's signed request: key id and secret (verified against the stored hash by the training
     service), a fresh timestamp, an HMAC over id, timestamp and the raw body, and an id not seen
@@ -43,9 +48,8 @@ def authenticate_partner(
         raise Unauthorized("The signature does not match the request body.", check="signature")
     session = uow.session
     without_waiting_for_disk(session)  # a crash forgets at most the last instant's ids; the services dedupe too
-    global _last_purge
-    if now - _last_purge > PURGE_EVERY_SECONDS:  # not on every request: the delete scans and contends
-        _last_purge = now
+    if now - process.last_purge > PURGE_EVERY_SECONDS:  # not on every request: the delete scans and contends
+        process.last_purge = now
         cutoff = dt.datetime.fromtimestamp(now - 2 * domain.REPLAY_WINDOW_SECONDS, dt.UTC)
         session.execute(delete(SeenRequest).where(SeenRequest.seen_at < cutoff))
     inserted = session.execute(

@@ -15,6 +15,7 @@ from services.gateway import domain
 from services.gateway.config import GatewaySettings
 from services.gateway.handlers import passwords
 from services.gateway.models import Account, RefreshToken
+from services.gateway.process import ProcessState
 from shared import hashing
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Unauthorized
@@ -91,10 +92,7 @@ def _issue(uow: UnitOfWork, settings: GatewaySettings, account: Account, family:
     }
 
 
-_jwks_clients: dict[str, jwt.PyJWKClient] = {}
-
-
-def identity_of_bearer(settings: GatewaySettings, authorization: str | None) -> Identity:
+def identity_of_bearer(settings: GatewaySettings, authorization: str | None, process: ProcessState) -> Identity:
     """The identity in a valid ``Authorization: Bearer <JWT>``: Bangkom's own tokens (HS256), or, when
     OIDC_JWKS_URL is set, an external OpenID Connect provider's (checked against its published keys,
     issuer and audience). Unauthorized saying what is wrong otherwise."""
@@ -107,7 +105,7 @@ def identity_of_bearer(settings: GatewaySettings, authorization: str | None) -> 
             return Identity(claims["sub"], tuple(claims.get("roles", ())), claims.get("partner"))
         if not settings.oidc_jwks_url:
             raise Unauthorized("The access token is not valid.")
-        client = _jwks_clients.setdefault(settings.oidc_jwks_url, jwt.PyJWKClient(settings.oidc_jwks_url, lifespan=300))
+        client = process.jwks_client(settings.oidc_jwks_url)
         claims = jwt.decode(
             token,
             client.get_signing_key_from_jwt(token).key,

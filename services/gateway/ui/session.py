@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     g,
     redirect,
     request,
@@ -102,14 +103,16 @@ def current_user() -> identity.Identity | None:
     token = request.cookies.get(ACCESS_COOKIE)
     if token:
         try:
-            user = handlers.identity_of_bearer(settings, f"Bearer {token}")
+            user = handlers.identity_of_bearer(settings, f"Bearer {token}", current_app.extensions["gateway_process"])
         except Unauthorized:
             user = None
     if user is None and request.cookies.get(REFRESH_COOKIE):
         try:
             with context().uow() as uow:
                 g.new_tokens = handlers.refresh(uow, settings, request.cookies[REFRESH_COOKIE])
-            user = handlers.identity_of_bearer(settings, f"Bearer {g.new_tokens['access_token']}")
+            user = handlers.identity_of_bearer(
+                settings, f"Bearer {g.new_tokens['access_token']}", current_app.extensions["gateway_process"]
+            )
         except Unauthorized:
             user = None
     g.user = user
