@@ -11,9 +11,7 @@ from services.notifications.config import NotificationSettings
 from services.notifications.models import Message, Person, Preference
 from shared import due
 from shared.db import Database, utcnow
-from shared.mail import Channel, DeliveryError, SmtpChannel
-
-__all__ = ["SmtpChannel", "send_again", "send_due"]
+from shared.mail import Channel, DeliveryError
 
 
 def _recipient(session, settings: NotificationSettings, nip: str) -> Person | None:

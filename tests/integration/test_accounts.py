@@ -12,9 +12,10 @@ from sqlalchemy import select
 from services.gateway import handlers
 from services.gateway.app import create_app
 from services.gateway.config import GatewaySettings
-from services.gateway.mail import Mailer, send_due_mail
+from services.gateway.mail import send_due_mail
 from services.gateway.models import Account, ActivationCode, MailMessage, Outbox, ProcessedEvent
 from shared.db import Database, UnitOfWork
+from shared.mail import SmtpChannel as Mailer
 from tests import factories
 from tests.integration.conftest import kafka_feed
 from tests.integration.needs.conftest import new_nip

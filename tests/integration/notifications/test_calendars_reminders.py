@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from services.notifications import handlers
 from services.notifications.app import create_app
-from services.notifications.delivery import SmtpChannel, send_due
+from services.notifications.delivery import send_due
 from services.notifications.models import Message, Outbox
 from shared import identity
 from shared.db import UnitOfWork
 from shared.events import new_event
+from shared.mail import SmtpChannel
 from tests import factories
 from tests.integration.needs.conftest import new_nip
 from tests.integration.notifications.conftest import _published, _task

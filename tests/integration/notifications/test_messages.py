@@ -15,9 +15,10 @@ import uuid
 from sqlalchemy import func, select
 
 from services.notifications.config import NotificationSettings
-from services.notifications.delivery import SmtpChannel, send_again, send_due
+from services.notifications.delivery import send_again, send_due
 from services.notifications.models import Message, Preference
 from shared.events import new_event
+from shared.mail import SmtpChannel
 from tests import factories
 from tests.integration.needs.conftest import new_nip
 from tests.integration.notifications.conftest import _enrolled, _published, _task
