@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from services.notifications.config import load_settings
-from services.notifications.delivery import SmtpChannel, send_due
+from services.notifications.delivery import send_due
 from services.notifications.models import Outbox
+from shared.mail import SmtpChannel
 from shared.service import ServiceContext
 
 
