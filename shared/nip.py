@@ -9,7 +9,7 @@ Two kinds (docs/needs.md):
 ``normalise`` turns what people type and what exports carry into the 18 digits; ``FORMAT``/``Field`` check the form
 (every schema and the event catalogue); ``errors`` checks the whole number by kind (the needs service, which keeps
 the employee records, on every entry: the API, a file, SIMPEG). Messages are written in English, their Indonesian
-in ``MESSAGES`` (shared/messages.py gives callers their language).
+in ``shared/locale`` (shared/messages.py gives callers their language).
 """
 
 from __future__ import annotations
@@ -145,43 +145,3 @@ def is_number_cell(value: Any) -> bool:
     if isinstance(value, int | float):
         return True
     return isinstance(value, str) and re.fullmatch(r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*", value) is not None
-
-
-# Indonesian first (shared/messages.py collects these with the other common messages)
-MESSAGES = {
-    "NIP must be exactly 18 digits.": "NIP harus tepat 18 angka.",
-    "NIP must be 18 digits 0-9; other scripts' digits are not accepted.": (
-        "NIP harus 18 angka 0-9; angka dari aksara lain tidak diterima."
-    ),
-    "NIP digits 1-8 ({0}) are not a real birth date (YYYYMMDD); check the number.": (
-        "Angka 1-8 NIP ({0}) bukan tanggal lahir yang benar (TTTTBBHH); periksa nomornya."
-    ),
-    "The birth date in NIP digits 1-8 ({0}) is in the future; check the number.": (
-        "Tanggal lahir pada angka 1-8 NIP ({0}) ada di masa depan; periksa nomornya."
-    ),
-    "NIP digit 15 (sex) must be 1 or 2.": "Angka 15 NIP (jenis kelamin) harus 1 atau 2.",
-    "NI PPPK digits 13-14 ({0}) are not a PPPK type code ({1}); check the number, or whether the employee is a PNS.": (
-        "Angka 13-14 NI PPPK ({0}) bukan kode jenis PPPK ({1}); periksa nomornya, atau apakah pegawai ini PNS."
-    ),
-    "NI PPPK digits 9-12 ({0}) are not a possible year of appointment (YYYY).": (
-        "Angka 9-12 NI PPPK ({0}) bukan tahun pengangkatan yang mungkin (TTTT)."
-    ),
-    "NIP digits 9-14 ({0}) are not a valid appointment month (YYYYMM). If this is an NI PPPK, digits 13-14 are its "
-    "type code ({1}).": (
-        "Angka 9-14 NIP ({0}) bukan bulan pengangkatan yang benar (TTTTBB). Jika ini NI PPPK, angka 13-14 adalah "
-        "kode jenisnya ({1})."
-    ),
-    "The appointment month in NIP digits 9-14 must be after the birth date.": (
-        "Bulan pengangkatan (angka 9-14 NIP) harus sesudah tanggal lahir."
-    ),
-    "The appointment month in NIP digits 9-14 is in the future.": (
-        "Bulan pengangkatan (angka 9-14 NIP) ada di masa depan."
-    ),
-    "The appointment in digits {0} ({1}) is before the age of {2}; check the number.": (
-        "Pengangkatan pada angka {0} ({1}) sebelum usia {2} tahun; periksa nomornya."
-    ),
-    NUMBER_CELL: (
-        "Sel ini berisi angka; Excel hanya menyimpan 15 digit, sehingga angka terakhir NIP hilang. Format kolomnya "
-        "sebagai Teks, ketik ulang NIP-nya (atau ekspor ulang) lalu impor berkasnya lagi."
-    ),
-}

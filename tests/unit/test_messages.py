@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pathlib
+import string
 
 import pytest
 
@@ -153,3 +154,20 @@ def test_the_values_a_message_names_are_translated_too_one_language_at_a_time():
     )
     assert _catalogue("training").translate("Status: enrolled.", "id") == "Status: terdaftar."
     assert catalogue.translate("No batch 42.", "id") == "Angkatan 42 tidak ditemukan."  # a number stays a number
+
+
+def _values(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+@pytest.mark.parametrize("service", [*SERVICES, None])
+def test_both_catalogues_hold_every_message_with_the_same_values(service):
+    """The .po catalogues (Indonesian first, English second): the same message ids in both, none untranslated, and
+    each translation names exactly the values of its English template (a lost or invented {1} shows here)."""
+    locale = ROOT / ("services/" + service if service else "shared") / "locale"
+    indonesian = messages.read_catalogue(locale, "id")
+    english = messages.read_catalogue(locale, "en")
+    assert indonesian and set(indonesian) == set(english)
+    for template in indonesian:
+        assert indonesian[template].strip() and english[template].strip(), template
+        assert _values(indonesian[template]) == _values(template) == _values(english[template]), template
