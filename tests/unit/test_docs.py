@@ -69,3 +69,37 @@ def test_the_access_page_lists_every_rule_of_the_code(service):
     page = (ROOT / "docs" / "access.md").read_text()
     for (method, rule), roles in access.items():
         assert f"| {method} | `{rule}` | {', '.join(sorted(roles))} |" in page, (method, rule)
+
+
+ARCHITECTURE_MD = (ROOT / "docs" / "architecture.md").read_text()
+SKIPPED = {"__init__.py", "migrations", "locale", "templates", "static", "__pycache__"}
+
+
+def _layout_of(service: str) -> str:
+    """The tree of ``services/<service>/`` in docs/architecture.md: its lines up to the next service's (or shared/)."""
+    layout = ARCHITECTURE_MD.split("## Layout: one tree per service", 1)[1].split("```")[1]
+    block = layout.split(f"services/{service}/", 1)[1]
+    return block.split("\nservices/", 1)[0].split("\nshared/", 1)[0]
+
+
+@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications", "gateway"])
+def test_every_module_and_package_of_a_service_is_in_its_tree(service):
+    tree = _layout_of(service)
+    folder = ROOT / "services" / service
+    for entry in sorted(folder.iterdir()):
+        if entry.name in SKIPPED or not (entry.suffix == ".py" or entry.is_dir()):
+            continue
+        named = entry.name + "/" if entry.is_dir() else entry.name
+        assert named in tree, f"services/{service}/{named} is missing from docs/architecture.md (Layout)"
+        if entry.is_dir():  # a package: each of its modules named on its line(s)
+            for module in sorted(entry.glob("*.py")):
+                if module.name != "__init__.py":
+                    assert module.stem in tree, f"services/{service}/{named}{module.name} is missing (Layout)"
+
+
+def test_every_shared_module_is_in_the_backbone_table():
+    for module in sorted((ROOT / "shared").glob("*.py")):
+        if module.name != "__init__.py":
+            assert f"| `{module.name}` |" in ARCHITECTURE_MD, (
+                f"shared/{module.name} is missing from docs/architecture.md"
+            )
