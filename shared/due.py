@@ -18,15 +18,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Integer, Text, inspect, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.backoff import retry_delay
-from shared.db import Database, utcnow
+from shared.db import Database, UTCDateTime, utcnow
 from shared.metrics import BACKGROUND_ATTEMPTS
 
 log = logging.getLogger(__name__)
 
 OUTCOMES = ("sent", "retrying", "failed")
+
+
+class DueWorkMixin:
+    """The columns every table of due work has; its ``status`` (the words, the width, the default) is its own."""
+
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 @dataclass(frozen=True)

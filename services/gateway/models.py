@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.consumer import ProcessedEventMixin
 from shared.db import UTCDateTime, utcnow
+from shared.due import DueWorkMixin
 from shared.outbox import OutboxMixin
 
 
@@ -62,7 +63,7 @@ class ActivationCode(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class MailMessage(Base):
+class MailMessage(DueWorkMixin, Base):
     """A message owed to a person (an activation or reset link). Holds no secret: the code is made when it is sent."""
 
     __tablename__ = "mail_messages"
@@ -70,11 +71,6 @@ class MailMessage(Base):
     username: Mapped[str] = mapped_column(ForeignKey("accounts.username"), index=True)
     purpose: Mapped[str] = mapped_column(String(10))  # activate, reset
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     __table_args__ = (Index("ix_mail_messages_due", "status", "next_attempt_at"),)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_colu
 
 from shared.consumer import ProcessedEventMixin
 from shared.db import UTCDateTime, utcnow
+from shared.due import DueWorkMixin
 from shared.outbox import OutboxMixin
 
 
@@ -296,7 +297,7 @@ class Need(Base):
     )
 
 
-class SimpegHistory(Base):
+class SimpegHistory(DueWorkMixin, Base):
     """A completed training owed to SIMPEG's training history, and whether it went through."""
 
     __tablename__ = "simpeg_history"
@@ -304,12 +305,7 @@ class SimpegHistory(Base):
     nip: Mapped[str] = mapped_column(String(18))
     record: Mapped[dict] = mapped_column(JSON)  # the rw-kursus record, SIASN field names
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     simpeg_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     __table_args__ = (
         Index("ix_simpeg_history_nip", "nip"),

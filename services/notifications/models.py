@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.consumer import ProcessedEventMixin
 from shared.db import UTCDateTime, utcnow
+from shared.due import DueWorkMixin
 from shared.outbox import OutboxMixin
 
 
@@ -60,7 +61,7 @@ class Preference(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Message(Base):
+class Message(DueWorkMixin, Base):
     """One message to one person, written in the transaction of the event that caused it (its id is the event, kind
     and person: a redelivered event writes nothing new), then written in the person's words and sent by the worker:
     ``queued`` → ``sent``, or retried with backoff and ``failed`` for good after ``MAIL_MAX_ATTEMPTS``;
@@ -77,11 +78,6 @@ class Message(Base):
     subject: Mapped[str | None] = mapped_column(String(300), nullable=True)
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(12), default="queued")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     __table_args__ = (Index("ix_messages_due", "status", "next_attempt_at"),)
 
 
