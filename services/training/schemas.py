@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, ValidationError, validate, validates
+from marshmallow import Schema, ValidationError, post_load, validate, validates
 
-from services.training import domain
+from services.training import commands, domain
 from shared import fields, nip
 from shared.db import utcnow
 from shared.web import context
@@ -25,6 +25,10 @@ class PartnerSchema(Schema):
     contact_email = fields.Email(load_default=None, allow_none=True)
     contact_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     active = fields.Boolean(dump_only=True)
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.PartnerDetails:
+        return commands.PartnerDetails(**data)
 
 
 class CredentialSchema(Schema):
@@ -51,6 +55,10 @@ class CompetencyTarget(Schema):
         metadata={"description": "The competency's name in the dictionary, printed on certificates (else the code)"},
     )
 
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.CompetencyTarget:
+        return commands.CompetencyTarget(**data)
+
 
 class ProgramSchema(Schema):
     id = fields.String(dump_only=True)
@@ -69,6 +77,10 @@ class ProgramSchema(Schema):
     competencies = fields.List(fields.Nested(CompetencyTarget), required=True, validate=validate.Length(min=1))
     status = fields.String(dump_only=True)
     recommendation = fields.Dict(dump_only=True, allow_none=True)
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.ProgramDetails:
+        return commands.ProgramDetails(**{**data, "competencies": tuple(data["competencies"])})
 
 
 class ProgramQuery(Schema):
@@ -90,6 +102,10 @@ class MeetingSchema(Schema):
     ends_at = fields.Time(required=True)
     place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     online = fields.Boolean(load_default=False)
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.MeetingTimes:
+        return commands.MeetingTimes(**data)
 
 
 class BatchSchema(Schema):
@@ -186,6 +202,10 @@ class AttendanceRecordSchema(Schema):
                 "(with its time zone) and check the sending system's clock."
             )
 
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.AttendanceRecord:
+        return commands.AttendanceRecord(**data)
+
 
 class AttendanceBatchSchema(Schema):
     records = fields.List(fields.Nested(AttendanceRecordSchema), required=True, validate=validate.Length(min=1))
@@ -232,6 +252,10 @@ class RosterMarkSchema(Schema):
         validate=validate.Length(min=1, max=100),
         metadata={"description": "Optional: an id of this mark, so that sending it again changes nothing"},
     )
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.RosterMark:
+        return commands.RosterMark(**data)
 
 
 class RosterAttendanceSchema(Schema):

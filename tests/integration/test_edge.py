@@ -187,7 +187,7 @@ def test_the_same_attendance_posted_twice_at_once_is_accepted_once_and_never_a_5
     database, migrated_database, tmp_path
 ):
     """A partner's retry under a new webhook id while the first request is still being handled."""
-    from services.training import handlers
+    from services.training import commands, handlers
     from services.training.config import TrainingSettings
     from services.training.models import Outbox
     from shared.db import Database, UnitOfWork
@@ -203,30 +203,32 @@ def test_the_same_attendance_posted_twice_at_once_is_accepted_once_and_never_a_5
     from tests import factories
 
     with UnitOfWork(db, Outbox) as uow:
-        handlers.create_partner(uow, {"code": code, "name": "M", "kind": "university"})
+        handlers.create_partner(uow, commands.PartnerDetails(code=code, name="M", kind="university"))
         for nip in nips:
             handlers.on_employee_synced(factories.employee_synced(nip), uow, settings)
         uow.commit()
         program = handlers.create_program(
             uow,
             settings,
-            {
-                "code": f"PR-{uuid.uuid4().hex[:6]}",
-                "title": "GIS",
-                "form": "pelatihan",
-                "delivery": "klasikal",
-                "jp": 8,
-                "partner_code": code,
-                "competencies": [{"code": "T-GIS", "target_level": 3}],
-                "capacity": 40,
-            },
+            commands.ProgramDetails(
+                code=f"PR-{uuid.uuid4().hex[:6]}",
+                title="GIS",
+                form="pelatihan",
+                delivery="klasikal",
+                jp=8,
+                partner_code=code,
+                competencies=(commands.CompetencyTarget(code="T-GIS", target_level=3),),
+                capacity=40,
+            ),
         )
         day = dt.date.today() - dt.timedelta(days=3)
-        batch = handlers.add_batch(uow, program.id, [{"date": day, "starts_at": dt.time(8), "ends_at": dt.time(12)}])
+        batch = handlers.add_batch(
+            uow, program.id, [commands.MeetingTimes(date=day, starts_at=dt.time(8), ends_at=dt.time(12))]
+        )
         handlers.change_program_status(uow, program.id, "published")
         handlers.enrol(uow, batch.id, nips)
     when = dt.datetime(2026, 1, 5, 1, tzinfo=dt.UTC)
-    records = [_record(batch.id, nip, f"ev-{nip}", when) for nip in nips]
+    records = [commands.AttendanceRecord(**_record(batch.id, nip, f"ev-{nip}", when)) for nip in nips]
     outcomes, errors = [], []
 
     def post() -> None:

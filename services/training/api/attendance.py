@@ -34,7 +34,7 @@ class MeetingAttendance(MethodView):
             uow.get(Meeting, (batch_id, meeting_no), "meeting")
             results = handlers.record_roster_attendance(uow, batch_id, meeting_no, data["records"])
         for result, record in zip(results, data["records"], strict=True):
-            result["nip"] = record["nip"]
+            result["nip"] = record.nip
         return {"results": results, "accepted": sum(r["outcome"] == "accepted" for r in results)}
 
 
@@ -124,7 +124,7 @@ class PartnerAttendanceRecord(MethodView):
             )
         if outcome == "conflict":
             raise Conflict(
-                f"Event id {data['event_id']} was already received with a different body.",
+                f"Event id {data.event_id} was already received with a different body.",
                 errors=[{"field": "event_id", "message": "Reused with another body."}],
             )
         if outcome == "closed":

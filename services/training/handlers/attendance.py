@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from services.training import domain
+from services.training.commands import AttendanceRecord, RosterMark
 from services.training.models import Attendance, AttendanceReceipt, Batch, Enrollment, Meeting, Program
 from shared import nip as employee_number
 from shared import sheets
@@ -23,13 +24,14 @@ from shared.events import Event, new_event
 
 
 def _body_hash(record: Mapping[str, Any]) -> str:
+    """The hash a receipt keeps of a record's body: the same record sent again is a duplicate, another a conflict."""
     canonical = json.dumps(
         {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in sorted(record.items())}, separators=(",", ":")
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def record_attendance(uow: UnitOfWork, partner_code: str, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def record_attendance(uow: UnitOfWork, partner_code: str, records: Sequence[AttendanceRecord]) -> list[dict[str, Any]]:
     """Apply a partner's attendance records; one result per record, in order.
 
     Outcomes: ``accepted`` (the meeting's attendance changed: AttendanceRecorded emitted),
@@ -48,7 +50,7 @@ RETRIES_ON_RACE = 3
 
 def apply_attendance(
     uow: UnitOfWork,
-    records: Sequence[Mapping[str, Any]],
+    records: Sequence[AttendanceRecord],
     *,
     sender: str,
     source: str,
@@ -78,12 +80,12 @@ def lock_batch_whole(session, batch_id: str) -> None:
 
 
 def _apply_attendance(
-    uow: UnitOfWork, records: Sequence[Mapping[str, Any]], sender: str, source: str, partner_code: str | None
+    uow: UnitOfWork, records: Sequence[AttendanceRecord], sender: str, source: str, partner_code: str | None
 ) -> list[dict[str, Any]]:
     """Apply attendance records (in order; each decided by ``domain.decide_attendance``) under the locks of their
     batches and of each participant and meeting; returns each record's outcome, and commits once."""
     session = uow.session
-    batch_ids = sorted({r["batch_id"] for r in records})
+    batch_ids = sorted({r.batch_id for r in records})
     _lock_records(session, records, batch_ids)
     known = _Known.of(session, records, batch_ids, sender, partner_code)
     results, events = [], []
@@ -97,14 +99,14 @@ def _apply_attendance(
     return results
 
 
-def _lock_records(session, records: Sequence[Mapping[str, Any]], batch_ids: list[str]) -> None:
+def _lock_records(session, records: Sequence[AttendanceRecord], batch_ids: list[str]) -> None:
     """Writers of a batch side by side, closing it waits for them: the batch's lock in shared mode (an advisory lock,
     kept in memory: a row locked FOR SHARE by many writers at once is rewritten by each), then one writer per
     participant and meeting at a time (what the order of corrections is about); taken in one order by everyone, in
     one statement. SQLite has one writer."""
     if not on_postgresql(session):
         return
-    pairs = sorted({f"attendance|{r['batch_id']}|{r['nip']}|{r['meeting_no']}" for r in records})
+    pairs = sorted({f"attendance|{r.batch_id}|{r.nip}|{r.meeting_no}" for r in records})
     session.execute(
         text(
             "SELECT (SELECT count(pg_advisory_xact_lock_shared(hashtextextended(b, 0)))"
@@ -135,13 +137,13 @@ class _Known:
             query = query.where(Program.partner_code == partner_code)
         found = session.execute(query).all()  # read under the locks: a batch closed meanwhile is seen closed
         batches = {b.id: b for b, _ in found}
-        ids = [r["event_id"] for r in records]
+        ids = [r.event_id for r in records]
         receipts = session.scalars(  # under the pairs' locks: a concurrent request with the same records committed
             select(AttendanceReceipt).where(
                 AttendanceReceipt.partner_code == sender, AttendanceReceipt.event_id.in_(ids)
             )
         )
-        nips = sorted({r["nip"] for r in records})  # only the participants and meetings this request names
+        nips = sorted({r.nip for r in records})  # only the participants and meetings this request names
         enrollments = {
             (e.batch_id, e.nip): e
             for e in session.scalars(
@@ -152,7 +154,7 @@ class _Known:
         current = session.scalars(
             select(Attendance).where(
                 Attendance.enrollment_id.in_([e.id for e in enrollments.values()]),
-                Attendance.meeting_no.in_(sorted({r["meeting_no"] for r in records})),
+                Attendance.meeting_no.in_(sorted({r.meeting_no for r in records})),
             )
         )
         return cls(
@@ -164,50 +166,46 @@ class _Known:
             current={(a.enrollment_id, a.meeting_no): a for a in current},
         )
 
-    def apply(self, session, record, sender: str, source: str) -> tuple[dict[str, Any], Event | None]:
+    def apply(self, session, record: AttendanceRecord, sender: str, source: str) -> tuple[dict[str, Any], Event | None]:
         """One record: its outcome, and the event of the attendance it changed (``None`` when it changed none)."""
-        digest = _body_hash(record if source == "partner" else {k: v for k, v in record.items() if k != "recorded_at"})
-        batch = self.batches.get(record["batch_id"])
-        enrollment = self.enrollments.get((record["batch_id"], record["nip"]))
-        key = (enrollment.id, record["meeting_no"]) if enrollment else None
+        digest = _body_hash(record.receipt_body(source))
+        batch = self.batches.get(record.batch_id)
+        enrollment = self.enrollments.get((record.batch_id, record.nip))
+        key = (enrollment.id, record.meeting_no) if enrollment else None
         held = self.current.get(key) if key else None
         decision = domain.decide_attendance(
-            seen_body=self.receipts.get(record["event_id"]),
+            seen_body=self.receipts.get(record.event_id),
             body=digest,
             batch_known=batch is not None,
             participant_known=enrollment is not None and enrollment.status != "withdrawn",  # withdrawn: no more
-            meeting_known=(record["batch_id"], record["meeting_no"]) in self.meetings,
+            meeting_known=(record.batch_id, record.meeting_no) in self.meetings,
             batch_closed=batch is not None and batch.closed_at is not None,
-            recorded_at=record["recorded_at"],
+            recorded_at=record.recorded_at,
             held_recorded_at=held.recorded_at if held else None,
         )
-        result = {"event_id": record["event_id"], "outcome": decision.outcome}
+        result = {"event_id": record.event_id, "outcome": decision.outcome}
         if decision.field:
             result["field"] = decision.field
         if decision.keeps_receipt:
-            session.add(AttendanceReceipt(partner_code=sender, event_id=record["event_id"], body_hash=digest))
-            self.receipts[record["event_id"]] = digest
+            session.add(AttendanceReceipt(partner_code=sender, event_id=record.event_id, body_hash=digest))
+            self.receipts[record.event_id] = digest
         if decision.outcome != "accepted":
             return result, None
         if held is None:
-            held = self.current[key] = Attendance(enrollment_id=enrollment.id, meeting_no=record["meeting_no"])
+            held = self.current[key] = Attendance(enrollment_id=enrollment.id, meeting_no=record.meeting_no)
             session.add(held)
-        held.status, held.recorded_at, held.partner_event_id = (
-            record["status"],
-            record["recorded_at"],
-            record["event_id"],
-        )
-        held.source, held.note = source, record.get("note")
+        held.status, held.recorded_at, held.partner_event_id = record.status, record.recorded_at, record.event_id
+        held.source, held.note = source, record.note
         return result, new_event(
             "AttendanceRecorded",
             {
                 "enrollment_id": enrollment.id,
                 "nip": enrollment.nip,
                 "batch_id": batch.id,
-                "meeting_no": record["meeting_no"],
-                "status": record["status"],
+                "meeting_no": record.meeting_no,
+                "status": record.status,
                 "partner_code": self.partner_of[batch.id],
-                "recorded_at": record["recorded_at"],
+                "recorded_at": record.recorded_at,
                 "source": source,
             },
             validate=False,
@@ -215,21 +213,21 @@ class _Known:
 
 
 def record_roster_attendance(
-    uow: UnitOfWork, batch_id: str, meeting_no: int, entries: Sequence[Mapping[str, Any]]
+    uow: UnitOfWork, batch_id: str, meeting_no: int, entries: Sequence[RosterMark]
 ) -> list[dict[str, Any]]:
     """BKPSDM marks a meeting from the roster (present, absent, excused, with a note). Each entry may carry its own
     ``event_id`` (the web form sends one per page, so a form sent twice changes nothing); one is made otherwise."""
     now = utcnow()
     records = [
-        {
-            "event_id": entry.get("event_id") or f"roster-{uuid.uuid4()}",
-            "batch_id": batch_id,
-            "nip": entry["nip"],
-            "meeting_no": meeting_no,
-            "status": entry["status"],
-            "recorded_at": now,
-            "note": entry.get("note"),
-        }
+        AttendanceRecord(
+            event_id=entry.event_id or f"roster-{uuid.uuid4()}",
+            batch_id=batch_id,
+            nip=entry.nip,
+            meeting_no=meeting_no,
+            status=entry.status,
+            recorded_at=now,
+            note=entry.note,
+        )
         for entry in entries
     ]
     return apply_attendance(uow, records, sender="bkpsdm", source="roster")
@@ -266,20 +264,20 @@ def import_attendance_sheet(uow: UnitOfWork, batch_id: str, content: bytes, file
             )
             continue
         records.append(
-            {
-                "event_id": f"sheet-{digest}-{number}",
-                "batch_id": batch_id,
-                "nip": nip,
-                "meeting_no": int(meeting),
-                "status": status,
-                "recorded_at": now,
-                "note": (str(row.get("Catatan") or "").strip() or None),
-            }
+            AttendanceRecord(
+                event_id=f"sheet-{digest}-{number}",
+                batch_id=batch_id,
+                nip=nip,
+                meeting_no=int(meeting),
+                status=status,
+                recorded_at=now,
+                note=(str(row.get("Catatan") or "").strip() or None),
+            )
         )
         where.append(number)
     outcomes = apply_attendance(uow, records, sender="bkpsdm", source="sheet") if records else []
     for number, record, outcome in zip(where, records, outcomes, strict=True):
-        results.append({"row": number, "nip": record["nip"], "meeting_no": record["meeting_no"], **outcome})
+        results.append({"row": number, "nip": record.nip, "meeting_no": record.meeting_no, **outcome})
     results.sort(key=lambda r: r["row"])
     counts = {k: sum(1 for r in results if r["outcome"] == k) for k in ("accepted", "duplicate", "invalid")}
     return {"received": len(results), **counts, "results": results}

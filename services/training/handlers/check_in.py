@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from services.training import domain
+from services.training.commands import AttendanceRecord
 from services.training.config import TrainingSettings
 from services.training.handlers.attendance import apply_attendance
 from services.training.models import Enrollment, Meeting
@@ -51,15 +52,14 @@ def check_in(uow: UnitOfWork, settings: TrainingSettings, code: str, nip: str, n
             f"{(dt.datetime.combine(meeting.date, meeting.starts_at) - early):%H:%M} to {meeting.ends_at:%H:%M}.",
             errors=[{"field": "code", "message": "Outside the meeting's check-in window."}],
         )
-    record = {
-        "event_id": f"check-in-{enrollment.id}-{meeting.meeting_no}",  # once per participant and meeting
-        "batch_id": read.batch_id,
-        "nip": nip,
-        "meeting_no": meeting.meeting_no,
-        "status": "present",
-        "recorded_at": dt.datetime.fromtimestamp(now, dt.UTC),
-        "note": None,
-    }
+    record = AttendanceRecord(
+        event_id=f"check-in-{enrollment.id}-{meeting.meeting_no}",  # once per participant and meeting
+        batch_id=read.batch_id,
+        nip=nip,
+        meeting_no=meeting.meeting_no,
+        status="present",
+        recorded_at=dt.datetime.fromtimestamp(now, dt.UTC),
+    )
     [result] = apply_attendance(uow, [record], sender="check-in", source="check_in")
     if result["outcome"] in ("duplicate", "conflict"):
         raise Conflict(
@@ -71,5 +71,5 @@ def check_in(uow: UnitOfWork, settings: TrainingSettings, code: str, nip: str, n
         "batch_id": read.batch_id,
         "meeting_no": meeting.meeting_no,
         "status": "present",
-        "recorded_at": record["recorded_at"],
+        "recorded_at": record.recorded_at,
     }

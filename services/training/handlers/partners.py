@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import dataclasses
 
 from services.training import domain
+from services.training.commands import PartnerDetails
 from services.training.models import Partner, PartnerKey
 from shared import hashing
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, NotFound
 
 
-def create_partner(uow: UnitOfWork, data: Mapping[str, Any]) -> tuple[Partner, str, str]:
+def create_partner(uow: UnitOfWork, data: PartnerDetails) -> tuple[Partner, str, str]:
     """A partner and its first credential; the secret is returned once and only its hash is stored."""
-    if uow.session.get(Partner, data["code"]) is not None:
+    if uow.session.get(Partner, data.code) is not None:
         raise Conflict(
-            f"Partner code {data['code']} already exists.", errors=[{"field": "code", "message": "Already exists."}]
+            f"Partner code {data.code} already exists.", errors=[{"field": "code", "message": "Already exists."}]
         )
-    partner = Partner(**data)
+    partner = Partner(**dataclasses.asdict(data))
     uow.session.add(partner)
     uow.session.flush()
     key_id, secret = _add_key(uow, partner.code)

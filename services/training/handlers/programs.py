@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 
 from services.training import domain
+from services.training.commands import MeetingTimes, ProgramDetails
 from services.training.config import TrainingSettings
 from services.training.models import Attendance, Batch, Enrollment, Meeting, Partner, Program
 from shared.db import UnitOfWork
@@ -16,58 +17,56 @@ from shared.errors import Conflict, Invalid, NotFound, check_transition
 from shared.events import Event, new_event
 
 
-def create_program(uow: UnitOfWork, settings: TrainingSettings, data: Mapping[str, Any]) -> Program:
+def create_program(uow: UnitOfWork, settings: TrainingSettings, data: ProgramDetails) -> Program:
     session = uow.session
-    if session.scalar(select(Program.id).where(Program.code == data["code"])) is not None:
+    if session.scalar(select(Program.id).where(Program.code == data.code)) is not None:
         raise Conflict(
-            f"Program code {data['code']} already exists.", errors=[{"field": "code", "message": "Already exists."}]
+            f"Program code {data.code} already exists.", errors=[{"field": "code", "message": "Already exists."}]
         )
-    if data["partner_code"] == domain.IN_HOUSE and session.get(Partner, domain.IN_HOUSE) is None:
+    if data.partner_code == domain.IN_HOUSE and session.get(Partner, domain.IN_HOUSE) is None:
         session.add(Partner(code=domain.IN_HOUSE, name=settings.in_house_organiser_name, kind=domain.IN_HOUSE_KIND))
-    _require(uow, Partner, data["partner_code"], "partner_code", "partner")
-    codes = [c["code"] for c in data["competencies"]]
+    _require(uow, Partner, data.partner_code, "partner_code", "partner")
+    codes = [c.code for c in data.competencies]
     if repeated := domain.duplicates(codes):
         raise Invalid(
             f"Each competency may appear once: {', '.join(repeated)}.",
             errors=[{"field": f"competencies.{codes.index(c)}.code", "message": "Duplicate."} for c in repeated],
         )
-    values = dict(data)
-    values["min_attendance"] = _min_attendance(data, settings)
+    values = data.columns() | {"min_attendance": _min_attendance(data, settings)}
     program = Program(id=str(uuid.uuid4()), status="draft", **values)
     session.add(program)
     uow.commit()
     return program
 
 
-def _min_attendance(data: Mapping[str, Any], settings: TrainingSettings) -> float:
+def _min_attendance(data: ProgramDetails, settings: TrainingSettings) -> float:
     """The program's own share, 0 included (no attendance asked, as for a seminar); the default when it sets none."""
-    given = data.get("min_attendance")
-    return settings.default_min_attendance if given is None else given
+    return settings.default_min_attendance if data.min_attendance is None else data.min_attendance
 
 
-def update_program(uow: UnitOfWork, settings: TrainingSettings, program_id: str, data: Mapping[str, Any]) -> Program:
+def update_program(uow: UnitOfWork, settings: TrainingSettings, program_id: str, data: ProgramDetails) -> Program:
     """Edit a program while it is a draft; once published, what partners and participants saw stays."""
     program = uow.get(Program, program_id, "program")
     if program.status != "draft":
         raise Conflict(f"Only a draft program can be edited; this one is {program.status}.")
-    if data["code"] != program.code and uow.session.scalar(select(Program.id).where(Program.code == data["code"])):
+    if data.code != program.code and uow.session.scalar(select(Program.id).where(Program.code == data.code)):
         raise Conflict(
-            f"Program code {data['code']} already exists.", errors=[{"field": "code", "message": "Already exists."}]
+            f"Program code {data.code} already exists.", errors=[{"field": "code", "message": "Already exists."}]
         )
-    _require(uow, Partner, data["partner_code"], "partner_code", "partner")
-    for key, value in data.items():
+    _require(uow, Partner, data.partner_code, "partner_code", "partner")
+    for key, value in data.columns().items():
         setattr(program, key, value)
     program.min_attendance = _min_attendance(data, settings)
     uow.commit()
     return program
 
 
-def add_batch(uow: UnitOfWork, program_id: str, meetings: Sequence[Mapping[str, Any]]) -> Batch:
+def add_batch(uow: UnitOfWork, program_id: str, meetings: Sequence[MeetingTimes]) -> Batch:
     program = uow.get(Program, program_id, "program")
     if program.status == "closed":
         raise Conflict("The program is closed; it takes no new batches.")
     for index, meeting in enumerate(meetings):
-        if meeting["ends_at"] <= meeting["starts_at"]:
+        if meeting.ends_at <= meeting.starts_at:
             raise Invalid(
                 "A meeting must end after it starts.",
                 errors=[{"field": f"meetings.{index}.ends_at", "message": "Must be after starts_at."}],
@@ -76,8 +75,8 @@ def add_batch(uow: UnitOfWork, program_id: str, meetings: Sequence[Mapping[str, 
     batch = Batch(id=str(uuid.uuid4()), program_id=program_id, number=number)
     uow.session.add(batch)
     uow.session.flush()
-    ordered = sorted(meetings, key=lambda m: (m["date"], m["starts_at"]))
-    added = [Meeting(batch_id=batch.id, meeting_no=i, **m) for i, m in enumerate(ordered, start=1)]
+    ordered = sorted(meetings, key=lambda m: (m.date, m.starts_at))
+    added = [Meeting(batch_id=batch.id, meeting_no=i, **dataclasses.asdict(m)) for i, m in enumerate(ordered, start=1)]
     uow.session.add_all(added)
     uow.publish(_batch_scheduled(batch, added, []))
     uow.commit()
@@ -107,7 +106,7 @@ def _batch_scheduled(batch: Batch, meetings: Sequence[Meeting], changed: list[in
     )
 
 
-def reschedule_meeting(uow: UnitOfWork, batch_id: str, meeting_no: int, data: Mapping[str, Any]) -> Batch:
+def reschedule_meeting(uow: UnitOfWork, batch_id: str, meeting_no: int, data: MeetingTimes) -> Batch:
     """Move a meeting of an open batch (date, time, place): the participants are told (``BatchScheduled``). A meeting
     whose attendance is recorded keeps its date and time (its place may still be corrected)."""
     session = uow.session
@@ -121,11 +120,11 @@ def reschedule_meeting(uow: UnitOfWork, batch_id: str, meeting_no: int, data: Ma
     meeting = session.get(Meeting, (batch_id, meeting_no))
     if meeting is None:
         raise NotFound(f"No meeting {meeting_no} in batch {batch_id}.")
-    if data["ends_at"] <= data["starts_at"]:
+    if data.ends_at <= data.starts_at:
         raise Invalid(
             "A meeting must end after it starts.", errors=[{"field": "ends_at", "message": "Must be after starts_at."}]
         )
-    moved = (data["date"], data["starts_at"], data["ends_at"]) != (meeting.date, meeting.starts_at, meeting.ends_at)
+    moved = (data.date, data.starts_at, data.ends_at) != (meeting.date, meeting.starts_at, meeting.ends_at)
     attended = session.scalar(
         select(func.count())
         .select_from(Attendance)
@@ -137,8 +136,8 @@ def reschedule_meeting(uow: UnitOfWork, batch_id: str, meeting_no: int, data: Ma
             f"Attendance of meeting {meeting_no} is already recorded; it keeps its date and time.",
             errors=[{"field": "date", "message": "Attendance recorded."}],
         )
-    for key in ("date", "starts_at", "ends_at", "place", "online"):
-        setattr(meeting, key, data[key])
+    for key, value in dataclasses.asdict(data).items():
+        setattr(meeting, key, value)
     session.flush()
     meetings = session.scalars(select(Meeting).where(Meeting.batch_id == batch_id)).all()
     uow.publish(_batch_scheduled(batch, meetings, [meeting_no]))
