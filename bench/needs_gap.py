@@ -15,6 +15,7 @@ C competencies, and about half of the (employee, competency) pairs assessed. The
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import random
@@ -31,6 +32,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.figures import record  # noqa: E402
 from services.needs import domain, handlers, repository  # noqa: E402
+from services.needs.commands import CompetencyChange, Priority, StandardLevel  # noqa: E402
 from services.needs.config import NeedsSettings  # noqa: E402
 from services.needs.models import (  # noqa: E402
     AssessmentRecord,
@@ -332,10 +334,10 @@ def main() -> None:
         changes = []  # five edits, raising and lowering again: the first after the big fill runs cold
         for round_ in range(5):
             items = [
-                {
-                    "competency_code": c,
-                    "required_level": (min(5, level + 1) if round_ % 2 == 0 else level) if i < 2 else level,
-                }
+                StandardLevel(
+                    competency_code=c,
+                    required_level=(min(5, level + 1) if round_ % 2 == 0 else level) if i < 2 else level,
+                )
                 for i, (c, level) in enumerate(own)
             ]
             start = time.perf_counter()
@@ -344,7 +346,7 @@ def main() -> None:
             changes.append(time.perf_counter() - start)
         standard_seconds = statistics.median(changes)
         say("the same change in whole: the standard replaced by 5 entries at level 5 …")
-        items = [{"competency_code": c, "required_level": 5} for c in codes_of(database)[:5]]
+        items = [StandardLevel(competency_code=c, required_level=5) for c in codes_of(database)[:5]]
         start = time.perf_counter()
         with UnitOfWork(database, Outbox) as uow:
             handlers.replace_position_standard(uow, settings, "JAB000", items)
@@ -352,13 +354,23 @@ def main() -> None:
 
         say("a competency made inactive, then active again; a year's priority theme weighted anew …")
         toggles = []
+        with database.sessions() as session:
+            k029 = session.get(Competency, "K029")
+            as_it_is = CompetencyChange(
+                name=k029.name,
+                group=k029.group,
+                description=k029.description,
+                level_descriptors=tuple(k029.level_descriptors),
+            )
         for active in (False, True):
             start = time.perf_counter()
             with UnitOfWork(database, Outbox) as uow:
-                handlers.update_competency(uow, settings, "K029", {"active": active})
+                handlers.update_competency(uow, settings, "K029", dataclasses.replace(as_it_is, active=active))
             toggles.append(time.perf_counter() - start)
         theme = [
-            {"code": "DIGITAL", "name": "Transformasi digital", "weight": 0.8, "competencies": codes_of(database)[:5]}
+            Priority(
+                code="DIGITAL", name="Transformasi digital", weight=0.8, competencies=tuple(codes_of(database)[:5])
+            )
         ]
         start = time.perf_counter()
         with UnitOfWork(database, Outbox) as uow:

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from services.gateway import handlers as gateway_handlers
 from services.gateway.models import Account
 from services.needs import handlers as needs_handlers
+from services.needs.commands import CompetencyDetails
 from services.needs.config import NeedsSettings
 from services.needs.models import AssessmentRecord, Competency, Employee, Outbox, Position, PositionStandard
 from services.needs.sample import OPDS, generate_employees
@@ -101,14 +102,13 @@ def _seed_needs(needs: Database, settings: NeedsSettings) -> None:
         for code, name, _units in TECHNICAL:
             needs_handlers.create_competency(
                 uow,
-                {
-                    "code": code,
-                    "name": name,
-                    "group": "teknis",
-                    "description": f"Kompetensi teknis: {name}.",
-                    "level_descriptors": ["Dasar", "Cakap", "Mahir", "Ahli", "Pakar"],
-                    "active": True,
-                },
+                CompetencyDetails(
+                    code=code,
+                    name=name,
+                    group="teknis",
+                    description=f"Kompetensi teknis: {name}.",
+                    level_descriptors=("Dasar", "Cakap", "Mahir", "Ahli", "Pakar"),
+                ),
             )
     records = generate_employees(EMPLOYEES, seed=2026)
     with UnitOfWork(needs, Outbox, settings.kafka_topic_prefix) as uow:

@@ -107,7 +107,7 @@ class Positions(MethodView):
     def post(self, data):
         """Add a position (jabatan)."""
         with context().uow() as uow:
-            handlers.save_position(uow, context().settings, data["code"], data, create=True)
+            handlers.save_position(uow, context().settings, data.code, data, create=True)
         with read_session() as session:
             return views.position(session, data["code"])
 

@@ -102,7 +102,7 @@ class Assessments(MethodView):
         may_see(nip)
         who = caller()
         allowed = None if who.has_role("admin") else ("self" if who.subject == nip else "supervisor")
-        if allowed and data["source"] != allowed:
+        if allowed and data.source != allowed:
             raise Forbidden(f"You may record only a {allowed} assessment for this employee.")
         with context().uow() as uow:
             return handlers.record_assessment(uow, context().settings, nip, data)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 from services.needs import domain, repository
+from services.needs.commands import Assessment
 from services.needs.config import NeedsSettings
 from services.needs.handlers.checks import require_competencies
 from services.needs.handlers.recompute import recompute
@@ -15,16 +15,16 @@ from shared.db import UnitOfWork, utcnow
 from shared.errors import Invalid, check_transition
 
 
-def record_assessment(uow: UnitOfWork, settings: NeedsSettings, nip: str, data: Mapping[str, Any]) -> AssessmentRecord:
+def record_assessment(uow: UnitOfWork, settings: NeedsSettings, nip: str, data: Assessment) -> AssessmentRecord:
 
     uow.get(Employee, nip, "employee")
-    require_competencies(uow, {"competency_code": data["competency_code"]})
-    if data["assessed_on"] > settings.today():
+    require_competencies(uow, {"competency_code": data.competency_code})
+    if data.assessed_on > settings.today():
         raise Invalid(
             "The assessment date is in the future.",
             errors=[{"field": "assessed_on", "message": "Must not be after today."}],
         )
-    assessment = AssessmentRecord(id=str(uuid.uuid4()), nip=nip, **data)
+    assessment = AssessmentRecord(id=str(uuid.uuid4()), nip=nip, **dataclasses.asdict(data))
     uow.session.add(assessment)
     recompute(uow, settings, nips=[nip])
     uow.commit()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import delete
 
 from services.needs import domain, repository, seed
+from services.needs.commands import CompetencyChange, CompetencyDetails, Priority
 from services.needs.config import NeedsSettings
 from services.needs.handlers.checks import require_competencies
 from services.needs.handlers.recompute import recompute_or_queue
@@ -37,24 +37,24 @@ def seed_dictionary(uow: UnitOfWork) -> dict[str, int]:
     return counts
 
 
-def create_competency(uow: UnitOfWork, data: Mapping[str, Any]) -> Competency:
-    if uow.session.get(Competency, data["code"]) is not None:
+def create_competency(uow: UnitOfWork, data: CompetencyDetails) -> Competency:
+    if uow.session.get(Competency, data.code) is not None:
         raise Conflict(
-            f"Competency code {data['code']} already exists; choose another code or update that competency.",
+            f"Competency code {data.code} already exists; choose another code or update that competency.",
             errors=[{"field": "code", "message": "Already exists."}],
         )
-    competency = Competency(**data)
+    competency = Competency(**data.columns())
     uow.session.add(competency)
     uow.commit()
     return competency
 
 
-def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data: Mapping[str, Any]) -> Competency:
+def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data: CompetencyChange) -> Competency:
     competency = uow.get(Competency, code, "competency")
     was_active = competency.active
-    for key, value in data.items():
+    for key, value in data.columns().items():
         setattr(competency, key, value)
-    if "active" in data and data["active"] != was_active:
+    if data.active != was_active:
         # an inactive competency leaves every standard (and comes back when active again): only the ASN whose
         # position's standard names it are recomputed, not the whole city
         holders = repository.holders_of_competency(uow.session, code, limit=settings.recompute_inline_max + 1)
@@ -68,7 +68,7 @@ def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data:
 
 
 def replace_priorities(
-    uow: UnitOfWork, settings: NeedsSettings, year: int, items: Sequence[Mapping[str, Any]]
+    uow: UnitOfWork, settings: NeedsSettings, year: int, items: Sequence[Priority]
 ) -> list[StrategicPriority]:
     """The priority themes of a plan year, replaced as a whole (what BKPSDM edits is the year's list)."""
     if year not in domain.PLAN_YEARS:
@@ -76,7 +76,7 @@ def replace_priorities(
             f"Plan years run from {domain.PLAN_YEARS.start} to {domain.PLAN_YEARS.stop - 1}.",
             errors=[{"field": "year", "message": f"{year} is not a plan year."}],
         )
-    codes = [item["code"] for item in items]
+    codes = [item.code for item in items]
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
     if duplicates:
         raise Invalid(
@@ -85,7 +85,7 @@ def replace_priorities(
         )
     require_competencies(
         uow,
-        {f"items.{i}.competencies.{j}": c for i, item in enumerate(items) for j, c in enumerate(item["competencies"])},
+        {f"items.{i}.competencies.{j}": c for i, item in enumerate(items) for j, c in enumerate(item.competencies)},
     )
     session = uow.session
     before = repository.priority_weights(session, year)
@@ -94,20 +94,16 @@ def replace_priorities(
     priorities = []
     for item in items:
         priority = StrategicPriority(
-            plan_year=year,
-            code=item["code"],
-            name=item["name"],
-            description=item.get("description", ""),
-            weight=item["weight"],
+            plan_year=year, code=item.code, name=item.name, description=item.description, weight=item.weight
         )
         session.add(priority)
         session.flush()
-        session.add_all(PriorityCompetency(priority_id=priority.id, competency_code=c) for c in item["competencies"])
+        session.add_all(PriorityCompetency(priority_id=priority.id, competency_code=c) for c in item.competencies)
         priorities.append(priority)
     after: dict[str, float] = {}
     for item in items:
-        for code in item["competencies"]:
-            after[code] = max(after.get(code, 0.0), item["weight"])
+        for code in item.competencies:
+            after[code] = max(after.get(code, 0.0), item.weight)
     changed = sorted(code for code in set(before) | set(after) if before.get(code) != after.get(code))
     if changed:  # a gap's priority depends on its competency's weight alone: only those competencies' rows
         recompute_or_queue(

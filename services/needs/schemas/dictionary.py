@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, validate
+from marshmallow import Schema, post_load, validate
 
-from services.needs import domain
+from services.needs import commands, domain
 from services.needs.records import CODE
 from services.needs.schemas.common import LEVEL, unique
 from shared import fields
@@ -24,10 +24,18 @@ class CompetencySchema(Schema):
     )
     active = fields.Boolean(load_default=True)
 
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.CompetencyChange:
+        return commands.CompetencyDetails(**{**data, "level_descriptors": tuple(data["level_descriptors"])})
+
 
 class CompetencyUpdateSchema(CompetencySchema):
     class Meta:
         exclude = ("code",)
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.CompetencyChange:
+        return commands.CompetencyChange(**{**data, "level_descriptors": tuple(data["level_descriptors"])})
 
 
 class CompetencyQuery(Schema):
@@ -46,6 +54,10 @@ class PrioritySchema(Schema):
     weight = fields.Float(required=True, validate=validate.Range(min=0, max=1, error="Weight must be between 0 and 1."))
     competencies = fields.List(fields.String(validate=CODE), required=True, validate=[validate.Length(min=1), unique])
 
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.Priority:
+        return commands.Priority(**{**data, "competencies": tuple(data["competencies"])})
+
 
 class PrioritiesSchema(Schema):
     year = fields.Integer(dump_only=True)
@@ -55,6 +67,10 @@ class PrioritiesSchema(Schema):
 class StandardEntry(Schema):
     competency_code = fields.String(required=True, validate=CODE)
     required_level = fields.Integer(required=True, validate=LEVEL)
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.StandardLevel:
+        return commands.StandardLevel(**data)
 
 
 class OverrideEntry(StandardEntry):
@@ -74,10 +90,18 @@ class PositionSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     position_class = fields.String(required=True, validate=validate.OneOf(domain.POSITION_CLASSES))
 
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.PositionChange:
+        return commands.PositionDetails(**data)
+
 
 class PositionUpdateSchema(PositionSchema):
     class Meta:
         exclude = ("code",)
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.PositionChange:
+        return commands.PositionChange(**data)
 
 
 class PositionDetailSchema(PositionSchema):

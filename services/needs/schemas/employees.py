@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, validate
+from marshmallow import Schema, post_load, validate
 
-from services.needs import domain
+from services.needs import commands, domain
 from services.needs.records import CODE, NIP, EmployeeSchema
 from services.needs.schemas.common import LEVEL
 from services.needs.schemas.ledger import JpSummarySchema
@@ -68,6 +68,10 @@ class AssessmentSchema(Schema):
     assessor_nip = fields.String(load_default=None, allow_none=True, validate=NIP)
     program_id = fields.String(dump_only=True, allow_none=True)
     recorded_at = fields.DateTime(dump_only=True)
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.Assessment:
+        return commands.Assessment(**data)
 
 
 class ProfileCompetency(Schema):
