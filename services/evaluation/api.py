@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from services.evaluation import handlers, schemas, views
+from services.evaluation import commands, handlers, schemas, views
 from shared.errors import Invalid, flatten_errors
 from shared.web import access_rules, caller, context, paged, read_session
 
@@ -43,7 +43,7 @@ ACCESS = access_rules(
 )
 
 
-def _load_submission(kind: str, body: dict) -> dict:
+def _load_submission(kind: str, body: dict) -> commands.Submission:
     try:
         return schemas.SUBMISSIONS[kind]().load(body)
     except ValidationError as exc:

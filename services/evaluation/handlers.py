@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import func, or_, select, update
 
 from services.evaluation import domain, views
+from services.evaluation.commands import LearningScores, ProjectAssessment, Submission
 from services.evaluation.config import EvaluationSettings
 from services.evaluation.models import BatchEvaluation, Correction, EmployeeView, Participation, Task
 from shared.consumer import Handler, bind
@@ -178,10 +177,10 @@ def _may_submit(task: Task, participation: Participation, caller: Identity) -> b
     return caller.has_role("supervisor") and task.assignee_nip is not None and caller.subject == task.assignee_nip
 
 
-def _validate(task: Task, participation: Participation, submission: Mapping[str, Any]) -> None:
+def _validate(task: Task, participation: Participation, submission: Submission) -> None:
     if task.kind == "behavior":
         targets = {c["code"]: c["target_level"] for c in participation.competencies}
-        errors = domain.rubric_errors(submission["rubric"], targets)
+        errors = domain.rubric_errors(submission.stored()["rubric"], targets)
         if errors:
             raise Invalid(
                 "The rubric names competencies the program does not target.",
@@ -190,7 +189,7 @@ def _validate(task: Task, participation: Participation, submission: Mapping[str,
 
 
 def submit(
-    uow: UnitOfWork, settings: EvaluationSettings, task_id: str, submission: Mapping[str, Any], caller: Identity
+    uow: UnitOfWork, settings: EvaluationSettings, task_id: str, submission: Submission, caller: Identity
 ) -> Task:
     """Submit a task once, as its assignee; closing the loop for behaviour (and, if configured, learning)."""
     session = uow.session
@@ -208,7 +207,7 @@ def submit(
     if settings.today() < task.opens_on:
         raise Conflict(f"This task opens on {task.opens_on.isoformat()}.")
     _validate(task, participation, submission)
-    task.submission, task.status = dict(submission), "submitted"
+    task.submission, task.status = submission.stored(), "submitted"
     task.submitted_by, task.submitted_at = caller.subject, utcnow()
     uow.publish(
         new_event(
@@ -234,7 +233,7 @@ def correct(
     uow: UnitOfWork,
     settings: EvaluationSettings,
     task_id: str,
-    submission: Mapping[str, Any],
+    submission: Submission,
     reason: str,
     caller: Identity,
 ) -> Task:
@@ -253,26 +252,26 @@ def correct(
         Correction(
             task_id=task.id,
             previous=task.submission,
-            corrected=dict(submission),
+            corrected=submission.stored(),
             corrected_by=caller.subject,
             reason=reason,
         )
     )
-    task.submission = dict(submission)
+    task.submission = submission.stored()
     uow.publish_all(_assessments(task, participation, submission, caller.subject, settings))
     uow.commit()
     return task
 
 
 def _assessments(
-    task: Task, participation: Participation, submission: Mapping[str, Any], assessor: str, settings: EvaluationSettings
+    task: Task, participation: Participation, submission: Submission, assessor: str, settings: EvaluationSettings
 ) -> list[Event]:
     """CompetencyAssessed per competency: the rubric levels of a behaviour task; for a passed post-test,
     the target levels, when LEARNING_ASSESSES_COMPETENCY is on."""
-    if task.kind == "behavior":
-        levels = {line["competency_code"]: line["level"] for line in submission["rubric"]}
-    elif task.kind == "learning" and settings.learning_assesses_competency:
-        if submission["post_score"] < settings.learning_pass_score:
+    if isinstance(submission, ProjectAssessment):
+        levels = {line.competency_code: line.level for line in submission.rubric}
+    elif isinstance(submission, LearningScores) and settings.learning_assesses_competency:
+        if submission.post_score < settings.learning_pass_score:
             return []
         levels = {c["code"]: c["target_level"] for c in participation.competencies}
     else:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, validate
+from marshmallow import Schema, post_load, validate
 
-from services.evaluation import domain
+from services.evaluation import commands, domain
 from shared import fields
 
 LIKERT = validate.Range(min=1, max=5, error="Answer 1 (sangat tidak setuju) to 5 (sangat setuju).")
@@ -23,10 +23,18 @@ class ReactionSubmission(Schema):
     )
     comments = fields.String(load_default="", validate=validate.Length(max=4000))
 
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.ReactionAnswers:
+        return commands.ReactionAnswers(**{**data, "themes": tuple(data["themes"])})
+
 
 class LearningSubmission(Schema):
     pre_score = fields.Float(load_default=None, allow_none=True, validate=SCORE)
     post_score = fields.Float(required=True, validate=SCORE)
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.LearningScores:
+        return commands.LearningScores(**data)
 
 
 class RubricLine(Schema):
@@ -34,11 +42,19 @@ class RubricLine(Schema):
     level = fields.Integer(required=True, validate=validate.Range(min=1, max=5, error="A level is between 1 and 5."))
     note = fields.String(load_default="", validate=validate.Length(max=2000))
 
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.RubricLine:
+        return commands.RubricLine(**data)
+
 
 class BehaviorSubmission(Schema):
     project_title = fields.String(required=True, validate=validate.Length(min=3, max=300))
     description = fields.String(required=True, validate=validate.Length(min=10, max=8000))
     rubric = fields.List(fields.Nested(RubricLine), required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.ProjectAssessment:
+        return commands.ProjectAssessment(**{**data, "rubric": tuple(data["rubric"])})
 
 
 SUBMISSIONS = {"reaction": ReactionSubmission, "learning": LearningSubmission, "behavior": BehaviorSubmission}

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from services.evaluation import handlers
+from services.evaluation import commands, handlers
 from services.evaluation.app import create_app
 from services.evaluation.config import EvaluationSettings
 from services.evaluation.models import Outbox, ProcessedEvent
@@ -370,7 +370,7 @@ def test_a_passed_post_test_assesses_competencies_only_when_configured(settings,
 
         learning_id = session.scalar(select(Task.id).where(Task.nip == nip, Task.kind == "learning"))
     with UnitOfWork(evaluation_db, Outbox, settings.kafka_topic_prefix) as uow:
-        handlers.submit(uow, configured, learning_id, {"pre_score": 50, "post_score": 75}, PARTNER)
+        handlers.submit(uow, configured, learning_id, commands.LearningScores(pre_score=50, post_score=75), PARTNER)
     assessed = [e["data"] for e in relay_events(expected=5) if e["type"].endswith(".CompetencyAssessed.v1")]
     assert sorted((d["competency_code"], d["level"]) for d in assessed) == [("M-KOMUNIKASI", 2), ("T-GIS", 3)]
 
