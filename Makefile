@@ -6,7 +6,7 @@
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
 #   make test-cluster  the cluster suite alone (in make test too): three Kafka brokers, every part twice, kills and a restart
 #   make bench   throughput figures of the event backbone (bench/)
-#   make lint    ruff, and mypy on shared/ and every domain.py
+#   make lint    ruff, and mypy on shared/, every domain.py and commands.py
 #   make demo    the whole system on this machine with the Lhokseumawe demo data (Ctrl-C stops it)
 
 PYTHON ?= python3

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, validate
+from marshmallow import Schema, post_load, validate
 
-from services.gateway import domain
+from services.gateway import commands, domain
 from shared import fields
 from shared import nip as employee_number
 
@@ -80,6 +80,11 @@ class AccountQuery(Schema):
 class AccountChangeSchema(Schema):
     roles = fields.List(fields.String(validate=validate.OneOf(domain.ROLES)), validate=validate.Length(min=1, max=4))
     status = fields.String(validate=validate.OneOf(["active", "closed"]))
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.AccountChange:
+        roles = data.get("roles")
+        return commands.AccountChange(roles=None if roles is None else tuple(roles), status=data.get("status"))
 
 
 class PrintedCodesRequestSchema(Schema):

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import String, cast, func, select
 
 from services.gateway import domain
+from services.gateway.commands import AccountChange
 from services.gateway.handlers import passwords
 from services.gateway.handlers.sign_in import _revoke_tokens
 from services.gateway.models import Account, MailMessage
@@ -94,16 +95,16 @@ def accounts(session, filters: dict, page_no: int, page_size: int) -> tuple[list
     return list(rows), total
 
 
-def change_account(uow: UnitOfWork, username: str, changes: dict, by: str) -> Account:
+def change_account(uow: UnitOfWork, username: str, changes: AccountChange, by: str) -> Account:
     """Roles or status of an account. Closing revokes its tokens; nobody can take the last admin's role away."""
     session = uow.session
     account = session.get(Account, username, with_for_update=True)
     if account is None:
         raise NotFound(f"No account {username}.")
-    if "roles" in changes:
-        _check_roles(changes["roles"], account.partner_code)
+    if changes.roles is not None:
+        _check_roles(changes.roles, account.partner_code)
     losing_admin = "admin" in account.roles and (
-        ("roles" in changes and "admin" not in changes["roles"]) or changes.get("status") == "closed"
+        (changes.roles is not None and "admin" not in changes.roles) or changes.status == "closed"
     )
     if losing_admin:
         admins = [a for a in session.scalars(select(Account).where(Account.status == "active")) if "admin" in a.roles]
@@ -112,16 +113,16 @@ def change_account(uow: UnitOfWork, username: str, changes: dict, by: str) -> Ac
                 "This is the last active BKPSDM administrator; give another account the admin role first.",
                 errors=[{"field": "roles", "message": "Last admin."}],
             )
-    if "roles" in changes:
-        account.roles = list(dict.fromkeys(changes["roles"]))
-    if "status" in changes and changes["status"] != account.status:
-        if changes["status"] == "closed":
+    if changes.roles is not None:
+        account.roles = list(dict.fromkeys(changes.roles))
+    if changes.status is not None and changes.status != account.status:
+        if changes.status == "closed":
             account.status = "closed"
             _revoke_tokens(session, account.username)
         else:  # reopened: active again if it had a password, else pending activation
             account.status = "active" if account.password_hash else "pending"
-    if "roles" in changes or "status" in changes:
+    if changes.fields():
         _revoke_tokens(session, account.username)  # new tokens carry the new roles
-    log.info("account changed", extra={"username": username, "by": by, "fields": sorted(changes)})
+    log.info("account changed", extra={"username": username, "by": by, "fields": changes.fields()})
     uow.commit()
     return account

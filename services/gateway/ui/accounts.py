@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 
 from services.gateway import domain, handlers
+from services.gateway.commands import AccountChange
 from services.gateway.rate_limits import RateLimited, take_rate_limit
 from services.gateway.ui.client import flash_problem, in_our_words
 from services.gateway.ui.labels import ACCOUNT_STATUSES, ROLE_LABELS
@@ -90,9 +91,10 @@ def akun():
 @ui.route("/akun/<username>", methods=["POST"])
 @signed_in("admin")
 def akun_ubah(username: str):
-    changes: dict = {"roles": request.form.getlist("roles")}
-    if request.form.get("status") in ("active", "closed"):
-        changes["status"] = request.form["status"]
+    status = request.form.get("status")
+    changes = AccountChange(
+        roles=tuple(request.form.getlist("roles")), status=status if status in ("active", "closed") else None
+    )
     try:
         with context().uow() as uow:
             handlers.change_account(uow, username, changes, current_user().subject)
