@@ -1,1 +1,1 @@
-"""The Bangkom services: needs, training, evaluation (each with its worker) and the gateway."""
+"""The Bangkom services: needs, training, evaluation, notifications (each with its worker) and the gateway."""

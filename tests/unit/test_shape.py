@@ -128,6 +128,15 @@ def test_every_module_imports():
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {}
 
 
+def test_every_package_says_what_lives_there():
+    silent = [
+        name
+        for name, path in _modules().items()
+        if path.name == "__init__.py" and not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert silent == []
+
+
 def test_no_module_is_over_400_lines():
     too_long = {
         str(path.relative_to(ROOT)): lines
