@@ -109,7 +109,7 @@ class Positions(MethodView):
         with context().uow() as uow:
             handlers.save_position(uow, context().settings, data.code, data, create=True)
         with read_session() as session:
-            return views.position(session, data["code"])
+            return views.position(session, data.code)
 
 
 @blp.route("/positions/<code>")
