@@ -119,15 +119,13 @@ def _settle(queue: Queue, row: Any, result: Outcome) -> str:
     return outcome
 
 
-def loop(name: str, poll_seconds: float, work: Callable[[Database], Any], *, wait_first: bool = False):
+def loop(name: str, poll_seconds: float, work: Callable[[Database], Any]):
     """A worker's background loop (``run_worker(background=...)``): ``work(database)`` again at once while it reports
     work done (a truthy answer: a full batch may be followed by more that are due), else after ``poll_seconds``. A
     failing round is logged and tried again next time; ``stop`` ends the loop between rounds."""
 
     def run(stop: threading.Event, database: Database) -> None:
         log.info("%s loop started", name)
-        if wait_first and stop.wait(poll_seconds):
-            return
         while not stop.is_set():
             try:
                 while not stop.is_set() and work(database):

@@ -85,3 +85,28 @@ def drop_outbox_tables() -> None:
     op.drop_table("processed_events")
     op.drop_index("ix_outbox_pending", table_name="outbox")
     op.drop_table("outbox")
+
+
+def create_scheduled_jobs_table() -> None:
+    """The ``scheduled_jobs`` table of a service's periodic jobs (see shared.schedule)."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    from shared.db import UTCDateTime
+
+    op.create_table(
+        "scheduled_jobs",
+        sa.Column("name", sa.String(60), primary_key=True),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("sent_at", UTCDateTime(), nullable=True),
+    )
+
+
+def drop_scheduled_jobs_table() -> None:
+    from alembic import op
+
+    op.drop_table("scheduled_jobs")

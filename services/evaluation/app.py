@@ -8,8 +8,9 @@ from services.evaluation.api import ACCESS, blp
 from services.evaluation.config import EvaluationSettings, load_settings
 from services.evaluation.messages import INDONESIAN
 from services.evaluation.metrics import OverdueCollector
-from services.evaluation.models import Outbox
+from services.evaluation.models import Outbox, ScheduledJob
 from shared.db import Database
+from shared.schedule import ScheduledJobCollector
 from shared.web import create_app as create_service_app
 
 
@@ -23,7 +24,10 @@ def create_app(settings: EvaluationSettings | None = None) -> Flask:
         blueprints=[blp],
         database=database,
         outbox_model=Outbox,
-        metric_collectors=[OverdueCollector(database, settings.today)],
+        metric_collectors=[
+            OverdueCollector(database, settings.today),
+            ScheduledJobCollector(database, ScheduledJob, "evaluation"),
+        ],
         access=ACCESS,
         messages_indonesian=INDONESIAN,
     )

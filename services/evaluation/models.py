@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.consumer import ProcessedEventMixin
 from shared.db import UTCDateTime, utcnow
 from shared.outbox import OutboxMixin
+from shared.schedule import ScheduledJobMixin
 
 
 class Base(DeclarativeBase):
@@ -23,6 +24,10 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     pass
+
+
+class ScheduledJob(ScheduledJobMixin, Base):
+    """The periodic jobs its worker runs itself (shared.schedule)."""
 
 
 class EmployeeView(Base):

@@ -1,11 +1,37 @@
-"""The evaluation worker: consumes its topics idempotently and relays its outbox to Kafka."""
+"""The evaluation worker: consumes its topics idempotently, relays its outbox to Kafka, and runs its periodic job
+itself (``shared.schedule``): tasks past their due date expire and the batches then complete are evaluated."""
 
 from __future__ import annotations
 
-from services.evaluation.config import load_settings
+from services.evaluation import handlers
+from services.evaluation.config import EvaluationSettings, load_settings
 from services.evaluation.handlers import TOPICS, event_handlers
-from services.evaluation.models import Outbox, ProcessedEvent
+from services.evaluation.models import Outbox, ProcessedEvent, ScheduledJob
+from shared import due, schedule
+from shared.db import Database
+from shared.service import ServiceContext
 from shared.worker import run_worker
+
+
+def scheduled_jobs(settings: EvaluationSettings) -> list[schedule.Job]:
+    def expire_overdue(database: Database) -> None:
+        with ServiceContext(settings, database, Outbox).uow() as uow:
+            handlers.expire_overdue(uow, settings)
+
+    return [schedule.Job("expire_overdue", settings.expire_every_seconds, expire_overdue)]
+
+
+def scheduled_loop(settings: EvaluationSettings):
+    jobs = scheduled_jobs(settings)
+    return due.loop(
+        "scheduled",
+        settings.scheduled_poll_seconds,
+        lambda database: any(
+            schedule.run_due_jobs(
+                database, ScheduledJob, "evaluation", jobs, lease_seconds=settings.scheduled_job_lease_seconds
+            ).values()
+        ),
+    )
 
 
 def main() -> None:
@@ -16,6 +42,8 @@ def main() -> None:
         processed_model=ProcessedEvent,
         handlers=event_handlers(settings),
         topics=TOPICS,
+        background=[scheduled_loop(settings)],
+        collectors=[lambda database: schedule.ScheduledJobCollector(database, ScheduledJob, "evaluation")],
     )
 
 

@@ -8,8 +8,9 @@ from services.notifications.api import ACCESS, blp
 from services.notifications.config import NotificationSettings, load_settings
 from services.notifications.messages import INDONESIAN
 from services.notifications.metrics import MessageCollector
-from services.notifications.models import Outbox
+from services.notifications.models import Outbox, ScheduledJob
 from shared.db import Database
+from shared.schedule import ScheduledJobCollector
 from shared.web import create_app as create_service_app
 
 
@@ -23,7 +24,7 @@ def create_app(settings: NotificationSettings | None = None) -> Flask:
         blueprints=[blp],
         database=database,
         outbox_model=Outbox,
-        metric_collectors=[MessageCollector(database)],
+        metric_collectors=[MessageCollector(database), ScheduledJobCollector(database, ScheduledJob, "notifications")],
         access=ACCESS,
         messages_indonesian=INDONESIAN,
     )

@@ -12,6 +12,7 @@ from shared.consumer import ProcessedEventMixin
 from shared.db import UTCDateTime, utcnow
 from shared.due import DueWorkMixin
 from shared.outbox import OutboxMixin
+from shared.schedule import ScheduledJobMixin
 
 
 class Base(DeclarativeBase):
@@ -24,6 +25,10 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     pass
+
+
+class ScheduledJob(ScheduledJobMixin, Base):
+    """The periodic jobs its worker runs itself (shared.schedule)."""
 
 
 class Person(Base):

@@ -10,10 +10,11 @@ from services.notifications.config import NotificationSettings, load_settings
 from services.notifications.delivery import send_due
 from services.notifications.handlers import TOPICS, event_handlers
 from services.notifications.metrics import MessageCollector
-from services.notifications.models import Outbox, ProcessedEvent
-from shared import due
-from shared.db import Database, UnitOfWork
+from services.notifications.models import Outbox, ProcessedEvent, ScheduledJob
+from shared import due, schedule
+from shared.db import Database
 from shared.mail import SmtpChannel
+from shared.service import ServiceContext
 from shared.worker import run_worker
 
 log = logging.getLogger(__name__)
@@ -27,18 +28,35 @@ def delivery_loop(settings: NotificationSettings):
     )
 
 
-def reminder_loop(settings: NotificationSettings):
+def scheduled_jobs(settings: NotificationSettings) -> list[schedule.Job]:
     """Every REMINDER_POLL_SECONDS: the due-soon and overdue reminders, and the JP checkpoint when one is reached (a
-    round per period, none at start: restarts are cheap; a message id is written once, so a round run twice sends
-    nothing twice)."""
+    message id is written once, so a job run twice sends nothing twice)."""
 
-    def remind(database: Database) -> None:
-        with UnitOfWork(database, Outbox) as uow:
+    def reminders(database: Database) -> None:
+        with ServiceContext(settings, database, Outbox).uow() as uow:
             handlers.remind(uow, settings, settings.today())
-        with UnitOfWork(database, Outbox) as uow:
+
+    def jp_checkpoint(database: Database) -> None:
+        with ServiceContext(settings, database, Outbox).uow() as uow:
             handlers.jp_checkpoint(uow, settings, settings.today())
 
-    return due.loop("reminders", settings.reminder_poll_seconds, remind, wait_first=True)
+    return [
+        schedule.Job("reminders", settings.reminder_poll_seconds, reminders),
+        schedule.Job("jp_checkpoint", settings.reminder_poll_seconds, jp_checkpoint),
+    ]
+
+
+def scheduled_loop(settings: NotificationSettings):
+    jobs = scheduled_jobs(settings)
+    return due.loop(
+        "scheduled",
+        settings.scheduled_poll_seconds,
+        lambda database: any(
+            schedule.run_due_jobs(
+                database, ScheduledJob, "notifications", jobs, lease_seconds=settings.scheduled_job_lease_seconds
+            ).values()
+        ),
+    )
 
 
 def main() -> None:
@@ -49,8 +67,11 @@ def main() -> None:
         processed_model=ProcessedEvent,
         handlers=event_handlers(settings),
         topics=TOPICS,
-        background=[delivery_loop(settings), reminder_loop(settings)],
-        collectors=[MessageCollector],  # the worker's own /metrics: how the messages stand
+        background=[delivery_loop(settings), scheduled_loop(settings)],
+        collectors=[  # the worker's own /metrics: how the messages and the periodic jobs stand
+            MessageCollector,
+            lambda database: schedule.ScheduledJobCollector(database, ScheduledJob, "notifications"),
+        ],
     )
 
 
