@@ -337,6 +337,21 @@ class EvaluationTaskExpired(Schema):
     competency_codes = fields.List(fields.String(), required=True)
 
 
+@register("evaluation", "EvaluationTaskReassigned", 1, key_field="nip")
+class EvaluationTaskReassigned(Schema):
+    """BKPSDM gave a project assessment (L3) to another supervisor: they are told, the former one is no longer asked."""
+
+    task_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["reaction", "learning", "behavior"]))
+    nip = _nip(required=True)
+    assignee_nip = _nip(required=True)
+    previous_assignee_nip = _nip(required=True, allow_none=True)
+    enrollment_id = fields.String(required=True)
+    program_id = fields.String(required=True)
+    due_on = fields.Date(required=True)
+    reason = fields.String(required=True)
+
+
 @register("evaluation", "EvaluationTaskSubmitted", 1, key_field="nip")
 class EvaluationTaskSubmitted(Schema):
     """A task answered: nobody is reminded of it any more."""

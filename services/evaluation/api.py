@@ -34,6 +34,7 @@ ACCESS = access_rules(
         "POST /tasks/<task_id>/submission": (*PEOPLE, "partner"),
         "PUT /tasks/<task_id>/submission": ADMIN,
         "GET /overdue/by-assignee": ADMIN,
+        "PUT /tasks/<task_id>/assignee": ADMIN,
         "GET /overdue/by-unit": ADMIN,
         "POST /expire": ADMIN,
         "POST /tasks/<task_id>/reopen": ADMIN,
@@ -155,6 +156,18 @@ class Reopen(MethodView):
         """BKPSDM reopens an expired task for a late answer, until a new due date (409 unless it is expired)."""
         with context().uow() as uow:
             task = handlers.reopen_task(uow, context().settings, task_id, data["due_on"])
+        return views.task_view(task, context().settings.today())
+
+
+@blp.route("/tasks/<task_id>/assignee")
+class Reassign(MethodView):
+    @blp.arguments(schemas.ReassignSchema)
+    @blp.response(200, schemas.TaskSchema)
+    def put(self, data, task_id):
+        """BKPSDM gives an open project assessment (L3) to another supervisor, with a reason (409 unless it is an open
+        project assessment; 422 when the new assignee is not an active employee, or is the participant)."""
+        with context().uow() as uow:
+            task = handlers.reassign_task(uow, task_id, data["assignee_nip"], data["reason"])
         return views.task_view(task, context().settings.today())
 
 

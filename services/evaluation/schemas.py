@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, post_load, validate
 
 from services.evaluation import commands, domain
-from shared import fields
+from shared import fields, nip
 
 LIKERT = validate.Range(min=1, max=5, error="Answer 1 (sangat tidak setuju) to 5 (sangat setuju).")
 SCORE = validate.Range(min=0, max=100, error="A score is between 0 and 100.")
@@ -67,6 +67,11 @@ class CorrectionSchema(Schema):
 
 class ReopenSchema(Schema):
     due_on = fields.Date(required=True, metadata={"description": "The new due date for the late answer"})
+
+
+class ReassignSchema(Schema):
+    assignee_nip = fields.String(required=True, validate=nip.FORMAT, metadata={"description": "Who assesses it now"})
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
 
 
 class TaskSchema(Schema):

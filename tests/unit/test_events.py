@@ -67,6 +67,17 @@ SAMPLES = {
         ],
         "changed_meetings": [1],
     },
+    "EvaluationTaskReassigned": {
+        "task_id": "t-1",
+        "kind": "behavior",
+        "nip": NIP,
+        "assignee_nip": "198501012010011002",
+        "previous_assignee_nip": None,
+        "enrollment_id": "e-1",
+        "program_id": "p-1",
+        "due_on": dt.date(2027, 7, 1),
+        "reason": "Atasan langsung sedang tugas belajar",
+    },
     "EvaluationTaskSubmitted": {
         "task_id": "t-1",
         "kind": "behavior",

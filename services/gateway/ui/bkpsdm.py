@@ -12,7 +12,7 @@ from flask import (
 )
 
 from services.gateway.ui import charts
-from services.gateway.ui.client import api, api_page
+from services.gateway.ui.client import api, api_all, api_page
 from services.gateway.ui.people import _levels_chart
 from services.gateway.ui.session import _today, signed_in, t, ui
 from shared.web import context
@@ -75,7 +75,7 @@ def bkpsdm():
 @signed_in("admin")
 def jp_opd(unit_code: str):
     year = request.args.get("year", type=int) or _today().year
-    behind = api("GET", "needs", "/jp/behind", params={"year": year, "unit_code": unit_code, "page_size": 100})
+    behind = api_all("needs", "/jp/behind", {"year": year, "unit_code": unit_code})
     return render_template("jp_opd.html", year=year, unit_code=unit_code, behind=behind)
 
 

@@ -121,6 +121,17 @@ def api_page(service: str, path: str, params: dict, page_size: int = 50) -> Page
     return Page(answer.json(), number, pagination.get("total_pages", 1), pagination.get("total", 0))
 
 
+def api_all(service: str, path: str, params: dict | None = None, page_size: int = 100) -> list:
+    """Every item of a service's paginated listing, page after page (a supervisor's 30 tasks, not the first 10)."""
+    items, number, pages = [], 1, 1
+    while number <= pages:
+        answer = api("GET", service, path, params={**(params or {}), "page": number, "page_size": page_size}, raw=True)
+        items += answer.json()
+        pages = json.loads(answer.headers.get("X-Pagination") or "{}").get("total_pages", 1)
+        number += 1
+    return items
+
+
 def download(service: str, path: str, filename: str, params: dict | None = None, inline: bool = False) -> Response:
     """A service's document (a PDF, a sheet) handed to the person as a file, under ``filename``."""
     answer = api("GET", service, path, params=params, raw=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from services.gateway import upstream
-from services.gateway.ui.client import UIProblem, api, download, flash_problem, names_of, passed_on
+from services.gateway.ui.client import UIProblem, api, api_all, download, flash_problem, names_of, passed_on
 from services.gateway.ui.labels import EXTERNAL_STATUSES, FORMS
 from services.gateway.ui.session import current_user, label, signed_in, t, ui
 
@@ -56,7 +56,7 @@ def pengembangan_saya():
 
 
 def _page(nip: str) -> dict:
-    records = api("GET", "needs", "/external-development", params={"nip": nip, "page_size": 100})
+    records = api_all("needs", "/external-development", {"nip": nip})
     return {
         "records": records,
         "forms": [(code, label(FORMS, code)) for code in FORMS],
@@ -107,7 +107,7 @@ def verifikasi_sertifikat(number: str):
 @signed_in("admin")
 def verifikasi():
     status = request.args.get("status", "submitted")
-    records = api("GET", "needs", "/external-development", params={"status": status, "page_size": 100})
+    records = api_all("needs", "/external-development", {"status": status})
     return render_template(
         "verifikasi.html",
         records=records,

@@ -12,7 +12,7 @@ from flask import (
 )
 
 from services.gateway.ui import charts
-from services.gateway.ui.client import UIProblem, _program_of_batch, api
+from services.gateway.ui.client import UIProblem, _program_of_batch, api, api_all, flash_problem
 from services.gateway.ui.labels import RECOMMENDATIONS, THEMES
 from services.gateway.ui.session import signed_in, t, ui
 
@@ -65,7 +65,7 @@ def efektivitas(program_id: str):
 @ui.route("/tugas/<task_id>", methods=["GET", "POST"])
 @signed_in("employee", "supervisor")
 def tugas(task_id: str):
-    mine = api("GET", "evaluation", "/my/tasks")
+    mine = api_all("evaluation", "/my/tasks")
     task = next((x for x in mine if x["id"] == task_id), None) or abort(403)
     program_ = _program_of_batch(task["batch_id"])
     if task["kind"] == "behavior":  # the rubric speaks of competencies by name, not code
@@ -98,3 +98,33 @@ def tugas(task_id: str):
         flash(t("Terima kasih, isian Anda tersimpan.", "Thank you, your answers are saved."), "ok")
         return redirect(url_for("ui.beranda"))
     return render_template("tugas.html", task=task, program=program_, themes=THEMES, form={}, problem=None)
+
+
+@ui.route("/bkpsdm/tugas")
+@signed_in("admin")
+def tugas_bkpsdm():
+    """The project assessments (L3) that wait on nobody: flagged (no supervisor known) or overdue. BKPSDM gives each
+    to a supervisor who can act, with a reason."""
+    view = request.args.get("lihat", "flagged")
+    query = {"flagged": "true"} if view == "flagged" else {"overdue": "true"}
+    tasks = api_all("evaluation", "/tasks", {**query, "status": "open", "kind": "behavior"})
+    return render_template("tugas_bkpsdm.html", tasks=tasks, view=view)
+
+
+@ui.route("/bkpsdm/tugas/<task_id>/penilai", methods=["POST"])
+@signed_in("admin")
+def tugas_alihkan(task_id: str):
+    view = request.form.get("lihat", "flagged")
+    try:
+        body = {"assignee_nip": request.form.get("assignee_nip", "").strip(), "reason": request.form.get("reason", "")}
+        api("PUT", "evaluation", f"/tasks/{task_id}/assignee", json=body)
+        flash(
+            t(
+                f"Tugas diberikan kepada {body['assignee_nip']}; ia diberi tahu lewat surel.",
+                f"The task was given to {body['assignee_nip']}; they are told by e-mail.",
+            ),
+            "ok",
+        )
+    except UIProblem as problem:
+        flash_problem(problem)
+    return redirect(url_for("ui.tugas_bkpsdm", lihat=view))

@@ -7,7 +7,7 @@ from flask import (
 )
 
 from services.gateway.ui import charts
-from services.gateway.ui.client import api
+from services.gateway.ui.client import api, api_all
 from services.gateway.ui.session import current_user, signed_in, t, ui
 
 
@@ -19,7 +19,7 @@ def _levels_chart(profile: dict, title: str) -> str:
 
 def _my_tasks() -> list[dict]:
     """The signed-in person's open tasks, each with its program's title (one call: the listing carries it)."""
-    return api("GET", "evaluation", "/my/tasks", params={"status": "open", "page_size": 100})
+    return api_all("evaluation", "/my/tasks", {"status": "open"})
 
 
 @ui.route("/saya")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from services.gateway.ui.catalogues import recomputes_under_way
-from services.gateway.ui.client import UIProblem, api, flash_problem
+from services.gateway.ui.client import UIProblem, api, api_all, flash_problem
 from services.gateway.ui.labels import ASSESSMENT_SOURCES, COMPETENCY_GROUPS, POSITION_CLASSES
 from services.gateway.ui.session import _today, label, signed_in, t, ui
 
@@ -167,11 +167,7 @@ def penilaian():
             flash(line, "error")
         return redirect(url_for("ui.penilaian", unit_code=unit_code, competency_code=code))
     competencies = _active_competencies()
-    people = (
-        api("GET", "needs", "/employees", params={"unit_code": unit_code, "active": "true", "page_size": 100})
-        if unit_code and code
-        else []
-    )
+    people = api_all("needs", "/employees", {"unit_code": unit_code, "active": "true"}) if unit_code and code else []
     return render_template(
         "penilaian.html",
         unit_code=unit_code,

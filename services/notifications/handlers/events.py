@@ -82,6 +82,20 @@ def on_evaluation_task_created(event: Event, uow: UnitOfWork, settings: Notifica
     tell(uow, settings, event, "task_created", assignee, values)
 
 
+def on_evaluation_task_reassigned(event: Event, uow: UnitOfWork, settings: NotificationSettings) -> None:
+    """A project assessment given to another supervisor: they are told as of a new task, and the reminders follow
+    them (the former assignee is reminded of it no more)."""
+    data = event.load_data()
+    task = uow.session.get(TaskView, data["task_id"])
+    if task is not None:
+        task.assignee_nip = data["assignee_nip"]
+    values = program_values(uow.session, data["program_id"]) | {
+        "due_on": str(data["due_on"]),
+        "task_kind": data["kind"],
+    }
+    tell(uow, settings, event, "task_created", data["assignee_nip"], values)
+
+
 def on_training_completed(event: Event, uow: UnitOfWork, settings: NotificationSettings) -> None:
     """Congratulations once; after a reopened batch revoked the completion, its new decision is told as a correction
     (with the new certificate), never as a second congratulation."""
@@ -184,6 +198,7 @@ EVENT_HANDLERS = {
     "ParticipantEnrolled": on_participant_enrolled,
     "ParticipantWithdrawn": on_participant_withdrawn,
     "EvaluationTaskCreated": on_evaluation_task_created,
+    "EvaluationTaskReassigned": on_evaluation_task_reassigned,
     "TrainingCompleted": on_training_completed,
     "TrainingNotCompleted": on_training_not_completed,
     "ExternalDevelopmentVerified": on_external_verified,

@@ -182,6 +182,42 @@ def test_a_new_supervisor_takes_over_the_open_project_assessment_and_the_former_
     assert api("POST", submission, 201, who=person(successor, "supervisor"), json=RUBRIC)["submitted_by"] == successor
 
 
+def test_bkpsdm_gives_a_flagged_project_assessment_to_a_supervisor_who_is_told_and_alone_submits(
+    api, consume, relay_events
+):
+    nip, batch, chosen, stranger = new_nip(), str(uuid.uuid4()), new_nip(), new_nip()
+    consume(completed(nip, batch), employee_synced(chosen, None))  # nobody known above the participant: flagged
+    tasks = {t["kind"]: t for t in api("GET", f"/tasks?nip={nip}")}
+    behavior, assignee = tasks["behavior"], f"/tasks/{tasks['behavior']['id']}/assignee"
+    assert behavior["flagged"]
+    reason = {"reason": "Atasan langsung belum tercatat di SIMPEG"}
+    api("PUT", assignee, 422, json={"assignee_nip": stranger, **reason})  # not an employee Bangkom knows
+    api("PUT", assignee, 422, json={"assignee_nip": nip, **reason})  # the participant assesses nobody's project
+    api("PUT", f"/tasks/{tasks['reaction']['id']}/assignee", 409, json={"assignee_nip": chosen, **reason})
+    api("PUT", assignee, 403, who=person(chosen, "supervisor"), json={"assignee_nip": chosen, **reason})
+    given = api("PUT", assignee, json={"assignee_nip": chosen, **reason})
+    assert (given["assignee_nip"], given["flagged"], given["status"]) == (chosen, False, "open")
+    [event] = [e for e in relay_events(expected=4) if e["type"].endswith(".EvaluationTaskReassigned.v1")]
+    assert event["data"] | {"due_on": None} == {
+        "task_id": behavior["id"],
+        "kind": "behavior",
+        "nip": nip,
+        "assignee_nip": chosen,
+        "previous_assignee_nip": None,
+        "enrollment_id": behavior["enrollment_id"],
+        "program_id": "prog-gis",
+        "due_on": None,
+        "reason": reason["reason"],
+    }
+    assert chosen_sees(api, chosen) == [behavior["id"]]
+    assert api("POST", f"/tasks/{behavior['id']}/submission", 201, who=person(chosen, "supervisor"), json=RUBRIC)
+    api("PUT", assignee, 409, json={"assignee_nip": chosen, **reason})  # submitted: no longer reassigned
+
+
+def chosen_sees(api, supervisor: str) -> list[str]:
+    return [t["id"] for t in api("GET", "/my/tasks?status=open", who=person(supervisor, "supervisor"))]
+
+
 def test_a_behaviour_submission_yields_competency_assessed_and_only_the_assignee_submits_once(
     api, consume, relay_events
 ):

@@ -228,3 +228,27 @@ def test_jp_checkpoints_tell_who_is_behind_their_opd_head_and_bkpsdm_once(servic
     assert own
     (bkpsdm,) = [m for m in smtp.to("bangkom@bkpsdm.contoh.go.id") if "2027" in m["Subject"]]
     assert f"Dinas {unit}: 1/4" in bkpsdm.get_content()
+
+
+def test_a_reassigned_project_assessment_tells_the_new_supervisor_and_reminds_only_them(service, deliver, smtp):
+    settings, database = service
+    program_id, participant, former, chosen = str(uuid.uuid4()), new_nip(), new_nip(), new_nip()
+    task = _task(participant, former, program_id)
+    task.data["due_on"] = (settings.today() + dt.timedelta(days=2)).isoformat()  # due soon: a reminder is owed
+    deliver(
+        _published(program_id),
+        *(factories.employee_synced(n, email=f"{n}@contoh.go.id") for n in (participant, former, chosen)),
+        task,
+        new_event(
+            "EvaluationTaskReassigned",
+            {key: task.data[key] for key in ("task_id", "kind", "nip", "enrollment_id", "program_id", "due_on")}
+            | {"assignee_nip": chosen, "previous_assignee_nip": former, "reason": "Atasan sedang tugas belajar"},
+        ),
+    )
+    with UnitOfWork(database, Outbox) as uow:
+        handlers.remind(uow, settings, settings.today())
+    _send_all(settings, database)
+    told = [m["Subject"] for m in smtp.to(f"{chosen}@contoh.go.id")]
+    assert any("valuasi" in s and not s.startswith("Pengingat") for s in told), told  # the task itself
+    assert [s.split(":")[0] for s in told if s.startswith(("Pengingat", "Terlambat"))] == ["Pengingat"]
+    assert not [s for s in (m["Subject"] for m in smtp.to(f"{former}@contoh.go.id")) if s.startswith("Pengingat")]

@@ -1,0 +1,152 @@
+"""What the worker consumes: tasks made from a training completed, cancelled with a revoked decision, given to the supervisor of now."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import or_, select, update
+
+from services.evaluation import domain
+from services.evaluation.config import EvaluationSettings
+from services.evaluation.models import EmployeeView, Participation, Task
+from shared.consumer import Handler, bind
+from shared.db import UnitOfWork
+from shared.events import Event, new_event
+
+TOPICS = ["bangkom.needs.v1", "bangkom.training.v1"]  # what its worker consumes; types without a handler skipped
+
+
+def schedule(settings: EvaluationSettings) -> domain.Schedule:
+    return domain.Schedule(
+        settings.reaction_due_days,
+        settings.learning_due_days,
+        settings.behavior_opens_after_days,
+        settings.behavior_due_weeks,
+    )
+
+
+def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
+    """The participant's three tasks: reaction (the participant), learning (partner or BKPSDM),
+    behaviour (the supervisor, or BKPSDM and flagged when no supervisor is known)."""
+    data = event.load_data()
+    session = uow.session
+    known = session.get(Participation, data["enrollment_id"])
+    if known is not None:
+        # completed again after its batch was reopened: the tasks cancelled then are open again, with new dates;
+        # a task answered before stays answered. (Otherwise the same completion again: its tasks exist.)
+        _reopen_cancelled(uow, settings, known, data)
+        return
+    employee = session.get(EmployeeView, data["nip"])
+    session.add(
+        Participation(
+            enrollment_id=data["enrollment_id"],
+            nip=data["nip"],
+            program_id=data["program_id"],
+            batch_id=data["batch_id"],
+            program_title=data["program_title"],
+            partner_code=data["partner_code"],
+            jp=data["jp"],
+            competencies=data["competencies"],
+            completed_on=data["completed_on"],
+            unit_code=employee.unit_code if employee else None,
+        )
+    )
+    session.flush()
+    supervisor = employee.supervisor_nip if employee else None
+    assignees = {"reaction": data["nip"], "learning": None, "behavior": supervisor}
+    events = []
+    for plan in domain.plan_tasks(data["completed_on"], schedule(settings), created_on=settings.today()):
+        task = Task(
+            id=str(uuid.uuid4()),
+            kind=plan.kind,
+            enrollment_id=data["enrollment_id"],
+            nip=data["nip"],
+            batch_id=data["batch_id"],
+            assignee_nip=assignees[plan.kind],
+            flagged=plan.kind == "behavior" and supervisor is None,
+            opens_on=plan.opens_on,
+            due_on=plan.due_on,
+            status="open",
+        )
+        session.add(task)
+        events.append(task_created_event(task, data["program_id"]))
+    uow.publish_all(events)
+
+
+def task_created_event(task: Task, program_id: str) -> Event:
+    return new_event(
+        "EvaluationTaskCreated",
+        {
+            "task_id": task.id,
+            "kind": task.kind,
+            "nip": task.nip,
+            "assignee_nip": task.assignee_nip,
+            "enrollment_id": task.enrollment_id,
+            "program_id": program_id,
+            "due_on": task.due_on,
+        },
+    )
+
+
+def _reopen_cancelled(uow: UnitOfWork, settings: EvaluationSettings, participation: Participation, data) -> None:
+    cancelled = {
+        t.kind: t
+        for t in uow.session.scalars(
+            select(Task).where(Task.enrollment_id == participation.enrollment_id, Task.status == "cancelled")
+        )
+    }
+    if not cancelled:
+        return
+    participation.completed_on = data["completed_on"]
+    events = []
+    for plan in domain.plan_tasks(data["completed_on"], schedule(settings), created_on=settings.today()):
+        task = cancelled.get(plan.kind)
+        if task is None:
+            continue
+        task.status, task.opens_on, task.due_on = "open", plan.opens_on, plan.due_on
+        events.append(task_created_event(task, data["program_id"]))
+    uow.publish_all(events)
+
+
+def on_training_decision_revoked(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
+    """A reopened batch revoked a completion: the participant's open tasks are cancelled (answers given stay)."""
+    data = event.load_data()
+    if data["revoked"] != "completed":
+        return
+    uow.session.execute(
+        update(Task)
+        .where(Task.enrollment_id == data["enrollment_id"], Task.status == "open")
+        .values(status="cancelled")
+    )
+
+
+def on_employee_synced(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
+    data = event.load_data()
+    employee = uow.session.get(EmployeeView, data["nip"]) or EmployeeView(nip=data["nip"])
+    employee.name, employee.unit_code, employee.unit_name = data["name"], data["unit_code"], data["unit_name"]
+    employee.supervisor_nip, employee.active = data["supervisor_nip"], data["active"]
+    uow.session.add(employee)
+    if data["supervisor_nip"]:
+        # the supervisor of now assesses the open projects (L3): a flagged one (nobody was known) or one of a former
+        # supervisor, who can no longer submit it
+        uow.session.execute(
+            update(Task)
+            .where(
+                Task.nip == data["nip"],
+                Task.kind == "behavior",
+                Task.status == "open",
+                or_(Task.assignee_nip.is_(None), Task.assignee_nip != data["supervisor_nip"]),
+            )
+            .values(assignee_nip=data["supervisor_nip"], flagged=False)
+        )
+
+
+EVENT_HANDLERS = {
+    "TrainingCompleted": on_training_completed,
+    "TrainingDecisionRevoked": on_training_decision_revoked,
+    "EmployeeSynced": on_employee_synced,
+}
+
+
+def event_handlers(settings: EvaluationSettings) -> dict[str, Handler]:
+    return bind(EVENT_HANDLERS, settings)
