@@ -88,6 +88,20 @@ def run_due_jobs(
     return due.send_due(database, queue, prepare, attempt, limit=max(1, len(jobs)))
 
 
+def loop(settings: Any, model: type[Any], jobs: Sequence[Job]) -> Callable[..., None]:
+    """A worker's background loop of its periodic jobs (``run_worker(background=[...])``): every
+    ``SCHEDULED_POLL_SECONDS``, the jobs that are due, each run by one instance of the worker."""
+    return due.loop(
+        "scheduled",
+        settings.scheduled_poll_seconds,
+        lambda database: any(
+            run_due_jobs(
+                database, model, settings.service, jobs, lease_seconds=settings.scheduled_job_lease_seconds
+            ).values()
+        ),
+    )
+
+
 def _ensure_rows(database: Database, model: type[Any], jobs: Sequence[Job]) -> None:
     """A row for every job (a new job runs at once; an existing one keeps its schedule)."""
     with database.sessions() as session:

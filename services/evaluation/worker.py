@@ -7,7 +7,7 @@ from services.evaluation import handlers
 from services.evaluation.config import EvaluationSettings, load_settings
 from services.evaluation.handlers import TOPICS, event_handlers
 from services.evaluation.models import Outbox, ProcessedEvent, ScheduledJob
-from shared import due, schedule
+from shared import schedule
 from shared.db import Database
 from shared.service import ServiceContext
 from shared.worker import run_worker
@@ -21,19 +21,6 @@ def scheduled_jobs(settings: EvaluationSettings) -> list[schedule.Job]:
     return [schedule.Job("expire_overdue", settings.expire_every_seconds, expire_overdue)]
 
 
-def scheduled_loop(settings: EvaluationSettings):
-    jobs = scheduled_jobs(settings)
-    return due.loop(
-        "scheduled",
-        settings.scheduled_poll_seconds,
-        lambda database: any(
-            schedule.run_due_jobs(
-                database, ScheduledJob, "evaluation", jobs, lease_seconds=settings.scheduled_job_lease_seconds
-            ).values()
-        ),
-    )
-
-
 def main() -> None:
     settings = load_settings()
     run_worker(
@@ -42,7 +29,7 @@ def main() -> None:
         processed_model=ProcessedEvent,
         handlers=event_handlers(settings),
         topics=TOPICS,
-        background=[scheduled_loop(settings)],
+        background=[schedule.loop(settings, ScheduledJob, scheduled_jobs(settings))],
         collectors=[lambda database: schedule.ScheduledJobCollector(database, ScheduledJob, "evaluation")],
     )
 

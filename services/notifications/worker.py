@@ -46,19 +46,6 @@ def scheduled_jobs(settings: NotificationSettings) -> list[schedule.Job]:
     ]
 
 
-def scheduled_loop(settings: NotificationSettings):
-    jobs = scheduled_jobs(settings)
-    return due.loop(
-        "scheduled",
-        settings.scheduled_poll_seconds,
-        lambda database: any(
-            schedule.run_due_jobs(
-                database, ScheduledJob, "notifications", jobs, lease_seconds=settings.scheduled_job_lease_seconds
-            ).values()
-        ),
-    )
-
-
 def main() -> None:
     settings = load_settings()
     run_worker(
@@ -67,7 +54,7 @@ def main() -> None:
         processed_model=ProcessedEvent,
         handlers=event_handlers(settings),
         topics=TOPICS,
-        background=[delivery_loop(settings), scheduled_loop(settings)],
+        background=[delivery_loop(settings), schedule.loop(settings, ScheduledJob, scheduled_jobs(settings))],
         collectors=[  # the worker's own /metrics: how the messages and the periodic jobs stand
             MessageCollector,
             lambda database: schedule.ScheduledJobCollector(database, ScheduledJob, "notifications"),

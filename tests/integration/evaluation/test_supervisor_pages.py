@@ -55,15 +55,7 @@ def test_the_supervisor_page_lists_every_project_assessment(migrated_database, d
         evaluation_url=evaluation_service,
         upstream_read_timeout=10,
     )
-    with UnitOfWork(Database(gateway_settings.database_url), None) as uow:
-        gateway_handlers.create_account(uow, supervisor, "kata-sandi-yang-panjang", ["supervisor"], supervisor)
-    browser = create_gateway(gateway_settings).test_client()
-    form = browser.get("/masuk").get_data(as_text=True)
-    csrf = form.split('name="csrf" value="')[1].split('"')[0]
-    signed_in = browser.post(
-        "/masuk", data={"csrf": csrf, "username": supervisor, "password": "kata-sandi-yang-panjang"}
-    )
-    assert signed_in.status_code == 302, signed_in.get_data(as_text=True)
+    browser = _signed_in(gateway_settings, supervisor, ["supervisor"], supervisor)
 
     page = browser.get("/atasan")
     assert page.status_code == 200
@@ -74,3 +66,59 @@ def test_the_supervisor_page_lists_every_project_assessment(migrated_database, d
     assert len(ids) == TEAM
     html = page.get_data(as_text=True)
     assert [task_id for task_id in ids if f"/tugas/{task_id}" not in html] == [], "every task has its link"
+
+
+def _signed_in(gateway_settings, username: str, roles: list[str], nip: str | None):
+    with UnitOfWork(Database(gateway_settings.database_url), None) as uow:
+        gateway_handlers.create_account(uow, username, "kata-sandi-yang-panjang", roles, nip)
+    browser = create_gateway(gateway_settings).test_client()
+    form = browser.get("/masuk").get_data(as_text=True)
+    csrf = form.split('name="csrf" value="')[1].split('"')[0]
+    answer = browser.post("/masuk", data={"csrf": csrf, "username": username, "password": "kata-sandi-yang-panjang"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return browser
+
+
+def test_bkpsdm_gives_a_flagged_project_assessment_to_a_supervisor_in_the_web_ui(
+    migrated_database, database_of, evaluation_service, unique
+):
+    evaluation_db = database_of("evaluation")
+    opened = EvaluationSettings(
+        service="evaluation",
+        database_url=migrated_database("evaluation"),
+        kafka_topic_prefix=unique("evaluation") + ".",
+        behavior_opens_after_days=0,
+    )
+    participant, chosen = new_nip(), new_nip()
+    with UnitOfWork(evaluation_db, Outbox, opened.kafka_topic_prefix) as uow:
+        handlers.on_employee_synced(employee_synced(chosen, None), uow, opened)
+        handlers.on_training_completed(completed(participant, str(uuid.uuid4())), uow, opened)  # nobody above: flagged
+        uow.commit()
+    with evaluation_db.sessions() as session:
+        task_id = session.scalar(select(Task.id).where(Task.nip == participant, Task.kind == "behavior"))
+    gateway_settings = GatewaySettings(
+        service="gateway",
+        database_url=migrated_database("gateway"),
+        internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET,
+        evaluation_url=evaluation_service,
+        upstream_read_timeout=10,
+    )
+    bkpsdm = _signed_in(gateway_settings, unique("bkpsdm"), ["admin"], None)
+    page = bkpsdm.get("/bkpsdm/tugas?lihat=flagged").get_data(as_text=True)
+    assert f"/bkpsdm/tugas/{task_id}/penilai" in page
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    refused = bkpsdm.post(
+        f"/bkpsdm/tugas/{task_id}/penilai",
+        data={"csrf": csrf, "lihat": "flagged", "assignee_nip": participant, "reason": "Atasan belum tercatat"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "selain peserta" in refused  # the participant assesses nobody's project: said in Indonesian
+    given = bkpsdm.post(
+        f"/bkpsdm/tugas/{task_id}/penilai",
+        data={"csrf": csrf, "lihat": "flagged", "assignee_nip": chosen, "reason": "Atasan belum tercatat"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"Tugas diberikan kepada {chosen}" in given and f"/bkpsdm/tugas/{task_id}/penilai" not in given
+    supervisor = _signed_in(gateway_settings, chosen, ["supervisor"], chosen)
+    assert f"/tugas/{task_id}" in supervisor.get("/atasan").get_data(as_text=True)
