@@ -216,7 +216,10 @@ class BatchReport(MethodView):
         """A batch's effectiveness: reaction, learning gain with its significance test, behaviour, recommendation, themes."""
         with read_session() as session:
             figures = views.batch_figures(
-                session, batch_id=batch_id, min_response_rate=context().settings.min_response_rate
+                session,
+                batch_id=batch_id,
+                min_response_rate=context().settings.min_response_rate,
+                min_behavior_assessments=context().settings.min_behavior_assessments,
             )
         return _report(f"angkatan-{batch_id}", figures, args["format"])
 
@@ -230,6 +233,9 @@ class ProgramReport(MethodView):
         """A program's effectiveness over all its batches."""
         with read_session() as session:
             figures = views.batch_figures(
-                session, program_id=program_id, min_response_rate=context().settings.min_response_rate
+                session,
+                program_id=program_id,
+                min_response_rate=context().settings.min_response_rate,
+                min_behavior_assessments=context().settings.min_behavior_assessments,
             )
         return _report(f"program-{program_id}", figures, args["format"])

@@ -16,6 +16,7 @@ class EvaluationSettings(Settings):
     learning_assesses_competency: bool = False  # whether a passed post-test also emits CompetencyAssessed
     learning_pass_score: float = 70.0
     min_response_rate: float = 0.5  # below this share of questionnaires answered: no recommendation
+    min_behavior_assessments: int = 3  # fewer project assessments (L3): their pass rate decides nothing
     expire_every_seconds: float = 3600.0  # how often the worker expires overdue tasks and evaluates finished batches
 
 

@@ -27,7 +27,9 @@ THEMES = (
     "konsumsi",
 )
 SIGNIFICANCE = 0.05
-MIN_PAIRS = 6  # below this, the signed-rank test cannot reach p < 0.05 one-sided: reported as not computed
+# The exact one-sided signed-rank test reaches p < 0.05 from 5 pairs (all five gains positive: p = 1/2^5 = 0.031);
+# below that no result could be significant, so none is computed.
+MIN_PAIRS = 5
 
 
 # --- tasks --------------------------------------------------------------------------------------
@@ -164,13 +166,19 @@ def recommend(
     pass_rate: float | None,
     responses: float | None = None,
     min_responses: float = 0.0,
+    behavior_assessed: int | None = None,
+    min_behavior: int = 0,
 ) -> str:
     """insufficient_data: fewer participants answered the questionnaire than ``min_responses`` (a share);
     repeat: a significant learning gain, reaction ≥ 4.0 and behaviour pass rate ≥ 0.7 (all measured);
     discontinue: behaviour pass rate < 0.4, or reaction < 3.0, or a measured test without any gain
-    (mean gain ≤ 0); improve: everything in between, and whenever evidence is missing."""
+    (mean gain ≤ 0); improve: everything in between, and whenever evidence is missing. A pass rate of fewer than
+    ``min_behavior`` project assessments is no evidence ("belum cukup data"): one failing project of three
+    participants decides nothing about the program."""
     if responses is not None and responses < min_responses:
         return "insufficient_data"
+    if behavior_assessed is not None and behavior_assessed < min_behavior:
+        pass_rate = None
     no_gain = learning_result.p_value is not None and (learning_result.mean_gain or 0) <= 0
     if (
         (pass_rate is not None and pass_rate < DISCONTINUE_BEHAVIOR)

@@ -132,6 +132,12 @@ class _Learning(Schema):
     test = fields.String()
 
 
+class _Behavior(Schema):
+    assessed = fields.Integer(metadata={"description": "project assessments (L3) submitted"})
+    reached = fields.Integer(metadata={"description": "of them, at the target level in every target competency"})
+    enough = fields.Boolean(metadata={"description": "at least MIN_BEHAVIOR_ASSESSMENTS: the pass rate counts"})
+
+
 class _Theme(Schema):
     theme = fields.String()
     count = fields.Integer()
@@ -146,6 +152,7 @@ class EffectivenessSchema(Schema):
     reaction = fields.Nested(_Reaction)
     learning = fields.Nested(_Learning)
     behavior_pass_rate = fields.Float(allow_none=True)
+    behavior = fields.Nested(_Behavior)
     themes = fields.List(fields.Nested(_Theme))
     recommendation = fields.String(
         metadata={"enum": ["repeat", "improve", "discontinue", "insufficient_data"]},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from typing import Any
@@ -91,19 +92,16 @@ def report_xlsx(title: str, figures: dict[str, Any]) -> bytes:
 
 
 def batch_figures(
-    session, batch_id: str | None = None, program_id: str | None = None, min_response_rate: float = 0.0
+    session,
+    batch_id: str | None = None,
+    program_id: str | None = None,
+    min_response_rate: float = 0.0,
+    min_behavior_assessments: int = 0,
 ) -> dict[str, Any]:
-    """The effectiveness figures of a batch (or of every batch of a program), from the submitted tasks; no
-    recommendation ("insufficient_data") while fewer than ``min_response_rate`` answered the questionnaire."""
-    query = (
-        select(Task, Participation)
-        .join(Participation, Participation.enrollment_id == Task.enrollment_id)
-        .where(Task.status != "cancelled")  # a completion revoked by a reopened batch
-    )
-    query = query.where(Task.batch_id == batch_id) if batch_id else query.where(Participation.program_id == program_id)
-    rows = session.execute(query).all()
-    if not rows:
-        raise NotFound(f"No evaluation tasks for {'batch ' + batch_id if batch_id else 'program ' + str(program_id)}.")
+    """The effectiveness figures of a batch (or of every batch of a program), from the submitted tasks, each with
+    its count; no recommendation ("insufficient_data") while fewer than ``min_response_rate`` answered the
+    questionnaire, and no pass rate counts before ``min_behavior_assessments`` projects were assessed."""
+    rows = _tasks_of(session, batch_id, program_id)
     submitted = [(t, p) for t, p in rows if t.status == "submitted"]
     reactions = [t.submission for t, _ in submitted if t.kind == "reaction"]
     scores = [(t.submission.get("pre_score"), t.submission["post_score"]) for t, _ in submitted if t.kind == "learning"]
@@ -121,34 +119,57 @@ def batch_figures(
     return {
         "participants": participants,
         "response_rate": rate,
-        "tasks": {
-            kind: {
-                status: sum(1 for t, _ in rows if t.kind == kind and t.status == status)
-                for status in ("open", "submitted", "expired")
-            }
-            for kind in domain.KINDS
-        },
+        "tasks": _task_counts(rows),
         "reaction": {
             "mean": reaction_result.mean,
             "responses": reaction_result.responses,
             "distribution": {str(k): v for k, v in reaction_result.distribution.items()},
         },
-        "learning": {
-            "pairs": learning_result.pairs,
-            "mean_pre": learning_result.mean_pre,
-            "mean_post": learning_result.mean_post,
-            "mean_gain": learning_result.mean_gain,
-            "normalised_gain": learning_result.normalised_gain,
-            "p_value": learning_result.p_value,
-            "significant": learning_result.significant,
-            "test": "Wilcoxon signed-rank, one-sided (post > pre)",
-        },
+        "learning": dataclasses.asdict(learning_result) | {"test": "Wilcoxon signed-rank, one-sided (post > pre)"},
         "behavior_pass_rate": pass_rate,
+        "behavior": {
+            "assessed": len(rubrics),
+            "reached": sum(domain.reached_targets(rubric, targets) for rubric in rubrics),
+            "enough": len(rubrics) >= min_behavior_assessments,
+        },
         "themes": [
             {"theme": theme, "count": n} for theme, n in domain.top_themes(r.get("themes", []) for r in reactions)
         ],
-        "recommendation": domain.recommend(reaction_result.mean, learning_result, pass_rate, rate, min_response_rate),
+        "recommendation": domain.recommend(
+            reaction_result.mean,
+            learning_result,
+            pass_rate,
+            rate,
+            min_response_rate,
+            behavior_assessed=len(rubrics),
+            min_behavior=min_behavior_assessments,
+        ),
     }
+
+
+def _tasks_of(session, batch_id: str | None, program_id: str | None) -> list:
+    """The tasks of a batch (or of every batch of a program) with their participation, cancelled ones left out."""
+    query = (
+        select(Task, Participation)
+        .join(Participation, Participation.enrollment_id == Task.enrollment_id)
+        .where(Task.status != "cancelled")  # a completion revoked by a reopened batch
+    )
+    query = query.where(Task.batch_id == batch_id) if batch_id else query.where(Participation.program_id == program_id)
+    rows = session.execute(query).all()
+    if not rows:
+        raise NotFound(f"No evaluation tasks for {'batch ' + batch_id if batch_id else 'program ' + str(program_id)}.")
+    return rows
+
+
+def _task_counts(rows) -> dict[str, dict[str, int]]:
+    """The tasks of each kind by status."""
+    return {
+        kind: {status: sum(1 for t, _ in rows if t.kind == kind and t.status == status) for status in TASK_STATES}
+        for kind in domain.KINDS
+    }
+
+
+TASK_STATES = ("open", "submitted", "expired")
 
 
 def get_task(session, task_id: str) -> Task:

@@ -17,7 +17,12 @@ def close_batch_if_done(uow: UnitOfWork, settings: EvaluationSettings, batch_id:
     still_open = session.scalar(select(func.count()).where(Task.batch_id == batch_id, Task.status == "open"))
     if still_open or session.get(BatchEvaluation, batch_id) is not None:
         return
-    figures = views.batch_figures(session, batch_id, min_response_rate=settings.min_response_rate)
+    figures = views.batch_figures(
+        session,
+        batch_id,
+        min_response_rate=settings.min_response_rate,
+        min_behavior_assessments=settings.min_behavior_assessments,
+    )
     program_id = session.scalar(select(Participation.program_id).where(Participation.batch_id == batch_id).limit(1))
     session.add(BatchEvaluation(batch_id=batch_id, program_id=program_id, figures=figures))
     uow.publish(

@@ -20,8 +20,8 @@ from services.gateway.ui.session import signed_in, t, ui
 def _p_value_in_words(learning: dict) -> str:
     if learning.get("p_value") is None:
         return t(
-            "Belum cukup pasangan nilai pre-test dan post-test untuk uji statistik (minimal 6).",
-            "Not enough pre-test and post-test pairs for a statistical test (at least 6).",
+            "Belum cukup pasangan nilai pre-test dan post-test untuk uji statistik (minimal 5).",
+            "Not enough pre-test and post-test pairs for a statistical test (at least 5).",
         )
     if learning.get("significant"):
         return t(

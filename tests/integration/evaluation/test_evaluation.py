@@ -447,3 +447,24 @@ def test_a_reopened_batch_cancels_open_tasks_and_closing_again_opens_the_same_th
     assert {t["kind"]: t["status"] for t in again} == {"reaction": "submitted", "learning": "open", "behavior": "open"}
     created = [e["data"]["kind"] for e in relay_events(expected=5) if e["type"].endswith(".EvaluationTaskCreated.v1")]
     assert sorted(created) == ["behavior", "behavior", "learning", "learning", "reaction"]
+
+
+def test_one_failing_project_among_three_participants_stops_no_program_and_shows_its_count(api, consume):
+    """Three participants answered the questionnaire well; one supervisor rated a project below target, two have not
+    assessed yet: the pass rate is shown as 0 of 1 and decides nothing ("belum cukup data"), so no "discontinue"."""
+    batch, supervisor = str(uuid.uuid4()), new_nip()
+    people = [new_nip() for _ in range(3)]
+    for nip in people:
+        consume(employee_synced(nip, supervisor), completed(nip, batch))
+    feedback = {"content": 5, "trainer": 5, "relevance": 4, "organisation": 5}
+    for nip in people:
+        [reaction] = api("GET", f"/tasks?nip={nip}&kind=reaction")
+        api("POST", f"/tasks/{reaction['id']}/submission", 201, who=person(nip, "employee"), json=feedback)
+    [behavior] = api("GET", f"/tasks?nip={people[0]}&kind=behavior")
+    below = RUBRIC | {
+        "rubric": [{"competency_code": "T-GIS", "level": 1}, {"competency_code": "M-KOMUNIKASI", "level": 1}]
+    }
+    api("POST", f"/tasks/{behavior['id']}/submission", 201, who=person(supervisor, "supervisor"), json=below)
+    figures = api("GET", f"/reports/batches/{batch}")
+    assert figures["behavior"] == {"assessed": 1, "reached": 0, "enough": False}
+    assert figures["behavior_pass_rate"] == 0.0 and figures["recommendation"] == "improve"

@@ -46,8 +46,14 @@ def test_learning_gain_normalised_gain_and_a_significant_wilcoxon_test():
 
 
 def test_learning_without_enough_pairs_is_not_tested():
+    result = domain.learning([(40, 70), (50, 65), (60, 80), (55, 60)])
+    assert result.p_value is None and not result.significant and result.mean_gain == pytest.approx(17.5)  # 70 / 4
+
+
+def test_five_pairs_are_enough_for_the_exact_test():
+    """All five gains positive: the exact one-sided signed-rank p is 1/2^5, significant at 0.05."""
     result = domain.learning([(40, 70), (50, 65), (60, 80), (55, 60), (30, 62)])
-    assert result.p_value is None and not result.significant and result.mean_gain == pytest.approx(20.4)  # 102 / 5
+    assert result.p_value == pytest.approx(1 / 32, abs=1e-6) and result.significant
 
 
 def test_learning_with_mixed_results_is_not_significant():
@@ -93,6 +99,21 @@ UNTESTED = domain.Learning(3, 50, 70, 20, 0.4, None, False)
 )
 def test_recommendation_rule_boundaries(reaction, learning, pass_rate, expected):
     assert domain.recommend(reaction, learning, pass_rate) == expected
+
+
+@pytest.mark.parametrize(
+    ("assessed", "pass_rate", "expected"),
+    [
+        (1, 0.0, "improve"),
+        (2, 0.0, "improve"),
+        (3, 0.0, "discontinue"),
+        (3, 0.667, "improve"),
+        (None, 0.0, "discontinue"),
+    ],
+)
+def test_too_few_project_assessments_are_no_evidence(assessed, pass_rate, expected):
+    """One failing project among three participants (the others not yet assessed) is not a program to stop."""
+    assert domain.recommend(4.5, SIGNIFICANT, pass_rate, behavior_assessed=assessed, min_behavior=3) == expected
 
 
 def test_top_themes():
