@@ -57,8 +57,8 @@ def run_due_jobs(
     retry_seconds: float = 60.0,
     lease_seconds: float = 900.0,
 ) -> dict[str, int]:
-    """Run the jobs that are due, each at most once in its period across every instance of the worker. A job's first
-    run is at once; ``lease_seconds`` must exceed its longest run (another instance may take it over after that)."""
+    """Run the jobs that are due, each at most once in its period across every instance of the worker (a new job first
+    after one period); ``lease_seconds`` must exceed its longest run (another instance may take it over after that)."""
     by_name = {job.name: job for job in jobs}
     _ensure_rows(database, model, jobs)
     queue = due.Queue(
@@ -103,12 +103,14 @@ def loop(settings: Any, model: type[Any], jobs: Sequence[Job]) -> Callable[..., 
 
 
 def _ensure_rows(database: Database, model: type[Any], jobs: Sequence[Job]) -> None:
-    """A row for every job (a new job runs at once; an existing one keeps its schedule)."""
+    """A row for every job: a new job first runs one period after it appears (as a restart runs nothing early); an
+    existing one keeps its schedule."""
     with database.sessions() as session:
         for job in jobs:
+            first = utcnow() + dt.timedelta(seconds=job.every_seconds)
             session.execute(
                 upsert_insert(session)(model)
-                .values(name=job.name, status=WAITING, attempts=0, next_attempt_at=utcnow(), created_at=utcnow())
+                .values(name=job.name, status=WAITING, attempts=0, next_attempt_at=first, created_at=utcnow())
                 .on_conflict_do_nothing()
             )
         session.commit()

@@ -13,6 +13,12 @@ from shared import schedule
 from shared.db import utcnow
 
 
+def _due_now(database, name) -> None:
+    with database.sessions() as session:
+        session.execute(update(ScheduledJob).where(ScheduledJob.name == name).values(next_attempt_at=utcnow()))
+        session.commit()
+
+
 def _row(database, name):
     with database.sessions() as session:
         return session.get(ScheduledJob, name)
@@ -31,6 +37,9 @@ def test_two_instances_never_run_a_job_twice_in_its_period(database_of, migrated
         time.sleep(0.3)  # long enough for the other instance to look meanwhile
 
     jobs = [schedule.Job(name, 3600, slow)]
+    assert schedule.run_due_jobs(database, ScheduledJob, "evaluation", jobs)["sent"] == 0  # new: first after a period
+    assert runs == []
+    _due_now(database, name)
     start = threading.Barrier(4)
 
     def instance() -> None:
@@ -48,9 +57,7 @@ def test_two_instances_never_run_a_job_twice_in_its_period(database_of, migrated
     assert row.status == "waiting" and row.sent_at is not None and row.last_error is None
     assert (row.next_attempt_at - utcnow()).total_seconds() > 3500  # the next period
 
-    with database.sessions() as session:  # the period has passed
-        session.execute(update(ScheduledJob).where(ScheduledJob.name == name).values(next_attempt_at=utcnow()))
-        session.commit()
+    _due_now(database, name)  # the period has passed
     schedule.run_due_jobs(database, ScheduledJob, "evaluation", jobs)
     schedule.run_due_jobs(database, ScheduledJob, "evaluation", jobs)
     assert len(runs) == 2
@@ -67,6 +74,8 @@ def test_a_failing_job_is_retried_shows_as_failing_and_recovers(database_of, mig
             raise RuntimeError("the database of a partner is down")
 
     jobs = [schedule.Job(name, 3600, job)]
+    schedule.run_due_jobs(database, ScheduledJob, "evaluation", jobs)
+    _due_now(database, name)
     assert schedule.run_due_jobs(database, ScheduledJob, "evaluation", jobs, retry_seconds=0.01)["retrying"] == 1
     row = _row(database, name)
     assert row.status == "waiting" and row.sent_at is None and "partner is down" in row.last_error

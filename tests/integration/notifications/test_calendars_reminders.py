@@ -241,8 +241,9 @@ def test_a_reassigned_project_assessment_tells_the_new_supervisor_and_reminds_on
         task,
         new_event(
             "EvaluationTaskReassigned",
-            {key: task.data[key] for key in ("task_id", "kind", "nip", "enrollment_id", "program_id", "due_on")}
-            | {"assignee_nip": chosen, "previous_assignee_nip": former, "reason": "Atasan sedang tugas belajar"},
+            {key: task.data[key] for key in ("task_id", "kind", "nip", "enrollment_id", "program_id")}
+            | {"due_on": dt.date.fromisoformat(task.data["due_on"]), "assignee_nip": chosen}
+            | {"previous_assignee_nip": former, "reason": "Atasan sedang tugas belajar"},
         ),
     )
     with UnitOfWork(database, Outbox) as uow:
