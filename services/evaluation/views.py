@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from services.evaluation import domain
-from services.evaluation.models import Participation, Task
+from services.evaluation.models import BatchEvaluation, Participation, Task
 from shared.errors import NotFound
 
 
@@ -148,13 +148,18 @@ def batch_figures(
 
 
 def _tasks_of(session, batch_id: str | None, program_id: str | None) -> list:
-    """The tasks of a batch (or of every batch of a program) with their participation, cancelled ones left out."""
+    """The tasks of a batch, or of a program's evaluated batches (those whose tasks are all done: a batch still
+    answering does not weigh on the program's verdict), with their participation; cancelled ones left out."""
     query = (
         select(Task, Participation)
         .join(Participation, Participation.enrollment_id == Task.enrollment_id)
         .where(Task.status != "cancelled")  # a completion revoked by a reopened batch
     )
-    query = query.where(Task.batch_id == batch_id) if batch_id else query.where(Participation.program_id == program_id)
+    if batch_id:
+        query = query.where(Task.batch_id == batch_id)
+    else:
+        evaluated = select(BatchEvaluation.batch_id).where(BatchEvaluation.program_id == program_id)
+        query = query.where(Participation.program_id == program_id, Task.batch_id.in_(evaluated))
     rows = session.execute(query).all()
     if not rows:
         raise NotFound(f"No evaluation tasks for {'batch ' + batch_id if batch_id else 'program ' + str(program_id)}.")

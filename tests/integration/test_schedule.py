@@ -3,14 +3,24 @@ period however many there are, a failure is retried and shows, and the last succ
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+import uuid
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from services.evaluation.models import ScheduledJob
+from services.evaluation import handlers
+from services.evaluation.config import EvaluationSettings
+from services.evaluation.models import BatchEvaluation, Outbox, ScheduledJob, Task
 from shared import schedule
-from shared.db import utcnow
+from shared.db import UnitOfWork, utcnow
+from tests.integration.evaluation.test_evaluation import completed
+from tests.integration.needs.conftest import new_nip
 
 
 def _due_now(database, name) -> None:
@@ -98,3 +108,50 @@ def test_a_failing_job_is_retried_shows_as_failing_and_recovers(database_of, mig
     now = figures()
     assert now["bangkom_scheduled_job_failing"] == 0.0
     assert abs(now["bangkom_scheduled_job_last_success_timestamp_seconds"] - row.sent_at.timestamp()) < 1
+
+
+def test_the_evaluation_worker_expires_overdue_tasks_by_itself(migrated_database, database_of, kafka_bootstrap, unique):
+    """Nobody calls a command: the real worker process, with a short period, expires the tasks past their due date
+    and evaluates the batch they complete."""
+    url = migrated_database("evaluation")
+    database = database_of("evaluation")
+    prefix = unique("expiry") + "."
+    settings = EvaluationSettings(service="evaluation", database_url=url, kafka_topic_prefix=prefix)
+    nip, batch = new_nip(), str(uuid.uuid4())
+    with UnitOfWork(database, Outbox, prefix) as uow:
+        handlers.on_training_completed(completed(nip, batch), uow, settings)
+        uow.commit()
+    with database.sessions() as session:  # as if created 60 days ago; and the job due (another test's worker may
+        session.execute(  # have set its next run an hour ahead)
+            update(Task).where(Task.nip == nip).values(due_on=Task.due_on - dt.timedelta(days=60))
+        )
+        session.execute(
+            update(ScheduledJob).where(ScheduledJob.name == "expire_overdue").values(next_attempt_at=utcnow())
+        )
+        session.commit()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "KAFKA_TOPIC_PREFIX": prefix,
+        "EXPIRE_EVERY_SECONDS": "1",
+        "SCHEDULED_POLL_SECONDS": "0.2",
+        "LOG_LEVEL": "WARNING",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "services.evaluation.worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with database.sessions() as session:
+                statuses = set(session.scalars(select(Task.status).where(Task.nip == nip)))
+                evaluated = session.get(BatchEvaluation, batch) is not None
+            if statuses == {"expired"} and evaluated:
+                break
+            assert time.monotonic() < deadline, f"the worker did not expire them: {statuses}, evaluated {evaluated}"
+            time.sleep(0.3)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert _row(database, "expire_overdue").sent_at is not None

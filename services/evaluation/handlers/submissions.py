@@ -107,6 +107,7 @@ def correct(
     )
     task.submission = submission.stored()
     uow.publish_all(_assessments(task, participation, submission, caller.subject, settings))
+    close_batch_if_done(uow, settings, task.batch_id)  # an evaluated batch is evaluated again with the correction
     uow.commit()
     return task
 

@@ -468,3 +468,34 @@ def test_one_failing_project_among_three_participants_stops_no_program_and_shows
     figures = api("GET", f"/reports/batches/{batch}")
     assert figures["behavior"] == {"assessed": 1, "reached": 0, "enough": False}
     assert figures["behavior_pass_rate"] == 0.0 and figures["recommendation"] == "improve"
+
+
+def test_a_correction_after_the_batch_was_evaluated_changes_the_programs_verdict(
+    api, consume, evaluation_db, relay_events
+):
+    """The figures are not stored once and for all: a correction (or a late answer) evaluates the batch again, and a
+    new ProgramEvaluated carries the program's verdict over its evaluated batches, which the training badge follows."""
+    batch, program, nip = str(uuid.uuid4()), f"prog-{uuid.uuid4().hex[:6]}", new_nip()
+    consume(employee_synced(nip, new_nip()), completed(nip, batch, program))
+    tasks = {t["kind"]: t["id"] for t in api("GET", f"/tasks?nip={nip}")}
+    poor = {"content": 2, "trainer": 2, "relevance": 2, "organisation": 2}
+    api("POST", f"/tasks/{tasks['reaction']}/submission", 201, who=person(nip, "employee"), json=poor)
+    _created_days_ago(evaluation_db, nip, 200)
+    api("POST", "/expire")  # the test and the project expire: the batch is done
+    corrected = {"content": 5, "trainer": 4, "relevance": 5, "organisation": 4}
+    api(
+        "PUT",
+        f"/tasks/{tasks['reaction']}/submission",
+        json={"reason": "Formulir kertas salah dientri", "submission": corrected},
+    )
+    api(
+        "PUT",
+        f"/tasks/{tasks['reaction']}/submission",
+        json={"reason": "Dikirim dua kali", "submission": corrected},
+    )  # the same figures again: nothing more to tell
+    evaluated = [e["data"] for e in relay_events(expected=7) if e["type"].endswith(".ProgramEvaluated.v1")]
+    assert [(e["program_id"], e["reaction_mean"], e["recommendation"]) for e in evaluated] == [
+        (program, 2.0, "discontinue"),
+        (program, 4.5, "improve"),
+    ]
+    assert api("GET", f"/reports/programs/{program}")["reaction"]["mean"] == 4.5
