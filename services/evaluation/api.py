@@ -220,6 +220,7 @@ class BatchReport(MethodView):
                 batch_id=batch_id,
                 min_response_rate=context().settings.min_response_rate,
                 min_behavior_assessments=context().settings.min_behavior_assessments,
+                levels_of=context().settings.levels_of,
             )
         return _report(f"angkatan-{batch_id}", figures, args["format"])
 
@@ -237,5 +238,6 @@ class ProgramReport(MethodView):
                 program_id=program_id,
                 min_response_rate=context().settings.min_response_rate,
                 min_behavior_assessments=context().settings.min_behavior_assessments,
+                levels_of=context().settings.levels_of,
             )
         return _report(f"program-{program_id}", figures, args["format"])

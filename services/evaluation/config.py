@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from shared.config import Settings
+from services.evaluation import domain
+from shared.config import ConfigError, Settings
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -18,6 +19,18 @@ class EvaluationSettings(Settings):
     min_response_rate: float = 0.5  # below this share of questionnaires answered: no recommendation
     min_behavior_assessments: int = 3  # fewer project assessments (L3): their pass rate decides nothing
     expire_every_seconds: float = 3600.0  # how often the worker expires overdue tasks and evaluates finished batches
+    # which levels each form of development is evaluated on (forms not named: all three); see docs/evaluation.md
+    evaluation_levels_by_form: str = domain.DEFAULT_LEVELS_BY_FORM
+
+    def __post_init__(self) -> None:
+        try:
+            domain.levels_by_form(self.evaluation_levels_by_form)
+        except ValueError as exc:
+            raise ConfigError(f"The evaluation service cannot start: EVALUATION_LEVELS_BY_FORM {exc}") from None
+
+    def levels_of(self, form: str | None) -> tuple[str, ...]:
+        """The levels a form of development is evaluated on."""
+        return domain.levels_of(form, domain.levels_by_form(self.evaluation_levels_by_form))
 
 
 def load_settings() -> EvaluationSettings:

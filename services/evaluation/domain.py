@@ -50,8 +50,36 @@ class TaskPlan:
     due_on: dt.date
 
 
-def plan_tasks(completed_on: dt.date, schedule: Schedule, created_on: dt.date | None = None) -> list[TaskPlan]:
-    """The three evaluation tasks of one participant after a completed training.
+# Which levels a form of development is evaluated on, unless EVALUATION_LEVELS_BY_FORM says otherwise: a seminar, a
+# sosialisasi or an outbound asks for the participants' feedback alone (no test, no project); every other form all three.
+DEFAULT_LEVELS_BY_FORM = "seminar=reaction;sosialisasi=reaction;outbound=reaction"
+
+
+def levels_by_form(text: str) -> dict[str, tuple[str, ...]]:
+    """``form=level,level;form=level`` → the levels of each form named (the others: all three); ValueError naming
+    what is wrong. The feedback (reaction) is always asked for."""
+    levels: dict[str, tuple[str, ...]] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        form, _, named = part.partition("=")
+        kinds = tuple(k.strip() for k in named.split(",") if k.strip())
+        unknown = [k for k in kinds if k not in KINDS]
+        if not form.strip() or not kinds or unknown or "reaction" not in kinds:
+            raise ValueError(
+                f"{part!r}: write form=level,level with the levels among {', '.join(KINDS)}, reaction always included."
+            )
+        levels[form.strip()] = tuple(k for k in KINDS if k in kinds)
+    return levels
+
+
+def levels_of(form: str | None, by_form: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The levels a form is evaluated on (all three for a form not named, or not known)."""
+    return by_form.get(form or "", KINDS)
+
+
+def plan_tasks(
+    completed_on: dt.date, schedule: Schedule, created_on: dt.date | None = None, levels: Sequence[str] = KINDS
+) -> list[TaskPlan]:
+    """The evaluation tasks of one participant after a completed training, one per level its form is evaluated on.
 
     Due dates count from when the tasks are created (``created_on``), not from the last meeting: a batch
     closed a week late must not create tasks that are overdue at birth.
@@ -59,11 +87,12 @@ def plan_tasks(completed_on: dt.date, schedule: Schedule, created_on: dt.date | 
     start = max(completed_on, created_on or completed_on)
     behavior_opens = completed_on + dt.timedelta(days=schedule.behavior_opens_after_days)
     behavior_start = max(behavior_opens, start)
-    return [
+    plans = [
         TaskPlan("reaction", completed_on, start + dt.timedelta(days=schedule.reaction_due_days)),
         TaskPlan("learning", completed_on, start + dt.timedelta(days=schedule.learning_due_days)),
         TaskPlan("behavior", behavior_opens, behavior_start + dt.timedelta(weeks=schedule.behavior_due_weeks)),
     ]
+    return [plan for plan in plans if plan.kind in levels]
 
 
 def rubric_errors(rubric: Sequence[Mapping], targets: Mapping[str, int]) -> list[tuple[int, str]]:
@@ -168,13 +197,15 @@ def recommend(
     min_responses: float = 0.0,
     behavior_assessed: int | None = None,
     min_behavior: int = 0,
+    levels: Sequence[str] = KINDS,
 ) -> str:
     """insufficient_data: fewer participants answered the questionnaire than ``min_responses`` (a share);
     repeat: a significant learning gain, reaction ≥ 4.0 and behaviour pass rate ≥ 0.7 (all measured);
     discontinue: behaviour pass rate < 0.4, or reaction < 3.0, or a measured test without any gain
     (mean gain ≤ 0); improve: everything in between, and whenever evidence is missing. A pass rate of fewer than
     ``min_behavior`` project assessments is no evidence ("belum cukup data"): one failing project of three
-    participants decides nothing about the program."""
+    participants decides nothing about the program. Only the ``levels`` the form is evaluated on count: a seminar
+    (feedback alone) repeats on its feedback."""
     if responses is not None and responses < min_responses:
         return "insufficient_data"
     if behavior_assessed is not None and behavior_assessed < min_behavior:
@@ -187,11 +218,10 @@ def recommend(
     ):
         return "discontinue"
     if (
-        learning_result.significant
+        ("learning" not in levels or learning_result.significant)
         and reaction_mean is not None
         and reaction_mean >= REPEAT_REACTION
-        and pass_rate is not None
-        and pass_rate >= REPEAT_BEHAVIOR
+        and ("behavior" not in levels or (pass_rate is not None and pass_rate >= REPEAT_BEHAVIOR))
     ):
         return "repeat"
     return "improve"

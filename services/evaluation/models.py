@@ -51,6 +51,7 @@ class Participation(Base):
     program_id: Mapped[str] = mapped_column(String(64), index=True)
     batch_id: Mapped[str] = mapped_column(String(64), index=True)
     program_title: Mapped[str] = mapped_column(String(300))
+    form: Mapped[str | None] = mapped_column(String(40), nullable=True)  # decides the levels it is evaluated on
     partner_code: Mapped[str] = mapped_column(String(40))
     jp: Mapped[int] = mapped_column(Integer)
     competencies: Mapped[list] = mapped_column(JSON)  # [{"code", "target_level"}]

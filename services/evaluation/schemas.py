@@ -153,6 +153,10 @@ class EffectivenessSchema(Schema):
     learning = fields.Nested(_Learning)
     behavior_pass_rate = fields.Float(allow_none=True)
     behavior = fields.Nested(_Behavior)
+    levels = fields.List(
+        fields.String(),
+        metadata={"description": "the levels the program's form is evaluated on (EVALUATION_LEVELS_BY_FORM)"},
+    )
     themes = fields.List(fields.Nested(_Theme))
     recommendation = fields.String(
         metadata={"enum": ["repeat", "improve", "discontinue", "insufficient_data"]},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -97,6 +98,7 @@ def batch_figures(
     program_id: str | None = None,
     min_response_rate: float = 0.0,
     min_behavior_assessments: int = 0,
+    levels_of: Callable[[str | None], Sequence[str]] = lambda _form: domain.KINDS,
 ) -> dict[str, Any]:
     """The effectiveness figures of a batch (or of every batch of a program), from the submitted tasks, each with
     its count; no recommendation ("insufficient_data") while fewer than ``min_response_rate`` answered the
@@ -143,7 +145,9 @@ def batch_figures(
             min_response_rate,
             behavior_assessed=len(rubrics),
             min_behavior=min_behavior_assessments,
+            levels=levels_of(rows[0][1].form),
         ),
+        "levels": list(levels_of(rows[0][1].form)),
     }
 
 

@@ -25,6 +25,7 @@ def close_batch_if_done(uow: UnitOfWork, settings: EvaluationSettings, batch_id:
     minimums = {
         "min_response_rate": settings.min_response_rate,
         "min_behavior_assessments": settings.min_behavior_assessments,
+        "levels_of": settings.levels_of,
     }
     figures = views.batch_figures(session, batch_id, **minimums)
     evaluation = session.get(BatchEvaluation, batch_id)

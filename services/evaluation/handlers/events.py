@@ -44,6 +44,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
             program_id=data["program_id"],
             batch_id=data["batch_id"],
             program_title=data["program_title"],
+            form=data["form"],
             partner_code=data["partner_code"],
             jp=data["jp"],
             competencies=data["competencies"],
@@ -55,7 +56,8 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
     supervisor = employee.supervisor_nip if employee else None
     assignees = {"reaction": data["nip"], "learning": None, "behavior": supervisor}
     events = []
-    for plan in domain.plan_tasks(data["completed_on"], schedule(settings), created_on=settings.today()):
+    levels = settings.levels_of(data["form"])
+    for plan in domain.plan_tasks(data["completed_on"], schedule(settings), settings.today(), levels):
         task = Task(
             id=str(uuid.uuid4()),
             kind=plan.kind,
@@ -99,7 +101,8 @@ def _reopen_cancelled(uow: UnitOfWork, settings: EvaluationSettings, participati
         return
     participation.completed_on = data["completed_on"]
     events = []
-    for plan in domain.plan_tasks(data["completed_on"], schedule(settings), created_on=settings.today()):
+    levels = settings.levels_of(participation.form)
+    for plan in domain.plan_tasks(data["completed_on"], schedule(settings), settings.today(), levels):
         task = cancelled.get(plan.kind)
         if task is None:
             continue

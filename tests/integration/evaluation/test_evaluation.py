@@ -499,3 +499,16 @@ def test_a_correction_after_the_batch_was_evaluated_changes_the_programs_verdict
         (program, 4.5, "improve"),
     ]
     assert api("GET", f"/reports/programs/{program}")["reaction"]["mean"] == 4.5
+
+
+def test_a_seminar_asks_for_the_feedback_alone_and_its_verdict_rests_on_it(api, consume):
+    """EVALUATION_LEVELS_BY_FORM (default: seminar=reaction): no test, no project for a 2-JP seminar."""
+    batch, program, nip = str(uuid.uuid4()), f"prog-{uuid.uuid4().hex[:6]}", new_nip()
+    seminar = completed(nip, batch, program)
+    consume(employee_synced(nip, new_nip()), new_event("TrainingCompleted", seminar.data | {"form": "seminar"}))
+    [reaction] = api("GET", f"/tasks?nip={nip}")
+    assert reaction["kind"] == "reaction"
+    good = {"content": 5, "trainer": 4, "relevance": 5, "organisation": 4}
+    api("POST", f"/tasks/{reaction['id']}/submission", 201, who=person(nip, "employee"), json=good)
+    figures = api("GET", f"/reports/programs/{program}")  # the batch is done, so evaluated
+    assert (figures["levels"], figures["recommendation"]) == (["reaction"], "repeat")

@@ -137,3 +137,19 @@ def test_due_dates_count_from_when_the_tasks_are_created():
     assert plans["reaction"].opens_on == last_meeting
     assert plans["behavior"].opens_on == dt.date(2026, 5, 31) and plans["behavior"].due_on == dt.date(2026, 6, 28)
     assert domain.response_rate(1, 28) == 0.036 and domain.response_rate(0, 0) is None
+
+
+def test_the_levels_of_a_form_decide_its_tasks_and_its_verdict():
+    by_form = domain.levels_by_form(domain.DEFAULT_LEVELS_BY_FORM + ";workshop=reaction,learning")
+    assert domain.levels_of("sosialisasi", by_form) == ("reaction",)
+    assert domain.levels_of("workshop", by_form) == ("reaction", "learning")
+    assert domain.levels_of("pelatihan", by_form) == domain.KINDS and domain.levels_of(None, by_form) == domain.KINDS
+    plans = domain.plan_tasks(dt.date(2026, 12, 4), domain.Schedule(), levels=("reaction",))
+    assert [p.kind for p in plans] == ["reaction"]  # no test and no project for a 2-JP sosialisasi
+    # a seminar repeats on its feedback; the same feedback of a pelatihan without a test or project does not
+    assert domain.recommend(4.5, UNTESTED, None, levels=("reaction",)) == "repeat"
+    assert domain.recommend(4.5, UNTESTED, None) == "improve"
+    assert domain.recommend(2.5, UNTESTED, None, levels=("reaction",)) == "discontinue"
+    for wrong in ("seminar=learning", "seminar=reaction,project", "=reaction", "seminar"):
+        with pytest.raises(ValueError, match="form=level"):
+            domain.levels_by_form(wrong)
