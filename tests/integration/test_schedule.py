@@ -121,9 +121,9 @@ def test_the_evaluation_worker_expires_overdue_tasks_by_itself(migrated_database
     with UnitOfWork(database, Outbox, prefix) as uow:
         handlers.on_training_completed(completed(nip, batch), uow, settings)
         uow.commit()
-    with database.sessions() as session:  # as if created 60 days ago; and the job due (another test's worker may
-        session.execute(  # have set its next run an hour ahead)
-            update(Task).where(Task.nip == nip).values(due_on=Task.due_on - dt.timedelta(days=60))
+    with database.sessions() as session:  # as if created 200 days ago (the project too is past due); and the job due
+        session.execute(  # (another test's worker may have set its next run an hour ahead)
+            update(Task).where(Task.nip == nip).values(due_on=Task.due_on - dt.timedelta(days=200))
         )
         session.execute(
             update(ScheduledJob).where(ScheduledJob.name == "expire_overdue").values(next_attempt_at=utcnow())

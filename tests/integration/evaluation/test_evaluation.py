@@ -505,7 +505,7 @@ def test_a_seminar_asks_for_the_feedback_alone_and_its_verdict_rests_on_it(api, 
     """EVALUATION_LEVELS_BY_FORM (default: seminar=reaction): no test, no project for a 2-JP seminar."""
     batch, program, nip = str(uuid.uuid4()), f"prog-{uuid.uuid4().hex[:6]}", new_nip()
     seminar = completed(nip, batch, program)
-    consume(employee_synced(nip, new_nip()), new_event("TrainingCompleted", seminar.data | {"form": "seminar"}))
+    consume(employee_synced(nip, new_nip()), new_event("TrainingCompleted", seminar.load_data() | {"form": "seminar"}))
     [reaction] = api("GET", f"/tasks?nip={nip}")
     assert reaction["kind"] == "reaction"
     good = {"content": 5, "trainer": 4, "relevance": 5, "organisation": 4}
