@@ -169,7 +169,9 @@ class Stack:
                     for service, part in self.workers[instance].items():
                         try:
                             samples = scrape(part.url)
-                        except requests.RequestException:
+                        except (requests.RequestException, ValueError):
+                            # a part down, or its port (freed by a kill) answering for something else meanwhile:
+                            # measured again the next second; the watcher itself must not die of it
                             continue
                         for name, seen in (
                             ("bangkom_consumer_lag{", self.lag_seen),
