@@ -26,6 +26,7 @@ from typing import Any
 import requests
 from sqlalchemy import select
 
+from services.evaluation import domain as evaluation_domain
 from services.gateway import handlers as gateway_handlers
 from services.gateway.models import Account
 from services.needs import handlers as needs_handlers
@@ -293,11 +294,14 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
             completed = sum(d["status"] == "completed" for d in decisions)
             closed.append((program, batch, completed, partner, competency))
         say(f"program {number}/{len(PROGRAMS)}: {title} ({days[0]:%d-%m-%Y}, {len(nips)} peserta)")
+    by_form = evaluation_domain.levels_by_form(
+        os.environ.get("EVALUATION_LEVELS_BY_FORM", evaluation_domain.DEFAULT_LEVELS_BY_FORM)
+    )
     for index, (program, batch, completed, partner, competency) in enumerate(closed, start=1):
         answered = 1.0 if index < len(closed) else 0.6  # the latest batch is still being evaluated
-        _evaluate(
-            call, rng, batch, completed, Identity(keys[partner], ("partner",), partner), competency, index, answered
-        )
+        levels = len(evaluation_domain.levels_of(program["form"], by_form))  # a seminar: the feedback alone
+        partner_user = Identity(keys[partner], ("partner",), partner)
+        _evaluate(call, rng, batch, completed * levels, partner_user, competency, index, answered)
         say(f"evaluations {index}/{len(closed)}: {program['title']}")
 
 
@@ -313,17 +317,18 @@ def _evaluate(
     call: Caller,
     rng: random.Random,
     batch: dict,
-    completed: int,
+    expected: int,
     partner: Identity,
     competency: str,
     index: int,
     answered: float,
 ) -> None:
-    """The three tasks of every completed participant, once the evaluation worker has created them; the
-    share ``answered`` of feedback and project assessments is submitted (all: the program gets its figures)."""
+    """The ``expected`` tasks of the completed participants (one per level their program's form is evaluated on),
+    once the evaluation worker has created them; the share ``answered`` of feedback and project assessments is
+    submitted (all: the program gets its figures)."""
     tasks = _wait(
         f"evaluation tasks of batch {batch['id']}",
-        lambda: (lambda found: found if len(found) >= 3 * completed else None)(
+        lambda: (lambda found: found if len(found) >= expected else None)(
             call("GET", "evaluation", f"/api/v1/evaluation/tasks?batch_id={batch['id']}&page_size=100", ADMIN)
         ),
     )
