@@ -39,6 +39,13 @@ def test_make_demo_serves_the_dataset_through_the_gateway(demo):
 
 
 def test_ops_metrics_exist_and_move(demo, kafka_producer):
+    employee = login("pegawai", "demo-pegawai-2026")
+    for service in APIS:  # a request each service serves, whatever ran before this test (or nothing did)
+        path = {"needs": "/competencies", "training": "/programs", "evaluation": "/my/tasks"}.get(
+            service, "/preferences/me"
+        )
+        answer = requests.get(f"{GATEWAY}/api/v1/{service}{path}", headers=employee, timeout=10)
+        assert answer.status_code == 200, (service, answer.text[:300])
     apis = {name: scrape(url) for name, url in APIS.items()}
     workers = {name: scrape(url) for name, url in WORKERS.items()}
     gateway = scrape(GATEWAY)
