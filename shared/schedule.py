@@ -56,11 +56,13 @@ def run_due_jobs(
     *,
     retry_seconds: float = 60.0,
     lease_seconds: float = 900.0,
+    ensure_rows: bool = True,
 ) -> dict[str, int]:
     """Run the jobs that are due, each at most once in its period across every instance of the worker (a new job first
     after one period); ``lease_seconds`` must exceed its longest run (another instance may take it over after that)."""
     by_name = {job.name: job for job in jobs}
-    _ensure_rows(database, model, jobs)
+    if ensure_rows:
+        _ensure_rows(database, model, jobs)
     queue = due.Queue(
         name=f"{service}_scheduled",
         model=model,
@@ -91,15 +93,22 @@ def run_due_jobs(
 def loop(settings: Any, model: type[Any], jobs: Sequence[Job]) -> Callable[..., None]:
     """A worker's background loop of its periodic jobs (``run_worker(background=[...])``): every
     ``SCHEDULED_POLL_SECONDS``, the jobs that are due, each run by one instance of the worker."""
-    return due.loop(
-        "scheduled",
-        settings.scheduled_poll_seconds,
-        lambda database: any(
-            run_due_jobs(
-                database, model, settings.service, jobs, lease_seconds=settings.scheduled_job_lease_seconds
-            ).values()
-        ),
-    )
+    ensured: set[Database] = set()  # the rows are made on the loop's first round, not on every poll
+
+    def round_(database: Database) -> bool:
+        first = database not in ensured
+        ensured.add(database)
+        counts = run_due_jobs(
+            database,
+            model,
+            settings.service,
+            jobs,
+            lease_seconds=settings.scheduled_job_lease_seconds,
+            ensure_rows=first,
+        )
+        return any(counts.values())
+
+    return due.loop("scheduled", settings.scheduled_poll_seconds, round_)
 
 
 def _ensure_rows(database: Database, model: type[Any], jobs: Sequence[Job]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from services.evaluation import domain
 from shared.config import ConfigError, Settings
@@ -28,9 +29,13 @@ class EvaluationSettings(Settings):
         except ValueError as exc:
             raise ConfigError(f"The evaluation service cannot start: EVALUATION_LEVELS_BY_FORM {exc}") from None
 
+    @functools.cached_property
+    def _levels_by_form(self) -> dict[str, tuple[str, ...]]:
+        return domain.levels_by_form(self.evaluation_levels_by_form)
+
     def levels_of(self, form: str | None) -> tuple[str, ...]:
         """The levels a form of development is evaluated on."""
-        return domain.levels_of(form, domain.levels_by_form(self.evaluation_levels_by_form))
+        return domain.levels_of(form, self._levels_by_form)
 
 
 def load_settings() -> EvaluationSettings:

@@ -113,6 +113,7 @@ def batch_figures(
         for t, _ in submitted
         if t.kind == "behavior"
     ]
+    levels = levels_of(rows[0][1].form)  # a program has one form
     reaction_result = domain.reaction(reactions)
     learning_result = domain.learning(scores)
     pass_rate = domain.behavior_pass_rate(rubrics, targets)
@@ -145,9 +146,9 @@ def batch_figures(
             min_response_rate,
             behavior_assessed=len(rubrics),
             min_behavior=min_behavior_assessments,
-            levels=levels_of(rows[0][1].form),
+            levels=levels,
         ),
-        "levels": list(levels_of(rows[0][1].form)),
+        "levels": list(levels),
     }
 
 

@@ -32,7 +32,20 @@ def evaluation_service(migrated_database, kafka_bootstrap):
     server.wait(timeout=30)
 
 
-def test_the_supervisor_page_lists_every_project_assessment(migrated_database, database_of, evaluation_service, unique):
+@pytest.fixture
+def gateway_settings(migrated_database, evaluation_service) -> GatewaySettings:
+    """A gateway (its web UI, in-process) in front of the evaluation service."""
+    return GatewaySettings(
+        service="gateway",
+        database_url=migrated_database("gateway"),
+        internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET,
+        evaluation_url=evaluation_service,
+        upstream_read_timeout=10,
+    )
+
+
+def test_the_supervisor_page_lists_every_project_assessment(migrated_database, database_of, gateway_settings, unique):
     evaluation_db = database_of("evaluation")
     opened = EvaluationSettings(
         service="evaluation",
@@ -47,14 +60,6 @@ def test_the_supervisor_page_lists_every_project_assessment(migrated_database, d
             handlers.on_employee_synced(employee_synced(nip, supervisor), uow, opened)
             handlers.on_training_completed(completed(nip, batch), uow, opened)
         uow.commit()
-    gateway_settings = GatewaySettings(
-        service="gateway",
-        database_url=migrated_database("gateway"),
-        internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET,
-        evaluation_url=evaluation_service,
-        upstream_read_timeout=10,
-    )
     browser = _signed_in(gateway_settings, supervisor, ["supervisor"], supervisor)
 
     page = browser.get("/atasan")
@@ -80,7 +85,7 @@ def _signed_in(gateway_settings, username: str, roles: list[str], nip: str | Non
 
 
 def test_bkpsdm_gives_a_flagged_project_assessment_to_a_supervisor_in_the_web_ui(
-    migrated_database, database_of, evaluation_service, unique
+    migrated_database, database_of, gateway_settings, unique
 ):
     evaluation_db = database_of("evaluation")
     opened = EvaluationSettings(
@@ -96,14 +101,6 @@ def test_bkpsdm_gives_a_flagged_project_assessment_to_a_supervisor_in_the_web_ui
         uow.commit()
     with evaluation_db.sessions() as session:
         task_id = session.scalar(select(Task.id).where(Task.nip == participant, Task.kind == "behavior"))
-    gateway_settings = GatewaySettings(
-        service="gateway",
-        database_url=migrated_database("gateway"),
-        internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET,
-        evaluation_url=evaluation_service,
-        upstream_read_timeout=10,
-    )
     bkpsdm = _signed_in(gateway_settings, unique("bkpsdm"), ["admin"], None)
     page = bkpsdm.get("/bkpsdm/tugas?lihat=flagged").get_data(as_text=True)
     assert f"/bkpsdm/tugas/{task_id}/penilai" in page
