@@ -142,6 +142,8 @@ class DevelopmentNeedIdentified(Schema):
     gap = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     priority_score = fields.Float(required=True, validate=validate.Range(min=0))
     plan_year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    # the year's theme whose target level opened it (above the position's standard); absent or null: the standard
+    priority_code = fields.String(load_default=None, allow_none=True)
 
 
 @register("needs", "DevelopmentNeedClosed", 1, key_field="nip")
@@ -150,7 +152,8 @@ class DevelopmentNeedClosed(Schema):
     nip = _nip(required=True)
     competency_code = fields.String(required=True)
     reason = fields.String(
-        required=True, validate=validate.OneOf(["gap_closed", "position_changed", "standard_removed", "cancelled"])
+        required=True,
+        validate=validate.OneOf(["gap_closed", "position_changed", "standard_removed", "cancelled", "unassessed"]),
     )
 
 

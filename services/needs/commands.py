@@ -32,14 +32,27 @@ class CompetencyDetails(CompetencyChange):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PriorityTarget:
+    """A level a theme asks of a competency, for the positions of a class, of an OPD, one position (or, none of them
+    named, every ASN)."""
+
+    competency_code: str
+    level: int
+    position_class: str | None = None
+    unit_code: str | None = None
+    position_code: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Priority:
-    """A theme of the year's vision and mission, and the competencies it weighs (0 to 1)."""
+    """A theme of the year's vision and mission, the competencies it weighs (0 to 1) and the levels it asks."""
 
     code: str
     name: str
     weight: float
     competencies: tuple[str, ...]
     description: str = ""
+    targets: tuple[PriorityTarget, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,7 +20,9 @@ class NeedsSettings(Settings):
         "21,24"  # digits 13-14 of an NI PPPK: 21 PPPK, 24 PPPK paruh waktu (unverified: configurable)
     )
     min_appointment_age: int = 18  # an employee number whose appointment comes before this age is refused
-    missing_assessment_level: int = 1  # the level assumed for a competency never assessed
+    # an assessment older than this many years gives way to any recent one (the current-level rule, docs/needs.md)
+    assessment_valid_years: int = 3
+    max_assessment_import_bytes: int = 5_000_000  # largest assessment-results file accepted over HTTP
     max_bulk_rows: int = 5000  # rows per bulk upsert request
     # a change concerning more ASN than this recomputes their gaps and needs in the worker (progress at
     # /needs/recompute-runs), not in the request; the worker does it this many ASN per transaction

@@ -23,19 +23,29 @@ EMPLOYMENT_STATUSES = ("PNS", "PPPK")
 EMPLOYEE_SORTS = ("name", "nip", "unit_name", "position_code")  # the columns an employee list sorts by
 LEVELS = range(1, 6)
 
-# A level claimed for development outside Bangkom and verified by BKPSDM against its certificate
-# ("certificate") ranks with the supervisor's judgement: evidence, but not an assessment.
-# Current-level rule, step 1: the source with the best (lowest) rank wins; step 2: among
-# assessments of that rank, the most recent (assessed_on, then when it was recorded).
-# An assessment centre and a post-training evaluation (the supervisor's rubric on a real project)
-# are both evidence-based and share the top rank, so a newer post-training result replaces an
-# older assessment-centre result: this is what closes the loop.
-SOURCE_RANK = {"assessment_centre": 1, "post_training": 1, "supervisor": 2, "certificate": 2, "self": 3}
+# The weight of each source of a level (lower ranks first), assessment centre / competency test > supervisor >
+# certificate claim > self. An assessment centre, a competency test (uji kompetensi) and a post-training evaluation
+# (the supervisor's rubric on a real project) are evidence-based and share the top rank, so a newer post-training
+# result replaces an older assessment-centre result: this is what closes the loop. A level claimed for development
+# outside Bangkom and verified by BKPSDM ("certificate") is evidence of attendance, weaker than a supervisor's
+# judgement. A self-assessment is recorded and shown but never counts: alone it neither opens nor closes a need.
+SOURCE_RANK = {
+    "assessment_centre": 1,
+    "competency_test": 1,
+    "post_training": 1,
+    "supervisor": 2,
+    "certificate": 3,
+    "self": 4,
+}
 SOURCES = tuple(SOURCE_RANK)
+COUNTED_SOURCES = tuple(source for source in SOURCES if source != "self")  # the sources a current level comes from
+IMPORTED_SOURCES = ("assessment_centre", "competency_test")  # what an assessment file may hold
+# what a person records through the API; post-training results and certificate levels arrive as events
+RECORDED_SOURCES = (*IMPORTED_SOURCES, "supervisor", "self")
 
 NEED_STATUSES = ("open", "planned", "in_training", "awaiting_evaluation", "closed")
 ACTIVE_NEED_STATUSES = NEED_STATUSES[:-1]
-CLOSE_REASONS = ("gap_closed", "position_changed", "standard_removed", "cancelled")
+CLOSE_REASONS = ("gap_closed", "position_changed", "standard_removed", "cancelled", "unassessed")
 
 # Status changes BKPSDM may make by hand; the others follow events (enrolment, completion, assessment).
 MANUAL_TRANSITIONS = {
@@ -97,14 +107,33 @@ class Assessment:
     recorded_at: dt.datetime
 
 
-def current_level(assessments: Iterable[Assessment]) -> int | None:
-    """The level that counts now (None when the competency was never assessed)."""
+def current_level(assessments: Iterable[Assessment], valid_since: dt.date | None = None) -> int | None:
+    """The level that counts now; None while the competency is *unassessed* (no counted source).
+
+    Current-level rule: 1. a recent assessment (on or after ``valid_since``) before an older one; 2. then the
+    stronger source (``SOURCE_RANK``); 3. then the latest ``assessed_on``, then the latest recorded. A weaker
+    source thus never overrides a stronger recent one, and an old result gives way to any recent one.
+    """
+    counted = [a for a in assessments if a.source in COUNTED_SOURCES]
     best = min(
-        assessments,
-        key=lambda a: (SOURCE_RANK[a.source], -a.assessed_on.toordinal(), -a.recorded_at.timestamp()),
+        counted,
+        key=lambda a: (
+            0 if valid_since is None or a.assessed_on >= valid_since else 1,
+            SOURCE_RANK[a.source],
+            -a.assessed_on.toordinal(),
+            -a.recorded_at.timestamp(),
+        ),
         default=None,
     )
     return best.level if best else None
+
+
+def valid_since(today: dt.date, valid_years: int) -> dt.date:
+    """The first day on which an assessment is still recent (``valid_years`` before ``today``)."""
+    try:
+        return today.replace(year=today.year - valid_years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - valid_years, day=28)
 
 
 # --- standards ----------------------------------------------------------------------------------

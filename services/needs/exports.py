@@ -22,6 +22,7 @@ GAP_COLUMNS: Sequence[tuple[str, str]] = (
 )
 
 PLAN_COLUMNS: Sequence[tuple[str, str]] = (
+    ("step", "Langkah"),
     ("unit_code", "Kode OPD"),
     ("unit_name", "Unit Kerja (OPD)"),
     ("competency_code", "Kode Kompetensi"),
@@ -32,6 +33,8 @@ PLAN_COLUMNS: Sequence[tuple[str, str]] = (
     ("jp_per_person", "JP per Orang"),
     ("jp_budget", "Total JP"),
 )
+# what a plan line's step says in the file
+PLAN_STEPS = {"develop": "Pengembangan", "assess_first": "Asesmen dahulu (belum dinilai)"}
 
 EMPLOYEE_COLUMNS: Sequence[tuple[str, str]] = (
     ("nip", "NIP"),

@@ -104,6 +104,22 @@ class PriorityCompetency(Base):
     competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"), primary_key=True)
 
 
+class PriorityTarget(Base):
+    """A level a theme of the year asks of a competency, for the positions it names: those of a class, of an OPD,
+    one position, or (all empty) every ASN. Where it is above the position's standard it is what the ASN is measured
+    against that year, and the need it opens names the theme (``Need.priority_code``)."""
+
+    __tablename__ = "priority_targets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("strategic_priorities.id", ondelete="CASCADE"), index=True)
+    competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"))
+    level: Mapped[int] = mapped_column(Integer)
+    position_class: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    position_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="ck_priority_target_level"),)
+
+
 class Employee(Base):
     """An ASN, as SIMPEG knows them."""
 
@@ -249,8 +265,9 @@ class Gap(Base):
     unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
     competency_group: Mapped[str] = mapped_column(String(20))
     required_level: Mapped[int] = mapped_column(Integer)
-    current_level: Mapped[int] = mapped_column(Integer)
+    current_level: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: unassessed (assess first)
     assessed: Mapped[bool] = mapped_column(Boolean)
+    priority_code: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the theme that set the level
     gap: Mapped[int] = mapped_column(Integer)
     strategic_weight: Mapped[float] = mapped_column(Float)
     jp_shortfall: Mapped[int] = mapped_column(Integer)
@@ -277,6 +294,8 @@ class Need(Base):
     current_level: Mapped[int] = mapped_column(Integer)
     gap: Mapped[int] = mapped_column(Integer)
     priority_score: Mapped[float] = mapped_column(Float)
+    # the year's theme whose target level is above the standard (the reason of the need); None: the standard
+    priority_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

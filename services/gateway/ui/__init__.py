@@ -6,13 +6,14 @@ with the gateway's own accounts and calls the services exactly as the API proxy 
 identity, so the services' access rules apply unchanged.
 
 One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``client`` (calling the services),
-``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``employees``, ``development``, ``catalogues``,
+``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``employees``, ``assessments``, ``development``, ``catalogues``,
 ``standards``, ``bkpsdm``, ``training``, ``attendance``, ``evaluation``, ``people``, ``notifications``, ``partner``
 (a partner institution's user).
 """
 
 from services.gateway.ui import (  # noqa: F401 - their routes register
     accounts,
+    assessments,
     attendance,
     bkpsdm,
     catalogues,

@@ -18,15 +18,17 @@ from services.gateway.ui.session import _today, signed_in, t, ui
 from shared.web import context
 
 
-def _heatmap(plan: list[dict], title: str) -> str:
-    units = sorted({line["unit_code"] or "-" for line in plan})
-    unit_names = {line["unit_code"] or "-": line.get("unit_name") or line["unit_code"] or "-" for line in plan}
-    competencies = sorted({line["competency_code"] for line in plan})
+def _heatmap(plan: list[dict], step: str, title: str) -> str:
+    """OPD × competency: the ASN of the plan's lines of ``step`` (develop: in need; assess_first: unassessed)."""
+    lines = [line for line in plan if line["step"] == step]
+    units = sorted({line["unit_code"] or "-" for line in lines})
+    unit_names = {line["unit_code"] or "-": line.get("unit_name") or line["unit_code"] or "-" for line in lines}
+    competencies = sorted({line["competency_code"] for line in lines})
     competency_names = {
-        line["competency_code"]: line.get("competency_name") or line["competency_code"] for line in plan
+        line["competency_code"]: line.get("competency_name") or line["competency_code"] for line in lines
     }
     values: dict[tuple[str, str], float] = {}
-    for line in plan:
+    for line in lines:
         key = (line["unit_code"] or "-", line["competency_code"])
         values[key] = values.get(key, 0) + line["employees"]
     return charts.heatmap(title, units, competencies, values, row_labels=unit_names, column_labels=competency_names)
@@ -54,15 +56,25 @@ def bkpsdm():
     simpeg = api("GET", "needs", "/simpeg/status")
     heatmap = _heatmap(
         plan,
+        "develop",
         t(
             f"Kesenjangan kompetensi {year}: jumlah ASN per OPD dan kompetensi",
             f"Competency gaps {year}: ASN per OPD and competency",
+        ),
+    )
+    unassessed = _heatmap(
+        plan,
+        "assess_first",
+        t(
+            f"Belum dinilai {year}: jumlah ASN per OPD dan kompetensi",
+            f"Not yet assessed {year}: ASN per OPD and competency",
         ),
     )
     return render_template(
         "bkpsdm.html",
         year=year,
         heatmap=heatmap,
+        unassessed=unassessed,
         plan=plan,
         compliance=compliance,
         running=running,

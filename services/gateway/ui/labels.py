@@ -72,10 +72,11 @@ ACCOUNT_STATUSES = {
 
 ASSESSMENT_SOURCES = {
     "assessment_centre": ("Assessment center", "Assessment centre"),
+    "competency_test": ("Uji kompetensi", "Competency test"),
     "post_training": ("Evaluasi pasca pelatihan (proyek)", "Post-training evaluation (project)"),
     "supervisor": ("Penilaian atasan", "Supervisor's assessment"),
     "certificate": ("Sertifikat terverifikasi", "Verified certificate"),
-    "self": ("Penilaian diri", "Self-assessment"),
+    "self": ("Penilaian diri (dicatat, tidak dihitung)", "Self-assessment (recorded, not counted)"),
 }
 
 RUN_STATUSES = {

@@ -135,7 +135,7 @@ def standar_jabatan(code: str):
     )
 
 
-ASSESSABLE_SOURCES = ("assessment_centre", "supervisor", "self")  # the others come from events
+ASSESSABLE_SOURCES = ("assessment_centre", "competency_test", "supervisor", "self")  # the others come from events
 
 
 @ui.route("/penilaian", methods=["GET", "POST"])

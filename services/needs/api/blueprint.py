@@ -43,6 +43,8 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "GET /employees/<nip>/jp": PEOPLE,
         "GET /employees/<nip>/assessments": PEOPLE,
         "POST /employees/<nip>/assessments": PEOPLE,
+        "POST /assessments/imports": ADMIN,
+        "GET /my/team": ("supervisor",),
         "GET /gaps": ADMIN,
         "GET /gaps/by-unit": ADMIN,
         "GET /gaps/by-competency": ADMIN,

@@ -6,6 +6,7 @@ from flask.views import MethodView
 
 from services.needs import handlers, schemas, views
 from services.needs.api.blueprint import blp, may_see, year_of
+from shared.edge import body_limit
 from shared.errors import Forbidden, Invalid
 from shared.web import caller, context, paged, read_session
 
@@ -106,3 +107,30 @@ class Assessments(MethodView):
             raise Forbidden(f"You may record only a {allowed} assessment for this employee.")
         with context().uow() as uow:
             return handlers.record_assessment(uow, context().settings, nip, data)
+
+
+@blp.route("/my/team")
+class MyTeam(MethodView):
+    @blp.arguments(schemas.EmployeeQuery, location="query")
+    @blp.response(200, schemas.EmployeeSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """The active ASN the signed-in supervisor supervises (as SIMPEG says), by name: whom they assess."""
+        team = {**args, "supervisor_nip": caller().subject, "active": True}
+        return paged(pagination_parameters, lambda s, page, size: views.employees(s, team, page, size))
+
+
+@blp.route("/assessments/imports")
+class AssessmentImports(MethodView):
+    @body_limit("max_assessment_import_bytes")
+    @blp.arguments(schemas.AssessmentFileSchema, location="files")
+    @blp.response(200, schemas.AssessmentImportSchema)
+    def post(self, files):
+        """Import the results of an assessment centre or a competency test (XLSX or CSV), row by row: valid rows are
+        recorded and their ASN's gaps and needs recomputed; each invalid row is reported with its row number, column
+        and reason. The same file imported again records nothing twice; a corrected level replaces the earlier one."""
+        upload = files["file"]
+        with context().uow() as uow:
+            return handlers.import_assessments(
+                uow, context().settings, upload.read(), upload.filename or "hasil-asesmen.csv"
+            )

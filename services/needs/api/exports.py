@@ -52,10 +52,12 @@ class PlanExport(MethodView):
     @blp.arguments(schemas.ExportQuery, location="query")
     @blp.doc(**EXPORT_DOC)
     def get(self, args):
-        """The annual plan as XLSX or CSV."""
+        """The annual plan as XLSX or CSV: the development lines, then per OPD and competency the ASN to assess
+        first (column Langkah)."""
         year = year_of(args)
         with read_session() as session:
             rows = views.plan(session, context().settings, year, args.get("unit_code"))
+        rows = [{**row, "step": exports.PLAN_STEPS[row["step"]]} for row in rows]
         content = sheets.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
         return _file(content, args["format"], f"rencana-pengembangan-{year}")
 

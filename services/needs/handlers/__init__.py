@@ -9,7 +9,7 @@ worker consumes), ``checks``. The names are gathered here, so that callers say `
 module holds it.
 """
 
-from services.needs.handlers.assessments import change_need_status, record_assessment
+from services.needs.handlers.assessments import change_need_status, import_assessments, record_assessment
 from services.needs.handlers.checks import require_competencies, require_unique
 from services.needs.handlers.dictionary import create_competency, replace_priorities, seed_dictionary, update_competency
 from services.needs.handlers.employees import (
@@ -54,6 +54,7 @@ __all__ = [
     "deactivate_employees",
     "employee_synced_event",
     "event_handlers",
+    "import_assessments",
     "on_competency_assessed",
     "on_evaluation_task_expired",
     "on_external_development_verified",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from sqlalchemy import delete
@@ -11,7 +12,14 @@ from services.needs.commands import CompetencyChange, CompetencyDetails, Priorit
 from services.needs.config import NeedsSettings
 from services.needs.handlers.checks import require_competencies
 from services.needs.handlers.recompute import recompute_or_queue
-from services.needs.models import ClassStandard, Competency, PriorityCompetency, StrategicPriority
+from services.needs.models import (
+    ClassStandard,
+    Competency,
+    Position,
+    PriorityCompetency,
+    PriorityTarget,
+    StrategicPriority,
+)
 from shared.db import UnitOfWork
 from shared.errors import Conflict, Invalid
 
@@ -67,6 +75,29 @@ def update_competency(uow: UnitOfWork, settings: NeedsSettings, code: str, data:
 # --- strategic priorities -----------------------------------------------------------------------
 
 
+def _check_targets(uow: UnitOfWork, items: Sequence[Priority]) -> None:
+    """A theme's targets name its own competencies, and positions that exist."""
+    problems = []
+    for i, item in enumerate(items):
+        for j, target in enumerate(item.targets):
+            if target.competency_code not in item.competencies:
+                problems.append(
+                    {
+                        "field": f"items.{i}.targets.{j}.competency_code",
+                        "message": "Not one of the theme's competencies; add it to them first.",
+                    }
+                )
+            if target.position_code and uow.session.get(Position, target.position_code) is None:
+                problems.append(
+                    {
+                        "field": f"items.{i}.targets.{j}.position_code",
+                        "message": f"Unknown position {target.position_code}; create it first.",
+                    }
+                )
+    if problems:
+        raise Invalid("A target level of a theme cannot be used; see each field.", errors=problems)
+
+
 def replace_priorities(
     uow: UnitOfWork, settings: NeedsSettings, year: int, items: Sequence[Priority]
 ) -> list[StrategicPriority]:
@@ -87,8 +118,10 @@ def replace_priorities(
         uow,
         {f"items.{i}.competencies.{j}": c for i, item in enumerate(items) for j, c in enumerate(item.competencies)},
     )
+    _check_targets(uow, items)
     session = uow.session
     before = repository.priority_weights(session, year)
+    targets_before = repository.priority_targets(session, year)
     session.execute(delete(StrategicPriority).where(StrategicPriority.plan_year == year))
     session.flush()
     priorities = []
@@ -99,19 +132,25 @@ def replace_priorities(
         session.add(priority)
         session.flush()
         session.add_all(PriorityCompetency(priority_id=priority.id, competency_code=c) for c in item.competencies)
+        session.add_all(
+            PriorityTarget(priority_id=priority.id, **dataclasses.asdict(target)) for target in item.targets
+        )
         priorities.append(priority)
     after: dict[str, float] = {}
     for item in items:
         for code in item.competencies:
             after[code] = max(after.get(code, 0.0), item.weight)
-    changed = sorted(code for code in set(before) | set(after) if before.get(code) != after.get(code))
-    if changed:  # a gap's priority depends on its competency's weight alone: only those competencies' rows
+    session.flush()
+    targets_after = repository.priority_targets(session, year)
+    changed = {code for code in set(before) | set(after) if before.get(code) != after.get(code)}
+    changed |= {target[0] for target in targets_before ^ targets_after}
+    if changed:  # a gap row depends on its own competency alone: only those competencies' rows
         recompute_or_queue(
             uow,
             settings,
             cause=f"strategic priorities of {year} changed",
             nips=None,
-            competencies=changed,
+            competencies=sorted(changed),
             years=[year],
         )
     uow.commit()

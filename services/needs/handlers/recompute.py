@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.needs import repository
+from services.needs import domain, repository
 from services.needs.config import NeedsSettings, jp_rules
 from services.needs.models import Need, Outbox, RecomputeRun
 from shared.db import Database, UnitOfWork, utcnow
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 def policy(settings: NeedsSettings) -> repository.GapPolicy:
     return repository.GapPolicy(
         jp_rules=jp_rules(settings),
-        missing_assessment_level=settings.missing_assessment_level,
+        valid_since=domain.valid_since(settings.today(), settings.assessment_valid_years),
     )
 
 

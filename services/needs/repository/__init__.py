@@ -22,6 +22,7 @@ from services.needs.repository.gaps import (
     GapPolicy,
     current_level_cte,
     gap_query,
+    priority_targets,
     priority_weights,
     rebuild_gaps,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "need_closed_event",
     "need_identified_event",
     "positions_by_code",
+    "priority_targets",
     "priority_weights",
     "rebuild_gaps",
     "record_service_years",

@@ -69,7 +69,8 @@ def sync_needs(
 
     Active needs take the new figures; a need whose employee left or became inactive is closed as
     ``cancelled``, one whose competency left the standard as ``left_standard`` (``position_changed`` or
-    ``standard_removed``), one whose gap is 0 as ``gap_closed``; a gap without an active need opens one.
+    ``standard_removed``), one whose gap is 0 as ``gap_closed``, one whose level no counted source gives any more
+    (only a self-assessment: assess first) as ``unassessed``; a gap without an active need opens one.
     """
     in_scope = [
         Need.year == year,
@@ -94,13 +95,20 @@ def sync_needs(
 def _update_needs(session: Session, in_scope: list, gaps_in_scope: list, now) -> int:
     """Active needs take their gap row's new figures; only what changed is written. Returns the needs updated."""
     # the gaps probed by their key (``gaps_in_scope``), not all of the year's joined
-    same_gap = [Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code, *gaps_in_scope]
+    same_gap = [
+        Gap.year == Need.year,
+        Gap.nip == Need.nip,
+        Gap.competency_code == Need.competency_code,
+        Gap.assessed.is_(True),  # an unassessed row closes its need (below) and gives it no figures
+        *gaps_in_scope,
+    ]
     changed = or_(
         Need.required_level.is_distinct_from(Gap.required_level),
         Need.current_level.is_distinct_from(Gap.current_level),
         Need.gap.is_distinct_from(Gap.gap),
         Need.priority_score.is_distinct_from(Gap.priority_score),
         Need.unit_code.is_distinct_from(Gap.unit_code),
+        Need.priority_code.is_distinct_from(Gap.priority_code),
     )
     return session.execute(
         update(Need)
@@ -111,6 +119,7 @@ def _update_needs(session: Session, in_scope: list, gaps_in_scope: list, now) ->
             gap=Gap.gap,
             priority_score=Gap.priority_score,
             unit_code=Gap.unit_code,
+            priority_code=Gap.priority_code,
             updated_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -119,22 +128,26 @@ def _update_needs(session: Session, in_scope: list, gaps_in_scope: list, now) ->
 
 def _close_needs(session: Session, in_scope: list, nips, report, left_standard: str, outbox, now) -> list[Event]:
     """Close the needs that no longer hold, with the first reason that holds: the employee left (``cancelled``),
-    the competency left the standard (``left_standard``), the gap is met (``gap_closed``)."""
+    the competency left the standard (``left_standard``), the gap is met (``gap_closed``), the level is no longer
+    known (``unassessed``)."""
     if nips is None:
         active_employee = exists().where(Employee.nip == Need.nip, Employee.active.is_(True))
     else:  # the few who left, looked up first: as a subquery the planner hashes every employee of the city
         staying = set(session.scalars(select(Employee.nip).where(among(session, Employee.nip, nips), Employee.active)))
         active_employee = ~among(session, Need.nip, sorted(set(nips) - staying))
     gap_row = exists().where(Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code)
-    gap_met = exists().where(
-        Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code, Gap.gap == 0
-    )
+    same_row = [Gap.year == Need.year, Gap.nip == Need.nip, Gap.competency_code == Need.competency_code]
+    gap_met = exists().where(*same_row, Gap.gap == 0, Gap.assessed.is_(True))
+    unassessed = exists().where(*same_row, Gap.assessed.is_(False))
     reason = case(
-        (~active_employee, literal("cancelled")), (~gap_row, literal(left_standard)), (gap_met, literal("gap_closed"))
+        (~active_employee, literal("cancelled")),
+        (~gap_row, literal(left_standard)),
+        (gap_met, literal("gap_closed")),
+        (unassessed, literal("unassessed")),
     )
     closing = (
         update(Need)
-        .where(*in_scope, or_(~active_employee, ~gap_row, gap_met))
+        .where(*in_scope, or_(~active_employee, ~gap_row, gap_met, unassessed))
         .values(status="closed", closed_reason=reason, closed_at=now, updated_at=now)
         .returning(Need.id, Need.nip, Need.competency_code, Need.closed_reason)
         .execution_options(synchronize_session=False)
@@ -158,7 +171,9 @@ def _close_needs(session: Session, in_scope: list, nips, report, left_standard: 
         closed = session.execute(closing).all()
         counts = Counter(row.closed_reason for row in closed)
         events = [need_closed_event(row.id, row.nip, row.competency_code, row.closed_reason) for row in closed]
-    report.needs_closed = {name: counts.get(name, 0) for name in ("cancelled", left_standard, "gap_closed")}
+    report.needs_closed = {
+        name: counts.get(name, 0) for name in ("cancelled", left_standard, "gap_closed", "unassessed")
+    }
     return events
 
 
@@ -174,6 +189,7 @@ NEED_COLUMNS = (
     "current_level",
     "gap",
     "priority_score",
+    "priority_code",
     "opened_at",
     "updated_at",
 )
@@ -193,6 +209,7 @@ def _opening(session: Session, year: int, gaps_in_scope: list, now):
         Gap.current_level,
         Gap.gap,
         Gap.priority_score,
+        Gap.priority_code,
         literal(now, UTCDateTime()),
         literal(now, UTCDateTime()),
     ).where(Gap.year == year, Gap.gap > 0, *gaps_in_scope)
@@ -213,6 +230,7 @@ def _opening(session: Session, year: int, gaps_in_scope: list, now):
             Need.current_level,
             Need.gap,
             Need.priority_score,
+            Need.priority_code,
             Need.year,
         )
     )
@@ -237,6 +255,7 @@ def _open_needs(session: Session, year: int, gaps_in_scope: list, report, outbox
                 "gap": opened_rows.c.gap,
                 "priority_score": opened_rows.c.priority_score,
                 "plan_year": opened_rows.c.year,
+                "priority_code": opened_rows.c.priority_code,
             },
         )
         return []
@@ -270,6 +289,7 @@ def need_identified_event(need: Any, validate: bool = True) -> Event:
             "gap": get("gap"),
             "priority_score": get("priority_score"),
             "plan_year": get("year"),
+            "priority_code": get("priority_code"),
         },
         validate=validate,
     )

@@ -28,6 +28,8 @@ from services.needs.schemas.dictionary import (
     StandardEntry,
 )
 from services.needs.schemas.employees import (
+    AssessmentFileSchema,
+    AssessmentImportSchema,
     AssessmentSchema,
     EmployeeBodySchema,
     EmployeeBulkSchema,
@@ -75,6 +77,8 @@ from services.needs.schemas.plan import (
 
 __all__ = [
     "EmployeeSchema",
+    "AssessmentFileSchema",
+    "AssessmentImportSchema",
     "AssessmentSchema",
     "BehindQuery",
     "BehindSchema",

@@ -47,16 +47,39 @@ class CompetencyQuery(Schema):
 # --- priorities and standards -------------------------------------------------------------------
 
 
+class PriorityTargetSchema(Schema):
+    competency_code = fields.String(required=True, validate=CODE)
+    level = fields.Integer(required=True, validate=LEVEL)
+    position_class = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(domain.POSITION_CLASSES))
+    unit_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=60))
+    position_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=60))
+
+    @post_load
+    def _command(self, data: dict, **_kwargs) -> commands.PriorityTarget:
+        return commands.PriorityTarget(**data)
+
+
 class PrioritySchema(Schema):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=4000))
     weight = fields.Float(required=True, validate=validate.Range(min=0, max=1, error="Weight must be between 0 and 1."))
     competencies = fields.List(fields.String(validate=CODE), required=True, validate=[validate.Length(min=1), unique])
+    targets = fields.List(
+        fields.Nested(PriorityTargetSchema),
+        load_default=list,
+        metadata={
+            "description": "Levels the theme asks this year, each for the positions of a class, of an OPD (unit_code), "
+            "one position, or every ASN (none named); above a position's standard it opens needs naming the theme. "
+            "Each competency must be one of the theme's competencies."
+        },
+    )
 
     @post_load
     def _command(self, data: dict, **_kwargs) -> commands.Priority:
-        return commands.Priority(**{**data, "competencies": tuple(data["competencies"])})
+        return commands.Priority(
+            **{**data, "competencies": tuple(data["competencies"]), "targets": tuple(data["targets"])}
+        )
 
 
 class PrioritiesSchema(Schema):

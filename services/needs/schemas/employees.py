@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, post_load, validate
 
 from services.needs import commands, domain
@@ -62,7 +63,11 @@ class AssessmentSchema(Schema):
     id = fields.String(dump_only=True)
     competency_code = fields.String(required=True, validate=CODE)
     level = fields.Integer(required=True, validate=LEVEL)
-    source = fields.String(required=True, validate=validate.OneOf(domain.SOURCES))
+    source = fields.String(
+        required=True,
+        validate=validate.OneOf(domain.RECORDED_SOURCES),
+        metadata={"description": "Recorded here: assessment_centre, competency_test, supervisor, self; listed: any"},
+    )
     assessed_on = fields.Date(required=True)
     evidence = fields.String(load_default="", validate=validate.Length(max=4000))
     assessor_nip = fields.String(load_default=None, allow_none=True, validate=NIP)
@@ -74,12 +79,46 @@ class AssessmentSchema(Schema):
         return commands.Assessment(**data)
 
 
+class AssessmentFileSchema(Schema):
+    file = Upload(
+        required=True,
+        metadata={
+            "description": "Assessment results: .xlsx (first sheet) or .csv, header in row 1: NIP, Kode Kompetensi, "
+            "Level, Tanggal, Sumber (Assessment center or Uji kompetensi; empty: Assessment center), Keterangan"
+        },
+    )
+
+
+class AssessmentRowResult(Schema):
+    row = fields.Integer(metadata={"description": "The row number in the spreadsheet (the header is row 1)"})
+    nip = fields.String(allow_none=True)
+    competency_code = fields.String()
+    outcome = fields.String(
+        metadata={
+            "description": "accepted (new), updated (a corrected level of a result imported before), duplicate "
+            "(imported before, unchanged) or invalid (nothing recorded)",
+            "enum": ["accepted", "updated", "duplicate", "invalid"],
+        }
+    )
+    field = fields.String(metadata={"description": "The column with the problem (invalid rows)"})
+    message = fields.Message(metadata={"description": "What is wrong and what to do (invalid rows)"})
+
+
+class AssessmentImportSchema(Schema):
+    received = fields.Integer(metadata={"description": "Rows read (blank lines left out)"})
+    accepted = fields.Integer()
+    updated = fields.Integer()
+    duplicate = fields.Integer()
+    invalid = fields.Integer()
+    results = fields.List(fields.Nested(AssessmentRowResult))
+
+
 class ProfileCompetency(Schema):
     competency_code = fields.String()
     competency_name = fields.String()
     competency_group = fields.String()
     required_level = fields.Integer()
-    current_level = fields.Integer()
+    current_level = fields.Integer(allow_none=True, metadata={"description": "None: unassessed"})
     assessed = fields.Boolean()
     gap = fields.Integer()
     priority_score = fields.Float()

@@ -29,12 +29,15 @@ class GapSchema(Schema):
     competency_name = fields.String()
     competency_group = fields.String()
     required_level = fields.Integer()
-    current_level = fields.Integer()
-    assessed = fields.Boolean(metadata={"description": "False: the current level is the assumed default"})
+    current_level = fields.Integer(allow_none=True, metadata={"description": "None: unassessed (assess first)"})
+    assessed = fields.Boolean(metadata={"description": "False: nobody assessed it yet; its gap is unknown (0)"})
     gap = fields.Integer()
     strategic_weight = fields.Float()
     jp_shortfall = fields.Integer()
     priority_score = fields.Float()
+    priority_code = fields.String(
+        allow_none=True, metadata={"description": "The year's theme whose target level is required; null: the standard"}
+    )
 
 
 class CodeName(Schema):
@@ -48,6 +51,8 @@ class GapAggregateSchema(Schema):
     employees = fields.Integer()
     employees_with_gap = fields.Integer()
     gaps = fields.Integer()
+    employees_unassessed = fields.Integer(metadata={"description": "ASN with a competency of the standard unassessed"})
+    unassessed = fields.Integer(metadata={"description": "Competency rows nobody assessed yet (assess first)"})
     average_gap = fields.Float()
     total_priority = fields.Float()
     job_person_match = fields.Float(allow_none=True)
@@ -85,6 +90,9 @@ class NeedSchema(Schema):
     current_level = fields.Integer()
     gap = fields.Integer()
     priority_score = fields.Float()
+    priority_code = fields.String(
+        allow_none=True, metadata={"description": "The year's theme whose target level opened it; null: the standard"}
+    )
     opened_at = fields.DateTime()
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
@@ -111,18 +119,27 @@ class NeedStatusSchema(Schema):
 
 
 class PlanLineSchema(Schema):
+    step = fields.String(
+        metadata={
+            "description": "develop: ASN with an assessed gap, the form and JP to budget; assess_first: ASN whose level "
+            "in the competency nobody assessed yet (no JP budgeted: assess them first)",
+            "enum": ["develop", "assess_first"],
+        }
+    )
     unit_code = fields.String(allow_none=True)
     unit_name = fields.String(allow_none=True)
     competency_code = fields.String()
     competency_name = fields.String(allow_none=True)
     competency_group = fields.String()
-    form = fields.String()
+    form = fields.String(allow_none=True, metadata={"description": "None on an assess_first line"})
     jp_per_person = fields.Integer()
-    employees = fields.Integer()
-    jp_budget = fields.Integer(metadata={"description": "JP to budget; nobody beyond their cap (PPPK)"})
+    employees = fields.Integer(metadata={"description": "ASN on the line: in need (develop) or unassessed"})
+    jp_budget = fields.Integer(metadata={"description": "JP to budget; nobody beyond their cap (PPPK); 0 to assess"})
     over_cap = fields.Integer(metadata={"description": "Needs left out: the ASN has no JP left under their cap"})
-    gap_min = fields.Integer(metadata={"description": "The smallest gap on this line: the form follows the gap size"})
-    gap_max = fields.Integer(metadata={"description": "The largest gap on this line"})
+    gap_min = fields.Integer(
+        allow_none=True, metadata={"description": "The smallest gap on this line: the form follows the gap size"}
+    )
+    gap_max = fields.Integer(allow_none=True, metadata={"description": "The largest gap on this line"})
 
 
 class PlanQuery(YearQuery):

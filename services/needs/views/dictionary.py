@@ -15,6 +15,7 @@ from services.needs.models import (
     Position,
     PositionStandard,
     PriorityCompetency,
+    PriorityTarget,
     StrategicPriority,
 )
 from shared.errors import NotFound
@@ -50,6 +51,22 @@ def priorities(session: Session, year: int) -> list[dict[str, Any]]:
         )
     ):
         links[priority_id].append(code)
+    targets = defaultdict(list)
+    for target in session.scalars(
+        select(PriorityTarget)
+        .join(StrategicPriority, StrategicPriority.id == PriorityTarget.priority_id)
+        .where(StrategicPriority.plan_year == year)
+        .order_by(PriorityTarget.id)
+    ):
+        targets[target.priority_id].append(
+            {
+                "competency_code": target.competency_code,
+                "level": target.level,
+                "position_class": target.position_class,
+                "unit_code": target.unit_code,
+                "position_code": target.position_code,
+            }
+        )
     return [
         {
             "code": t.code,
@@ -57,6 +74,7 @@ def priorities(session: Session, year: int) -> list[dict[str, Any]]:
             "description": t.description,
             "weight": t.weight,
             "competencies": links[t.id],
+            "targets": targets[t.id],
         }
         for t in themes
     ]

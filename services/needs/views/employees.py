@@ -20,7 +20,7 @@ def employees(session: Session, filters: dict[str, Any], page_no: int, page_size
     column = getattr(Employee, sort.lstrip("-"))
     query = select(Employee).options(undefer(Employee.position_name))
     query = query.order_by(column.desc() if sort.startswith("-") else column.asc(), Employee.nip)
-    for field in ("unit_code", "position_code", "employment_status", "active"):
+    for field in ("unit_code", "position_code", "employment_status", "active", "supervisor_nip"):
         if filters.get(field) is not None:
             query = query.where(getattr(Employee, field) == filters[field])
     if filters.get("q"):
@@ -53,7 +53,9 @@ def profile(session: Session, settings: NeedsSettings, nip: str, year: int) -> d
     return {
         "employee": person,
         "year": year,
-        "job_person_match": domain.job_person_match((g.required_level, g.current_level) for g, _ in gaps),
+        "job_person_match": domain.job_person_match(
+            (g.required_level, g.current_level) for g, _ in gaps if g.current_level is not None
+        ),
         "competencies": [
             {
                 "competency_code": g.competency_code,

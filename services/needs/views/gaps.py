@@ -42,13 +42,16 @@ def _gap_row(g: Gap, name: str, unit_name: str | None, competency_name: str) -> 
         "strategic_weight": g.strategic_weight,
         "jp_shortfall": g.jp_shortfall,
         "priority_score": g.priority_score,
+        "priority_code": g.priority_code,
     }
 
 
 def gaps_by(session: Session, year: int, dimension: str) -> list[dict[str, Any]]:
-    """Gaps aggregated per OPD (``unit``) or per competency, ranked by total priority."""
+    """Gaps aggregated per OPD (``unit``) or per competency, ranked by total priority; the competencies nobody has
+    assessed yet are counted apart (``unassessed``) and left out of the job-person match."""
     key = Gap.unit_code if dimension == "unit" else Gap.competency_code
     with_gap = case((Gap.gap > 0, 1), else_=0)
+    assessed_required = case((Gap.assessed, Gap.required_level), else_=0)
     rows = session.execute(
         select(
             key.label("key"),
@@ -57,8 +60,10 @@ def gaps_by(session: Session, year: int, dimension: str) -> list[dict[str, Any]]
             func.sum(with_gap).label("gaps"),
             func.avg(Gap.gap).label("average_gap"),
             func.sum(Gap.priority_score).label("total_priority"),
-            func.sum(_least(session)(Gap.current_level, Gap.required_level)).label("held"),
-            func.sum(Gap.required_level).label("required"),
+            func.count(func.distinct(case((Gap.assessed.is_(False), Gap.nip)))).label("employees_unassessed"),
+            func.sum(case((Gap.assessed.is_(False), 1), else_=0)).label("unassessed"),
+            func.sum(_least(session)(func.coalesce(Gap.current_level, 0), Gap.required_level)).label("held"),
+            func.sum(assessed_required).label("required"),
         )
         .where(Gap.year == year)
         .group_by(key)
@@ -71,6 +76,8 @@ def gaps_by(session: Session, year: int, dimension: str) -> list[dict[str, Any]]
             "employees": r.employees,
             "employees_with_gap": r.employees_with_gap,
             "gaps": int(r.gaps or 0),
+            "employees_unassessed": r.employees_unassessed,
+            "unassessed": int(r.unassessed or 0),
             "average_gap": round(float(r.average_gap or 0), 2),
             "total_priority": round(float(r.total_priority or 0), 2),
             "job_person_match": round(100.0 * r.held / r.required, 1) if r.required else None,
@@ -88,12 +95,13 @@ def _names(session: Session, dimension: str) -> dict[str, str]:
 
 
 def job_person_match(session: Session, year: int, unit_code: str | None, page_no: int, page_size: int):
+    """Job-person match per employee over the competencies assessed (an ASN nobody assessed has none yet)."""
     held = func.sum(_least(session)(Gap.current_level, Gap.required_level))
     required = func.sum(Gap.required_level)
     query = (
         select(Gap.nip, Employee.name, Gap.unit_code, (100.0 * held / required).label("match"))
         .join(Employee, Employee.nip == Gap.nip)
-        .where(Gap.year == year)
+        .where(Gap.year == year, Gap.assessed.is_(True))
         .group_by(Gap.nip, Employee.name, Gap.unit_code)
         .order_by((100.0 * held / required).asc(), Gap.nip)
     )

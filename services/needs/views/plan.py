@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.needs import domain
 from services.needs.config import NeedsSettings, jp_rules
-from services.needs.models import Competency, Employee, Need, Position
+from services.needs.models import Competency, Employee, Gap, Need, Position
 from services.needs.views.gaps import _names
 from services.needs.views.ledger import _realised_by_employee
 from services.needs.views.paging import page
@@ -53,7 +53,8 @@ PLANNED_STATUSES = ("open", "planned")
 
 
 def plan(session: Session, settings: NeedsSettings, year: int, unit_code: str | None = None) -> list[dict[str, Any]]:
-    """The annual plan: per OPD, competency and suggested form, the ASN in need and the JP to budget.
+    """The annual plan: per OPD, competency and suggested form, the ASN in need and the JP to budget (``develop``:
+    assessed gaps only); beside it, per OPD and competency, the ASN nobody assessed yet (``assess_first``).
 
     Nobody is planned beyond their cap (PPPK: 24 JP a contract year): an ASN's needs take the JP left
     under the cap in order of priority; a need with no room left is counted in ``over_cap``, not planned.
@@ -77,16 +78,47 @@ def plan(session: Session, settings: NeedsSettings, year: int, unit_code: str | 
             room[need.nip] = left - planned
         line["employees"] += 1
         line["jp_budget"] += planned
+    found = list(lines.values()) + _assess_first(session, year, unit_code)
     units, names = _names(session, "unit"), _names(session, "competency")
-    for line in lines.values():
+    for line in found:
         line["unit_name"] = units.get(line["unit_code"])
         line["competency_name"] = names.get(line["competency_code"])
-    return sorted(lines.values(), key=lambda x: (x["unit_code"] or "", -x["jp_budget"], x["competency_code"]))
+    return sorted(
+        found, key=lambda x: (x["unit_code"] or "", x["step"] != "develop", -x["jp_budget"], x["competency_code"])
+    )
+
+
+def _assess_first(session: Session, year: int, unit_code: str | None) -> list[dict[str, Any]]:
+    """Per OPD and competency, the ASN whose level nobody has assessed: no gap is known, no JP is budgeted."""
+    query = (
+        select(Gap.unit_code, Gap.competency_code, Gap.competency_group, func.count())
+        .where(Gap.year == year, Gap.assessed.is_(False))
+        .group_by(Gap.unit_code, Gap.competency_code, Gap.competency_group)
+    )
+    if unit_code:
+        query = query.where(Gap.unit_code == unit_code)
+    return [
+        {
+            "step": "assess_first",
+            "unit_code": unit,
+            "competency_code": code,
+            "competency_group": group,
+            "form": None,
+            "jp_per_person": 0,
+            "employees": count,
+            "jp_budget": 0,
+            "over_cap": 0,
+            "gap_min": None,
+            "gap_max": None,
+        }
+        for unit, code, group, count in session.execute(query)
+    ]
 
 
 def _new_line(need: Any, form: str, jp: int) -> dict[str, Any]:
     """A line of the plan: an OPD, a competency, a form; its counts start at none."""
     return {
+        "step": "develop",
         "unit_code": need.unit_code,
         "competency_code": need.competency_code,
         "competency_group": need.competency_group,

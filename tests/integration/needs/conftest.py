@@ -130,8 +130,12 @@ def competency(api):
 
 
 @pytest.fixture
-def employee(api):
-    def make(position_code: str | None, unit: str = "DISKOMINFO", status: str = "PNS", **extra) -> str:
+def employee(api, year):
+    def make(
+        position_code: str | None, unit: str = "DISKOMINFO", status: str = "PNS", assessed_at: int | None = 1, **extra
+    ) -> str:
+        """An employee of ``position_code``; unless ``assessed_at`` is None, their supervisor has assessed every
+        competency of the standard at that level on 1 January (so that the standard's gaps are real ones)."""
         nip = new_nip(kind=status)
         report = api(
             "PUT",
@@ -151,6 +155,19 @@ def employee(api):
             },
         )
         assert report["added"] == 1, report
+        if assessed_at is not None and position_code:
+            for item in api("GET", f"/employees/{nip}/profile")["competencies"]:
+                api(
+                    "POST",
+                    f"/employees/{nip}/assessments",
+                    201,
+                    json={
+                        "competency_code": item["competency_code"],
+                        "level": assessed_at,
+                        "source": "supervisor",
+                        "assessed_on": f"{year}-01-01",
+                    },
+                )
         return nip
 
     return make

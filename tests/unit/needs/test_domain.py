@@ -135,12 +135,40 @@ def test_source_precedence_then_recency():
     assert domain.current_level([post_training_newer, same_day_later]) == 1, "same day: the later record"
 
 
-@given(st.lists(st.tuples(st.integers(1, 5), st.sampled_from(domain.SOURCES), st.integers(1, 28)), min_size=1))
-def test_the_current_level_comes_from_the_best_ranked_source(raw):
+def test_a_weaker_source_never_overrides_a_stronger_recent_one_and_self_never_counts():
+    only_self = _assessment(4, "self", 20)
+    assert domain.current_level([only_self]) is None, "a self-assessment alone leaves the competency unassessed"
+    certificate_new = _assessment(4, "certificate", 25)
+    supervisor = _assessment(2, "supervisor", 3)
+    assert domain.current_level([supervisor, certificate_new]) == 2, "a claim never overrides a supervisor"
+    competency_test = _assessment(3, "competency_test", 2)
+    assert domain.current_level([supervisor, competency_test]) == 3, "a competency test outranks a supervisor"
+    since = dt.date(2026, 1, 5)  # the competency test (day 2) is no longer recent
+    fresh_supervisor = _assessment(2, "supervisor", 6)
+    assert domain.current_level([competency_test, fresh_supervisor], since) == 2, "an old result gives way"
+    assert domain.current_level([competency_test, only_self], since) == 3, "…but never to a self-assessment"
+
+
+def test_valid_since_counts_back_whole_years():
+    assert domain.valid_since(dt.date(2026, 12, 5), 3) == dt.date(2023, 12, 5)
+    assert domain.valid_since(dt.date(2028, 2, 29), 1) == dt.date(2027, 2, 28)
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 5), st.sampled_from(domain.SOURCES), st.integers(1, 28)), min_size=1),
+    st.one_of(st.none(), st.integers(1, 28)),
+)
+def test_the_current_level_comes_from_the_best_ranked_recent_source(raw, since_day):
     assessments = [_assessment(level, source, day, minute=i % 60) for i, (level, source, day) in enumerate(raw)]
-    best_rank = min(domain.SOURCE_RANK[a.source] for a in assessments)
-    candidates = [a for a in assessments if domain.SOURCE_RANK[a.source] == best_rank]
-    assert domain.current_level(assessments) in {a.level for a in candidates}
+    since = None if since_day is None else dt.date(2026, 1, since_day)
+    counted = [a for a in assessments if a.source in domain.COUNTED_SOURCES]
+    if not counted:
+        assert domain.current_level(assessments, since) is None
+        return
+    recent = [a for a in counted if since is None or a.assessed_on >= since] or counted
+    best_rank = min(domain.SOURCE_RANK[a.source] for a in recent)
+    candidates = [a for a in recent if domain.SOURCE_RANK[a.source] == best_rank]
+    assert domain.current_level(assessments, since) in {a.level for a in candidates}
 
 
 # --- standards, plan, employees -------------------------------------------------------------------
