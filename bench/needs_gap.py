@@ -225,10 +225,10 @@ def orm_row_by_row(database: Database, nips: list[str]) -> dict[tuple[str, str],
                     )
                 ).all()
                 current = domain.current_level(
-                    domain.Assessment(a.level, a.source, a.assessed_on, a.recorded_at) for a in records
+                    (domain.Assessment(a.level, a.source, a.assessed_on, a.recorded_at) for a in records),
+                    POLICY.valid_since,
                 )
-                current = POLICY.missing_assessment_level if current is None else current
-                gap = domain.gap(required, current)
+                gap = 0 if current is None else domain.gap(required, current)
                 priority = round(
                     domain.priority_score(
                         gap, weights.get(code, 0.0), shortfall, domain.priority_scale(POLICY.jp_rules)
@@ -244,7 +244,7 @@ def orm_row_by_row(database: Database, nips: list[str]) -> dict[tuple[str, str],
                         competency_group=competency.group,
                         required_level=required,
                         current_level=current,
-                        assessed=bool(records),
+                        assessed=current is not None,
                         gap=gap,
                         strategic_weight=weights.get(code, 0.0),
                         jp_shortfall=shortfall,
