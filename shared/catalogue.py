@@ -90,22 +90,11 @@ class _Competency(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))  # optional addition of v1: the dictionary's name
 
 
-FORMS = [  # the forms of development (bentuk pengembangan kompetensi): the training service's list too
-    "pelatihan",
-    "seminar",
-    "workshop",
-    "kursus",
-    "bimtek",
-    "sosialisasi",
-    "magang",
-    "e-learning",
-    "coaching",
-    "mentoring",
-    "pembelajaran_jarak_jauh",
-    "outbound",
-    "on_the_job",
-    "pertukaran",
-]
+# the forms of development (bentuk pengembangan kompetensi): the training service's list too
+FORMS = (
+    "pelatihan seminar workshop kursus bimtek sosialisasi magang e-learning coaching mentoring pembelajaran_jarak_jauh "
+    "outbound on_the_job pertukaran"
+).split()
 # Development outside Bangkom may also be study leave (tugas belajar / izin belajar).
 EXTERNAL_FORMS = [*FORMS, "tugas_belajar", "izin_belajar"]
 
@@ -272,6 +261,18 @@ class TrainingDecisionRevoked(Schema):
     revoked = fields.String(required=True, validate=validate.OneOf(["completed", "not_completed"]))
     reason = fields.String(required=True)
     competencies = fields.List(fields.Nested(_Competency), required=True)  # what the program targets
+
+
+@register("training", "LearningTestRecorded", 1, key_field="nip")
+class LearningTestRecorded(Schema):
+    """The batch's partner or BKPSDM entered (or changed) a participant's pre-test or post-test score: the L2 data."""
+
+    enrollment_id = fields.String(required=True)
+    nip = _nip(required=True)
+    program_id = fields.String(required=True)
+    batch_id = fields.String(required=True)
+    test = fields.String(required=True, validate=validate.OneOf(["pre", "post"]))
+    score = fields.Float(required=True, validate=validate.Range(min=0, max=100))
 
 
 @register("training", "AttendanceRecorded", 1, key_field="nip")

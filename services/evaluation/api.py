@@ -30,7 +30,7 @@ ACCESS = access_rules(
     {
         "GET /tasks": ADMIN,
         "GET /tasks/<task_id>": ADMIN,
-        "GET /my/tasks": ("supervisor", "employee"),
+        "GET /my/tasks": ("supervisor", "employee", "partner"),
         "POST /tasks/<task_id>/submission": (*PEOPLE, "partner"),
         "PUT /tasks/<task_id>/submission": ADMIN,
         "GET /overdue/by-assignee": ADMIN,
@@ -38,6 +38,7 @@ ACCESS = access_rules(
         "GET /overdue/by-unit": ADMIN,
         "POST /expire": ADMIN,
         "POST /tasks/<task_id>/reopen": ADMIN,
+        "POST /tasks/<task_id>/close": ADMIN,
         "GET /reports/batches/<batch_id>": ADMIN,
         "GET /reports/programs/<program_id>": ADMIN,
     },
@@ -75,8 +76,11 @@ class MyTasks(MethodView):
     @blp.response(200, schemas.TaskSchema(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """The caller's own tasks: as participant (reaction) or as supervisor (behaviour)."""
-        return _tasks(pagination_parameters, args | {"assignee_nip": caller().subject})
+        """The caller's own tasks: as participant (reaction), as supervisor (behaviour), or as a partner institution's
+        user its learning tasks (answered by entering the post-test on the batch)."""
+        who = caller()
+        mine = {"assignee_partner": who.partner_code} if who.has_role("partner") else {"assignee_nip": who.subject}
+        return _tasks(pagination_parameters, args | mine)
 
 
 @blp.route("/tasks/<task_id>")
@@ -156,6 +160,20 @@ class Reopen(MethodView):
         """BKPSDM reopens an expired task for a late answer, until a new due date (409 unless it is expired)."""
         with context().uow() as uow:
             task = handlers.reopen_task(uow, context().settings, task_id, data["due_on"])
+        return views.task_view(task, context().settings.today())
+
+
+@blp.route("/tasks/<task_id>/close")
+class Close(MethodView):
+    @blp.arguments(schemas.CloseTaskSchema)
+    @blp.response(200, schemas.TaskSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data, task_id):
+        """BKPSDM closes an open task that will not be answered, with a reason: it counts as expired (a project
+        assessment's needs go back to the plan) and can be reopened later (409 unless it is open)."""
+        with context().uow() as uow:
+            task = handlers.close_task(uow, context().settings, task_id, data["reason"], caller().subject)
         return views.task_view(task, context().settings.today())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.consumer import ProcessedEventMixin
@@ -69,6 +69,7 @@ class Task(Base):
     nip: Mapped[str] = mapped_column(String(18))
     batch_id: Mapped[str] = mapped_column(String(64))
     assignee_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)  # None: the partner or BKPSDM
+    assignee_partner: Mapped[str | None] = mapped_column(String(40), nullable=True)  # learning: the program's partner
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)  # no known supervisor: assigned to BKPSDM
     opens_on: Mapped[dt.date] = mapped_column(Date)
     due_on: Mapped[dt.date] = mapped_column(Date)
@@ -76,12 +77,25 @@ class Task(Base):
     submission: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     submitted_by: Mapped[str | None] = mapped_column(String(60), nullable=True)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # BKPSDM closed it unanswered: why
+    closed_by: Mapped[str | None] = mapped_column(String(60), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     __table_args__ = (
         UniqueConstraint("enrollment_id", "kind", name="uq_task_enrollment_kind"),
         Index("ix_tasks_status_due", "status", "due_on"),
         Index("ix_tasks_assignee", "assignee_nip", "status"),
+        Index("ix_tasks_assignee_partner", "assignee_partner", "status"),
     )
+
+
+class TestScore(Base):
+    """A participant's pre- or post-test score as the training service last recorded it (``LearningTestRecorded``)."""
+
+    __tablename__ = "test_scores"
+    enrollment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    test: Mapped[str] = mapped_column(String(4), primary_key=True)  # pre, post
+    score: Mapped[float] = mapped_column(Float)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Correction(Base):

@@ -74,6 +74,14 @@ class ReassignSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
 
 
+class CloseTaskSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=3, max=500),
+        metadata={"description": "Why it will not be answered (kept on the task)"},
+    )
+
+
 class TaskSchema(Schema):
     id = fields.String()
     kind = fields.String()
@@ -82,6 +90,9 @@ class TaskSchema(Schema):
     batch_id = fields.String()
     program_title = fields.String(allow_none=True, metadata={"description": "In listings: the program's title"})
     assignee_nip = fields.String(allow_none=True)
+    assignee_partner = fields.String(
+        allow_none=True, metadata={"description": "A learning task: the program's partner (its users enter the test)"}
+    )
     flagged = fields.Boolean(metadata={"description": "No known supervisor: BKPSDM must act"})
     opens_on = fields.Date()
     due_on = fields.Date()
@@ -90,6 +101,8 @@ class TaskSchema(Schema):
     submission = fields.Dict(allow_none=True)
     submitted_by = fields.String(allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
+    closed_reason = fields.String(allow_none=True, metadata={"description": "BKPSDM closed it unanswered: why"})
+    closed_by = fields.String(allow_none=True)
 
 
 class TaskQuery(Schema):

@@ -28,7 +28,7 @@ def tasks(session: Session, filters: dict[str, Any], today: dt.date, page: int, 
         .join(Participation, Participation.enrollment_id == Task.enrollment_id)
         .order_by(Task.due_on, Task.id)
     )
-    for field in ("status", "kind", "assignee_nip", "nip", "batch_id", "flagged"):
+    for field in ("status", "kind", "assignee_nip", "assignee_partner", "nip", "batch_id", "flagged"):
         if filters.get(field) is not None:
             query = query.where(getattr(Task, field) == filters[field])
     if filters.get("unit_code"):

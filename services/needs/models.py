@@ -105,9 +105,8 @@ class PriorityCompetency(Base):
 
 
 class PriorityTarget(Base):
-    """A level a theme of the year asks of a competency, for the positions it names: those of a class, of an OPD,
-    one position, or (all empty) every ASN. Where it is above the position's standard it is what the ASN is measured
-    against that year, and the need it opens names the theme (``Need.priority_code``)."""
+    """A level a theme of the year asks of a competency, for a class, an OPD, one position or (none named) every ASN;
+    above the position's standard, the ASN is measured against it and the need names the theme (``priority_code``)."""
 
     __tablename__ = "priority_targets"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -142,10 +141,8 @@ class Employee(Base):
 
 
 class ServiceYear(Base):
-    """Where an ASN served in a year: OPD, position and employment kind as last seen that year.
-
-    Written whenever an employee is loaded; a year's figures (compliance by OPD, the ledger) read
-    this table, so a move or a retirement changes the year it happens in and never the years before.
+    """Where an ASN served in a year (OPD, position, employment kind as last seen that year), written whenever an
+    employee is loaded: a year's figures read it, so a move changes the year it happens in and never the years before.
     """
 
     __tablename__ = "service_years"
@@ -294,8 +291,7 @@ class Need(Base):
     current_level: Mapped[int] = mapped_column(Integer)
     gap: Mapped[int] = mapped_column(Integer)
     priority_score: Mapped[float] = mapped_column(Float)
-    # the year's theme whose target level is above the standard (the reason of the need); None: the standard
-    priority_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    priority_code: Mapped[str | None] = mapped_column(String(40), nullable=True)  # a theme's target opened it
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -371,11 +367,9 @@ class SimpegSyncRun(Base):
 
 
 class RecomputeRun(Base):
-    """A recompute of gaps and needs too large for the request that caused it: a change to the dictionary, a
-    standard or the year's priorities that concerns more than ``RECOMPUTE_INLINE_MAX`` ASN. The request queues it
-    (with its change, in one transaction); the needs worker runs it in chunks of ASN, its progress visible here.
-    One runs at a time (a partial unique index); a run silent for the lease is taken over (chunks are idempotent).
-    """
+    """A recompute too large for the request that caused it (a change concerning more than ``RECOMPUTE_INLINE_MAX``
+    ASN), queued with the change and run by the worker in chunks, its progress here. One at a time (a partial unique
+    index); a run silent for the lease is taken over (chunks are idempotent)."""
 
     __tablename__ = "recompute_runs"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -115,6 +115,7 @@ class Enrollment(Base):
     batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"))
     nip: Mapped[str] = mapped_column(String(18), index=True)
     status: Mapped[str] = mapped_column(String(20), default="enrolled")  # enrolled, completed, not_completed
+    pre_test_score: Mapped[float | None] = mapped_column(Float, nullable=True)  # taken before the first meeting
     post_test_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     attendance_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
     certificate_number: Mapped[str | None] = mapped_column(String(120), nullable=True)

@@ -157,6 +157,7 @@ class EnrollmentSchema(Schema):
     batch_id = fields.String()
     nip = fields.String()
     status = fields.String()
+    pre_test_score = fields.Float(allow_none=True)
     post_test_score = fields.Float(allow_none=True)
     attendance_rate = fields.Float(allow_none=True)
     certificate_number = fields.String(allow_none=True)
@@ -177,6 +178,7 @@ class RosterEntrySchema(Schema):
     present = fields.Integer()
     meetings = fields.Integer()
     attendance_share = fields.Float()
+    pre_test_score = fields.Float(allow_none=True, metadata={"description": "None: no pre-test entered"})
     post_test_score = fields.Float(allow_none=True)
     certificate_number = fields.String(allow_none=True)
 
@@ -331,7 +333,7 @@ class CheckInResultSchema(Schema):
     recorded_at = fields.DateTime()
 
 
-class PostTestSchema(Schema):
+class TestScoreSchema(Schema):
     score = fields.Float(required=True, validate=validate.Range(min=0, max=100))
 
 

@@ -67,6 +67,14 @@ SAMPLES = {
         ],
         "changed_meetings": [1],
     },
+    "LearningTestRecorded": {
+        "enrollment_id": "e-1",
+        "nip": NIP,
+        "program_id": "p-1",
+        "batch_id": "b-1",
+        "test": "pre",
+        "score": 55.5,
+    },
     "EvaluationTaskReassigned": {
         "task_id": "t-1",
         "kind": "behavior",

@@ -25,6 +25,7 @@ from services.evaluation.handlers.submissions import (
     submit,
 )
 from services.evaluation.handlers.tasks import (
+    close_task,
     expire_overdue,
     reassign_task,
     reopen_task,
@@ -34,6 +35,7 @@ __all__ = [
     "EVENT_HANDLERS",
     "TOPICS",
     "close_batch_if_done",
+    "close_task",
     "correct",
     "event_handlers",
     "expire_overdue",

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select, update
 
 from services.evaluation import domain
 from services.evaluation.config import EvaluationSettings
+from services.evaluation.handlers.scores import apply_test_scores, on_learning_test_recorded
 from services.evaluation.models import EmployeeView, Participation, Task
 from shared.consumer import Handler, bind
 from shared.db import UnitOfWork
@@ -26,7 +27,7 @@ def schedule(settings: EvaluationSettings) -> domain.Schedule:
 
 
 def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
-    """The participant's three tasks: reaction (the participant), learning (partner or BKPSDM),
+    """The participant's three tasks: reaction (the participant), learning (the program's partner, or BKPSDM),
     behaviour (the supervisor, or BKPSDM and flagged when no supervisor is known)."""
     data = event.load_data()
     session = uow.session
@@ -54,7 +55,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
     )
     session.flush()
     supervisor = employee.supervisor_nip if employee else None
-    assignees = {"reaction": data["nip"], "learning": None, "behavior": supervisor}
+    assignees = {"reaction": data["nip"], "learning": None, "behavior": supervisor}  # learning: the partner
     events = []
     levels = settings.levels_of(data["form"])
     for plan in domain.plan_tasks(data["completed_on"], schedule(settings), settings.today(), levels):
@@ -65,6 +66,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
             nip=data["nip"],
             batch_id=data["batch_id"],
             assignee_nip=assignees[plan.kind],
+            assignee_partner=data["partner_code"] if plan.kind == "learning" else None,
             flagged=plan.kind == "behavior" and supervisor is None,
             opens_on=plan.opens_on,
             due_on=plan.due_on,
@@ -73,6 +75,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
         session.add(task)
         events.append(task_created_event(task, data["program_id"]))
     uow.publish_all(events)
+    apply_test_scores(uow, settings, data["enrollment_id"])  # a post-test entered before the batch closed
 
 
 def task_created_event(task: Task, program_id: str) -> Event:
@@ -109,6 +112,7 @@ def _reopen_cancelled(uow: UnitOfWork, settings: EvaluationSettings, participati
         task.status, task.opens_on, task.due_on = "open", plan.opens_on, plan.due_on
         events.append(task_created_event(task, data["program_id"]))
     uow.publish_all(events)
+    apply_test_scores(uow, settings, participation.enrollment_id)
 
 
 def on_training_decision_revoked(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
@@ -148,6 +152,7 @@ EVENT_HANDLERS = {
     "TrainingCompleted": on_training_completed,
     "TrainingDecisionRevoked": on_training_decision_revoked,
     "EmployeeSynced": on_employee_synced,
+    "LearningTestRecorded": on_learning_test_recorded,
 }
 
 

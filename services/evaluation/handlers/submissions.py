@@ -21,7 +21,7 @@ def _may_submit(task: Task, participation: Participation, caller: Identity) -> b
     if task.kind == "reaction":
         return caller.has_role("employee") and caller.subject == task.nip
     if task.kind == "learning":
-        return caller.has_role("partner") and caller.partner_code == participation.partner_code
+        return caller.has_role("partner") and caller.partner_code == task.assignee_partner
     return caller.has_role("supervisor") and task.assignee_nip is not None and caller.subject == task.assignee_nip
 
 
@@ -57,21 +57,8 @@ def submit(
     _validate(task, participation, submission)
     task.submission, task.status = submission.stored(), "submitted"
     task.submitted_by, task.submitted_at = caller.subject, utcnow()
-    uow.publish(
-        new_event(
-            "EvaluationTaskSubmitted",
-            {
-                "task_id": task.id,
-                "kind": task.kind,
-                "nip": task.nip,
-                "assignee_nip": task.assignee_nip,
-                "enrollment_id": task.enrollment_id,
-                "program_id": participation.program_id,
-                "submitted_at": task.submitted_at,
-            },
-        )
-    )
-    uow.publish_all(_assessments(task, participation, submission, caller.subject, settings))
+    uow.publish(submitted_event(task, participation))
+    uow.publish_all(assessments_of(task, participation, submission, caller.subject, settings))
     close_batch_if_done(uow, settings, task.batch_id)
     uow.commit()
     return task
@@ -106,13 +93,28 @@ def correct(
         )
     )
     task.submission = submission.stored()
-    uow.publish_all(_assessments(task, participation, submission, caller.subject, settings))
+    uow.publish_all(assessments_of(task, participation, submission, caller.subject, settings))
     close_batch_if_done(uow, settings, task.batch_id)  # an evaluated batch is evaluated again with the correction
     uow.commit()
     return task
 
 
-def _assessments(
+def submitted_event(task: Task, participation: Participation) -> Event:
+    return new_event(
+        "EvaluationTaskSubmitted",
+        {
+            "task_id": task.id,
+            "kind": task.kind,
+            "nip": task.nip,
+            "assignee_nip": task.assignee_nip,
+            "enrollment_id": task.enrollment_id,
+            "program_id": participation.program_id,
+            "submitted_at": task.submitted_at,
+        },
+    )
+
+
+def assessments_of(
     task: Task, participation: Participation, submission: Submission, assessor: str, settings: EvaluationSettings
 ) -> list[Event]:
     """CompetencyAssessed per competency: the rubric levels of a behaviour task; for a passed post-test,

@@ -1,4 +1,5 @@
-"""Tasks as time passes and BKPSDM acts: expired past their due date, reopened for a late answer, given to another supervisor."""
+"""Tasks as time passes and BKPSDM acts: expired past their due date, closed with a reason, reopened for a late answer,
+given to another supervisor."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ def expire_overdue(uow: UnitOfWork, settings: EvaluationSettings) -> int:
         .values(status="expired")
         .returning(Task.id, Task.kind, Task.nip, Task.enrollment_id, Task.batch_id)
     ).all()
+    uow.publish_all(_expired_events(session, expired))
+    for batch_id in sorted({row.batch_id for row in expired}):
+        close_batch_if_done(uow, settings, batch_id)
+    uow.commit()
+    return len(expired)
+
+
+def _expired_events(session, expired: list) -> list:
+    """``EvaluationTaskExpired`` for each expired project assessment (L3) among ``expired`` rows."""
     behavior = [row for row in expired if row.kind == "behavior"]
     participations = {
         p.enrollment_id: p
@@ -34,26 +44,40 @@ def expire_overdue(uow: UnitOfWork, settings: EvaluationSettings) -> int:
             select(Participation).where(Participation.enrollment_id.in_([row.enrollment_id for row in behavior]))
         )
     }
-    uow.publish_all(
-        [
-            new_event(
-                "EvaluationTaskExpired",
-                {
-                    "task_id": row.id,
-                    "kind": row.kind,
-                    "nip": row.nip,
-                    "enrollment_id": row.enrollment_id,
-                    "program_id": participations[row.enrollment_id].program_id,
-                    "competency_codes": [c["code"] for c in participations[row.enrollment_id].competencies],
-                },
-            )
-            for row in behavior
-        ]
-    )
-    for batch_id in sorted({row.batch_id for row in expired}):
-        close_batch_if_done(uow, settings, batch_id)
+    return [
+        new_event(
+            "EvaluationTaskExpired",
+            {
+                "task_id": row.id,
+                "kind": row.kind,
+                "nip": row.nip,
+                "enrollment_id": row.enrollment_id,
+                "program_id": participations[row.enrollment_id].program_id,
+                "competency_codes": [c["code"] for c in participations[row.enrollment_id].competencies],
+            },
+        )
+        for row in behavior
+    ]
+
+
+def close_task(uow: UnitOfWork, settings: EvaluationSettings, task_id: str, reason: str, closed_by: str) -> Task:
+    """BKPSDM closes an open task that will not be answered (the participant left, the project was cancelled), with
+    its reason: it counts as expired from now on (unanswered in the figures; a project assessment's needs go back to
+    the plan), and it can be reopened like any expired task."""
+    task = uow.session.get(Task, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"No task {task_id}.")
+    if task.status != "open":
+        raise Conflict(
+            f"Only an open task can be closed; this one is {task.status}.",
+            errors=[{"field": "status", "message": f"Not allowed from {task.status}."}],
+        )
+    task.status, task.closed_reason, task.closed_by = "expired", reason, closed_by
+    uow.session.flush()
+    uow.publish_all(_expired_events(uow.session, [task]))
+    close_batch_if_done(uow, settings, task.batch_id)
     uow.commit()
-    return len(expired)
+    return task
 
 
 def reopen_task(uow: UnitOfWork, settings: EvaluationSettings, task_id: str, due_on: dt.date) -> Task:
@@ -70,7 +94,7 @@ def reopen_task(uow: UnitOfWork, settings: EvaluationSettings, task_id: str, due
         raise Invalid(
             "The new due date must not be in the past.", errors=[{"field": "due_on", "message": "In the past."}]
         )
-    task.status, task.due_on = "open", due_on
+    task.status, task.due_on, task.closed_reason, task.closed_by = "open", due_on, None, None
     uow.commit()
     return task
 

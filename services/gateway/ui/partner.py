@@ -1,19 +1,22 @@
 """A partner institution's user: its own batches only (the training service keeps it to them), their roster with
-post-test scores, attendance per meeting and the attendance sheet. The meeting and sheet pages are BKPSDM's own
+pre- and post-test scores, its open learning tasks, attendance per meeting and the attendance sheet. The meeting and sheet pages are BKPSDM's own
 (``training.py``), open to the partner role."""
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import render_template, url_for
 
-from services.gateway.ui.client import _act, api
-from services.gateway.ui.session import signed_in, t, ui
+from services.gateway.ui.client import api, api_all
+from services.gateway.ui.session import signed_in, ui
+from services.gateway.ui.training import save_test_score
 
 
 @ui.route("/mitra-saya")
 @signed_in("partner")
 def mitra_saya():
-    return render_template("mitra_saya.html", batches=api("GET", "training", "/partner/batches"))
+    """The partner's batches, and its open learning tasks (every page): the post-tests still to enter."""
+    tasks = api_all("evaluation", "/my/tasks", {"status": "open", "kind": "learning"})
+    return render_template("mitra_saya.html", batches=api("GET", "training", "/partner/batches"), tasks=tasks)
 
 
 @ui.route("/mitra-saya/angkatan/<batch_id>")
@@ -25,14 +28,13 @@ def mitra_angkatan(batch_id: str):
     return render_template("mitra_angkatan.html", batch=batch, program=program, roster=roster)
 
 
-@ui.route("/mitra-saya/angkatan/<batch_id>/peserta/<nip>/post-test", methods=["POST"])
+@ui.route("/mitra-saya/angkatan/<batch_id>/peserta/<nip>/<any('pre-test', 'post-test'):test>", methods=["POST"])
 @signed_in("partner")
-def mitra_post_test(batch_id: str, nip: str):
-    score = request.form.get("score", type=float)
-    return _act(
-        lambda: api(
-            "PUT", "training", f"/partner/batches/{batch_id}/enrollments/{nip}/post-test", json={"score": score}
-        ),
-        t(f"Nilai post-test {nip} disimpan.", f"Post-test score of {nip} saved."),
+def mitra_test_score(batch_id: str, nip: str, test: str):
+    """The partner enters a participant's pre-test or post-test score in its own batch."""
+    return save_test_score(
+        f"/partner/batches/{batch_id}/enrollments/{nip}/{test}",
+        nip,
+        test,
         url_for("ui.mitra_angkatan", batch_id=batch_id),
     )

@@ -1,4 +1,4 @@
-"""Training pages: the calendar, programs, batches, enrolment, post-tests, closing and reopening (attendance has its
+"""Training pages: the calendar, programs, batches, enrolment, pre- and post-tests, closing and reopening (attendance has its
 own module)."""
 
 from __future__ import annotations
@@ -215,14 +215,24 @@ def batch_page(batch_id: str) -> str:
     return url_for("ui.angkatan" if admin else "ui.mitra_angkatan", batch_id=batch_id)
 
 
-@ui.route("/angkatan/<batch_id>/peserta/<nip>/post-test", methods=["POST"])
+TESTS = {"pre-test": ("Nilai pre-test", "Pre-test score"), "post-test": ("Nilai post-test", "Post-test score")}
+
+
+@ui.route("/angkatan/<batch_id>/peserta/<nip>/<any('pre-test', 'post-test'):test>", methods=["POST"])
 @signed_in("admin")
-def post_test(batch_id: str, nip: str):
+def test_score(batch_id: str, nip: str, test: str):
+    """BKPSDM enters a participant's pre-test or post-test score."""
+    return save_test_score(
+        f"/batches/{batch_id}/enrollments/{nip}/{test}", nip, test, url_for("ui.angkatan", batch_id=batch_id)
+    )
+
+
+def save_test_score(path: str, nip: str, test: str, back: str):
     score = request.form.get("score", type=float)
     return _act(
-        lambda: api("PUT", "training", f"/batches/{batch_id}/enrollments/{nip}/post-test", json={"score": score}),
-        t(f"Nilai post-test {nip} disimpan.", f"Post-test score of {nip} saved."),
-        url_for("ui.angkatan", batch_id=batch_id),
+        lambda: api("PUT", "training", path, json={"score": score}),
+        t(f"{TESTS[test][0]} {nip} disimpan.", f"{TESTS[test][1]} of {nip} saved."),
+        back,
     )
 
 

@@ -5,7 +5,7 @@ gateway-signed identity (``shared.identity``), and it only ever sees its own bat
 
 One blueprint (``blueprint``: who may call which route, the partner a caller is kept to), its routes by use case:
 ``partners`` (institutions, their API keys), ``programs`` (programs, batches, meetings), ``enrolment``, ``completion``
-(post-tests, closing and reopening), ``partner`` (a partner's own batches), ``attendance``, ``documents`` (PDFs,
+(pre- and post-tests, closing and reopening), ``partner`` (a partner's own batches), ``attendance``, ``documents`` (PDFs,
 certificate checks), ``check_in`` (at the venue).
 """
 

@@ -1,4 +1,4 @@
-"""Routes of completion: a post-test score, closing a batch (the completion rules decide), reopening it."""
+"""Routes of completion: pre- and post-test scores, closing a batch (the completion rules decide), reopening it."""
 
 from __future__ import annotations
 
@@ -9,14 +9,33 @@ from services.training.api.blueprint import blp, scope
 from shared.web import context, read_session
 
 
+def test_score(batch_id: str, nip: str, test: str, score: float, partner_code: str | None):
+    with context().uow() as uow:
+        return handlers.set_test_score(uow, context().settings, batch_id, nip, test, score, partner_code)
+
+
+@blp.route("/batches/<batch_id>/enrollments/<nip>/pre-test")
+class PreTest(MethodView):
+    @blp.arguments(schemas.TestScoreSchema)
+    @blp.response(200, schemas.EnrollmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, data, batch_id, nip):
+        """BKPSDM (or the batch's partner) enters a participant's pre-test score (0–100): taken before the training,
+        entered by the end of the first meeting (409 after it, and once the batch is closed)."""
+        return test_score(batch_id, nip, "pre", data["score"], scope())
+
+
 @blp.route("/batches/<batch_id>/enrollments/<nip>/post-test")
 class PostTest(MethodView):
-    @blp.arguments(schemas.PostTestSchema)
+    @blp.arguments(schemas.TestScoreSchema)
     @blp.response(200, schemas.EnrollmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
     def put(self, data, batch_id, nip):
-        """BKPSDM enters a participant's post-test score (0–100)."""
-        with context().uow() as uow:
-            return handlers.set_post_test(uow, batch_id, nip, data["score"], scope())
+        """BKPSDM (or the batch's partner) enters a participant's post-test score (0–100); 409 once the batch is
+        closed."""
+        return test_score(batch_id, nip, "post", data["score"], scope())
 
 
 @blp.route("/batches/<batch_id>/close")

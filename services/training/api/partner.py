@@ -1,12 +1,13 @@
-"""The partner's own routes: its batches, their rosters and post-test scores (its own batches only)."""
+"""The partner's own routes: its batches, their rosters and pre- and post-test scores (its own batches only)."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
 
-from services.training import handlers, schemas, views
+from services.training import schemas, views
 from services.training.api.blueprint import blp, partner_code_of_caller
-from shared.web import context, read_session
+from services.training.api.completion import test_score
+from shared.web import read_session
 
 
 @blp.route("/partner/batches")
@@ -29,12 +30,24 @@ class PartnerRoster(MethodView):
             return views.roster(session, batch_id, partner_code)
 
 
+@blp.route("/partner/batches/<batch_id>/enrollments/<nip>/pre-test")
+class PartnerPreTest(MethodView):
+    @blp.arguments(schemas.TestScoreSchema)
+    @blp.response(200, schemas.EnrollmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, data, batch_id, nip):
+        """The partner enters a participant's pre-test score (0–100) in its own batch, by the end of the first
+        meeting."""
+        return test_score(batch_id, nip, "pre", data["score"], partner_code_of_caller())
+
+
 @blp.route("/partner/batches/<batch_id>/enrollments/<nip>/post-test")
 class PartnerPostTest(MethodView):
-    @blp.arguments(schemas.PostTestSchema)
+    @blp.arguments(schemas.TestScoreSchema)
     @blp.response(200, schemas.EnrollmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
     def put(self, data, batch_id, nip):
-        """The partner enters a participant's post-test score (0–100)."""
-        partner_code = partner_code_of_caller()
-        with context().uow() as uow:
-            return handlers.set_post_test(uow, batch_id, nip, data["score"], partner_code)
+        """The partner enters a participant's post-test score (0–100) in its own batch."""
+        return test_score(batch_id, nip, "post", data["score"], partner_code_of_caller())

@@ -16,7 +16,7 @@ from services.training.handlers.attendance import (
     record_roster_attendance,
 )
 from services.training.handlers.check_in import check_in, check_in_key
-from services.training.handlers.completion import close_batch, own_batch, reopen_batch, set_post_test
+from services.training.handlers.completion import close_batch, own_batch, reopen_batch, set_test_score
 from services.training.handlers.enrolment import enrol, withdraw
 from services.training.handlers.events import (
     EVENT_HANDLERS,
@@ -65,7 +65,7 @@ __all__ = [
     "reopen_batch",
     "reschedule_meeting",
     "revoke_partner_key",
-    "set_post_test",
+    "set_test_score",
     "update_program",
     "verify_partner_key",
     "withdraw",

@@ -1,4 +1,4 @@
-"""Completion: post-test scores, closing a batch (who completed, their certificates, the events) and reopening it to
+"""Completion: pre- and post-test scores, closing a batch (who completed, their certificates, the events) and reopening it to
 correct it."""
 
 from __future__ import annotations
@@ -19,14 +19,54 @@ from shared.errors import Conflict, NotFound, check_transition
 from shared.events import Event, new_event
 
 
-def set_post_test(uow: UnitOfWork, batch_id: str, nip: str, score: float, partner_code: str | None) -> Enrollment:
+def set_test_score(
+    uow: UnitOfWork,
+    settings: TrainingSettings,
+    batch_id: str,
+    nip: str,
+    test: str,
+    score: float,
+    partner_code: str | None,
+    now: float | None = None,
+) -> Enrollment:
+    """A participant's pre-test or post-test score (0–100), entered by the batch's partner or BKPSDM until the batch
+    closes. A pre-test measures where the participant started: it is refused once the first meeting has ended. A
+    changed score emits ``LearningTestRecorded`` (the evaluation's L2 is made of them); the same score again, nothing."""
     batch = own_batch(uow, batch_id, partner_code)
     enrollment = uow.session.scalar(select(Enrollment).where(Enrollment.batch_id == batch.id, Enrollment.nip == nip))
-    if enrollment is None:
+    if enrollment is None or enrollment.status == "withdrawn":
         raise NotFound(f"{nip} is not enrolled in batch {batch_id}.")
     if batch.closed_at is not None:
         raise Conflict("The batch is closed; its results are final.")
-    enrollment.post_test_score = score
+    if test == "pre":
+        first = uow.session.scalars(
+            select(Meeting).where(Meeting.batch_id == batch.id).order_by(Meeting.date, Meeting.starts_at)
+        ).first()
+        local_now = dt.datetime.fromtimestamp(time.time() if now is None else now, ZoneInfo(settings.timezone))
+        if first is not None and domain.has_ended(local_now, first.date, first.ends_at):
+            raise Conflict(
+                f"The pre-test measures where the participants started: it is taken before the training and entered "
+                f"by the end of the first meeting ({first.date} {first.ends_at:%H:%M}). The batch has started; its "
+                "missing pre-tests stay missing (the learning gain is measured on the pairs there are).",
+                errors=[{"field": "test", "message": "The first meeting has ended."}],
+            )
+    column = "pre_test_score" if test == "pre" else "post_test_score"
+    if getattr(enrollment, column) != score:
+        setattr(enrollment, column, score)
+        program = uow.session.get(Program, batch.program_id)
+        uow.publish(
+            new_event(
+                "LearningTestRecorded",
+                {
+                    "enrollment_id": enrollment.id,
+                    "nip": enrollment.nip,
+                    "program_id": program.id,
+                    "batch_id": batch.id,
+                    "test": test,
+                    "score": score,
+                },
+            )
+        )
     uow.commit()
     return enrollment
 

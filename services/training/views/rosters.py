@@ -119,6 +119,7 @@ def roster(session: Session, batch_id: str, partner_code: str | None = None) -> 
             "present": count,
             "meetings": meetings,
             "attendance_share": round(count / meetings, 4) if meetings else 0.0,
+            "pre_test_score": e.pre_test_score,
             "post_test_score": e.post_test_score,
             "certificate_number": e.certificate_number,
         }
