@@ -2,80 +2,16 @@
 
 These schemas are the contract (docs/events.md describes them for people). A change of meaning is a
 new version (``.v2``) registered beside the old one, never an edit of a published schema. The catalogue
-owns the registry: each schema registers itself here with its type and record key (``shared/events.py``
-creates and parses events from it).
+registers each schema with its type and record key in ``shared/registry.py`` (``shared/events.py`` creates and
+parses events from it).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from shared import nip
-
-TYPE_PREFIX = "bangkom"
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class EventType:
-    service: str  # the producing service: needs, training, evaluation
-    name: str  # e.g. TrainingCompleted
-    version: int
-    schema: type[Schema]
-    key_field: str  # the field of data that is the record key
-
-    @property
-    def type(self) -> str:
-        return f"{TYPE_PREFIX}.{self.service}.{self.name}.v{self.version}"
-
-    @functools.cached_property
-    def writer(self) -> Schema:
-        """A reusable schema instance that rejects unknown fields (for events we create)."""
-        return self.schema()
-
-    @functools.cached_property
-    def reader(self) -> Schema:
-        """A reusable schema instance that ignores unknown fields (for events we receive)."""
-        return self.schema(unknown=EXCLUDE)
-
-    @property
-    def source(self) -> str:
-        return f"/bangkom/{self.service}"
-
-    @property
-    def topic(self) -> str:
-        return f"bangkom.{self.service}.v1"
-
-
-_REGISTRY: dict[str, EventType] = {}
-_LATEST: dict[str, EventType] = {}
-
-
-def register(service: str, name: str, version: int, key_field: str):
-    """Class decorator: register a marshmallow schema as the data of an event type."""
-
-    def decorate(schema: type[Schema]) -> type[Schema]:
-        event_type = EventType(service, name, version, schema, key_field)
-        if event_type.type in _REGISTRY:
-            raise ValueError(f"event type {event_type.type} is registered twice")
-        _REGISTRY[event_type.type] = event_type
-        if name not in _LATEST or _LATEST[name].version < version:
-            _LATEST[name] = event_type
-        return schema
-
-    return decorate
-
-
-def event_types() -> list[EventType]:
-    return sorted(_REGISTRY.values(), key=lambda t: t.type)
-
-
-def find(type_or_name: str) -> EventType | None:
-    """An event type by its full CloudEvents type, or by its short name (latest version)."""
-    return _REGISTRY.get(type_or_name) or _LATEST.get(type_or_name)
-
+from shared.registry import register
 
 LEVEL = validate.Range(min=0, max=5)
 
@@ -91,10 +27,22 @@ class _Competency(Schema):
 
 
 # the forms of development (bentuk pengembangan kompetensi): the training service's list too
-FORMS = (
-    "pelatihan seminar workshop kursus bimtek sosialisasi magang e-learning coaching mentoring pembelajaran_jarak_jauh "
-    "outbound on_the_job pertukaran"
-).split()
+FORMS = [
+    "pelatihan",
+    "seminar",
+    "workshop",
+    "kursus",
+    "bimtek",
+    "sosialisasi",
+    "magang",
+    "e-learning",
+    "coaching",
+    "mentoring",
+    "pembelajaran_jarak_jauh",
+    "outbound",
+    "on_the_job",
+    "pertukaran",
+]
 # Development outside Bangkom may also be study leave (tugas belajar / izin belajar).
 EXTERNAL_FORMS = [*FORMS, "tugas_belajar", "izin_belajar"]
 
@@ -133,6 +81,21 @@ class DevelopmentNeedIdentified(Schema):
     plan_year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     # the year's theme whose target level opened it (above the position's standard); absent or null: the standard
     priority_code = fields.String(load_default=None, allow_none=True)
+
+
+@register("needs", "DevelopmentNeedUpdated", 1, key_field="nip")
+class DevelopmentNeedUpdated(Schema):
+    """An active need's status (open, planned, in_training, awaiting_evaluation) or figures changed."""
+
+    need_id = fields.String(required=True)
+    nip = _nip(required=True)
+    competency_code = fields.String(required=True)
+    status = fields.String(
+        required=True, validate=validate.OneOf(["open", "planned", "in_training", "awaiting_evaluation"])
+    )
+    gap = fields.Integer(required=True, validate=validate.Range(min=0, max=5))
+    priority_score = fields.Float(required=True, validate=validate.Range(min=0))
+    plan_year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
 
 @register("needs", "DevelopmentNeedClosed", 1, key_field="nip")

@@ -17,8 +17,9 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from shared.catalogue import EventType, event_types, find
+from shared import catalogue  # noqa: F401 - importing the catalogue registers every event type
 from shared.logging import correlation_id as current_correlation_id
+from shared.registry import EventType, event_types, find
 
 __all__ = [
     "Event",

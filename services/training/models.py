@@ -198,7 +198,8 @@ class CreditedJp(Base):
 
 
 class OpenNeed(Base):
-    """Read model of open development needs (DevelopmentNeedIdentified / DevelopmentNeedClosed)."""
+    """Read model of the active development needs (DevelopmentNeedIdentified / Updated / Closed): the candidate pool
+    is made of those ``open`` or ``planned``; one in training or awaiting evaluation keeps its ASN out of it."""
 
     __tablename__ = "open_needs"
     need_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -207,4 +208,5 @@ class OpenNeed(Base):
     gap: Mapped[int] = mapped_column(Integer)
     priority_score: Mapped[float] = mapped_column(Float)
     plan_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
     __table_args__ = (Index("ix_open_needs_competency", "competency_code", "nip"),)

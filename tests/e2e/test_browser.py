@@ -491,10 +491,10 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
 
     page.goto(f"/angkatan/{batch['id']}")
     expect(page.get_by_test_id("roster")).to_contain_text("2/2")
-    page.get_by_test_id("roster").locator("input[name=score]").first.fill("82.5")
-    page.get_by_test_id("roster").get_by_role("button", name="Simpan").first.click()
+    page.get_by_test_id("roster").locator("input[id^=post-test]").first.fill("82.5")
+    page.get_by_test_id("roster").get_by_role("button", name="Simpan nilai post-test").first.click()
     expect(page.get_by_role("status")).to_contain_text("disimpan")
-    expect(page.get_by_test_id("roster").locator("input[name=score]").first).to_have_value("82.5")
+    expect(page.get_by_test_id("roster").locator("input[id^=post-test]").first).to_have_value("82.5")
     close_batch(page, "Coaching selesai lebih awal")
     expect(page.get_by_test_id("roster")).to_contain_text("Lulus")
     bkpsdm.close()
@@ -506,7 +506,8 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
 @pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
 def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
     """A person of UNIMAL signs in: the list holds UNIMAL's batches and no other; on one of them they mark a meeting,
-    download the attendance sheet and give a post-test score; another partner's batch is not found."""
+    download the attendance sheet and give a pre-test and a post-test score (which answer the learning task once the
+    batch closes); another partner's batch is not found."""
     admin = login("bkpsdm", PASSWORDS["bkpsdm"])
     today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
@@ -584,10 +585,17 @@ def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
     expect(page.get_by_text("Kehadiran 1 peserta tercatat")).to_be_visible()
     page.get_by_role("link", name="← Angkatan").click()
     expect(page).to_have_url(f"{GATEWAY}/mitra-saya/angkatan/{our_batch['id']}")
-    page.get_by_test_id("roster").locator("input[name=score]").first.fill("77")
-    page.get_by_test_id("roster").get_by_role("button", name="Simpan").first.click()
-    expect(page.get_by_role("status")).to_contain_text("disimpan")
+    expect(page.get_by_test_id("missing-pre-test")).to_contain_text("1 peserta belum memiliki nilai pre-test")
+    learner = staff[0]["name"]
+    page.get_by_label(f"Nilai pre-test {learner}").fill("60")
+    page.get_by_role("button", name=f"Simpan nilai pre-test {learner}").click()
+    expect(page.get_by_role("status")).to_contain_text("Nilai pre-test")
+    expect(page.get_by_test_id("missing-pre-test")).to_have_count(0)
+    page.get_by_label(f"Nilai post-test {learner}").fill("77")
+    page.get_by_role("button", name=f"Simpan nilai post-test {learner}").click()
+    expect(page.get_by_role("status")).to_contain_text("Nilai post-test")
     expect(page.get_by_test_id("roster")).to_contain_text("1/1 (100%)")
+    assert page.get_by_label(f"Nilai pre-test {learner}").input_value() == "60.0"
     partner.shot(f"mitra-angkatan{'-ponsel' if mobile else ''}")
 
     refused = page.goto(f"/mitra-saya/angkatan/{their_batch['id']}")
@@ -599,6 +607,16 @@ def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
     for program, batch in ((ours, our_batch), (theirs, their_batch)):
         call("POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "uji peramban"})
         call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "closed"})
+    # the scores the partner entered answer the learning task (L2) the evaluation worker made at completion
+    deadline, learning = time.monotonic() + 60, []
+    while time.monotonic() < deadline and not (learning and learning[0]["status"] == "submitted"):
+        time.sleep(1)
+        learning = call(
+            "GET", f"/api/v1/evaluation/tasks?nip={staff[0]['nip']}&kind=learning&batch_id={our_batch['id']}"
+        )
+    assert [(t["assignee_partner"], t["status"], t["submission"]) for t in learning] == [
+        ("UNIMAL", "submitted", {"pre_score": 60.0, "post_score": 77.0})
+    ]
 
 
 def test_bkpsdm_keeps_the_dictionary_and_the_partners_keys_in_the_ui(browser):

@@ -67,6 +67,15 @@ SAMPLES = {
         ],
         "changed_meetings": [1],
     },
+    "DevelopmentNeedUpdated": {
+        "need_id": "n-1",
+        "nip": NIP,
+        "competency_code": "T-BENCANA",
+        "status": "awaiting_evaluation",
+        "gap": 2,
+        "priority_score": 3.5,
+        "plan_year": 2027,
+    },
     "LearningTestRecorded": {
         "enrollment_id": "e-1",
         "nip": NIP,

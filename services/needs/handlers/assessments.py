@@ -56,6 +56,8 @@ def change_need_status(uow: UnitOfWork, need_id: str, status: str, note: str | N
     if status == "closed":
         need.closed_reason, need.closed_at = "cancelled", utcnow()
         uow.publish(repository.need_closed_event(need.id, need.nip, need.competency_code, "cancelled"))
+    else:  # planned, or back to open: the training service's pool follows
+        uow.publish(repository.need_updated_event(need))
     uow.commit()
     return need
 

@@ -29,7 +29,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: NeedsSettings
         )
     )
     codes = [c["code"] for c in data["competencies"] if c["code"] not in evaluated]
-    repository.set_need_status(session, data["nip"], codes, ("open", "planned", "in_training"), "awaiting_evaluation")
+    repository.set_need_status(uow, data["nip"], codes, ("open", "planned", "in_training"), "awaiting_evaluation")
     recompute_after_credit(uow, settings, data["nip"], data["completed_on"])
 
 
@@ -39,7 +39,7 @@ def on_training_not_completed(event: Event, uow: UnitOfWork, settings: NeedsSett
     program = uow.session.get(Program, data["program_id"])
     if program is not None:
         codes = [c["code"] for c in program.competencies]
-        repository.set_need_status(uow.session, data["nip"], codes, ("in_training",), "open")
+        repository.set_need_status(uow, data["nip"], codes, ("in_training",), "open")
 
 
 def on_training_decision_revoked(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
@@ -73,9 +73,9 @@ def on_training_decision_revoked(event: Event, uow: UnitOfWork, settings: NeedsS
             session.delete(history)  # not in SIMPEG yet: nothing to send (closing again queues it anew)
         elif history is not None:
             history.last_error = "Revoked in Bangkom after it was sent (batch reopened): check SIMPEG's record."
-        repository.set_need_status(session, data["nip"], codes, ("awaiting_evaluation",), "in_training")
+        repository.set_need_status(uow, data["nip"], codes, ("awaiting_evaluation",), "in_training")
     else:
-        repository.set_need_status(session, data["nip"], codes, ("open", "planned"), "in_training")
+        repository.set_need_status(uow, data["nip"], codes, ("open", "planned"), "in_training")
 
 
 def on_participant_withdrawn(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
@@ -84,8 +84,7 @@ def on_participant_withdrawn(event: Event, uow: UnitOfWork, settings: NeedsSetti
     program = uow.session.get(Program, data["program_id"])
     if program is not None:
         codes = [c["code"] for c in program.competencies]
-        reopened = repository.set_need_status(uow.session, data["nip"], codes, ("in_training",), "open")
-        uow.publish_all([repository.need_identified_event(need) for need in reopened])
+        repository.set_need_status(uow, data["nip"], codes, ("in_training",), "open")
 
 
 def on_competency_assessed(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
@@ -110,19 +109,13 @@ def on_competency_assessed(event: Event, uow: UnitOfWork, settings: NeedsSetting
             )
         )
     recompute(uow, settings, nips=[data["nip"]])
-    reopened = repository.set_need_status(
-        session, data["nip"], [data["competency_code"]], ("awaiting_evaluation",), "open"
-    )
-    uow.publish_all([repository.need_identified_event(need) for need in reopened])
+    repository.set_need_status(uow, data["nip"], [data["competency_code"]], ("awaiting_evaluation",), "open")
 
 
 def on_evaluation_task_expired(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
     """The project assessment that would close the loop expired: the needs it awaited go back to the plan."""
     data = event.load_data()
-    reopened = repository.set_need_status(
-        uow.session, data["nip"], data["competency_codes"], ("awaiting_evaluation",), "open"
-    )
-    uow.publish_all([repository.need_identified_event(need) for need in reopened])
+    repository.set_need_status(uow, data["nip"], data["competency_codes"], ("awaiting_evaluation",), "open")
 
 
 def on_program_published(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
@@ -139,7 +132,7 @@ def on_participant_enrolled(event: Event, uow: UnitOfWork, settings: NeedsSettin
     program = uow.session.get(Program, data["program_id"])
     if program is not None:
         codes = [c["code"] for c in program.competencies]
-        repository.set_need_status(uow.session, data["nip"], codes, ("open", "planned"), "in_training")
+        repository.set_need_status(uow, data["nip"], codes, ("open", "planned"), "in_training")
 
 
 def on_external_development_verified(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:

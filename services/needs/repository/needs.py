@@ -79,8 +79,8 @@ def sync_needs(
     ]
     gaps_in_scope = _within(session, Gap.nip, Gap.competency_code, nips, competencies)
     now = utcnow()
-    report.needs_updated = _update_needs(session, in_scope, gaps_in_scope, now)
-    events = _close_needs(session, in_scope, nips, report, left_standard, outbox, now)
+    report.needs_updated, events = _update_needs(session, in_scope, gaps_in_scope, outbox, now)
+    events += _close_needs(session, in_scope, nips, report, left_standard, outbox, now)
     if outbox is not None:
         outbox.publish_all(events)  # SQLite's closed, before the opened
         events = []
@@ -92,8 +92,10 @@ def sync_needs(
     return events
 
 
-def _update_needs(session: Session, in_scope: list, gaps_in_scope: list, now) -> int:
-    """Active needs take their gap row's new figures; only what changed is written. Returns the needs updated."""
+def _update_needs(session: Session, in_scope: list, gaps_in_scope: list, outbox, now) -> tuple[int, list[Event]]:
+    """Active needs take their gap row's new figures; only what changed is written, each change announced with
+    ``DevelopmentNeedUpdated`` (so that the training service's pool ranks by today's figures). Returns how many, and
+    the events not yet published (without ``outbox``, or off PostgreSQL)."""
     # the gaps probed by their key (``gaps_in_scope``), not all of the year's joined
     same_gap = [
         Gap.year == Need.year,
@@ -110,7 +112,7 @@ def _update_needs(session: Session, in_scope: list, gaps_in_scope: list, now) ->
         Need.unit_code.is_distinct_from(Gap.unit_code),
         Need.priority_code.is_distinct_from(Gap.priority_code),
     )
-    return session.execute(
+    updating = (
         update(Need)
         .where(*in_scope, *same_gap, changed)
         .values(
@@ -122,8 +124,18 @@ def _update_needs(session: Session, in_scope: list, gaps_in_scope: list, now) ->
             priority_code=Gap.priority_code,
             updated_at=now,
         )
+        .returning(Need.id, Need.nip, Need.competency_code, Need.status, Need.gap, Need.priority_score, Need.year)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    if outbox is not None and on_postgresql(session):
+        rows = updating.cte("updated")
+        data = {name: rows.c[name] for name in ("nip", "competency_code", "status", "gap", "priority_score")}
+        count = publish_rows(
+            outbox, "DevelopmentNeedUpdated", rows, {"need_id": rows.c.id, **data, "plan_year": rows.c.year}
+        )
+        return count, []
+    updated = session.execute(updating).all()
+    return len(updated), [need_updated_event(row._mapping, validate=False) for row in updated]
 
 
 def _close_needs(session: Session, in_scope: list, nips, report, left_standard: str, outbox, now) -> list[Event]:
@@ -295,6 +307,24 @@ def need_identified_event(need: Any, validate: bool = True) -> Event:
     )
 
 
+def need_updated_event(need: Any, validate: bool = True) -> Event:
+    """An active need's state now: its status (planned, in training, awaiting evaluation) or its figures changed."""
+    get = need.get if isinstance(need, Mapping) else lambda key: getattr(need, key)
+    return new_event(
+        "DevelopmentNeedUpdated",
+        {
+            "need_id": get("id"),
+            "nip": get("nip"),
+            "competency_code": get("competency_code"),
+            "status": get("status"),
+            "gap": get("gap"),
+            "priority_score": get("priority_score"),
+            "plan_year": get("year"),
+        },
+        validate=validate,
+    )
+
+
 def need_closed_event(need_id: str, nip: str, competency_code: str, reason: str) -> Event:
     return new_event(
         "DevelopmentNeedClosed",
@@ -312,11 +342,12 @@ def years_with_active_needs(
 
 
 def set_need_status(
-    session: Session, nip: str, competencies: Sequence[str], from_statuses: Sequence[str], to_status: str
+    uow: UnitOfWork, nip: str, competencies: Sequence[str], from_statuses: Sequence[str], to_status: str
 ) -> list[Need]:
-    """Move the active needs of one employee for some competencies (any year) from some statuses to another."""
+    """Move the active needs of one employee for some competencies (any year) from some statuses to another, and say
+    so: ``DevelopmentNeedIdentified`` (again, same id) for a need back in the pool, else ``DevelopmentNeedUpdated``."""
     needs = list(
-        session.scalars(
+        uow.session.scalars(
             select(Need).where(
                 Need.nip == nip, Need.competency_code.in_(list(competencies)), Need.status.in_(list(from_statuses))
             )
@@ -325,4 +356,5 @@ def set_need_status(
     for need in needs:
         need.status = to_status
         need.updated_at = utcnow()
+    uow.publish_all([need_identified_event(n) if to_status == "open" else need_updated_event(n) for n in needs])
     return needs

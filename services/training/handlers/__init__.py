@@ -26,6 +26,7 @@ from services.training.handlers.events import (
     on_jp_credited,
     on_need_closed,
     on_need_identified,
+    on_need_updated,
     on_program_evaluated,
 )
 from services.training.handlers.partners import add_partner_key, create_partner, revoke_partner_key, verify_partner_key
@@ -58,6 +59,7 @@ __all__ = [
     "on_jp_credited",
     "on_need_closed",
     "on_need_identified",
+    "on_need_updated",
     "on_program_evaluated",
     "own_batch",
     "record_attendance",

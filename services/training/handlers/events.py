@@ -34,10 +34,19 @@ def on_jp_credited(event: Event, uow: UnitOfWork, settings: TrainingSettings) ->
 
 
 def on_need_identified(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
-    data = event.load_data()
+    """A need opened, or back in the pool (withdrawn, not completed, its evaluation expired)."""
+    _keep_need(uow, {**event.load_data(), "status": "open"})
+
+
+def on_need_updated(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:
+    """A need planned, in training, awaiting evaluation, or with new figures (a recompute)."""
+    _keep_need(uow, event.load_data())
+
+
+def _keep_need(uow: UnitOfWork, data: dict) -> None:
     need = uow.session.get(OpenNeed, data["need_id"]) or OpenNeed(need_id=data["need_id"])
     need.nip, need.competency_code, need.gap = data["nip"], data["competency_code"], data["gap"]
-    need.priority_score, need.plan_year = data["priority_score"], data["plan_year"]
+    need.priority_score, need.plan_year, need.status = data["priority_score"], data["plan_year"], data["status"]
     uow.session.add(need)
 
 
@@ -54,6 +63,7 @@ def on_program_evaluated(event: Event, uow: UnitOfWork, settings: TrainingSettin
 EVENT_HANDLERS = {
     "EmployeeSynced": on_employee_synced,
     "DevelopmentNeedIdentified": on_need_identified,
+    "DevelopmentNeedUpdated": on_need_updated,
     "DevelopmentNeedClosed": on_need_closed,
     "ProgramEvaluated": on_program_evaluated,
     "JpCredited": on_jp_credited,

@@ -111,27 +111,50 @@ def cap_warnings(session: Session, batch_id: str, jp: int, employees: Sequence[E
     return warnings
 
 
+def _pool(batch_id: str, codes: list[str]):
+    """Per ASN: the needs of ``codes`` they hold open or planned (each competency once: a gap carried into the next
+    year is the same gap), their summed priority and largest gap; not those enrolled here, nor those in training or
+    awaiting evaluation for one of these competencies (already served)."""
+    enrolled_here = select(Enrollment.nip).where(Enrollment.batch_id == batch_id)
+    served = select(OpenNeed.nip).where(
+        OpenNeed.competency_code.in_(codes), OpenNeed.status.in_(("in_training", "awaiting_evaluation"))
+    )
+    per_competency = (
+        select(
+            OpenNeed.nip,
+            OpenNeed.competency_code,
+            func.max(OpenNeed.priority_score).label("priority"),
+            func.max(OpenNeed.gap).label("gap"),
+        )
+        .join(EmployeeView, EmployeeView.nip == OpenNeed.nip)
+        .where(
+            OpenNeed.competency_code.in_(codes),
+            OpenNeed.status.in_(("open", "planned")),
+            EmployeeView.active.is_(True),
+            OpenNeed.nip.not_in(enrolled_here),
+            OpenNeed.nip.not_in(served),
+        )
+        .group_by(OpenNeed.nip, OpenNeed.competency_code)
+        .subquery()
+    )
+    return select(
+        per_competency.c.nip,
+        func.count().label("matched"),
+        func.sum(per_competency.c.priority).label("priority"),
+        func.max(per_competency.c.gap).label("largest_gap"),
+    ).group_by(per_competency.c.nip)
+
+
 def candidates(session: Session, batch_id: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Who this batch would serve best: ASN with open needs in its competencies, not enrolled here, nor busy
-    elsewhere at its meetings, nor already enrolled in another open batch for one of its competencies, ranked
-    (domain.rank)."""
+    """Who this batch would serve best: ASN with open or planned needs in its competencies (each competency once,
+    whatever the year), not enrolled here, nor in training or awaiting evaluation for one of them, nor busy elsewhere
+    at its meetings, nor already enrolled in another open batch for one of its competencies, ranked (domain.rank)."""
     batch = session.get(Batch, batch_id)
     if batch is None:
         raise NotFound(f"No batch {batch_id}.")
     program = session.get(Program, batch.program_id)
     codes = [c["code"] for c in program.competencies]
-    enrolled_here = select(Enrollment.nip).where(Enrollment.batch_id == batch_id)
-    rows = session.execute(
-        select(
-            OpenNeed.nip,
-            func.count().label("matched"),
-            func.sum(OpenNeed.priority_score).label("priority"),
-            func.max(OpenNeed.gap).label("largest_gap"),
-        )
-        .join(EmployeeView, EmployeeView.nip == OpenNeed.nip)
-        .where(OpenNeed.competency_code.in_(codes), EmployeeView.active.is_(True), OpenNeed.nip.not_in(enrolled_here))
-        .group_by(OpenNeed.nip)
-    ).all()
+    rows = session.execute(_pool(batch_id, codes)).all()
     nips = [r.nip for r in rows]
     busy = busy_nips(session, batch_id, nips) | already_nominated(session, batch_id, codes, nips)
     ranked = domain.rank(

@@ -150,7 +150,7 @@ def test_training_completed_yields_exactly_three_tasks_and_replays_nothing_more(
     tasks = {t["kind"]: t for t in api("GET", f"/tasks?nip={nip}")}
     assert set(tasks) == {"reaction", "learning", "behavior"}
     assert tasks["reaction"]["assignee_nip"] == nip
-    assert tasks["learning"]["assignee_nip"] is None
+    assert (tasks["learning"]["assignee_nip"], tasks["learning"]["assignee_partner"]) == (None, "UNIMAL")
     assert (tasks["behavior"]["assignee_nip"], tasks["behavior"]["flagged"]) == (supervisor, False)
     created = [e for e in relay_events(expected=3) if e["type"].endswith(".EvaluationTaskCreated.v1")]
     assert sorted(e["data"]["kind"] for e in created) == ["behavior", "learning", "reaction"]
@@ -290,6 +290,75 @@ def test_reaction_and_learning_submissions_validate_scores_and_assignees(api, co
     assert {e["field"] for e in bad["errors"]} == {"pre_score", "post_score"}
     api("POST", learning, 403, who=identity.Identity("pk_x", ("partner",), "OTHER"), json={"post_score": 80})
     api("POST", learning, 201, who=PARTNER, json={"pre_score": 55, "post_score": 80})
+
+
+def scored(nip: str, enrollment_id: str, batch_id: str, test: str, score: float):
+    return new_event(
+        "LearningTestRecorded",
+        {
+            "enrollment_id": enrollment_id,
+            "nip": nip,
+            "program_id": "prog-gis",
+            "batch_id": batch_id,
+            "test": test,
+            "score": score,
+        },
+    )
+
+
+def test_the_scores_entered_in_training_answer_the_partners_learning_task_and_a_new_score_corrects_it(
+    api, consume, relay_events
+):
+    nip, batch, enrollment = new_nip(), str(uuid.uuid4()), str(uuid.uuid4())
+    other_nip, other_enrollment = new_nip(), str(uuid.uuid4())
+    consume(scored(nip, enrollment, batch, "pre", 40), scored(nip, enrollment, batch, "post", 70))
+    consume(
+        completed(nip, batch, enrollment_id=enrollment), completed(other_nip, batch, enrollment_id=other_enrollment)
+    )
+    learning = api("GET", f"/tasks?nip={nip}&kind=learning")[0]
+    assert (learning["status"], learning["submitted_by"]) == ("submitted", "training"), "the post-test came first"
+    assert learning["submission"] == {"pre_score": 40, "post_score": 70}
+
+    waiting = api("GET", "/my/tasks?status=open&kind=learning&page_size=100", who=PARTNER)
+    assert other_nip in {t["nip"] for t in waiting} and nip not in {t["nip"] for t in waiting}
+    assert api("GET", "/my/tasks?status=open", who=identity.Identity("pk_x", ("partner",), "OTHER")) == []
+    consume(scored(other_nip, other_enrollment, batch, "post", 65))  # no pre-test: a post-test alone
+    [other] = api("GET", f"/tasks?nip={other_nip}&kind=learning")
+    assert (other["status"], other["submission"]) == ("submitted", {"pre_score": None, "post_score": 65})
+
+    assert consume(scored(nip, enrollment, batch, "post", 70)) == ["handled"]  # the same score: nothing changes
+    consume(scored(nip, enrollment, batch, "post", 85))
+    learning = api("GET", f"/tasks/{learning['id']}")
+    assert learning["submission"] == {"pre_score": 40, "post_score": 85}
+    submitted = [
+        e["data"]["nip"] for e in relay_events(expected=8) if e["type"].endswith(".EvaluationTaskSubmitted.v1")
+    ]
+    assert sorted(submitted) == sorted([nip, other_nip]), "a corrected score is not a second submission"
+
+
+def test_bkpsdm_closes_an_open_task_with_a_reason_and_may_reopen_it(api, consume, relay_events):
+    nip, batch, supervisor = new_nip(), str(uuid.uuid4()), new_nip()
+    consume(employee_synced(nip, supervisor), completed(nip, batch))
+    [behavior] = api("GET", f"/tasks?nip={nip}&kind=behavior")
+    close = f"/tasks/{behavior['id']}/close"
+    api("POST", close, 403, who=person(supervisor, "supervisor"), json={"reason": "Proyek dibatalkan"})
+    api("POST", close, 422, json={})
+    closed = api("POST", close, json={"reason": "Proyek dibatalkan oleh OPD"})
+    assert (closed["status"], closed["closed_reason"], closed["closed_by"]) == (
+        "expired",
+        "Proyek dibatalkan oleh OPD",
+        "bkpsdm.admin",
+    )
+    refused = api("POST", close, 409, json={"reason": "lagi"}, headers={"Accept-Language": "id"})
+    assert "Hanya tugas yang masih terbuka" in refused["detail"]
+    [expired] = [e for e in relay_events(expected=4) if e["type"].endswith(".EvaluationTaskExpired.v1")]
+    assert (expired["data"]["task_id"], expired["data"]["competency_codes"]) == (
+        behavior["id"],
+        ["T-GIS", "M-KOMUNIKASI"],
+    )
+    due = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    reopened = api("POST", f"/tasks/{behavior['id']}/reopen", json={"due_on": due})
+    assert (reopened["status"], reopened["closed_reason"]) == ("open", None)
 
 
 def test_a_batch_whose_tasks_are_all_done_is_evaluated_once(api, consume, relay_events, settings):

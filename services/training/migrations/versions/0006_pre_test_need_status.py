@@ -1,4 +1,4 @@
-"""A participant's pre-test score, taken before the training
+"""A participant's pre-test score, taken before the training; the state of each need in the candidate pool
 
 Revision ID: 0006
 Revises: 0005
@@ -15,7 +15,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("enrollments", sa.Column("pre_test_score", sa.Float(), nullable=True))
+    op.add_column("open_needs", sa.Column("status", sa.String(20), nullable=False, server_default="open"))
 
 
 def downgrade() -> None:
+    op.drop_column("open_needs", "status")
     op.drop_column("enrollments", "pre_test_score")
