@@ -155,6 +155,17 @@ class ExternalDevelopmentRejected(Schema):
     rejected_by = fields.String(required=True)
 
 
+@register("needs", "ExternalDevelopmentWithdrawn", 1, key_field="nip")
+class ExternalDevelopmentWithdrawn(Schema):
+    """BKPSDM took back a verification it found wrong: the JP and levels it gave are taken back."""
+
+    record_id = fields.String(required=True)
+    nip = _nip(required=True)
+    title = fields.String(required=True)
+    reason = fields.String(required=True)
+    withdrawn_by = fields.String(required=True)
+
+
 # --- training ----------------------------------------------------------------------------------
 
 

@@ -217,8 +217,24 @@ def credit_year(completed_on: dt.date) -> int:
 
 # --- development outside Bangkom -----------------------------------------------------------------
 
-EXTERNAL_STATUSES = ("submitted", "verified", "rejected")
-EXTERNAL_TRANSITIONS = {"submitted": {"verified", "rejected"}, "verified": set(), "rejected": set()}
+EXTERNAL_STATUSES = ("submitted", "verified", "rejected", "withdrawn")
+EXTERNAL_TRANSITIONS = {
+    "submitted": {"verified", "rejected"},
+    "verified": {"withdrawn"},  # a wrong verification taken back: its JP and levels leave the ledger
+    "rejected": set(),
+    "withdrawn": set(),
+}
+
+
+def certificate_key(number: str, organiser: str | None = None) -> str:
+    """What makes two certificates the same one: the number (and the issuer), case, spaces and punctuation aside."""
+
+    def letters(text: str) -> str:
+        return "".join(ch for ch in text.upper() if ch.isalnum())
+
+    return letters(number) + ("@" + letters(organiser) if organiser is not None else "")
+
+
 # The certificate file: its type as its first bytes say, whatever the name or header claims.
 CERTIFICATE_SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 

@@ -1,5 +1,6 @@
-"""Development outside Bangkom (docs/needs.md, "Development outside Bangkom"): claimed with a certificate,
-verified or rejected by BKPSDM; a verified record counts in the JP ledger like a Bangkom training.
+"""Development outside Bangkom (docs/needs.md, "Development outside Bangkom"): claimed with a certificate (a second
+claim of a certificate flagged), verified (with the JP and levels BKPSDM sets) or rejected by BKPSDM, a verification
+withdrawn; a verified record counts in the JP ledger like a Bangkom training.
 
 The claim and its decision are commands of the HTTP layer; crediting is the handler of the
 ``ExternalDevelopmentVerified`` event (``handlers.on_external_development_verified``), as crediting a
@@ -13,12 +14,14 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
+
 from services.needs import domain, handlers
 from services.needs.config import NeedsSettings
-from services.needs.models import Employee, ExternalDevelopment
+from services.needs.models import Employee, ExternalDevelopment, JpCredit
 from services.needs.objectstore import ObjectStore
 from shared.db import UnitOfWork, utcnow
-from shared.errors import Invalid, check_transition
+from shared.errors import Conflict, Invalid, check_transition
 from shared.events import new_event
 
 
@@ -38,9 +41,33 @@ def submit(
     record = ExternalDevelopment(
         id=str(uuid.uuid4()), nip=nip, status="submitted", submitted_by=submitted_by, submitted_at=utcnow(), **data
     )
+    record.duplicate_of = _counted_already(uow, nip, data["certificate_number"], data["organiser"])
+    record.certificate_ref = domain.certificate_key(data["certificate_number"], data["organiser"])
     uow.session.add(record)
     uow.commit()
     return record
+
+
+def _counted_already(uow: UnitOfWork, nip: str, number: str, organiser: str) -> str | None:
+    """The claim (pending or verified) of the same certificate number and issuer, or the JP credit of that
+    certificate number for the ASN (a Bangkom training, a record from SIMPEG): a second claim is flagged with it."""
+    other = uow.session.scalar(
+        select(ExternalDevelopment.id).where(
+            ExternalDevelopment.certificate_ref == domain.certificate_key(number, organiser),
+            ExternalDevelopment.status.in_(("submitted", "verified")),
+        )
+    )
+    if other is not None:
+        return other
+    number_key = domain.certificate_key(number)
+    for credit_id, credited in uow.session.execute(
+        select(JpCredit.credit_id, JpCredit.certificate_number).where(
+            JpCredit.nip == nip, JpCredit.certificate_number.is_not(None)
+        )
+    ):
+        if domain.certificate_key(credited) == number_key:
+            return credit_id
+    return None
 
 
 def attach_certificate(
@@ -72,9 +99,16 @@ def attach_certificate(
 
 
 def decide(
-    uow: UnitOfWork, record_id: str, verified: bool, decided_by: str, reason: str | None = None
+    uow: UnitOfWork,
+    record_id: str,
+    verified: bool,
+    decided_by: str,
+    reason: str | None = None,
+    adjusted: Mapping[str, Any] | None = None,
 ) -> ExternalDevelopment:
-    """BKPSDM's decision; a verification needs the certificate file, a rejection a reason."""
+    """BKPSDM's decision; a verification needs the certificate file (and no duplicate of a certificate already
+    counted), a rejection a reason. Verifying, BKPSDM may set the JP and the levels (``adjusted``): what was claimed
+    is kept beside them, and what BKPSDM set is what counts."""
     record = uow.get(ExternalDevelopment, record_id, "external development record", with_for_update=True)
     wanted = "verified" if verified else "rejected"
     check_transition(domain.EXTERNAL_TRANSITIONS, "external development record", record.status, wanted)
@@ -83,6 +117,13 @@ def decide(
             "Attach the certificate file before verifying.",
             errors=[{"field": "certificate", "message": "No certificate file."}],
         )
+    if verified and record.duplicate_of and _still_counted(uow, record.duplicate_of):
+        raise Conflict(
+            f"This certificate is already counted ({record.duplicate_of}): reject this claim as a duplicate.",
+            errors=[{"field": "certificate_number", "message": "Claimed or credited already."}],
+        )
+    if verified and adjusted:
+        _adjust(uow, record, adjusted)
     record.status, record.decided_by, record.decided_at, record.reason = wanted, decided_by, utcnow(), reason
     if verified:
         event = new_event(
@@ -113,5 +154,51 @@ def decide(
             },
         )
     uow.publish(event)
+    uow.commit()
+    return record
+
+
+def _still_counted(uow: UnitOfWork, duplicate_of: str) -> bool:
+    other = uow.session.get(ExternalDevelopment, duplicate_of)
+    if other is not None:
+        return other.status in ("submitted", "verified")
+    return uow.session.get(JpCredit, duplicate_of) is not None
+
+
+def _adjust(uow: UnitOfWork, record: ExternalDevelopment, adjusted: Mapping[str, Any]) -> None:
+    """The JP and levels BKPSDM found on the certificate, the claimed ones kept beside them."""
+    if adjusted.get("competencies") is not None:
+        codes = [c["code"] for c in adjusted["competencies"]]
+        handlers.require_unique(codes, "competencies", "code")
+        handlers.require_competencies(uow, {f"competencies.{i}.code": code for i, code in enumerate(codes)})
+    record.claimed_jp, record.claimed_competencies = record.jp, record.competencies
+    record.jp = adjusted.get("jp") or record.jp
+    if adjusted.get("competencies") is not None:
+        record.competencies = [dict(c) for c in adjusted["competencies"]]
+
+
+def withdraw(uow: UnitOfWork, record_id: str, withdrawn_by: str, reason: str) -> ExternalDevelopment:
+    """BKPSDM takes back a wrong verification, with a reason: ``ExternalDevelopmentWithdrawn`` makes the worker take
+    its JP out of the ledger (a ``JpCredited`` of minus the JP) and its levels out of the ASN's assessments."""
+    record = uow.get(ExternalDevelopment, record_id, "external development record", with_for_update=True)
+    check_transition(domain.EXTERNAL_TRANSITIONS, "external development record", record.status, "withdrawn")
+    record.status, record.withdrawn_by, record.withdrawn_at, record.withdrawn_reason = (
+        "withdrawn",
+        withdrawn_by,
+        utcnow(),
+        reason,
+    )
+    uow.publish(
+        new_event(
+            "ExternalDevelopmentWithdrawn",
+            {
+                "record_id": record.id,
+                "nip": record.nip,
+                "title": record.title,
+                "reason": reason,
+                "withdrawn_by": withdrawn_by,
+            },
+        )
+    )
     uow.commit()
     return record

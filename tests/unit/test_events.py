@@ -76,6 +76,13 @@ SAMPLES = {
         "priority_score": 3.5,
         "plan_year": 2027,
     },
+    "ExternalDevelopmentWithdrawn": {
+        "record_id": "r-1",
+        "nip": NIP,
+        "title": "Kursus GIS daring",
+        "reason": "Sertifikat milik orang lain",
+        "withdrawn_by": "bkpsdm.admin",
+    },
     "LearningTestRecorded": {
         "enrollment_id": "e-1",
         "nip": NIP,

@@ -70,6 +70,7 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "GET /external-development/<record_id>/certificate": PEOPLE,
         "POST /external-development/<record_id>/verify": ADMIN,
         "POST /external-development/<record_id>/reject": ADMIN,
+        "POST /external-development/<record_id>/withdraw": ADMIN,
     },
 )
 

@@ -100,12 +100,30 @@ class ExternalDevelopmentCertificate(MethodView):
 
 @blp.route("/external-development/<record_id>/verify")
 class ExternalDevelopmentVerify(MethodView):
+    @blp.arguments(schemas.VerificationSchema)
     @blp.response(200, schemas.ExternalDevelopmentSchema)
-    def post(self, record_id):
-        """Verify the record against its certificate: ExternalDevelopmentVerified is published and the needs
-        worker credits the JP, takes the claimed levels and owes SIMPEG the training-history record."""
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data, record_id):
+        """Verify the record against its certificate, with the JP and levels found on it when they differ from the
+        claim (both optional): ExternalDevelopmentVerified is published and the needs worker credits the JP, takes
+        the levels (source certificate) and owes SIMPEG the training-history record. 409 when it is decided already,
+        or a duplicate of a certificate already counted."""
         with context().uow() as uow:
-            return external.decide(uow, record_id, True, caller().subject)
+            return external.decide(uow, record_id, True, caller().subject, adjusted=data)
+
+
+@blp.route("/external-development/<record_id>/withdraw")
+class ExternalDevelopmentWithdraw(MethodView):
+    @blp.arguments(schemas.RejectionSchema)
+    @blp.response(200, schemas.ExternalDevelopmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data, record_id):
+        """Withdraw a verification found wrong, with a reason: ExternalDevelopmentWithdrawn takes its JP out of the
+        ledger and its levels out of the ASN's assessments (409 unless it is verified)."""
+        with context().uow() as uow:
+            return external.withdraw(uow, record_id, caller().subject, data["reason"])
 
 
 @blp.route("/external-development/<record_id>/reject")

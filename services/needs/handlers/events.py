@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from services.needs import repository
 from services.needs.config import NeedsSettings
-from services.needs.handlers.ledger import credit_jp, recompute_after_credit
+from services.needs.handlers.ledger import credit_jp, recompute_after_credit, take_back_credit
 from services.needs.handlers.recompute import recompute
-from services.needs.models import AssessmentRecord, Competency, Employee, JpCredit, Program, SimpegHistory
+from services.needs.models import AssessmentRecord, Competency, Employee, Program
 from shared.consumer import Handler, bind
 from shared.db import UnitOfWork
-from shared.events import Event, new_event
+from shared.events import Event
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
 TOPICS = ["bangkom.training.v1", "bangkom.evaluation.v1", "bangkom.needs.v1"]  # its own: external development
@@ -46,33 +46,9 @@ def on_training_decision_revoked(event: Event, uow: UnitOfWork, settings: NeedsS
     """A reopened batch revoked a decision: a completion's JP leave the ledger (and the record not yet sent to SIMPEG
     is withdrawn); the needs the program addresses are in training again until the batch closes again."""
     data = event.load_data()
-    session = uow.session
     codes = [c["code"] for c in data["competencies"]]
     if data["revoked"] == "completed":
-        credit = session.get(JpCredit, data["enrollment_id"])
-        if credit is not None:
-            year = credit.year
-            session.delete(credit)
-            session.flush()
-            uow.publish(
-                new_event(
-                    "JpCredited",
-                    {
-                        "credit_id": credit.credit_id,
-                        "nip": credit.nip,
-                        "year": year,
-                        "jp": -credit.jp,
-                        "source": credit.source,
-                        "year_total": repository.credited_jp(session, credit.nip, year),
-                    },
-                )
-            )
-            recompute_after_credit(uow, settings, credit.nip, credit.completed_on)
-        history = session.get(SimpegHistory, data["enrollment_id"])
-        if history is not None and history.status != "sent":
-            session.delete(history)  # not in SIMPEG yet: nothing to send (closing again queues it anew)
-        elif history is not None:
-            history.last_error = "Revoked in Bangkom after it was sent (batch reopened): check SIMPEG's record."
+        take_back_credit(uow, settings, data["enrollment_id"])  # closing again credits and queues it anew
         repository.set_need_status(uow, data["nip"], codes, ("awaiting_evaluation",), "in_training")
     else:
         repository.set_need_status(uow, data["nip"], codes, ("open", "planned"), "in_training")
@@ -176,6 +152,16 @@ def on_external_development_verified(event: Event, uow: UnitOfWork, settings: Ne
     recompute_after_credit(uow, settings, data["nip"], data["ends_on"])
 
 
+def on_external_development_withdrawn(event: Event, uow: UnitOfWork, settings: NeedsSettings) -> None:
+    """A verification BKPSDM withdrew: its JP leave the ledger and the levels it gave leave the ASN's assessments
+    (the needs are recomputed without them)."""
+    data = event.load_data()
+    credit_id = f"external:{data['record_id']}"
+    take_back_credit(uow, settings, credit_id)
+    uow.session.execute(delete(AssessmentRecord).where(AssessmentRecord.id.like(f"{credit_id}:%")))
+    recompute(uow, settings, nips=[data["nip"]])
+
+
 EVENT_HANDLERS = {
     "TrainingCompleted": on_training_completed,
     "TrainingNotCompleted": on_training_not_completed,
@@ -186,6 +172,7 @@ EVENT_HANDLERS = {
     "ParticipantWithdrawn": on_participant_withdrawn,
     "TrainingDecisionRevoked": on_training_decision_revoked,
     "ExternalDevelopmentVerified": on_external_development_verified,
+    "ExternalDevelopmentWithdrawn": on_external_development_withdrawn,
 }
 
 

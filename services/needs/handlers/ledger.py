@@ -1,10 +1,12 @@
-"""The JP ledger: a completed training or verified outside development credited once, and the credited ASN's needs
-recomputed once per transaction."""
+"""The JP ledger: a completed training or verified outside development credited once (a certificate once per ASN),
+taken back when it no longer holds, and the credited ASN's needs recomputed once per transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from sqlalchemy import select
 
 from services.needs import domain, repository
 from services.needs.config import NeedsSettings
@@ -24,6 +26,9 @@ def credit_jp(uow: UnitOfWork, settings: NeedsSettings, credit: Mapping[str, Any
     session = uow.session
     if session.get(JpCredit, credit["credit_id"]) is not None:
         return False
+    number = credit.get("certificate_number") or None
+    if number and _credited_certificate(uow, credit["nip"], number):
+        return False  # the same certificate counted already (a claim verified, and now SIMPEG's copy of it)
     employee = session.get(Employee, credit["nip"])
     session.add(
         JpCredit(
@@ -42,6 +47,7 @@ def credit_jp(uow: UnitOfWork, settings: NeedsSettings, credit: Mapping[str, Any
             unit_name=employee.unit_name if employee else None,
             position_code=employee.position_code if employee else None,
             employment_status=employee.employment_status if employee else None,
+            certificate_number=number,
         )
     )
     if credit["source"] != "simpeg" and session.get(SimpegHistory, credit["credit_id"]) is None:
@@ -64,6 +70,44 @@ def credit_jp(uow: UnitOfWork, settings: NeedsSettings, credit: Mapping[str, Any
         )
     )
     return True
+
+
+def _credited_certificate(uow: UnitOfWork, nip: str, number: str) -> bool:
+    wanted = domain.certificate_key(number)
+    numbers = uow.session.scalars(
+        select(JpCredit.certificate_number).where(JpCredit.nip == nip, JpCredit.certificate_number.is_not(None))
+    )
+    return any(domain.certificate_key(found) == wanted for found in numbers)
+
+
+def take_back_credit(uow: UnitOfWork, settings: NeedsSettings, credit_id: str) -> None:
+    """A credit that no longer holds (a completion revoked, a verification withdrawn) leaves the ledger: ``JpCredited``
+    of minus its JP; its record not yet sent to SIMPEG is dropped, one sent already is marked for a person to check."""
+    session = uow.session
+    credit = session.get(JpCredit, credit_id)
+    if credit is not None:
+        year = credit.year
+        session.delete(credit)
+        session.flush()
+        uow.publish(
+            new_event(
+                "JpCredited",
+                {
+                    "credit_id": credit.credit_id,
+                    "nip": credit.nip,
+                    "year": year,
+                    "jp": -credit.jp,
+                    "source": credit.source,
+                    "year_total": repository.credited_jp(session, credit.nip, year),
+                },
+            )
+        )
+        recompute_after_credit(uow, settings, credit.nip, credit.completed_on)
+    history = session.get(SimpegHistory, credit_id)
+    if history is not None and history.status != "sent":
+        session.delete(history)  # not in SIMPEG yet: nothing to send
+    elif history is not None:
+        history.last_error = "Taken back in Bangkom after it was sent: check SIMPEG's record."
 
 
 def recompute_after_credit(uow: UnitOfWork, settings: NeedsSettings, nip: str, completed_on) -> None:

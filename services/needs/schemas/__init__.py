@@ -46,6 +46,7 @@ from services.needs.schemas.external import (
     ExternalDevelopmentSchema,
     ExternalQuery,
     RejectionSchema,
+    VerificationSchema,
 )
 from services.needs.schemas.ledger import (
     BehindQuery,
@@ -126,6 +127,7 @@ __all__ = [
     "RecomputeSchema",
     "RejectedRow",
     "RejectionSchema",
+    "VerificationSchema",
     "SeedReportSchema",
     "StandardEntry",
     "UnitSchema",

@@ -186,6 +186,7 @@ def incoming_credit(nip: str, record: Mapping[str, Any]) -> tuple[dict[str, Any]
         "started_on": started or ended,
         "completed_on": ended,
         "competencies": [],
+        "certificate_number": _text(record.get("noSertipikat"))[:100] or None,  # a certificate counts once
     }, {}
 
 

@@ -349,7 +349,7 @@ def test_bkpsdm_closes_an_open_task_with_a_reason_and_may_reopen_it(api, consume
         "Proyek dibatalkan oleh OPD",
         "bkpsdm.admin",
     )
-    refused = api("POST", close, 409, json={"reason": "lagi"}, headers={"Accept-Language": "id"})
+    refused = api("POST", close, 409, json={"reason": "lagi"})
     assert "Hanya tugas yang masih terbuka" in refused["detail"]
     [expired] = [e for e in relay_events(expected=4) if e["type"].endswith(".EvaluationTaskExpired.v1")]
     assert (expired["data"]["task_id"], expired["data"]["competency_codes"]) == (

@@ -43,13 +43,13 @@ def test_an_upsert_emits_employee_synced_once_and_an_unchanged_one_nothing(api, 
     assert api("PUT", "/employees", json={"employees": [row]})["unchanged"] == 1
     assert api("PUT", f"/employees/{nip}", json={k: v for k, v in row.items() if k != "nip"})["unchanged"] == 1
 
-    events = relay_events(expected=2)  # EmployeeSynced and DevelopmentNeedIdentified
+    events = relay_events(expected=1)  # EmployeeSynced: nobody assessed the ASN, so no need is opened yet
     synced = events_of(events, "EmployeeSynced", nip)
-    assert len(synced) == 1 and len(events) == 2
+    assert len(synced) == 1 and len(events) == 1
     assert synced[0]["data"]["unit_name"] == "Dinas Pendidikan" and synced[0]["subject"] == nip
 
     assert api("PUT", "/employees", json={"employees": [{**row, "rank": "III/b"}]})["updated"] == 1
-    synced = events_of(relay_events(expected=3), "EmployeeSynced", nip)
+    synced = events_of(relay_events(expected=2), "EmployeeSynced", nip)
     assert [e["data"]["rank"] for e in synced] == ["III/a", "III/b"]
 
 
@@ -91,8 +91,8 @@ def test_a_gap_opens_a_need_and_an_assessment_that_meets_the_standard_closes_it(
     nip = employee(position({skill: 3}))
     gaps = api("GET", f"/gaps?year={year}&nip={nip}")
     assert [(g["competency_code"], g["required_level"], g["current_level"], g["assessed"], g["gap"]) for g in gaps] == [
-        (skill, 3, 1, False, 2)
-    ], "a missing assessment counts as level 1"
+        (skill, 3, 1, True, 2)
+    ], "the supervisor's level 1 (the employee fixture)"
     [need] = api("GET", f"/needs?year={year}&nip={nip}")
     assert (need["status"], need["gap"]) == ("open", 2)
 
@@ -175,6 +175,8 @@ def test_changing_position_closes_needs_that_leave_the_standard(api, position, c
     old_skill, new_skill = competency(), competency()
     old_position, new_position = position({old_skill: 3}), position({new_skill: 2})
     nip = employee(old_position)
+    assessment = {"competency_code": new_skill, "level": 1, "source": "supervisor", "assessed_on": f"{year}-01-02"}
+    api("POST", f"/employees/{nip}/assessments", 201, json=assessment)  # known before the move
     api(
         "PUT",
         "/employees",
@@ -300,6 +302,7 @@ def test_sql_gaps_agree_with_the_python_rules_row_by_row(api, position, competen
     for _ in range(8):
         status = rng.choice(["PNS", "PPPK"])
         nip = employee(position_code, status=status)
+        baseline = domain.Assessment(1, "supervisor", dt.date(year, 1, 1), dt.datetime(year, 1, 1, tzinfo=dt.UTC))
         shortfall = domain.jp_shortfall(0, domain.jp_target(status, {"PNS": (20, 0), "PPPK": (0, 24)}))
         for skill in skills:
             recorded = []
@@ -307,7 +310,7 @@ def test_sql_gaps_agree_with_the_python_rules_row_by_row(api, position, competen
                 body = {
                     "competency_code": skill,
                     "level": rng.randint(1, 5),
-                    "source": rng.choice(domain.SOURCES),
+                    "source": rng.choice(domain.RECORDED_SOURCES),
                     "assessed_on": dt.date(year, 1, rng.randint(1, 3)).isoformat(),
                 }
                 saved = api("POST", f"/employees/{nip}/assessments", 201, json=body)
@@ -319,7 +322,7 @@ def test_sql_gaps_agree_with_the_python_rules_row_by_row(api, position, competen
                         dt.datetime.fromisoformat(saved["recorded_at"]),
                     )
                 )
-            current = domain.current_level(recorded) or 1
+            current = domain.current_level([*recorded, baseline])  # the employee fixture's supervisor level 1
             gap = domain.gap(standard[skill], current)
             expected[(nip, skill)] = (current, gap, round(domain.priority_score(gap, 0.0, shortfall, 20), 2))
     rows = [r for s in skills for r in api("GET", f"/gaps?year={year}&min_gap=0&competency_code={s}&page_size=100")]
@@ -335,6 +338,7 @@ def test_the_plan_exports_and_jp_views(api, client, position, competency, employ
     plan = [line for line in api("GET", f"/plan?year={year}&unit_code={unit}") if line["competency_code"] == skill]
     assert plan == [
         {
+            "step": "develop",
             "unit_code": unit,
             "unit_name": f"Dinas {unit}",
             "competency_code": skill,
@@ -354,8 +358,8 @@ def test_the_plan_exports_and_jp_views(api, client, position, competency, employ
     assert xlsx.status_code == 200 and xlsx.headers["Content-Disposition"].endswith('.xlsx"')
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.values)
-    assert rows[0][:3] == ("Kode OPD", "Unit Kerja (OPD)", "Kode Kompetensi")
-    assert (skill, 3, 120) in {(r[2], r[6], r[8]) for r in rows[1:]}
+    assert rows[0][:4] == ("Langkah", "Kode OPD", "Unit Kerja (OPD)", "Kode Kompetensi")
+    assert ("Pengembangan", skill, 3, 120) in {(r[0], r[3], r[7], r[9]) for r in rows[1:]}
     csv_text = client.get(f"/api/v1/needs/exports/gaps?year={year}&unit_code={unit}&format=csv").data.decode(
         "utf-8-sig"
     )
@@ -455,7 +459,10 @@ def test_the_events_of_needs_opened_are_written_by_postgresql_as_new_event_write
     (shared.outbox.events_from_rows): the same envelope, key, topic and data as an event made in Python."""
     first, second = competency(), competency("manajerial")
     code = position({first: 3, second: 4})
-    nip = employee(code)
+    nip = employee(code, assessed_at=None)
+    results = f"NIP;Kode Kompetensi;Level;Tanggal\n{nip};{first};1;{year}-01-02\n{nip};{second};1;{year}-01-02\n"
+    files = {"file": (io.BytesIO(results.encode()), "hasil.csv")}
+    assert api("POST", "/assessments/imports", data=files, content_type="multipart/form-data")["accepted"] == 2
     with needs_db.sessions() as session, UnitOfWork(needs_db, Outbox) as uow:  # the count a recompute reports
         assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.aggregateid == nip)) == 3
         other = employee(code)
@@ -490,6 +497,7 @@ def test_the_events_of_needs_opened_are_written_by_postgresql_as_new_event_write
                 "gap": need["gap"],
                 "priority_score": need["priority_score"],
                 "plan_year": year,
+                "priority_code": None,
             },
         )
         assert event.data == expected.data
@@ -503,6 +511,8 @@ def test_a_standard_change_recomputes_only_the_competencies_it_changed(
     kept, raised, added = competency(), competency(), competency()
     code = position({kept: 3, raised: 3})
     nip = employee(code)
+    assessment = {"competency_code": added, "level": 1, "source": "supervisor", "assessed_on": f"{year}-01-02"}
+    api("POST", f"/employees/{nip}/assessments", 201, json=assessment)  # known before it is required
     before = {n["competency_code"]: n for n in api("GET", f"/needs?year={year}&nip={nip}")}
     versions = text("SELECT competency_code, xmin::text FROM gaps WHERE nip = :nip")  # a rewritten row's xmin changes
     with needs_db.sessions() as session:
@@ -520,7 +530,8 @@ def test_a_standard_change_recomputes_only_the_competencies_it_changed(
         events_after = session.scalar(select(func.count()).select_from(Outbox).where(Outbox.aggregateid == nip))
         gaps_after = dict(session.execute(versions, {"nip": nip}).all())
     assert gaps_after[kept] == gaps_before[kept] and gaps_after[raised] != gaps_before[raised]
-    assert events_after - events_before == 1  # the need opened for the added entry; an update publishes nothing
+    # the need opened for the added entry, and the raised one's new figures for the training service's pool
+    assert events_after - events_before == 2
 
 
 def test_a_change_concerning_more_asn_than_a_request_should_wait_for_is_recomputed_by_the_worker_with_progress(

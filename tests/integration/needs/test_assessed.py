@@ -10,11 +10,12 @@ from openpyxl import load_workbook
 from tests.integration.needs.conftest import code
 
 
-def _assess_first(plan: list[dict]) -> dict[tuple[str, str], int]:
+def _assess_first(plan: list[dict], *codes: str) -> dict[tuple[str, str], int]:
+    """The assess-first lines of ``codes`` (the class default's national competencies are unassessed too)."""
     return {
         (line["unit_code"], line["competency_code"]): line["employees"]
         for line in plan
-        if line["step"] == "assess_first"
+        if line["step"] == "assess_first" and line["competency_code"] in codes
     }
 
 
@@ -55,22 +56,28 @@ def test_a_city_half_never_assessed_plans_only_real_gaps_and_an_assessment_centr
     assert _develop(plans[north]) == {(north, teknis, "pelatihan"): (2, 80), (north, managerial, "pelatihan"): (2, 80)}
     assert _develop(plans[south]) == {(south, teknis, "pelatihan"): (1, 40), (south, managerial, "pelatihan"): (1, 40)}
     # assess first: the unassessed per OPD × competency, no JP
-    assert _assess_first(plans[north]) == {(north, teknis): 2, (north, managerial): 2}
-    assert _assess_first(plans[south]) == {(south, teknis): 1, (south, managerial): 1}
+    assert _assess_first(plans[north], teknis, managerial) == {(north, teknis): 2, (north, managerial): 2}
+    assert _assess_first(plans[south], teknis, managerial) == {(south, teknis): 1, (south, managerial): 1}
     first = [line for line in plans[north] if line["step"] == "assess_first"]
     assert all(line["jp_budget"] == 0 and line["form"] is None for line in first)
     for nip in never:
         assert api("GET", f"/needs?year={year}&nip={nip}") == [], "no need from an assumed level"
-        gaps = api("GET", f"/gaps?year={year}&nip={nip}&min_gap=0")
+        gaps = [
+            g
+            for g in api("GET", f"/gaps?year={year}&nip={nip}&min_gap=0")
+            if g["competency_code"] in (teknis, managerial)
+        ]
         assert {(g["assessed"], g["current_level"], g["gap"]) for g in gaps} == {(False, None, 0)}
     by_unit = {row["unit"]["code"]: row for row in api("GET", f"/gaps/by-unit?year={year}")}
-    assert (by_unit[north]["unassessed"], by_unit[north]["employees_unassessed"]) == (4, 2)
-    assert by_unit[north]["job_person_match"] == round(100 * 4 / 12, 1), "the match counts the assessed only"
+    default = [i["required_level"] for i in api("GET", "/position-classes/pelaksana/standard")["items"]]
+    assert (by_unit[north]["unassessed"], by_unit[north]["employees_unassessed"]) == (2 * (2 + len(default)), 2)
+    held, required = 2 * (1 + 1 + len(default)), 2 * (3 + 3 + sum(default))  # the two assessed: level 1 everywhere
+    assert by_unit[north]["job_person_match"] == round(100 * held / required, 1), "the match counts the assessed only"
 
     sheet = load_workbook(io.BytesIO(client.get(f"/api/v1/needs/exports/plan?year={year}&unit_code={north}").data))
     rows = list(sheet.active.values)
     assert rows[0][:2] == ("Langkah", "Kode OPD")
-    assert {(r[0], r[3], r[7]) for r in rows[1:]} == {
+    assert {(r[0], r[3], r[7]) for r in rows[1:] if r[3] in (teknis, managerial)} == {
         ("Pengembangan", teknis, 2),
         ("Pengembangan", managerial, 2),
         ("Asesmen dahulu (belum dinilai)", teknis, 2),
@@ -100,7 +107,7 @@ def test_a_city_half_never_assessed_plans_only_real_gaps_and_an_assessment_centr
     develop = _develop(north_plan)
     assert develop[(north, teknis, "bimtek")] == (1, 16), "never[0] (level 2 of 3) joins; never[1] meets it"
     assert develop[(north, teknis, "pelatihan")] == (2, 80)
-    assert _assess_first(north_plan) == {(north, managerial): 2}
+    assert _assess_first(north_plan, teknis, managerial) == {(north, managerial): 2}
     [need] = api("GET", f"/needs?year={year}&nip={never[0]}")
     assert (need["competency_code"], need["current_level"], need["gap"]) == (teknis, 2, 1)
     assert api("GET", f"/needs?year={year}&nip={never[1]}") == []
@@ -132,7 +139,8 @@ def test_a_self_assessment_is_shown_but_never_counted(api, position, competency,
     )
     assert api("GET", f"/needs?year={year}&nip={nip}") == [], "a self-assessment alone opens no need"
     profile = api("GET", f"/employees/{nip}/profile")
-    assert [(c["assessed"], c["current_level"]) for c in profile["competencies"]] == [(False, None)]
+    mine = [c for c in profile["competencies"] if c["competency_code"] == skill]
+    assert [(c["assessed"], c["current_level"]) for c in mine] == [(False, None)]
     assert [a["source"] for a in profile["assessments"]] == ["self"]
 
     api(

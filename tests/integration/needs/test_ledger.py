@@ -301,13 +301,15 @@ def test_pppk_are_never_planned_beyond_their_cap(api, settings, own_db, worker, 
         "PUT", f"/positions/{position_code}/standard", json={"items": [{"competency_code": skill, "required_level": 4}]}
     )
     pppk, pns = new_nip(kind="PPPK"), new_nip()
-    unit = f"OPD-{uuid.uuid4().hex[:6]}"
+    unit, year = f"OPD-{uuid.uuid4().hex[:6]}", settings.today().year
     _load(
         settings,
         own_db,
         [_person(pppk, unit, "PPPK", position_code), _person(pns, unit, "PNS", position_code)],
     )
-    year = settings.today().year
+    for nip in (pppk, pns):  # their supervisor's level: a real gap of 3 (unassessed, no JP would be planned)
+        assessment = {"competency_code": skill, "level": 1, "source": "supervisor", "assessed_on": f"{year}-01-01"}
+        api("POST", f"/employees/{nip}/assessments", 201, json=assessment)
     completed = new_event(
         "TrainingCompleted",
         {

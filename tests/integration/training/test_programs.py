@@ -150,6 +150,56 @@ def test_candidates_come_from_open_needs_in_the_read_models_fed_by_kafka(api, pa
     assert [c["nip"] for c in api("GET", f"/batches/{later['id']}/candidates")] == [busy, low]
 
 
+def test_the_pool_follows_each_needs_state_and_year_and_suggests_nobody_twice(api, partner, program, deliver):
+    skill = f"T-{uuid.uuid4().hex[:6]}"
+    carried, awaiting, planned, rising = (new_nip() for _ in range(4))
+
+    def need(nip, priority, year=2027, need_id=None):
+        return new_event(
+            "DevelopmentNeedIdentified",
+            {
+                "need_id": need_id or str(uuid.uuid4()),
+                "nip": nip,
+                "competency_code": skill,
+                "competency_type": "teknis",
+                "required_level": 3,
+                "current_level": 1,
+                "gap": 2,
+                "priority_score": priority,
+                "plan_year": year,
+            },
+        )
+
+    def updated(source, status, priority=None):
+        data = source.data
+        return new_event(
+            "DevelopmentNeedUpdated",
+            {
+                "need_id": data["need_id"],
+                "nip": data["nip"],
+                "competency_code": skill,
+                "status": status,
+                "gap": data["gap"],
+                "priority_score": priority if priority is not None else data["priority_score"],
+                "plan_year": data["plan_year"],
+            },
+        )
+
+    awaiting_need, planned_need, rising_need = need(awaiting, 9.0), need(planned, 4.0), need(rising, 1.0)
+    events = [factories.employee_synced(n, position_name="Analis") for n in (carried, awaiting, planned, rising)]
+    events += [need(carried, 5.0, year=2026), need(carried, 5.0, year=2027), awaiting_need, planned_need, rising_need]
+    events += [updated(awaiting_need, "awaiting_evaluation"), updated(planned_need, "planned")]
+    events += [updated(rising_need, "open", priority=7.0)]  # a recompute raised its priority
+    assert set(deliver(events)) == {"handled"}
+
+    _, batch = program(partner(), competencies=(skill,), first=dt.date(2027, 5, 3), days=1)
+    candidates = {c["nip"]: c for c in api("GET", f"/batches/{batch['id']}/candidates")}
+    assert set(candidates) == {carried, planned, rising}, "awaiting its evaluation for this competency: not again"
+    assert (candidates[carried]["matched_needs"], candidates[carried]["priority"]) == (1, 5.0), "one gap, two years"
+    assert candidates[rising]["priority"] == 7.0, "the pool ranks by today's figures"
+    assert [c["nip"] for c in api("GET", f"/batches/{batch['id']}/candidates")][0] == rising
+
+
 def test_a_required_post_test_decides_completion(api, partner, program, employees):
     partner_code = partner()
     _, batch = program(partner_code, days=2, post_test_required=True, passing_score=70)

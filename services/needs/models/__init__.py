@@ -1,0 +1,42 @@
+"""Tables of the needs service (its own database), by use case: ``base`` (the declarative base, the outbox, events
+handled), ``dictionary`` (competencies, standards, themes), ``people`` (employees, assessments, gaps, needs),
+``ledger`` (JP credits, outside development, SIMPEG history), ``runs`` (long jobs). Gathered here, so that callers say
+``models.Employee`` whatever module holds it."""
+
+from services.needs.models.base import Base, Outbox, ProcessedEvent
+from services.needs.models.dictionary import (
+    ClassStandard,
+    Competency,
+    Position,
+    PositionStandard,
+    PriorityCompetency,
+    PriorityTarget,
+    StrategicPriority,
+)
+from services.needs.models.ledger import ExternalDevelopment, JpCredit, SimpegHistory
+from services.needs.models.people import AssessmentRecord, Employee, Gap, Need, Program, ServiceYear
+from services.needs.models.runs import RecomputeRun, SimpegSyncRun
+
+__all__ = [
+    "AssessmentRecord",
+    "Base",
+    "ClassStandard",
+    "Competency",
+    "Employee",
+    "ExternalDevelopment",
+    "Gap",
+    "JpCredit",
+    "Need",
+    "Outbox",
+    "Position",
+    "PositionStandard",
+    "PriorityCompetency",
+    "PriorityTarget",
+    "ProcessedEvent",
+    "Program",
+    "RecomputeRun",
+    "ServiceYear",
+    "SimpegHistory",
+    "SimpegSyncRun",
+    "StrategicPriority",
+]
