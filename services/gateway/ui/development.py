@@ -122,9 +122,24 @@ def verifikasi():
 @signed_in("admin")
 def verifikasi_putus(record_id: str):
     try:
-        if request.form.get("decision") == "verify":
-            api("POST", "needs", f"/external-development/{record_id}/verify")
+        decision = request.form.get("decision")
+        if decision == "verify":
+            api("POST", "needs", f"/external-development/{record_id}/verify", json=_as_verified(record_id))
             flash(t("Terverifikasi: JP akan dihitung.", "Verified: the JP will count."), "ok")
+        elif decision == "withdraw":
+            api(
+                "POST",
+                "needs",
+                f"/external-development/{record_id}/withdraw",
+                json={"reason": request.form.get("reason", "").strip()},
+            )
+            flash(
+                t(
+                    "Verifikasi ditarik: JP dan level yang diberikannya dicabut.",
+                    "Verification withdrawn: its JP and levels are taken back.",
+                ),
+                "ok",
+            )
         else:
             api(
                 "POST",
@@ -136,3 +151,19 @@ def verifikasi_putus(record_id: str):
     except UIProblem as problem:
         flash_problem(problem)
     return redirect(url_for("ui.verifikasi"))
+
+
+def _as_verified(record_id: str) -> dict:
+    """The JP and levels BKPSDM found on the certificate, where the form changed them from the claim."""
+    record = api("GET", "needs", f"/external-development/{record_id}")
+    body: dict = {}
+    jp = request.form.get("jp", type=int)
+    if jp and jp != record["jp"]:
+        body["jp"] = jp
+    levels = [
+        {"code": c["code"], "level": request.form.get(f"level-{c['code']}", type=int) or c["level"]}
+        for c in record["competencies"]
+    ]
+    if levels != record["competencies"]:
+        body["competencies"] = levels
+    return body

@@ -54,6 +54,7 @@ EXTERNAL_STATUSES = {
     "submitted": ("Menunggu verifikasi BKPSDM", "Waiting for BKPSDM to verify"),
     "verified": ("Terverifikasi: JP dihitung", "Verified: the JP count"),
     "rejected": ("Ditolak", "Rejected"),
+    "withdrawn": ("Verifikasi ditarik: JP dicabut", "Verification withdrawn: the JP taken back"),
 }
 
 

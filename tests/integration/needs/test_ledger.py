@@ -9,6 +9,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import json
 import uuid
 
 import pytest
@@ -220,6 +221,85 @@ def test_a_rejected_claim_says_why_and_counts_nothing(api, settings, own_db, wor
         kinds = [t.split(".")[-2] for t in session.scalars(select(Outbox.type).where(Outbox.aggregateid == nip))]
     assert "ExternalDevelopmentRejected" in kinds and "ExternalDevelopmentVerified" not in kinds
     assert _credits(own_db, nip) == []
+
+
+def test_bkpsdm_sets_the_jp_and_level_a_certificate_counts_once_and_a_wrong_verification_is_taken_back(
+    api, settings, own_db, standin, worker
+):
+    today = settings.today()
+    nip = new_nip()
+    assert _load(settings, own_db, [_person(nip, "DISKOMINFO")])["added"] == 1
+    standin.employees[nip] = {"nipBaru": nip, "nama": "Pegawai", "statusPegawai": "PNS"}
+    claim = {
+        "form": "kursus",
+        "title": "Kursus Keamanan Informasi",
+        "organiser": "BPSDM Aceh",
+        "starts_on": (today - dt.timedelta(days=9)).isoformat(),
+        "ends_on": (today - dt.timedelta(days=2)).isoformat(),
+        "jp": 20,
+        "competencies": [{"code": "M-INTEGRITAS", "level": 4}],
+        "certificate_number": "BPSDM/2026/001",
+    }
+    record = api("POST", f"/employees/{nip}/external-development", 201, json=claim)
+    assert record["duplicate_of"] is None
+    api("PUT", f"/external-development/{record['id']}/certificate", data={"file": (io.BytesIO(PDF), "s.pdf")})
+    adjusted = {"jp": 12, "competencies": [{"code": "M-INTEGRITAS", "level": 2}]}
+    verified = api("POST", f"/external-development/{record['id']}/verify", json=adjusted)
+    assert (verified["jp"], verified["competencies"], verified["claimed_jp"]) == (12, adjusted["competencies"], 20)
+    assert verified["claimed_competencies"] == [{"code": "M-INTEGRITAS", "level": 4}], "the claim is kept beside it"
+    worker(lambda: len(_credits(own_db, nip)) == 1)
+    [credit] = _credits(own_db, nip)
+    assert (credit.jp, credit.certificate_number) == (12, "BPSDM/2026/001")
+    with own_db.sessions() as session:
+        levels = session.scalars(select(AssessmentRecord).where(AssessmentRecord.nip == nip)).all()
+        assert [(a.level, a.source) for a in levels] == [(2, "certificate")], "the level BKPSDM set"
+
+    # the same certificate again (written another way): flagged, and it cannot be verified
+    again = {**claim, "certificate_number": "bpsdm 2026-001", "organiser": "BPSDM  Aceh"}
+    second = api("POST", f"/employees/{nip}/external-development", 201, json=again)
+    assert second["duplicate_of"] == record["id"]
+    api("PUT", f"/external-development/{second['id']}/certificate", data={"file": (io.BytesIO(PDF), "s.pdf")})
+    refused = api("POST", f"/external-development/{second['id']}/verify", 409)
+    assert (
+        "Sertifikat ini sudah dihitung" in refused["detail"] and refused["errors"][0]["field"] == "certificate_number"
+    )
+    # …and SIMPEG's copy of the same course counts nothing more
+    standin.history.setdefault(nip, []).append(
+        {
+            "id": f"manual-{uuid.uuid4().hex[:8]}",
+            "nipBaru": nip,
+            "namaKursus": "Kursus Keamanan Informasi",
+            "institusiPenyelenggara": "BPSDM Aceh",
+            "tanggalKursus": claim["starts_on"],
+            "tanggalSelesaiKursus": claim["ends_on"],
+            "jumlahJam": 20,
+            "noSertipikat": "BPSDM/2026/001",
+        }
+    )
+    simpeg = SimpegClient.from_settings(settings)
+    with runs.unit_of_work(own_db, settings) as uow:
+        run_id = runs.start_run(uow, settings, source="simpeg", trigger="cli", job="history").id
+    report = simpeg_history.import_history(own_db, settings, simpeg, run_id)
+    assert (report["credited"], report["already_counted"]) == (0, 1), report
+    assert [c.jp for c in _credits(own_db, nip)] == [12]
+
+    # BKPSDM finds the verification wrong: withdrawn with a reason, its JP and level taken back
+    api("POST", f"/external-development/{record['id']}/withdraw", 422, json={})
+    withdrawn = api("POST", f"/external-development/{record['id']}/withdraw", json={"reason": "Sertifikat palsu"})
+    assert (withdrawn["status"], withdrawn["withdrawn_reason"]) == ("withdrawn", "Sertifikat palsu")
+    api("POST", f"/external-development/{record['id']}/withdraw", 409, json={"reason": "lagi"})
+    worker(lambda: _credits(own_db, nip) == [])
+    with own_db.sessions() as session:
+        assert session.scalars(select(AssessmentRecord).where(AssessmentRecord.nip == nip)).all() == []
+        assert session.get(SimpegHistory, f"external:{record['id']}") is None, "not sent yet: nothing to send"
+        taken_back = [
+            json.loads(p)["data"]["jp"]
+            for p in session.scalars(
+                select(Outbox.payload).where(Outbox.aggregateid == nip, Outbox.type.like("%JpCredited%"))
+            )
+        ]
+    assert sorted(taken_back) == [-12, 12]
+    assert api("GET", f"/employees/{nip}/jp?year={credit.year}")["realised"] == 0
 
 
 class LastYear(NeedsSettings):
