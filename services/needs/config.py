@@ -30,6 +30,9 @@ class NeedsSettings(Settings):
     recompute_chunk_size: int = 2000
     recompute_lease_seconds: int = 600  # a running recompute silent this long is taken over
     recompute_poll_seconds: float = 2.0  # how often the worker looks for queued recomputes
+    # everyone recomputed this often by the worker's own periodic job: assessments age past ASSESSMENT_VALID_YEARS and
+    # the year turns without anybody changing anything
+    recompute_every_seconds: int = 86400
     # SIMPEG (docs/simpeg.md); an empty base URL means SIMPEG is not configured
     simpeg_base_url: str = ""
     simpeg_token_url: str = ""  # default: SIMPEG_BASE_URL + /oauth/token

@@ -171,11 +171,13 @@ def run_recompute(uow: UnitOfWork, settings: NeedsSettings, year: int | None) ->
     return reports
 
 
-def request_recompute(uow: UnitOfWork, settings: NeedsSettings, year: int | None) -> RecomputeRun:
-    """``POST /recompute``: everyone, recorded as a run: done in the request in a city of at most
+def request_recompute(
+    uow: UnitOfWork, settings: NeedsSettings, year: int | None, cause: str | None = None
+) -> RecomputeRun:
+    """``POST /recompute`` (and the nightly job): everyone, recorded as a run: done at once in a city of at most
     ``RECOMPUTE_INLINE_MAX`` ASN (status ``succeeded``), else queued for the worker like any large change."""
     years = [year] if year else None
-    cause = f"recompute of {year if year else 'this year and the years with active needs'} requested"
+    cause = cause or f"recompute of {year if year else 'this year and the years with active needs'} requested"
     run = recompute_or_queue(uow, settings, cause=cause, nips=None, competencies=None, years=years)
     if run is None:
         employees, now = repository.active_employee_count(uow.session), utcnow()

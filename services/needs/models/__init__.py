@@ -1,9 +1,9 @@
 """Tables of the needs service (its own database), by use case: ``base`` (the declarative base, the outbox, events
-handled), ``dictionary`` (competencies, standards, themes), ``people`` (employees, assessments, gaps, needs),
+handled, periodic jobs), ``dictionary`` (competencies, standards, themes), ``people`` (employees, assessments, gaps, needs),
 ``ledger`` (JP credits, outside development, SIMPEG history), ``runs`` (long jobs). Gathered here, so that callers say
 ``models.Employee`` whatever module holds it."""
 
-from services.needs.models.base import Base, Outbox, ProcessedEvent
+from services.needs.models.base import Base, Outbox, ProcessedEvent, ScheduledJob
 from services.needs.models.dictionary import (
     ClassStandard,
     Competency,
@@ -35,6 +35,7 @@ __all__ = [
     "ProcessedEvent",
     "Program",
     "RecomputeRun",
+    "ScheduledJob",
     "ServiceYear",
     "SimpegHistory",
     "SimpegSyncRun",

@@ -6,6 +6,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from shared.consumer import ProcessedEventMixin
 from shared.outbox import OutboxMixin
+from shared.schedule import ScheduledJobMixin
 
 
 class Base(DeclarativeBase):
@@ -18,3 +19,7 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     pass
+
+
+class ScheduledJob(ScheduledJobMixin, Base):
+    """The periodic jobs its worker runs itself (shared.schedule)."""
