@@ -155,3 +155,53 @@ def test_the_evaluation_worker_expires_overdue_tasks_by_itself(migrated_database
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
     assert _row(database, "expire_overdue").sent_at is not None
+
+
+def test_the_needs_worker_recomputes_everyone_by_itself_so_that_an_aged_assessment_gives_way(
+    migrated_database, database_of, kafka_bootstrap, unique
+):
+    """The needs worker's own periodic job recomputes everyone: an assessment-centre level that has aged past
+    ASSESSMENT_VALID_YEARS gives way to the supervisor's recent one, with nobody asking for a recompute."""
+    from services.needs.config import NeedsSettings
+    from services.needs.models import (
+        AssessmentRecord,
+        Competency,
+        Employee,
+        Gap,
+        Position,
+        PositionStandard,
+        RecomputeRun,
+    )
+    from services.needs.models import Outbox as NeedsOutbox
+    from services.needs.worker import scheduled_jobs
+
+    url = migrated_database("needs")
+    database = database_of("needs")
+    settings = NeedsSettings(
+        service="needs",
+        database_url=url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=unique("needs") + ".",
+        recompute_inline_max=10**6,  # at once, whatever else the test database holds
+    )
+    nip, today, code, skill = new_nip(), settings.today(), unique("JAB")[:60], f"T-{uuid.uuid4().hex[:8]}"
+    aged = today.replace(year=today.year - settings.assessment_valid_years, day=1) - dt.timedelta(days=1)
+    with UnitOfWork(database, NeedsOutbox) as uow:
+        uow.session.add(Position(code=code, name="Analis", position_class="fungsional"))
+        uow.session.add(Competency(code=skill, name="Analisis Data", group="teknis", level_descriptors=["-"] * 5))
+        uow.session.flush()
+        uow.session.add(PositionStandard(position_code=code, competency_code=skill, required_level=3))
+        uow.session.add(Employee(nip=nip, name="Pegawai", employment_status="PNS", position_code=code, active=True))
+        uow.session.flush()
+        for level, source, day in ((4, "assessment_centre", aged), (2, "supervisor", today.replace(day=1))):
+            record = {"competency_code": skill, "level": level, "source": source, "assessed_on": day}
+            uow.session.add(AssessmentRecord(id=str(uuid.uuid4()), nip=nip, **record))
+        uow.commit()
+    [job] = scheduled_jobs(settings)
+    assert (job.name, job.every_seconds) == ("recompute", 86400)
+    job.run(database)
+    with database.sessions() as session:
+        gap = session.get(Gap, (today.year, nip, skill))
+        assert (gap.current_level, gap.gap) == (2, 1), "the aged assessment-centre level gave way"
+        run = session.scalars(select(RecomputeRun).order_by(RecomputeRun.created_at.desc())).first()
+        assert (run.cause, run.status) == ("the nightly recompute (time passes)", "succeeded")
