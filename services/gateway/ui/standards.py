@@ -19,23 +19,31 @@ def _active_competencies() -> list[dict]:
 @ui.route("/prioritas", methods=["GET", "POST"])
 @signed_in("admin")
 def prioritas():
-    """The year's strategic themes; adding or removing one saves the whole year's list (gaps are recomputed)."""
+    """The year's strategic themes, their weights and target levels (for a class or an OPD, or everyone); adding or
+    removing one saves the whole year's list (gaps and needs are recomputed)."""
     year = request.values.get("year", type=int) or _today().year
     current = api("GET", "needs", f"/priorities/{year}")["items"]
     if request.method == "POST":
         items = [
-            {k: p[k] for k in ("code", "name", "description", "weight", "competencies")}
+            {k: p[k] for k in ("code", "name", "description", "weight", "competencies", "targets")}
             for p in current
             if p["code"] != request.form.get("remove")
         ]
         if not request.form.get("remove"):
+            chosen = request.form.getlist("competencies")
+            level = request.form.get("target_level", type=int)
+            scope = {
+                "position_class": request.form.get("target_class") or None,
+                "unit_code": request.form.get("target_unit") or None,
+            }
             items.append(
                 {
                     "code": request.form.get("code", "").strip().upper(),
                     "name": request.form.get("name", "").strip(),
                     "description": request.form.get("description", "").strip(),
                     "weight": request.form.get("weight", type=float),
-                    "competencies": request.form.getlist("competencies"),
+                    "competencies": chosen,
+                    "targets": [{"competency_code": c, "level": level, **scope} for c in chosen] if level else [],
                 }
             )
         try:
@@ -52,7 +60,15 @@ def prioritas():
             flash_problem(problem)
     competencies = _active_competencies()
     names = {c["code"]: c["name"] for c in competencies}
-    return render_template("prioritas.html", year=year, items=current, competencies=competencies, names=names)
+    return render_template(
+        "prioritas.html",
+        year=year,
+        items=current,
+        competencies=competencies,
+        names=names,
+        classes=[(c, label(POSITION_CLASSES, c)) for c in POSITION_CLASSES],
+        class_label=lambda c: label(POSITION_CLASSES, c),
+    )
 
 
 @ui.route("/standar", methods=["GET", "POST"])
