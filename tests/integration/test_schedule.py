@@ -112,12 +112,20 @@ def test_a_failing_job_is_retried_shows_as_failing_and_recovers(database_of, mig
 
 def test_the_evaluation_worker_expires_overdue_tasks_by_itself(migrated_database, database_of, kafka_bootstrap, unique):
     """Nobody calls a command: the real worker process, with a short period, expires the tasks past their due date
-    and evaluates the batch they complete."""
-    url = migrated_database("evaluation")
-    database = database_of("evaluation")
+    and evaluates the batch they complete; the real needs worker then sends the need that awaited the project
+    assessment back to the plan (it leaves ``awaiting_evaluation``)."""
+    from services.needs.models import Need
+
+    url, needs_url = migrated_database("evaluation"), migrated_database("needs")
+    database, needs_db = database_of("evaluation"), database_of("needs")
     prefix = unique("expiry") + "."
     settings = EvaluationSettings(service="evaluation", database_url=url, kafka_topic_prefix=prefix)
-    nip, batch = new_nip(), str(uuid.uuid4())
+    nip, batch, need_id = new_nip(), str(uuid.uuid4()), str(uuid.uuid4())
+    with needs_db.sessions() as session:  # trained in T-GIS, awaiting the evaluation of a project
+        awaiting = {"status": "awaiting_evaluation", "competency_group": "teknis", "required_level": 3}
+        figures = {"current_level": 1, "gap": 2, "priority_score": 2.0, "year": dt.date.today().year}
+        session.add(Need(id=need_id, nip=nip, competency_code="T-GIS", **awaiting, **figures))
+        session.commit()
     with UnitOfWork(database, Outbox, prefix) as uow:
         handlers.on_training_completed(completed(nip, batch), uow, settings)
         uow.commit()
@@ -138,22 +146,32 @@ def test_the_evaluation_worker_expires_overdue_tasks_by_itself(migrated_database
         "SCHEDULED_POLL_SECONDS": "0.2",
         "LOG_LEVEL": "WARNING",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "services.evaluation.worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", f"services.{service}.worker"],
+            env={**env, "DATABASE_URL": database_url},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for service, database_url in (("evaluation", url), ("needs", needs_url))
+    ]
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
             with database.sessions() as session:
                 statuses = set(session.scalars(select(Task.status).where(Task.nip == nip)))
                 evaluated = session.get(BatchEvaluation, batch) is not None
-            if statuses == {"expired"} and evaluated:
+            with needs_db.sessions() as session:
+                need = session.get(Need, need_id).status
+            if statuses == {"expired"} and evaluated and need == "open":
                 break
-            assert time.monotonic() < deadline, f"the worker did not expire them: {statuses}, evaluated {evaluated}"
+            assert time.monotonic() < deadline, f"not by itself: tasks {statuses}, evaluated {evaluated}, need {need}"
             time.sleep(0.3)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
     assert _row(database, "expire_overdue").sent_at is not None
 
 
