@@ -216,6 +216,19 @@ def test_the_whole_loop(stack):
         },
     )
     assert report["added"] == 2
+    # nobody has assessed them: no gap is assumed (assess first) until the assessment centre's results come in
+    [unknown] = call("GET", f"/api/v1/needs/gaps?nip={EMPLOYEE}&competency_code=T-GIS&min_gap=0")
+    assert (unknown["assessed"], unknown["current_level"], unknown["gap"]) == (False, None, 0)
+    assessed_on = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    results = "".join(f"{nip};T-GIS;1;{assessed_on};Assessment center\n" for nip in (EMPLOYEE, SUPERVISOR))
+    sheet = ("NIP;Kode Kompetensi;Level;Tanggal;Sumber\n" + results).encode()
+    imported = call(
+        "POST",
+        "/api/v1/needs/assessments/imports",
+        data={"file": (io.BytesIO(sheet), "hasil-assessment-center.csv")},
+        content_type="multipart/form-data",
+    )
+    assert (imported["accepted"], imported["invalid"]) == (2, 0)
     gaps = call("GET", f"/api/v1/needs/gaps?nip={EMPLOYEE}&competency_code=T-GIS")
     assert [(g["competency_code"], g["gap"]) for g in gaps] == [("T-GIS", 2)]
     largest = call("GET", "/api/v1/needs/gaps/by-competency")[0]["competency"]["code"]
