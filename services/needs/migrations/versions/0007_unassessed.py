@@ -14,9 +14,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.alter_column("gaps", "current_level", existing_type=sa.Integer(), nullable=True)
+    with op.batch_alter_table("gaps") as gaps:  # batch: SQLite (the demo) alters a column by copying the table
+        gaps.alter_column("current_level", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade() -> None:
     op.execute("UPDATE gaps SET current_level = 1 WHERE current_level IS NULL")
-    op.alter_column("gaps", "current_level", existing_type=sa.Integer(), nullable=False)
+    with op.batch_alter_table("gaps") as gaps:
+        gaps.alter_column("current_level", existing_type=sa.Integer(), nullable=False)
