@@ -587,15 +587,15 @@ def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
     expect(page).to_have_url(f"{GATEWAY}/mitra-saya/angkatan/{our_batch['id']}")
     expect(page.get_by_test_id("missing-pre-test")).to_contain_text("1 peserta belum memiliki nilai pre-test")
     learner = staff[0]["name"]
-    page.get_by_label(f"Nilai pre-test {learner}").fill("60")
+    page.get_by_label(f"Nilai pre-test {learner}", exact=True).fill("60")
     page.get_by_role("button", name=f"Simpan nilai pre-test {learner}").click()
     expect(page.get_by_role("status")).to_contain_text("Nilai pre-test")
     expect(page.get_by_test_id("missing-pre-test")).to_have_count(0)
-    page.get_by_label(f"Nilai post-test {learner}").fill("77")
+    page.get_by_label(f"Nilai post-test {learner}", exact=True).fill("77")
     page.get_by_role("button", name=f"Simpan nilai post-test {learner}").click()
     expect(page.get_by_role("status")).to_contain_text("Nilai post-test")
     expect(page.get_by_test_id("roster")).to_contain_text("1/1 (100%)")
-    assert page.get_by_label(f"Nilai pre-test {learner}").input_value() == "60.0"
+    assert page.get_by_label(f"Nilai pre-test {learner}", exact=True).input_value() == "60.0"
     partner.shot(f"mitra-angkatan{'-ponsel' if mobile else ''}")
 
     refused = page.goto(f"/mitra-saya/angkatan/{their_batch['id']}")

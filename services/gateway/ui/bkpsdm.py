@@ -31,7 +31,9 @@ def _heatmap(plan: list[dict], step: str, title: str) -> str:
     for line in lines:
         key = (line["unit_code"] or "-", line["competency_code"])
         values[key] = values.get(key, 0) + line["employees"]
-    return charts.heatmap(title, units, competencies, values, row_labels=unit_names, column_labels=competency_names)
+    return charts.heatmap(
+        title, units, competencies, values, row_labels=unit_names, column_labels=competency_names, name=f"peta-{step}"
+    )
 
 
 @ui.route("/ops")

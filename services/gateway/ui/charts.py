@@ -9,11 +9,13 @@ from html import escape
 PALETTE = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  # light → dark blue
 
 
-def _open(kind: str, width: float, height: float, title: str) -> str:
-    """The opening of a chart: its size and the title screen readers announce."""
+def _open(kind: str, width: float, height: float, title: str, name: str | None = None) -> str:
+    """The opening of a chart: its size and the title screen readers announce (``name``: the chart's own id, when a
+    page shows two of a kind)."""
+    label = f"{name or kind}-title"
     return (
         f'<svg class="chart {kind}" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="{kind}-title"><title id="{kind}-title">{escape(title)}</title>'
+        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="{label}"><title id="{label}">{escape(title)}</title>'
     )
 
 
@@ -30,6 +32,7 @@ def heatmap(
     values: dict[tuple[str, str], float],
     row_labels: dict[str, str] | None = None,
     column_labels: dict[str, str] | None = None,
+    name: str = "heatmap",
 ) -> str:
     """A grid of ``rows`` × ``columns``; a cell's darkness grows with its value (0: white, no number).
 
@@ -42,7 +45,7 @@ def heatmap(
     top = min(300, 30 + int(5.6 * max((len(n) for n in column_names.values()), default=4)))
     width, height = left + cell * len(columns) + 10, top + cell * len(rows) + 10
     highest = max(values.values(), default=0)
-    parts = [_open("heatmap", width, height, title)]
+    parts = [_open("heatmap", width, height, title, name)]
     for j, column in enumerate(columns):
         x = left + j * cell + cell / 2
         label = escape(column_names[column])
