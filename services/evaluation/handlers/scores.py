@@ -36,8 +36,8 @@ def apply_test_scores(uow: UnitOfWork, settings: EvaluationSettings, enrollment_
         session.execute(select(TestScore.test, TestScore.score).where(TestScore.enrollment_id == enrollment_id)).all()
     )
     task = session.scalar(select(Task).where(Task.enrollment_id == enrollment_id, Task.kind == "learning"))
-    if "post" not in scores or task is None or task.status == "cancelled" or settings.today() < task.opens_on:
-        return
+    if "post" not in scores or task is None or task.status == "cancelled":
+        return  # (a task opening later, of a batch closed before its last meeting, is answered all the same)
     submission = LearningScores(post_score=scores["post"], pre_score=scores.get("pre"))
     if task.submission == submission.stored():
         return
