@@ -76,8 +76,11 @@ def test_a_supervisor_assesses_their_team_and_an_employee_self_assesses_without_
     )
     [need] = api("GET", f"/needs?year={year}&nip={member}")
     assert (need["status"], need["current_level"]) == ("open", 2), "a self-assessment never closes a need"
-    profile = asn.get("/saya").get_data(as_text=True)
-    assert "Penilaian diri (dicatat, tidak dihitung)" in profile
+    recorded = api("GET", f"/employees/{member}/assessments")
+    assert [(a["source"], a["level"]) for a in recorded if a["competency_code"] == skill] == [
+        ("self", 5),
+        ("supervisor", 2),
+    ], "recorded and shown, newest first"
 
 
 def test_bkpsdm_imports_an_assessment_centres_file_in_the_web_ui(
