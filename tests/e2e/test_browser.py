@@ -619,6 +619,87 @@ def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
     ]
 
 
+def test_bkpsdm_gives_a_project_assessment_nobody_can_answer_to_a_supervisor_and_closes_another(browser):
+    """Two OPD heads (no supervisor on record) complete a training: their project assessments (L3) are flagged.
+    BKPSDM gives one to a supervisor in the browser (who then finds it on their page), closes the other with a reason,
+    and opens it again."""
+    admin = login("bkpsdm", PASSWORDS["bkpsdm"])
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+
+    def call(method, path, **kwargs):
+        answer = requests.request(method, GATEWAY + path, headers=admin, timeout=20, **kwargs)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()
+
+    supervisor = subject("atasan")
+    staff = call("GET", "/api/v1/needs/employees?active=true&employment_status=PNS&page_size=500")
+    heads = [e["nip"] for e in staff if not e["supervisor_nip"] and e["nip"] != supervisor][:2]
+    assert len(heads) == 2, "the demo's OPD heads have no supervisor on record"
+    program = call(
+        "POST",
+        "/api/v1/training/programs",
+        json={
+            "code": f"UI-L3-{uuid.uuid4().hex[:6].upper()}",
+            "title": f"Pelatihan Kepemimpinan Kebencanaan {uuid.uuid4().hex[:4].upper()}",
+            "form": "pelatihan",
+            "delivery": "klasikal",
+            "jp": 8,
+            "partner_code": "UNIMAL",
+            "capacity": 5,
+            "competencies": [{"code": "T-GIS", "target_level": 3}],
+        },
+    )
+    day = (today + dt.timedelta(days=30 + uuid.uuid4().int % 300)).isoformat()
+    batch = call(
+        "POST",
+        f"/api/v1/training/programs/{program['id']}/batches",
+        json={"meetings": [{"date": day, "starts_at": "08:00", "ends_at": "16:00"}]},
+    )
+    call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
+    call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": heads})
+    present = [{"nip": nip, "status": "present"} for nip in heads]
+    call("PUT", f"/api/v1/training/batches/{batch['id']}/meetings/1/attendance", json={"records": present})
+    call("POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "uji peramban"})
+    given, closed = (
+        wait_for(
+            f"the flagged project assessment of {nip}",
+            lambda nip=nip: [
+                t["id"]
+                for t in call("GET", f"/api/v1/evaluation/tasks?nip={nip}&kind=behavior&batch_id={batch['id']}")
+                if t["flagged"]
+            ],
+        )[0]
+        for nip in heads
+    )
+
+    bkpsdm = Person(browser, "bkpsdm")
+    page = bkpsdm.page
+    page.goto("/bkpsdm/tugas?lihat=flagged")
+    page.locator(f"#assignee-{given}").fill(supervisor)
+    page.locator(f"#reason-{given}").fill("Atasan langsung belum tercatat di SIMPEG")
+    page.locator(f"form:has(#assignee-{given})").get_by_role("button", name="Berikan").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Tugas diberikan kepada {supervisor}")
+    page.locator(f"#close-{closed}").fill("Pejabat pindah tugas ke provinsi")
+    page.locator(f"form:has(#close-{closed})").get_by_role("button", name="Tutup tugas").click()
+    expect(page.get_by_role("status")).to_contain_text("Tugas ditutup")
+    page.goto("/bkpsdm/tugas?lihat=expired")
+    expect(page.get_by_text("Ditutup: Pejabat pindah tugas ke provinsi")).to_be_visible()
+    bkpsdm.shot("tugas-l3-ditutup")
+    page.locator(f"#due-{closed}").fill((today + dt.timedelta(days=14)).isoformat())
+    page.locator(f"form:has(#due-{closed})").get_by_role("button", name="Buka lagi").click()
+    expect(page.get_by_role("status")).to_contain_text("dibuka lagi")
+    bkpsdm.close()
+    after = {t["id"]: t for nip in heads for t in call("GET", f"/api/v1/evaluation/tasks?nip={nip}&kind=behavior")}
+    assert (after[given]["assignee_nip"], after[given]["flagged"]) == (supervisor, False)
+    assert (after[closed]["status"], after[closed]["closed_reason"]) == ("open", None)
+
+    boss = Person(browser, "atasan")
+    boss.page.goto("/atasan")
+    expect(boss.page.locator(f'a[href="/tugas/{given}"]')).to_have_count(1)
+    boss.close()
+    call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "closed"})
+
+
 def test_bkpsdm_keeps_the_dictionary_and_the_partners_keys_in_the_ui(browser):
     code = f"T-UI{uuid.uuid4().hex[:4].upper()}"
     bkpsdm = Person(browser, "bkpsdm")

@@ -12,9 +12,9 @@ from flask import (
 )
 
 from services.gateway.ui import charts
-from services.gateway.ui.client import UIProblem, _program_of_batch, api, api_all, flash_problem
+from services.gateway.ui.client import UIProblem, _act, _program_of_batch, api, api_all, flash_problem
 from services.gateway.ui.labels import RECOMMENDATIONS, THEMES
-from services.gateway.ui.session import signed_in, t, ui
+from services.gateway.ui.session import _today, signed_in, t, ui
 
 
 def _p_value_in_words(learning: dict) -> str:
@@ -106,9 +106,36 @@ def tugas_bkpsdm():
     """The project assessments (L3) that wait on nobody: flagged (no supervisor known) or overdue. BKPSDM gives each
     to a supervisor who can act, with a reason."""
     view = request.args.get("lihat", "flagged")
-    query = {"flagged": "true"} if view == "flagged" else {"overdue": "true"}
-    tasks = api_all("evaluation", "/tasks", {**query, "status": "open", "kind": "behavior"})
-    return render_template("tugas_bkpsdm.html", tasks=tasks, view=view)
+    query = {
+        "flagged": {"flagged": "true", "status": "open"},
+        "overdue": {"overdue": "true", "status": "open"},
+        "expired": {"status": "expired"},
+    }.get(view) or abort(404)
+    tasks = api_all("evaluation", "/tasks", {**query, "kind": "behavior"})
+    return render_template("tugas_bkpsdm.html", tasks=tasks, view=view, today=_today().isoformat())
+
+
+@ui.route("/bkpsdm/tugas/<task_id>/tutup", methods=["POST"])
+@signed_in("admin")
+def tugas_tutup(task_id: str):
+    """BKPSDM closes a project assessment that will not be answered, with a reason (it counts as expired)."""
+    view = request.form.get("lihat", "flagged")
+    return _act(
+        lambda: api("POST", "evaluation", f"/tasks/{task_id}/close", json={"reason": request.form.get("reason", "")}),
+        t("Tugas ditutup; kebutuhannya kembali ke rencana.", "The task is closed; its needs go back to the plan."),
+        url_for("ui.tugas_bkpsdm", lihat=view),
+    )
+
+
+@ui.route("/bkpsdm/tugas/<task_id>/buka", methods=["POST"])
+@signed_in("admin")
+def tugas_buka(task_id: str):
+    """BKPSDM opens an expired (or closed) project assessment again for a late answer, until a new due date."""
+    return _act(
+        lambda: api("POST", "evaluation", f"/tasks/{task_id}/reopen", json={"due_on": request.form.get("due_on")}),
+        t("Tugas dibuka lagi sampai tenggat baru.", "The task is open again until its new due date."),
+        url_for("ui.tugas_bkpsdm", lihat="expired"),
+    )
 
 
 @ui.route("/bkpsdm/tugas/<task_id>/penilai", methods=["POST"])
