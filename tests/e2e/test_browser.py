@@ -631,9 +631,13 @@ def test_bkpsdm_gives_a_project_assessment_nobody_can_answer_to_a_supervisor_and
         assert answer.status_code in (200, 201), answer.text
         return answer.json()
 
-    supervisor = subject("atasan")
-    staff = call("GET", "/api/v1/needs/employees?active=true&employment_status=PNS&page_size=500")
-    heads = [e["nip"] for e in staff if not e["supervisor_nip"] and e["nip"] != supervisor][:2]
+    supervisor, heads = subject("atasan"), []
+    for number in range(1, 100):  # the OPD heads: no supervisor on record
+        staff = call("GET", f"/api/v1/needs/employees?active=true&employment_status=PNS&page_size=100&page={number}")
+        heads += [e["nip"] for e in staff if not e["supervisor_nip"] and e["nip"] != supervisor]
+        if len(heads) >= 2 or len(staff) < 100:
+            break
+    heads = heads[:2]
     assert len(heads) == 2, "the demo's OPD heads have no supervisor on record"
     program = call(
         "POST",
@@ -696,6 +700,67 @@ def test_bkpsdm_gives_a_project_assessment_nobody_can_answer_to_a_supervisor_and
     boss = Person(browser, "atasan")
     boss.page.goto("/atasan")
     expect(boss.page.locator(f'a[href="/tugas/{given}"]')).to_have_count(1)
+    boss.close()
+    call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "closed"})
+
+
+def test_a_supervisor_opens_every_one_of_more_than_thirty_project_assessments_from_their_page(browser):
+    """Thirty-one project assessments (L3) wait on the demo's supervisor: every one is linked from /atasan (the UI
+    reads every page of the evaluation service's list) and opens."""
+    admin = login("bkpsdm", PASSWORDS["bkpsdm"])
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+
+    def call(method, path, **kwargs):
+        answer = requests.request(method, GATEWAY + path, headers=admin, timeout=20, **kwargs)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()
+
+    supervisor = subject("atasan")
+    staff = call("GET", "/api/v1/needs/employees?active=true&employment_status=PNS&page_size=100")
+    people = [e["nip"] for e in staff if e["nip"] != supervisor][:31]
+    program = call(
+        "POST",
+        "/api/v1/training/programs",
+        json={
+            "code": f"UI-TIM-{uuid.uuid4().hex[:6].upper()}",
+            "title": f"Pelatihan Pelayanan Publik {uuid.uuid4().hex[:4].upper()}",
+            "form": "pelatihan",
+            "delivery": "klasikal",
+            "jp": 8,
+            "partner_code": "UNIMAL",
+            "capacity": 40,
+            "competencies": [{"code": "T-GIS", "target_level": 3}],
+        },
+    )
+    day = (today + dt.timedelta(days=30 + uuid.uuid4().int % 300)).isoformat()
+    batch = call(
+        "POST",
+        f"/api/v1/training/programs/{program['id']}/batches",
+        json={"meetings": [{"date": day, "starts_at": "07:00", "ends_at": "07:30"}]},
+    )
+    call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
+    call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": people})
+    present = [{"nip": nip, "status": "present"} for nip in people]
+    call("PUT", f"/api/v1/training/batches/{batch['id']}/meetings/1/attendance", json={"records": present})
+    call("POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "uji peramban"})
+    tasks = wait_for(
+        "thirty-one project assessments",
+        lambda: (lambda found: found if len(found) == len(people) else None)(
+            call("GET", f"/api/v1/evaluation/tasks?batch_id={batch['id']}&kind=behavior&page_size=100")
+        ),
+    )
+    reason = {"reason": "Penilai proyek seluruh angkatan ini"}
+    for task in tasks:  # one supervisor assesses the whole batch's projects
+        call("PUT", f"/api/v1/evaluation/tasks/{task['id']}/assignee", json={"assignee_nip": supervisor, **reason})
+
+    boss = Person(browser, "atasan")
+    page = boss.page
+    page.goto("/atasan")
+    for task in tasks:
+        expect(page.locator(f'a[href="/tugas/{task["id"]}"]')).to_have_count(1)
+    page.locator(f'a[href="/tugas/{tasks[-1]["id"]}"]').click()
+    expect(page).to_have_url(f"{GATEWAY}/tugas/{tasks[-1]['id']}")
+    expect(page.get_by_label("Judul proyek")).to_be_visible()
     boss.close()
     call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "closed"})
 
