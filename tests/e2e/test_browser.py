@@ -736,7 +736,7 @@ def test_a_supervisor_opens_every_one_of_more_than_thirty_project_assessments_fr
     batch = call(
         "POST",
         f"/api/v1/training/programs/{program['id']}/batches",
-        json={"meetings": [{"date": day, "starts_at": "07:00", "ends_at": "07:30"}]},
+        json={"meetings": [{"date": day, "starts_at": "07:00", "ends_at": "07:30"}]},  # nobody else's hours
     )
     call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
     call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": people})
