@@ -657,7 +657,7 @@ def test_bkpsdm_gives_a_project_assessment_nobody_can_answer_to_a_supervisor_and
     batch = call(
         "POST",
         f"/api/v1/training/programs/{program['id']}/batches",
-        json={"meetings": [{"date": day, "starts_at": "08:00", "ends_at": "16:00"}]},
+        json={"meetings": [{"date": day, "starts_at": "16:30", "ends_at": "17:00"}]},  # nobody else's hours
     )
     call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
     call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": heads})
