@@ -21,9 +21,10 @@ HEADER = "X-Bangkom-Identity"
 @dataclasses.dataclass(frozen=True)
 class Identity:
     subject: str  # a NIP, a staff user name, or the partner's key id
-    roles: tuple[str, ...]  # admin, supervisor, employee, ops, partner
+    roles: tuple[str, ...]  # admin, supervisor, employee, ops, partner, opd
     partner_code: str | None = None  # set for partner institutions
     issued_at: int = 0
+    unit_code: str | None = None  # set for an OPD's user (role opd): the unit it is kept to
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
@@ -38,6 +39,7 @@ def encode(identity: Identity, secret: str, now: float | None = None) -> str:
         "sub": identity.subject,
         "roles": list(identity.roles),
         "partner": identity.partner_code,
+        "unit": identity.unit_code,
         "iat": int(now if now is not None else time.time()),
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
@@ -55,4 +57,6 @@ def decode(value: str | None, secret: str, max_age: int = 300, now: float | None
     age = (now if now is not None else time.time()) - claims["iat"]
     if not -CLOCK_SKEW_SECONDS <= age <= max_age:
         raise Unauthorized(f"The caller identity ({HEADER}) has expired; send the request again.")
-    return Identity(claims["sub"], tuple(claims.get("roles", ())), claims.get("partner"), claims["iat"])
+    return Identity(
+        claims["sub"], tuple(claims.get("roles", ())), claims.get("partner"), claims["iat"], claims.get("unit")
+    )

@@ -130,7 +130,7 @@ class Accounts(MethodView):
     @blp.doc(**ADMIN_DOC)
     def post(self, data):
         """Create an account by hand (BKPSDM staff, an operator, a partner institution's user with the role partner
-        and its partner_code): pending until activated; an activation e-mail is sent when an address is given,
+        and its partner_code, an OPD's user with the role opd and its unit_code): pending until activated; an activation e-mail is sent when an address is given,
         otherwise hand out a code (POST /activation-codes)."""
         _admin()
         with context().uow() as uow:
@@ -143,6 +143,7 @@ class Accounts(MethodView):
                 name=data["name"],
                 email=data["email"],
                 partner_code=data["partner_code"],
+                unit_code=data["unit_code"],
             )
 
 

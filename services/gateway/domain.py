@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from shared import nip as employee_number
 
-ROLES = ("admin", "supervisor", "employee", "ops", "partner")  # partner: a partner institution's staff
+# partner: a partner institution's staff; opd: an OPD's personnel officer or head, kept to its own unit
+ROLES = ("admin", "supervisor", "employee", "ops", "partner", "opd")
 
 # RFC 9110 §7.6.1 connection-specific headers, never forwarded by a proxy; plus what the gateway sets itself.
 HOP_BY_HOP = frozenset(

@@ -64,7 +64,12 @@ class AccountSchema(Schema):
     )
     status = fields.String(dump_only=True, metadata={"description": "pending (to activate), active or closed"})
     origin = fields.String(dump_only=True, metadata={"description": "employee (from the records) or manual"})
-    unit_code = fields.String(dump_only=True, allow_none=True)
+    unit_code = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=60),
+        metadata={"description": "The OPD (with the role opd, required: its own unit only); an ASN's from the records"},
+    )
     unit_name = fields.String(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     activated_at = fields.DateTime(dump_only=True, allow_none=True)

@@ -88,3 +88,17 @@ class Assessment:
     assessed_on: dt.date
     evidence: str = ""
     assessor_nip: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposalDetails:
+    """A proposed development (usulan) for one ASN in a plan year: the form, the competency, its JP and what it will
+    probably cost (Rupiah)."""
+
+    year: int
+    nip: str
+    competency_code: str
+    form: str
+    jp: int
+    estimated_cost: int = 0
+    note: str = ""

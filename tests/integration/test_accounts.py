@@ -14,6 +14,8 @@ from services.gateway.app import create_app
 from services.gateway.config import GatewaySettings
 from services.gateway.mail import send_due_mail
 from services.gateway.models import Account, ActivationCode, MailMessage, Outbox, ProcessedEvent
+from services.gateway.process import ProcessState
+from shared import hashing
 from shared.db import Database, UnitOfWork
 from shared.mail import SmtpChannel as Mailer
 from tests import factories
@@ -200,6 +202,19 @@ def test_bkpsdm_prints_codes_for_an_opd_and_manages_roles(gateway, deliver, smtp
     assert mixed.status_code == 422, "a partner's user is not BKPSDM staff too"
     made = client.post("/api/v1/auth/accounts", json=partner_user, headers=admin)
     assert made.status_code == 201 and made.json["partner_code"] == "UNIMAL"
+    opd_user = {"username": f"opd-{uuid.uuid4().hex[:6]}", "roles": ["opd"], "unit_code": "OPD-DINKES"}
+    unnamed = client.post("/api/v1/auth/accounts", json=opd_user | {"unit_code": None}, headers=admin)
+    assert unnamed.status_code == 422 and unnamed.json["errors"][0]["field"] == "unit_code"
+    made = client.post("/api/v1/auth/accounts", json=opd_user, headers=admin)
+    assert made.status_code == 201 and made.json["unit_code"] == "OPD-DINKES"
+    with UnitOfWork(database, None) as uow:  # activated, it signs in with its unit in the token and the identity
+        uow.session.get(Account, opd_user["username"]).password_hash = hashing.hash_secret(PASSWORD)
+        uow.session.get(Account, opd_user["username"]).status = "active"
+        uow.commit()
+    token = client.post("/api/v1/auth/login", json={"username": opd_user["username"], "password": PASSWORD})
+    bearer = f"Bearer {token.json['access_token']}"
+    who = handlers.identity_of_bearer(settings, bearer, ProcessState())
+    assert (who.roles, who.unit_code) == (("opd",), "OPD-DINKES")
     assert send_due_mail(database, settings, Mailer(settings))["sent"] == 1
     assert smtp.to("staf@lhokseumawekota.go.id")
 

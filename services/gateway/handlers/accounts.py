@@ -21,7 +21,7 @@ from shared.errors import Conflict, Invalid, NotFound
 log = logging.getLogger(__name__)
 
 
-def _check_roles(roles: Sequence[str], partner_code: str | None = None) -> None:
+def _check_roles(roles: Sequence[str], partner_code: str | None = None, unit_code: str | None = None) -> None:
     unknown = sorted(set(roles) - set(domain.ROLES))
     if unknown or not roles:
         raise Invalid(
@@ -32,6 +32,11 @@ def _check_roles(roles: Sequence[str], partner_code: str | None = None) -> None:
             "A partner user has the role partner alone and names its partner institution (partner_code); "
             "other accounts name none.",
             errors=[{"field": "partner_code", "message": "Only with the role partner, and then required."}],
+        )
+    if "opd" in roles and not unit_code:
+        raise Invalid(
+            "An OPD user works on its own unit only: name the unit (unit_code).",
+            errors=[{"field": "unit_code", "message": "Required with the role opd."}],
         )
 
 
@@ -45,11 +50,12 @@ def create_account(
     name: str | None = None,
     email: str | None = None,
     partner_code: str | None = None,
+    unit_code: str | None = None,
 ) -> Account:
     """An account made by hand (CLI or BKPSDM): active with a password, or pending until activated (no password:
     an activation e-mail is queued when there is an address; otherwise print a code). A partner institution's
-    user has the role ``partner`` and its ``partner_code``."""
-    _check_roles(roles, partner_code)
+    user has the role ``partner`` and its ``partner_code``; an OPD's user the role ``opd`` and its ``unit_code``."""
+    _check_roles(roles, partner_code, unit_code)
     if password is not None:
         passwords.check_password(password)
     if uow.session.get(Account, username) is not None:
@@ -66,6 +72,7 @@ def create_account(
         name=name,
         email=email,
         partner_code=partner_code,
+        unit_code=unit_code,
         activated_at=utcnow() if password else None,
     )
     uow.session.add(account)
@@ -102,7 +109,7 @@ def change_account(uow: UnitOfWork, username: str, changes: AccountChange, by: s
     if account is None:
         raise NotFound(f"No account {username}.")
     if changes.roles is not None:
-        _check_roles(changes.roles, account.partner_code)
+        _check_roles(changes.roles, account.partner_code, account.unit_code)
     losing_admin = "admin" in account.roles and (
         (changes.roles is not None and "admin" not in changes.roles) or changes.status == "closed"
     )

@@ -70,6 +70,7 @@ def _issue(uow: UnitOfWork, settings: GatewaySettings, account: Account, family:
         "name": account.username,
         "roles": list(account.roles),
         **({"partner": account.partner_code} if account.partner_code else {}),
+        **({"unit": account.unit_code} if "opd" in account.roles and account.unit_code else {}),
         "iat": int(now.timestamp()),
         "exp": int((now + dt.timedelta(minutes=settings.access_token_minutes)).timestamp()),
     }
@@ -102,7 +103,9 @@ def identity_of_bearer(settings: GatewaySettings, authorization: str | None, pro
     try:
         if jwt.get_unverified_header(token).get("alg") == "HS256":
             claims = jwt.decode(token, settings.jwt_secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
-            return Identity(claims["sub"], tuple(claims.get("roles", ())), claims.get("partner"))
+            return Identity(
+                claims["sub"], tuple(claims.get("roles", ())), claims.get("partner"), unit_code=claims.get("unit")
+            )
         if not settings.oidc_jwks_url:
             raise Unauthorized("The access token is not valid.")
         client = process.jwks_client(settings.oidc_jwks_url)

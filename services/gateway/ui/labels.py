@@ -64,6 +64,7 @@ ROLE_LABELS = {
     "employee": ("Pegawai", "Employee"),
     "ops": ("Operator sistem", "Operator"),
     "partner": ("Pengguna lembaga mitra", "Partner institution user"),
+    "opd": ("Pengelola kepegawaian OPD", "OPD personnel officer"),
 }
 ACCOUNT_STATUSES = {
     "pending": ("Belum diaktifkan", "Not activated yet"),

@@ -3,10 +3,18 @@
 One blueprint (``blueprint``: who may call which route, the checks routes share), its routes by use case:
 ``dictionary`` (competencies, priorities, standards, positions), ``employees`` (records, profiles, JP, assessments),
 ``plan`` (gaps, match, needs, the year's plan, recomputation), ``ledger`` (the 20-JP ledger), ``external``
-(development outside Bangkom), ``exports`` (spreadsheets and CSV).
+(development outside Bangkom), ``exports`` (spreadsheets and CSV), ``proposals`` (the yearly AKPK's usulan).
 """
 
-from services.needs.api import dictionary, employees, exports, external, ledger, plan  # noqa: F401 - their routes register
+from services.needs.api import (  # noqa: F401 - their routes register
+    dictionary,
+    employees,
+    exports,
+    external,
+    ledger,
+    plan,
+    proposals,
+)
 from services.needs.api.blueprint import ACCESS, blp
 
 __all__ = ["ACCESS", "blp"]

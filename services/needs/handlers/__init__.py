@@ -4,8 +4,8 @@ Each takes its input and a unit of work, changes state through ``uow.session``, 
 (``uow.publish``/``publish_all``) and commits once, so a failure writes nothing. Whenever something that decides a gap
 changes (standards, priorities, an employee's position or status, an assessment, realised JP), the affected employees'
 gaps and needs are recomputed in the same transaction (``recompute``). ``dictionary`` (competencies and priorities),
-``standards``, ``employees``, ``assessments`` (and needs moved by hand), ``ledger`` (JP credited), ``events`` (what the
-worker consumes), ``checks``. The names are gathered here, so that callers say ``handlers.upsert_employees`` whatever
+``standards``, ``employees``, ``assessments`` (and needs moved by hand), ``ledger`` (JP credited), ``proposals``
+(the yearly AKPK's usulan), ``events`` (what the worker consumes), ``checks``. The names are gathered here, so that callers say ``handlers.upsert_employees`` whatever
 module holds it.
 """
 
@@ -34,6 +34,7 @@ from services.needs.handlers.events import (
     on_training_not_completed,
 )
 from services.needs.handlers.ledger import credit_jp, recompute_after_credit
+from services.needs.handlers.proposals import act, propose
 from services.needs.handlers.recompute import (
     policy,
     recompute,
@@ -47,6 +48,7 @@ from services.needs.handlers.standards import replace_class_standard, replace_po
 __all__ = [
     "EVENT_HANDLERS",
     "GAP_FIELDS",
+    "act",
     "TOPICS",
     "change_need_status",
     "create_competency",
@@ -65,6 +67,7 @@ __all__ = [
     "on_training_decision_revoked",
     "on_training_not_completed",
     "policy",
+    "propose",
     "recompute",
     "recompute_after_credit",
     "recompute_or_queue",

@@ -1,6 +1,7 @@
 """Tables of the needs service (its own database), by use case: ``base`` (the declarative base, the outbox, events
 handled, periodic jobs), ``dictionary`` (competencies, standards, themes), ``people`` (employees, assessments, gaps, needs),
-``ledger`` (JP credits, outside development, SIMPEG history), ``runs`` (long jobs). Gathered here, so that callers say
+``ledger`` (JP credits, outside development, SIMPEG history), ``plan`` (proposals and their history), ``runs``
+(long jobs). Gathered here, so that callers say
 ``models.Employee`` whatever module holds it."""
 
 from services.needs.models.base import Base, Outbox, ProcessedEvent, ScheduledJob
@@ -15,6 +16,7 @@ from services.needs.models.dictionary import (
 )
 from services.needs.models.ledger import ExternalDevelopment, JpCredit, SimpegHistory
 from services.needs.models.people import AssessmentRecord, Employee, Gap, Need, Program, ServiceYear
+from services.needs.models.plan import Proposal, ProposalStep
 from services.needs.models.runs import RecomputeRun, SimpegSyncRun
 
 __all__ = [
@@ -33,6 +35,8 @@ __all__ = [
     "PriorityCompetency",
     "PriorityTarget",
     "ProcessedEvent",
+    "Proposal",
+    "ProposalStep",
     "Program",
     "RecomputeRun",
     "ScheduledJob",

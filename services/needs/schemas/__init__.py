@@ -2,7 +2,7 @@
 
 ``common`` (levels, years, a year's query), ``dictionary`` (competencies, priorities, standards, positions),
 ``employees`` (records, assessments, profiles), ``plan`` (gaps, match, needs, plan, recomputation), ``ledger`` (JP
-credits, compliance), ``external`` (development outside Bangkom). The names are gathered here: ``schemas.GapSchema``.
+credits, compliance), ``external`` (development outside Bangkom), ``proposals`` (the yearly AKPK's usulan). The names are gathered here: ``schemas.GapSchema``.
 """
 
 from services.needs.records import EmployeeSchema  # the record itself: every entry point applies it
@@ -75,8 +75,20 @@ from services.needs.schemas.plan import (
     SeedReportSchema,
     UnitSchema,
 )
+from services.needs.schemas.proposals import (
+    ProposalActionSchema,
+    ProposalDetailSchema,
+    ProposalQuery,
+    ProposalSchema,
+    ProposalStepSchema,
+)
 
 __all__ = [
+    "ProposalActionSchema",
+    "ProposalDetailSchema",
+    "ProposalQuery",
+    "ProposalSchema",
+    "ProposalStepSchema",
     "EmployeeSchema",
     "AssessmentFileSchema",
     "AssessmentImportSchema",

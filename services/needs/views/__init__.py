@@ -2,7 +2,8 @@
 
 ``paging`` (a page of a query; who may see whose records; recompute runs), ``dictionary`` (competencies, priorities,
 standards, positions), ``employees`` (records, profiles, their JP), ``gaps``, ``plan`` (units, needs, the year's plan),
-``ledger`` (the 20-JP ledger and compliance), ``external`` (development outside Bangkom). The names are gathered here.
+``ledger`` (the 20-JP ledger and compliance), ``external`` (development outside Bangkom), ``proposals`` (the AKPK's
+usulan, kept to what the caller may see). The names are gathered here.
 """
 
 from services.needs.views.dictionary import class_standard, competencies, competency, position, positions, priorities
@@ -19,8 +20,11 @@ from services.needs.views.ledger import (
 )
 from services.needs.views.paging import check_may_see, page, recompute_runs
 from services.needs.views.plan import PLANNED_STATUSES, needs, plan, units
+from services.needs.views.proposals import proposal, proposals
 
 __all__ = [
+    "proposal",
+    "proposals",
     "LEDGER_DIMENSIONS",
     "PLANNED_STATUSES",
     "check_may_see",

@@ -1,0 +1,55 @@
+"""The proposals a caller may see: BKPSDM all, an OPD its own unit's, a supervisor their team's and their own, an
+employee their own; one with its history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from services.needs.models import Employee, Proposal, ProposalStep
+from services.needs.views.paging import page
+from shared.errors import NotFound
+from shared.identity import Identity
+
+
+def _visible(query, caller: Identity):
+    """``query`` of proposals kept to what ``caller`` may see."""
+    if caller.has_role("admin"):
+        return query
+    if caller.has_role("opd"):
+        return query.where(Proposal.unit_code == caller.unit_code)
+    team = select(Employee.nip).where(Employee.supervisor_nip == caller.subject)
+    if caller.has_role("supervisor"):
+        return query.where(or_(Proposal.nip == caller.subject, Proposal.nip.in_(team)))
+    return query.where(Proposal.nip == caller.subject)
+
+
+def proposals(session: Session, caller: Identity, filters: dict[str, Any], page_no: int, page_size: int):
+    query = (
+        select(Proposal, Employee.name)
+        .outerjoin(Employee, Employee.nip == Proposal.nip)
+        .order_by(Proposal.year.desc(), Proposal.created_at.desc(), Proposal.id)
+    )
+    for field in ("year", "status", "unit_code", "nip"):
+        if filters.get(field) is not None:
+            query = query.where(getattr(Proposal, field) == filters[field])
+    rows, total = page(session, _visible(query, caller), page_no, page_size)
+    return [_row(proposal, name) for proposal, name in rows], total
+
+
+def proposal(session: Session, caller: Identity, proposal_id: str) -> dict[str, Any]:
+    """One proposal with its steps; not found when the caller may not see it (nothing of another unit leaks)."""
+    query = select(Proposal, Employee.name).outerjoin(Employee, Employee.nip == Proposal.nip)
+    found = session.execute(_visible(query.where(Proposal.id == proposal_id), caller)).first()
+    if found is None:
+        raise NotFound(f"No proposal {proposal_id}.")
+    steps = session.scalars(
+        select(ProposalStep).where(ProposalStep.proposal_id == proposal_id).order_by(ProposalStep.id)
+    ).all()
+    return {**_row(*found), "steps": steps}
+
+
+def _row(proposal: Proposal, name: str | None) -> dict[str, Any]:
+    return {**{c.key: getattr(proposal, c.key) for c in Proposal.__table__.columns}, "name": name}

@@ -1,0 +1,94 @@
+"""The yearly AKPK's proposals (usulan) on real PostgreSQL: an employee proposes, the supervisor agrees, the OPD
+submits, BKPSDM returns one with a reason and validates another; an OPD user is kept to its own unit."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared import identity
+from tests.integration.needs.conftest import code, new_nip
+from tests.services import SECRET
+
+
+@pytest.fixture
+def as_who(client):
+    """Call the needs API as someone (the identity the gateway would sign)."""
+
+    def call(who: identity.Identity, method: str, path: str, expect: int = 200, **kwargs):
+        headers = {identity.HEADER: identity.encode(who, SECRET)}
+        response = client.open(f"/api/v1/needs{path}", method=method, headers=headers, **kwargs)
+        assert response.status_code == expect, response.get_data(as_text=True)
+        return response.json
+
+    return call
+
+
+def test_an_employee_proposes_the_supervisor_agrees_the_opd_submits_and_bkpsdm_returns_then_validates(
+    api, as_who, position, competency, employee, year
+):
+    skill = competency()
+    unit, boss = code("OPD"), new_nip()
+    nip = employee(position({skill: 3}), unit=unit, supervisor_nip=boss)
+    asn = identity.Identity(nip, ("employee",))
+    supervisor = identity.Identity(boss, ("supervisor",))
+    opd = identity.Identity("kepegawaian.opd", ("opd",), unit_code=unit)
+    bkpsdm = identity.Identity("bkpsdm.admin", ("admin",))
+    body = {
+        "year": year + 1,
+        "nip": nip,
+        "competency_code": skill,
+        "form": "kursus",
+        "jp": 24,
+        "estimated_cost": 3_500_000,
+    }
+
+    proposal = as_who(asn, "POST", "/proposals", 201, json=body)
+    assert (proposal["status"], proposal["origin"], proposal["unit_code"]) == ("draft", "employee", unit)
+    pid = proposal["id"]
+    as_who(opd, "POST", f"/proposals/{pid}/submit", 409)  # not before the supervisor agreed
+    as_who(identity.Identity(new_nip(), ("supervisor",)), "POST", f"/proposals/{pid}/agree", 404)  # not their team's
+    assert as_who(supervisor, "POST", f"/proposals/{pid}/agree")["status"] == "agreed"
+    assert as_who(opd, "POST", f"/proposals/{pid}/submit")["status"] == "submitted"
+    as_who(opd, "POST", f"/proposals/{pid}/validate", 403)  # BKPSDM's step
+    problem = as_who(bkpsdm, "POST", f"/proposals/{pid}/return", 422, json={})
+    assert problem["errors"][0]["field"] == "reason"
+    returned = as_who(bkpsdm, "POST", f"/proposals/{pid}/return", json={"reason": "Biaya melebihi SBU kursus"})
+    assert (returned["status"], returned["reason"]) == ("returned", "Biaya melebihi SBU kursus")
+    assert as_who(opd, "POST", f"/proposals/{pid}/submit")["status"] == "submitted"
+    assert as_who(bkpsdm, "POST", f"/proposals/{pid}/validate")["status"] == "validated"
+    as_who(bkpsdm, "POST", f"/proposals/{pid}/return", 409, json={"reason": "terlambat"})
+
+    history = as_who(asn, "GET", f"/proposals/{pid}")["steps"]
+    assert [(s["action"], s["to_status"], s["role"]) for s in history] == [
+        ("propose", "draft", "employee"),
+        ("agree", "agreed", "supervisor"),
+        ("submit", "submitted", "opd"),
+        ("return", "returned", "admin"),
+        ("submit", "submitted", "opd"),
+        ("validate", "validated", "admin"),
+    ]
+    assert history[3]["reason"] == "Biaya melebihi SBU kursus" and history[1]["by"] == boss
+
+
+def test_an_opd_user_sees_and_proposes_for_its_own_unit_only(api, as_who, position, competency, employee, year):
+    skill = competency()
+    job = position({skill: 3})
+    ours, theirs = code("OPD"), code("OPD")
+    mine, other = employee(job, unit=ours), employee(job, unit=theirs)
+    opd = identity.Identity("kepegawaian.kami", ("opd",), unit_code=ours)
+    their_opd = identity.Identity("kepegawaian.lain", ("opd",), unit_code=theirs)
+    body = {"year": year + 1, "competency_code": skill, "form": "bimtek", "jp": 16}
+
+    own = as_who(opd, "POST", "/proposals", 201, json={**body, "nip": mine})
+    assert own["origin"] == "opd"
+    as_who(opd, "POST", "/proposals", 403, json={**body, "nip": other})  # another unit's ASN
+    foreign = as_who(their_opd, "POST", "/proposals", 201, json={**body, "nip": other})
+
+    listed = as_who(opd, "GET", f"/proposals?year={year + 1}&page_size=100")
+    assert {p["id"] for p in listed} >= {own["id"]} and foreign["id"] not in {p["id"] for p in listed}
+    assert all(p["unit_code"] == ours for p in listed)
+    as_who(opd, "GET", f"/proposals/{foreign['id']}", 404)  # nothing of another unit leaks
+    as_who(opd, "POST", f"/proposals/{foreign['id']}/submit", 404)
+    assert as_who(opd, "POST", f"/proposals/{own['id']}/submit")["status"] == "submitted"
+    as_who(identity.Identity(other, ("employee",)), "GET", f"/proposals/{own['id']}", 404)
+    as_who(identity.Identity(other, ("employee",)), "POST", "/proposals", 403, json={**body, "nip": mine})
