@@ -37,7 +37,10 @@ class Employees(MethodView):
     @blp.response(200, schemas.EmployeeSchema(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """Employees (filter by OPD, position, status, active, name or NIP)."""
+        """Employees (filter by OPD, position, status, active, name or NIP); an OPD user's own unit only."""
+        who = caller()
+        if who.has_role("opd") and not who.has_role("admin"):
+            args = {**args, "unit_code": who.unit_code}
         return paged(pagination_parameters, lambda s, page, size: views.employees(s, args, page, size))
 
     @blp.arguments(schemas.EmployeeBulkSchema)

@@ -25,13 +25,15 @@ def _least(session: Session):
 
 
 def check_may_see(session: Session, who: Identity, nip: str) -> None:
-    """BKPSDM sees everyone; an employee only themself; a supervisor themself and the ASN they supervise."""
+    """BKPSDM sees everyone; an employee only themself; a supervisor themself and the ASN they supervise; an OPD user
+    the ASN of its own unit."""
     if who.has_role("admin") or who.subject == nip:
         return
-    if who.has_role("supervisor"):
-        employee = session.get(Employee, nip)
-        if employee is not None and employee.supervisor_nip == who.subject:
-            return
+    employee = session.get(Employee, nip) if who.has_role("supervisor", "opd") else None
+    if employee is not None and who.has_role("supervisor") and employee.supervisor_nip == who.subject:
+        return
+    if employee is not None and who.has_role("opd") and employee.unit_code == who.unit_code:
+        return
     raise Forbidden("You may see only your own record (or, as a supervisor, those of the ASN you supervise).")
 
 

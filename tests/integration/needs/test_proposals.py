@@ -92,3 +92,9 @@ def test_an_opd_user_sees_and_proposes_for_its_own_unit_only(api, as_who, positi
     assert as_who(opd, "POST", f"/proposals/{own['id']}/submit")["status"] == "submitted"
     as_who(identity.Identity(other, ("employee",)), "GET", f"/proposals/{own['id']}", 404)
     as_who(identity.Identity(other, ("employee",)), "POST", "/proposals", 403, json={**body, "nip": mine})
+
+    # its people, and only them
+    people = as_who(opd, "GET", f"/employees?unit_code={theirs}&page_size=100")
+    assert [p["nip"] for p in people] == [mine], "asking for another unit lists its own"
+    assert as_who(opd, "GET", f"/employees/{mine}/profile")["employee"]["nip"] == mine
+    as_who(opd, "GET", f"/employees/{other}/profile", 403)
