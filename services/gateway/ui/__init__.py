@@ -8,7 +8,7 @@ identity, so the services' access rules apply unchanged.
 One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``client`` (calling the services),
 ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``employees``, ``assessments``, ``development``, ``catalogues``,
 ``standards``, ``bkpsdm``, ``training``, ``attendance``, ``evaluation``, ``people``, ``notifications``, ``partner``
-(a partner institution's user).
+(a partner institution's user), ``proposals`` (the yearly AKPK's usulan).
 """
 
 from services.gateway.ui import (  # noqa: F401 - their routes register
@@ -23,6 +23,7 @@ from services.gateway.ui import (  # noqa: F401 - their routes register
     notifications,
     partner,
     people,
+    proposals,
     signin,
     standards,
     training,

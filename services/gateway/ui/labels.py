@@ -58,6 +58,15 @@ EXTERNAL_STATUSES = {
 }
 
 
+PROPOSAL_STATES = {
+    "draft": ("Draf", "Draft"),
+    "agreed": ("Disetujui atasan", "Agreed by the supervisor"),
+    "submitted": ("Diajukan ke BKPSDM", "Submitted to BKPSDM"),
+    "returned": ("Dikembalikan", "Returned"),
+    "validated": ("Divalidasi BKPSDM", "Validated by BKPSDM"),
+    "withdrawn": ("Ditarik", "Withdrawn"),
+}
+
 ROLE_LABELS = {
     "admin": ("Staf BKPSDM", "BKPSDM staff"),
     "supervisor": ("Atasan langsung", "Supervisor"),

@@ -41,6 +41,7 @@ HOME = {
     "employee": "ui.saya",
     "ops": "ui.ops",
     "partner": "ui.mitra_saya",
+    "opd": "ui.usulan",
 }
 
 
