@@ -73,9 +73,9 @@ def test_the_supervisor_page_lists_every_project_assessment(migrated_database, d
     assert [task_id for task_id in ids if f"/tugas/{task_id}" not in html] == [], "every task has its link"
 
 
-def _signed_in(gateway_settings, username: str, roles: list[str], nip: str | None):
+def _signed_in(gateway_settings, username: str, roles: list[str], nip: str | None, unit_code: str | None = None):
     with UnitOfWork(Database(gateway_settings.database_url), None) as uow:
-        gateway_handlers.create_account(uow, username, "kata-sandi-yang-panjang", roles, nip)
+        gateway_handlers.create_account(uow, username, "kata-sandi-yang-panjang", roles, nip, unit_code=unit_code)
     browser = create_gateway(gateway_settings).test_client()
     form = browser.get("/masuk").get_data(as_text=True)
     csrf = form.split('name="csrf" value="')[1].split('"')[0]

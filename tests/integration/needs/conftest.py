@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import signal
 import uuid
 
 import pytest
 
+from services.gateway.config import GatewaySettings
 from services.needs import handlers
 from services.needs.app import create_app
 from services.needs.config import NeedsSettings
@@ -18,7 +20,7 @@ from shared import identity
 from shared.consumer import EventConsumer
 from shared.db import Database, UnitOfWork
 from shared.outbox import OutboxRelay
-from tests.services import SECRET
+from tests.services import JWT_SECRET, SECRET
 
 _serial = itertools.count(1)
 ADMIN = identity.Identity("bkpsdm.admin", ("admin",))
@@ -214,3 +216,27 @@ def needs_consumer(needs_db, producer, kafka_bootstrap, settings, unique):
     yield make
     for consumer in consumers:
         consumer.close()
+
+
+@pytest.fixture(scope="module")
+def needs_service(needs_url, kafka_bootstrap):
+    """The needs service under gunicorn on the test database (for the gateway's pages in front of it)."""
+    from tests.integration.test_gateway import _serve  # that module imports this one's new_nip
+
+    server, url = _serve("needs", needs_url, kafka_bootstrap)
+    yield url
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+@pytest.fixture
+def gateway_settings(migrated_database, needs_service) -> GatewaySettings:
+    """A gateway (its web UI, in-process) in front of the needs service."""
+    return GatewaySettings(
+        service="gateway",
+        database_url=migrated_database("gateway"),
+        internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET,
+        needs_url=needs_service,
+        upstream_read_timeout=10,
+    )

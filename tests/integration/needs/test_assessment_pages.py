@@ -5,35 +5,9 @@ under gunicorn, on the real PostgreSQL."""
 from __future__ import annotations
 
 import io
-import signal
 
-import pytest
-
-from services.gateway.config import GatewaySettings
 from tests.integration.evaluation.test_supervisor_pages import _signed_in
 from tests.integration.needs.conftest import code, new_nip
-from tests.integration.test_gateway import _serve
-from tests.services import JWT_SECRET, SECRET
-
-
-@pytest.fixture(scope="module")
-def needs_service(needs_url, kafka_bootstrap):
-    server, url = _serve("needs", needs_url, kafka_bootstrap)
-    yield url
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
-
-
-@pytest.fixture
-def gateway_settings(migrated_database, needs_service) -> GatewaySettings:
-    return GatewaySettings(
-        service="gateway",
-        database_url=migrated_database("gateway"),
-        internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET,
-        needs_url=needs_service,
-        upstream_read_timeout=10,
-    )
 
 
 def _csrf(html: str) -> str:

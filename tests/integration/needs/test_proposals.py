@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from shared import identity
+from tests.integration.evaluation.test_supervisor_pages import _signed_in
 from tests.integration.needs.conftest import code, new_nip
+from tests.integration.needs.test_assessment_pages import _csrf
 from tests.services import SECRET
 
 
@@ -98,3 +100,39 @@ def test_an_opd_user_sees_and_proposes_for_its_own_unit_only(api, as_who, positi
     assert [p["nip"] for p in people] == [mine], "asking for another unit lists its own"
     assert as_who(opd, "GET", f"/employees/{mine}/profile")["employee"]["nip"] == mine
     as_who(opd, "GET", f"/employees/{other}/profile", 403)
+
+
+def test_four_roles_move_a_proposal_in_the_web_ui(api, position, competency, employee, gateway_settings, year):
+    """Through the gateway's pages, in Indonesian: the employee proposes, the supervisor agrees, the OPD submits,
+    BKPSDM returns it with a reason; the OPD submits it again and BKPSDM validates it."""
+    skill = competency()
+    unit, boss = code("OPD"), new_nip()
+    nip = employee(position({skill: 3}), unit=unit, supervisor_nip=boss)
+    asn = _signed_in(gateway_settings, nip, ["employee"], nip)
+    page = asn.get(f"/usulan?year={year + 1}").get_data(as_text=True)
+    saved = asn.post(
+        "/usulan",
+        data={"csrf": _csrf(page), "year": year + 1, "competency_code": skill, "form": "kursus", "jp": "24"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Usulan tersimpan sebagai draf" in saved and "Draf" in saved
+    [proposal] = api("GET", f"/proposals?nip={nip}")
+
+    def step(browser, action: str, **form) -> str:
+        page = browser.get(f"/usulan?year={year + 1}").get_data(as_text=True)
+        assert f"/usulan/{proposal['id']}/{action}" in page, f"{action} is offered"
+        data = {"csrf": _csrf(page), "year": year + 1, **form}
+        return browser.post(f"/usulan/{proposal['id']}/{action}", data=data, follow_redirects=True).get_data(
+            as_text=True
+        )
+
+    supervisor = _signed_in(gateway_settings, boss, ["supervisor"], boss)
+    assert "Usulan disetujui" in step(supervisor, "agree")
+    opd = _signed_in(gateway_settings, code("kepegawaian"), ["opd"], None, unit_code=unit)
+    assert "Usulan diajukan ke BKPSDM" in step(opd, "submit")
+    bkpsdm = _signed_in(gateway_settings, code("bkpsdm"), ["admin"], None)
+    returned = step(bkpsdm, "return", reason="JP terlalu besar untuk kursus ini")
+    assert "Dikembalikan: JP terlalu besar untuk kursus ini" in returned
+    assert "Usulan diajukan ke BKPSDM" in step(opd, "submit")
+    assert "Usulan divalidasi" in step(bkpsdm, "validate")
+    assert api("GET", f"/proposals/{proposal['id']}")["status"] == "validated"
