@@ -45,8 +45,10 @@ PASSWORDS = {  # user name → (role, password); printed by run.sh
     "pegawai": ("employee", "demo-pegawai-2026"),
     "ops": ("ops", "demo-ops-2026!"),
     "mitra": ("partner", "demo-mitra-2026"),  # a person of Universitas Malikussaleh (UNIMAL): its batches only
+    "opd": ("opd", "demo-opd-2026"),  # BPBD's personnel officer: its own unit only
 }
 PARTNER_OF = {"mitra": "UNIMAL"}
+UNIT_OF = {"opd": "OPD-BPBD"}
 TECHNICAL = [  # code, name, the OPDs whose staff positions require it
     ("T-KURIKULUM", "Implementasi Kurikulum Merdeka", ["OPD-DISDIK"]),
     ("T-YANKES", "Manajemen Pelayanan Kesehatan Primer", ["OPD-DINKES"]),
@@ -187,7 +189,13 @@ def _seed_accounts(gateway: Database, needs: Database) -> None:
         with UnitOfWork(gateway, None) as uow:
             if uow.session.get(Account, username) is None:
                 gateway_handlers.create_account(
-                    uow, username, password, [role], nips.get(username), partner_code=PARTNER_OF.get(username)
+                    uow,
+                    username,
+                    password,
+                    [role],
+                    nips.get(username),
+                    partner_code=PARTNER_OF.get(username),
+                    unit_code=UNIT_OF.get(username),
                 )
     say("demo logins ready")
 

@@ -77,6 +77,7 @@ cat <<INFO
    pegawai / demo-pegawai-2026   employee (staff of BPBD, with a GIS gap and no training yet)
    ops     / demo-ops-2026!      operations (metrics, SIMPEG status)
    mitra   / demo-mitra-2026     a partner's user (Universitas Malikussaleh: its batches only)
+   opd     / demo-opd-2026       BPBD's personnel officer (its own unit only: proposals)
  Mail (kotak surat): every message the system sends is kept in $DEMO_DIR/kotak-surat (one .eml and one .txt each)
  Ctrl-C stops everything.
 ================================================================================

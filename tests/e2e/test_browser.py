@@ -45,6 +45,7 @@ PASSWORDS = {
     "pegawai": "demo-pegawai-2026",
     "atasan": "demo-atasan-2026",
     "ops": "demo-ops-2026!",
+    "opd": "demo-opd-2026",
 }
 
 
@@ -363,6 +364,7 @@ PAGES = {
     "mitra": ["/mitra-saya"],
     "atasan": ["/atasan"],
     "ops": ["/ops"],
+    "opd": ["/usulan"],
 }
 
 
