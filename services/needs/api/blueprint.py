@@ -49,21 +49,21 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "POST /proposals": ("admin", "opd", "employee", "supervisor"),
         "GET /proposals/<proposal_id>": (*PEOPLE, "opd"),
         "POST /proposals/<proposal_id>/<any(agree, submit, validate, return, withdraw):action>": (*PEOPLE, "opd"),
-        "GET /gaps": ADMIN,
+        "GET /gaps": ("admin", "opd"),
         "GET /gaps/by-unit": ADMIN,
         "GET /gaps/by-competency": ADMIN,
         "GET /match": ADMIN,
-        "GET /needs": ADMIN,
+        "GET /needs": ("admin", "opd"),
         "PATCH /needs/<need_id>": ADMIN,
-        "GET /plan": ADMIN,
+        "GET /plan": ("admin", "opd"),
         "POST /recompute": ADMIN,
         "GET /recompute-runs": ADMIN,
         "GET /recompute-runs/<run_id>": ADMIN,
-        "GET /jp/compliance": ADMIN,
+        "GET /jp/compliance": ("admin", "opd"),
         "GET /units": ADMIN,
-        "GET /jp/behind": ADMIN,
-        "GET /exports/gaps": ADMIN,
-        "GET /exports/plan": ADMIN,
+        "GET /jp/behind": ("admin", "opd"),
+        "GET /exports/gaps": ("admin", "opd"),
+        "GET /exports/plan": ("admin", "opd"),
         "GET /ledger": ADMIN,
         "GET /exports/ledger": ADMIN,
         "GET /exports/employees": ADMIN,
@@ -83,6 +83,14 @@ def may_see(nip: str) -> None:
     """Refuse unless the caller is that employee, their supervisor, or BKPSDM."""
     with read_session() as session:
         views.check_may_see(session, caller(), nip)
+
+
+def own_unit(args: dict) -> dict:
+    """A query kept to the caller's own unit when the caller is an OPD user (BKPSDM's as it asked)."""
+    who = caller()
+    if who.has_role("opd") and not who.has_role("admin"):
+        return {**args, "unit_code": who.unit_code}
+    return args
 
 
 def year_of(args: dict) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from services.needs import schemas, views
-from services.needs.api.blueprint import blp, year_of
+from services.needs.api.blueprint import blp, own_unit, year_of
 from shared.web import context, paged, read_session
 
 
@@ -23,9 +23,11 @@ class JpCompliance(MethodView):
     @blp.arguments(schemas.YearQuery, location="query")
     @blp.response(200, schemas.ComplianceSchema(many=True))
     def get(self, args):
-        """Per OPD: how many ASN reached the annual JP target."""
+        """Per OPD: how many ASN reached the annual JP target (an OPD user: its own unit's line)."""
+        unit = own_unit({}).get("unit_code")
         with read_session() as session:
-            return views.jp_compliance(session, context().settings, year_of(args))
+            lines = views.jp_compliance(session, context().settings, year_of(args))
+        return [line for line in lines if unit is None or line["unit_code"] == unit]
 
 
 @blp.route("/jp/behind")
@@ -34,8 +36,8 @@ class JpBehind(MethodView):
     @blp.response(200, schemas.BehindSchema(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """Who is below the JP target, furthest behind first, with the days left in the year."""
-        settings = context().settings
+        """Who is below the JP target, furthest behind first, with the days left in the year; an OPD user's own unit."""
+        args, settings = own_unit(args), context().settings
         return paged(
             pagination_parameters,
             lambda s, page, size: views.jp_behind(s, settings, year_of(args), args.get("unit_code"), page, size),

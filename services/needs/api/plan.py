@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from services.needs import handlers, schemas, views
-from services.needs.api.blueprint import blp, year_of
+from services.needs.api.blueprint import blp, own_unit, year_of
 from services.needs.models import RecomputeRun
 from shared.errors import NotFound
 from shared.web import context, paged, read_session
@@ -17,7 +17,8 @@ class Gaps(MethodView):
     @blp.response(200, schemas.GapSchema(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """Gaps ranked by priority (filter by OPD, competency, group, NIP, minimum gap)."""
+        """Gaps ranked by priority (filter by OPD, competency, group, NIP, minimum gap); an OPD user's own unit."""
+        args = own_unit(args)
         return paged(pagination_parameters, lambda s, page, size: views.gaps(s, year_of(args), args, page, size))
 
 
@@ -60,7 +61,9 @@ class Needs(MethodView):
     @blp.response(200, schemas.NeedSchema(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """Development needs (filter by year, status, OPD, competency, NIP), highest priority first."""
+        """Development needs (filter by year, status, OPD, competency, NIP), highest priority first; an OPD user's own
+        unit."""
+        args = own_unit(args)
         return paged(pagination_parameters, lambda s, page, size: views.needs(s, args, page, size))
 
 
@@ -79,7 +82,9 @@ class Plan(MethodView):
     @blp.arguments(schemas.PlanQuery, location="query")
     @blp.response(200, schemas.PlanLineSchema(many=True))
     def get(self, args):
-        """The annual plan: per OPD and competency, the ASN in need, the suggested form and the JP to budget."""
+        """The annual plan: per OPD and competency, the ASN in need, the suggested form and the JP to budget (an OPD
+        user's own unit's part)."""
+        args = own_unit(args)
         with read_session() as session:
             return views.plan(session, context().settings, year_of(args), args.get("unit_code"))
 

@@ -100,6 +100,13 @@ def test_an_opd_user_sees_and_proposes_for_its_own_unit_only(api, as_who, positi
     assert [p["nip"] for p in people] == [mine], "asking for another unit lists its own"
     assert as_who(opd, "GET", f"/employees/{mine}/profile")["employee"]["nip"] == mine
     as_who(opd, "GET", f"/employees/{other}/profile", 403)
+    gaps = as_who(opd, "GET", f"/gaps?year={year}&unit_code={theirs}&page_size=100")
+    assert gaps and {g["unit_code"] for g in gaps} == {ours}, "its people's gaps"
+    assert {line["unit_code"] for line in as_who(opd, "GET", f"/plan?year={year}&unit_code={theirs}")} == {ours}
+    assert [line["unit_code"] for line in as_who(opd, "GET", f"/jp/compliance?year={year}")] == [ours]
+    behind = as_who(opd, "GET", f"/jp/behind?year={year}&unit_code={theirs}&page_size=100")
+    assert {b["nip"] for b in behind} == {mine}
+    as_who(opd, "GET", f"/match?year={year}", 403)  # the city's figures stay BKPSDM's
 
 
 def test_four_roles_move_a_proposal_in_the_web_ui(api, position, competency, employee, gateway_settings, year):
