@@ -364,7 +364,7 @@ PAGES = {
     "mitra": ["/mitra-saya"],
     "atasan": ["/atasan"],
     "ops": ["/ops"],
-    "opd": ["/usulan"],
+    "opd": ["/opd", "/usulan"],
 }
 
 

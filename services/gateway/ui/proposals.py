@@ -1,4 +1,4 @@
-"""The yearly AKPK's proposals (usulan) in the web UI, one page for every role: an employee proposes for themself, the
+"""An OPD user's own unit, and the yearly AKPK's proposals (usulan) in the web UI, one page for every role: an employee proposes for themself, the
 supervisor agrees their team's, the OPD proposes for its people and submits, BKPSDM validates or returns with a
 reason. Each person sees and may do only what the needs service allows them."""
 
@@ -55,6 +55,19 @@ def usulan():
         forms=[(code, label(FORMS, code)) for code in FORMS],
         state_label=lambda s: label(PROPOSAL_STATES, s),
         form_label=lambda f: label(FORMS, f),
+    )
+
+
+@ui.route("/opd")
+@signed_in("opd")
+def opd_unit():
+    """An OPD user's own unit: its 20-JP compliance, who is behind, its part of the plan; the services keep it there."""
+    year = request.args.get("year", type=int) or _today().year
+    compliance = api("GET", "needs", "/jp/compliance", params={"year": year})
+    behind = api_all("needs", "/jp/behind", {"year": year})
+    plan = api("GET", "needs", "/plan", params={"year": year})
+    return render_template(
+        "opd.html", year=year, compliance=compliance[0] if compliance else None, behind=behind, plan=plan
     )
 
 

@@ -41,7 +41,7 @@ HOME = {
     "employee": "ui.saya",
     "ops": "ui.ops",
     "partner": "ui.mitra_saya",
-    "opd": "ui.usulan",
+    "opd": "ui.opd_unit",
 }
 
 

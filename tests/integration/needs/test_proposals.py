@@ -143,3 +143,5 @@ def test_four_roles_move_a_proposal_in_the_web_ui(api, position, competency, emp
     assert "Usulan diajukan ke BKPSDM" in step(opd, "submit")
     assert "Usulan divalidasi" in step(bkpsdm, "validate")
     assert api("GET", f"/proposals/{proposal['id']}")["status"] == "validated"
+    home = opd.get("/", follow_redirects=True).get_data(as_text=True)  # an OPD user lands on its own unit
+    assert "OPD saya" in home and "Kepatuhan 20 JP" in home and nip in home, "its ASN behind on JP"
