@@ -22,9 +22,9 @@ ADMIN, PEOPLE = ("admin",), ("admin", "supervisor", "employee")
 ACCESS = simpeg_api.ACCESS | access_rules(
     blp.url_prefix,
     {
-        "GET /competencies": PEOPLE,
+        "GET /competencies": (*PEOPLE, "opd"),
         "POST /competencies": ADMIN,
-        "GET /competencies/<code>": PEOPLE,
+        "GET /competencies/<code>": (*PEOPLE, "opd"),
         "PUT /competencies/<code>": ADMIN,
         "GET /priorities/<int:year>": PEOPLE,
         "PUT /priorities/<int:year>": ADMIN,
@@ -60,7 +60,7 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "GET /recompute-runs": ADMIN,
         "GET /recompute-runs/<run_id>": ADMIN,
         "GET /jp/compliance": ("admin", "opd"),
-        "GET /units": ADMIN,
+        "GET /units": ("admin", "opd"),
         "GET /jp/behind": ("admin", "opd"),
         "GET /exports/gaps": ("admin", "opd"),
         "GET /exports/plan": ("admin", "opd"),

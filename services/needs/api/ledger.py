@@ -13,9 +13,11 @@ from shared.web import context, paged, read_session
 class Units(MethodView):
     @blp.response(200, schemas.UnitSchema(many=True))
     def get(self):
-        """The OPDs (unit kerja) of the active employees, with how many ASN each has: for choosing one."""
+        """The OPDs (unit kerja) of the active employees, with how many ASN each has: for choosing one (an OPD user:
+        its own)."""
+        unit = own_unit({}).get("unit_code")
         with read_session() as session:
-            return views.units(session)
+            return [u for u in views.units(session) if unit is None or u["unit_code"] == unit]
 
 
 @blp.route("/jp/compliance")
