@@ -767,6 +767,51 @@ def test_a_supervisor_opens_every_one_of_more_than_thirty_project_assessments_fr
     call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "closed"})
 
 
+def test_four_roles_carry_a_proposal_from_the_employee_to_bkpsdm_in_the_browser(browser):
+    """The year's AKPK in Indonesian: the employee proposes a course for themself, their supervisor agrees, the OPD's
+    personnel officer submits it, BKPSDM returns it with a reason, the OPD submits it again and BKPSDM validates it."""
+    year = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date().year + 1
+    note = f"Kursus analisis data {uuid.uuid4().hex[:6]}"
+
+    def row(person: Person):
+        person.page.goto(f"/usulan?year={year}")
+        return person.page.get_by_test_id("proposals").locator("tr", has_text=employee_name)
+
+    employee = Person(browser, "pegawai")
+    page = employee.page
+    page.goto("/saya")
+    employee_name = page.get_by_role("heading", level=1).inner_text().split(": ", 1)[1]
+    page.goto(f"/usulan?year={year}")
+    page.get_by_label("Kompetensi").select_option(label="Integritas")
+    page.get_by_label("Bentuk pengembangan").select_option("kursus")
+    page.get_by_label("JP", exact=True).fill("24")
+    page.get_by_label("Perkiraan biaya (Rupiah)").fill("2500000")
+    page.get_by_label("Catatan (mis. alasan, rencana penerapan)").fill(note)
+    page.get_by_role("button", name="Simpan usulan").click()
+    expect(page.get_by_role("status")).to_contain_text("Usulan tersimpan sebagai draf")
+    expect(row(employee)).to_contain_text("Draf")
+    employee.close()
+
+    steps = [
+        ("atasan", "Setujui", None, "Usulan disetujui", "Disetujui atasan"),
+        ("opd", "Ajukan", None, "Usulan diajukan ke BKPSDM", "Diajukan ke BKPSDM"),
+        ("bkpsdm", "Kembalikan", "Biaya melebihi standar biaya kursus", "dikembalikan", "Dikembalikan"),
+        ("opd", "Ajukan", None, "Usulan diajukan ke BKPSDM", "Diajukan ke BKPSDM"),
+        ("bkpsdm", "Validasi", None, "Usulan divalidasi", "Divalidasi BKPSDM"),
+    ]
+    for username, button, reason, said, state in steps:
+        person = Person(browser, username)
+        line = row(person)
+        if reason:
+            line.get_by_label("Alasan dikembalikan").fill(reason)
+        line.get_by_role("button", name=f"{button} {employee_name}").click()
+        expect(person.page.get_by_role("status")).to_contain_text(said)
+        expect(row(person)).to_contain_text(state)
+        if username == "opd":
+            person.shot("usulan-opd")
+        person.close()
+
+
 def test_bkpsdm_keeps_the_dictionary_and_the_partners_keys_in_the_ui(browser):
     code = f"T-UI{uuid.uuid4().hex[:4].upper()}"
     bkpsdm = Person(browser, "bkpsdm")
