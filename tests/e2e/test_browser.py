@@ -505,47 +505,67 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
     )  # leave the demo as it was
 
 
-@pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
-def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
-    """A person of UNIMAL signs in: the list holds UNIMAL's batches and no other; on one of them they mark a meeting,
-    download the attendance sheet and give a pre-test and a post-test score (which answer the learning task once the
-    batch closes); another partner's batch is not found."""
+def bkpsdm_calls():
+    """Calls of the API through the gateway as BKPSDM, failing the test on any answer but 200 or 201."""
     admin = login("bkpsdm", PASSWORDS["bkpsdm"])
-    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
     def call(method, path, **kwargs):
         answer = requests.request(method, GATEWAY + path, headers=admin, timeout=20, **kwargs)
         assert answer.status_code in (200, 201), answer.text
         return answer.json()
 
-    def new_batch(partner_code: str, nip: str) -> tuple[dict, dict]:
-        program = call(
-            "POST",
-            "/api/v1/training/programs",
-            json={
-                "code": f"UI-MTR-{uuid.uuid4().hex[:6].upper()}",
-                "title": f"Workshop Data Spasial {uuid.uuid4().hex[:4].upper()}",
-                "form": "workshop",
-                "delivery": "klasikal",
-                "jp": 8,
-                "partner_code": partner_code,
-                "capacity": 5,
-                "competencies": [{"code": "T-GIS", "target_level": 3}],
-            },
-        )
-        day = (today + dt.timedelta(days=30 + uuid.uuid4().int % 300)).isoformat()  # nobody's other batch
-        batch = call(
-            "POST",
-            f"/api/v1/training/programs/{program['id']}/batches",
-            json={"meetings": [{"date": day, "starts_at": "08:00", "ends_at": "16:00"}]},
-        )
-        call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
-        call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": [nip]})
-        return program, batch
+    return call
+
+
+def new_batch(call, partner_code: str, nips: list[str], title: str, form: str = "workshop", hours=("08:00", "16:00")):
+    """A published program of ``partner_code`` with one batch, one meeting a month or more ahead (a day nobody else's
+    batch is likely to take), and ``nips`` enrolled."""
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    program = call(
+        "POST",
+        "/api/v1/training/programs",
+        json={
+            "code": f"UI-{uuid.uuid4().hex[:8].upper()}",
+            "title": f"{title} {uuid.uuid4().hex[:4].upper()}",
+            "form": form,
+            "delivery": "klasikal",
+            "jp": 8,
+            "partner_code": partner_code,
+            "capacity": max(5, len(nips)),
+            "competencies": [{"code": "T-GIS", "target_level": 3}],
+        },
+    )
+    day = (today + dt.timedelta(days=30 + uuid.uuid4().int % 300)).isoformat()
+    batch = call(
+        "POST",
+        f"/api/v1/training/programs/{program['id']}/batches",
+        json={"meetings": [{"date": day, "starts_at": hours[0], "ends_at": hours[1]}]},
+    )
+    call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
+    call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": nips})
+    return program, batch
+
+
+def completed_batch(call, nips: list[str], title: str, hours: tuple[str, str]) -> tuple[dict, dict]:
+    """A pelatihan of UNIMAL whose participants all attended and completed (closed early, with a reason)."""
+    program, batch = new_batch(call, "UNIMAL", nips, title, form="pelatihan", hours=hours)
+    present = [{"nip": nip, "status": "present"} for nip in nips]
+    call("PUT", f"/api/v1/training/batches/{batch['id']}/meetings/1/attendance", json={"records": present})
+    call("POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "uji peramban"})
+    return program, batch
+
+
+@pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])
+def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
+    """A person of UNIMAL signs in: the list holds UNIMAL's batches and no other; on one of them they mark a meeting,
+    download the attendance sheet and give a pre-test and a post-test score (which answer the learning task once the
+    batch closes); another partner's batch is not found."""
+    admin = login("bkpsdm", PASSWORDS["bkpsdm"])
+    call = bkpsdm_calls()
 
     staff = call("GET", "/api/v1/needs/employees?unit_code=OPD-DLH&active=true&page_size=2")
-    ours, our_batch = new_batch("UNIMAL", staff[0]["nip"])
-    theirs, their_batch = new_batch("BPSDM-ACEH", staff[1]["nip"])
+    ours, our_batch = new_batch(call, "UNIMAL", [staff[0]["nip"]], "Workshop Data Spasial")
+    theirs, their_batch = new_batch(call, "BPSDM-ACEH", [staff[1]["nip"]], "Workshop Data Spasial")
 
     if not mobile:  # BKPSDM replaces the other partner's participant before the start, from the batch page
         bkpsdm = Person(browser, "bkpsdm")
@@ -625,14 +645,8 @@ def test_bkpsdm_gives_a_project_assessment_nobody_can_answer_to_a_supervisor_and
     """Two OPD heads (no supervisor on record) complete a training: their project assessments (L3) are flagged.
     BKPSDM gives one to a supervisor in the browser (who then finds it on their page), closes the other with a reason,
     and opens it again."""
-    admin = login("bkpsdm", PASSWORDS["bkpsdm"])
+    call = bkpsdm_calls()
     today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
-
-    def call(method, path, **kwargs):
-        answer = requests.request(method, GATEWAY + path, headers=admin, timeout=20, **kwargs)
-        assert answer.status_code in (200, 201), answer.text
-        return answer.json()
-
     supervisor, heads = subject("atasan"), []
     for number in range(1, 100):  # the OPD heads: no supervisor on record
         staff = call("GET", f"/api/v1/needs/employees?active=true&employment_status=PNS&page_size=100&page={number}")
@@ -641,31 +655,7 @@ def test_bkpsdm_gives_a_project_assessment_nobody_can_answer_to_a_supervisor_and
             break
     heads = heads[:2]
     assert len(heads) == 2, "the demo's OPD heads have no supervisor on record"
-    program = call(
-        "POST",
-        "/api/v1/training/programs",
-        json={
-            "code": f"UI-L3-{uuid.uuid4().hex[:6].upper()}",
-            "title": f"Pelatihan Kepemimpinan Kebencanaan {uuid.uuid4().hex[:4].upper()}",
-            "form": "pelatihan",
-            "delivery": "klasikal",
-            "jp": 8,
-            "partner_code": "UNIMAL",
-            "capacity": 5,
-            "competencies": [{"code": "T-GIS", "target_level": 3}],
-        },
-    )
-    day = (today + dt.timedelta(days=30 + uuid.uuid4().int % 300)).isoformat()
-    batch = call(
-        "POST",
-        f"/api/v1/training/programs/{program['id']}/batches",
-        json={"meetings": [{"date": day, "starts_at": "16:30", "ends_at": "17:00"}]},  # nobody else's hours
-    )
-    call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
-    call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": heads})
-    present = [{"nip": nip, "status": "present"} for nip in heads]
-    call("PUT", f"/api/v1/training/batches/{batch['id']}/meetings/1/attendance", json={"records": present})
-    call("POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "uji peramban"})
+    program, batch = completed_batch(call, heads, "Pelatihan Kepemimpinan Kebencanaan", ("16:30", "17:00"))
     given, closed = (
         wait_for(
             f"the flagged project assessment of {nip}",
@@ -709,42 +699,11 @@ def test_bkpsdm_gives_a_project_assessment_nobody_can_answer_to_a_supervisor_and
 def test_a_supervisor_opens_every_one_of_more_than_thirty_project_assessments_from_their_page(browser):
     """Thirty-one project assessments (L3) wait on the demo's supervisor: every one is linked from /atasan (the UI
     reads every page of the evaluation service's list) and opens."""
-    admin = login("bkpsdm", PASSWORDS["bkpsdm"])
-    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
-
-    def call(method, path, **kwargs):
-        answer = requests.request(method, GATEWAY + path, headers=admin, timeout=20, **kwargs)
-        assert answer.status_code in (200, 201), answer.text
-        return answer.json()
-
+    call = bkpsdm_calls()
     supervisor = subject("atasan")
     staff = call("GET", "/api/v1/needs/employees?active=true&employment_status=PNS&page_size=100")
     people = [e["nip"] for e in staff if e["nip"] != supervisor][:31]
-    program = call(
-        "POST",
-        "/api/v1/training/programs",
-        json={
-            "code": f"UI-TIM-{uuid.uuid4().hex[:6].upper()}",
-            "title": f"Pelatihan Pelayanan Publik {uuid.uuid4().hex[:4].upper()}",
-            "form": "pelatihan",
-            "delivery": "klasikal",
-            "jp": 8,
-            "partner_code": "UNIMAL",
-            "capacity": 40,
-            "competencies": [{"code": "T-GIS", "target_level": 3}],
-        },
-    )
-    day = (today + dt.timedelta(days=30 + uuid.uuid4().int % 300)).isoformat()
-    batch = call(
-        "POST",
-        f"/api/v1/training/programs/{program['id']}/batches",
-        json={"meetings": [{"date": day, "starts_at": "07:00", "ends_at": "07:30"}]},  # nobody else's hours
-    )
-    call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
-    call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": people})
-    present = [{"nip": nip, "status": "present"} for nip in people]
-    call("PUT", f"/api/v1/training/batches/{batch['id']}/meetings/1/attendance", json={"records": present})
-    call("POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "uji peramban"})
+    program, batch = completed_batch(call, people, "Pelatihan Pelayanan Publik", ("07:00", "07:30"))
     tasks = wait_for(
         "thirty-one project assessments",
         lambda: (lambda found: found if len(found) == len(people) else None)(
