@@ -48,7 +48,7 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "GET /proposals": (*PEOPLE, "opd"),
         "POST /proposals": ("admin", "opd", "employee", "supervisor"),
         "GET /proposals/<proposal_id>": (*PEOPLE, "opd"),
-        "POST /proposals/<proposal_id>/<any(agree, submit, validate, return, withdraw):action>": (*PEOPLE, "opd"),
+        "POST /proposals/<proposal_id>/<action>": (*PEOPLE, "opd"),
         "GET /gaps": ("admin", "opd"),
         "GET /gaps/by-unit": ADMIN,
         "GET /gaps/by-competency": ADMIN,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from services.needs import handlers, schemas, views
+from services.needs import domain, handlers, schemas, views
 from services.needs.api.blueprint import blp
+from shared.errors import NotFound
 from shared.web import caller, context, paged, read_session
 
 
@@ -41,7 +42,7 @@ class ProposalItem(MethodView):
             return views.proposal(session, caller(), proposal_id)
 
 
-@blp.route("/proposals/<proposal_id>/<any(agree, submit, validate, return, withdraw):action>")
+@blp.route("/proposals/<proposal_id>/<action>")
 class ProposalAction(MethodView):
     @blp.arguments(schemas.ProposalActionSchema)
     @blp.response(200, schemas.ProposalSchema)
@@ -51,7 +52,9 @@ class ProposalAction(MethodView):
     def post(self, data, proposal_id, action):
         """A step: ``agree`` (the employee's own supervisor, an employee's own plan), ``submit`` (its OPD),
         ``validate`` and ``return`` with a reason (BKPSDM), ``withdraw`` with a reason. 409 when the step does not
-        apply in the proposal's state, 403 for who may not take it."""
+        apply in the proposal's state, 403 for who may not take it, 404 for a step that does not exist."""
+        if action not in domain.PROPOSAL_ACTION_NAMES:
+            raise NotFound(f"No step {action}: the steps are {', '.join(domain.PROPOSAL_ACTION_NAMES)}.")
         with read_session() as session:
             views.proposal(session, caller(), proposal_id)  # one the caller cannot see is not found
         with context().uow() as uow:

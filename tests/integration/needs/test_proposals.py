@@ -52,6 +52,7 @@ def test_an_employee_proposes_the_supervisor_agrees_the_opd_submits_and_bkpsdm_r
     assert as_who(supervisor, "POST", f"/proposals/{pid}/agree")["status"] == "agreed"
     assert as_who(opd, "POST", f"/proposals/{pid}/submit")["status"] == "submitted"
     as_who(opd, "POST", f"/proposals/{pid}/validate", 403)  # BKPSDM's step
+    as_who(bkpsdm, "POST", f"/proposals/{pid}/approve", 404)  # no such step
     problem = as_who(bkpsdm, "POST", f"/proposals/{pid}/return", 422, json={})
     assert problem["errors"][0]["field"] == "reason"
     returned = as_who(bkpsdm, "POST", f"/proposals/{pid}/return", json={"reason": "Biaya melebihi SBU kursus"})
