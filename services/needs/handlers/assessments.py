@@ -80,16 +80,19 @@ def import_assessments(uow: UnitOfWork, settings: NeedsSettings, content: bytes,
     and reason and changes nothing. A row is one result (NIP, competency, source, date): importing the same file
     again records nothing twice (``duplicate``), a corrected level replaces the one imported before (``updated``)."""
     rows = sheets.read(content, filename, "NIP", f"an assessment results file ({IMPORT_COLUMNS})")
-    known_people = set(uow.session.scalars(select(Employee.nip)))
+    named = {employee_number.normalise(str(row.get("NIP") or "")) for _, row in rows}
+    known_people = set(uow.session.scalars(select(Employee.nip).where(Employee.nip.in_(named))))
     active = set(uow.session.scalars(select(Competency.code).where(Competency.active.is_(True))))
+    parsed_rows = [(number, _assessment_row(row, known_people, active, settings.today())) for number, row in rows]
+    ids = {_record_id(parsed) for _, parsed in parsed_rows if isinstance(parsed, dict)}
+    records = {r.id: r for r in uow.session.scalars(select(AssessmentRecord).where(AssessmentRecord.id.in_(ids)))}
     results, touched = [], set()
-    for number, row in rows:
-        parsed = _assessment_row(row, known_people, active, settings.today())
+    for number, parsed in parsed_rows:
         if isinstance(parsed, tuple):
             field, message, nip = parsed
             results.append({"row": number, "nip": nip, "outcome": "invalid", "field": field, "message": message})
             continue
-        outcome = _save_imported(uow, parsed)
+        outcome = _save_imported(uow, records, parsed)
         if outcome != "duplicate":
             touched.add(parsed["nip"])
         results.append(
@@ -147,14 +150,20 @@ def _date_cell(value: Any) -> dt.date | None:
     return None
 
 
-def _save_imported(uow: UnitOfWork, fields: dict[str, Any]) -> str:
-    """Record one imported result under an id made of its key; ``accepted``, ``updated`` or ``duplicate``."""
+def _record_id(fields: dict[str, Any]) -> str:
+    """An imported result's id, made of what makes it one result: NIP, competency, source and date."""
     key = "|".join([fields["nip"], fields["competency_code"], fields["source"], fields["assessed_on"].isoformat()])
-    record_id = "import-" + hashlib.sha256(key.encode()).hexdigest()[:40]
-    uow.session.flush()  # a row given twice in one file is found as the first one
-    existing = uow.session.get(AssessmentRecord, record_id)
+    return "import-" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def _save_imported(uow: UnitOfWork, records: dict[str, AssessmentRecord], fields: dict[str, Any]) -> str:
+    """Record one imported result under its id (``records``: the file's results already stored, or added by an
+    earlier row of the file); ``accepted``, ``updated`` or ``duplicate``."""
+    record_id = _record_id(fields)
+    existing = records.get(record_id)
     if existing is None:
-        uow.session.add(AssessmentRecord(id=record_id, **fields))
+        records[record_id] = AssessmentRecord(id=record_id, **fields)
+        uow.session.add(records[record_id])
         return "accepted"
     if (existing.level, existing.evidence) == (fields["level"], fields["evidence"]):
         return "duplicate"
