@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from shared import nip
+from shared import forms, nip
 from shared.registry import register
 
 LEVEL = validate.Range(min=0, max=5)
@@ -26,25 +26,8 @@ class _Competency(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))  # optional addition of v1: the dictionary's name
 
 
-# the forms of development (bentuk pengembangan kompetensi): the training service's list too
-FORMS = [
-    "pelatihan",
-    "seminar",
-    "workshop",
-    "kursus",
-    "bimtek",
-    "sosialisasi",
-    "magang",
-    "e-learning",
-    "coaching",
-    "mentoring",
-    "pembelajaran_jarak_jauh",
-    "outbound",
-    "on_the_job",
-    "pertukaran",
-]
-# Development outside Bangkom may also be study leave (tugas belajar / izin belajar).
-EXTERNAL_FORMS = [*FORMS, "tugas_belajar", "izin_belajar"]
+# the forms of development (bentuk pengembangan kompetensi, Perlan LAN 10/2018): programs and claims alike
+FORMS = list(forms.FORMS)
 
 
 # --- needs -------------------------------------------------------------------------------------
@@ -136,7 +119,7 @@ class ExternalDevelopmentVerified(Schema):
     record_id = fields.String(required=True)
     nip = _nip(required=True)
     title = fields.String(required=True)
-    form = fields.String(required=True, validate=validate.OneOf(EXTERNAL_FORMS))
+    form = fields.String(required=True, validate=validate.OneOf(FORMS))
     organiser = fields.String(required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from typing import Any, ClassVar, Self, get_type_hints
 from zoneinfo import ZoneInfo
 
 from environs import Env, EnvValidationError
+
+from shared import forms
 
 
 class ConfigError(RuntimeError):
@@ -50,6 +53,8 @@ class Settings:
     # shared with the gateway, which signs X-Bangkom-Identity; APIs refuse to start without it
     internal_identity_secret: str = dataclasses.field(default="", repr=False)
     public_url: str = "http://127.0.0.1:8000"  # where people open Bangkom: links in e-mails, QR codes on documents
+    # the forms' JP conversion table (JSON, see docs/plan.md); empty: the default, shared/jp_conversion.json
+    jp_conversion_file: str = ""
 
     # Fields that are not read from the environment.
     not_from_env: ClassVar[frozenset[str]] = frozenset({"service"})
@@ -58,6 +63,17 @@ class Settings:
         "KAFKA_BOOTSTRAP_SERVERS": "host:port[,host:port…] of the Kafka brokers",
         "INTERNAL_IDENTITY_SECRET": "the secret the gateway signs X-Bangkom-Identity with (a long random string)",
     }
+
+    def __post_init__(self) -> None:
+        try:
+            _ = self.jp_conversion  # read and checked at start-up, not at the first claim
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"The {self.service} service cannot start: JP_CONVERSION_FILE {exc}") from None
+
+    @functools.cached_property
+    def jp_conversion(self) -> forms.ConversionTable:
+        """How each form of development's length becomes JP (and its evaluation levels and evidence)."""
+        return forms.load(self.jp_conversion_file or None)
 
     def today(self) -> dt.date:
         """Today where the agency works (``TIMEZONE``), not in UTC: the services agree on the day."""

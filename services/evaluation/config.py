@@ -20,10 +20,11 @@ class EvaluationSettings(Settings):
     min_response_rate: float = 0.5  # below this share of questionnaires answered: no recommendation
     min_behavior_assessments: int = 3  # fewer project assessments (L3): their pass rate decides nothing
     expire_every_seconds: float = 3600.0  # how often the worker expires overdue tasks and evaluates finished batches
-    # which levels each form of development is evaluated on (forms not named: all three); see docs/evaluation.md
-    evaluation_levels_by_form: str = domain.DEFAULT_LEVELS_BY_FORM
+    # which levels a form of development is evaluated on, where not as the JP conversion table says; docs/evaluation.md
+    evaluation_levels_by_form: str = ""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         try:
             domain.levels_by_form(self.evaluation_levels_by_form)
         except ValueError as exc:
@@ -35,7 +36,8 @@ class EvaluationSettings(Settings):
 
     def levels_of(self, form: str | None) -> tuple[str, ...]:
         """The levels a form of development is evaluated on."""
-        return domain.levels_of(form, self._levels_by_form)
+        by_table = {code: conversion.levels for code, conversion in self.jp_conversion.forms.items()}
+        return domain.levels_of(form, self._levels_by_form, by_table)
 
 
 def load_settings() -> EvaluationSettings:

@@ -50,11 +50,6 @@ class TaskPlan:
     due_on: dt.date
 
 
-# Which levels a form of development is evaluated on, unless EVALUATION_LEVELS_BY_FORM says otherwise: a seminar, a
-# sosialisasi or an outbound asks for the participants' feedback alone (no test, no project); every other form all three.
-DEFAULT_LEVELS_BY_FORM = "seminar=reaction;sosialisasi=reaction;outbound=reaction"
-
-
 def levels_by_form(text: str) -> dict[str, tuple[str, ...]]:
     """``form=level,level;form=level`` → the levels of each form named (the others: all three); ValueError naming
     what is wrong. The feedback (reaction) is always asked for."""
@@ -71,9 +66,12 @@ def levels_by_form(text: str) -> dict[str, tuple[str, ...]]:
     return levels
 
 
-def levels_of(form: str | None, by_form: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The levels a form is evaluated on (all three for a form not named, or not known)."""
-    return by_form.get(form or "", KINDS)
+def levels_of(
+    form: str | None, by_form: Mapping[str, tuple[str, ...]], by_table: Mapping[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The levels a form is evaluated on: as EVALUATION_LEVELS_BY_FORM names them, else as the forms' conversion
+    table does (a seminar asks for the feedback alone, a magang for the feedback and the project), else all three."""
+    return by_form.get(form or "") or by_table.get(form or "") or KINDS
 
 
 def plan_tasks(

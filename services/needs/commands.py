@@ -99,6 +99,8 @@ class ProposalDetails:
     nip: str
     competency_code: str
     form: str
-    jp: int
-    estimated_cost: int = 0
+    jp: int | None  # None: counted from ``quantity`` by the JP conversion table
+    quantity: int | None = None  # the length in the form's unit, where it is not counted in JP
+    estimated_cost: int | None = None  # None: by the year's standard cost table (SBU)
+    month: int | None = None  # when in the year (1–12), for the plan's calendar
     note: str = ""

@@ -308,34 +308,3 @@ def history_record(credit: Mapping[str, Any]) -> dict[str, Any]:
         "noSertipikat": credit.get("certificate_number") or "",
         "idSumber": credit["enrollment_id"],
     }
-
-
-# --- proposals (usulan) of the yearly AKPK ---------------------------------------------------------
-
-PROPOSAL_ORIGINS = ("employee", "opd")  # an ASN for themself (an individual development plan), or an OPD for its people
-PROPOSAL_STATES = ("draft", "agreed", "submitted", "returned", "validated", "withdrawn")
-# (state, action) → (the state after, the roles that may take it); who exactly within a role is the handler's check
-# (the proposer's own supervisor, the proposal's own OPD)
-PROPOSAL_ACTIONS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
-    ("draft", "agree"): ("agreed", ("supervisor",)),  # the supervisor agrees an employee's own plan
-    ("draft", "submit"): ("submitted", ("opd", "admin")),  # an OPD's own proposal (an employee's needs agreeing)
-    ("agreed", "submit"): ("submitted", ("opd", "admin")),
-    ("returned", "submit"): ("submitted", ("opd", "admin")),  # corrected and sent again
-    ("submitted", "validate"): ("validated", ("admin",)),
-    ("submitted", "return"): ("returned", ("admin",)),  # with a reason the OPD reads
-    ("draft", "withdraw"): ("withdrawn", ("employee", "opd", "admin")),
-    ("agreed", "withdraw"): ("withdrawn", ("employee", "opd", "admin")),
-    ("returned", "withdraw"): ("withdrawn", ("opd", "admin")),
-}
-PROPOSAL_ACTION_NAMES = tuple(sorted({action for _, action in PROPOSAL_ACTIONS}))
-ACTIONS_NEEDING_A_REASON = ("return", "withdraw")
-
-
-def proposal_step(state: str, action: str, origin: str) -> tuple[str, tuple[str, ...]] | None:
-    """The state a proposal moves to by ``action`` and who may take it; None when the action does not apply here.
-    An employee's own proposal is submitted only once their supervisor agreed it."""
-    if (state, action) == ("draft", "submit") and origin == "employee":
-        return None
-    if action == "agree" and origin != "employee":
-        return None
-    return PROPOSAL_ACTIONS.get((state, action))

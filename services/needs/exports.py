@@ -60,3 +60,77 @@ LEDGER_COLUMNS: Sequence[tuple[str, str]] = (
     ("completed_on", "Tanggal Selesai"),
     ("jp", "JP"),
 )
+
+# The approved plan, a line per ASN: the AKPK report's shape (docs/plan.md maps each column)
+AKPK_COLUMNS: Sequence[tuple[str, str]] = (
+    ("year", "Tahun"),
+    ("number", "Versi"),
+    ("unit_code", "Kode OPD"),
+    ("unit_name", "Unit Kerja (OPD)"),
+    ("nip", "NIP"),
+    ("name", "Nama"),
+    ("competency_code", "Kode Kompetensi"),
+    ("competency_name", "Kompetensi"),
+    ("kind", "Jalur Pengembangan"),
+    ("form", "Bentuk Pengembangan"),
+    ("month", "Bulan Rencana"),
+    ("jp", "JP"),
+    ("cost", "Perkiraan Biaya (Rp)"),
+)
+# The approved plan's Rupiah per OPD and form: the budget team's shape
+BUDGET_COLUMNS: Sequence[tuple[str, str]] = (
+    ("year", "Tahun Anggaran"),
+    ("number", "Versi Rencana"),
+    ("unit_code", "Kode OPD"),
+    ("unit_name", "Unit Kerja (OPD)"),
+    ("kind", "Jalur Pengembangan"),
+    ("form", "Bentuk Pengembangan"),
+    ("participants", "Jumlah Peserta"),
+    ("jp", "Total JP"),
+    ("cost", "Pagu (Rp)"),
+)
+REALISATION_COLUMNS: Sequence[tuple[str, str]] = (
+    ("year", "Tahun"),
+    ("version", "Versi Rencana"),
+    ("unit_code", "Kode OPD"),
+    ("unit_name", "Unit Kerja (OPD)"),
+    ("planned_lines", "Rencana Peserta"),
+    ("realised_lines", "Peserta Terealisasi"),
+    ("planned_jp", "Rencana JP"),
+    ("delivered_jp", "Realisasi JP"),
+    ("jp_percent", "Realisasi JP (%)"),
+    ("planned_cost", "Rencana Biaya (Rp)"),
+    ("delivered_cost", "Realisasi Biaya (Rp)"),
+    ("cost_percent", "Realisasi Biaya (%)"),
+    ("behind", "Tertinggal"),
+)
+KIND_WORDS = {
+    "pendidikan": "Pendidikan",
+    "klasikal": "Pelatihan klasikal",
+    "nonklasikal": "Pelatihan nonklasikal",
+    "kepemimpinan": "Pelatihan kepemimpinan",
+}
+
+
+def budget_rows(lines: Sequence[dict]) -> list[dict]:
+    """The lines summed per OPD and form (participants, JP, Rupiah), by OPD then form."""
+    totals: dict[tuple, dict] = {}
+    for line in lines:
+        key = (line["unit_code"], line["form"])
+        row = totals.setdefault(
+            key,
+            {
+                **{k: line[k] for k in ("year", "number", "unit_code", "unit_name", "kind", "form")},
+                "participants": 0,
+                "jp": 0,
+                "cost": 0,
+            },
+        )
+        row["participants"] += 1
+        row["jp"] += line["jp"]
+        row["cost"] += line["cost"]
+    return [totals[key] for key in sorted(totals, key=lambda k: (str(k[0]), k[1]))]
+
+
+def percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)

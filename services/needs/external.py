@@ -20,6 +20,7 @@ from services.needs import domain, handlers
 from services.needs.config import NeedsSettings
 from services.needs.models import Employee, ExternalDevelopment, JpCredit
 from services.needs.objectstore import ObjectStore
+from shared import forms
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Invalid, check_transition
 from shared.events import new_event
@@ -29,6 +30,7 @@ def submit(
     uow: UnitOfWork, settings: NeedsSettings, nip: str, data: Mapping[str, Any], submitted_by: str
 ) -> ExternalDevelopment:
     uow.get(Employee, nip, "employee")
+    data = {**data, "jp": forms.counted_jp(settings.jp_conversion, data["form"], data.get("quantity"), data["jp"])}
     problems = domain.external_problems(data["starts_on"], data["ends_on"], data["jp"], settings.today())
     codes = [c["code"] for c in data["competencies"]]
     handlers.require_unique(codes, "competencies", "code")

@@ -41,10 +41,13 @@ class ProgramDetails:
     title: str
     form: str
     delivery: str
-    jp: int
+    jp: int | None  # None: counted from ``quantity`` by the JP conversion table
     partner_code: str
     capacity: int
     competencies: tuple[CompetencyTarget, ...]
+    quantity: int | None = None  # the length in the form's unit (days, sessions, …) where it is not counted in JP
+    coach_name: str | None = None  # the coach (coaching) or mentor (mentoring): a person
+    coach_nip: str | None = None
     min_attendance: float | None = None
     post_test_required: bool = False
     passing_score: float | None = None

@@ -71,6 +71,11 @@ class Program(Base):
     form: Mapped[str] = mapped_column(String(40))
     delivery: Mapped[str] = mapped_column(String(20))
     jp: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int | None] = mapped_column(Integer, nullable=True)  # in the form's unit, when not counted in JP
+    coach_name: Mapped[str | None] = mapped_column(
+        String(200), nullable=True
+    )  # a coaching's coach, a mentoring's mentor
+    coach_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)  # when the coach is an ASN
     partner_code: Mapped[str] = mapped_column(ForeignKey("partners.code"), index=True)
     capacity: Mapped[int] = mapped_column(Integer)  # participants per batch
     min_attendance: Mapped[float] = mapped_column(Float)

@@ -66,7 +66,26 @@ class ProgramSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     form = fields.String(required=True, validate=validate.OneOf(domain.FORMS))
     delivery = fields.String(required=True, validate=validate.OneOf(domain.DELIVERIES))
-    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    jp = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "For a form counted in JP; else counted from quantity (GET /api/v1/needs/forms)"},
+    )
+    quantity = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=100000),
+        metadata={"description": "The length in the form's unit (days, sessions, minutes, semesters), converted to JP"},
+    )
+    coach_name = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "The coach of a coaching, the mentor of a mentoring (required for those forms)"},
+    )
+    coach_nip = fields.String(
+        load_default=None, allow_none=True, validate=NIP, metadata={"description": "When the coach is an ASN"}
+    )
     partner_code = fields.String(required=True, validate=CODE)
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
     min_attendance = fields.Float(

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from services.needs import views
 from services.needs.simpeg import api as simpeg_api
+from shared.errors import Forbidden
 from shared.web import access_rules, caller, context, read_session
 
 blp = Blueprint(
@@ -49,6 +50,17 @@ ACCESS = simpeg_api.ACCESS | access_rules(
         "POST /proposals": ("admin", "opd", "employee", "supervisor"),
         "GET /proposals/<proposal_id>": (*PEOPLE, "opd"),
         "POST /proposals/<proposal_id>/<action>": (*PEOPLE, "opd"),
+        "GET /forms": (*PEOPLE, "opd"),
+        "GET /sbu/<int:year>": ("admin", "opd"),
+        "PUT /sbu/<int:year>": ADMIN,
+        "GET /plans/<int:year>/versions": ("admin", "opd"),
+        "POST /plans/<int:year>/versions": ADMIN,
+        "GET /plans/<int:year>/versions/<int:number>": ("admin", "opd"),
+        "GET /plans/<int:year>/compare": ("admin", "opd"),
+        "GET /plans/<int:year>/realisation": ("admin", "opd"),
+        "GET /plans/<int:year>/calendar": ADMIN,
+        "GET /exports/plans/<int:year>/versions/<int:number>": ("admin", "opd"),
+        "GET /exports/plans/<int:year>/realisation": ("admin", "opd"),
         "GET /gaps": ("admin", "opd"),
         "GET /gaps/by-unit": ADMIN,
         "GET /gaps/by-competency": ADMIN,
@@ -86,9 +98,15 @@ def may_see(nip: str) -> None:
 
 
 def own_unit(args: dict) -> dict:
-    """A query kept to the caller's own unit when the caller is an OPD user (BKPSDM's as it asked)."""
+    """A query kept to the caller's own unit when the caller is an OPD user (BKPSDM's as it asked); an OPD user who
+    asks for another unit is refused (403)."""
     who = caller()
     if who.has_role("opd") and not who.has_role("admin"):
+        if args.get("unit_code") not in (None, who.unit_code):
+            raise Forbidden(
+                f"You see your own unit ({who.unit_code}) only: leave unit_code out or give your own.",
+                errors=[{"field": "unit_code", "message": "Another unit's."}],
+            )
         return {**args, "unit_code": who.unit_code}
     return args
 

@@ -23,7 +23,7 @@ EXPORT_DOC = {
 }
 
 
-def _file(content: bytes, file_format: str, name: str) -> Response:
+def file_response(content: bytes, file_format: str, name: str) -> Response:
     return Response(
         content,
         mimetype=sheets.CONTENT_TYPES[file_format].split(";")[0],
@@ -44,7 +44,7 @@ class GapExport(MethodView):
         with read_session() as session:
             rows, _ = views.gaps(session, year, {"unit_code": args.get("unit_code")}, 1, 10**7)
         content = sheets.render(rows, exports.GAP_COLUMNS, args["format"], f"Kesenjangan {year}")
-        return _file(content, args["format"], f"kesenjangan-kompetensi-{year}")
+        return file_response(content, args["format"], f"kesenjangan-kompetensi-{year}")
 
 
 @blp.route("/exports/plan")
@@ -59,7 +59,7 @@ class PlanExport(MethodView):
             rows = views.plan(session, context().settings, year, args.get("unit_code"))
         rows = [{**row, "step": exports.PLAN_STEPS[row["step"]]} for row in rows]
         content = sheets.render(rows, exports.PLAN_COLUMNS, args["format"], f"Rencana {year}")
-        return _file(content, args["format"], f"rencana-pengembangan-{year}")
+        return file_response(content, args["format"], f"rencana-pengembangan-{year}")
 
 
 @blp.route("/exports/employees")
@@ -72,7 +72,7 @@ class EmployeeExport(MethodView):
             found, _ = views.employees(session, args, 1, 10**7)
             rows = [{column: getattr(e, column) for column, _ in exports.EMPLOYEE_COLUMNS} for e in found]
         content = sheets.render(rows, exports.EMPLOYEE_COLUMNS, args["format"], "Pegawai")
-        return _file(content, args["format"], "pegawai")
+        return file_response(content, args["format"], "pegawai")
 
 
 @blp.route("/exports/ledger")
@@ -85,4 +85,4 @@ class LedgerExport(MethodView):
         with read_session() as session:
             rows = views.ledger_lines(session, year, args.get("unit_code"))
         content = sheets.render(rows, exports.LEDGER_COLUMNS, args["format"], f"Buku JP {year}")
-        return _file(content, args["format"], f"buku-jp-{year}")
+        return file_response(content, args["format"], f"buku-jp-{year}")

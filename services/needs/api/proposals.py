@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from services.needs import domain, handlers, schemas, views
+from services.needs import akpk, handlers, schemas, views
 from services.needs.api.blueprint import blp
 from shared.errors import NotFound
 from shared.web import caller, context, paged, read_session
@@ -29,7 +29,7 @@ class Proposals(MethodView):
         """Propose a development for one ASN in a plan year (draft): an employee for themself (their supervisor
         agrees it next), an OPD for a person of its own unit, BKPSDM for anyone."""
         with context().uow() as uow:
-            return handlers.propose(uow, caller(), data)
+            return handlers.propose(uow, context().settings, caller(), data)
 
 
 @blp.route("/proposals/<proposal_id>")
@@ -53,8 +53,8 @@ class ProposalAction(MethodView):
         """A step: ``agree`` (the employee's own supervisor, an employee's own plan), ``submit`` (its OPD),
         ``validate`` and ``return`` with a reason (BKPSDM), ``withdraw`` with a reason. 409 when the step does not
         apply in the proposal's state, 403 for who may not take it, 404 for a step that does not exist."""
-        if action not in domain.PROPOSAL_ACTION_NAMES:
-            raise NotFound(f"No step {action}: the steps are {', '.join(domain.PROPOSAL_ACTION_NAMES)}.")
+        if action not in akpk.PROPOSAL_ACTION_NAMES:
+            raise NotFound(f"No step {action}: the steps are {', '.join(akpk.PROPOSAL_ACTION_NAMES)}.")
         with read_session() as session:
             views.proposal(session, caller(), proposal_id)  # one the caller cannot see is not found
         with context().uow() as uow:

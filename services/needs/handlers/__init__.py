@@ -5,7 +5,7 @@ Each takes its input and a unit of work, changes state through ``uow.session``, 
 changes (standards, priorities, an employee's position or status, an assessment, realised JP), the affected employees'
 gaps and needs are recomputed in the same transaction (``recompute``). ``dictionary`` (competencies and priorities),
 ``standards``, ``employees``, ``assessments`` (and needs moved by hand), ``ledger`` (JP credited), ``proposals``
-(the yearly AKPK's usulan), ``events`` (what the worker consumes), ``checks``. The names are gathered here, so that callers say ``handlers.upsert_employees`` whatever
+(the yearly AKPK's usulan), ``plan`` (its SBU and approved versions), ``events`` (what the worker consumes), ``checks``. The names are gathered here, so that callers say ``handlers.upsert_employees`` whatever
 module holds it.
 """
 
@@ -34,6 +34,7 @@ from services.needs.handlers.events import (
     on_training_not_completed,
 )
 from services.needs.handlers.ledger import credit_jp, recompute_after_credit
+from services.needs.handlers.plan import approve_plan, replace_standard_costs
 from services.needs.handlers.proposals import act, propose
 from services.needs.handlers.recompute import (
     policy,
@@ -49,6 +50,7 @@ __all__ = [
     "EVENT_HANDLERS",
     "GAP_FIELDS",
     "act",
+    "approve_plan",
     "TOPICS",
     "change_need_status",
     "create_competency",
@@ -76,6 +78,7 @@ __all__ = [
     "replace_class_standard",
     "replace_position_standard",
     "replace_priorities",
+    "replace_standard_costs",
     "request_recompute",
     "require_competencies",
     "require_unique",

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import uuid
 
-from services.needs import domain
+from services.needs import akpk, domain
 from services.needs.commands import ProposalDetails
+from services.needs.config import NeedsSettings
 from services.needs.handlers.checks import require_competencies
-from services.needs.models import Employee, Proposal, ProposalStep
+from services.needs.models import Employee, Proposal, ProposalStep, StandardCost
+from shared import forms
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Forbidden, Invalid
 from shared.identity import Identity
 
 
-def propose(uow: UnitOfWork, caller: Identity, data: ProposalDetails) -> Proposal:
+def propose(uow: UnitOfWork, settings: NeedsSettings, caller: Identity, data: ProposalDetails) -> Proposal:
     """An employee proposes for themself (origin ``employee``: their supervisor agrees it next), an OPD for a person
-    of its own unit, BKPSDM for anyone (origin ``opd``)."""
+    of its own unit, BKPSDM for anyone (origin ``opd``). Its JP by the forms' conversion table, its cost (unless
+    given) by the year's SBU."""
     employee = uow.get(Employee, data.nip, "employee")
     if caller.has_role("admin"):
         origin, role = "opd", "admin"
@@ -34,6 +37,12 @@ def propose(uow: UnitOfWork, caller: Identity, data: ProposalDetails) -> Proposa
             errors=[{"field": "year", "message": f"{data.year} is not a plan year."}],
         )
     require_competencies(uow, {"competency_code": data.competency_code})
+    jp = forms.counted_jp(settings.jp_conversion, data.form, data.quantity, data.jp)
+    if data.estimated_cost is None:
+        sbu = uow.session.get(StandardCost, (data.year, data.form))
+        estimated_cost = akpk.cost(sbu and sbu.basis, sbu and sbu.rupiah, jp)
+    else:
+        estimated_cost = data.estimated_cost
     proposal = Proposal(
         id=str(uuid.uuid4()),
         year=data.year,
@@ -42,8 +51,10 @@ def propose(uow: UnitOfWork, caller: Identity, data: ProposalDetails) -> Proposa
         origin=origin,
         competency_code=data.competency_code,
         form=data.form,
-        jp=data.jp,
-        estimated_cost=data.estimated_cost,
+        jp=jp,
+        quantity=data.quantity,
+        estimated_cost=estimated_cost,
+        month=data.month,
         note=data.note,
         status="draft",
         created_by=caller.subject,
@@ -58,7 +69,7 @@ def propose(uow: UnitOfWork, caller: Identity, data: ProposalDetails) -> Proposa
 def act(uow: UnitOfWork, caller: Identity, proposal_id: str, action: str, reason: str | None) -> Proposal:
     """One step of a proposal; 409 when it does not apply in its state, 403 for who may not take it."""
     proposal = uow.get(Proposal, proposal_id, "proposal", with_for_update=True)
-    step = domain.proposal_step(proposal.status, action, proposal.origin)
+    step = akpk.proposal_step(proposal.status, action, proposal.origin)
     if step is None:
         raise Conflict(
             f"A proposal that is {proposal.status} cannot be given the step {action}.",
@@ -66,13 +77,13 @@ def act(uow: UnitOfWork, caller: Identity, proposal_id: str, action: str, reason
         )
     to_status, roles = step
     role = _acting_role(uow, caller, proposal, roles)
-    if action in domain.ACTIONS_NEEDING_A_REASON and not (reason or "").strip():
+    if action in akpk.ACTIONS_NEEDING_A_REASON and not (reason or "").strip():
         raise Invalid(
             f"Say why ({action}): the people who proposed it read the reason.",
             errors=[{"field": "reason", "message": "Required for this step."}],
         )
     from_status, proposal.status, proposal.updated_at = proposal.status, to_status, utcnow()
-    if action in domain.ACTIONS_NEEDING_A_REASON:
+    if action in akpk.ACTIONS_NEEDING_A_REASON:
         proposal.reason = reason
     _step(uow, proposal, action, from_status, caller, reason, role)
     uow.commit()

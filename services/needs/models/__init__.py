@@ -1,6 +1,6 @@
 """Tables of the needs service (its own database), by use case: ``base`` (the declarative base, the outbox, events
 handled, periodic jobs), ``dictionary`` (competencies, standards, themes), ``people`` (employees, assessments, gaps, needs),
-``ledger`` (JP credits, outside development, SIMPEG history), ``plan`` (proposals and their history), ``runs``
+``ledger`` (JP credits, outside development, SIMPEG history), ``plan`` (proposals and their history, the SBU, the approved plan's versions), ``runs``
 (long jobs). Gathered here, so that callers say
 ``models.Employee`` whatever module holds it."""
 
@@ -16,7 +16,7 @@ from services.needs.models.dictionary import (
 )
 from services.needs.models.ledger import ExternalDevelopment, JpCredit, SimpegHistory
 from services.needs.models.people import AssessmentRecord, Employee, Gap, Need, Program, ServiceYear
-from services.needs.models.plan import Proposal, ProposalStep
+from services.needs.models.plan import PlanLine, PlanVersion, Proposal, ProposalStep, StandardCost
 from services.needs.models.runs import RecomputeRun, SimpegSyncRun
 
 __all__ = [
@@ -30,6 +30,8 @@ __all__ = [
     "JpCredit",
     "Need",
     "Outbox",
+    "PlanLine",
+    "PlanVersion",
     "Position",
     "PositionStandard",
     "PriorityCompetency",
@@ -43,5 +45,6 @@ __all__ = [
     "ServiceYear",
     "SimpegHistory",
     "SimpegSyncRun",
+    "StandardCost",
     "StrategicPriority",
 ]

@@ -64,6 +64,7 @@ class ExternalDevelopment(Base):
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
     jp: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the length the JP was converted from
     competencies: Mapped[list] = mapped_column(JSON)  # [{"code", "level"}]: the levels claimed
     certificate_number: Mapped[str] = mapped_column(String(100))
     certificate_key: Mapped[str | None] = mapped_column(String(200), nullable=True)  # in the object store

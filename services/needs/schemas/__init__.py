@@ -2,10 +2,27 @@
 
 ``common`` (levels, years, a year's query), ``dictionary`` (competencies, priorities, standards, positions),
 ``employees`` (records, assessments, profiles), ``plan`` (gaps, match, needs, plan, recomputation), ``ledger`` (JP
-credits, compliance), ``external`` (development outside Bangkom), ``proposals`` (the yearly AKPK's usulan). The names are gathered here: ``schemas.GapSchema``.
+credits, compliance), ``external`` (development outside Bangkom), ``proposals`` (the yearly AKPK's usulan), ``akpk`` (its forms, SBU, approved versions,
+realisation). The names are gathered here: ``schemas.GapSchema``.
 """
 
 from services.needs.records import EmployeeSchema  # the record itself: every entry point applies it
+from services.needs.schemas.akpk import (
+    ApprovedLineSchema,
+    CalendarSchema,
+    CompareQuery,
+    CompareSchema,
+    FormsTableSchema,
+    PlanApprovalSchema,
+    PlanVersionDetailSchema,
+    PlanVersionSchema,
+    RealisationExportQuery,
+    RealisationSchema,
+    StandardCostSchema,
+    StandardCostsSchema,
+    UnitQuery,
+    VersionExportQuery,
+)
 from services.needs.schemas.common import (
     LEVEL,
     YEAR,
@@ -84,6 +101,20 @@ from services.needs.schemas.proposals import (
 )
 
 __all__ = [
+    "ApprovedLineSchema",
+    "CalendarSchema",
+    "CompareQuery",
+    "CompareSchema",
+    "FormsTableSchema",
+    "PlanApprovalSchema",
+    "PlanVersionDetailSchema",
+    "PlanVersionSchema",
+    "RealisationExportQuery",
+    "RealisationSchema",
+    "StandardCostSchema",
+    "StandardCostsSchema",
+    "UnitQuery",
+    "VersionExportQuery",
     "ProposalActionSchema",
     "ProposalDetailSchema",
     "ProposalQuery",

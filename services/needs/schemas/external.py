@@ -7,7 +7,7 @@ from marshmallow import Schema, validate
 
 from shared import fields
 from shared import nip as employee_number
-from shared.catalogue import EXTERNAL_FORMS
+from shared.catalogue import FORMS
 
 
 class ClaimedCompetencySchema(Schema):
@@ -18,14 +18,24 @@ class ClaimedCompetencySchema(Schema):
 class ExternalDevelopmentSchema(Schema):
     id = fields.String(dump_only=True)
     nip = fields.String(dump_only=True)
-    form = fields.String(required=True, validate=validate.OneOf(EXTERNAL_FORMS))
+    form = fields.String(required=True, validate=validate.OneOf(FORMS))
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     organiser = fields.String(
         required=True, validate=validate.Length(min=1, max=300), metadata={"description": "e.g. BPSDM Aceh, LAN RI"}
     )
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    jp = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "As on the certificate, for a form counted in JP; else counted from quantity"},
+    )
+    quantity = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=100000),
+        metadata={"description": "The length in the form's unit (days, sessions, minutes, semesters): GET /forms"},
+    )
     competencies = fields.List(
         fields.Nested(ClaimedCompetencySchema),
         load_default=list,

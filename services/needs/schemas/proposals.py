@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, post_load, validate
 
-from services.needs import commands, domain
+from services.needs import akpk, commands
 from services.needs.records import CODE, NIP
 from services.needs.schemas.common import YEAR
 from shared import fields
-from shared.catalogue import EXTERNAL_FORMS
+from shared.catalogue import FORMS
 
 
 class ProposalSchema(Schema):
@@ -19,16 +19,34 @@ class ProposalSchema(Schema):
     unit_code = fields.String(dump_only=True, allow_none=True)
     origin = fields.String(
         dump_only=True,
-        metadata={"description": "employee (their own plan) or opd", "enum": list(domain.PROPOSAL_ORIGINS)},
+        metadata={"description": "employee (their own plan) or opd", "enum": list(akpk.PROPOSAL_ORIGINS)},
     )
     competency_code = fields.String(required=True, validate=CODE)
-    form = fields.String(required=True, validate=validate.OneOf(EXTERNAL_FORMS))
-    jp = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    form = fields.String(required=True, validate=validate.OneOf(FORMS))
+    jp = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "For a form counted in JP; else counted from quantity (GET /forms)"},
+    )
+    quantity = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=100000),
+        metadata={"description": "The length in the form's unit (days, sessions, minutes, semesters)"},
+    )
     estimated_cost = fields.Integer(
-        load_default=0, validate=validate.Range(min=0, max=10**10), metadata={"description": "Rupiah"}
+        load_default=None,
+        validate=validate.Range(min=0, max=10**10),
+        metadata={"description": "Rupiah; when left out, by the year's standard cost table (SBU)"},
+    )
+    month = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=12),
+        metadata={"description": "When in the year it is to take place (1–12): the plan's calendar"},
     )
     note = fields.String(load_default="", validate=validate.Length(max=2000))
-    status = fields.String(dump_only=True, metadata={"enum": list(domain.PROPOSAL_STATES)})
+    status = fields.String(dump_only=True, metadata={"enum": list(akpk.PROPOSAL_STATES)})
     reason = fields.String(
         dump_only=True, allow_none=True, metadata={"description": "Why it was returned or withdrawn"}
     )
@@ -66,6 +84,6 @@ class ProposalActionSchema(Schema):
 
 class ProposalQuery(Schema):
     year = fields.Integer(validate=YEAR)
-    status = fields.String(validate=validate.OneOf(domain.PROPOSAL_STATES))
+    status = fields.String(validate=validate.OneOf(akpk.PROPOSAL_STATES))
     unit_code = fields.String(validate=validate.Length(max=60))
     nip = fields.String(validate=NIP)

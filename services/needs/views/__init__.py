@@ -3,9 +3,11 @@
 ``paging`` (a page of a query; who may see whose records; recompute runs), ``dictionary`` (competencies, priorities,
 standards, positions), ``employees`` (records, profiles, their JP), ``gaps``, ``plan`` (units, needs, the year's plan),
 ``ledger`` (the 20-JP ledger and compliance), ``external`` (development outside Bangkom), ``proposals`` (the AKPK's
-usulan, kept to what the caller may see). The names are gathered here.
+usulan, kept to what the caller may see), ``akpk`` (the forms, the SBU, the approved plan's versions, realisation,
+calendar). The names are gathered here.
 """
 
+from services.needs.views.akpk import calendar, compare, forms_table, realisation, standard_costs, version, versions
 from services.needs.views.dictionary import class_standard, competencies, competency, position, positions, priorities
 from services.needs.views.employees import employee, employees, jp_of, position_class_of, profile
 from services.needs.views.external import external_record, external_records
@@ -23,6 +25,13 @@ from services.needs.views.plan import PLANNED_STATUSES, needs, plan, units
 from services.needs.views.proposals import proposal, proposals
 
 __all__ = [
+    "calendar",
+    "compare",
+    "forms_table",
+    "realisation",
+    "standard_costs",
+    "version",
+    "versions",
     "proposal",
     "proposals",
     "LEDGER_DIMENSIONS",

@@ -12,6 +12,7 @@ from services.training import domain
 from services.training.commands import MeetingTimes, ProgramDetails
 from services.training.config import TrainingSettings
 from services.training.models import Attendance, Batch, Enrollment, Meeting, Partner, Program
+from shared import forms
 from shared.db import UnitOfWork
 from shared.errors import Conflict, Invalid, NotFound, check_transition
 from shared.events import Event, new_event
@@ -32,16 +33,26 @@ def create_program(uow: UnitOfWork, settings: TrainingSettings, data: ProgramDet
             f"Each competency may appear once: {', '.join(repeated)}.",
             errors=[{"field": f"competencies.{codes.index(c)}.code", "message": "Duplicate."} for c in repeated],
         )
-    values = data.columns() | {"min_attendance": _min_attendance(data, settings)}
+    values = data.columns() | _counted(data, settings)
     program = Program(id=str(uuid.uuid4()), status="draft", **values)
     session.add(program)
     uow.commit()
     return program
 
 
-def _min_attendance(data: ProgramDetails, settings: TrainingSettings) -> float:
-    """The program's own share, 0 included (no attendance asked, as for a seminar); the default when it sets none."""
-    return settings.default_min_attendance if data.min_attendance is None else data.min_attendance
+def _counted(data: ProgramDetails, settings: TrainingSettings) -> dict[str, float | int]:
+    """The program's JP, counted by the forms' conversion table (a coaching or mentoring names its coach), and its
+    attendance share: its own, 0 included (no
+    attendance asked, as for a seminar), the default when it sets none."""
+    if data.form in forms.GUIDED and not data.coach_name:
+        raise Invalid(
+            f"A {data.form} is guided by a person: name the coach or mentor.",
+            errors=[{"field": "coach_name", "message": "Required for this form."}],
+        )
+    return {
+        "jp": forms.counted_jp(settings.jp_conversion, data.form, data.quantity, data.jp),
+        "min_attendance": settings.default_min_attendance if data.min_attendance is None else data.min_attendance,
+    }
 
 
 def update_program(uow: UnitOfWork, settings: TrainingSettings, program_id: str, data: ProgramDetails) -> Program:
@@ -54,9 +65,8 @@ def update_program(uow: UnitOfWork, settings: TrainingSettings, program_id: str,
             f"Program code {data.code} already exists.", errors=[{"field": "code", "message": "Already exists."}]
         )
     _require(uow, Partner, data.partner_code, "partner_code", "partner")
-    for key, value in data.columns().items():
+    for key, value in (data.columns() | _counted(data, settings)).items():
         setattr(program, key, value)
-    program.min_attendance = _min_attendance(data, settings)
     uow.commit()
     return program
 

@@ -97,15 +97,18 @@ def test_an_opd_user_sees_and_proposes_for_its_own_unit_only(api, as_who, positi
     as_who(identity.Identity(other, ("employee",)), "POST", "/proposals", 403, json={**body, "nip": mine})
 
     # its people, and only them
-    people = as_who(opd, "GET", f"/employees?unit_code={theirs}&page_size=100")
-    assert [p["nip"] for p in people] == [mine], "asking for another unit lists its own"
+    people = as_who(opd, "GET", "/employees?page_size=100")
+    assert [p["nip"] for p in people] == [mine]
+    for path in ("/employees?", "/gaps?", "/plan?", "/jp/behind?", "/exports/gaps?", "/exports/plan?", "/needs?"):
+        refused = as_who(opd, "GET", f"{path}unit_code={theirs}", 403)  # another unit's: refused
+        assert refused["errors"][0]["field"] == "unit_code", path
     assert as_who(opd, "GET", f"/employees/{mine}/profile")["employee"]["nip"] == mine
     as_who(opd, "GET", f"/employees/{other}/profile", 403)
-    gaps = as_who(opd, "GET", f"/gaps?year={year}&unit_code={theirs}&page_size=100")
+    gaps = as_who(opd, "GET", f"/gaps?year={year}&page_size=100")
     assert gaps and {g["unit_code"] for g in gaps} == {ours}, "its people's gaps"
-    assert {line["unit_code"] for line in as_who(opd, "GET", f"/plan?year={year}&unit_code={theirs}")} == {ours}
+    assert {line["unit_code"] for line in as_who(opd, "GET", f"/plan?year={year}&unit_code={ours}")} == {ours}
     assert [line["unit_code"] for line in as_who(opd, "GET", f"/jp/compliance?year={year}")] == [ours]
-    behind = as_who(opd, "GET", f"/jp/behind?year={year}&unit_code={theirs}&page_size=100")
+    behind = as_who(opd, "GET", f"/jp/behind?year={year}&page_size=100")
     assert {b["nip"] for b in behind} == {mine}
     as_who(opd, "GET", f"/match?year={year}", 403)  # the city's figures stay BKPSDM's
 

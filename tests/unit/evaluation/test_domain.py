@@ -140,10 +140,13 @@ def test_due_dates_count_from_when_the_tasks_are_created():
 
 
 def test_the_levels_of_a_form_decide_its_tasks_and_its_verdict():
-    by_form = domain.levels_by_form(domain.DEFAULT_LEVELS_BY_FORM + ";workshop=reaction,learning")
-    assert domain.levels_of("sosialisasi", by_form) == ("reaction",)
-    assert domain.levels_of("workshop", by_form) == ("reaction", "learning")
-    assert domain.levels_of("pelatihan", by_form) == domain.KINDS and domain.levels_of(None, by_form) == domain.KINDS
+    by_form = domain.levels_by_form("workshop=reaction,learning")
+    by_table = {"sosialisasi": ("reaction",), "workshop": domain.KINDS, "magang": ("reaction", "behavior")}
+    assert domain.levels_of("sosialisasi", by_form, by_table) == ("reaction",)  # the conversion table's
+    assert domain.levels_of("magang", by_form, by_table) == ("reaction", "behavior")
+    assert domain.levels_of("workshop", by_form, by_table) == ("reaction", "learning")  # the setting wins
+    assert domain.levels_of("pelatihan", by_form, by_table) == domain.KINDS
+    assert domain.levels_of(None, by_form, by_table) == domain.KINDS
     plans = domain.plan_tasks(dt.date(2026, 12, 4), domain.Schedule(), levels=("reaction",))
     assert [p.kind for p in plans] == ["reaction"]  # no test and no project for a 2-JP sosialisasi
     # a seminar repeats on its feedback; the same feedback of a pelatihan without a test or project does not

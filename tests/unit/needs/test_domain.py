@@ -251,26 +251,3 @@ def test_exports_survive_control_characters_stored_before_the_edge_refused_them(
 
 
 # --- proposals (usulan) -------------------------------------------------------------------------------
-
-
-def test_an_employees_own_proposal_is_agreed_by_the_supervisor_before_the_opd_submits_it():
-    assert domain.proposal_step("draft", "submit", "employee") is None, "not before the supervisor agreed"
-    assert domain.proposal_step("draft", "agree", "employee") == ("agreed", ("supervisor",))
-    assert domain.proposal_step("agreed", "submit", "employee") == ("submitted", ("opd", "admin"))
-    assert domain.proposal_step("draft", "agree", "opd") is None, "an OPD's proposal needs no supervisor"
-    assert domain.proposal_step("draft", "submit", "opd") == ("submitted", ("opd", "admin"))
-
-
-def test_only_bkpsdm_validates_or_returns_and_a_returned_proposal_goes_back_to_the_opd():
-    assert domain.proposal_step("submitted", "validate", "opd") == ("validated", ("admin",))
-    assert domain.proposal_step("submitted", "return", "employee") == ("returned", ("admin",))
-    assert domain.proposal_step("returned", "submit", "opd") == ("submitted", ("opd", "admin"))
-    assert domain.proposal_step("validated", "return", "opd") is None, "a validated proposal is final"
-    assert domain.proposal_step("withdrawn", "submit", "opd") is None
-
-
-@given(st.sampled_from(domain.PROPOSAL_STATES), st.sampled_from(domain.PROPOSAL_ACTION_NAMES))
-def test_every_step_ends_in_a_known_state(state, action):
-    for origin in domain.PROPOSAL_ORIGINS:
-        step = domain.proposal_step(state, action, origin)
-        assert step is None or step[0] in domain.PROPOSAL_STATES
