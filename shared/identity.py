@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Mapping
+from typing import Any
 
 import jwt
 
-from shared.errors import Unauthorized
+from shared.errors import Forbidden, Unauthorized
 
 HEADER = "X-Bangkom-Identity"
 
@@ -60,3 +62,16 @@ def decode(value: str | None, secret: str, max_age: int = 300, now: float | None
     return Identity(
         claims["sub"], tuple(claims.get("roles", ())), claims.get("partner"), claims["iat"], claims.get("unit")
     )
+
+
+def own_unit(who: Identity, args: Mapping[str, Any]) -> dict[str, Any]:
+    """A query kept to the caller's own unit when the caller is an OPD user (BKPSDM's and others' as asked): an OPD
+    user who asks for another unit's ``unit_code`` is refused (403), one who names none gets its own."""
+    if who.has_role("opd") and not who.has_role("admin"):
+        if args.get("unit_code") not in (None, who.unit_code):
+            raise Forbidden(
+                f"You see your own unit ({who.unit_code}) only: leave unit_code out or give your own.",
+                errors=[{"field": "unit_code", "message": "Another unit's."}],
+            )
+        return {**args, "unit_code": who.unit_code}
+    return dict(args)

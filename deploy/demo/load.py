@@ -35,6 +35,7 @@ from services.needs.config import NeedsSettings
 from services.needs.models import AssessmentRecord, Competency, Employee, Outbox, Position, PositionStandard
 from services.needs.sample import OPDS, generate_employees
 from services.needs.simpeg import runs
+from shared import forms
 from shared.db import Database, UnitOfWork
 from shared.identity import HEADER, Identity, encode
 
@@ -64,14 +65,14 @@ PARTNERS = [
     ("PNL", "Politeknik Negeri Lhokseumawe", "university"),
     ("BPSDM-ACEH", "BPSDM Aceh", "training_agency"),
 ]
-PROGRAMS = [  # code, title, form, JP, partner, competency, target level, month of the batch
+PROGRAMS = [  # code, title, form, JP (or days), partner, competency, target level, month of the batch
     ("PLT-SIPD", "Pelatihan Penatausahaan Keuangan Daerah dengan SIPD", "pelatihan", 24, "PNL", "T-SIPD", 3, 2),
     ("PLT-PBJ", "Pelatihan dan Sertifikasi Pengadaan Barang/Jasa", "pelatihan", 32, "BPSDM-ACEH", "T-PBJ", 3, 3),
     ("BIMTEK-GIS", "Bimtek Pemetaan Risiko Bencana dengan QGIS", "bimtek", 24, "UNIMAL", "T-GIS", 3, 5),
-    ("WS-SPBE", "Workshop Arsitektur SPBE Kota", "workshop", 16, "PNL", "T-SPBE", 3, 7),
+    ("WS-SPBE", "Workshop Arsitektur SPBE Kota", "workshop", 3, "PNL", "T-SPBE", 3, 7),
     ("PLT-PELAYANAN", "Pelatihan Pelayanan Publik Prima", "pelatihan", 20, "BPSDM-ACEH", "M-PELAYANANPUBLIK", 3, 8),
-    ("SEM-INTEGRITAS", "Seminar Integritas dan Budaya Antikorupsi", "seminar", 8, "BPSDM-ACEH", "M-INTEGRITAS", 3, 9),
-    ("MAGANG-DATA", "Magang Pengelolaan Satu Data di Diskominfo Aceh", "magang", 40, "UNIMAL", "T-SPBE", 3, 10),
+    ("SEM-INTEGRITAS", "Seminar Integritas dan Budaya Antikorupsi", "seminar", 2, "BPSDM-ACEH", "M-INTEGRITAS", 3, 9),
+    ("MAGANG-DATA", "Magang Pengelolaan Satu Data di Diskominfo Aceh", "magang", 7, "UNIMAL", "T-SPBE", 3, 10),
     ("PLT-MERIT", "Pelatihan Manajemen ASN dan Sistem Merit", "pelatihan", 24, "UNIMAL", "T-MANAJEMEN-ASN", 3, 0),
     ("PLT-PERENCANAAN", "Pelatihan Perencanaan Berbasis Kinerja", "pelatihan", 24, "PNL", "T-PERENCANAAN", 3, 12),
     ("KURSUS-KURIKULUM", "Kursus Implementasi Kurikulum Merdeka", "kursus", 30, "UNIMAL", "T-KURIKULUM", 3, 12),
@@ -234,7 +235,9 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
     rng = random.Random(11)
     closed = []
     names = {c["code"]: c["name"] for c in call("GET", "needs", "/api/v1/needs/competencies", ADMIN)}
-    for number, (code, title, form, jp, partner, competency, level, month) in enumerate(PROGRAMS, start=1):
+    table = forms.load(os.environ.get("JP_CONVERSION_FILE") or None)
+    for number, (code, title, form, length, partner, competency, level, month) in enumerate(PROGRAMS, start=1):
+        counted_in_jp = table.of(form).unit == "jp"  # else its length: days of a seminar, a workshop, a magang
         program = call(
             "POST",
             "training",
@@ -244,8 +247,9 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
                 "code": f"{code}-{today.year}",
                 "title": title,
                 "form": form,
-                "delivery": "klasikal",
-                "jp": jp,
+                "delivery": "klasikal" if forms.KIND_OF[form] == "klasikal" else "nonklasikal",
+                "jp": length if counted_in_jp else None,
+                "quantity": None if counted_in_jp else length,
                 "partner_code": partner,
                 "capacity": 30,
                 "competencies": [{"code": competency, "target_level": level, "name": names[competency]}],
@@ -302,12 +306,11 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
             completed = sum(d["status"] == "completed" for d in decisions)
             closed.append((program, batch, completed, partner, competency))
         say(f"program {number}/{len(PROGRAMS)}: {title} ({days[0]:%d-%m-%Y}, {len(nips)} peserta)")
-    by_form = evaluation_domain.levels_by_form(
-        os.environ.get("EVALUATION_LEVELS_BY_FORM", evaluation_domain.DEFAULT_LEVELS_BY_FORM)
-    )
+    by_form = evaluation_domain.levels_by_form(os.environ.get("EVALUATION_LEVELS_BY_FORM", ""))
+    by_table = {code: conversion.levels for code, conversion in table.forms.items()}
     for index, (program, batch, completed, partner, competency) in enumerate(closed, start=1):
         answered = 1.0 if index < len(closed) else 0.6  # the latest batch is still being evaluated
-        levels = len(evaluation_domain.levels_of(program["form"], by_form))  # a seminar: the feedback alone
+        levels = len(evaluation_domain.levels_of(program["form"], by_form, by_table))  # a seminar: the feedback alone
         partner_user = Identity(keys[partner], ("partner",), partner)
         _evaluate(call, rng, batch, completed * levels, partner_user, competency, index, answered)
         say(f"evaluations {index}/{len(closed)}: {program['title']}")

@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 
 from services.evaluation import commands, handlers, schemas, views
 from shared.errors import Invalid, flatten_errors
+from shared.identity import own_unit
 from shared.web import access_rules, caller, context, paged, read_session
 
 blp = Blueprint(
@@ -28,14 +29,14 @@ ADMIN, PEOPLE = ("admin",), ("admin", "supervisor", "employee")
 ACCESS = access_rules(
     blp.url_prefix,
     {
-        "GET /tasks": ADMIN,
-        "GET /tasks/<task_id>": ADMIN,
+        "GET /tasks": ("admin", "opd"),  # an OPD: its own people's
+        "GET /tasks/<task_id>": ("admin", "opd"),
         "GET /my/tasks": ("supervisor", "employee", "partner"),
         "POST /tasks/<task_id>/submission": (*PEOPLE, "partner"),
         "PUT /tasks/<task_id>/submission": ADMIN,
         "GET /overdue/by-assignee": ADMIN,
         "PUT /tasks/<task_id>/assignee": ADMIN,
-        "GET /overdue/by-unit": ADMIN,
+        "GET /overdue/by-unit": ("admin", "opd"),
         "POST /expire": ADMIN,
         "POST /tasks/<task_id>/reopen": ADMIN,
         "POST /tasks/<task_id>/close": ADMIN,
@@ -66,8 +67,9 @@ class Tasks(MethodView):
     @blp.response(200, schemas.TaskSchema(many=True))
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """Tasks (filter by status, kind, assignee, participant, batch, OPD, overdue, flagged), earliest due first."""
-        return _tasks(pagination_parameters, args)
+        """Tasks (filter by status, kind, assignee, participant, batch, OPD, overdue, flagged), earliest due first; an
+        OPD user's own unit's participants."""
+        return _tasks(pagination_parameters, own_unit(caller(), args))
 
 
 @blp.route("/my/tasks")
@@ -87,9 +89,10 @@ class MyTasks(MethodView):
 class TaskItem(MethodView):
     @blp.response(200, schemas.TaskSchema)
     def get(self, task_id):
-        """One task, with whether it is overdue."""
+        """One task, with whether it is overdue (an OPD user: of its own unit's participant, else not found)."""
         with read_session() as session:
-            return views.task_view(views.get_task(session, task_id), context().settings.today())
+            task = views.get_task(session, task_id, own_unit(caller(), {}).get("unit_code"))
+            return views.task_view(task, context().settings.today())
 
 
 def _json_object() -> dict:
@@ -147,9 +150,11 @@ class OverdueByAssignee(MethodView):
 class OverdueByUnit(MethodView):
     @blp.response(200, schemas.OverdueGroupSchema(many=True))
     def get(self):
-        """Open and overdue tasks per OPD of the participant."""
+        """Open and overdue tasks per OPD of the participant (an OPD user: its own)."""
+        unit_code = own_unit(caller(), {}).get("unit_code")
         with read_session() as session:
-            return views.open_work_by(session, "unit", context().settings.today())
+            rows = views.open_work_by(session, "unit", context().settings.today())
+        return [row for row in rows if unit_code is None or row["key"] == unit_code]
 
 
 @blp.route("/tasks/<task_id>/reopen")

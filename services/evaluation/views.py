@@ -182,8 +182,13 @@ def _task_counts(rows) -> dict[str, dict[str, int]]:
 TASK_STATES = ("open", "submitted", "expired")
 
 
-def get_task(session, task_id: str) -> Task:
+def get_task(session, task_id: str, unit_code: str | None = None) -> Task:
+    """A task; with ``unit_code``, only one of that OPD's participant (not found otherwise: nothing leaks)."""
     task = session.get(Task, task_id)
-    if task is None:
+    if task is None or (unit_code is not None and _unit_of(session, task) != unit_code):
         raise NotFound(f"No task {task_id}.")
     return task
+
+
+def _unit_of(session, task: Task) -> str | None:
+    return session.scalar(select(Participation.unit_code).where(Participation.enrollment_id == task.enrollment_id))

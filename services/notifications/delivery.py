@@ -47,7 +47,11 @@ def send_due(
         letter = domain.render(
             message.kind,
             preference.language if preference else "id",
-            {"name": person.name, "link": settings.public_url.rstrip("/") + "/", **(message.values or {})},
+            {
+                "name": person.name,
+                "link": settings.public_url.rstrip("/") + domain.link_path(message.kind, message.nip),
+                **(message.values or {}),
+            },
         )
         message.address, message.subject, message.text = person.email, letter.subject[:300], letter.text
         return message.id, message.channel, message.address, message.subject, message.text

@@ -246,6 +246,17 @@ def message_id(event_id: str, kind: str, nip: str) -> str:
 
 
 BKPSDM = "BKPSDM"  # the recipient of BKPSDM's own digest: the address BKPSDM_EMAIL, not a person's record
+# where a message's link opens (the rest: the person's own start page): an OPD head's JP digest opens their OPD's
+# view, BKPSDM's own digest its dashboard
+LINK_PATHS = {"jp_digest": "/opd"}
+
+
+def link_path(kind: str, nip: str) -> str:
+    if kind == "jp_digest" and nip == BKPSDM:
+        return "/bkpsdm"
+    return LINK_PATHS.get(kind, "/")
+
+
 CHECKPOINTS = (  # (name, month, day it is reached, words in Indonesian, in English)
     ("mid_year", 7, 1, "pertengahan tahun", "mid-year"),
     ("q4", 10, 1, "awal triwulan terakhir", "the start of the last quarter"),

@@ -431,7 +431,8 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
             "title": "Coaching Pelayanan Prima (internal)",
             "form": "coaching",
             "delivery": "nonklasikal",
-            "jp": 8,
+            "quantity": 4,  # sessions: 8 JP by the conversion table
+            "coach_name": "Nurhayati, S.Sos., M.Si.",
             "partner_code": "BKPSDM",
             "capacity": 10,
             "min_attendance": 1.0,
@@ -529,7 +530,7 @@ def new_batch(call, partner_code: str, nips: list[str], title: str, form: str = 
             "title": f"{title} {uuid.uuid4().hex[:4].upper()}",
             "form": form,
             "delivery": "klasikal",
-            "jp": 8,
+            **({"jp": 8} if form == "pelatihan" else {"quantity": 2}),  # a workshop's two days: 10 JP
             "partner_code": partner_code,
             "capacity": max(5, len(nips)),
             "competencies": [{"code": "T-GIS", "target_level": 3}],

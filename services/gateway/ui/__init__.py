@@ -8,11 +8,13 @@ identity, so the services' access rules apply unchanged.
 One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``client`` (calling the services),
 ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``employees``, ``assessments``, ``development``, ``catalogues``,
 ``standards``, ``bkpsdm``, ``training``, ``attendance``, ``evaluation``, ``people``, ``notifications``, ``partner``
-(a partner institution's user), ``proposals`` (the yearly AKPK's usulan).
+(a partner institution's user), ``proposals`` (the yearly AKPK's usulan), ``akpk`` (its forms, the approved plan's
+versions, SBU, realisation and calendar).
 """
 
 from services.gateway.ui import (  # noqa: F401 - their routes register
     accounts,
+    akpk,
     assessments,
     attendance,
     bkpsdm,

@@ -31,6 +31,7 @@ def pengembangan_saya():
             for key in ("form", "title", "organiser", "starts_on", "ends_on", "certificate_number")
         }
         claim["jp"] = request.form.get("jp", type=int)
+        claim["quantity"] = request.form.get("quantity", type=int)
         code, level = request.form.get("competency_code", "").strip(), request.form.get("level", type=int)
         claim["competencies"] = [{"code": code, "level": level}] if code and level else []
         try:

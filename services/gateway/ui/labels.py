@@ -31,23 +31,56 @@ THEMES = {
 }
 
 
-FORMS = {
-    "pelatihan": ("Pelatihan", "Training"),
-    "seminar": ("Seminar", "Seminar"),
-    "workshop": ("Lokakarya", "Workshop"),
-    "kursus": ("Kursus", "Course"),
-    "bimtek": ("Bimbingan teknis", "Technical guidance"),
-    "sosialisasi": ("Sosialisasi", "Briefing"),
-    "magang": ("Magang", "Internship"),
-    "e-learning": ("E-learning", "E-learning"),
-    "coaching": ("Coaching", "Coaching"),
-    "mentoring": ("Mentoring", "Mentoring"),
-    "pembelajaran_jarak_jauh": ("Pembelajaran jarak jauh", "Distance learning"),
-    "outbound": ("Pembelajaran alam terbuka", "Outdoor learning"),
-    "on_the_job": ("Belajar di tempat kerja", "On-the-job learning"),
-    "pertukaran": ("Pertukaran dengan sektor swasta", "Exchange with the private sector"),
+FORMS = {  # every form of Perlan LAN 10/2018 (shared/forms.py), in its order
     "tugas_belajar": ("Tugas belajar", "Study assignment"),
     "izin_belajar": ("Izin belajar", "Study leave"),
+    "pelatihan": ("Pelatihan", "Training"),
+    "seminar": ("Seminar/konferensi", "Seminar/conference"),
+    "workshop": ("Lokakarya (workshop)", "Workshop"),
+    "kursus": ("Kursus", "Course"),
+    "penataran": ("Penataran", "Upgrading course"),
+    "bimtek": ("Bimbingan teknis", "Technical guidance"),
+    "sosialisasi": ("Sosialisasi", "Briefing"),
+    "coaching": ("Coaching", "Coaching"),
+    "mentoring": ("Mentoring", "Mentoring"),
+    "e-learning": ("E-learning", "E-learning"),
+    "pembelajaran_jarak_jauh": ("Pelatihan jarak jauh", "Distance learning"),
+    "magang": ("Magang/praktik kerja", "Internship"),
+    "detasering": ("Detasering (penugasan sementara)", "Secondment"),
+    "rotasi_jabatan": ("Rotasi jabatan (job rotation)", "Job rotation"),
+    "pertukaran": ("Pertukaran PNS dengan swasta", "Exchange with the private sector"),
+    "benchmarking": ("Studi banding (benchmarking)", "Benchmarking visit"),
+    "outbound": ("Pembelajaran alam terbuka", "Outdoor learning"),
+    "belajar_mandiri": ("Belajar mandiri", "Self-development"),
+    "komunitas_belajar": ("Komunitas belajar", "Learning community"),
+    "on_the_job": ("Belajar di tempat kerja", "On-the-job learning"),
+    "latsar_cpns": ("Pelatihan Dasar CPNS (Latsar)", "Basic training of new civil servants (Latsar)"),
+    "pkp": ("Pelatihan Kepemimpinan Pengawas (PKP)", "Leadership training, supervisors (PKP)"),
+    "pka": ("Pelatihan Kepemimpinan Administrator (PKA)", "Leadership training, administrators (PKA)"),
+    "pkn": ("Pelatihan Kepemimpinan Nasional (PKN)", "National leadership training (PKN)"),
+}
+FORM_KINDS = {
+    "pendidikan": ("Pendidikan", "Education (a degree)"),
+    "klasikal": ("Pelatihan klasikal", "Classroom training"),
+    "nonklasikal": ("Pelatihan nonklasikal", "Non-classroom training"),
+    "kepemimpinan": ("Pelatihan kepemimpinan", "Leadership training"),
+}
+FORM_UNITS = {
+    "jp": ("JP", "JP"),
+    "minute": ("menit", "minutes"),
+    "day": ("hari", "days"),
+    "session": ("sesi", "sessions"),
+    "semester": ("semester", "semesters"),
+}
+EVIDENCE = {
+    "certificate": ("Sertifikat", "Certificate"),
+    "report": ("Laporan", "Report"),
+    "product": ("Produk/hasil karya", "Product"),
+}
+EVALUATION_LEVELS = {
+    "reaction": ("Umpan balik", "Feedback"),
+    "learning": ("Tes", "Test"),
+    "behavior": ("Proyek di tempat kerja", "Project at work"),
 }
 
 EXTERNAL_STATUSES = {
@@ -64,6 +97,7 @@ PROPOSAL_STATES = {
     "submitted": ("Diajukan ke BKPSDM", "Submitted to BKPSDM"),
     "returned": ("Dikembalikan", "Returned"),
     "validated": ("Divalidasi BKPSDM", "Validated by BKPSDM"),
+    "planned": ("Masuk rencana yang ditetapkan", "In the approved plan"),
     "withdrawn": ("Ditarik", "Withdrawn"),
 }
 

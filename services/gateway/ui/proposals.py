@@ -4,10 +4,12 @@ reason. Each person sees and may do only what the needs service allows them."""
 
 from __future__ import annotations
 
+import calendar
+
 from flask import render_template, request, url_for
 
 from services.gateway.ui.client import _act, api, api_all, names_of
-from services.gateway.ui.labels import FORMS, PROPOSAL_STATES
+from services.gateway.ui.labels import FORMS, MONTHS, PROPOSAL_STATES
 from services.gateway.ui.session import _today, current_user, label, signed_in, t, ui
 
 ACTION_WORDS = {
@@ -32,7 +34,9 @@ def usulan():
             "competency_code": request.form.get("competency_code", ""),
             "form": request.form.get("form", ""),
             "jp": request.form.get("jp", type=int),
-            "estimated_cost": request.form.get("estimated_cost", type=int) or 0,
+            "quantity": request.form.get("quantity", type=int),
+            "month": request.form.get("month", type=int),
+            "estimated_cost": request.form.get("estimated_cost", type=int),  # empty: by the year's SBU
             "note": request.form.get("note", "").strip(),
         }
         return _act(
@@ -53,6 +57,7 @@ def usulan():
         people=[(p["nip"], f"{p['name']} ({p['nip']})") for p in people],
         competencies=sorted(names_of("competency").items(), key=lambda entry: entry[1]),
         forms=[(code, label(FORMS, code)) for code in FORMS],
+        months=[(month, t(MONTHS[month - 1], calendar.month_name[month])) for month in range(1, 13)],
         state_label=lambda s: label(PROPOSAL_STATES, s),
         form_label=lambda f: label(FORMS, f),
     )

@@ -171,7 +171,13 @@ def _template_globals() -> dict[str, Any]:
         "labels": labels,
         "lang_url": lambda lang: request.path + "?" + urlencode({**request.args.to_dict(), "lang": lang}),
         "query": query,
+        "rupiah": rupiah,
     }
+
+
+def rupiah(amount: int | None) -> str:
+    """Rupiah as people write them: 3.500.000."""
+    return "–" if amount is None else f"{amount:,}".replace(",", ".")
 
 
 def query(filters: dict[str, Any], **changes: Any) -> str:

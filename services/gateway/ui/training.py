@@ -88,6 +88,9 @@ def program_baru():
             "form": form.get("form"),
             "delivery": form.get("delivery"),
             "jp": form.get("jp", type=int),
+            "quantity": form.get("quantity", type=int),
+            "coach_name": form.get("coach_name", "").strip() or None,
+            "coach_nip": form.get("coach_nip", "").strip() or None,
             "partner_code": form.get("partner_code"),
             "capacity": form.get("capacity", type=int),
             "competencies": [

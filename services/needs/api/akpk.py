@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from services.needs import exports, handlers, schemas, views
-from services.needs.api.blueprint import blp, own_unit
+from services.needs.api.blueprint import blp
 from services.needs.api.exports import EXPORT_DOC, file_response
 from shared import sheets
+from shared.identity import own_unit
 from shared.web import caller, context, read_session
 
 
@@ -46,7 +47,7 @@ class PlanVersions(MethodView):
     def get(self, args, year):
         """The approved versions of the year's plan, the latest first (an OPD user's totals: its own lines)."""
         with read_session() as session:
-            return views.versions(session, year, own_unit(args).get("unit_code"))
+            return views.versions(session, year, own_unit(caller(), args).get("unit_code"))
 
     @blp.arguments(schemas.PlanApprovalSchema)
     @blp.response(201, schemas.PlanVersionSchema)
@@ -69,7 +70,7 @@ class PlanVersionItem(MethodView):
     def get(self, args, year, number):
         """One approved version: its lines and its Rupiah per OPD, competency and form (an OPD user's: its own)."""
         with read_session() as session:
-            return views.version(session, year, number, own_unit(args).get("unit_code"))
+            return views.version(session, year, number, own_unit(caller(), args).get("unit_code"))
 
 
 @blp.route("/plans/<int:year>/compare")
@@ -80,7 +81,9 @@ class PlanCompare(MethodView):
     def get(self, args, year):
         """Two approved versions side by side: the lines added, removed and changed."""
         with read_session() as session:
-            return views.compare(session, year, args["before"], args["after"], own_unit(args).get("unit_code"))
+            return views.compare(
+                session, year, args["before"], args["after"], own_unit(caller(), args).get("unit_code")
+            )
 
 
 @blp.route("/plans/<int:year>/realisation")
@@ -91,7 +94,7 @@ class PlanRealisation(MethodView):
         """Per OPD: the approved plan's lines, JP and Rupiah against the JP delivered (completions and verified
         outside development) and their Rupiah at the year's SBU; which OPDs are behind."""
         with read_session() as session:
-            return views.realisation(session, year, own_unit(args).get("unit_code"), _month_now(year))
+            return views.realisation(session, year, own_unit(caller(), args).get("unit_code"), _month_now(year))
 
 
 @blp.route("/plans/<int:year>/calendar")
@@ -110,7 +113,7 @@ class PlanVersionExport(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, year, number):
         """An approved version as XLSX or CSV: ``akpk`` a line per ASN, ``anggaran`` Rupiah per OPD and form."""
-        args = own_unit(args)
+        args = own_unit(caller(), args)
         with read_session() as session:
             lines = views.version(session, year, number, args.get("unit_code"))["lines"]
         lines = [{**line, "kind": exports.KIND_WORDS.get(line["kind"], line["kind"])} for line in lines]
@@ -128,7 +131,7 @@ class PlanRealisationExport(MethodView):
     @blp.doc(**EXPORT_DOC)
     def get(self, args, year):
         """The realisation per OPD as XLSX or CSV (planned and delivered participants, JP and Rupiah)."""
-        args = own_unit(args)
+        args = own_unit(caller(), args)
         with read_session() as session:
             found = views.realisation(session, year, args.get("unit_code"), _month_now(year))
         rows = [

@@ -6,7 +6,6 @@ from flask_smorest import Blueprint
 
 from services.needs import views
 from services.needs.simpeg import api as simpeg_api
-from shared.errors import Forbidden
 from shared.web import access_rules, caller, context, read_session
 
 blp = Blueprint(
@@ -95,20 +94,6 @@ def may_see(nip: str) -> None:
     """Refuse unless the caller is that employee, their supervisor, or BKPSDM."""
     with read_session() as session:
         views.check_may_see(session, caller(), nip)
-
-
-def own_unit(args: dict) -> dict:
-    """A query kept to the caller's own unit when the caller is an OPD user (BKPSDM's as it asked); an OPD user who
-    asks for another unit is refused (403)."""
-    who = caller()
-    if who.has_role("opd") and not who.has_role("admin"):
-        if args.get("unit_code") not in (None, who.unit_code):
-            raise Forbidden(
-                f"You see your own unit ({who.unit_code}) only: leave unit_code out or give your own.",
-                errors=[{"field": "unit_code", "message": "Another unit's."}],
-            )
-        return {**args, "unit_code": who.unit_code}
-    return args
 
 
 def year_of(args: dict) -> int:

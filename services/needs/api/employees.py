@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from services.needs import handlers, schemas, views
-from services.needs.api.blueprint import blp, may_see, own_unit, year_of
+from services.needs.api.blueprint import blp, may_see, year_of
 from shared.edge import body_limit
 from shared.errors import Forbidden, Invalid
+from shared.identity import own_unit
 from shared.web import caller, context, paged, read_session
 
 
@@ -38,7 +39,7 @@ class Employees(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Employees (filter by OPD, position, status, active, name or NIP); an OPD user's own unit only."""
-        args = own_unit(args)
+        args = own_unit(caller(), args)
         return paged(pagination_parameters, lambda s, page, size: views.employees(s, args, page, size))
 
     @blp.arguments(schemas.EmployeeBulkSchema)

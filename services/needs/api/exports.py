@@ -6,9 +6,10 @@ from flask import Response
 from flask.views import MethodView
 
 from services.needs import exports, schemas, views
-from services.needs.api.blueprint import blp, own_unit, year_of
+from services.needs.api.blueprint import blp, year_of
 from shared import sheets
-from shared.web import context, read_session
+from shared.identity import own_unit
+from shared.web import caller, context, read_session
 
 EXPORT_DOC = {
     "responses": {
@@ -40,7 +41,7 @@ class GapExport(MethodView):
     @blp.doc(**EXPORT_DOC)
     def get(self, args):
         """The gap report (every gap of the year, ranked) as XLSX or CSV; an OPD user's own unit."""
-        args, year = own_unit(args), year_of(args)
+        args, year = own_unit(caller(), args), year_of(args)
         with read_session() as session:
             rows, _ = views.gaps(session, year, {"unit_code": args.get("unit_code")}, 1, 10**7)
         content = sheets.render(rows, exports.GAP_COLUMNS, args["format"], f"Kesenjangan {year}")
@@ -54,7 +55,7 @@ class PlanExport(MethodView):
     def get(self, args):
         """The annual plan as XLSX or CSV: the development lines, then per OPD and competency the ASN to assess
         first (column Langkah); an OPD user's own unit's part."""
-        args, year = own_unit(args), year_of(args)
+        args, year = own_unit(caller(), args), year_of(args)
         with read_session() as session:
             rows = views.plan(session, context().settings, year, args.get("unit_code"))
         rows = [{**row, "step": exports.PLAN_STEPS[row["step"]]} for row in rows]

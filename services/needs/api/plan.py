@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from services.needs import handlers, schemas, views
-from services.needs.api.blueprint import blp, own_unit, year_of
+from services.needs.api.blueprint import blp, year_of
 from services.needs.models import RecomputeRun
 from shared.errors import NotFound
-from shared.web import context, paged, read_session
+from shared.identity import own_unit
+from shared.web import caller, context, paged, read_session
 
 
 @blp.route("/gaps")
@@ -18,7 +19,7 @@ class Gaps(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """Gaps ranked by priority (filter by OPD, competency, group, NIP, minimum gap); an OPD user's own unit."""
-        args = own_unit(args)
+        args = own_unit(caller(), args)
         return paged(pagination_parameters, lambda s, page, size: views.gaps(s, year_of(args), args, page, size))
 
 
@@ -63,7 +64,7 @@ class Needs(MethodView):
     def get(self, args, pagination_parameters):
         """Development needs (filter by year, status, OPD, competency, NIP), highest priority first; an OPD user's own
         unit."""
-        args = own_unit(args)
+        args = own_unit(caller(), args)
         return paged(pagination_parameters, lambda s, page, size: views.needs(s, args, page, size))
 
 
@@ -84,7 +85,7 @@ class Plan(MethodView):
     def get(self, args):
         """The annual plan: per OPD and competency, the ASN in need, the suggested form and the JP to budget (an OPD
         user's own unit's part)."""
-        args = own_unit(args)
+        args = own_unit(caller(), args)
         with read_session() as session:
             return views.plan(session, context().settings, year_of(args), args.get("unit_code"))
 

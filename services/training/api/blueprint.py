@@ -26,17 +26,17 @@ ACCESS = access_rules(
         "GET /partners/<code>/keys": ADMIN,
         "POST /partners/<code>/keys": ADMIN,
         "DELETE /partners/<code>/keys/<key_id>": ADMIN,
-        "GET /programs": PEOPLE,
+        "GET /programs": (*PEOPLE, "opd"),
         "POST /programs": ADMIN,
-        "GET /programs/<program_id>": (*PEOPLE, "partner"),
+        "GET /programs/<program_id>": (*PEOPLE, "partner", "opd"),
         "PUT /programs/<program_id>": ADMIN,
         "PUT /programs/<program_id>/status": ADMIN,
-        "GET /programs/<program_id>/batches": PEOPLE,
+        "GET /programs/<program_id>/batches": (*PEOPLE, "opd"),
         "POST /programs/<program_id>/batches": ADMIN,
         "GET /batches": ADMIN,
-        "GET /batches/<batch_id>": (*PEOPLE, "partner"),
+        "GET /batches/<batch_id>": (*PEOPLE, "partner", "opd"),
         "GET /batches/<batch_id>/candidates": ADMIN,
-        "GET /batches/<batch_id>/enrollments": DELIVERY,
+        "GET /batches/<batch_id>/enrollments": (*DELIVERY, "opd"),  # an OPD: its own people
         "POST /batches/<batch_id>/enrollments": ADMIN,
         "PUT /batches/<batch_id>/enrollments/<nip>/pre-test": DELIVERY,
         "PUT /batches/<batch_id>/enrollments/<nip>/post-test": DELIVERY,
@@ -67,9 +67,10 @@ ACCESS = access_rules(
 
 def scope() -> str | None:
     """The partner a caller is kept to: none for BKPSDM and the ASN (their own checks apply), the partner's code for
-    a partner (a user or a key), who then touches only its own programs and batches (404 for the others)."""
+    a partner (a user or a key), who then touches only its own programs and batches (404 for the others). An OPD
+    user reads every program and batch, and of a roster only its own unit's people."""
     who = caller()
-    if who.has_role("admin", "supervisor", "employee"):
+    if who.has_role("admin", "supervisor", "employee", "opd"):
         return None
     return partner_code_of_caller()
 

@@ -6,7 +6,8 @@ from flask.views import MethodView
 
 from services.training import handlers, schemas, views
 from services.training.api.blueprint import blp, scope
-from shared.web import context, read_session
+from shared.identity import own_unit
+from shared.web import caller, context, read_session
 
 
 @blp.route("/batches/<batch_id>/candidates")
@@ -23,9 +24,10 @@ class Candidates(MethodView):
 class Enrollments(MethodView):
     @blp.response(200, schemas.RosterEntrySchema(many=True))
     def get(self, batch_id):
-        """The roster, with each participant's attendance share so far."""
+        """The roster, with each participant's attendance share so far (an OPD user's: its own unit's people)."""
+        unit_code = own_unit(caller(), {}).get("unit_code")
         with read_session() as session:
-            return views.roster(session, batch_id, scope())
+            return views.roster(session, batch_id, scope(), unit_code)
 
     @blp.arguments(schemas.EnrolSchema)
     @blp.response(201, schemas.EnrollmentSchema(many=True))

@@ -92,8 +92,10 @@ def partner_batches(session: Session, partner_code: str) -> list[dict[str, Any]]
     return [batch(session, batch_id, partner_code) | {"program_title": title} for batch_id, title in found]
 
 
-def roster(session: Session, batch_id: str, partner_code: str | None = None) -> list[dict[str, Any]]:
-    """Participants of a batch with their attendance share so far."""
+def roster(
+    session: Session, batch_id: str, partner_code: str | None = None, unit_code: str | None = None
+) -> list[dict[str, Any]]:
+    """Participants of a batch with their attendance share so far (those of one OPD, with ``unit_code``)."""
     batch(session, batch_id, partner_code)
     meetings = session.scalar(select(func.count()).where(Meeting.batch_id == batch_id))
     present = (
@@ -102,13 +104,16 @@ def roster(session: Session, batch_id: str, partner_code: str | None = None) -> 
         .group_by(Attendance.enrollment_id)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         select(Enrollment, EmployeeView.name, EmployeeView.unit_name, func.coalesce(present.c.present, 0))
         .outerjoin(EmployeeView, EmployeeView.nip == Enrollment.nip)
         .outerjoin(present, present.c.enrollment_id == Enrollment.id)
         .where(Enrollment.batch_id == batch_id)
         .order_by(Enrollment.nip)
-    ).all()
+    )
+    if unit_code is not None:
+        query = query.where(EmployeeView.unit_code == unit_code)
+    rows = session.execute(query).all()
     return [
         {
             "enrollment_id": e.id,

@@ -581,3 +581,20 @@ def test_a_seminar_asks_for_the_feedback_alone_and_its_verdict_rests_on_it(api, 
     api("POST", f"/tasks/{reaction['id']}/submission", 201, who=person(nip, "employee"), json=good)
     figures = api("GET", f"/reports/programs/{program}")  # the batch is done, so evaluated
     assert (figures["levels"], figures["recommendation"]) == (["reaction"], "repeat")
+
+
+def test_an_opd_user_sees_the_evaluation_tasks_of_its_own_people_only(api, consume):
+    ours, theirs, batch = new_nip(), new_nip(), str(uuid.uuid4())
+    unit, other_unit = f"OPD-{uuid.uuid4().hex[:6]}", f"OPD-{uuid.uuid4().hex[:6]}"
+    consume(employee_synced(ours, new_nip(), unit), employee_synced(theirs, new_nip(), other_unit))
+    consume(completed(ours, batch), completed(theirs, batch))
+    opd = identity.Identity("kepegawaian", ("opd",), unit_code=unit)
+    listed = api("GET", f"/tasks?batch_id={batch}", who=opd)
+    assert {t["nip"] for t in listed} == {ours} and len(listed) == 3
+    refused = api("GET", f"/tasks?unit_code={other_unit}", 403, who=opd)
+    assert refused["errors"][0]["field"] == "unit_code"
+    [their_task, *_] = api("GET", f"/tasks?nip={theirs}")
+    api("GET", f"/tasks/{their_task['id']}", 404, who=opd)  # another unit's task: as if it did not exist
+    assert api("GET", f"/tasks/{listed[0]['id']}", who=opd)["nip"] == ours
+    assert [row["key"] for row in api("GET", "/overdue/by-unit", who=opd)] in ([unit], [])
+    api("POST", f"/tasks/{listed[0]['id']}/close", 403, who=opd, json={"reason": "x"})

@@ -93,6 +93,19 @@ def api(client):
 
 
 @pytest.fixture
+def as_who(client):
+    """Call the needs API as someone (the identity the gateway would sign)."""
+
+    def call(who: identity.Identity, method: str, path: str, expect: int = 200, **kwargs):
+        headers = {identity.HEADER: identity.encode(who, SECRET)}
+        response = client.open(f"/api/v1/needs{path}", method=method, headers=headers, **kwargs)
+        assert response.status_code == expect, response.get_data(as_text=True)
+        return response.json
+
+    return call
+
+
+@pytest.fixture
 def position(api):
     """Create a position with an own standard; returns its code."""
 

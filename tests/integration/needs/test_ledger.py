@@ -208,7 +208,7 @@ def test_a_rejected_claim_says_why_and_counts_nothing(api, settings, own_db, wor
         "organiser": "Universitas Malikussaleh",
         "starts_on": today.isoformat(),
         "ends_on": today.isoformat(),
-        "jp": 4,
+        "quantity": 1,  # day: 4 JP
         "certificate_number": "UNIMAL/SEM/1",
     }
     record = api("POST", f"/employees/{nip}/external-development", 201, json=claim)  # BKPSDM for the ASN

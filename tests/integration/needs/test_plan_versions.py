@@ -15,8 +15,9 @@ from services.needs.models import Outbox
 from shared import identity
 from shared.db import UnitOfWork
 from shared.events import new_event
+from tests.integration.evaluation.test_supervisor_pages import _signed_in
 from tests.integration.needs.conftest import code
-from tests.integration.needs.test_proposals import as_who  # noqa: F401 - the fixture
+from tests.integration.needs.test_assessment_pages import _csrf
 
 PLAN_YEAR = 2040  # a year of this test's own: the plan's versions are the city's, one set per year
 
@@ -159,3 +160,84 @@ def test_every_form_counts_its_jp_by_the_conversion_table(api, competency, posit
     wrong = api("POST", "/proposals", 422, json={**body, "form": "magang", "quantity": 2, "jp": 20})
     assert wrong["errors"][0]["field"] == "jp" and "12 JP" in wrong["errors"][0]["message"]
     assert api("POST", "/proposals", 201, json={**body, "form": "latsar_cpns", "jp": 120})["jp"] == 120
+    # the ledger's claims too: five days of magang elsewhere are 30 JP once verified
+    ended = dt.date.today() - dt.timedelta(days=3)
+    claim = {
+        "form": "magang",
+        "title": "Magang di BPBD Aceh",
+        "organiser": "BPBD Aceh",
+        "starts_on": (ended - dt.timedelta(days=6)).isoformat(),
+        "ends_on": ended.isoformat(),
+        "certificate_number": code("SK"),
+    }
+    assert api("POST", f"/employees/{nip}/external-development", 422, json=claim)["errors"][0]["field"] == "quantity"
+    record = api("POST", f"/employees/{nip}/external-development", 201, json={**claim, "quantity": 5})
+    assert (record["jp"], record["quantity"]) == (30, 5)
+
+
+def test_bkpsdm_prices_approves_and_compares_the_plan_in_the_web_ui_and_an_opd_sees_its_own(
+    api, position, competency, employee, gateway_settings
+):
+    """Through the gateway's pages, in Indonesian: BKPSDM sets the SBU, approves the plan, changes it with a reason and
+    compares the versions; the OPD sees its lines and realisation; everyone reads the forms and their JP."""
+    year = PLAN_YEAR + 2
+    skill = competency()
+    unit = code("OPD")
+    nip = employee(position({skill: 3}), unit=unit)
+    bkpsdm = _signed_in(gateway_settings, code("bkpsdm"), ["admin"], None)
+    page = bkpsdm.get(f"/rencana-tahunan?year={year}").get_data(as_text=True)
+    assert "Rencana tahun ini belum ditetapkan" in page
+    saved = bkpsdm.post(
+        "/rencana-tahunan/sbu",
+        data={"csrf": _csrf(page), "year": year, "basis-bimtek": "jp", "rupiah-bimtek": "125000"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Standar biaya disimpan" in saved and 'value="125000"' in saved
+    first = api(
+        "POST",
+        "/proposals",
+        201,
+        json={"year": year, "nip": nip, "competency_code": skill, "form": "bimtek", "jp": 16, "month": 3},
+    )
+    assert first["estimated_cost"] == 16 * 125_000
+    for step in ("submit", "validate"):
+        api("POST", f"/proposals/{first['id']}/{step}")
+    approved = bkpsdm.post(
+        "/rencana-tahunan/tetapkan", data={"csrf": _csrf(saved), "year": year, "reason": ""}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Rencana ditetapkan sebagai versi baru" in approved and "Penetapan awal" in approved
+    refused = bkpsdm.post(
+        "/rencana-tahunan/tetapkan", data={"csrf": _csrf(approved), "year": year, "reason": ""}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "sebutkan alasan perubahannya" in refused, "a change says why, in Indonesian"
+    second = api(
+        "POST",
+        "/proposals",
+        201,
+        json={"year": year, "nip": nip, "competency_code": skill, "form": "seminar", "quantity": 1},
+    )
+    for step in ("submit", "validate"):
+        api("POST", f"/proposals/{second['id']}/{step}")
+    bkpsdm.post(
+        "/rencana-tahunan/tetapkan",
+        data={"csrf": _csrf(refused), "year": year, "reason": "Tambahan seminar integritas"},
+        follow_redirects=True,
+    )
+    compared = bkpsdm.get(f"/rencana-tahunan/bandingkan?year={year}&before=1&after=2").get_data(as_text=True)
+    assert "Ditambah" in compared and "Tambahan seminar integritas" in compared
+    version = bkpsdm.get(f"/rencana-tahunan/versi/1?year={year}").get_data(as_text=True)
+    assert "2.000.000" in version and "Maret" in version  # 16 JP × Rp 125.000, in March
+    workbook = bkpsdm.get(f"/rencana-tahunan/unduh/2/anggaran.xlsx?year={year}")
+    assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+
+    opd = _signed_in(gateway_settings, code("kepegawaian"), ["opd"], None, unit_code=unit)
+    own = opd.get(f"/rencana-tahunan?year={year}").get_data(as_text=True)
+    assert "Realisasi per OPD" in own and "Tetapkan rencana" not in own, "approving is BKPSDM's"
+    assert opd.post("/rencana-tahunan/tetapkan", data={"csrf": _csrf(own), "year": year}).status_code == 403
+    asn = _signed_in(gateway_settings, nip, ["employee"], nip)
+    forms_page = asn.get("/bentuk-pengembangan").get_data(as_text=True)
+    assert (
+        "Magang/praktik kerja" in forms_page
+        and "1 hari = 6 JP" in forms_page
+        and "Pelatihan Kepemimpinan Pengawas" in forms_page
+    )

@@ -3,26 +3,10 @@ submits, BKPSDM returns one with a reason and validates another; an OPD user is 
 
 from __future__ import annotations
 
-import pytest
-
 from shared import identity
 from tests.integration.evaluation.test_supervisor_pages import _signed_in
 from tests.integration.needs.conftest import code, new_nip
 from tests.integration.needs.test_assessment_pages import _csrf
-from tests.services import SECRET
-
-
-@pytest.fixture
-def as_who(client):
-    """Call the needs API as someone (the identity the gateway would sign)."""
-
-    def call(who: identity.Identity, method: str, path: str, expect: int = 200, **kwargs):
-        headers = {identity.HEADER: identity.encode(who, SECRET)}
-        response = client.open(f"/api/v1/needs{path}", method=method, headers=headers, **kwargs)
-        assert response.status_code == expect, response.get_data(as_text=True)
-        return response.json
-
-    return call
 
 
 def test_an_employee_proposes_the_supervisor_agrees_the_opd_submits_and_bkpsdm_returns_then_validates(

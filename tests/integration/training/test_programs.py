@@ -8,10 +8,12 @@ import uuid
 
 from services.training import handlers
 from services.training.models import Outbox, PartnerKey
+from shared import identity
 from shared.db import UnitOfWork
 from shared.events import new_event
 from tests import factories
 from tests.integration.needs.conftest import new_nip
+from tests.services import SECRET
 
 EARLY = {"force_reason": "Ditutup dalam uji sebelum pertemuan terakhir"}  # the batches of these tests lie ahead
 
@@ -297,7 +299,7 @@ def test_a_minimum_attendance_of_zero_is_kept_and_none_takes_the_default(api, pa
         "title": "Seminar",
         "form": "seminar",
         "delivery": "klasikal",
-        "jp": 4,
+        "quantity": 1,  # day: 4 JP by the conversion table
         "partner_code": code,
         "capacity": 50,
         "competencies": [{"code": "T-GIS", "target_level": 2}],
@@ -365,3 +367,42 @@ def test_a_partner_key_hashed_with_the_older_scheme_works_and_is_upgraded_on_fir
     assert upgraded.startswith("$argon2id$") and secret not in upgraded
     with UnitOfWork(training_db, Outbox) as uow:
         assert handlers.verify_partner_key(uow, key_id, secret) == code
+
+
+def test_an_opd_user_reads_programs_and_only_its_own_people_in_a_roster(api, partner, program, employees):
+    partner_code = partner()
+    _, batch = program(partner_code, first=dt.date(2027, 4, 5), days=2)
+    ours, theirs = employees(2, unit="OPD-KAMI"), employees(1, unit="OPD-LAIN")
+    api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [*ours, *theirs]})
+    opd = {identity.HEADER: identity.encode(identity.Identity("kepegawaian", ("opd",), unit_code="OPD-KAMI"), SECRET)}
+    roster = api("GET", f"/batches/{batch['id']}/enrollments", headers=opd)
+    assert sorted(r["nip"] for r in roster) == sorted(ours), "another unit's participant is not listed"
+    assert api("GET", f"/batches/{batch['id']}", headers=opd)["id"] == batch["id"]
+    api("POST", f"/batches/{batch['id']}/enrollments", 403, headers=opd, json={"nips": ours})  # BKPSDM nominates
+    api("POST", f"/batches/{batch['id']}/close", 403, headers=opd)
+
+
+def test_a_non_classical_program_counts_its_jp_by_the_conversion_table_and_a_coaching_names_its_coach(api, partner):
+    base = {
+        "title": "Magang Satu Data",
+        "form": "magang",
+        "delivery": "nonklasikal",
+        "partner_code": partner(),
+        "capacity": 10,
+        "competencies": [{"code": "T-GIS", "target_level": 2}],
+    }
+    made = api("POST", "/programs", 201, json=base | {"code": f"MAG-{uuid.uuid4().hex[:6]}", "quantity": 5})
+    assert (made["jp"], made["quantity"]) == (30, 5)  # five days of magang: 30 JP
+    wrong = api("POST", "/programs", 422, json=base | {"code": f"MAG-{uuid.uuid4().hex[:6]}", "jp": 40})
+    assert wrong["errors"][0]["field"] == "quantity" and "1 hari = 6 JP" in wrong["errors"][0]["message"]
+    coaching = base | {"form": "coaching", "quantity": 3}
+    missing = api("POST", "/programs", 422, json=coaching | {"code": f"COA-{uuid.uuid4().hex[:6]}"})
+    assert missing["errors"][0]["field"] == "coach_name"
+    coached = api(
+        "POST",
+        "/programs",
+        201,
+        json=coaching
+        | {"code": f"COA-{uuid.uuid4().hex[:6]}", "coach_name": "Dr. Ridwan", "coach_nip": "198001012005011003"},
+    )
+    assert (coached["jp"], coached["coach_name"]) == (6, "Dr. Ridwan")

@@ -95,3 +95,9 @@ def test_reminders_and_checkpoints_speak_both_languages():
     assert "Sampai awal triwulan terakhir" in domain.render("jp_behind", "id", behind).text
     assert "By the start of the last quarter" in domain.render("jp_behind", "en", behind).text
     assert {"due_soon", "overdue"} <= domain.MANDATORY and "jp_behind" not in domain.MANDATORY
+
+
+def test_an_opd_heads_jp_digest_opens_the_opds_own_view():
+    assert domain.link_path("jp_digest", "198609262015051001") == "/opd"
+    assert domain.link_path("jp_digest", domain.BKPSDM) == "/bkpsdm"
+    assert domain.link_path("jp_behind", "198609262015051001") == "/"
