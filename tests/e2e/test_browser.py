@@ -360,11 +360,11 @@ PAGES = {
         "/aktivasi",
         "/lupa-sandi",
     ],
-    "pegawai": ["/saya", "/saya/pengembangan", "/saya/notifikasi"],
+    "pegawai": ["/saya", "/saya/pengembangan", "/saya/notifikasi", "/bentuk-pengembangan"],
     "mitra": ["/mitra-saya"],
     "atasan": ["/atasan"],
     "ops": ["/ops"],
-    "opd": ["/opd", "/usulan"],
+    "opd": ["/opd", "/usulan", "/rencana-tahunan"],
 }
 
 
@@ -518,7 +518,16 @@ def bkpsdm_calls():
     return call
 
 
-def new_batch(call, partner_code: str, nips: list[str], title: str, form: str = "workshop", hours=("08:00", "16:00")):
+def new_batch(
+    call,
+    partner_code: str,
+    nips: list[str],
+    title: str,
+    form: str = "workshop",
+    hours=("08:00", "16:00"),
+    competency: str = "T-GIS",
+    day: dt.date | None = None,
+):
     """A published program of ``partner_code`` with one batch, one meeting a month or more ahead (a day nobody else's
     batch is likely to take), and ``nips`` enrolled."""
     today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
@@ -533,23 +542,26 @@ def new_batch(call, partner_code: str, nips: list[str], title: str, form: str = 
             **({"jp": 8} if form == "pelatihan" else {"quantity": 2}),  # a workshop's two days: 10 JP
             "partner_code": partner_code,
             "capacity": max(5, len(nips)),
-            "competencies": [{"code": "T-GIS", "target_level": 3}],
+            "competencies": [{"code": competency, "target_level": 3}],
         },
     )
-    day = (today + dt.timedelta(days=30 + uuid.uuid4().int % 300)).isoformat()
+    day = day or today + dt.timedelta(days=30 + uuid.uuid4().int % 300)
     batch = call(
         "POST",
         f"/api/v1/training/programs/{program['id']}/batches",
-        json={"meetings": [{"date": day, "starts_at": hours[0], "ends_at": hours[1]}]},
+        json={"meetings": [{"date": day.isoformat(), "starts_at": hours[0], "ends_at": hours[1]}]},
     )
     call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "published"})
     call("POST", f"/api/v1/training/batches/{batch['id']}/enrollments", json={"nips": nips})
     return program, batch
 
 
-def completed_batch(call, nips: list[str], title: str, hours: tuple[str, str]) -> tuple[dict, dict]:
-    """A pelatihan of UNIMAL whose participants all attended and completed (closed early, with a reason)."""
-    program, batch = new_batch(call, "UNIMAL", nips, title, form="pelatihan", hours=hours)
+def completed_batch(
+    call, nips: list[str], title: str, hours: tuple[str, str], competency: str = "T-GIS", day: dt.date | None = None
+) -> tuple[dict, dict]:
+    """A pelatihan of UNIMAL whose participants all attended and completed (closed early, with a reason; on ``day``
+    it is completed that day)."""
+    program, batch = new_batch(call, "UNIMAL", nips, title, "pelatihan", hours, competency, day)
     present = [{"nip": nip, "status": "present"} for nip in nips]
     call("PUT", f"/api/v1/training/batches/{batch['id']}/meetings/1/attendance", json={"records": present})
     call("POST", f"/api/v1/training/batches/{batch['id']}/close", json={"force_reason": "uji peramban"})
@@ -727,10 +739,12 @@ def test_a_supervisor_opens_every_one_of_more_than_thirty_project_assessments_fr
     call("PUT", f"/api/v1/training/programs/{program['id']}/status", json={"status": "closed"})
 
 
-def test_four_roles_carry_a_proposal_from_the_employee_to_bkpsdm_in_the_browser(browser):
+def test_four_roles_carry_a_proposal_from_the_employee_to_its_realisation_in_the_browser(browser):
     """The year's AKPK in Indonesian: the employee proposes a course for themself, their supervisor agrees, the OPD's
-    personnel officer submits it, BKPSDM returns it with a reason, the OPD submits it again and BKPSDM validates it."""
-    year = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date().year + 1
+    personnel officer submits it, BKPSDM returns it with a reason, the OPD submits it again and BKPSDM validates it;
+    BKPSDM approves the plan, a program from it completes, and the realisation shows planned against delivered JP and
+    Rupiah for the OPD, which sees its own."""
+    year = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date().year
     note = f"Kursus analisis data {uuid.uuid4().hex[:6]}"
 
     def row(person: Person):
@@ -770,6 +784,41 @@ def test_four_roles_carry_a_proposal_from_the_employee_to_bkpsdm_in_the_browser(
         if username == "opd":
             person.shot("usulan-opd")
         person.close()
+
+    # BKPSDM approves the year's plan: the validated course is in version 1, with its Rupiah
+    bkpsdm = Person(browser, "bkpsdm")
+    page = bkpsdm.page
+    page.get_by_role("link", name="Rencana tahunan").click()
+    page.get_by_role("button", name="Tetapkan rencana").click()
+    expect(page.get_by_role("status")).to_contain_text("Rencana ditetapkan sebagai versi baru")
+    expect(page.get_by_test_id("versions")).to_contain_text("Penetapan awal")
+    expect(row(bkpsdm)).to_contain_text("Masuk rencana yang ditetapkan")
+
+    # a program from the plan: the ASN completes an Integritas course, and the ledger credits it
+    call = bkpsdm_calls()
+    nip = subject("pegawai")
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    held = max(today - dt.timedelta(days=3), dt.date(year, 1, 1))  # this year's plan: completed this year
+    completed_batch(call, [nip], f"Kursus Integritas {note[-6:]}", ("06:00", "06:30"), "M-INTEGRITAS", held)
+    page.goto(f"/rencana-tahunan?year={year}")
+    realisation = page.get_by_test_id("realisation").locator("tr", has_text="Penanggulangan Bencana")
+    for _ in range(60):  # the needs worker credits the completion from Kafka
+        if "1 / 1" in realisation.inner_text():
+            break
+        time.sleep(1)
+        page.reload()
+    expect(realisation).to_contain_text("1 / 1")  # the planned course is realised
+    expect(realisation).to_contain_text("24")  # planned JP
+    expect(realisation).to_contain_text("2.500.000")  # planned Rupiah
+    bkpsdm.shot("rencana-realisasi")
+    bkpsdm.close()
+
+    opd = Person(browser, "opd")
+    opd.page.goto(f"/rencana-tahunan?year={year}")
+    rows = opd.page.get_by_test_id("realisation").locator("tbody tr")
+    expect(rows).to_have_count(1)  # its own unit only
+    expect(rows.first).to_contain_text("1 / 1")
+    opd.close()
 
 
 def test_bkpsdm_keeps_the_dictionary_and_the_partners_keys_in_the_ui(browser):
