@@ -531,6 +531,7 @@ def new_batch(
     """A published program of ``partner_code`` with one batch, one meeting a month or more ahead (a day nobody else's
     batch is likely to take), and ``nips`` enrolled."""
     today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    named = call("GET", f"/api/v1/needs/competencies/{competency}")
     program = call(
         "POST",
         "/api/v1/training/programs",
@@ -542,7 +543,7 @@ def new_batch(
             **({"jp": 8} if form == "pelatihan" else {"quantity": 2}),  # a workshop's two days: 10 JP
             "partner_code": partner_code,
             "capacity": max(5, len(nips)),
-            "competencies": [{"code": competency, "target_level": 3}],
+            "competencies": [{"code": competency, "target_level": 3, "name": named["name"]}],  # certificates name it
         },
     )
     day = day or today + dt.timedelta(days=30 + uuid.uuid4().int % 300)
