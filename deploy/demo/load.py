@@ -301,6 +301,15 @@ def activity(call: Caller, today: dt.date, learner: str) -> None:
                 if day <= today
             ]
             call("POST", "training", "/api/v1/training/partner/attendance", partner_who, json={"records": records})
+        if ended and table.of(form).evidence != "certificate":  # a magang's report, a workshop's product
+            for nip in nips[:-1]:  # one participant never hands theirs in
+                call(
+                    "PUT",
+                    "training",
+                    f"/api/v1/training/partner/batches/{batch['id']}/enrollments/{nip}/evidence",
+                    Identity(keys[partner], ("partner",), partner),
+                    json={"evidence": f"{title}: hasil peserta {nip[-4:]}"},
+                )
         if ended:
             decisions = call("POST", "training", f"/api/v1/training/batches/{batch['id']}/close", ADMIN)
             completed = sum(d["status"] == "completed" for d in decisions)

@@ -47,6 +47,7 @@ class CompletionRule:
     min_attendance: float  # share of the batch's meetings attended (present), 0–1
     post_test_required: bool = False
     passing_score: float | None = None  # 0–100
+    evidence: str | None = None  # report or product: the form's evidence, received besides attendance (shared/forms)
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,20 @@ def attendance_rate(present: int, meetings: int) -> float:
     return round(present / meetings, 4) if meetings else 0.0
 
 
-def decide(rule: CompletionRule, meetings: int, present: int, post_test_score: float | None) -> Decision:
-    """Completed when the attendance share reaches the rule's minimum and, if the program requires a
-    post-test, its score reaches the passing score."""
+EVIDENCE_WORDS = {"report": "laporan", "product": "produk"}
+
+
+def decide(
+    rule: CompletionRule, meetings: int, present: int, post_test_score: float | None, evidence: str | None = None
+) -> Decision:
+    """Completed when the attendance share reaches the rule's minimum, the evidence its form asks for (a magang's
+    report, a workshop's product) was received and, if the program requires a post-test, its score reaches the
+    passing score."""
     rate = attendance_rate(present, meetings)
     if rate < rule.min_attendance:
         return Decision(False, rate, f"kehadiran {rate:.0%} di bawah minimum {rule.min_attendance:.0%}")
+    if rule.evidence and not evidence:
+        return Decision(False, rate, f"{EVIDENCE_WORDS.get(rule.evidence, rule.evidence)} belum diterima")
     if rule.post_test_required:
         if post_test_score is None:
             return Decision(False, rate, "nilai post-test belum ada")

@@ -122,6 +122,7 @@ class Enrollment(Base):
     status: Mapped[str] = mapped_column(String(20), default="enrolled")  # enrolled, completed, not_completed
     pre_test_score: Mapped[float | None] = mapped_column(Float, nullable=True)  # taken before the first meeting
     post_test_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    evidence: Mapped[str | None] = mapped_column(String(300), nullable=True)  # the report or product received
     attendance_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
     certificate_number: Mapped[str | None] = mapped_column(String(120), nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -498,6 +498,10 @@ def test_an_in_house_batch_with_roster_attendance_and_check_in_at_the_venue(brow
     page.get_by_test_id("roster").get_by_role("button", name="Simpan nilai post-test").first.click()
     expect(page.get_by_role("status")).to_contain_text("disimpan")
     expect(page.get_by_test_id("roster").locator("input[id^=post-test]").first).to_have_value("82.5")
+    # a coaching is completed by its report besides attendance (the forms' table): BKPSDM records it received
+    page.get_by_test_id("roster").locator("input[id^=evidence]").first.fill("Laporan coaching pelayanan prima")
+    page.get_by_test_id("roster").get_by_role("button", name="Simpan laporan atau produk").first.click()
+    expect(page.get_by_role("status")).to_contain_text("disimpan")
     close_batch(page, "Coaching selesai lebih awal")
     expect(page.get_by_test_id("roster")).to_contain_text("Lulus")
     bkpsdm.close()

@@ -8,7 +8,7 @@ from flask import render_template, url_for
 
 from services.gateway.ui.client import api, api_all
 from services.gateway.ui.session import signed_in, ui
-from services.gateway.ui.training import save_test_score
+from services.gateway.ui.training import save_evidence, save_test_score
 
 
 @ui.route("/mitra-saya")
@@ -26,6 +26,15 @@ def mitra_angkatan(batch_id: str):
     program = api("GET", "training", f"/programs/{batch['program_id']}")
     roster = api("GET", "training", f"/partner/batches/{batch_id}/enrollments")
     return render_template("mitra_angkatan.html", batch=batch, program=program, roster=roster)
+
+
+@ui.route("/mitra-saya/angkatan/<batch_id>/peserta/<nip>/bukti", methods=["POST"])
+@signed_in("partner")
+def mitra_evidence(batch_id: str, nip: str):
+    """The partner records the report or product a participant handed in, in its own batch."""
+    return save_evidence(
+        f"/partner/batches/{batch_id}/enrollments/{nip}/evidence", nip, url_for("ui.mitra_angkatan", batch_id=batch_id)
+    )
 
 
 @ui.route("/mitra-saya/angkatan/<batch_id>/peserta/<nip>/<any('pre-test', 'post-test'):test>", methods=["POST"])

@@ -230,6 +230,24 @@ def test_score(batch_id: str, nip: str, test: str):
     )
 
 
+@ui.route("/angkatan/<batch_id>/peserta/<nip>/bukti", methods=["POST"])
+@signed_in("admin")
+def evidence(batch_id: str, nip: str):
+    """BKPSDM records the report or product a participant handed in (a magang, a workshop, a coaching)."""
+    return save_evidence(
+        f"/batches/{batch_id}/enrollments/{nip}/evidence", nip, url_for("ui.angkatan", batch_id=batch_id)
+    )
+
+
+def save_evidence(path: str, nip: str, back: str):
+    received = request.form.get("evidence", "").strip() or None
+    return _act(
+        lambda: api("PUT", "training", path, json={"evidence": received}),
+        t(f"Laporan/produk {nip} disimpan.", f"Report/product of {nip} saved."),
+        back,
+    )
+
+
 def save_test_score(path: str, nip: str, test: str, back: str):
     score = request.form.get("score", type=float)
     return _act(

@@ -59,6 +59,9 @@ class ComplianceSchema(Schema):
     behind = fields.Integer()
     compliance_rate = fields.Float(allow_none=True)
     average_jp = fields.Float()
+    capped = fields.Integer(metadata={"description": "Its ASN under a yearly JP cap (the PPPK's 24 JP)"})
+    capped_room = fields.Integer(metadata={"description": "The JP their caps still leave, together"})
+    at_cap = fields.Integer(metadata={"description": "How many of them reached their cap"})
 
 
 class BehindSchema(Schema):

@@ -59,7 +59,8 @@ def _target_of(settings: NeedsSettings, served) -> Any:
 
 
 def jp_compliance(session: Session, settings: NeedsSettings, year: int) -> list[dict[str, Any]]:
-    """Per OPD of the year (where each ASN served then): how many reached their kind's target."""
+    """Per OPD of the year (where each ASN served then): how many reached their kind's target; and of its ASN under
+    a JP cap (the PPPK's 24 JP), how many and how much room their caps leave."""
     realised = _realised_by_employee(year)
     served = served_in(settings, year)
     jp = func.coalesce(realised.c.jp, 0)
@@ -77,7 +78,7 @@ def jp_compliance(session: Session, settings: NeedsSettings, year: int) -> list[
         .group_by(served.c.unit_code)
         .order_by(served.c.unit_code)
     ).all()
-    return [
+    units = [
         {
             "unit_code": r.unit_code,
             "unit_name": r.unit_name,
@@ -86,6 +87,44 @@ def jp_compliance(session: Session, settings: NeedsSettings, year: int) -> list[
             "behind": r.employees - int(r.compliant or 0),
             "compliance_rate": round(int(r.compliant or 0) / r.employees, 3) if r.employees else None,
             "average_jp": round(float(r.average_jp or 0), 1),
+        }
+        for r in rows
+    ]
+    capped = {row["unit_code"]: row for row in _cap_room(session, settings, year)}
+    empty = {"employees": 0, "compliant": 0, "behind": 0, "compliance_rate": None, "average_jp": 0.0}
+    for row in units:
+        row.update(capped.pop(row["unit_code"], {"capped": 0, "capped_room": 0, "at_cap": 0}))
+    units.extend({**empty, **row} for row in capped.values())  # an OPD of PPPK alone
+    return sorted(units, key=lambda row: row["unit_code"] or "")
+
+
+def _cap_room(session: Session, settings: NeedsSettings, year: int) -> list[dict[str, Any]]:
+    """Per OPD: its ASN whose kind has a JP cap, the JP their caps still leave, and how many reached theirs."""
+    caps = {kind: cap for kind, (_, cap) in jp_rules(settings).items() if cap > 0}
+    if not caps:
+        return []
+    realised, served = _realised_by_employee(year), served_in(settings, year)
+    cap = case(*[(served.c.employment_status == kind, value) for kind, value in caps.items()], else_=0)
+    jp = func.coalesce(realised.c.jp, 0)
+    rows = session.execute(
+        select(
+            served.c.unit_code,
+            func.max(served.c.unit_name).label("unit_name"),
+            func.count().label("capped"),
+            func.sum(case((jp < cap, cap - jp), else_=0)).label("room"),
+            func.sum(case((jp >= cap, 1), else_=0)).label("at_cap"),
+        )
+        .outerjoin(realised, realised.c.nip == served.c.nip)
+        .where(served.c.employment_status.in_(list(caps)))
+        .group_by(served.c.unit_code)
+    ).all()
+    return [
+        {
+            "unit_code": r.unit_code,
+            "unit_name": r.unit_name,
+            "capped": r.capped,
+            "capped_room": int(r.room or 0),
+            "at_cap": int(r.at_cap or 0),
         }
         for r in rows
     ]

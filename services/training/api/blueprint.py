@@ -40,6 +40,7 @@ ACCESS = access_rules(
         "POST /batches/<batch_id>/enrollments": ADMIN,
         "PUT /batches/<batch_id>/enrollments/<nip>/pre-test": DELIVERY,
         "PUT /batches/<batch_id>/enrollments/<nip>/post-test": DELIVERY,
+        "PUT /batches/<batch_id>/enrollments/<nip>/evidence": DELIVERY,
         "POST /batches/<batch_id>/close": ADMIN,
         "POST /batches/<batch_id>/reopen": ADMIN,
         "POST /batches/<batch_id>/enrollments/<nip>/withdrawal": ADMIN,
@@ -60,6 +61,7 @@ ACCESS = access_rules(
         "POST /partner/attendance/record": PARTNER,
         "PUT /partner/batches/<batch_id>/enrollments/<nip>/pre-test": PARTNER,
         "PUT /partner/batches/<batch_id>/enrollments/<nip>/post-test": PARTNER,
+        "PUT /partner/batches/<batch_id>/enrollments/<nip>/evidence": PARTNER,
         "POST /internal/partner-keys/verify": ("gateway",),
     },
 )

@@ -38,6 +38,24 @@ class PostTest(MethodView):
         return test_score(batch_id, nip, "post", data["score"], scope())
 
 
+def evidence(batch_id: str, nip: str, received: str | None, partner_code: str | None):
+    with context().uow() as uow:
+        return handlers.record_evidence(uow, context().settings, batch_id, nip, received, partner_code)
+
+
+@blp.route("/batches/<batch_id>/enrollments/<nip>/evidence")
+class Evidence(MethodView):
+    @blp.arguments(schemas.EvidenceSchema)
+    @blp.response(200, schemas.EnrollmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, data, batch_id, nip):
+        """BKPSDM (or the batch's partner) records the report or product a participant handed in, which a magang, a
+        workshop or a coaching asks for besides attendance (the forms' table); 409 for a form that asks for none and
+        once the batch is closed."""
+        return evidence(batch_id, nip, data["evidence"], scope())
+
+
 @blp.route("/batches/<batch_id>/close")
 class CloseBatch(MethodView):
     @blp.arguments(schemas.CloseSchema)

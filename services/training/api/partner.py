@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from services.training import schemas, views
 from services.training.api.blueprint import blp, partner_code_of_caller
-from services.training.api.completion import test_score
+from services.training.api.completion import evidence, test_score
 from shared.web import read_session
 
 
@@ -40,6 +40,17 @@ class PartnerPreTest(MethodView):
         """The partner enters a participant's pre-test score (0–100) in its own batch, by the end of the first
         meeting."""
         return test_score(batch_id, nip, "pre", data["score"], partner_code_of_caller())
+
+
+@blp.route("/partner/batches/<batch_id>/enrollments/<nip>/evidence")
+class PartnerEvidence(MethodView):
+    @blp.arguments(schemas.EvidenceSchema)
+    @blp.response(200, schemas.EnrollmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, data, batch_id, nip):
+        """The partner records the report or product a participant handed in, in its own batch."""
+        return evidence(batch_id, nip, data["evidence"], partner_code_of_caller())
 
 
 @blp.route("/partner/batches/<batch_id>/enrollments/<nip>/post-test")

@@ -16,7 +16,13 @@ from services.training.handlers.attendance import (
     record_roster_attendance,
 )
 from services.training.handlers.check_in import check_in, check_in_key
-from services.training.handlers.completion import close_batch, own_batch, reopen_batch, set_test_score
+from services.training.handlers.completion import (
+    close_batch,
+    own_batch,
+    record_evidence,
+    reopen_batch,
+    set_test_score,
+)
 from services.training.handlers.enrolment import enrol, withdraw
 from services.training.handlers.events import (
     EVENT_HANDLERS,
@@ -68,6 +74,7 @@ __all__ = [
     "reschedule_meeting",
     "revoke_partner_key",
     "set_test_score",
+    "record_evidence",
     "update_program",
     "verify_partner_key",
     "withdraw",

@@ -130,6 +130,35 @@ def _check_ended(session, settings: TrainingSettings, batch: Batch, force_reason
         batch.close_reason = force_reason
 
 
+def evidence_of(settings: TrainingSettings, program: Program) -> str | None:
+    """The evidence a program's form asks for besides attendance (report, product), by the forms' table; None when
+    its certificate is enough."""
+    evidence = settings.jp_conversion.of(program.form).evidence
+    return None if evidence == "certificate" else evidence
+
+
+def record_evidence(
+    uow: UnitOfWork, settings: TrainingSettings, batch_id: str, nip: str, evidence: str | None, partner_code: str | None
+) -> Enrollment:
+    """The report or product a participant handed in (its title), as the batch's partner or BKPSDM received it, until
+    the batch closes; None takes it back. 409 for a form whose certificate is enough."""
+    batch = own_batch(uow, batch_id, partner_code)
+    program = uow.session.get(Program, batch.program_id)
+    if evidence_of(settings, program) is None:
+        raise Conflict(
+            f"A {program.form} is completed by attendance: it asks for no report or product.",
+            errors=[{"field": "evidence", "message": "Not asked for this form."}],
+        )
+    enrollment = uow.session.scalar(select(Enrollment).where(Enrollment.batch_id == batch.id, Enrollment.nip == nip))
+    if enrollment is None or enrollment.status == "withdrawn":
+        raise NotFound(f"{nip} is not enrolled in batch {batch_id}.")
+    if batch.closed_at is not None:
+        raise Conflict("The batch is closed; its results are final.")
+    enrollment.evidence = evidence
+    uow.commit()
+    return enrollment
+
+
 @dataclass
 class _Closing:
     """What deciding a batch's enrolments needs to know, read once: its program and rule, the meetings and who was
@@ -166,7 +195,12 @@ class _Closing:
         return cls(
             batch=batch,
             program=program,
-            rule=domain.CompletionRule(program.min_attendance, program.post_test_required, program.passing_score),
+            rule=domain.CompletionRule(
+                program.min_attendance,
+                program.post_test_required,
+                program.passing_score,
+                evidence_of(settings, program),
+            ),
             meetings=session.scalar(select(func.count()).where(Meeting.batch_id == batch.id)),
             present=dict(present),
             first_day=first_day,
@@ -180,7 +214,11 @@ class _Closing:
     def decide(self, session, enrollment: Enrollment) -> Event:
         """Decide one enrolment by the rule: completed (with its certificate) or not, and the event that says so."""
         decision = domain.decide(
-            self.rule, self.meetings, self.present.get(enrollment.id, 0), enrollment.post_test_score
+            self.rule,
+            self.meetings,
+            self.present.get(enrollment.id, 0),
+            enrollment.post_test_score,
+            enrollment.evidence,
         )
         enrollment.attendance_rate, enrollment.decided_at = decision.attendance_rate, utcnow()
         common = {

@@ -126,6 +126,7 @@ def roster(
             "attendance_share": round(count / meetings, 4) if meetings else 0.0,
             "pre_test_score": e.pre_test_score,
             "post_test_score": e.post_test_score,
+            "evidence": e.evidence,
             "certificate_number": e.certificate_number,
         }
         for e, name, unit_name, count in rows

@@ -416,3 +416,5 @@ def test_pppk_are_never_planned_beyond_their_cap(api, settings, own_db, worker, 
     assert per_person > 8
     assert (line["employees"], line["jp_budget"], line["over_cap"]) == (2, per_person + 8, 0)
     assert api("GET", f"/employees/{pppk}/jp?year={year}")["room"] == 8
+    [unit_line] = [row for row in api("GET", f"/jp/compliance?year={year}") if row["unit_code"] == unit]
+    assert (unit_line["capped"], unit_line["capped_room"], unit_line["at_cap"]) == (1, 8, 0)  # the OPD's PPPK room

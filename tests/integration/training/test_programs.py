@@ -406,3 +406,32 @@ def test_a_non_classical_program_counts_its_jp_by_the_conversion_table_and_a_coa
         | {"code": f"COA-{uuid.uuid4().hex[:6]}", "coach_name": "Dr. Ridwan", "coach_nip": "198001012005011003"},
     )
     assert (coached["jp"], coached["coach_name"]) == (6, "Dr. Ridwan")
+
+
+def test_a_magang_completes_only_with_its_report_received_besides_attendance(api, partner, program, employees):
+    partner_code = partner()
+    made, batch = program(partner_code, days=2, form="magang", delivery="nonklasikal", jp=None, quantity=10)
+    assert (made["jp"], made["evidence"]) == (60, "report")  # ten days of magang: 60 JP, completed by a report
+    reported, silent = employees(2)
+    api("POST", f"/batches/{batch['id']}/enrollments", 201, json={"nips": [reported, silent]})
+    marks = [{"nip": nip, "status": "present"} for nip in (reported, silent)]
+    for meeting in (1, 2):
+        api("PUT", f"/batches/{batch['id']}/meetings/{meeting}/attendance", json={"records": marks})
+    title = {"evidence": "Laporan magang: tata kelola Satu Data"}
+    recorded = api(
+        "PUT", f"/partner/batches/{batch['id']}/enrollments/{reported}/evidence", partner=partner_code, json=title
+    )
+    assert recorded["evidence"] == title["evidence"]
+    api("PUT", f"/partner/batches/{batch['id']}/enrollments/{reported}/evidence", 404, partner=partner(), json=title)
+    roster = {r["nip"]: r for r in api("GET", f"/batches/{batch['id']}/enrollments")}
+    assert (roster[reported]["evidence"], roster[silent]["evidence"]) == (title["evidence"], None)
+    decided = {e["nip"]: e for e in api("POST", f"/batches/{batch['id']}/close", json=EARLY)}
+    assert decided[reported]["status"] == "completed"
+    assert (decided[silent]["status"], decided[silent]["reason"]) == ("not_completed", "laporan belum diterima")
+    api("PUT", f"/batches/{batch['id']}/enrollments/{silent}/evidence", 409, json=title)  # closed: final
+
+    _, training = program(partner_code, days=1)
+    [nip] = employees(1)
+    api("POST", f"/batches/{training['id']}/enrollments", 201, json={"nips": [nip]})
+    refused = api("PUT", f"/batches/{training['id']}/enrollments/{nip}/evidence", 409, json=title)
+    assert refused["errors"][0]["field"] == "evidence"  # a pelatihan asks for no report

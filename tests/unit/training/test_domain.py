@@ -136,3 +136,12 @@ def _decide(**overrides):
 def test_the_six_outcomes_of_an_attendance_record(facts, outcome, field, kept):
     decision = _decide(**facts)
     assert (decision.outcome, decision.field, decision.keeps_receipt) == (outcome, field, kept)
+
+
+def test_a_form_that_asks_for_a_report_or_product_completes_only_with_it():
+    rule = domain.CompletionRule(min_attendance=0.8, evidence="report")
+    assert domain.decide(rule, 10, 9, None, None).reason == "laporan belum diterima"
+    assert domain.decide(rule, 10, 9, None, "Laporan magang").completed
+    assert "kehadiran" in domain.decide(rule, 10, 5, None, "Laporan magang").reason, "attendance first"
+    product = domain.CompletionRule(min_attendance=0.0, evidence="product")
+    assert domain.decide(product, 1, 1, None).reason == "produk belum diterima"
