@@ -141,3 +141,21 @@ class FieldErrorSchema(Schema):
 def FieldErrors(**kwargs: Any) -> List:  # noqa: N802 - used like a field class
     """The problems of one row or record: ``[{"field", "message"}]``, each message in the caller's language."""
     return List(Nested(FieldErrorSchema), **kwargs)
+
+
+class ActivityLength(Schema):
+    """How long a development activity is, the one way every schema asks it: its ``jp`` (a form counted in JP) or its
+    ``quantity`` in the form's unit (days, sessions, minutes, semesters), which the JP conversion table turns into JP
+    (``shared/forms.py``; the handler counts it)."""
+
+    jp = Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "For a form counted in JP; else counted from quantity (GET /api/v1/needs/forms)"},
+    )
+    quantity = Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=100000),
+        metadata={"description": "The length in the form's unit (days, sessions, minutes, semesters), made JP"},
+    )

@@ -15,7 +15,7 @@ class ClaimedCompetencySchema(Schema):
     level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
 
 
-class ExternalDevelopmentSchema(Schema):
+class ExternalDevelopmentSchema(fields.ActivityLength):
     id = fields.String(dump_only=True)
     nip = fields.String(dump_only=True)
     form = fields.String(required=True, validate=validate.OneOf(FORMS))
@@ -25,17 +25,6 @@ class ExternalDevelopmentSchema(Schema):
     )
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    jp = fields.Integer(
-        load_default=None,
-        validate=validate.Range(min=1, max=1000),
-        metadata={"description": "As on the certificate, for a form counted in JP; else counted from quantity"},
-    )
-    quantity = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Range(min=1, max=100000),
-        metadata={"description": "The length in the form's unit (days, sessions, minutes, semesters): GET /forms"},
-    )
     competencies = fields.List(
         fields.Nested(ClaimedCompetencySchema),
         load_default=list,

@@ -11,7 +11,7 @@ from shared import fields
 from shared.catalogue import FORMS
 
 
-class ProposalSchema(Schema):
+class ProposalSchema(fields.ActivityLength):
     id = fields.String(dump_only=True)
     year = fields.Integer(required=True, validate=YEAR)
     nip = fields.String(required=True, validate=NIP, metadata={"description": "The ASN the development is for"})
@@ -23,17 +23,6 @@ class ProposalSchema(Schema):
     )
     competency_code = fields.String(required=True, validate=CODE)
     form = fields.String(required=True, validate=validate.OneOf(FORMS))
-    jp = fields.Integer(
-        load_default=None,
-        validate=validate.Range(min=1, max=1000),
-        metadata={"description": "For a form counted in JP; else counted from quantity (GET /forms)"},
-    )
-    quantity = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Range(min=1, max=100000),
-        metadata={"description": "The length in the form's unit (days, sessions, minutes, semesters)"},
-    )
     estimated_cost = fields.Integer(
         load_default=None,
         validate=validate.Range(min=0, max=10**10),

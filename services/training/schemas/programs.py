@@ -56,23 +56,12 @@ class CompetencyTarget(Schema):
         return commands.CompetencyTarget(**data)
 
 
-class ProgramSchema(Schema):
+class ProgramSchema(fields.ActivityLength):
     id = fields.String(dump_only=True)
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,59}$"))
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     form = fields.String(required=True, validate=validate.OneOf(domain.FORMS))
     delivery = fields.String(required=True, validate=validate.OneOf(domain.DELIVERIES))
-    jp = fields.Integer(
-        load_default=None,
-        validate=validate.Range(min=1, max=1000),
-        metadata={"description": "For a form counted in JP; else counted from quantity (GET /api/v1/needs/forms)"},
-    )
-    quantity = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Range(min=1, max=100000),
-        metadata={"description": "The length in the form's unit (days, sessions, minutes, semesters), converted to JP"},
-    )
     coach_name = fields.String(
         load_default=None,
         allow_none=True,
