@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from typing import Any, ClassVar, Self, get_type_hints
 from zoneinfo import ZoneInfo
 
@@ -70,10 +69,10 @@ class Settings:
         except (OSError, ValueError) as exc:
             raise ConfigError(f"The {self.service} service cannot start: JP_CONVERSION_FILE {exc}") from None
 
-    @functools.cached_property
+    @property
     def jp_conversion(self) -> forms.ConversionTable:
-        """How each form of development's length becomes JP (and its evaluation levels and evidence)."""
-        return forms.load(self.jp_conversion_file or None)
+        """How each form of development's length becomes JP (and its evaluation levels and evidence); read once."""
+        return forms.table(self.jp_conversion_file)
 
     def today(self) -> dt.date:
         """Today where the agency works (``TIMEZONE``), not in UTC: the services agree on the day."""

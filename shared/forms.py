@@ -9,6 +9,7 @@ rounded down. The training service converts a program's length with it, the need
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -70,6 +71,12 @@ class ConversionTable:
 
     def of(self, form: str) -> Conversion:
         return self.forms[form]
+
+
+@functools.lru_cache(maxsize=8)
+def table(path: str = "") -> ConversionTable:
+    """The conversion table of ``path`` (the default when empty), read once per process."""
+    return load(path or None)
 
 
 def load(path: str | Path | None = None) -> ConversionTable:

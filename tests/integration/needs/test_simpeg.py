@@ -130,7 +130,10 @@ def test_sync_applies_every_page_and_a_second_run_changes_nothing(cli, standin, 
     assert events(own_db) == 120  # no event the second time
 
     nips = sorted(standin.employees)
-    moved, retired = standin.employees[nips[0]], nips[1]
+    retired = nips[1]
+    # one who is not an Analis Kepegawaian yet (the stand-in's positions are drawn at random)
+    mover = next(n for n in nips if n != retired and standin.employees[n].get("jabatanId") != "OPD-BPBD-ANALIS-KEPEG")
+    moved = standin.employees[mover]
     moved.update(
         jabatanId="OPD-BPBD-ANALIS-KEPEG",
         jabatanNama="Analis Kepegawaian Ahli Muda",
@@ -140,7 +143,7 @@ def test_sync_applies_every_page_and_a_second_run_changes_nothing(cli, standin, 
     del standin.employees[retired]
     third = cli("sync")
     assert "received 119, added 0, updated 1, unchanged 118, deactivated 1" in third.output, third.output
-    assert employee(own_db, nips[0]).position_code == "OPD-BPBD-ANALIS-KEPEG"
+    assert employee(own_db, mover).position_code == "OPD-BPBD-ANALIS-KEPEG"
     assert employee(own_db, retired).active is False
     assert events(own_db) == 122
     with own_db.sessions() as session:
