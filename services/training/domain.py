@@ -119,11 +119,13 @@ class Candidate:
     matched_needs: int  # open needs of the employee that the program's competencies address
     priority: float  # their summed priority scores
     largest_gap: int
+    in_plan: bool = False  # one of those needs is in the year's approved plan (planned)
 
 
 def rank(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """Highest summed priority first; then more needs addressed, the largest gap, and the NIP for a stable order."""
-    return sorted(candidates, key=lambda c: (-c.priority, -c.matched_needs, -c.largest_gap, c.nip))
+    """Those the approved plan names first (the plan is the basis of nominations); then the highest summed priority,
+    more needs addressed, the largest gap, and the NIP for a stable order."""
+    return sorted(candidates, key=lambda c: (not c.in_plan, -c.priority, -c.matched_needs, -c.largest_gap, c.nip))
 
 
 # --- attendance ---------------------------------------------------------------------------------

@@ -816,6 +816,7 @@ def test_four_roles_carry_a_proposal_from_the_employee_to_its_realisation_in_the
     expect(realisation).to_contain_text("24")  # planned JP
     expect(realisation).to_contain_text("2.500.000")  # planned Rupiah
     bkpsdm.shot("rencana-realisasi")
+    expect(row(bkpsdm)).to_contain_text("Terealisasi")  # the proposal itself says it was realised
     bkpsdm.close()
 
     opd = Person(browser, "opd")

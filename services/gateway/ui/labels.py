@@ -101,6 +101,12 @@ PROPOSAL_STATES = {
     "withdrawn": ("Ditarik", "Withdrawn"),
 }
 
+REALISATION = {  # of a planned proposal
+    "realised": ("Terealisasi", "Realised"),
+    "not_realised": ("Tidak terealisasi", "Not realised"),
+    "pending": ("Belum terealisasi", "Not yet realised"),
+}
+
 ROLE_LABELS = {
     "admin": ("Staf BKPSDM", "BKPSDM staff"),
     "supervisor": ("Atasan langsung", "Supervisor"),

@@ -19,7 +19,8 @@ class Proposals(MethodView):
         """The proposals the caller may see (BKPSDM all; an OPD its own unit's; a supervisor their team's and their
         own; an employee their own), newest year first."""
         who = caller()
-        return paged(pagination_parameters, lambda s, page, size: views.proposals(s, who, args, page, size))
+        this_year = context().settings.today().year
+        return paged(pagination_parameters, lambda s, page, size: views.proposals(s, who, args, page, size, this_year))
 
     @blp.arguments(schemas.ProposalSchema)
     @blp.response(201, schemas.ProposalSchema)

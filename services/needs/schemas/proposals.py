@@ -36,6 +36,14 @@ class ProposalSchema(fields.ActivityLength):
     )
     note = fields.String(load_default="", validate=validate.Length(max=2000))
     status = fields.String(dump_only=True, metadata={"enum": list(akpk.PROPOSAL_STATES)})
+    realisation = fields.String(
+        dump_only=True,
+        metadata={
+            "enum": ["realised", "not_realised", "pending"],
+            "description": "Of a planned proposal (in listings): realised (JP for its competency in its year), not "
+            "realised (its year is over), pending",
+        },
+    )
     reason = fields.String(
         dump_only=True, allow_none=True, metadata={"description": "Why it was returned or withdrawn"}
     )

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from services.needs.models import Employee, Proposal, ProposalStep
+from services.needs import akpk
+from services.needs.models import Employee, JpCredit, Proposal, ProposalStep
 from services.needs.views.paging import page
 from shared.errors import NotFound
 from shared.identity import Identity
@@ -26,7 +27,9 @@ def _visible(query, caller: Identity):
     return query.where(Proposal.nip == caller.subject)
 
 
-def proposals(session: Session, caller: Identity, filters: dict[str, Any], page_no: int, page_size: int):
+def proposals(
+    session: Session, caller: Identity, filters: dict[str, Any], page_no: int, page_size: int, this_year: int
+):
     query = (
         select(Proposal, Employee.name)
         .outerjoin(Employee, Employee.nip == Proposal.nip)
@@ -36,7 +39,29 @@ def proposals(session: Session, caller: Identity, filters: dict[str, Any], page_
         if filters.get(field) is not None:
             query = query.where(getattr(Proposal, field) == filters[field])
     rows, total = page(session, _visible(query, caller), page_no, page_size)
-    return [_row(proposal, name) for proposal, name in rows], total
+    realised = _realised(session, [proposal for proposal, _ in rows if proposal.status == "planned"], this_year)
+    return [_row(proposal, name) | realised.get(proposal.id, {}) for proposal, name in rows], total
+
+
+def _realised(session: Session, planned: list[Proposal], this_year: int) -> dict[str, dict[str, str]]:
+    """Of planned proposals, whether each is realised (the ASN got JP for its competency in its year), not realised
+    (its year is over) or still to come (``realisation``)."""
+    if not planned:
+        return {}
+    credited: dict[tuple[str, int], list[list[str]]] = {}
+    for nip, year, competencies in session.execute(
+        select(JpCredit.nip, JpCredit.year, JpCredit.competencies).where(
+            JpCredit.nip.in_({p.nip for p in planned}), JpCredit.source.in_(("bangkom", "external"))
+        )
+    ):
+        credited.setdefault((nip, year), []).append([c.get("code") for c in competencies or []])
+    outcome = {}
+    for proposal in planned:
+        if akpk.realised(proposal.competency_code, credited.get((proposal.nip, proposal.year), [])):
+            outcome[proposal.id] = {"realisation": "realised"}
+        else:
+            outcome[proposal.id] = {"realisation": "not_realised" if proposal.year < this_year else "pending"}
+    return outcome
 
 
 def proposal(session: Session, caller: Identity, proposal_id: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ class CandidateSchema(Schema):
     matched_needs = fields.Integer()
     priority = fields.Float()
     largest_gap = fields.Integer()
+    in_plan = fields.Boolean(metadata={"description": "Named by the year's approved plan (ranked first)"})
     jp_cap = fields.Integer(allow_none=True, metadata={"description": "JP a year this ASN may take at most (PPPK)"})
     jp_room = fields.Integer(
         allow_none=True, metadata={"description": "JP left under the cap in the batch's year (credited and enrolled)"}

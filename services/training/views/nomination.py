@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from services.training import domain
@@ -125,6 +125,7 @@ def _pool(batch_id: str, codes: list[str]):
             OpenNeed.competency_code,
             func.max(OpenNeed.priority_score).label("priority"),
             func.max(OpenNeed.gap).label("gap"),
+            func.max(case((OpenNeed.status == "planned", 1), else_=0)).label("planned"),
         )
         .join(EmployeeView, EmployeeView.nip == OpenNeed.nip)
         .where(
@@ -142,6 +143,7 @@ def _pool(batch_id: str, codes: list[str]):
         func.count().label("matched"),
         func.sum(per_competency.c.priority).label("priority"),
         func.max(per_competency.c.gap).label("largest_gap"),
+        func.max(per_competency.c.planned).label("in_plan"),
     ).group_by(per_competency.c.nip)
 
 
@@ -158,7 +160,7 @@ def candidates(session: Session, batch_id: str, limit: int = 50) -> list[dict[st
     nips = [r.nip for r in rows]
     busy = busy_nips(session, batch_id, nips) | already_nominated(session, batch_id, codes, nips)
     ranked = domain.rank(
-        domain.Candidate(r.nip, r.matched, round(float(r.priority), 2), r.largest_gap)
+        domain.Candidate(r.nip, r.matched, round(float(r.priority), 2), r.largest_gap, bool(r.in_plan))
         for r in rows
         if r.nip not in busy
     )[:limit]
@@ -175,6 +177,7 @@ def candidates(session: Session, batch_id: str, limit: int = 50) -> list[dict[st
             "matched_needs": c.matched_needs,
             "priority": c.priority,
             "largest_gap": c.largest_gap,
+            "in_plan": c.in_plan,
             "jp_cap": taken[c.nip][0] if c.nip in taken else None,
             "jp_room": max(0, taken[c.nip][0] - taken[c.nip][1]) if c.nip in taken else None,
         }

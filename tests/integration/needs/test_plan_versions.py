@@ -136,6 +136,8 @@ def test_the_sbu_prices_proposals_and_an_approved_plan_changes_only_as_a_new_ver
 
     # a completion from the plan realises the magang: planned against delivered JP and Rupiah, per OPD
     _complete(settings, needs_db, mine, skill, "magang", 18, dt.date(PLAN_YEAR, 2, 20))
+    listed = {p["id"]: p for p in api("GET", f"/proposals?year={PLAN_YEAR}&nip={mine}")}
+    assert (listed[magang["id"]]["realisation"], listed[added["id"]]["realisation"]) == ("realised", "pending")
     realisation = api("GET", f"/plans/{PLAN_YEAR}/realisation")
     assert realisation["version"] == 2
     rows = {row["unit_code"]: row for row in realisation["units"]}

@@ -199,7 +199,9 @@ def test_the_pool_follows_each_needs_state_and_year_and_suggests_nobody_twice(ap
     assert set(candidates) == {carried, planned, rising}, "awaiting its evaluation for this competency: not again"
     assert (candidates[carried]["matched_needs"], candidates[carried]["priority"]) == (1, 5.0), "one gap, two years"
     assert candidates[rising]["priority"] == 7.0, "the pool ranks by today's figures"
-    assert [c["nip"] for c in api("GET", f"/batches/{batch['id']}/candidates")][0] == rising
+    ranked = [c["nip"] for c in api("GET", f"/batches/{batch['id']}/candidates")]
+    assert ranked == [planned, rising, carried], "the approved plan's ASN first (priority 4), then by today's figures"
+    assert candidates[planned]["in_plan"] and not candidates[rising]["in_plan"]
 
 
 def test_a_required_post_test_decides_completion(api, partner, program, employees):

@@ -64,6 +64,8 @@ def test_candidates_rank_by_priority_then_needs_then_gap_then_nip():
         ]
     )
     assert [c.nip for c in ranked] == ["1", "2", "3", "4"]
+    planned = domain.rank([domain.Candidate("1", 2, 6.0, 1), domain.Candidate("9", 1, 1.0, 1, in_plan=True)])
+    assert [c.nip for c in planned] == ["9", "1"], "the approved plan's ASN first"
 
 
 def test_a_later_record_corrects_and_an_older_or_equal_one_does_not():
