@@ -45,16 +45,17 @@ def usulan():
             url_for("ui.usulan", year=year),
         )
     proposals = api_all("needs", "/proposals", {"year": year})
-    people = (
-        api_all("needs", "/employees", {"active": "true"})
-        if user.has_role("opd") and not user.has_role("admin")
-        else []
-    )
+    opd = user.has_role("opd") and not user.has_role("admin")
+    people = api_all("needs", "/employees", {"active": "true"}) if opd else []
+    # an OPD proposes from its people's needs: the highest priorities first, each filling the form below
+    needs = api("GET", "needs", "/needs", params={"status": "open", "page_size": 10}) if opd else []
     return render_template(
         "usulan.html",
         year=year,
         proposals=proposals,
         people=[(p["nip"], f"{p['name']} ({p['nip']})") for p in people],
+        needs=needs,
+        chosen={key: request.args.get(key) for key in ("nip", "competency_code")},
         competencies=sorted(names_of("competency").items(), key=lambda entry: entry[1]),
         forms=[(code, label(FORMS, code)) for code in FORMS],
         months=[(month, t(MONTHS[month - 1], calendar.month_name[month])) for month in range(1, 13)],

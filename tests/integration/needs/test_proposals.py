@@ -124,6 +124,10 @@ def test_four_roles_move_a_proposal_in_the_web_ui(api, position, competency, emp
     supervisor = _signed_in(gateway_settings, boss, ["supervisor"], boss)
     assert "Usulan disetujui" in step(supervisor, "agree")
     opd = _signed_in(gateway_settings, code("kepegawaian"), ["opd"], None, unit_code=unit)
+    listed = opd.get(f"/usulan?year={year + 1}").get_data(as_text=True)
+    assert "Kebutuhan pegawai OPD Anda" in listed and f"nip={nip}&amp;competency_code={skill}" in listed
+    chosen = opd.get(f"/usulan?year={year + 1}&nip={nip}&competency_code={skill}").get_data(as_text=True)
+    assert f'value="{nip}" selected' in chosen and f'value="{skill}" selected' in chosen, "the need fills the form"
     assert "Usulan diajukan ke BKPSDM" in step(opd, "submit")
     bkpsdm = _signed_in(gateway_settings, code("bkpsdm"), ["admin"], None)
     returned = step(bkpsdm, "return", reason="JP terlalu besar untuk kursus ini")
