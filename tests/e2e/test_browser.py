@@ -634,6 +634,10 @@ def test_a_partner_user_works_on_its_own_batches_only(browser, mobile):
     page.get_by_label(f"Nilai post-test {learner}", exact=True).fill("77")
     page.get_by_role("button", name=f"Simpan nilai post-test {learner}").click()
     expect(page.get_by_role("status")).to_contain_text("Nilai post-test")
+    # a workshop is completed by its product besides attendance: the partner records it received
+    page.get_by_label(f"Judul laporan atau produk {learner}", exact=True).fill("Peta rawan banjir Banda Sakti")
+    page.get_by_role("button", name=f"Simpan laporan atau produk {learner}").click()
+    expect(page.get_by_role("status")).to_contain_text("disimpan")
     expect(page.get_by_test_id("roster")).to_contain_text("1/1 (100%)")
     assert page.get_by_label(f"Nilai pre-test {learner}", exact=True).input_value() == "60.0"
     partner.shot(f"mitra-angkatan{'-ponsel' if mobile else ''}")
