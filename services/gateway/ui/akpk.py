@@ -4,9 +4,9 @@ side by side, the realisation per OPD and the files for the budget team and the 
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 
-from services.gateway.ui.client import _act, api
+from services.gateway.ui.client import _act, api, download
 from services.gateway.ui.labels import EVALUATION_LEVELS, EVIDENCE, FORM_KINDS, FORM_UNITS, FORMS
 from services.gateway.ui.session import _today, current_user, label, signed_in, t, ui
 
@@ -99,27 +99,16 @@ def compare_versions():
 def plan_file(number: int, shape: str):
     """A version as a file: ``akpk`` (a line per ASN) or ``anggaran`` (Rupiah per OPD and form)."""
     year, shape = _year(), SHAPES.get(shape) or abort(404)
-    upstream = api(
-        "GET", "needs", f"/exports/plans/{year}/versions/{number}", params={"shape": shape, "format": "xlsx"}, raw=True
-    )
-    return _file(upstream, f"{shape}-{year}-v{number}.xlsx")
+    path, params = f"/exports/plans/{year}/versions/{number}", {"shape": shape, "format": "xlsx"}
+    return download("needs", path, f"{shape}-{year}-v{number}.xlsx", params)
 
 
 @ui.route("/rencana-tahunan/realisasi.xlsx")
 @signed_in("admin", "opd")
 def realisation_file():
     year = _year()
-    upstream = api("GET", "needs", f"/exports/plans/{year}/realisation", params={"format": "xlsx"}, raw=True)
-    return _file(upstream, f"realisasi-{year}.xlsx")
+    return download("needs", f"/exports/plans/{year}/realisation", f"realisasi-{year}.xlsx", {"format": "xlsx"})
 
 
 def _year() -> int:
     return request.values.get("year", type=int) or _today().year
-
-
-def _file(upstream, name: str) -> Response:
-    return Response(
-        upstream.content,
-        mimetype=upstream.headers.get("Content-Type"),
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )

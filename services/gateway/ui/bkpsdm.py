@@ -5,14 +5,13 @@ from __future__ import annotations
 import calendar
 
 from flask import (
-    Response,
     abort,
     render_template,
     request,
 )
 
 from services.gateway.ui import charts
-from services.gateway.ui.client import api, api_all, api_page
+from services.gateway.ui.client import api, api_all, api_page, download
 from services.gateway.ui.people import _levels_chart
 from services.gateway.ui.session import _today, signed_in, t, ui
 from shared.web import context
@@ -120,12 +119,7 @@ def kebutuhan():
 def unduh(report: str):
     path = {"rencana": "/exports/plan", "kesenjangan": "/exports/gaps"}.get(report) or abort(404)
     year = request.args.get("year", type=int) or _today().year
-    upstream = api("GET", "needs", path, params={"year": year, "format": "xlsx"}, raw=True)
-    return Response(
-        upstream.content,
-        mimetype=upstream.headers.get("Content-Type"),
-        headers={"Content-Disposition": f'attachment; filename="{report}-{year}.xlsx"'},
-    )
+    return download("needs", path, f"{report}-{year}.xlsx", {"year": year, "format": "xlsx"})
 
 
 @ui.route("/pegawai/<nip>")

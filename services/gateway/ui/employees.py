@@ -4,7 +4,6 @@ file with a progress bar and per-row results, and the SIMPEG runs."""
 from __future__ import annotations
 
 from flask import (
-    Response,
     flash,
     redirect,
     render_template,
@@ -12,7 +11,7 @@ from flask import (
     url_for,
 )
 
-from services.gateway.ui.client import UIProblem, api, api_page, flash_problem, passed_on
+from services.gateway.ui.client import UIProblem, api, api_page, download, flash_problem, passed_on
 from services.gateway.ui.session import signed_in, t, ui
 
 PAGE_SIZE = 50
@@ -42,12 +41,7 @@ def pegawai_daftar():
 @ui.route("/pegawai.xlsx")
 @signed_in("admin")
 def pegawai_unduh():
-    upstream = api("GET", "needs", "/exports/employees", params={**_filters(), "format": "xlsx"}, raw=True)
-    return Response(
-        upstream.content,
-        mimetype=upstream.headers.get("Content-Type", "").split(";")[0],
-        headers={"Content-Disposition": 'attachment; filename="pegawai.xlsx"'},
-    )
+    return download("needs", "/exports/employees", "pegawai.xlsx", {**_filters(), "format": "xlsx"})
 
 
 @ui.route("/pegawai/impor", methods=["GET", "POST"])
