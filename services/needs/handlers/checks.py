@@ -1,10 +1,10 @@
-"""Checks that several use-cases make of what they are given: known competencies, no code twice."""
+"""Checks that several use-cases make of what they are given: known competencies, no code twice, a plan year."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from services.needs import repository
+from services.needs import domain, repository
 from services.needs.models import Competency
 from shared.db import UnitOfWork
 from shared.errors import Invalid
@@ -18,6 +18,14 @@ def require_competencies(uow: UnitOfWork, codes_at: Mapping[str, str]) -> None:
         raise Invalid(
             f"Unknown competency code(s): {', '.join(sorted(set(unknown.values())))}. Add them to the dictionary first.",
             errors=[{"field": path, "message": f"Unknown competency {code}."} for path, code in unknown.items()],
+        )
+
+
+def require_plan_year(year: int) -> None:
+    if year not in domain.PLAN_YEARS:
+        raise Invalid(
+            f"Plan years run from {domain.PLAN_YEARS.start} to {domain.PLAN_YEARS.stop - 1}.",
+            errors=[{"field": "year", "message": f"{year} is not a plan year."}],
         )
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from services.needs import akpk, domain, repository
+from services.needs import akpk, repository
+from services.needs.handlers.checks import require_plan_year
 from services.needs.models import Need, PlanLine, PlanVersion, Proposal, ProposalStep, StandardCost
 from shared.db import UnitOfWork, utcnow
 from shared.errors import Conflict, Invalid
@@ -17,7 +18,7 @@ from shared.identity import Identity
 
 def replace_standard_costs(uow: UnitOfWork, caller: Identity, year: int, rows: Sequence[dict[str, Any]]) -> int:
     """The year's SBU, all of it at once (a form left out has no standard cost that year)."""
-    _plan_year(year)
+    require_plan_year(year)
     forms = [row["form"] for row in rows]
     if repeated := sorted({form for form in forms if forms.count(form) > 1}):
         raise Invalid(
@@ -35,7 +36,7 @@ def approve_plan(uow: UnitOfWork, caller: Identity, year: int, reason: str | Non
     """Approve the year's plan as it stands (every validated and planned proposal) as its next version, never
     changed after: the first needs no reason, every later one says why; a version the same as the last one is
     refused. Its validated proposals are planned from now on, and so are the open needs they answer."""
-    _plan_year(year)
+    require_plan_year(year)
     session = uow.session
     # one approval of a year at a time: the next number is read under the lock of the year's proposals
     proposals = session.scalars(
@@ -74,14 +75,6 @@ def approve_plan(uow: UnitOfWork, caller: Identity, year: int, reason: str | Non
     _needs_planned(uow, lines)
     uow.commit()
     return version
-
-
-def _plan_year(year: int) -> None:
-    if year not in domain.PLAN_YEARS:
-        raise Invalid(
-            f"Plan years run from {domain.PLAN_YEARS.start} to {domain.PLAN_YEARS.stop - 1}.",
-            errors=[{"field": "year", "message": f"{year} is not a plan year."}],
-        )
 
 
 def _line(proposal: Proposal) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-from services.needs import akpk, domain
+from services.needs import akpk
 from services.needs.commands import ProposalDetails
 from services.needs.config import NeedsSettings
-from services.needs.handlers.checks import require_competencies
+from services.needs.handlers.checks import require_competencies, require_plan_year
 from services.needs.models import Employee, Proposal, ProposalStep, StandardCost
 from shared import forms
 from shared.db import UnitOfWork, utcnow
@@ -31,11 +31,7 @@ def propose(uow: UnitOfWork, settings: NeedsSettings, caller: Identity, data: Pr
         origin, role = "employee", "employee"
     else:
         raise Forbidden("An employee proposes development for themself only.")
-    if data.year not in domain.PLAN_YEARS:
-        raise Invalid(
-            f"Plan years run from {domain.PLAN_YEARS.start} to {domain.PLAN_YEARS.stop - 1}.",
-            errors=[{"field": "year", "message": f"{data.year} is not a plan year."}],
-        )
+    require_plan_year(data.year)
     require_competencies(uow, {"competency_code": data.competency_code})
     jp = forms.counted_jp(settings.jp_conversion, data.form, data.quantity, data.jp)
     if data.estimated_cost is None:

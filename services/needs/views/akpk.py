@@ -116,9 +116,7 @@ def realisation(session: Session, year: int, unit_code: str | None, month_now: i
     lines = lines_of(session, year, number, unit_code) if number else []
     sbu = {row.form: (row.basis, row.rupiah) for row in standard_costs(session, year)}
     credits = _credits(session, year, unit_code)
-    by_nip: dict[str, list[list[str]]] = defaultdict(list)
-    for credit in credits:
-        by_nip[credit.nip].append([c.get("code") for c in credit.competencies or []])
+    developed = competencies_developed(session, {line["nip"] for line in lines})
     units: dict[str | None, dict[str, Any]] = {}
     for line in lines:
         row = units.setdefault(line["unit_code"], _unit_row(line["unit_code"], line["unit_name"]))
@@ -126,7 +124,7 @@ def realisation(session: Session, year: int, unit_code: str | None, month_now: i
         row["planned_jp"] += line["jp"]
         row["planned_cost"] += line["cost"]
         row["due_jp"] += line["jp"] if line["month"] and line["month"] < month_now else 0
-        row["realised_lines"] += akpk.realised(line["competency_code"], by_nip[line["nip"]])
+        row["realised_lines"] += akpk.realised(line["competency_code"], developed.get((line["nip"], year), []))
     for credit in credits:
         row = units.setdefault(credit.unit_code, _unit_row(credit.unit_code, credit.unit_name))
         row["delivered_jp"] += credit.jp
@@ -178,6 +176,20 @@ def calendar(session: Session, year: int, month_now: int) -> dict[str, Any]:
     ]
     undated = {"planned_lines": planned[None][0], "planned_jp": planned[None][1]}
     return {"year": year, "version": number, "months": months, "undated": undated, "behind": behind}
+
+
+def competencies_developed(session: Session, nips: set[str]) -> dict[tuple[str, int], list[list[str]]]:
+    """(NIP, year) → the competencies of each of their JP credits of the city's delivery (what realises a plan line,
+    wherever the ASN served when they got it)."""
+    developed: dict[tuple[str, int], list[list[str]]] = defaultdict(list)
+    if nips:
+        for nip, year, competencies in session.execute(
+            select(JpCredit.nip, JpCredit.year, JpCredit.competencies).where(
+                JpCredit.nip.in_(nips), JpCredit.source.in_(COUNTED_SOURCES)
+            )
+        ):
+            developed[(nip, year)].append([c.get("code") for c in competencies or []])
+    return developed
 
 
 def _credits(session: Session, year: int, unit_code: str | None) -> list[JpCredit]:

@@ -9,7 +9,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.needs import akpk
-from services.needs.models import Employee, JpCredit, Proposal, ProposalStep
+from services.needs.models import Employee, Proposal, ProposalStep
+from services.needs.views.akpk import competencies_developed
 from services.needs.views.paging import page
 from shared.errors import NotFound
 from shared.identity import Identity
@@ -46,15 +47,7 @@ def proposals(
 def _realised(session: Session, planned: list[Proposal], this_year: int) -> dict[str, dict[str, str]]:
     """Of planned proposals, whether each is realised (the ASN got JP for its competency in its year), not realised
     (its year is over) or still to come (``realisation``)."""
-    if not planned:
-        return {}
-    credited: dict[tuple[str, int], list[list[str]]] = {}
-    for nip, year, competencies in session.execute(
-        select(JpCredit.nip, JpCredit.year, JpCredit.competencies).where(
-            JpCredit.nip.in_({p.nip for p in planned}), JpCredit.source.in_(("bangkom", "external"))
-        )
-    ):
-        credited.setdefault((nip, year), []).append([c.get("code") for c in competencies or []])
+    credited = competencies_developed(session, {p.nip for p in planned})
     outcome = {}
     for proposal in planned:
         if akpk.realised(proposal.competency_code, credited.get((proposal.nip, proposal.year), [])):
