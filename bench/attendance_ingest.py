@@ -12,6 +12,7 @@ and prints the accepted records per second of each, and the batched ones as a ra
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -104,6 +105,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--single", type=int, default=500, help="records posted one per request")
     args = parser.parse_args()
+    with throwaway_database() as url:
+        _run(args, url)
+
+
+@contextlib.contextmanager
+def throwaway_database():
+    """A migrated training database of this run (its URL), dropped afterwards."""
     admin_url = os.environ.get(
         "TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/postgres"
     )
@@ -112,7 +120,16 @@ def main() -> None:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    upgrade("services.training", url)
+    try:
+        upgrade("services.training", url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _run(args, url: str) -> None:
     port = free_port()
     env = {
         **os.environ,
@@ -201,9 +218,6 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":
