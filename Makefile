@@ -5,7 +5,7 @@
 #   make tools   promtool, kustomize, composecheck, the Strimzi schemas, axe-core and the Nu HTML Checker for the tests
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
 #   make test-cluster  the cluster suite alone (in make test too): three Kafka brokers, every part twice, kills and a restart
-#   make bench   throughput figures of the event backbone (bench/)
+#   make bench   every figure of docs/performance.md against its bare baseline, one table at the end (bench/)
 #   make lint    ruff, and mypy on shared/, every domain.py and commands.py
 #   make demo    the whole system on this machine with the Lhokseumawe demo data (Ctrl-C stops it)
 
@@ -47,7 +47,8 @@ test-cluster: system setup tools
 	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh $(BIN)/python -m pytest -m cluster tests/cluster $(PYTEST_ARGS)
 
 bench: setup
-	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh sh -c '$(BIN)/python bench/figures.py --reset && $(BIN)/python bench/backbone.py && $(BIN)/python bench/attendance_ingest.py && $(BIN)/python bench/attendance_gateway.py && $(BIN)/python bench/evaluation_latency.py && $(BIN)/python bench/needs_gap.py && $(BIN)/python bench/simpeg_sync.py && $(BIN)/python bench/faults.py && $(BIN)/python bench/ui_pages.py && $(BIN)/python bench/memory.py && $(BIN)/python bench/figures.py'
+	deploy/tools/install.sh bench
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh sh -c '$(BIN)/python bench/figures.py --reset && $(BIN)/python bench/backbone.py && $(BIN)/python bench/attendance_ingest.py && $(BIN)/python bench/attendance.py && $(BIN)/python bench/evaluation_latency.py && $(BIN)/python bench/needs_gap.py && $(BIN)/python bench/simpeg_sync.py && $(BIN)/python bench/faults.py && $(BIN)/python bench/ui_pages.py && $(BIN)/python bench/memory.py && $(BIN)/python bench/figures.py'
 
 lint: setup
 	$(BIN)/ruff check .

@@ -51,29 +51,51 @@ def free_port() -> int:
 def enrolled_batch(http: requests.Session, base: str, url: str) -> tuple[dict, list[str], dict]:
     """A partner BENCH (its first key), a published program with a batch of 40 meetings, 100 employees enrolled:
     returns the batch, the NIPs and the key (``key_id``, ``secret``)."""
+    batches, nips, key = enrolled_batches(http, base, url, count=1, participants=100)
+    return batches[0], nips, key
+
+
+def enrolled_batches(
+    http: requests.Session, base: str, url: str, *, count: int, participants: int
+) -> tuple[list[dict], list[str], dict]:
+    """A partner BENCH (its first key) and ``count`` published programs, each with a batch of 40 meetings and the
+    same ``participants`` (at most 1,000) enrolled: every batch has 40 × ``participants`` attendance slots of its
+    own. Returns the batches, the NIPs and the key (``key_id``, ``secret``)."""
     partner = http.post(f"{base}/partners", json={"code": "BENCH", "name": "Mitra", "kind": "private"}).json()
-    program = http.post(
-        f"{base}/programs",
-        json={
-            "code": "BENCH-1",
-            "title": "Bench",
-            "form": "pelatihan",
-            "delivery": "klasikal",
-            "jp": 40,
-            "partner_code": "BENCH",
-            "capacity": 100,
-            "competencies": [{"code": "T-1", "target_level": 3}],
-        },
-    ).json()
-    first = dt.date(2027, 1, 4)
-    meetings = [
-        {"date": (first + dt.timedelta(days=i)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"}
-        for i in range(40)
-    ]
-    batch = http.post(f"{base}/programs/{program['id']}/batches", json={"meetings": meetings}).json()
-    http.put(f"{base}/programs/{program['id']}/status", json={"status": "published"})
-    nips = [f"19800101200501{1 + i % 2}{i:03d}" for i in range(100)]
+    nips = [f"19800101200501{1 + i % 2}{i:03d}" for i in range(participants)]
+    _synced(url, nips)
+    batches = []
+    for number in range(1, count + 1):
+        first = dt.date(2027, 1, 4) + dt.timedelta(days=60 * (number - 1))  # one batch at a time for everyone
+        meetings = [
+            {"date": (first + dt.timedelta(days=i)).isoformat(), "starts_at": "08:00", "ends_at": "12:00"}
+            for i in range(40)
+        ]
+        program = http.post(
+            f"{base}/programs",
+            json={
+                "code": f"BENCH-{number}",
+                "title": "Bench",
+                "form": "pelatihan",
+                "delivery": "klasikal",
+                "jp": 40,
+                "partner_code": "BENCH",
+                "capacity": participants,
+                "competencies": [{"code": "T-1", "target_level": 3}],
+            },
+        ).json()
+        batch = http.post(f"{base}/programs/{program['id']}/batches", json={"meetings": meetings}).json()
+        http.put(f"{base}/programs/{program['id']}/status", json={"status": "published"})
+        enrolled = http.post(f"{base}/batches/{batch['id']}/enrollments", json={"nips": nips})
+        assert enrolled.status_code == 201, enrolled.text[:500]
+        batches.append(batch)
+    return batches, nips, partner["credential"]
+
+
+def _synced(url: str, nips: list[str]) -> None:
+    """The employees as SIMPEG's sync would leave them in the training service."""
     database = Database(url)
+    settings = TrainingSettings(service="training", database_url=url)
     with UnitOfWork(database, Outbox) as uow:
         for nip in nips:
             handlers.on_employee_synced(
@@ -93,12 +115,10 @@ def enrolled_batch(http: requests.Session, base: str, url: str) -> tuple[dict, l
                     },
                 ),
                 uow,
-                TrainingSettings(service="training", database_url=url),
+                settings,
             )
         uow.commit()
     database.dispose()
-    assert http.post(f"{base}/batches/{batch['id']}/enrollments", json={"nips": nips}).status_code == 201
-    return batch, nips, partner["credential"]
 
 
 def main() -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import DateTime, Engine, any_, create_engine, event, insert, literal, text
+from sqlalchemy import DateTime, Engine, any_, bindparam, create_engine, event, insert, literal, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -34,9 +36,11 @@ def upsert_insert(session: Session):
 def without_waiting_for_disk(session: Session) -> None:
     """This transaction's commit does not wait for its WAL to reach the disk (PostgreSQL ``synchronous_commit`` off
     for it alone): for bookkeeping whose last fraction of a second may be lost when the database crashes (rate
-    counters, the replay window of signed requests), never for state and events. Visible to all at once as ever."""
-    if on_postgresql(session):
+    counters, the replay window of signed requests), never for state and events. Visible to all at once as ever.
+    Said once per transaction however often it is asked."""
+    if on_postgresql(session) and session.info.get("quiet_transaction") is not session.get_transaction():
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        session.info["quiet_transaction"] = session.get_transaction()
 
 
 def among(session: Session, column: Any, values: Iterable[Any]) -> Any:
@@ -46,6 +50,14 @@ def among(session: Session, column: Any, values: Iterable[Any]) -> Any:
     if on_postgresql(session):
         return column == any_(literal(values, ARRAY(column.type)))
     return column.in_(values)
+
+
+def among_parameter(dialect: str, column: Any, name: str) -> Any:
+    """``among`` for a statement built once and run many times: the values come as the parameter ``name`` (a list),
+    one array on PostgreSQL, an expanding ``IN`` elsewhere."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def utcnow() -> dt.datetime:
@@ -69,12 +81,36 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_if_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has lain idle (when the database can have restarted or
+    the network dropped it since): a busy process reuses its connections within milliseconds and no longer pays a
+    round trip per transaction for SQLAlchemy's ``pool_pre_ping``. A dead one is replaced before the transaction."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection, record, _proxy) -> None:
+        returned = record.info.get("returned_at")  # None: connected just now
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("the database connection was lost while idle") from exc
+
+
 class Database:
     """One engine and session factory per process (create it after gunicorn forks)."""
 
     def __init__(self, url: str, **engine_options) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, pool_pre_ping=True, **engine_options)
+        self.engine: Engine = create_engine(url, **engine_options)
+        _ping_if_idle(self.engine)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -139,7 +175,7 @@ class UnitOfWork:
         """Many events at once (one multi-row INSERT): for set-based commands that cause thousands."""
         if events:
             rows = [self.outbox.values_of(event, self.topic_prefix) for event in events]
-            self.session.execute(insert(self.outbox), rows)
+            self.session.connection().execute(insert(self.outbox.__table__), rows)  # Core: nothing for the ORM to track
 
     def get(self, model: type[Any], key: Any, what: str, **options: Any) -> Any:
         """The row of ``model`` with primary key ``key``, or NotFound ("No <what> <key>.")."""

@@ -5,6 +5,7 @@
 # the Strimzi schemas from npm into deploy/tools/strimzicheck/node_modules, axe-core (accessibility rules
 # for the browser tests) into deploy/tools/axe/node_modules and the Nu HTML Checker (vnu-jar, run with the Java the
 # Kafka broker needs) into deploy/tools/vnu/node_modules.
+#   deploy/tools/install.sh bench   only the load generator of the benches (vegeta, from the Go module proxy)
 set -euo pipefail
 cd "$(dirname "$0")"
 CACHE=${BANGKOM_CACHE_DIR:-$HOME/.cache/bangkom}/tools
@@ -12,6 +13,15 @@ BIN=$CACHE/bin
 KUSTOMIZE_VERSION=v5.7.1
 mkdir -p "$BIN"
 case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) PATH=$PATH:/usr/local/go/bin ;; esac  # Go from its own tarball
+VEGETA_VERSION=v12.13.0
+
+if [ "${1:-}" = bench ]; then
+  if [ ! -x "$BIN/vegeta" ]; then
+    echo "tools: vegeta $VEGETA_VERSION, the benches' load generator (Go module proxy; a minute once)"
+    GOBIN=$BIN GOFLAGS=-mod=mod go install "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"
+  fi
+  exit 0
+fi
 
 if [ ! -x "$BIN/promtool" ]; then
   echo "tools: promtool (Debian package prometheus)"

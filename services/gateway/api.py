@@ -21,7 +21,7 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from services.gateway import domain, handlers, schemas, upstream
 from services.gateway.process import ProcessState
-from services.gateway.rate_limits import RateLimited, take_rate_limit, too_many
+from services.gateway.rate_limits import RateLimited, count_request, take_rate_limit, too_many
 from shared import identity, metrics
 from shared.errors import Forbidden, NotFound
 from shared.web import context, problem
@@ -205,16 +205,22 @@ def _verify_key(key_id: str, secret: str) -> str | None:
     return partner_code
 
 
-def _authenticate(settings, body: bytes) -> identity.Identity:
-    if request.headers.get("Authorization", "").startswith("Bangkom-Partner "):
-        try:
-            with context().uow() as uow:
-                return handlers.authenticate_partner(
+def _authenticate_and_count(settings, body: bytes) -> tuple[identity.Identity, dict[str, str]]:
+    """The caller (a partner's signature or a person's token) and their request counted against their rate limit:
+    the partner's request id and the caller's counter written in one transaction (RateLimited past the limit)."""
+    partner = request.headers.get("Authorization", "").startswith("Bangkom-Partner ")
+    with context().uow() as uow:
+        if partner:
+            try:
+                caller = handlers.authenticate_partner(
                     uow, request.headers, body, _verify_key, time.time(), process_state()
                 )
-        except requests.RequestException:
-            raise Unavailable("training") from None
-    return handlers.identity_of_bearer(settings, request.headers.get("Authorization"), process_state())
+            except requests.RequestException:
+                raise Unavailable("training") from None
+        else:
+            caller = handlers.identity_of_bearer(settings, request.headers.get("Authorization"), process_state())
+        key = f"partner:{caller.partner_code}" if caller.partner_code else f"person:{caller.subject}"
+        return caller, count_request(uow, key, settings.rate_limit_per_minute)
 
 
 class Unavailable(Exception):
@@ -236,7 +242,7 @@ def proxy(service: str, rest: str) -> Response:
         )
     body = request.get_data()
     try:
-        caller = _authenticate(settings, body)
+        caller, limits = _authenticate_and_count(settings, body)
     except Unavailable as exc:
         metrics.UPSTREAM_ERRORS.labels(exc.service, "unavailable").inc()
         return problem(
@@ -244,11 +250,6 @@ def proxy(service: str, rest: str) -> Response:
             f"The {exc.service} service is unavailable to check the key; try again shortly.",
             slug="upstream-unavailable",
             service=exc.service,
-        )
-    try:
-        limits = take_rate_limit(
-            f"{'partner:' + caller.partner_code if caller.partner_code else 'person:' + caller.subject}",
-            settings.rate_limit_per_minute,
         )
     except RateLimited as exc:
         return too_many(exc)

@@ -8,6 +8,7 @@ import time
 from flask import Response
 
 from services.gateway import handlers
+from shared.db import UnitOfWork
 from shared.web import context, problem
 
 
@@ -18,9 +19,16 @@ class RateLimited(Exception):
 
 
 def take_rate_limit(key: str, limit: int) -> dict[str, str]:
-    """Count a request against a caller's limit; RateLimited past it. Returns the RateLimit headers."""
+    """Count a request against a caller's limit in a transaction of its own; RateLimited past it. Returns the
+    RateLimit headers."""
     with context().uow() as uow:
-        allowed, remaining, reset = handlers.take_rate(uow, key, limit, time.time())
+        return count_request(uow, key, limit)
+
+
+def count_request(uow: UnitOfWork, key: str, limit: int) -> dict[str, str]:
+    """Count a request against a caller's limit, committing ``uow`` (with whatever else it holds); RateLimited past
+    it. Returns the RateLimit headers."""
+    allowed, remaining, reset = handlers.take_rate(uow, key, limit, time.time())
     if not allowed:
         raise RateLimited(limit, reset)
     return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining), "RateLimit-Reset": str(reset)}

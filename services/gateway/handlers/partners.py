@@ -28,7 +28,8 @@ def authenticate_partner(
 ) -> Identity:
     """A partner's signed request: key id and secret (verified against the stored hash by the training
     service), a fresh timestamp, an HMAC over id, timestamp and the raw body, and an id not seen
-    within the replay window. Each failure says which check failed, never a secret."""
+    within the replay window. Each failure says which check failed, never a secret. The request id is recorded in
+    ``uow``, uncommitted: the caller commits it with the caller's rate counter (one transaction per request)."""
     credentials = domain.partner_credentials(headers.get("Authorization"))
     if credentials is None:
         raise Unauthorized("Send 'Authorization: Bangkom-Partner <key id>:<secret>'.", check="credentials")
@@ -60,5 +61,4 @@ def authenticate_partner(
     ).first()
     if inserted is None:
         raise Unauthorized(f"Request id {message_id} was already used; every request needs a new id.", check="replay")
-    uow.commit()
     return Identity(key_id, ("partner",), partner_code)

@@ -3,15 +3,17 @@ corrections and closed batches."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import json
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Select, bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from services.training import domain
@@ -19,7 +21,7 @@ from services.training.commands import AttendanceRecord, RosterMark
 from services.training.models import Attendance, AttendanceReceipt, Batch, Enrollment, Meeting, Program
 from shared import nip as employee_number
 from shared import sheets
-from shared.db import UnitOfWork, on_postgresql, utcnow
+from shared.db import UnitOfWork, among_parameter, on_postgresql, utcnow
 from shared.events import Event, new_event
 
 
@@ -90,10 +92,11 @@ def _apply_attendance(
     known = _Known.of(session, records, batch_ids, sender, partner_code)
     results, events = [], []
     for record in records:
-        result, event = known.apply(session, record, sender, source)
+        result, event = known.apply(record, sender, source)
         results.append(result)
         if event is not None:
             events.append(event)
+    known.write(session)
     uow.publish_all(events)
     uow.commit()
     return results
@@ -117,62 +120,89 @@ def _lock_records(session, records: Sequence[AttendanceRecord], batch_ids: list[
     )
 
 
+@functools.cache
+def _reads(dialect: str) -> dict[str, Select]:
+    """The reads of an attendance write, built once per dialect and run with their values as parameters: building
+    the statements anew for every request cost more than running them."""
+    batch, program, receipt = Batch.__table__.c, Program.__table__.c, AttendanceReceipt.__table__.c
+    enrolment, meeting, attendance = Enrollment.__table__.c, Meeting.__table__.c, Attendance.__table__.c
+    batches = (
+        select(batch.id, batch.closed_at, program.partner_code)
+        .join_from(Batch.__table__, Program.__table__, program.id == batch.program_id)
+        .where(among_parameter(dialect, batch.id, "batches"))
+        .order_by(batch.id)
+    )
+    return {
+        "batches": batches,
+        "batches of a partner": batches.where(program.partner_code == bindparam("partner")),
+        "receipts": select(receipt.event_id, receipt.body_hash).where(
+            receipt.partner_code == bindparam("sender"), among_parameter(dialect, receipt.event_id, "events")
+        ),
+        "enrolments": select(enrolment.id, enrolment.batch_id, enrolment.nip, enrolment.status).where(
+            among_parameter(dialect, enrolment.batch_id, "batches"), among_parameter(dialect, enrolment.nip, "nips")
+        ),
+        "meetings": select(meeting.batch_id, meeting.meeting_no).where(
+            among_parameter(dialect, meeting.batch_id, "batches"),
+            among_parameter(dialect, meeting.meeting_no, "numbers"),
+        ),
+        "attendance": select(attendance.enrollment_id, attendance.meeting_no, attendance.recorded_at).where(
+            among_parameter(dialect, attendance.enrollment_id, "enrolments"),
+            among_parameter(dialect, attendance.meeting_no, "numbers"),
+        ),
+    }
+
+
 @dataclass
 class _Known:
-    """What the records of one request meet, read once under their locks: their batches (a partner's own only) and
-    partners, the receipts of their event ids, the participants and meetings they name, the attendance held."""
+    """What the records of one request meet, read once under their locks as plain rows (no ORM objects: a request
+    of 1,000 records would make thousands): their batches (a partner's own only) and partners, the receipts of their
+    event ids, the participants and meetings they name, the attendance held; and what they change, written at the
+    end in one statement per table."""
 
-    batches: dict[str, Batch]
-    partner_of: dict[str, str]
+    batches: dict[str, Any]  # id → (closed_at, partner_code)
     receipts: dict[str, str]
-    enrollments: dict[tuple[str, str], Enrollment]
+    enrollments: dict[tuple[str, str], Any]  # (batch, nip) → (id, nip, status)
     meetings: set[tuple[str, int]]
-    current: dict[tuple[str, int], Attendance]
+    current: dict[tuple[str, int], dt.datetime]  # (enrolment, meeting) → recorded_at held
+    new_receipts: list[dict[str, Any]] = field(default_factory=list)
+    inserted: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)  # attendance rows to add
+    updated: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)  # held rows to change
 
     @classmethod
     def of(cls, session, records, batch_ids: list[str], sender: str, partner_code: str | None) -> _Known:
-        query = select(Batch, Program.partner_code).join(Program, Program.id == Batch.program_id)
-        query = query.where(Batch.id.in_(batch_ids)).order_by(Batch.id)
-        if partner_code is not None:
-            query = query.where(Program.partner_code == partner_code)
-        found = session.execute(query).all()  # read under the locks: a batch closed meanwhile is seen closed
-        batches = {b.id: b for b, _ in found}
-        ids = [r.event_id for r in records]
-        receipts = session.scalars(  # under the pairs' locks: a concurrent request with the same records committed
-            select(AttendanceReceipt).where(
-                AttendanceReceipt.partner_code == sender, AttendanceReceipt.event_id.in_(ids)
-            )
-        )
-        nips = sorted({r.nip for r in records})  # only the participants and meetings this request names
+        reads, run = _reads(session.get_bind().dialect.name), session.connection().execute
+        # read under the locks: a batch closed meanwhile is seen closed
+        if partner_code is None:
+            batches = {row.id: row for row in run(reads["batches"], {"batches": batch_ids})}
+        else:
+            found = run(reads["batches of a partner"], {"batches": batch_ids, "partner": partner_code})
+            batches = {row.id: row for row in found}
+        # under the pairs' locks: a concurrent request with the same records committed
+        receipts = run(reads["receipts"], {"sender": sender, "events": [r.event_id for r in records]})
+        # only the participants and meetings this request names
+        named = {"batches": list(batches), "numbers": sorted({r.meeting_no for r in records})}
         enrollments = {
-            (e.batch_id, e.nip): e
-            for e in session.scalars(
-                select(Enrollment).where(Enrollment.batch_id.in_(list(batches)), Enrollment.nip.in_(nips))
-            )
+            (row.batch_id, row.nip): row
+            for row in run(reads["enrolments"], {**named, "nips": sorted({r.nip for r in records})})
         }
-        meetings = session.scalars(select(Meeting).where(Meeting.batch_id.in_(list(batches))))
-        current = session.scalars(
-            select(Attendance).where(
-                Attendance.enrollment_id.in_([e.id for e in enrollments.values()]),
-                Attendance.meeting_no.in_(sorted({r.meeting_no for r in records})),
-            )
+        meetings = run(reads["meetings"], named)
+        current = run(
+            reads["attendance"], {"enrolments": [e.id for e in enrollments.values()], "numbers": named["numbers"]}
         )
         return cls(
             batches=batches,
-            partner_of={b.id: code for b, code in found},
-            receipts={r.event_id: r.body_hash for r in receipts},
+            receipts={event_id: digest for event_id, digest in receipts},
             enrollments=enrollments,
-            meetings={(m.batch_id, m.meeting_no) for m in meetings},
-            current={(a.enrollment_id, a.meeting_no): a for a in current},
+            meetings={(batch_id, number) for batch_id, number in meetings},
+            current={(enrolment, number): at for enrolment, number, at in current},
         )
 
-    def apply(self, session, record: AttendanceRecord, sender: str, source: str) -> tuple[dict[str, Any], Event | None]:
+    def apply(self, record: AttendanceRecord, sender: str, source: str) -> tuple[dict[str, Any], Event | None]:
         """One record: its outcome, and the event of the attendance it changed (``None`` when it changed none)."""
         digest = _body_hash(record.receipt_body(source))
         batch = self.batches.get(record.batch_id)
         enrollment = self.enrollments.get((record.batch_id, record.nip))
         key = (enrollment.id, record.meeting_no) if enrollment else None
-        held = self.current.get(key) if key else None
         decision = domain.decide_attendance(
             seen_body=self.receipts.get(record.event_id),
             body=digest,
@@ -181,35 +211,65 @@ class _Known:
             meeting_known=(record.batch_id, record.meeting_no) in self.meetings,
             batch_closed=batch is not None and batch.closed_at is not None,
             recorded_at=record.recorded_at,
-            held_recorded_at=held.recorded_at if held else None,
+            held_recorded_at=self.current.get(key) if key else None,
         )
         result = {"event_id": record.event_id, "outcome": decision.outcome}
         if decision.field:
             result["field"] = decision.field
         if decision.keeps_receipt:
-            session.add(AttendanceReceipt(partner_code=sender, event_id=record.event_id, body_hash=digest))
+            self.new_receipts.append(
+                {"partner_code": sender, "event_id": record.event_id, "body_hash": digest, "received_at": utcnow()}
+            )
             self.receipts[record.event_id] = digest
         if decision.outcome != "accepted":
             return result, None
-        if held is None:
-            held = self.current[key] = Attendance(enrollment_id=enrollment.id, meeting_no=record.meeting_no)
-            session.add(held)
-        held.status, held.recorded_at, held.partner_event_id = record.status, record.recorded_at, record.event_id
-        held.source, held.note = source, record.note
+        row = {
+            "status": record.status,
+            "recorded_at": record.recorded_at,
+            "partner_event_id": record.event_id,
+            "source": source,
+            "note": record.note,
+        }
+        if key in self.current and key not in self.inserted:
+            self.updated[key] = row
+        else:
+            self.inserted[key] = {"enrollment_id": enrollment.id, "meeting_no": record.meeting_no, **row}
+        self.current[key] = record.recorded_at
         return result, new_event(
             "AttendanceRecorded",
             {
                 "enrollment_id": enrollment.id,
                 "nip": enrollment.nip,
-                "batch_id": batch.id,
+                "batch_id": record.batch_id,
                 "meeting_no": record.meeting_no,
                 "status": record.status,
-                "partner_code": self.partner_of[batch.id],
+                "partner_code": batch.partner_code,
                 "recorded_at": record.recorded_at,
                 "source": source,
             },
             validate=False,
         )
+
+    def write(self, session) -> None:
+        """The receipts and the attendance added and changed: one statement for each kind, however many records
+        (Core statements on the tables: nothing for the ORM to track)."""
+        connection = session.connection()
+        if self.new_receipts:
+            connection.execute(insert(AttendanceReceipt.__table__), self.new_receipts)
+        if self.inserted:
+            connection.execute(insert(Attendance.__table__), list(self.inserted.values()))
+        if self.updated:
+            table = Attendance.__table__
+            connection.execute(
+                update(table)
+                .where(
+                    table.c.enrollment_id == bindparam("key_enrollment"), table.c.meeting_no == bindparam("key_meeting")
+                )
+                .values(
+                    {name: bindparam(name) for name in ("status", "recorded_at", "partner_event_id", "source", "note")}
+                ),
+                [{"key_enrollment": e, "key_meeting": m, **row} for (e, m), row in self.updated.items()],
+            )
 
 
 def record_roster_attendance(

@@ -1,0 +1,327 @@
+"""Partner attendance against its bare baseline, side by side in one run (issue 33).
+
+    make bench      # or: deploy/local/with-infra.sh .venv/bin/python bench/attendance.py [--seconds 20]
+
+Four HTTP paths for one attendance record, each under gunicorn with the same settings (gthread, 2 workers × 4
+threads, keep-alive 75 s) on the same PostgreSQL database, each in its own batch of 1,000 participants × 40 meetings
+(every request a new record, never a correction or a duplicate):
+
+- **bare write**: ``bench/bare.py``'s Flask + psycopg app running the same nine statements as the training service;
+- **bare two-hop**: ``bench/bare.py``'s proxy in front of the bare write;
+- **straight**: the training service, ``POST /partner/attendance/record`` with the identity the gateway signs;
+- **gateway**: the same through the gateway, signed with the partner's real key (key check, signature, replay
+  and rate records, the upstream call);
+
+then 1,000 records per request, bare (proxy → ``executemany``) and through the gateway. The load comes from vegeta
+(``bench/load.py``) with 8 requests in flight for ``--seconds`` (the maximum rate), then at 100 requests/s (the
+latency). Prints requests/s, p50/p99, CPU per request of every process group (the servers, PostgreSQL, vegeta) and
+the ratios to the bare paths, and records them in the table of ``make bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench import load  # noqa: E402
+from bench.attendance_ingest import enrolled_batches, free_port  # noqa: E402
+from bench.figures import record  # noqa: E402
+from services.gateway import domain as gateway_domain  # noqa: E402
+from shared import identity  # noqa: E402
+from shared.migrations import upgrade  # noqa: E402
+
+SECRET = "bench-secret"  # noqa: S105 - throw-away services of this run
+JWT = "bench-jwt-secret-that-is-long-enough-for-hs256"  # noqa: S105
+BARE_GUNICORN = ["-k", "gthread", "-w", "2", "--threads", "4", "--keep-alive", "75"]  # shared.gunicorn_conf's
+
+
+def service_databases(services: Sequence[str]) -> tuple[Engine, dict[str, str], dict[str, str]]:
+    """A throw-away database per service, migrated: (the admin engine, names, URLs); drop them with the engine."""
+    admin_url = os.environ.get(
+        "TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/postgres"
+    )
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    names = {s: f"bangkom_bench_{s}_{uuid.uuid4().hex[:8]}" for s in services}
+    with admin.connect() as connection:
+        for name in names.values():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    urls = {s: make_url(admin_url).set(database=n).render_as_string(hide_password=False) for s, n in names.items()}
+    for service, url in urls.items():
+        upgrade(f"services.{service}", url)
+    return admin, names, urls
+
+
+def stop_and_drop(servers: Sequence[subprocess.Popen], admin: Engine, names: dict[str, str]) -> None:
+    """Stop the gunicorn masters (SIGTERM: their workers finish) and drop the throw-away databases."""
+    for server in servers:
+        server.send_signal(signal.SIGTERM)
+    for server in servers:
+        server.wait(timeout=30)
+    with admin.connect() as connection:
+        for name in names.values():
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def serve(
+    app: str, env: dict[str, str], options: Sequence[str] = ("-c", "python:shared.gunicorn_conf")
+) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", *options, app],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_healthy(base: str) -> None:
+    for _ in range(150):
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise SystemExit(f"{base} did not start")
+
+
+SLOTS = 40  # meetings per batch: a batch of P participants has 40 × P attendance slots
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=20, help="each path as fast as it goes, this long")
+    parser.add_argument("--paced-seconds", type=float, default=20, help="each path at --rate, this long")
+    parser.add_argument("--rate", type=int, default=100, help="requests/s of the latency run")
+    parser.add_argument("--workers", type=int, default=8, help="requests in flight of the fastest run")
+    parser.add_argument("--participants", type=int, default=1000, help="per batch (at most 1,000)")
+    args = parser.parse_args()
+    admin, names, urls = service_databases(("training", "gateway"))
+    ports = {name: free_port() for name in ("training", "gateway", "bare write", "bare proxy")}
+    local = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    common = {**os.environ, "INTERNAL_IDENTITY_SECRET": SECRET, "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING"}
+    servers = {
+        "training": serve(
+            "services.training.app:create_app()",
+            common | {"DATABASE_URL": urls["training"], "BIND": f"127.0.0.1:{ports['training']}"},
+        ),
+        "gateway": serve(
+            "services.gateway.app:create_app()",
+            common
+            | {
+                "DATABASE_URL": urls["gateway"],
+                "BIND": f"127.0.0.1:{ports['gateway']}",
+                "JWT_SECRET": JWT,
+                "TRAINING_URL": local["training"],
+                "RATE_LIMIT_PER_MINUTE": "1000000",  # the counters are written all the same; nobody is refused here
+            },
+        ),
+        "bare write": serve(
+            "bench.bare:write_app()",
+            common | {"DATABASE_URL": urls["training"]},
+            [*BARE_GUNICORN, "--bind", f"127.0.0.1:{ports['bare write']}"],
+        ),
+        "bare proxy": serve(
+            "bench.bare:proxy_app()",
+            common | {"UPSTREAM_URL": local["bare write"]},
+            [*BARE_GUNICORN, "--bind", f"127.0.0.1:{ports['bare proxy']}"],
+        ),
+    }
+    try:
+        for name in ("training", "gateway", "bare write"):
+            wait_healthy(local[name])
+        wait_healthy(f"{local['bare proxy']}")
+        _measure(args, servers, local, urls)
+    finally:
+        stop_and_drop(list(servers.values()), admin, names)
+
+
+def _measure(args, servers: dict[str, subprocess.Popen], local: dict[str, str], urls: dict[str, str]) -> None:
+    http = requests.Session()
+    http.headers[identity.HEADER] = identity.encode(identity.Identity("bench.admin", ("admin",)), SECRET)
+    batches, nips, key = enrolled_batches(
+        http, f"{local['training']}/api/v1/training", urls["training"], count=6, participants=args.participants
+    )
+    slots = SLOTS * len(nips)
+
+    def records(batch: dict, start: int, count: int) -> list[dict]:
+        return [
+            {
+                "event_id": f"{batch['id'][:8]}-{n}",
+                "batch_id": batch["id"],
+                "nip": nips[n % len(nips)],
+                "meeting_no": 1 + n // len(nips),
+                "status": "present",
+                "recorded_at": f"2026-01-04T08:{n % 60:02d}:00+07:00",
+            }
+            for n in range(start, min(start + count, slots))
+        ]
+
+    partner = {identity.HEADER: identity.encode(identity.Identity(key["key_id"], ("partner",), "BENCH"), SECRET)}
+    json_type = {"Content-Type": "application/json"}
+    single = "/api/v1/training/partner/attendance/record"
+
+    def bare(base: str, path: str = "/record"):
+        return lambda r: load.target(
+            "POST", f"{base}{path}", json.dumps(r).encode(), {"X-Partner": "BENCH"} | json_type
+        )
+
+    def straight(r: dict) -> str:
+        return load.target("POST", f"{local['training']}{single}", json.dumps(r).encode(), partner | json_type)
+
+    def signed(path: str):
+        def target(payload: dict) -> str:
+            body = json.dumps(payload).encode()
+            return load.target(
+                "POST",
+                f"{local['gateway']}{path}",
+                body,
+                gateway_domain.signed_headers(key["key_id"], key["secret"], body),
+            )
+
+        return target
+
+    pg = load.postgres_pids()
+    pids = {name: [server.pid] for name, server in servers.items()}
+    paths = {  # name: (its batch, how a record becomes a request, what it runs on)
+        "bare write": (batches[0], bare(local["bare write"]), ["bare write"]),
+        "bare two-hop": (batches[1], bare(local["bare proxy"]), ["bare proxy", "bare write"]),
+        "straight to training": (batches[2], straight, ["training"]),
+        "through the gateway, signed": (batches[3], signed(single), ["gateway", "training"]),
+    }
+    paced = int(args.rate * args.paced_seconds)
+    fastest, latency = {}, {}
+    for name, (batch, request, processes) in paths.items():
+        watch = {p: pids[p] for p in processes} | {"PostgreSQL": pg}
+        _attack([request(r) for r in records(batch, 0, 200)], 0, args.workers, 60, watch)  # connections, caches
+        fastest[name] = _attack(
+            [request(r) for r in records(batch, 200, slots - 200 - paced)], 0, args.workers, args.seconds, watch
+        )
+        latency[name] = _attack(
+            [request(r) for r in records(batch, slots - paced, paced)],
+            args.rate,
+            args.workers,
+            args.paced_seconds,
+            watch,
+        )
+    bulk = {}
+    for name, batch, request, processes in (
+        ("bare two-hop", batches[4], bare(local["bare proxy"], "/records"), ["bare proxy", "bare write"]),
+        (
+            "through the gateway, signed",
+            batches[5],
+            signed("/api/v1/training/partner/attendance"),
+            ["gateway", "training"],
+        ),
+    ):
+        targets = [request({"records": records(batch, i, 1000)}) for i in range(0, 20_000, 1000)]
+        run = _attack(targets, 0, 2, 300, {p: pids[p] for p in processes} | {"PostgreSQL": pg})
+        bulk[name] = run.requests * 1000 / run.seconds
+    _report(args, fastest, latency, bulk)
+
+
+def _attack(targets: list[str], rate: int, workers: int, seconds: float, watch) -> load.Run:
+    run = load.attack(targets, rate=rate, workers=workers, seconds=seconds, watch=watch)
+    ended = run.errors == ["no targets to attack"]  # the targets ran out before the time: vegeta's last "result"
+    wrong = {code: n for code, n in run.statuses.items() if code not in ("200", "201") and not (ended and code == "0")}
+    if wrong:
+        raise SystemExit(f"answers other than 200/201: {wrong} {run.errors[:3]}")
+    return run
+
+
+def _report(args, fastest: dict[str, load.Run], latency: dict[str, load.Run], bulk: dict[str, float]) -> None:
+    print(
+        f"\npartner attendance, one record per request: {args.workers} in flight for {args.seconds:.0f} s (the "
+        f"rate), then {args.rate}/s for {args.paced_seconds:.0f} s (the latency); gunicorn gthread 2 × 4 each"
+    )
+    print(f"  {'path':<30} {'req/s':>7} {'p50':>7} {'p99':>7}   CPU per request (ms), at the fastest")
+    for name, run in fastest.items():
+        paced = latency[name]
+        cpu = "  ".join(f"{group} {ms:.2f}" for group, ms in run.cpu_ms.items())
+        print(f"  {name:<30} {run.rate:7.0f} {paced.p50_ms:6.1f}ms {paced.p99_ms:6.1f}ms   {cpu}")
+    print("  1,000 records per request, 2 in flight:")
+    for name, rate in bulk.items():
+        print(f"  {name:<30} {rate:7.0f} records/s")
+
+    def server_cpu(name: str) -> float:
+        return sum(
+            ms for group, ms in fastest[name].cpu_ms.items() if group not in ("PostgreSQL", "load generator (vegeta)")
+        )
+
+    bare, two_hop = fastest["bare write"], fastest["bare two-hop"]
+    straight, gateway = fastest["straight to training"], fastest["through the gateway, signed"]
+    record("bare write (same 9 statements), 1 record/request", bare.rate, "req/s", goal="(the baseline)", met=None)
+    record("bare two-hop (bare proxy → bare write)", two_hop.rate, "req/s", goal="(the baseline)", met=None)
+    record(
+        "attendance 1/request, straight to training",
+        straight.rate,
+        "req/s",
+        baseline=bare.rate,
+        baseline_name="bare write",
+        goal="≥ 0.4 × bare write",
+        met=straight.rate >= 0.4 * bare.rate,
+    )
+    record(
+        "  its server CPU per request",
+        server_cpu("straight to training"),
+        "ms",
+        baseline=server_cpu("bare write"),
+        baseline_name="bare write",
+        goal="≤ 2.5 × bare write",
+        met=server_cpu("straight to training") <= 2.5 * server_cpu("bare write"),
+    )
+    record(
+        "attendance 1/request through the gateway (signed)",
+        gateway.rate,
+        "req/s",
+        baseline=two_hop.rate,
+        baseline_name="bare two-hop",
+        goal="≥ 0.5 × bare two-hop",
+        met=gateway.rate >= 0.5 * two_hop.rate,
+    )
+    record(
+        "  its server CPU per request (gateway + training)",
+        server_cpu("through the gateway, signed"),
+        "ms",
+        baseline=server_cpu("bare two-hop"),
+        baseline_name="bare two-hop",
+        goal="(context)",
+        met=None,
+    )
+    p99 = latency["through the gateway, signed"].p99_ms
+    record(
+        f"  its p99 at {args.rate} req/s",
+        p99,
+        "ms",
+        baseline=latency["bare two-hop"].p99_ms,
+        baseline_name="bare two-hop",
+        goal="< 50 ms at 100 req/s",
+        met=p99 < 50,
+    )
+    record(
+        "attendance 1,000/request through the gateway",
+        bulk["through the gateway, signed"],
+        "records/s",
+        baseline=bulk["bare two-hop"],
+        baseline_name="bare two-hop, executemany",
+        goal="≥ 0.5 × bare two-hop executemany",
+        met=bulk["through the gateway, signed"] >= 0.5 * bulk["bare two-hop"],
+    )
+
+
+if __name__ == "__main__":
+    main()
