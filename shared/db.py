@@ -25,12 +25,14 @@ def on_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def upsert_insert(session: Session):
-    """The dialect's ``insert`` (PostgreSQL or SQLite), which has ``on_conflict_do_nothing/_do_update``."""
+def upsert_insert(session: Session | str):
+    """The dialect's ``insert`` (PostgreSQL or SQLite), which has ``on_conflict_do_nothing/_do_update``; for a
+    session, or a dialect's name (a statement built once per dialect)."""
     from sqlalchemy.dialects.postgresql import insert as postgresql_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return postgresql_insert if on_postgresql(session) else sqlite_insert
+    dialect = session if isinstance(session, str) else session.get_bind().dialect.name
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
 def without_waiting_for_disk(session: Session) -> None:
@@ -39,7 +41,7 @@ def without_waiting_for_disk(session: Session) -> None:
     counters, the replay window of signed requests), never for state and events. Visible to all at once as ever.
     Said once per transaction however often it is asked."""
     if on_postgresql(session) and session.info.get("quiet_transaction") is not session.get_transaction():
-        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        session.connection().exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
         session.info["quiet_transaction"] = session.get_transaction()
 
 

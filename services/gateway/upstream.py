@@ -37,6 +37,7 @@ class SendAgainOnce(Retry):
 def new_client() -> requests.Session:
     """The pooled client of a gateway process (made after gunicorn forks), sending again as ``SendAgainOnce`` says."""
     http = requests.Session()
+    http.trust_env = False  # the services are called directly: no proxy or .netrc looked up in the environment per call
     send_again = SendAgainOnce(
         total=1, connect=1, read=1, status=0, other=0, redirect=0, allowed_methods=IDEMPOTENT, raise_on_status=False
     )

@@ -4,9 +4,10 @@ window."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 
 from services.gateway import domain
 from services.gateway.models import SeenRequest
@@ -16,6 +17,19 @@ from shared.errors import Unauthorized
 from shared.identity import Identity
 
 PURGE_EVERY_SECONDS = 60  # ids older than twice the replay window are deleted at most this often per process
+
+
+@functools.cache
+def _first_sight(dialect: str):
+    """Record a partner's request id unless it was seen: answers the id when it was new. Built once per dialect, as
+    Core (every signed request runs it)."""
+    table = SeenRequest.__table__
+    return (
+        upsert_insert(dialect)(table)
+        .values(partner_code=bindparam("partner"), request_id=bindparam("request"), seen_at=bindparam("at"))
+        .on_conflict_do_nothing()
+        .returning(table.c.request_id)
+    )
 
 
 def authenticate_partner(
@@ -53,11 +67,9 @@ def authenticate_partner(
         process.last_purge = now
         cutoff = dt.datetime.fromtimestamp(now - 2 * domain.REPLAY_WINDOW_SECONDS, dt.UTC)
         session.execute(delete(SeenRequest).where(SeenRequest.seen_at < cutoff))
-    inserted = session.execute(
-        upsert_insert(session)(SeenRequest)
-        .values(partner_code=partner_code, request_id=message_id, seen_at=utcnow())
-        .on_conflict_do_nothing()
-        .returning(SeenRequest.request_id)
+    connection = session.connection()
+    inserted = connection.execute(
+        _first_sight(connection.dialect.name), {"partner": partner_code, "request": message_id, "at": utcnow()}
     ).first()
     if inserted is None:
         raise Unauthorized(f"Request id {message_id} was already used; every request needs a new id.", check="replay")

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+import functools
+
+from sqlalchemy import bindparam, delete
 
 from services.gateway.models import RateCounter
 from shared.db import UnitOfWork, upsert_insert, without_waiting_for_disk
+
+
+@functools.cache
+def _counting(dialect: str):
+    """Count one request of a key in a window (the row made or its count raised), answering the count: built once
+    per dialect, as Core (every proxied request runs it)."""
+    table = RateCounter.__table__
+    return (
+        upsert_insert(dialect)(table)
+        .values(key=bindparam("counted_key"), window_start=bindparam("window"), count=1)
+        .on_conflict_do_update(index_elements=["key", "window_start"], set_={"count": table.c.count + 1})
+        .returning(table.c.count)
+    )
 
 
 def take_rate(uow: UnitOfWork, key: str, limit: int, now: float) -> tuple[bool, int, int]:
@@ -13,12 +28,8 @@ def take_rate(uow: UnitOfWork, key: str, limit: int, now: float) -> tuple[bool, 
     window = int(now // 60)
     session = uow.session
     without_waiting_for_disk(session)  # the counter row is every request's: its lock is held until the commit
-    count = session.execute(
-        upsert_insert(session)(RateCounter)
-        .values(key=key, window_start=window, count=1)
-        .on_conflict_do_update(index_elements=["key", "window_start"], set_={"count": RateCounter.count + 1})
-        .returning(RateCounter.count)
-    ).scalar_one()
+    connection = session.connection()
+    count = connection.execute(_counting(connection.dialect.name), {"counted_key": key, "window": window}).scalar_one()
     if count == 1:  # first request of a window: forget older windows of this caller
         session.execute(delete(RateCounter).where(RateCounter.key == key, RateCounter.window_start < window))
     uow.commit()

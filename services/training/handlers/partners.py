@@ -52,7 +52,7 @@ def revoke_partner_key(uow: UnitOfWork, partner_code: str, key_id: str) -> Partn
 def verify_partner_key(uow: UnitOfWork, key_id: str, secret: str) -> str | None:
     """The partner code of a valid, unrevoked key whose secret matches; None otherwise."""
     key = uow.session.get(PartnerKey, key_id)
-    if key is None or key.revoked_at is not None or not hashing.verify_secret(secret, key.secret_hash):
+    if key is None or key.revoked_at is not None or not hashing.verify_secret_remembered(secret, key.secret_hash):
         return None
     if hashing.outdated(key.secret_hash):  # an older scheme (scrypt): argon2id from now on
         key.secret_hash = hashing.hash_secret(secret)
