@@ -109,11 +109,18 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=100, help="requests/s of the latency run")
     parser.add_argument("--workers", type=int, default=8, help="requests in flight of the fastest run")
     parser.add_argument("--participants", type=int, default=1000, help="per batch (at most 1,000)")
+    parser.add_argument("--rounds", type=int, default=2, help="fastest runs of each path, in turn: the best counts")
+    parser.add_argument(
+        "--profile",
+        choices=("training", "gateway", "bare write", "bare proxy"),
+        help="py-spy samples this server's workers (the thread holding the GIL: CPU in Python) through the first fastest run it serves (folded stacks)",
+    )
     args = parser.parse_args()
     admin, names, urls = service_databases(("training", "gateway"))
     ports = {name: free_port() for name in ("training", "gateway", "bare write", "bare proxy")}
     local = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    common = {**os.environ, "INTERNAL_IDENTITY_SECRET": SECRET, "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING"}
+    # the services as deployed: a JSON log line per request at INFO (to nowhere here), metrics, every check
+    common = {**os.environ, "INTERNAL_IDENTITY_SECRET": SECRET, "WEB_CONCURRENCY": "2", "LOG_LEVEL": "INFO"}
     servers = {
         "training": serve(
             "services.training.app:create_app()",
@@ -203,22 +210,33 @@ def _measure(args, servers: dict[str, subprocess.Popen], local: dict[str, str], 
         "straight to training": (batches[2], straight, ["training"]),
         "through the gateway, signed": (batches[3], signed(single), ["gateway", "training"]),
     }
+    _settled(urls["training"])
     paced = int(args.rate * args.paced_seconds)
-    fastest, latency = {}, {}
-    for name, (batch, request, processes) in paths.items():
-        watch = {p: pids[p] for p in processes} | {"PostgreSQL": pg}
-        _attack([request(r) for r in records(batch, 0, 200)], 0, args.workers, 60, watch)  # connections, caches
-        fastest[name] = _attack(
-            [request(r) for r in records(batch, 200, slots - 200 - paced)], 0, args.workers, args.seconds, watch
-        )
-        latency[name] = _attack(
+    share = (slots - 200 - paced) // args.rounds
+    watches = {name: {p: pids[p] for p in processes} | {"PostgreSQL": pg} for name, (_, _, processes) in paths.items()}
+    for name, (batch, request, _) in paths.items():  # connections opened, caches and prepared statements warm
+        _attack([request(r) for r in records(batch, 0, 200)], 0, args.workers, 60, watches[name])
+    fastest: dict[str, load.Run] = {}
+    for round_ in range(args.rounds):  # the paths in turn, each round: what the machine does meanwhile hits all
+        for name, (batch, request, _) in paths.items():
+            targets = [request(r) for r in records(batch, 200 + round_ * share, share)]
+            profiling = _profile(args, servers, paths[name][2], round_ == 0)
+            run = _attack(targets, 0, args.workers, args.seconds, watches[name])
+            if profiling is not None:
+                profiling.wait()
+            if name not in fastest or run.rate > fastest[name].rate:
+                fastest[name] = run
+    latency = {
+        name: _attack(
             [request(r) for r in records(batch, slots - paced, paced)],
             args.rate,
             args.workers,
             args.paced_seconds,
-            watch,
+            watches[name],
         )
-    bulk = {}
+        for name, (batch, request, _) in paths.items()
+    }
+    bulk: dict[str, float] = {}
     for name, batch, request, processes in (
         ("bare two-hop", batches[4], bare(local["bare proxy"], "/records"), ["bare proxy", "bare write"]),
         (
@@ -228,10 +246,42 @@ def _measure(args, servers: dict[str, subprocess.Popen], local: dict[str, str], 
             ["gateway", "training"],
         ),
     ):
-        targets = [request({"records": records(batch, i, 1000)}) for i in range(0, 20_000, 1000)]
+        targets = [request({"records": records(batch, i, 1000)}) for i in range(0, slots, 1000)]
         run = _attack(targets, 0, 2, 300, {p: pids[p] for p in processes} | {"PostgreSQL": pg})
         bulk[name] = run.requests * 1000 / run.seconds
     _report(args, fastest, latency, bulk)
+
+
+def _profile(args, servers: dict[str, subprocess.Popen], processes: list[str], first: bool) -> subprocess.Popen | None:
+    """py-spy on ``--profile``'s server (its workers) for the run about to start, when that server serves it."""
+    if not first or args.profile not in processes:
+        return None
+    out = Path(os.environ.get("BENCH_FIGURES_DIR", Path(__file__).resolve().parents[1] / "artifacts" / "bench"))
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"profile-{args.profile.replace(' ', '-')}.txt"
+    print(f"  profiling {args.profile} into {target} (folded stacks: flamegraph.pl or speedscope read them)")
+    command = [
+        str(Path(sys.executable).with_name("py-spy")),
+        "record",
+        "--subprocesses",
+        "--gil",
+        "-r",
+        "250",
+        "-f",
+        "raw",
+    ]
+    command += ["-d", str(int(args.seconds)), "-o", str(target), "--pid", str(servers[args.profile].pid)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+
+
+def _settled(url: str) -> None:
+    """The set-up's rows vacuumed and analysed and a checkpoint taken, so that PostgreSQL's own catching up (autovacuum,
+    the checkpointer) does not fall into whichever path is measured first."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+        connection.execute(text("CHECKPOINT"))
+    engine.dispose()
 
 
 def _attack(targets: list[str], rate: int, workers: int, seconds: float, watch) -> load.Run:
