@@ -84,7 +84,7 @@ class AttendanceRecord:
     def receipt_body(self, source: str) -> dict[str, Any]:
         """What a receipt's hash covers: a partner's record as it was sent (it has no note); BKPSDM's roster, sheet
         and a check-in without the moment it was taken (the same mark sent again is a duplicate)."""
-        body = dataclasses.asdict(self)
+        body = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # flat: no deep copy (asdict's)
         del body["note" if source == "partner" else "recorded_at"]
         return body
 

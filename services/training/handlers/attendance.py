@@ -11,9 +11,9 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, insert, select, text, update
+from sqlalchemy import Select, bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from services.training import domain
@@ -21,7 +21,7 @@ from services.training.commands import AttendanceRecord, RosterMark
 from services.training.models import Attendance, AttendanceReceipt, Batch, Enrollment, Meeting, Program
 from shared import nip as employee_number
 from shared import sheets
-from shared.db import UnitOfWork, among_parameter, on_postgresql, utcnow
+from shared.db import UnitOfWork, among_parameter, hot_insert, hot_rows, on_postgresql, utcnow
 from shared.events import Event, new_event
 
 
@@ -110,14 +110,14 @@ def _lock_records(session, records: Sequence[AttendanceRecord], batch_ids: list[
     if not on_postgresql(session):
         return
     pairs = sorted({f"attendance|{r.batch_id}|{r.nip}|{r.meeting_no}" for r in records})
-    session.execute(
-        text(
-            "SELECT (SELECT count(pg_advisory_xact_lock_shared(hashtextextended(b, 0)))"
-            " FROM unnest(CAST(:batches AS text[])) AS b),"
-            " (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(CAST(:pairs AS text[])) AS k)"
-        ),
-        {"batches": [_batch_lock(b) for b in batch_ids], "pairs": pairs},
-    )
+    hot_rows(session, _LOCKS, {"batches": [_batch_lock(b) for b in batch_ids], "pairs": pairs})
+
+
+_LOCKS = text(
+    "SELECT (SELECT count(pg_advisory_xact_lock_shared(hashtextextended(b, 0)))"
+    " FROM unnest(CAST(:batches AS text[])) AS b),"
+    " (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(CAST(:pairs AS text[])) AS k)"
+)
 
 
 @functools.cache
@@ -152,6 +152,17 @@ def _reads(dialect: str) -> dict[str, Select]:
     }
 
 
+class _Batch(NamedTuple):
+    closed_at: dt.datetime | None
+    partner_code: str
+
+
+class _Enrolment(NamedTuple):
+    id: str
+    nip: str
+    status: str
+
+
 @dataclass
 class _Known:
     """What the records of one request meet, read once under their locks as plain rows (no ORM objects: a request
@@ -159,9 +170,9 @@ class _Known:
     event ids, the participants and meetings they name, the attendance held; and what they change, written at the
     end in one statement per table."""
 
-    batches: dict[str, Any]  # id → (closed_at, partner_code)
+    batches: dict[str, _Batch]
     receipts: dict[str, str]
-    enrollments: dict[tuple[str, str], Any]  # (batch, nip) → (id, nip, status)
+    enrollments: dict[tuple[str, str], _Enrolment]  # by (batch, nip)
     meetings: set[tuple[str, int]]
     current: dict[tuple[str, int], dt.datetime]  # (enrolment, meeting) → recorded_at held
     new_receipts: list[dict[str, Any]] = field(default_factory=list)
@@ -170,30 +181,32 @@ class _Known:
 
     @classmethod
     def of(cls, session, records, batch_ids: list[str], sender: str, partner_code: str | None) -> _Known:
-        reads, run = _reads(session.get_bind().dialect.name), session.connection().execute
+        reads = _reads(session.get_bind().dialect.name)
+
+        def run(name: str, **parameters: Any) -> list[tuple]:
+            return hot_rows(session, reads[name], parameters)
+
         # read under the locks: a batch closed meanwhile is seen closed
         if partner_code is None:
-            batches = {row.id: row for row in run(reads["batches"], {"batches": batch_ids})}
+            found = run("batches", batches=batch_ids)
         else:
-            found = run(reads["batches of a partner"], {"batches": batch_ids, "partner": partner_code})
-            batches = {row.id: row for row in found}
+            found = run("batches of a partner", batches=batch_ids, partner=partner_code)
+        batches = {batch_id: _Batch(closed_at, partner) for batch_id, closed_at, partner in found}
         # under the pairs' locks: a concurrent request with the same records committed
-        receipts = run(reads["receipts"], {"sender": sender, "events": [r.event_id for r in records]})
+        receipts = run("receipts", sender=sender, events=[r.event_id for r in records])
         # only the participants and meetings this request names
         named = {"batches": list(batches), "numbers": sorted({r.meeting_no for r in records})}
         enrollments = {
-            (row.batch_id, row.nip): row
-            for row in run(reads["enrolments"], {**named, "nips": sorted({r.nip for r in records})})
+            (batch_id, nip): _Enrolment(id_, nip, status)
+            for id_, batch_id, nip, status in run("enrolments", **named, nips=sorted({r.nip for r in records}))
         }
-        meetings = run(reads["meetings"], named)
-        current = run(
-            reads["attendance"], {"enrolments": [e.id for e in enrollments.values()], "numbers": named["numbers"]}
-        )
+        meetings = run("meetings", **named)
+        current = run("attendance", enrolments=[e.id for e in enrollments.values()], numbers=named["numbers"])
         return cls(
             batches=batches,
-            receipts={event_id: digest for event_id, digest in receipts},
+            receipts=dict(receipts),
             enrollments=enrollments,
-            meetings={(batch_id, number) for batch_id, number in meetings},
+            meetings=set(meetings),
             current={(enrolment, number): at for enrolment, number, at in current},
         )
 
@@ -253,14 +266,11 @@ class _Known:
     def write(self, session) -> None:
         """The receipts and the attendance added and changed: one statement for each kind, however many records
         (Core statements on the tables: nothing for the ORM to track)."""
-        connection = session.connection()
-        if self.new_receipts:
-            connection.execute(insert(AttendanceReceipt.__table__), self.new_receipts)
-        if self.inserted:
-            connection.execute(insert(Attendance.__table__), list(self.inserted.values()))
+        hot_insert(session, AttendanceReceipt.__table__, self.new_receipts)
+        hot_insert(session, Attendance.__table__, list(self.inserted.values()))
         if self.updated:
             table = Attendance.__table__
-            connection.execute(
+            session.connection().execute(
                 update(table)
                 .where(
                     table.c.enrollment_id == bindparam("key_enrollment"), table.c.meeting_no == bindparam("key_meeting")
