@@ -6,7 +6,8 @@
 ``write_app``: Flask and psycopg, nothing else: ``POST /record`` runs the nine statements the training service sends
 for one partner attendance record (``bench/statements.py`` prints them: the lock, the five reads, the three inserts,
 the commit), with the same text and parameters, on the training service's own tables; ``POST /records`` does the
-same for up to 1,000 records with arrays for the reads and one ``executemany`` per insert. No validation, no
+same for up to 1,000 records with arrays for the reads and one ``INSERT … SELECT * FROM unnest(…)`` per table, an
+array per column (as the service's ``shared.db.hot_insert``). No validation, no
 envelope schema, no logging or metrics, no ORM: what remains of a request here is the framework's and the driver's
 floor, the ratio's denominator.
 
@@ -67,6 +68,21 @@ INSERT_OUTBOX = (
     "VALUES (%s, 'nip', %s, 'bangkom.training.AttendanceRecorded.v1', %s, %s, %s, 0)"
 )
 
+INSERT_ATTENDANCE_MANY = (
+    "INSERT INTO attendance (enrollment_id, meeting_no, status, recorded_at, partner_event_id, source, note) "
+    "SELECT e, m, s, r, p, 'partner', NULL FROM unnest(%s::varchar[], %s::integer[], %s::varchar[], "
+    "%s::timestamptz[], %s::varchar[]) AS t(e, m, s, r, p)"
+)
+INSERT_RECEIPT_MANY = (
+    "INSERT INTO attendance_receipts (partner_code, event_id, body_hash, received_at) "
+    "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::timestamptz[])"
+)
+INSERT_OUTBOX_MANY = (
+    "INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload, created_at, attempts) "
+    "SELECT i, 'nip', k, 'bangkom.training.AttendanceRecorded.v1', t, p, c, 0 "
+    "FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], %s::timestamptz[]) AS u(i, k, t, p, c)"
+)
+
 
 def _connection(local: threading.local) -> psycopg.Connection:
     """One connection per gunicorn thread, opened on its first request (what a pool gives a thread under load)."""
@@ -100,24 +116,25 @@ def _write(connection: psycopg.Connection, partner: str, records: list[dict], to
         )
         cursor.fetchall()
         rows = [(enrolments[(r["batch_id"], r["nip"])], r) for r in records]
-        cursor.executemany(
-            INSERT_ATTENDANCE,
-            [(e, r["meeting_no"], r["status"], r["recorded_at"], r["event_id"]) for e, r in rows],
-        )
-        cursor.executemany(
-            INSERT_RECEIPT,
-            [
-                (partner, r["event_id"], hashlib.sha256(json.dumps(r, sort_keys=True).encode()).hexdigest(), now)
-                for r in records
-            ],
-        )
-        cursor.executemany(
-            INSERT_OUTBOX,
-            [
-                (event_id := str(uuid.uuid4()), r["nip"], topic, json.dumps({"id": event_id, "data": r}), now)
-                for _, r in rows
-            ],
-        )
+        many = len(records) > 1  # one row: its values; many: an array per column, as the service sends them
+        attendance = [(e, r["meeting_no"], r["status"], r["recorded_at"], r["event_id"]) for e, r in rows]
+        receipts = [
+            (partner, r["event_id"], hashlib.sha256(json.dumps(r, sort_keys=True).encode()).hexdigest(), now)
+            for r in records
+        ]
+        events = [
+            (event_id := str(uuid.uuid4()), r["nip"], topic, json.dumps({"id": event_id, "data": r}), now)
+            for _, r in rows
+        ]
+        for single, bulk, values in (
+            (INSERT_ATTENDANCE, INSERT_ATTENDANCE_MANY, attendance),
+            (INSERT_RECEIPT, INSERT_RECEIPT_MANY, receipts),
+            (INSERT_OUTBOX, INSERT_OUTBOX_MANY, events),
+        ):
+            if many:
+                cursor.execute(bulk, [list(column) for column in zip(*values, strict=True)])
+            else:
+                cursor.execute(single, values[0])
     return [{"event_id": r["event_id"], "outcome": "accepted"} for r in records]
 
 
