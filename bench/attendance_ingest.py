@@ -225,14 +225,14 @@ def _run(args, url: str) -> None:
             "attendance, 1 per request, straight to training",
             figures["1 per request"],
             "records/s",
-            goal="≥ 500/s through the gateway",
+            goal="(context: bench/attendance.py has the baselines)",
             met=None,
         )
         record(
             "attendance, 1,000 per request, straight to training",
             figures["1000 per request"],
             "records/s",
-            goal="≥ 10,000/s through gateway",
+            goal="(context: bench/attendance.py has the baselines)",
             met=None,
         )
     finally:

@@ -151,7 +151,7 @@ def measure(session: requests.Session, path: str, rounds: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--employees", type=int, default=6000)
+    parser.add_argument("--employees", type=int, default=8000)  # a city (issue 33)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     admin_url = os.environ.get(
@@ -183,8 +183,9 @@ def main() -> None:
         print(f"{path[:62]:<62} {username:<8} {median:>10.0f} {worst:>9.0f}  {verdict}")
     over = [r for r in results if r[0] > GOAL_MS]
     print(f"\n{len(results) - len(over)} of {len(results)} pages within {GOAL_MS:.0f} ms (median)")
-    dashboard = next(median for median, _, _, path in results if path == "/bkpsdm")
-    record(f"BKPSDM dashboard, {args.employees:,} ASN (median)", dashboard, "ms", goal="< 300 ms", met=dashboard < 300)
+    for title, page in (("BKPSDM dashboard", "/bkpsdm"), ("annual plan page", "/kebutuhan")):
+        median = next(m for m, _, _, path in results if path == page)
+        record(f"{title} {page}, {args.employees:,} ASN (median)", median, "ms", goal="< 100 ms", met=median < 100)
     record(
         f"web UI pages within {GOAL_MS:.0f} ms (median)",
         len(results) - len(over),
