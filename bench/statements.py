@@ -17,10 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+import psycopg  # noqa: E402
 
-from bench.attendance_ingest import SECRET, enrolled_batch, throwaway_database  # noqa: E402
+from bench.attendance_ingest import SECRET, enrolled_batches, throwaway_database  # noqa: E402
 from services.training.app import create_app  # noqa: E402
 from services.training.config import TrainingSettings  # noqa: E402
 from shared import identity  # noqa: E402
@@ -28,19 +27,26 @@ from shared import identity  # noqa: E402
 SEEN: list[list] = []  # [statement, parameters, seconds]
 
 
-@event.listens_for(Engine, "before_cursor_execute")
-def _started(_connection, _cursor, statement, parameters, context, _executemany):
-    context._bench_started = time.perf_counter()
-    SEEN.append([" ".join(statement.split()), parameters, None])
+def _watched(method):
+    """A psycopg cursor method that notes each statement it sends (SQLAlchemy's and the hot paths' own alike)."""
+
+    def run(cursor, query, params=None, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return method(cursor, query, params, *args, **kwargs)
+        finally:
+            text = query if isinstance(query, str) else str(query)
+            SEEN.append([" ".join(text.split()), params, time.perf_counter() - started])
+
+    return run
 
 
-@event.listens_for(Engine, "after_cursor_execute")
-def _ended(_connection, _cursor, _statement, _parameters, context, _executemany):
-    SEEN[-1][2] = time.perf_counter() - context._bench_started
+psycopg.Cursor.execute = _watched(psycopg.Cursor.execute)
+psycopg.Cursor.executemany = _watched(psycopg.Cursor.executemany)
 
 
 class _Answer:
-    """A Flask test response that answers like a ``requests`` one (``.json()``), for ``enrolled_batch``."""
+    """A Flask test response that answers like a ``requests`` one (``.json()``), for ``enrolled_batches``."""
 
     def __init__(self, response):
         self.status_code, self._json = response.status_code, response.get_json()
@@ -72,7 +78,8 @@ def main() -> None:
         app = create_app(settings)
         admin = {identity.HEADER: identity.encode(identity.Identity("bench.admin", ("admin",)), SECRET)}
         http = _Client(app.test_client(), admin)
-        batch, nips, credential = enrolled_batch(http, "/api/v1/training", url)
+        batches, nips, credential = enrolled_batches(http, "/api/v1/training", url, count=1, participants=100)
+        batch = batches[0]
         partner = {
             identity.HEADER: identity.encode(identity.Identity(credential["key_id"], ("partner",), "BENCH"), SECRET)
         }
