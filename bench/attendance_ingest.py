@@ -48,6 +48,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_healthy(base: str) -> None:
+    for _ in range(150):
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise SystemExit(f"{base} did not start")
+
+
 def enrolled_batch(http: requests.Session, base: str, url: str) -> tuple[dict, list[str], dict]:
     """A partner BENCH (its first key), a published program with a batch of 40 meetings, 100 employees enrolled:
     returns the batch, the NIPs and the key (``key_id``, ``secret``)."""
@@ -170,12 +180,7 @@ def _run(args, url: str) -> None:
     http = requests.Session()  # calls as BKPSDM; the partner's calls name the partner
     http.headers[identity.HEADER] = identity.encode(identity.Identity("bench.admin", ("admin",)), SECRET)
     try:
-        for _ in range(100):
-            try:
-                if http.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
+        wait_healthy(f"http://127.0.0.1:{port}")
         batch, nips, credential = enrolled_batch(http, base, url)
         partner = {"credential": credential}
 

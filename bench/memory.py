@@ -25,8 +25,8 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from bench.attendance import JWT, SECRET, serve, service_databases, stop_and_drop, wait_healthy  # noqa: E402
-from bench.attendance_ingest import enrolled_batch, free_port  # noqa: E402
+from bench.attendance import JWT, SECRET, serve, service_databases, stop_and_drop  # noqa: E402
+from bench.attendance_ingest import enrolled_batch, free_port, wait_healthy  # noqa: E402
 from bench.figures import record  # noqa: E402
 from services.gateway import domain as gateway_domain  # noqa: E402
 from shared import identity  # noqa: E402
