@@ -78,7 +78,7 @@ def hot_rows(session: Session, statement: Any, parameters: dict[str, Any]) -> li
     sql = _COMPILED.get((statement, connection.dialect.name))
     if sql is None:
         sql = _COMPILED[(statement, connection.dialect.name)] = str(statement.compile(dialect=connection.dialect))
-    with connection.connection.driver_connection.cursor() as cursor:
+    with _driver_cursor(connection) as cursor:
         cursor.execute(sql, parameters)
         return cursor.fetchall() if cursor.description is not None else []
 
@@ -101,8 +101,16 @@ def hot_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None
     if sql is None:
         sql = _COMPILED[(table, keys, many)] = _insert_sql(connection.dialect, table, keys, many)
     parameters = {k: [row[k] for row in rows] for k in keys} if many else rows[0]
-    with connection.connection.driver_connection.cursor() as cursor:
+    with _driver_cursor(connection) as cursor:
         cursor.execute(sql, parameters)
+
+
+def _driver_cursor(connection: Any) -> Any:
+    """A cursor of the driver's own connection under a SQLAlchemy connection (in its transaction)."""
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection is closed")
+    return driver.cursor()
 
 
 def _insert_sql(dialect: Any, table: Any, keys: tuple[str, ...], many: bool) -> str:

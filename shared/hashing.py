@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -34,6 +35,7 @@ def verify_secret(secret: str, stored: str) -> bool:
 
 REMEMBERED_MAX = 4096
 _remembered: dict[bytes, None] = {}  # SHA-256 of (stored hash, secret) pairs this process saw verify
+_remembering = threading.Lock()  # gunicorn's threads verify side by side
 
 
 def verify_secret_remembered(secret: str, stored: str) -> bool:
@@ -47,9 +49,10 @@ def verify_secret_remembered(secret: str, stored: str) -> bool:
         return True
     if not verify_secret(secret, stored):
         return False
-    if len(_remembered) >= REMEMBERED_MAX:
-        _remembered.pop(next(iter(_remembered)))
-    _remembered[token] = None
+    with _remembering:
+        if len(_remembered) >= REMEMBERED_MAX:
+            _remembered.pop(next(iter(_remembered)))  # the oldest
+        _remembered[token] = None
     return True
 
 
