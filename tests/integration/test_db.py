@@ -1,0 +1,54 @@
+"""``shared.db`` on real PostgreSQL: the hot paths' statements run inside the unit of work's transaction, and a pooled
+connection that died while idle is replaced before it is used."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from sqlalchemy import create_engine, select, text
+
+from shared.db import Database, among_parameter, hot_insert, hot_rows
+from tests.backbone_models import Base, JpCredit
+
+TABLE = JpCredit.__table__
+BY_ENROLMENT = select(TABLE.c.nip, TABLE.c.jp).where(among_parameter("postgresql", TABLE.c.enrollment_id, "ids"))
+
+
+def test_hot_statements_share_the_unit_of_works_transaction(uow):
+    tag = uuid.uuid4().hex[:8]
+    many = [{"nip": "198609262015051001", "enrollment_id": f"{tag}-{n}", "jp": n} for n in range(3)]
+    one = [{"nip": "198609262015051002", "enrollment_id": f"{tag}-one", "jp": 9}]
+    ids = [r["enrollment_id"] for r in many + one]
+    with uow() as unit:
+        hot_insert(unit.session, TABLE, many)  # one statement, an array per column
+        hot_insert(unit.session, TABLE, one)
+        assert sorted(hot_rows(unit.session, BY_ENROLMENT, {"ids": ids})) == [
+            ("198609262015051001", 0),
+            ("198609262015051001", 1),
+            ("198609262015051001", 2),
+            ("198609262015051002", 9),
+        ], "what the transaction wrote, read back in it"
+        # left without commit: rolled back, hot statements included
+    with uow() as unit:
+        assert hot_rows(unit.session, BY_ENROLMENT, {"ids": ids}) == []
+        hot_insert(unit.session, TABLE, one)
+        unit.commit()
+    with uow() as unit:
+        assert unit.session.scalars(select(JpCredit.jp).where(JpCredit.enrollment_id == f"{tag}-one")).all() == [9]
+
+
+def test_a_pooled_connection_that_died_while_idle_is_replaced_before_use(make_database, pg_admin_url):
+    database = Database(make_database("idle_ping"), pool_size=1, max_overflow=0)
+    Base.metadata.create_all(database.engine)
+    with database.engine.connect() as connection:
+        first = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar_one()
+    admin.dispose()
+    time.sleep(1.2)  # idle longer than PING_AFTER_IDLE_SECONDS: checked before it is handed out
+    with database.engine.connect() as connection:
+        second = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    assert second != first
+    database.dispose()
