@@ -541,7 +541,7 @@ def new_batch(
         "/api/v1/training/programs",
         json={
             "code": f"UI-{uuid.uuid4().hex[:8].upper()}",
-            "title": f"{title} {uuid.uuid4().hex[:4].upper()}",
+            "title": f"{title} {uuid.uuid4().hex[:8].upper()}",
             "form": form,
             "delivery": "klasikal",
             **({"jp": 8} if form == "pelatihan" else {"quantity": 2}),  # a workshop's two days: 10 JP
