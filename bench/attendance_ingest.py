@@ -140,18 +140,18 @@ def main() -> None:
 
 
 @contextlib.contextmanager
-def throwaway_database():
-    """A migrated training database of this run (its URL), dropped afterwards."""
+def throwaway_database(service: str = "training"):
+    """A migrated database of ``service`` for this run (its URL), dropped afterwards."""
     admin_url = os.environ.get(
         "TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://bangkom:bangkom@127.0.0.1:15432/postgres"
     )
-    name = f"bangkom_bench_training_{uuid.uuid4().hex[:8]}"
+    name = f"bangkom_bench_{service}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade("services.training", url)
+        upgrade(f"services.{service}", url)
         yield url
     finally:
         with admin.connect() as connection:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import DateTime, Engine, any_, bindparam, create_engine, event, insert, literal, text
+from sqlalchemy import DateTime, Engine, any_, bindparam, create_engine, event, insert, inspect, literal, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -103,6 +103,38 @@ def hot_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None
     parameters = {k: [row[k] for row in rows] for k in keys} if many else rows[0]
     with _driver_cursor(connection) as cursor:
         cursor.execute(sql, parameters)
+
+
+def hot_upsert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """``hot_insert`` of ``model``'s rows that replace those of the same primary key (the columns the rows name set
+    from them, others kept; a row must still name every column a new row needs): a read model kept from events in
+    one statement, without loading the row first. The session's pending changes are flushed first and an object of such a row it
+    holds is expired, so the ORM and this statement never disagree. Rows of one call must not repeat a key."""
+    if not rows:
+        return
+    session.flush()
+    mapper = inspect(model)
+    table, key = mapper.local_table, tuple(column.key for column in mapper.primary_key)
+    connection, keys = session.connection(), tuple(rows[0])
+    if connection.dialect.name != "postgresql":
+        statement = upsert_insert(connection.dialect.name)(table)
+        set_ = {k: statement.excluded[k] for k in keys if k not in key}
+        connection.execute(statement.on_conflict_do_update(index_elements=list(key), set_=set_), rows)
+    else:
+        many = len(rows) > 1
+        sql = _COMPILED.get((table, keys, many, key))
+        if sql is None:
+            quote = connection.dialect.identifier_preparer.quote
+            updates = ", ".join(f"{quote(k)} = EXCLUDED.{quote(k)}" for k in keys if k not in key)
+            conflict = f" ON CONFLICT ({', '.join(quote(k) for k in key)}) DO UPDATE SET {updates}"
+            sql = _COMPILED[(table, keys, many, key)] = _insert_sql(connection.dialect, table, keys, many) + conflict
+        parameters = {k: [row[k] for row in rows] for k in keys} if many else rows[0]
+        with _driver_cursor(connection) as cursor:
+            cursor.execute(sql, parameters)
+    for row in rows:
+        held = session.identity_map.get(mapper.identity_key_from_primary_key([row[k] for k in key]))
+        if held is not None:
+            session.expire(held)
 
 
 def _driver_cursor(connection: Any) -> Any:

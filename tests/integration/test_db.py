@@ -3,12 +3,13 @@ connection that died while idle is replaced before it is used."""
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 
 from sqlalchemy import create_engine, select, text
 
-from shared.db import Database, among_parameter, hot_insert, hot_rows
+from shared.db import Database, among_parameter, hot_insert, hot_rows, hot_upsert
 from tests.backbone_models import Base, JpCredit
 
 TABLE = JpCredit.__table__
@@ -52,3 +53,30 @@ def test_a_pooled_connection_that_died_while_idle_is_replaced_before_use(make_da
         second = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
     assert second != first
     database.dispose()
+
+
+def test_an_upsert_replaces_the_named_columns_of_a_known_row_and_the_session_never_disagrees(uow):
+    """``hot_upsert``: a new key inserts, a known key updates the columns named; the session's pending change to that
+    row is written first and the object it holds is read again afterwards; many rows go in one statement."""
+    other = random.randint(10**9, 2 * 10**9)  # an id no other test's row has
+    with uow() as unit:
+        held = JpCredit(nip="198609262015051001", enrollment_id=f"{uuid.uuid4().hex[:8]}-held", jp=1)
+        unit.session.add(held)
+        unit.session.flush()
+        held.jp = 2  # pending: flushed before the upsert, which then wins
+        row = {"id": held.id, "nip": held.nip, "enrollment_id": held.enrollment_id}
+        hot_upsert(unit.session, JpCredit, [row | {"jp": 5}])
+        assert held.jp == 5, "read again"
+        hot_upsert(unit.session, JpCredit, [{"id": other, "nip": held.nip, "enrollment_id": "new", "jp": 7}])
+        hot_upsert(
+            unit.session, JpCredit, [row | {"jp": 6}, {"id": other, "nip": held.nip, "enrollment_id": "new", "jp": 9}]
+        )
+        held_id, enrollment = held.id, held.enrollment_id
+        unit.commit()
+    with uow() as unit:
+        rows = unit.session.execute(
+            select(JpCredit.id, JpCredit.enrollment_id, JpCredit.jp)
+            .where(JpCredit.id.in_([held_id, other]))
+            .order_by(JpCredit.id)
+        ).all()
+        assert [tuple(r) for r in rows] == [(held_id, enrollment, 6), (other, "new", 9)]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 
 from services.evaluation import domain
 from services.evaluation.config import EvaluationSettings
 from services.evaluation.handlers.scores import apply_test_scores, on_learning_test_recorded
-from services.evaluation.models import EmployeeView, Participation, Task
+from services.evaluation.models import EmployeeView, Participation, Task, TestScore
 from shared.consumer import Handler, bind
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, hot_insert, hot_rows, utcnow
 from shared.events import Event, new_event
 
 TOPICS = ["bangkom.needs.v1", "bangkom.training.v1"]  # what its worker consumes; types without a handler skipped
@@ -26,18 +28,39 @@ def schedule(settings: EvaluationSettings) -> domain.Schedule:
     )
 
 
+def _known(dialect: str):
+    """Whether the participation is known, the participant's OPD and supervisor, and whether a post-test waits: one
+    statement per completion (built once per dialect; a batch closing sends a completion per participant)."""
+    statement = _KNOWN.get(dialect)
+    if statement is None:
+        enrollment, nip = bindparam("enrollment_id"), bindparam("nip")
+        statement = _KNOWN[dialect] = select(
+            select(Participation.enrollment_id).where(Participation.enrollment_id == enrollment).scalar_subquery(),
+            select(EmployeeView.unit_code).where(EmployeeView.nip == nip).scalar_subquery(),
+            select(EmployeeView.supervisor_nip).where(EmployeeView.nip == nip).scalar_subquery(),
+            exists().where(TestScore.enrollment_id == enrollment, TestScore.test == bindparam("test")),
+        )
+    return statement
+
+
+_KNOWN: dict[str, Any] = {}
+
+
 def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:
     """The participant's three tasks: reaction (the participant), learning (the program's partner, or BKPSDM),
     behaviour (the supervisor, or BKPSDM and flagged when no supervisor is known)."""
     data = event.load_data()
     session = uow.session
-    known = session.get(Participation, data["enrollment_id"])
+    [(known, unit_code, supervisor, post_test)] = hot_rows(
+        session,
+        _known(session.get_bind().dialect.name),
+        {"enrollment_id": data["enrollment_id"], "nip": data["nip"], "test": "post"},
+    )
     if known is not None:
         # completed again after its batch was reopened: the tasks cancelled then are open again, with new dates;
         # a task answered before stays answered. (Otherwise the same completion again: its tasks exist.)
-        _reopen_cancelled(uow, settings, known, data)
+        _reopen_cancelled(uow, settings, session.get(Participation, data["enrollment_id"]), data)
         return
-    employee = session.get(EmployeeView, data["nip"])
     session.add(
         Participation(
             enrollment_id=data["enrollment_id"],
@@ -50,45 +73,49 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
             jp=data["jp"],
             competencies=data["competencies"],
             completed_on=data["completed_on"],
-            unit_code=employee.unit_code if employee else None,
+            unit_code=unit_code,
         )
     )
-    session.flush()
-    supervisor = employee.supervisor_nip if employee else None
+    session.flush()  # before its tasks, which refer to it
     assignees = {"reaction": data["nip"], "learning": None, "behavior": supervisor}  # learning: the partner
-    events = []
-    levels = settings.levels_of(data["form"])
-    for plan in domain.plan_tasks(data["completed_on"], schedule(settings), settings.today(), levels):
-        task = Task(
-            id=str(uuid.uuid4()),
-            kind=plan.kind,
-            enrollment_id=data["enrollment_id"],
-            nip=data["nip"],
-            batch_id=data["batch_id"],
-            assignee_nip=assignees[plan.kind],
-            assignee_partner=data["partner_code"] if plan.kind == "learning" else None,
-            flagged=plan.kind == "behavior" and supervisor is None,
-            opens_on=plan.opens_on,
-            due_on=plan.due_on,
-            status="open",
+    tasks = [
+        {
+            "id": str(uuid.uuid4()),
+            "kind": plan.kind,
+            "enrollment_id": data["enrollment_id"],
+            "nip": data["nip"],
+            "batch_id": data["batch_id"],
+            "assignee_nip": assignees[plan.kind],
+            "assignee_partner": data["partner_code"] if plan.kind == "learning" else None,
+            "flagged": plan.kind == "behavior" and supervisor is None,
+            "opens_on": plan.opens_on,
+            "due_on": plan.due_on,
+            "status": "open",
+            "created_at": utcnow(),
+        }
+        for plan in domain.plan_tasks(
+            data["completed_on"], schedule(settings), settings.today(), settings.levels_of(data["form"])
         )
-        session.add(task)
-        events.append(task_created_event(task, data["program_id"]))
-    uow.publish_all(events)
-    apply_test_scores(uow, settings, data["enrollment_id"])  # a post-test entered before the batch closed
+    ]
+    hot_insert(session, Task.__table__, tasks)
+    uow.publish_all([task_created_event(task, data["program_id"]) for task in tasks])
+    if post_test:  # a post-test entered before the batch closed
+        apply_test_scores(uow, settings, data["enrollment_id"])
 
 
-def task_created_event(task: Task, program_id: str) -> Event:
+def task_created_event(task: Task | Mapping[str, Any], program_id: str) -> Event:
+    """``EvaluationTaskCreated`` of a task (an object, or the row just written)."""
+    field = task.get if isinstance(task, Mapping) else lambda name: getattr(task, name)
     return new_event(
         "EvaluationTaskCreated",
         {
-            "task_id": task.id,
-            "kind": task.kind,
-            "nip": task.nip,
-            "assignee_nip": task.assignee_nip,
-            "enrollment_id": task.enrollment_id,
+            "task_id": field("id"),
+            "kind": field("kind"),
+            "nip": field("nip"),
+            "assignee_nip": field("assignee_nip"),
+            "enrollment_id": field("enrollment_id"),
             "program_id": program_id,
-            "due_on": task.due_on,
+            "due_on": field("due_on"),
         },
     )
 

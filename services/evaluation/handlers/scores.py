@@ -32,11 +32,16 @@ def apply_test_scores(uow: UnitOfWork, settings: EvaluationSettings, enrollment_
     """With a post-test known, the learning task is answered (open or expired: a late answer counts) or, answered
     already with other scores, corrected; without a task yet (the training not completed) the scores wait for it."""
     session = uow.session
-    scores = dict(
-        session.execute(select(TestScore.test, TestScore.score).where(TestScore.enrollment_id == enrollment_id)).all()
-    )
+    with session.no_autoflush:  # the callers flushed their scores; the tasks just added wait for the commit
+        scores = dict(
+            session.execute(
+                select(TestScore.test, TestScore.score).where(TestScore.enrollment_id == enrollment_id)
+            ).all()
+        )
+    if "post" not in scores:  # most completions: no post-test entered early
+        return
     task = session.scalar(select(Task).where(Task.enrollment_id == enrollment_id, Task.kind == "learning"))
-    if "post" not in scores or task is None or task.status == "cancelled":
+    if task is None or task.status == "cancelled":
         return  # (a task opening later, of a batch closed before its last meeting, is answered all the same)
     submission = LearningScores(post_score=scores["post"], pre_score=scores.get("pre"))
     if task.submission == submission.stored():

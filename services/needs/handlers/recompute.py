@@ -39,9 +39,11 @@ def recompute(
     nips: Sequence[str] | None = None,
     left_standard: str = "position_changed",
     competencies: Sequence[str] | None = None,
+    analyze: bool | None = None,
 ) -> list[repository.RecomputeReport]:
     """Recompute gaps and needs for some employees (or all) in the given years; publishes the need events.
-    ``competencies`` narrows it to what a change concerns (a standard's changed entries, one competency).
+    ``competencies`` narrows it to what a change concerns (a standard's changed entries, one competency);
+    ``analyze``: see ``repository.rebuild_gaps``.
 
     Default years: the current plan year and every year that still has active needs in scope. A need whose
     competency is no longer in the employee's standard is closed with ``left_standard``: the cause the caller knows
@@ -59,7 +61,7 @@ def recompute(
     reports = []
     for year in sorted(set(years)):
         report = repository.RecomputeReport(year=year, employees=len(nips) if nips is not None else None)
-        report.gap_rows = repository.rebuild_gaps(session, year, policy(settings), nips, competencies)
+        report.gap_rows = repository.rebuild_gaps(session, year, policy(settings), nips, competencies, analyze)
         repository.sync_needs(session, year, nips, report, left_standard, outbox=uow, competencies=competencies)
         reports.append(report)
     return reports
@@ -141,13 +143,24 @@ def run_queued_recompute(database: Database, settings: NeedsSettings) -> str | N
         for start in range(0, len(nips), settings.recompute_chunk_size):
             chunk = nips[start : start + settings.recompute_chunk_size]
             with ServiceContext(settings, database, Outbox).uow() as uow:
-                recompute(uow, settings, years, nips=chunk, left_standard=left_standard, competencies=competencies)
+                recompute(
+                    uow,
+                    settings,
+                    years,
+                    nips=chunk,
+                    left_standard=left_standard,
+                    competencies=competencies,
+                    analyze=start == 0,
+                )
                 uow.session.execute(
                     update(RecomputeRun)
                     .where(RecomputeRun.id == run_id)
                     .values(done=start + len(chunk), heartbeat_at=utcnow())
                 )
                 uow.commit()
+        with UnitOfWork(database, None) as uow:
+            repository.refresh_statistics(uow.session)
+            uow.commit()
     except Exception as exc:
         log.exception("recompute failed", extra={"run_id": run_id})
         _mark_run(database, run_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=utcnow())

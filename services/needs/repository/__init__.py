@@ -25,6 +25,7 @@ from services.needs.repository.gaps import (
     priority_targets,
     priority_weights,
     rebuild_gaps,
+    refresh_statistics,
 )
 from services.needs.repository.needs import (
     NEED_COLUMNS,
@@ -66,6 +67,7 @@ __all__ = [
     "priority_targets",
     "priority_weights",
     "rebuild_gaps",
+    "refresh_statistics",
     "record_service_years",
     "set_need_status",
     "standard_cte",

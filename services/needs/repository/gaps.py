@@ -257,9 +257,11 @@ def rebuild_gaps(
     policy: GapPolicy,
     nips: Sequence[str] | None = None,
     competencies: Sequence[str] | None = None,
+    analyze: bool | None = None,
 ) -> int:
     """Replace the gap rows of ``year`` (for ``nips`` or everyone; of ``competencies`` or all) by a fresh
-    computation: one INSERT … SELECT. Returns the rows written."""
+    computation: one INSERT … SELECT. Returns the rows written. ``analyze`` (default: for more than 1,000 ASN)
+    refreshes the planner's statistics afterwards; a run in chunks asks it of its first chunk only."""
     wipe = delete(Gap).where(Gap.year == year)
     if nips is not None:
         wipe = wipe.where(among(session, Gap.nip, nips))
@@ -271,8 +273,14 @@ def rebuild_gaps(
         .from_select(GAP_COLUMNS, gap_query(session, year, policy, nips, competencies))
         .execution_options(preserve_rowcount=True)
     ).rowcount
-    if on_postgresql(session) and (nips is None or len(nips) > 1000):
-        # fresh statistics, or the planner takes the freshly filled table for empty (nested loops over millions)
+    if analyze if analyze is not None else (nips is None or len(nips) > 1000):
+        refresh_statistics(session)
+    return written
+
+
+def refresh_statistics(session: Session) -> None:
+    """Fresh statistics of gaps and needs, or the planner takes a freshly filled table for empty (nested loops over
+    millions). A few hundred milliseconds at 100,000 ASN: after a big fill, not after every chunk of one."""
+    if on_postgresql(session):
         session.execute(text("ANALYZE gaps"))
         session.execute(text("ANALYZE needs"))
-    return written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from services.needs import domain
@@ -58,34 +58,57 @@ def plan(session: Session, settings: NeedsSettings, year: int, unit_code: str | 
 
     Nobody is planned beyond their cap (PPPK: 24 JP a contract year): an ASN's needs take the JP left
     under the cap in order of priority; a need with no room left is counted in ``over_cap``, not planned.
+    PostgreSQL (or SQLite) adds it up: the page reads a few hundred lines, not every need of the city.
     """
-    rules = jp_rules(settings)
-    lines: dict[tuple, dict[str, Any]] = {}
-    room: dict[str, int | None] = {}  # the JP an ASN may still be planned this year (None: no cap)
-    for need in session.execute(_planned_needs(year, unit_code)):
-        form, jp = domain.suggested_form(need.competency_group, need.gap)
-        line = lines.setdefault((need.unit_code, need.competency_code, form), _new_line(need, form, jp))
-        line["gap_min"], line["gap_max"] = min(line["gap_min"], need.gap), max(line["gap_max"], need.gap)
-        if need.nip not in room:
-            cap = domain.jp_rule(need.employment_status, need.position_class, rules).cap
-            room[need.nip] = None if cap is None else max(0, cap - int(need.realised))
-        left = room[need.nip]
-        if left is not None and left <= 0:
-            line["over_cap"] += 1
-            continue
-        planned = jp if left is None else min(jp, left)
-        if left is not None:
-            room[need.nip] = left - planned
-        line["employees"] += 1
-        line["jp_budget"] += planned
-    found = list(lines.values()) + _assess_first(session, year, unit_code)
+    found = [
+        {
+            "step": "develop",
+            **row._asdict(),
+            "employees": int(row.employees),
+            "jp_budget": int(row.jp_budget or 0),
+            "over_cap": int(row.over_cap),
+        }
+        for row in session.execute(_develop_lines(settings, year, unit_code))
+    ] + _assess_first(session, year, unit_code)
     units, names = _names(session, "unit"), _names(session, "competency")
     for line in found:
         line["unit_name"] = units.get(line["unit_code"])
         line["competency_name"] = names.get(line["competency_code"])
     return sorted(
-        found, key=lambda x: (x["unit_code"] or "", x["step"] != "develop", -x["jp_budget"], x["competency_code"])
+        found,
+        key=lambda x: (
+            x["unit_code"] or "",
+            x["step"] != "develop",
+            -x["jp_budget"],
+            x["competency_code"],
+            x["form"] or "",
+        ),
     )
+
+
+def _develop_lines(settings: NeedsSettings, year: int, unit_code: str | None):
+    """Per OPD, competency and suggested form: the ASN planned, the JP budgeted, those over their cap, the gaps.
+
+    An ASN's room before a need is their cap less the JP realised and the JP of their needs of higher priority
+    (the order the plan fills a cap in); the need takes ``least(jp, room)``, or none and counts as over the cap.
+    """
+    needs = _planned_needs(settings, year, unit_code).subquery("planned")
+    room = needs.c.cap - needs.c.realised - func.coalesce(needs.c.before, 0)
+    capped = needs.c.cap.is_not(None)
+    over = and_(capped, room <= 0)
+    planned = case((over, 0), (capped & (room < needs.c.jp), room), else_=needs.c.jp)
+    return select(
+        needs.c.unit_code,
+        needs.c.competency_code,
+        needs.c.competency_group,
+        needs.c.form,
+        needs.c.jp.label("jp_per_person"),
+        func.sum(case((over, 0), else_=1)).label("employees"),
+        func.sum(planned).label("jp_budget"),
+        func.sum(case((over, 1), else_=0)).label("over_cap"),
+        func.min(needs.c.gap).label("gap_min"),
+        func.max(needs.c.gap).label("gap_max"),
+    ).group_by(needs.c.unit_code, needs.c.competency_code, needs.c.competency_group, needs.c.form, needs.c.jp)
 
 
 def _assess_first(session: Session, year: int, unit_code: str | None) -> list[dict[str, Any]]:
@@ -115,43 +138,44 @@ def _assess_first(session: Session, year: int, unit_code: str | None) -> list[di
     ]
 
 
-def _new_line(need: Any, form: str, jp: int) -> dict[str, Any]:
-    """A line of the plan: an OPD, a competency, a form; its counts start at none."""
-    return {
-        "step": "develop",
-        "unit_code": need.unit_code,
-        "competency_code": need.competency_code,
-        "competency_group": need.competency_group,
-        "form": form,
-        "jp_per_person": jp,
-        "employees": 0,
-        "jp_budget": 0,
-        "over_cap": 0,
-        "gap_min": need.gap,
-        "gap_max": need.gap,
-    }
-
-
-def _planned_needs(year: int, unit_code: str | None):
-    """The open and planned needs of ``year`` (of one OPD), each with its ASN's status, position class and the JP
-    realised, by ASN and priority."""
+def _planned_needs(settings: NeedsSettings, year: int, unit_code: str | None):
+    """The open and planned needs of ``year`` (of one OPD), each with its suggested form and JP (the first of
+    ``domain.FORM_RULES`` that applies, as ``domain.suggested_form`` chooses), its ASN's cap (``domain.jp_rule``)
+    and JP realised, and the JP of that ASN's needs of higher priority."""
     realised = _realised_by_employee(year)
+    rules = [
+        ((Need.competency_group == group) & (Need.gap >= minimum), form, jp)
+        for group, minimum, form, jp in domain.FORM_RULES
+    ]
+    jp = case(*[(applies, value) for applies, _, value in rules])
+    caps = {kind: cap for kind, (_, cap) in jp_rules(settings).items() if cap > 0}
+    cap = case(
+        (Position.position_class.in_(domain.CAP_EXEMPT_CLASSES), None),
+        *[(Employee.employment_status == kind, value) for kind, value in caps.items()],
+        else_=None,
+    )
     query = (
         select(
-            Need.nip,
             Need.unit_code,
             Need.competency_code,
             Need.competency_group,
             Need.gap,
-            Employee.employment_status,
-            Position.position_class,
+            case(*[(applies, form) for applies, form, _ in rules]).label("form"),
+            jp.label("jp"),
+            cap.label("cap"),
             func.coalesce(realised.c.jp, 0).label("realised"),
+            func.sum(jp)
+            .over(
+                partition_by=Need.nip,
+                order_by=(Need.priority_score.desc(), Need.competency_code),
+                rows=(None, -1),
+            )
+            .label("before"),
         )
         .join(Employee, Employee.nip == Need.nip)
         .outerjoin(Position, Position.code == Employee.position_code)
         .outerjoin(realised, realised.c.nip == Need.nip)
         .where(Need.year == year, Need.status.in_(PLANNED_STATUSES))
-        .order_by(Need.nip, Need.priority_score.desc(), Need.competency_code)
     )
     if unit_code:
         query = query.where(Need.unit_code == unit_code)

@@ -8,7 +8,7 @@ from services.notifications.config import NotificationSettings
 from services.notifications.handlers.messages import program_values, tell
 from services.notifications.models import BatchView, EnrollmentView, JpYear, Person, ProgramView, TaskView
 from shared.consumer import Handler, bind
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, hot_upsert
 from shared.events import Event
 
 TOPICS = ["bangkom.needs.v1", "bangkom.training.v1", "bangkom.evaluation.v1"]
@@ -63,15 +63,8 @@ def on_evaluation_task_created(event: Event, uow: UnitOfWork, settings: Notifica
     """The person who must answer: the participant (feedback) or the supervisor (project); a partner's post-test
     scores come through its own system."""
     data = event.load_data()
-    task = uow.session.get(TaskView, data["task_id"]) or TaskView(task_id=data["task_id"])
-    task.kind, task.nip, task.assignee_nip = data["kind"], data["nip"], data.get("assignee_nip")
-    task.enrollment_id, task.program_id, task.due_on, task.status = (
-        data["enrollment_id"],
-        data["program_id"],
-        data["due_on"],
-        "open",
-    )
-    uow.session.add(task)
+    kept = ("task_id", "kind", "nip", "assignee_nip", "enrollment_id", "program_id", "due_on")
+    hot_upsert(uow.session, TaskView, [{field: data.get(field) for field in kept} | {"status": "open"}])
     assignee = data.get("assignee_nip")
     if not assignee:
         return

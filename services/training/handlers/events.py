@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from services.training.config import TrainingSettings
 from services.training.models import CreditedJp, EmployeeView, OpenNeed, Program
 from shared.consumer import Handler, bind
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, hot_upsert
 from shared.events import Event
 
 # Topics whose events this service's worker consumes; types without a handler are skipped.
@@ -43,11 +43,12 @@ def on_need_updated(event: Event, uow: UnitOfWork, settings: TrainingSettings) -
     _keep_need(uow, event.load_data())
 
 
+NEED_FIELDS = ("need_id", "nip", "competency_code", "gap", "priority_score", "plan_year", "status")
+
+
 def _keep_need(uow: UnitOfWork, data: dict) -> None:
-    need = uow.session.get(OpenNeed, data["need_id"]) or OpenNeed(need_id=data["need_id"])
-    need.nip, need.competency_code, need.gap = data["nip"], data["competency_code"], data["gap"]
-    need.priority_score, need.plan_year, need.status = data["priority_score"], data["plan_year"], data["status"]
-    uow.session.add(need)
+    """One statement, the row not loaded first: a recompute sends a need event per need of the city."""
+    hot_upsert(uow.session, OpenNeed, [{field: data[field] for field in NEED_FIELDS}])
 
 
 def on_need_closed(event: Event, uow: UnitOfWork, settings: TrainingSettings) -> None:

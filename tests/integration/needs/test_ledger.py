@@ -368,7 +368,8 @@ def test_an_opd_move_leaves_last_years_figures_where_they_were(api, settings, ow
 
 
 def test_pppk_are_never_planned_beyond_their_cap(api, settings, own_db, worker, kafka_producer):
-    """A PPPK with 16 of 24 JP credited has 8 JP of room: the plan budgets at most that for them."""
+    """A PPPK with 16 of 24 JP credited has 8 JP of room: the plan budgets at most that for them, in order of
+    priority: their first need takes the 8 JP, their second is over the cap; a PNS has no cap."""
     position_code = f"JAB-{uuid.uuid4().hex[:6]}"
     api(
         "POST",
@@ -376,9 +377,11 @@ def test_pppk_are_never_planned_beyond_their_cap(api, settings, own_db, worker, 
         201,
         json={"code": position_code, "name": "Pranata Komputer", "position_class": "pelaksana"},
     )
-    skill = "M-INTEGRITAS"
+    skill, second = "M-INTEGRITAS", "M-KERJASAMA"
     api(
-        "PUT", f"/positions/{position_code}/standard", json={"items": [{"competency_code": skill, "required_level": 4}]}
+        "PUT",
+        f"/positions/{position_code}/standard",
+        json={"items": [{"competency_code": c, "required_level": 4} for c in (skill, second)]},
     )
     pppk, pns = new_nip(kind="PPPK"), new_nip()
     unit, year = f"OPD-{uuid.uuid4().hex[:6]}", settings.today().year
@@ -387,9 +390,10 @@ def test_pppk_are_never_planned_beyond_their_cap(api, settings, own_db, worker, 
         own_db,
         [_person(pppk, unit, "PPPK", position_code), _person(pns, unit, "PNS", position_code)],
     )
-    for nip in (pppk, pns):  # their supervisor's level: a real gap of 3 (unassessed, no JP would be planned)
-        assessment = {"competency_code": skill, "level": 1, "source": "supervisor", "assessed_on": f"{year}-01-01"}
-        api("POST", f"/employees/{nip}/assessments", 201, json=assessment)
+    for nip in (pppk, pns):  # their supervisor's levels: real gaps of 3 and 2 (unassessed, no JP would be planned)
+        for competency, level in ((skill, 1), (second, 2)):
+            assessment = {"competency_code": competency, "level": level, "source": "supervisor"}
+            api("POST", f"/employees/{nip}/assessments", 201, json={**assessment, "assessed_on": f"{year}-01-01"})
     completed = new_event(
         "TrainingCompleted",
         {
@@ -411,10 +415,13 @@ def test_pppk_are_never_planned_beyond_their_cap(api, settings, own_db, worker, 
     )
     kafka_producer.flush()
     worker(lambda: len(_credits(own_db, pppk)) == 1)
-    [line] = [line for line in api("GET", f"/plan?year={year}&unit_code={unit}") if line["competency_code"] == skill]
+    plan = api("GET", f"/plan?year={year}&unit_code={unit}")
+    [line] = [line for line in plan if line["competency_code"] == skill]
     per_person = line["jp_per_person"]
     assert per_person > 8
     assert (line["employees"], line["jp_budget"], line["over_cap"]) == (2, per_person + 8, 0)
+    [line] = [line for line in plan if line["competency_code"] == second]  # the PPPK's room is spent
+    assert (line["employees"], line["jp_budget"], line["over_cap"]) == (1, line["jp_per_person"], 1)
     assert api("GET", f"/employees/{pppk}/jp?year={year}")["room"] == 8
     [unit_line] = [row for row in api("GET", f"/jp/compliance?year={year}") if row["unit_code"] == unit]
     assert (unit_line["capped"], unit_line["capped_room"], unit_line["at_cap"]) == (1, 8, 0)  # the OPD's PPPK room
