@@ -4,6 +4,9 @@ for sending again."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import requests
 from flask import current_app
 from requests.adapters import HTTPAdapter
@@ -61,10 +64,18 @@ def call(
 ) -> requests.Response:
     """``method url`` for ``caller``: their identity signed for the service (``X-Bangkom-Identity``), the request
     id, the configured time-outs; sent again once when that is safe (``send_upstream``)."""
+    return prepared_call(method, url, caller, headers=headers, **options)()
+
+
+def prepared_call(
+    method: str, url: str, caller: identity.Identity, *, headers: dict | None = None, **options
+) -> Callable[[], requests.Response]:
+    """``call`` made ready in the request's context, to be sent from any thread (the web UI's calls sent together)."""
     settings = context().settings
     signed = {
         identity.HEADER: identity.encode(caller, settings.internal_identity_secret),
         "X-Request-ID": request_id.get() or "",
     }
     options.setdefault("timeout", (settings.upstream_connect_timeout, settings.upstream_read_timeout))
-    return send_upstream(method, url, headers={**(headers or {}), **signed}, **options)
+    client = current_app.extensions["gateway_http"]  # ``send_upstream``'s, taken here: the pool has no app context
+    return functools.partial(client.request, method, url, headers={**(headers or {}), **signed}, **options)

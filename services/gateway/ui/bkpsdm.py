@@ -11,7 +11,7 @@ from flask import (
 )
 
 from services.gateway.ui import charts
-from services.gateway.ui.client import api, api_all, api_page, download
+from services.gateway.ui.client import api, api_all, api_page, api_together, download
 from services.gateway.ui.people import _levels_chart
 from services.gateway.ui.session import _today, signed_in, t, ui
 from shared.web import context
@@ -46,15 +46,20 @@ def ops():
 @signed_in("admin")
 def bkpsdm():
     year = request.args.get("year", type=int) or _today().year
-    plan = api("GET", "needs", "/plan", params={"year": year})
-    compliance = api("GET", "needs", "/jp/compliance", params={"year": year})
     first = _today().replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    running = api(
-        "GET", "training", "/programs", params={"starts_from": first.isoformat(), "starts_until": last.isoformat()}
+    plan, compliance, running, overdue, simpeg = api_together(
+        ("GET", "needs", "/plan", {"params": {"year": year}}),
+        ("GET", "needs", "/jp/compliance", {"params": {"year": year}}),
+        (
+            "GET",
+            "training",
+            "/programs",
+            {"params": {"starts_from": first.isoformat(), "starts_until": last.isoformat()}},
+        ),
+        ("GET", "evaluation", "/overdue/by-unit", {}),
+        ("GET", "needs", "/simpeg/status", {}),
     )
-    overdue = api("GET", "evaluation", "/overdue/by-unit")
-    simpeg = api("GET", "needs", "/simpeg/status")
     heatmap = _heatmap(
         plan,
         "develop",
@@ -98,9 +103,12 @@ def kebutuhan():
     year = request.args.get("year", type=int) or _today().year
     unit = request.args.get("unit_code") or None
     params = {"year": year, **({"unit_code": unit} if unit else {})}
-    plan = api("GET", "needs", "/plan", params=params)
+    plan, units = api_together(
+        ("GET", "needs", "/plan", {"params": params}),
+        ("GET", "needs", "/units", {}),  # a cheap listing
+    )
+    units = [(u["unit_code"], u["unit_name"]) for u in units]
     listed = api_page("needs", "/needs", {**params, "status": "open"})
-    units = [(u["unit_code"], u["unit_name"]) for u in api("GET", "needs", "/units")]  # a cheap listing
     return render_template(
         "kebutuhan.html",
         year=year,
