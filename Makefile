@@ -48,7 +48,7 @@ test-cluster: system setup tools
 
 bench: setup
 	deploy/tools/install.sh bench
-	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh sh -c '$(BIN)/python bench/figures.py --reset && $(BIN)/python bench/backbone.py && $(BIN)/python bench/attendance_ingest.py && $(BIN)/python bench/attendance.py && $(BIN)/python bench/evaluation_latency.py && $(BIN)/python bench/needs_gap.py && $(BIN)/python bench/simpeg_sync.py && $(BIN)/python bench/faults.py && $(BIN)/python bench/ui_pages.py && $(BIN)/python bench/memory.py && $(BIN)/python bench/figures.py'
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh sh -c '$(BIN)/python bench/figures.py --reset && $(BIN)/python bench/backbone.py && $(BIN)/python bench/workers.py && $(BIN)/python bench/attendance_ingest.py && $(BIN)/python bench/attendance.py && $(BIN)/python bench/evaluation_latency.py && $(BIN)/python bench/needs_gap.py && $(BIN)/python bench/simpeg_sync.py && $(BIN)/python bench/faults.py && $(BIN)/python bench/ui_pages.py && $(BIN)/python bench/memory.py && $(BIN)/python bench/figures.py'
 
 lint: setup
 	$(BIN)/ruff check .

@@ -34,7 +34,7 @@ def remind(uow: UnitOfWork, settings: NotificationSettings, today: dt.date) -> i
             "due_on": task.due_on.isoformat(),
             "task_kind": task.kind,
         }
-        written += tell(uow, settings, f"task:{task.task_id}", kind, task.assignee_nip, values) is not None
+        written += tell(uow, settings, f"task:{task.task_id}", kind, task.assignee_nip, values)
     uow.commit()
     return written
 
@@ -66,7 +66,7 @@ def jp_checkpoint(uow: UnitOfWork, settings: NotificationSettings, today: dt.dat
         if not target or realised >= target:
             continue
         values = common | {"realised": realised, "target": target, "shortfall": target - realised}
-        written += tell(uow, settings, cause, "jp_behind", nip, values) is not None
+        written += tell(uow, settings, cause, "jp_behind", nip, values)
         behind.setdefault(unit or "-", []).append(f"- {name} ({nip}): {realised}/{target} JP")
     heads = domain.unit_heads([(nip, unit, supervisor) for nip, _, unit, _, supervisor, _ in people])
     for unit, lines in behind.items():
@@ -77,7 +77,7 @@ def jp_checkpoint(uow: UnitOfWork, settings: NotificationSettings, today: dt.dat
             "people": "\n".join(lines),
         }
         for head in heads.get(unit, []):
-            written += tell(uow, settings, cause, "jp_digest", head, values) is not None
+            written += tell(uow, settings, cause, "jp_digest", head, values)
     if settings.bkpsdm_email and behind:
         lines = [f"- {unit_names[u]}: {len(lines)}/{staff[u]}" for u, lines in sorted(behind.items())]
         values = common | {
@@ -86,7 +86,7 @@ def jp_checkpoint(uow: UnitOfWork, settings: NotificationSettings, today: dt.dat
             "staff": sum(staff.values()),
             "people": "\n".join(lines),
         }
-        written += tell(uow, settings, cause, "jp_digest", domain.BKPSDM, values) is not None
+        written += tell(uow, settings, cause, "jp_digest", domain.BKPSDM, values)
     session.add(JpCheckpoint(year=year, checkpoint=checkpoint, messages=written))
     uow.commit()
     log.info("JP checkpoint written", extra={"checkpoint": cause, "messages": written})
