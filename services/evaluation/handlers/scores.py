@@ -32,7 +32,7 @@ def apply_test_scores(uow: UnitOfWork, settings: EvaluationSettings, enrollment_
     """With a post-test known, the learning task is answered (open or expired: a late answer counts) or, answered
     already with other scores, corrected; without a task yet (the training not completed) the scores wait for it."""
     session = uow.session
-    with session.no_autoflush:  # the callers flushed their scores; the tasks just added wait for the commit
+    with session.no_autoflush:  # the callers flushed their scores before: nothing pending changes them
         scores = dict(
             session.execute(
                 select(TestScore.test, TestScore.score).where(TestScore.enrollment_id == enrollment_id)
