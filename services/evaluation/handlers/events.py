@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import bindparam, exists, or_, select, update
+from sqlalchemy import Select, bindparam, exists, or_, select, update
 
 from services.evaluation import domain
 from services.evaluation.config import EvaluationSettings
@@ -28,22 +29,17 @@ def schedule(settings: EvaluationSettings) -> domain.Schedule:
     )
 
 
-def _known(dialect: str):
+@functools.cache
+def _known(dialect: str) -> Select:
     """Whether the participation is known, the participant's OPD and supervisor, and whether a post-test waits: one
     statement per completion (built once per dialect; a batch closing sends a completion per participant)."""
-    statement = _KNOWN.get(dialect)
-    if statement is None:
-        enrollment, nip = bindparam("enrollment_id"), bindparam("nip")
-        statement = _KNOWN[dialect] = select(
-            select(Participation.enrollment_id).where(Participation.enrollment_id == enrollment).scalar_subquery(),
-            select(EmployeeView.unit_code).where(EmployeeView.nip == nip).scalar_subquery(),
-            select(EmployeeView.supervisor_nip).where(EmployeeView.nip == nip).scalar_subquery(),
-            exists().where(TestScore.enrollment_id == enrollment, TestScore.test == bindparam("test")),
-        )
-    return statement
-
-
-_KNOWN: dict[str, Any] = {}
+    enrollment, nip = bindparam("enrollment_id"), bindparam("nip")
+    return select(
+        select(Participation.enrollment_id).where(Participation.enrollment_id == enrollment).scalar_subquery(),
+        select(EmployeeView.unit_code).where(EmployeeView.nip == nip).scalar_subquery(),
+        select(EmployeeView.supervisor_nip).where(EmployeeView.nip == nip).scalar_subquery(),
+        exists().where(TestScore.enrollment_id == enrollment, TestScore.test == bindparam("test")),
+    )
 
 
 def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSettings) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Select, bindparam, exists, select
 
 from services.notifications import domain
 from services.notifications.config import NotificationSettings
@@ -46,19 +47,14 @@ def tell(
     return True
 
 
-def _owed(dialect: str):
+@functools.cache
+def _owed(dialect: str) -> Select:
     """Whether the message is written already and the kinds its person muted: one statement (built once per dialect)
     where two lookups were, for every message an event causes."""
-    statement = _OWED.get(dialect)
-    if statement is None:
-        statement = _OWED[dialect] = select(
-            exists().where(Message.id == bindparam("id")),
-            select(Preference.muted).where(Preference.nip == bindparam("nip")).scalar_subquery(),
-        )
-    return statement
-
-
-_OWED: dict[str, Any] = {}
+    return select(
+        exists().where(Message.id == bindparam("id")),
+        select(Preference.muted).where(Preference.nip == bindparam("nip")).scalar_subquery(),
+    )
 
 
 def program_values(session, program_id: str, title: str | None = None) -> dict[str, Any]:
