@@ -45,6 +45,16 @@ def without_waiting_for_disk(session: Session) -> None:
         session.info["quiet_transaction"] = session.get_transaction()
 
 
+def planned_for_its_values(session: Session) -> None:
+    """This transaction's statements are planned for the values they are given, never by a generic plan (PostgreSQL
+    ``plan_cache_mode`` for it alone). psycopg prepares a statement run five times; PostgreSQL then may plan it once
+    for any values, blind to an array parameter's size: a recompute's chunk of 2,000 ASN went from 0.15 s to 20 s.
+    Said once per transaction however often it is asked."""
+    if on_postgresql(session) and session.info.get("custom_plans") is not session.get_transaction():
+        session.connection().exec_driver_sql("SET LOCAL plan_cache_mode TO force_custom_plan")
+        session.info["custom_plans"] = session.get_transaction()
+
+
 def among(session: Session, column: Any, values: Iterable[Any]) -> Any:
     """``column IN values``; on PostgreSQL ``column = ANY(:values)``, one array parameter however many values (a
     recompute of 1,000 employees sent, typed and parsed 1,000 parameters in each of its statements)."""

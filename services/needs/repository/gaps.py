@@ -36,7 +36,7 @@ from services.needs.models import (
     StrategicPriority,
 )
 from services.needs.repository.standards import standard_cte
-from shared.db import among, on_postgresql
+from shared.db import among, on_postgresql, planned_for_its_values
 
 
 @dataclasses.dataclass(frozen=True)
@@ -262,6 +262,7 @@ def rebuild_gaps(
     """Replace the gap rows of ``year`` (for ``nips`` or everyone; of ``competencies`` or all) by a fresh
     computation: one INSERT … SELECT. Returns the rows written. ``analyze`` (default: for more than 1,000 ASN)
     refreshes the planner's statistics afterwards; a run in chunks asks it of its first chunk only."""
+    planned_for_its_values(session)  # its statements and the needs' that follow, each chunk of a run alike
     wipe = delete(Gap).where(Gap.year == year)
     if nips is not None:
         wipe = wipe.where(among(session, Gap.nip, nips))
