@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import importlib
 import json
+import os
 import sys
 import time
 import uuid
@@ -311,7 +312,6 @@ def run_path(path: Path_, servers: str, people: int) -> tuple[float, float, int]
                 consumer.close()
                 producer.close()
                 database.dispose()
-        settings = _settings(path.service, urls[2], prefix, servers)
         topics = [prefix + t for t in _module(path.service, "handlers").TOPICS]
         rates["bare"] = _bare(urls[2], servers, topics, path.events, noted)
     statements = sum(1 for item in noted if item[0] == "sql")
@@ -323,7 +323,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=2000, help="ASN each service knows")
     parser.add_argument("--only", help="one service's path (evaluation, training, notifications, needs)")
     args = parser.parse_args()
-    servers = __import__("os").environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
     rows = []
     for path in PATHS:
         if args.only and path.service != args.only:
