@@ -50,8 +50,11 @@ def planned_for_its_values(session: Session) -> None:
     ``plan_cache_mode`` for it alone). psycopg prepares a statement run five times; PostgreSQL then may plan it once
     for any values, blind to an array parameter's size: a recompute's chunk of 2,000 ASN went from 0.15 s to 20 s.
     Said once per transaction however often it is asked."""
-    if on_postgresql(session) and session.info.get("custom_plans") is not session.get_transaction():
-        session.connection().exec_driver_sql("SET LOCAL plan_cache_mode TO force_custom_plan")
+    if not on_postgresql(session):
+        return
+    connection = session.connection()  # begins the transaction: before it there is none to compare (None is None)
+    if session.info.get("custom_plans") is not session.get_transaction():
+        connection.exec_driver_sql("SET LOCAL plan_cache_mode TO force_custom_plan")
         session.info["custom_plans"] = session.get_transaction()
 
 
