@@ -1,5 +1,5 @@
 # Bangkom: the only entry points a newcomer needs.
-#   make system  the Debian packages the tests need (Java, Maven, PostgreSQL, Chromium, Node.js, Go), as root
+#   make system  the Debian packages the tests need (Java, Maven, PostgreSQL, Chromium, Node.js, Go, pdfsig), as root
 #   make setup   virtualenv in .venv with the project and its test and developer tools, at the locked versions
 #   make lock    the lock files (requirements/runtime.txt, requirements/dev.txt) anew after pyproject.toml changed
 #   make tools   promtool, kustomize, composecheck, the Strimzi schemas, axe-core and the Nu HTML Checker for the tests

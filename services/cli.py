@@ -12,7 +12,9 @@ SERVICES = ("needs", "training", "evaluation", "notifications", "gateway")
 WORKERS = ("needs", "training", "evaluation", "notifications", "gateway")
 
 
-@click.group(help="Bangkom: competency development (pengembangan kompetensi) of the ASN of Kota Lhokseumawe.")
+@click.group(
+    help="Bangkom: competency development (pengembangan kompetensi) of the ASN of an instansi (INSTANSI_FILE)."
+)
 def main() -> None:
     pass
 

@@ -49,6 +49,8 @@ class EmployeeSynced(Schema):
     email = fields.String(load_default=None, allow_none=True)  # where the account's activation link goes
     jp_cap = fields.Integer(load_default=None, allow_none=True)  # JP a year this ASN may take at most (PPPK)
     jp_target = fields.Integer(load_default=None, allow_none=True)  # JP a year this ASN is owed (20 for a PNS)
+    # a PPPK's contract start (TMT): the year of their cap is the contract year from it (``forms.jp_year``)
+    contract_start = fields.Date(load_default=None, allow_none=True)
 
 
 @register("needs", "DevelopmentNeedIdentified", 1, key_field="nip")

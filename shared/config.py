@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from typing import Any, ClassVar, Self, get_type_hints
-from zoneinfo import ZoneInfo
 
 from environs import Env, EnvValidationError
 
-from shared import forms
+from shared import forms, instansi
+from shared.instansi import Instansi
 
 
 class ConfigError(RuntimeError):
@@ -30,7 +30,6 @@ class Settings:
     kafka_topic_partitions: int = 3  # for the topics a worker creates when they are missing
     kafka_replication_factor: int = 1
     log_level: str = "INFO"
-    timezone: str = "Asia/Jakarta"  # WIB: decides "today", the plan year and the day's figures
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 0.5
     consumer_max_attempts: int = 5
@@ -54,6 +53,8 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # where people open Bangkom: links in e-mails, QR codes on documents
     # the forms' JP conversion table (JSON, see docs/plan.md); empty: the default, shared/jp_conversion.json
     jp_conversion_file: str = ""
+    # the instansi served: names, signatories, time zone, mail sender (JSON, see docs/operations.md); empty: the demo's
+    instansi_file: str = ""
 
     # Fields that are not read from the environment.
     not_from_env: ClassVar[frozenset[str]] = frozenset({"service"})
@@ -68,15 +69,29 @@ class Settings:
             _ = self.jp_conversion  # read and checked at start-up, not at the first claim
         except (OSError, ValueError) as exc:
             raise ConfigError(f"The {self.service} service cannot start: JP_CONVERSION_FILE {exc}") from None
+        try:
+            _ = self.instansi
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"The {self.service} service cannot start: INSTANSI_FILE {exc}") from None
 
     @property
     def jp_conversion(self) -> forms.ConversionTable:
         """How each form of development's length becomes JP (and its evaluation levels and evidence); read once."""
         return forms.table(self.jp_conversion_file)
 
+    @property
+    def instansi(self) -> Instansi:
+        """The instansi this deployment serves (``INSTANSI_FILE``); read once."""
+        return instansi.configured(self.instansi_file)
+
+    @property
+    def timezone(self) -> str:
+        """The instansi's time zone (WIB, WITA or WIT): decides "today", the plan year and the day's figures."""
+        return self.instansi.time_zone
+
     def today(self) -> dt.date:
-        """Today where the agency works (``TIMEZONE``), not in UTC: the services agree on the day."""
-        return dt.datetime.now(ZoneInfo(self.timezone)).date()
+        """Today where the instansi works, not in UTC: the services agree on the day."""
+        return self.instansi.today()
 
     @property
     def topic(self) -> str:

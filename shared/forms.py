@@ -9,6 +9,7 @@ rounded down. The training service converts a program's length with it, the need
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from collections.abc import Mapping
@@ -46,6 +47,19 @@ LEVELS = ("reaction", "learning", "behavior")  # the evaluation levels (Kirkpatr
 # a coach or mentor, a person, guides these forms
 GUIDED = ("coaching", "mentoring")
 DEFAULT_TABLE = Path(__file__).with_name("jp_conversion.json")
+
+
+def jp_year(day: dt.date, contract_start: dt.date | None = None) -> int:
+    """The year of the JP ledger ``day`` counts in: the calendar year; for a PPPK whose contract start (TMT) is known,
+    the contract year it falls in, named by the calendar year that contract year begins (a contract from 1 April
+    2024: 1 April 2026 – 31 March 2027 is 2026), so that the 24-JP cap of PP 49/2018 counts per contract year."""
+    if contract_start is None:
+        return day.year
+    try:
+        anniversary = contract_start.replace(year=day.year)
+    except ValueError:  # a contract from 29 February: its anniversary is 1 March in other years
+        anniversary = dt.date(day.year, 3, 1)
+    return day.year if day >= anniversary else day.year - 1
 
 
 @dataclass(frozen=True)

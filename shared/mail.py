@@ -1,8 +1,9 @@
 """The one mail channel of Bangkom: e-mail over SMTP as a service's settings describe it.
 
 Any settings object with ``smtp_host``, ``smtp_port``, ``smtp_security`` (``none``, ``starttls`` or ``ssl``),
-``smtp_username``, ``smtp_password``, ``smtp_timeout_seconds`` and ``mail_from`` will do. A failure is a
-``DeliveryError``, ``permanent`` when trying again cannot help (the server refused the address).
+``smtp_username``, ``smtp_password``, ``smtp_timeout_seconds``, ``mail_from`` (empty: the instansi's sender) and
+``instansi`` will do. A failure is a ``DeliveryError``, ``permanent`` when trying again cannot help (the server
+refused the address).
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from typing import Any, Protocol
-
-MESSAGE_ID_DOMAIN = "bangkom.lhokseumawekota.go.id"
 
 
 class DeliveryError(Exception):
@@ -36,9 +35,11 @@ class SmtpChannel:
 
     def send(self, address: str, subject: str, text: str, reference: str | None = None) -> None:
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.settings.mail_from, address, subject
+        instansi = self.settings.instansi
+        message["From"] = self.settings.mail_from or instansi.mail_from
+        message["To"], message["Subject"] = address, subject
         if reference:
-            message["Message-ID"] = f"<{reference}@{MESSAGE_ID_DOMAIN}>"
+            message["Message-ID"] = f"<{reference}@bangkom.{instansi.mail_domain}>"
         message.set_content(text)
         try:
             with self._connect() as client:

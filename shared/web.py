@@ -273,6 +273,8 @@ def create_app(
 ) -> Flask:
     """The common shape of a Bangkom HTTP service (JSON logs configured, outbox gauges when it has one)."""
     configure_logging(settings.service, settings.log_level)
+    demo = "" if settings.instansi_file else ": the demo's, INSTANSI_FILE is not set (docs/operations.md)"
+    log.log(logging.WARNING if demo else logging.INFO, "serving %s%s", settings.instansi.region, demo)
     if access is not None and not settings.internal_identity_secret:
         raise ConfigError(
             f"The {settings.service} service cannot start: set INTERNAL_IDENTITY_SECRET (the secret the gateway signs "

@@ -35,11 +35,19 @@ from services.needs.sample import generate_employees
 
 __all__ = ["SimpegStandin", "generate_employees"]
 
+KURSUS_REQUIRED = ("nipBaru", "namaKursus", "tanggalKursus", "tahunKursus", "jumlahJam")
+DIKLAT_REQUIRED = ("nipBaru", "latihanStrukturalNama", "tanggal", "tahun", "jumlahJam")
+
+
+def problem(status: int, message: str, errors: dict | None = None):
+    return jsonify({"message": message, "errors": errors or {}}), status
+
 
 class SimpegStandin:
     def __init__(self, employees: list[dict[str, Any]] | None = None, *, token_ttl: float = 300.0, port: int = 0):
         self.employees = {e["nipBaru"]: dict(e) for e in employees or []}
-        self.history: dict[str, list[dict[str, Any]]] = {}
+        self.history: dict[str, list[dict[str, Any]]] = {}  # rw-kursus
+        self.diklat: dict[str, list[dict[str, Any]]] = {}  # rw-diklat
         self.idempotency: dict[str, str] = {}
         self.client_id = "bangkom"
         self.client_secret = secrets.token_urlsafe(24)
@@ -98,15 +106,17 @@ class SimpegStandin:
             self.tokens = {token: 0.0 for token in self.tokens}
 
     def history_of(self, nip: str) -> list[dict[str, Any]]:
+        """The employee's rw-kursus (courses, seminars, workshops, …)."""
         return list(self.history.get(nip, []))
+
+    def diklat_of(self, nip: str) -> list[dict[str, Any]]:
+        """The employee's rw-diklat (leadership and structural trainings: Latsar, PKP, PKA, PKN)."""
+        return list(self.diklat.get(nip, []))
 
     # --- the contract -------------------------------------------------------------------------
 
     def _build_app(self) -> Flask:
         app = Flask("simpeg-standin")
-
-        def problem(status: int, message: str, errors: dict | None = None):
-            return jsonify({"message": message, "errors": errors or {}}), status
 
         @app.before_request
         def misbehave():
@@ -165,40 +175,46 @@ class SimpegStandin:
         def history(nip: str):
             return jsonify({"data": self.history_of(nip)})
 
+        @app.get("/api/v1/pns/<nip>/rw-diklat")
+        def diklat_history(nip: str):
+            return jsonify({"data": self.diklat_of(nip)})
+
         @app.post("/api/v1/kursus/save")
         def save():
-            record = request.get_json(silent=True)
-            if not isinstance(record, dict):
-                return problem(400, "Body harus JSON")
-            errors = {
-                name: "wajib diisi"
-                for name in ("nipBaru", "namaKursus", "tanggalKursus", "tahunKursus", "jumlahJam")
-                if record.get(name) in (None, "")
-            }
-            if not errors and record["nipBaru"] not in self.employees:
-                errors["nipBaru"] = "NIP tidak terdaftar"
-            if not errors and self.reject is not None:
-                errors = self.reject(record) or {}
-            if errors:
-                return problem(422, "Data riwayat kursus tidak valid", errors)
-            key = request.headers.get("Idempotency-Key") if self.honour_idempotency_keys else None
-            with self._lock:
-                known = [
-                    r for r in self.history.get(record["nipBaru"], []) if key and r["id"] == self.idempotency.get(key)
-                ]
-                if known:  # a repeated key: the record already held (unless it was deleted meanwhile)
-                    return jsonify(known[0]), 200
-                saved = {**record, "id": str(uuid.uuid4())}
-                self.history.setdefault(record["nipBaru"], []).append(saved)
-                if key:
-                    self.idempotency[key] = saved["id"]
-                self.saves += 1
-                if self._lose_left > 0:
-                    self._lose_left -= 1
-                    return problem(503, "Gateway timeout setelah data tersimpan")
-            return jsonify(saved), 201
+            return self._save(self.history, KURSUS_REQUIRED, "Data riwayat kursus tidak valid")
+
+        @app.post("/api/v1/diklat/save")
+        def save_diklat():
+            return self._save(self.diklat, DIKLAT_REQUIRED, "Data riwayat diklat tidak valid")
 
         return app
+
+    def _save(self, store: dict[str, list[dict[str, Any]]], required: tuple[str, ...], refusal: str):
+        """One write into a history (rw-kursus or rw-diklat): validated, idempotent by its key, maybe "lost"."""
+        record = request.get_json(silent=True)
+        if not isinstance(record, dict):
+            return problem(400, "Body harus JSON")
+        errors = {name: "wajib diisi" for name in required if record.get(name) in (None, "")}
+        if not errors and record["nipBaru"] not in self.employees:
+            errors["nipBaru"] = "NIP tidak terdaftar"
+        if not errors and self.reject is not None:
+            errors = self.reject(record) or {}
+        if errors:
+            return problem(422, refusal, errors)
+        key = request.headers.get("Idempotency-Key") if self.honour_idempotency_keys else None
+        with self._lock:
+            known = [r for r in store.get(record["nipBaru"], []) if key and r["id"] == self.idempotency.get(key)]
+            if known:  # a repeated key: the record already held (unless it was deleted meanwhile)
+                return jsonify(known[0]), 200
+            saved = {**record, "id": str(uuid.uuid4())}
+            store.setdefault(record["nipBaru"], []).append(saved)
+            if key:
+                self.idempotency[key] = saved["id"]
+            self.saves += 1
+            if self._lose_left > 0:
+                self._lose_left -= 1
+                return problem(503, "Gateway timeout setelah data tersimpan")
+        return jsonify(saved), 201
 
 
 def main() -> None:

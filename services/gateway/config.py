@@ -40,7 +40,7 @@ class GatewaySettings(Settings):
     smtp_username: str = ""
     smtp_password: str = dataclasses.field(default="", repr=False)  # never printed or logged
     smtp_timeout_seconds: float = 10.0
-    mail_from: str = "Bangkom BKPSDM <bangkom@localhost>"
+    mail_from: str = ""  # empty: the instansi's sender (INSTANSI_FILE)
     mail_max_attempts: int = 8  # sends of one message before it is marked failed
     mail_retry_seconds: float = 30.0  # pause after the first failed send, doubled each time (max 1 h)
     mail_poll_seconds: float = 2.0  # how often the worker looks for messages to send

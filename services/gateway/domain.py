@@ -84,7 +84,7 @@ def roles_of_employee(is_supervisor: bool) -> list[str]:
     return ["employee", "supervisor"] if is_supervisor else ["employee"]
 
 
-def activation_mail(purpose: str, name: str | None, link: str, code: str, hours: int) -> tuple[str, str]:
+def activation_mail(purpose: str, name: str | None, link: str, code: str, hours: int, agency: str) -> tuple[str, str]:
     """(subject, text) of an activation or password-reset message, Bahasa Indonesia first, English below."""
     greeting = f"Yth. {name}," if name else "Yth. Bapak/Ibu,"
     if purpose == "reset":
@@ -101,7 +101,7 @@ def activation_mail(purpose: str, name: str | None, link: str, code: str, hours:
         "Jika Anda tidak memintanya, abaikan pesan ini.\n\n---\n"
         f"{english} Open the link above and set your password, or enter the code {code} on the activation page. "
         f"The code is valid for {hours} hours and works once. If you did not ask for it, ignore this message.\n\n"
-        "BKPSDM Kota Lhokseumawe\n"
+        f"{agency}\n"
     )
     return subject, text
 

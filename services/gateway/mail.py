@@ -40,7 +40,9 @@ def send_due_mail(database: Database, settings: GatewaySettings, mailer: Channel
             return due.Outcome("failed", "No open account with an e-mail address.")
         code = issue_code(session, account, message.purpose, "email", dt.timedelta(hours=hours))
         link = f"{settings.public_url.rstrip('/')}/aktivasi?" + urlencode({"u": account.username, "kode": code})
-        subject, text = domain.activation_mail(message.purpose, account.name, link, code, hours)
+        subject, text = domain.activation_mail(
+            message.purpose, account.name, link, code, hours, settings.instansi.agency_short
+        )
         return message.id, account.email, subject, text  # the code only in the text, never on the row or in a log
 
     def attempt(work) -> due.Outcome:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shared import nip
+from shared import forms, nip
 
 # --- vocabulary ---------------------------------------------------------------------------------
 
@@ -209,10 +209,13 @@ def jp_over_cap(cap: int | None, credited: int, committed: int, adding: int) -> 
     return 0 if cap is None else max(0, credited + committed + adding - cap)
 
 
-def credit_year(completed_on: dt.date) -> int:
-    """The ledger year of a credit: the year the development ended (a PPPK contract year is approximated by the
-    calendar year: the NI PPPK carries only the year of appointment)."""
-    return completed_on.year
+def credit_year(
+    completed_on: dt.date, employment_status: str | None = None, contract_start: dt.date | None = None
+) -> int:
+    """The ledger year of a credit: the year the development ended; for a PPPK whose contract start (TMT) SIMPEG
+    gives, the contract year it ended in (``forms.jp_year``). Without the TMT a PPPK's contract year is approximated
+    by the calendar year (the NI PPPK carries only the year of appointment)."""
+    return forms.jp_year(completed_on, contract_start if employment_status == "PPPK" else None)
 
 
 # --- development outside Bangkom -----------------------------------------------------------------
@@ -268,6 +271,7 @@ EMPLOYEE_FIELDS = (
     "unit_name",
     "rank",
     "employment_status",
+    "contract_start",
     "supervisor_nip",
     "email",
     "active",
@@ -288,19 +292,55 @@ def employee_changes(current: Mapping[str, Any] | None, incoming: Mapping[str, A
 # --- the training history SIMPEG keeps ----------------------------------------------------------
 
 
+HISTORIES = ("kursus", "diklat")  # SIASN's two training histories: courses (rw-kursus), structural (rw-diklat)
+DIKLAT_NAMES = {  # the leadership and structural trainings (the kind "kepemimpinan") as rw-diklat names them
+    "latsar_cpns": "Pelatihan Dasar CPNS",
+    "pkp": "Pelatihan Kepemimpinan Pengawas",
+    "pka": "Pelatihan Kepemimpinan Administrator",
+    "pkn": "Pelatihan Kepemimpinan Nasional",
+}
+
+
+def history_of_form(form: str) -> str:
+    """Which of SIASN's histories a completed development belongs in: ``diklat`` for the leadership and structural
+    trainings (Latsar, PKP, PKA, PKN), ``kursus`` for everything else."""
+    return "diklat" if form in DIKLAT_NAMES else "kursus"
+
+
+def history_of_record(record: Mapping[str, Any]) -> str:
+    """The history a record (SIASN field names) is written in: rw-diklat records name a structural training."""
+    return "diklat" if "latihanStrukturalNama" in record else "kursus"
+
+
 def history_record(credit: Mapping[str, Any]) -> dict[str, Any]:
-    """A completed training → SIMPEG's training-history record (``rw-kursus``), SIASN field names.
+    """A completed training → SIMPEG's training-history record, SIASN field names: ``rw-diklat`` for a leadership
+    or structural training, ``rw-kursus`` for the rest (``history_of_form``).
 
     ``idSumber`` carries the enrolment id: the key that makes the write idempotent and lets a
     lookup find a record written before an answer was lost.
     """
     completed: dt.date = credit["completed_on"]
     started: dt.date = credit.get("started_on") or completed
+    organiser = credit.get("partner_name") or credit.get("partner_code") or ""
+    if history_of_form(credit["form"]) == "diklat":
+        return {
+            "nipBaru": credit["nip"],
+            "latihanStrukturalNama": DIKLAT_NAMES[credit["form"]],
+            "jenisDiklat": credit["form"],
+            "namaDiklat": credit["program_title"],
+            "institusiPenyelenggara": organiser,
+            "tanggal": started.isoformat(),
+            "tanggalSelesai": completed.isoformat(),
+            "tahun": completed.year,
+            "jumlahJam": credit["jp"],
+            "nomor": credit.get("certificate_number") or "",
+            "idSumber": credit["enrollment_id"],
+        }
     return {
         "nipBaru": credit["nip"],
         "namaKursus": credit["program_title"],
         "jenisKursus": credit["form"],
-        "institusiPenyelenggara": credit.get("partner_name") or credit.get("partner_code") or "",
+        "institusiPenyelenggara": organiser,
         "tanggalKursus": started.isoformat(),
         "tanggalSelesaiKursus": completed.isoformat(),
         "tahunKursus": completed.year,
@@ -308,3 +348,16 @@ def history_record(credit: Mapping[str, Any]) -> dict[str, Any]:
         "noSertipikat": credit.get("certificate_number") or "",
         "idSumber": credit["enrollment_id"],
     }
+
+
+def history_title(record: Mapping[str, Any]) -> str:
+    return str(record.get("namaKursus") or record.get("namaDiklat") or record.get("latihanStrukturalNama") or "")
+
+
+def history_ended(record: Mapping[str, Any]) -> Any:
+    """A record's last day as SIASN writes it (``tanggalSelesaiKursus`` in rw-kursus, ``tanggalSelesai`` in rw-diklat)."""
+    return record.get("tanggalSelesaiKursus") or record.get("tanggalSelesai")
+
+
+def history_year(record: Mapping[str, Any]) -> Any:
+    return record.get("tahunKursus") or record.get("tahun")

@@ -26,6 +26,11 @@ class EmployeeSchema(Schema):
     unit_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     rank = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     employment_status = fields.String(required=True, validate=validate.OneOf(domain.EMPLOYMENT_STATUSES))
+    contract_start = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "A PPPK's contract start (TMT): their 24-JP cap counts per contract year from it"},
+    )
     supervisor_nip = employee_number.Field(load_default=None, allow_none=True)
     email = fields.Email(
         load_default=None,

@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-PRODID = "-//BKPSDM Kota Lhokseumawe//Bangkom//ID"
-DOMAIN = "bangkom.lhokseumawekota.go.id"
+from shared.instansi import Instansi
 
 
 @dataclass(frozen=True)
@@ -40,20 +38,26 @@ class DueEntry:
 
 
 def calendar(
-    name: str, meetings: Iterable[MeetingEntry], due: Iterable[DueEntry], timezone: str, link: str, stamp: dt.datetime
+    name: str,
+    meetings: Iterable[MeetingEntry],
+    due: Iterable[DueEntry],
+    instansi: Instansi,
+    link: str,
+    stamp: dt.datetime,
 ) -> bytes:
-    """The calendar ``name``: each meeting at its time in the agency's zone, each due date as a whole day."""
-    zone = ZoneInfo(timezone)
+    """The calendar ``name``: each meeting at its time in the instansi's zone, each due date as a whole day; the
+    entries' ids in the instansi's domain (two instansi never share one)."""
+    zone, domain = instansi.zone, f"bangkom.{instansi.mail_domain}"
     cal = Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", f"-//{instansi.agency_short}//Bangkom//ID")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", timezone)
+    cal.add("x-wr-timezone", instansi.time_zone)
     for m in meetings:
         entry = Event()
-        entry.add("uid", f"meeting-{m.batch_id}-{m.meeting_no}@{DOMAIN}")
+        entry.add("uid", f"meeting-{m.batch_id}-{m.meeting_no}@{domain}")
         entry.add("dtstamp", stamp)
         entry.add("dtstart", dt.datetime.combine(m.date, m.starts_at, tzinfo=zone))
         entry.add("dtend", dt.datetime.combine(m.date, m.ends_at, tzinfo=zone))
@@ -65,7 +69,7 @@ def calendar(
         cal.add_component(entry)
     for d in due:
         entry = Event()
-        entry.add("uid", f"task-{d.task_id}@{DOMAIN}")
+        entry.add("uid", f"task-{d.task_id}@{domain}")
         entry.add("dtstamp", stamp)
         entry.add("dtstart", d.due_on)
         entry.add("dtend", d.due_on + dt.timedelta(days=1))

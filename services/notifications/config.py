@@ -15,7 +15,7 @@ class NotificationSettings(Settings):
     smtp_username: str = ""
     smtp_password: str = dataclasses.field(default="", repr=False)
     smtp_timeout_seconds: float = 10.0
-    mail_from: str = "Bangkom BKPSDM Lhokseumawe <bangkom@lhokseumawekota.go.id>"
+    mail_from: str = ""  # empty: the instansi's sender (INSTANSI_FILE)
     mail_retry_seconds: float = 60.0  # the first retry; then doubling, at most an hour
     mail_max_attempts: int = 6  # then the message is failed for good (visible, can be sent again by BKPSDM)
     mail_poll_seconds: float = 2.0

@@ -17,7 +17,7 @@ from shared.mail import Channel, DeliveryError
 def _recipient(session, settings: NotificationSettings, nip: str) -> Person | None:
     """Whom a message goes to: the person's record, or BKPSDM itself at ``BKPSDM_EMAIL``."""
     if nip == domain.BKPSDM:
-        return Person(nip=nip, name="BKPSDM Kota Lhokseumawe", email=settings.bkpsdm_email or None, active=True)
+        return Person(nip=nip, name=settings.instansi.agency_short, email=settings.bkpsdm_email or None, active=True)
     return session.get(Person, nip)
 
 
@@ -50,6 +50,7 @@ def send_due(
             {
                 "name": person.name,
                 "link": settings.public_url.rstrip("/") + domain.link_path(message.kind, message.nip),
+                "agency": settings.instansi.agency_short,
                 **(message.values or {}),
             },
         )

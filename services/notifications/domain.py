@@ -19,23 +19,23 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         (
             "Panggilan pelatihan: {program_title}",
             "Yth. {name},\n\nAnda didaftarkan sebagai peserta {program_title} ({starts_on} s.d. {ends_on}). "
-            "Jadwal pertemuan dan surat panggilan ada di Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "Jadwal pertemuan dan surat panggilan ada di Bangkom: {link}\n\n{agency}",
         ),
         (
             "Call-up: {program_title}",
             "Dear {name},\n\nYou are enrolled in {program_title} ({starts_on} to {ends_on}). The meetings and the "
-            "call-up letter are in Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "call-up letter are in Bangkom: {link}\n\n{agency}",
         ),
     ),
     "withdrawn": (
         False,
         (
             "Pembatalan keikutsertaan: {program_title}",
-            "Yth. {name},\n\nKeikutsertaan Anda pada {program_title} dibatalkan: {reason}.\n\nBKPSDM Kota Lhokseumawe",
+            "Yth. {name},\n\nKeikutsertaan Anda pada {program_title} dibatalkan: {reason}.\n\n{agency}",
         ),
         (
             "Withdrawn: {program_title}",
-            "Dear {name},\n\nYour place in {program_title} was withdrawn: {reason}.\n\nBKPSDM Kota Lhokseumawe",
+            "Dear {name},\n\nYour place in {program_title} was withdrawn: {reason}.\n\n{agency}",
         ),
     ),
     "task_created": (
@@ -43,12 +43,11 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         (
             "Evaluasi menunggu Anda: {program_title}",
             "Yth. {name},\n\n{task_words} untuk {program_title} menunggu Anda, paling lambat {due_on}: {link}\n\n"
-            "BKPSDM Kota Lhokseumawe",
+            "{agency}",
         ),
         (
             "An evaluation is waiting for you: {program_title}",
-            "Dear {name},\n\n{task_words} of {program_title} is waiting for you, due {due_on}: {link}\n\n"
-            "BKPSDM Kota Lhokseumawe",
+            "Dear {name},\n\n{task_words} of {program_title} is waiting for you, due {due_on}: {link}\n\n{agency}",
         ),
     ),
     "completed": (
@@ -56,12 +55,12 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         (
             "Selamat, Anda lulus: {program_title}",
             "Yth. {name},\n\nAnda dinyatakan lulus {program_title}: {jp} JP tercatat untuk tahun ini. Sertifikat "
-            "nomor {certificate_number} dapat diunduh di Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "nomor {certificate_number} dapat diunduh di Bangkom: {link}\n\n{agency}",
         ),
         (
             "Congratulations, you completed {program_title}",
             "Dear {name},\n\nYou completed {program_title}: {jp} JP are credited for this year. Certificate "
-            "{certificate_number} can be downloaded in Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "{certificate_number} can be downloaded in Bangkom: {link}\n\n{agency}",
         ),
     ),
     "completed_again": (
@@ -70,13 +69,13 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
             "Hasil setelah koreksi: Anda lulus {program_title}",
             "Yth. {name},\n\nSetelah koreksi angkatan, Anda tetap dinyatakan lulus {program_title}: {jp} JP "
             "tercatat untuk tahun ini. Sertifikat baru nomor {certificate_number} menggantikan sertifikat yang "
-            "dicabut dan dapat diunduh di Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "dicabut dan dapat diunduh di Bangkom: {link}\n\n{agency}",
         ),
         (
             "Result after a correction: you completed {program_title}",
             "Dear {name},\n\nAfter the batch was corrected you still completed {program_title}: {jp} JP are "
             "credited for this year. The new certificate {certificate_number} replaces the revoked one and can be "
-            "downloaded in Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "downloaded in Bangkom: {link}\n\n{agency}",
         ),
     ),
     "completion_revoked": (
@@ -85,13 +84,13 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
             "Sertifikat dicabut untuk koreksi: {program_title}",
             "Yth. {name},\n\nBKPSDM membuka kembali angkatan {program_title} untuk koreksi ({reason}). Kelulusan "
             "Anda dibatalkan sementara: sertifikatnya dicabut dan JP-nya tidak dihitung sampai angkatan ditutup "
-            "kembali. Hasil akhirnya akan diberitahukan kepada Anda.\n\nBKPSDM Kota Lhokseumawe",
+            "kembali. Hasil akhirnya akan diberitahukan kepada Anda.\n\n{agency}",
         ),
         (
             "Certificate revoked for a correction: {program_title}",
             "Dear {name},\n\nBKPSDM reopened the batch of {program_title} for a correction ({reason}). Your "
             "completion is withdrawn for now: its certificate is revoked and its JP do not count until the batch is "
-            "closed again. You will be told the final result.\n\nBKPSDM Kota Lhokseumawe",
+            "closed again. You will be told the final result.\n\n{agency}",
         ),
     ),
     "not_completed": (
@@ -99,24 +98,23 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         (
             "Hasil pelatihan: {program_title}",
             "Yth. {name},\n\nAnda belum memenuhi syarat kelulusan {program_title} ({reason}). Kebutuhan "
-            "pengembangan Anda tetap terbuka untuk kesempatan berikutnya.\n\nBKPSDM Kota Lhokseumawe",
+            "pengembangan Anda tetap terbuka untuk kesempatan berikutnya.\n\n{agency}",
         ),
         (
             "Training result: {program_title}",
             "Dear {name},\n\nYou did not meet the completion rule of {program_title} ({reason}). Your development "
-            "need stays open for the next opportunity.\n\nBKPSDM Kota Lhokseumawe",
+            "need stays open for the next opportunity.\n\n{agency}",
         ),
     ),
     "external_verified": (
         False,
         (
             "Pengembangan diverifikasi: {title}",
-            'Yth. {name},\n\nPengembangan "{title}" telah diverifikasi BKPSDM; {jp} JP tercatat.\n\n'
-            "BKPSDM Kota Lhokseumawe",
+            'Yth. {name},\n\nPengembangan "{title}" telah diverifikasi BKPSDM; {jp} JP tercatat.\n\n{agency}',
         ),
         (
             "Development verified: {title}",
-            'Dear {name},\n\nBKPSDM verified "{title}"; {jp} JP are credited.\n\nBKPSDM Kota Lhokseumawe',
+            'Dear {name},\n\nBKPSDM verified "{title}"; {jp} JP are credited.\n\n{agency}',
         ),
     ),
     "external_rejected": (
@@ -124,12 +122,11 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         (
             "Pengembangan ditolak: {title}",
             'Yth. {name},\n\nPengembangan "{title}" tidak dapat diverifikasi: {reason}. Perbaiki di Bangkom: '
-            "{link}\n\nBKPSDM Kota Lhokseumawe",
+            "{link}\n\n{agency}",
         ),
         (
             "Development not verified: {title}",
-            'Dear {name},\n\n"{title}" could not be verified: {reason}. Correct it in Bangkom: {link}\n\n'
-            "BKPSDM Kota Lhokseumawe",
+            'Dear {name},\n\n"{title}" could not be verified: {reason}. Correct it in Bangkom: {link}\n\n{agency}',
         ),
     ),
     "schedule_changed": (
@@ -137,12 +134,12 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         (
             "Jadwal berubah: {program_title}",
             "Yth. {name},\n\nJadwal {program_title} angkatan {batch_number} berubah:\n{changes}\n\nKalender Anda di "
-            "Bangkom sudah mengikuti jadwal baru: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "Bangkom sudah mengikuti jadwal baru: {link}\n\n{agency}",
         ),
         (
             "Schedule changed: {program_title}",
             "Dear {name},\n\nThe schedule of {program_title}, batch {batch_number}, changed:\n{changes}\n\nYour "
-            "calendar in Bangkom follows the new schedule: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "calendar in Bangkom follows the new schedule: {link}\n\n{agency}",
         ),
     ),
     "due_soon": (
@@ -150,12 +147,12 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         (
             "Pengingat: evaluasi {program_title} paling lambat {due_on}",
             "Yth. {name},\n\n{task_words} untuk {program_title} belum diisi dan jatuh tempo {due_on}. Isi di "
-            "Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "Bangkom: {link}\n\n{agency}",
         ),
         (
             "Reminder: the evaluation of {program_title} is due {due_on}",
             "Dear {name},\n\n{task_words} of {program_title} is not answered yet and is due {due_on}. Answer it in "
-            "Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "Bangkom: {link}\n\n{agency}",
         ),
     ),
     "overdue": (
@@ -163,12 +160,12 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         (
             "Terlambat: evaluasi {program_title}",
             "Yth. {name},\n\n{task_words} untuk {program_title} melewati batas {due_on} dan belum diisi. Mohon "
-            "segera diisi di Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "segera diisi di Bangkom: {link}\n\n{agency}",
         ),
         (
             "Overdue: the evaluation of {program_title}",
             "Dear {name},\n\n{task_words} of {program_title} was due {due_on} and is not answered yet. Please "
-            "answer it in Bangkom now: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "answer it in Bangkom now: {link}\n\n{agency}",
         ),
     ),
     "jp_behind": (
@@ -177,13 +174,13 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
             "JP Anda tahun {year}: {realised} dari {target}",
             "Yth. {name},\n\nSampai {checkpoint_words}, pengembangan kompetensi Anda tahun {year} tercatat "
             "{realised} JP dari {target} JP yang menjadi hak Anda (kurang {shortfall} JP). Lihat pelatihan yang "
-            "sesuai kebutuhan Anda atau catat pengembangan di luar Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "sesuai kebutuhan Anda atau catat pengembangan di luar Bangkom: {link}\n\n{agency}",
         ),
         (
             "Your JP for {year}: {realised} of {target}",
             "Dear {name},\n\nBy {checkpoint_words}, your competency development in {year} counts {realised} "
             "JP of the {target} JP you are owed ({shortfall} JP short). See the trainings that fit your needs or "
-            "record development outside Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "record development outside Bangkom: {link}\n\n{agency}",
         ),
     ),
     "jp_digest": (
@@ -191,12 +188,12 @@ TEMPLATES: dict[str, tuple[bool, tuple[str, str], tuple[str, str]]] = {
         (
             "Rekap JP {unit_name} tahun {year}: {behind} pegawai belum memenuhi",
             "Yth. {name},\n\nSampai {checkpoint_words}, {behind} dari {staff} pegawai {unit_name} belum "
-            "memenuhi JP tahun {year}:\n{people}\n\nDasbor di Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "memenuhi JP tahun {year}:\n{people}\n\nDasbor di Bangkom: {link}\n\n{agency}",
         ),
         (
             "JP of {unit_name} in {year}: {behind} behind",
             "Dear {name},\n\nBy {checkpoint_words}, {behind} of the {staff} staff of {unit_name} are behind "
-            "their JP for {year}:\n{people}\n\nThe dashboard in Bangkom: {link}\n\nBKPSDM Kota Lhokseumawe",
+            "their JP for {year}:\n{people}\n\nThe dashboard in Bangkom: {link}\n\n{agency}",
         ),
     ),
 }

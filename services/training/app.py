@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 from services.training.api import ACCESS, blp
@@ -12,9 +14,13 @@ from services.training.models import Outbox
 from shared.db import Database
 from shared.web import create_app as create_service_app
 
+log = logging.getLogger(__name__)
+
 
 def create_app(settings: TrainingSettings | None = None) -> Flask:
     settings = settings or load_settings()
+    if not settings.certificate_signing_pkcs12_file:
+        log.warning("certificates are issued unsigned: CERTIFICATE_SIGNING_PKCS12_FILE is not set (docs/training.md)")
     database = Database(settings.database_url)
     return create_service_app(
         settings,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from shared.config import Settings
+from services.training import signing
+from shared.config import ConfigError, Settings
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -18,7 +19,17 @@ class TrainingSettings(Settings):
     max_sheet_bytes: int = 5_000_000  # the largest attendance sheet accepted
     reopen_window_days: int = 30  # a closed batch can be reopened (to correct it) this long after closing
     minutes_per_jp: int = 45  # one JP (jam pelajaran) of learning, to check a program's JP against its meetings
-    in_house_organiser_name: str = "BKPSDM Kota Lhokseumawe"  # the organiser of BKPSDM's own (in-house) trainings
+    # the instansi's key for the certificates' electronic signature (PKCS#12: key, certificate, chain); empty: unsigned
+    certificate_signing_pkcs12_file: str = ""
+    certificate_signing_passphrase: str = dataclasses.field(default="", repr=False)
+    in_house_organiser_name: str = ""  # the organiser of the agency's own (in-house) trainings; empty: its short name
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        try:
+            signing.check(self.certificate_signing_pkcs12_file, self.certificate_signing_passphrase)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"The training service cannot start: CERTIFICATE_SIGNING_PKCS12_FILE {exc}") from None
 
 
 def load_settings() -> TrainingSettings:

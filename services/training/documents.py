@@ -23,12 +23,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from shared import messages
+from shared.instansi import Instansi, Signatory
 
-AGENCY = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"
-CITY = "Pemerintah Kota Lhokseumawe"
 FORM_WORDS = {  # "telah mengikuti …"
     "pelatihan": "pelatihan",
     "seminar": "seminar",
@@ -96,14 +95,14 @@ def _qr(url: str, size: float) -> Drawing:
     return drawing
 
 
-def _document(pagesize, title: str, story: list) -> bytes:
+def _document(pagesize, title: str, story: list, instansi: Instansi) -> bytes:
     _fonts()
     out = io.BytesIO()
     SimpleDocTemplate(
         out,
         pagesize=pagesize,
         title=title,
-        author="BKPSDM Kota Lhokseumawe",
+        author=instansi.agency_short,
         leftMargin=2 * cm,
         rightMargin=2 * cm,
         topMargin=1.6 * cm,
@@ -112,8 +111,32 @@ def _document(pagesize, title: str, story: list) -> bytes:
     return out.getvalue()
 
 
-def _letterhead() -> list:
-    return [_p(CITY.upper(), 12, bold=True, center=True), _p(AGENCY.upper(), 11, bold=True, center=True)]
+def _letterhead(instansi: Instansi) -> list:
+    """The instansi's letterhead: its logo when it has one, the government, the agency and its address."""
+    lines = [
+        _p(instansi.government.upper(), 12, bold=True, center=True),
+        _p(instansi.agency.upper(), 11, bold=True, center=True),
+        _p(instansi.address, 8, center=True),
+    ]
+    if instansi.logo is None:
+        return lines
+    logo = Image(io.BytesIO(instansi.logo), width=1.8 * cm, height=1.8 * cm, kind="proportional")
+    head = Table([[logo, lines, ""]], colWidths=[2.4 * cm, None, 2.4 * cm])
+    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return [head]
+
+
+def _signature(signatory: Signatory, place_and_date: str | None, center: bool = False) -> list:
+    """The signature block: where and when, the position, room to sign (or the electronic signature's mark), the
+    name and NIP."""
+    block = [_p(place_and_date, 10, center=center)] if place_and_date else []
+    return [
+        *block,
+        _p(signatory.position, 10, center=center),
+        Spacer(1, 1.2 * cm),
+        _p(signatory.name, 10, bold=True, center=center),
+        _p(f"NIP {signatory.nip}", 9, center=center),
+    ]
 
 
 # --- certificate --------------------------------------------------------------------------------
@@ -134,11 +157,12 @@ class CertificateText:
     verify_url: str
 
 
-def certificate(text: CertificateText) -> bytes:
-    """One page, A4 landscape; the QR code opens the public verification page of its number."""
+def certificate(text: CertificateText, instansi: Instansi) -> bytes:
+    """One page, A4 landscape, signed for the instansi by its certificate signatory; the QR code opens the public
+    verification page of its number."""
     form = FORM_WORDS.get(text.form, text.form.replace("_", " "))
     story = [
-        *_letterhead(),
+        *_letterhead(instansi),
         Spacer(1, 0.6 * cm),
         _p("SERTIFIKAT", 30, bold=True, center=True),
         _p(f"Nomor: {text.number}", 11, center=True),
@@ -167,17 +191,16 @@ def certificate(text: CertificateText) -> bytes:
                     _p("Keaslian sertifikat ini dapat diperiksa dengan memindai kode QR atau membuka:", 8),
                     _p(text.verify_url, 8),
                 ],
-                [
-                    _p(f"Lhokseumawe, {tanggal(text.completed_on)}", 10, center=True),
-                    _p("Kepala BKPSDM Kota Lhokseumawe", 10, center=True),
-                ],
+                _signature(
+                    instansi.signatories["certificate"], f"{instansi.seat}, {tanggal(text.completed_on)}", center=True
+                ),
             ]
         ],
         colWidths=[3.6 * cm, 10 * cm, 10 * cm],
     )
     verify.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story += [Spacer(1, 0.6 * cm), verify]
-    return _document(landscape(A4), f"Sertifikat {text.number}", story)
+    story += [Spacer(1, 0.4 * cm), verify]
+    return _document(landscape(A4), f"Sertifikat {text.number}", story, instansi)
 
 
 # --- call-up letter -----------------------------------------------------------------------------
@@ -212,8 +235,11 @@ class BatchText:
     meetings: Sequence[Session]
 
 
-def _schedule(meetings: Sequence[Session]) -> Table:
-    rows = [[_p("Pertemuan", 9, True), _p("Tanggal", 9, True), _p("Waktu (WIB)", 9, True), _p("Tempat", 9, True)]]
+def _schedule(meetings: Sequence[Session], zone_name: str) -> Table:
+    """The meetings' dates and times, as the instansi's clocks show them (WIB, WITA or WIT)."""
+    rows = [
+        [_p("Pertemuan", 9, True), _p("Tanggal", 9, True), _p(f"Waktu ({zone_name})", 9, True), _p("Tempat", 9, True)]
+    ]
     for m in meetings:
         place = m.place or ("daring" if m.online else "-")
         rows.append(
@@ -241,20 +267,22 @@ def _grid(rows: list, widths: list[float], repeat: int = 1) -> Table:
     return table
 
 
-def call_up_letter(batch: BatchText, units: Sequence[tuple[str, Sequence[Participant]]], issued_on: dt.date) -> bytes:
+def call_up_letter(
+    batch: BatchText, units: Sequence[tuple[str, Sequence[Participant]]], issued_on: dt.date, instansi: Instansi
+) -> bytes:
     """One letter per OPD (a page or more each), to its head: which of their staff to release, when and where."""
     story: list = []
     for index, (unit_name, people) in enumerate(units):
         if index:
             story.append(PageBreak())
         story += [
-            *_letterhead(),
+            *_letterhead(instansi),
             Spacer(1, 0.5 * cm),
-            _p(f"Lhokseumawe, {tanggal(issued_on)}", 10),
+            _p(f"{instansi.seat}, {tanggal(issued_on)}", 10),
             _p("Perihal: Surat panggilan peserta pengembangan kompetensi", 10, bold=True),
             Spacer(1, 0.3 * cm),
             _p(f"Yth. Kepala {unit_name}", 10),
-            _p("di Lhokseumawe", 10),
+            _p(f"di {instansi.seat}", 10),
             Spacer(1, 0.3 * cm),
             _p(
                 f"Dengan hormat, bersama ini kami memanggil pegawai di bawah ini untuk mengikuti "
@@ -264,7 +292,7 @@ def call_up_letter(batch: BatchText, units: Sequence[tuple[str, Sequence[Partici
                 10,
             ),
             Spacer(1, 0.3 * cm),
-            _schedule(batch.meetings),
+            _schedule(batch.meetings, instansi.zone_name),
             Spacer(1, 0.4 * cm),
         ]
         rows = [[_p("No", 9, True), _p("Nama", 9, True), _p("NIP", 9, True), _p("Jabatan", 9, True)]]
@@ -274,16 +302,16 @@ def call_up_letter(batch: BatchText, units: Sequence[tuple[str, Sequence[Partici
             _grid(rows, [1.2 * cm, 5.6 * cm, 4.6 * cm, 5.6 * cm]),
             Spacer(1, 0.6 * cm),
             _p("Atas perhatian dan kerja sama Bapak/Ibu kami ucapkan terima kasih.", 10),
-            Spacer(1, 0.8 * cm),
-            _p("Kepala BKPSDM Kota Lhokseumawe", 10),
+            Spacer(1, 0.5 * cm),
+            *_signature(instansi.signatories["call_up_letter"], None),
         ]
-    return _document(A4, f"Surat panggilan {batch.program_code} angkatan {batch.batch_number}", story)
+    return _document(A4, f"Surat panggilan {batch.program_code} angkatan {batch.batch_number}", story, instansi)
 
 
 # --- attendance sheet ---------------------------------------------------------------------------
 
 
-def attendance_sheet(batch: BatchText, meeting: Session, people: Sequence[Participant]) -> bytes:
+def attendance_sheet(batch: BatchText, meeting: Session, people: Sequence[Participant], instansi: Instansi) -> bytes:
     """The sheet participants sign at one meeting: a row each, a column for the signature."""
     rows = [[_p("No", 9, True), _p("Nama / NIP", 9, True), _p("OPD", 9, True), _p("Tanda tangan", 9, True)]]
     for number, person in enumerate(people, 1):
@@ -297,13 +325,13 @@ def attendance_sheet(batch: BatchText, meeting: Session, people: Sequence[Partic
         )
     place = meeting.place or ("daring" if meeting.online else "-")
     story = [
-        *_letterhead(),
+        *_letterhead(instansi),
         Spacer(1, 0.4 * cm),
         _p("DAFTAR HADIR", 16, bold=True, center=True),
         _p(f"{batch.program_title} · angkatan {batch.batch_number}", 11, bold=True, center=True),
         _p(
             f"Pertemuan {meeting.meeting_no} · {tanggal(meeting.date)} · "
-            f"{meeting.starts_at:%H.%M}–{meeting.ends_at:%H.%M} WIB · {place} · {batch.partner_name}",
+            f"{meeting.starts_at:%H.%M}–{meeting.ends_at:%H.%M} {instansi.zone_name} · {place} · {batch.partner_name}",
             10,
             center=True,
         ),
@@ -311,5 +339,8 @@ def attendance_sheet(batch: BatchText, meeting: Session, people: Sequence[Partic
         _grid(rows, [1.2 * cm, 7 * cm, 5 * cm, 3.8 * cm]),
     ]
     return _document(
-        A4, f"Daftar hadir {batch.program_code} angkatan {batch.batch_number} pertemuan {meeting.meeting_no}", story
+        A4,
+        f"Daftar hadir {batch.program_code} angkatan {batch.batch_number} pertemuan {meeting.meeting_no}",
+        story,
+        instansi,
     )

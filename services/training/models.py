@@ -192,6 +192,8 @@ class EmployeeView(Base):
     supervisor_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     jp_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)  # JP a year at most (PPPK); None: no cap
+    # a PPPK's contract start (TMT): their cap's year is the contract year (``shared.forms.jp_year``); None: the calendar's
+    contract_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class CreditedJp(Base):

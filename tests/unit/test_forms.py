@@ -3,6 +3,7 @@ and each one's JP is counted by it (a form counted in JP takes the JP given; any
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -109,3 +110,13 @@ def test_a_table_of_an_agency_replaces_the_default_and_a_wrong_one_names_every_p
         "reaction always",
     ):
         assert named in text, named
+
+
+def test_the_jp_year_is_the_calendar_year_or_a_pppks_contract_year_from_the_tmt():
+    assert forms.jp_year(dt.date(2027, 2, 15)) == 2027
+    april = dt.date(2024, 4, 1)
+    assert forms.jp_year(dt.date(2027, 3, 31), april) == 2026  # the contract year 1 April 2026 – 31 March 2027
+    assert forms.jp_year(dt.date(2027, 4, 1), april) == 2027
+    assert forms.jp_year(dt.date(2026, 12, 31), dt.date(2024, 1, 1)) == 2026  # from 1 January: the calendar's
+    leap = dt.date(2024, 2, 29)
+    assert forms.jp_year(dt.date(2027, 2, 28), leap) == 2026 and forms.jp_year(dt.date(2027, 3, 1), leap) == 2027

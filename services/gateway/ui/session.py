@@ -172,7 +172,21 @@ def _template_globals() -> dict[str, Any]:
         "lang_url": lambda lang: request.path + "?" + urlencode({**request.args.to_dict(), "lang": lang}),
         "query": query,
         "rupiah": rupiah,
+        "instansi": context().settings.instansi,
+        "waktu": local_time,
     }
+
+
+def local_time(moment: str | dt.datetime | None, date_only: bool = False) -> str:
+    """A moment the services give (ISO, UTC) as the instansi's clocks show it: "2026-07-07 09.30 WITA" (or the date
+    alone); "–" for none."""
+    if not moment:
+        return "–"
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    instansi = context().settings.instansi
+    local = instansi.local(moment)
+    return f"{local:%Y-%m-%d}" if date_only else f"{local:%Y-%m-%d %H.%M} {instansi.zone_name}"
 
 
 def rupiah(amount: int | None) -> str:
@@ -187,5 +201,5 @@ def query(filters: dict[str, Any], **changes: Any) -> str:
 
 
 def _today() -> dt.date:
-    """Today in Lhokseumawe (``TIMEZONE``, WIB), as the services count it."""
+    """Today where the instansi works (its time zone), as the services count it."""
     return context().settings.today()

@@ -155,6 +155,7 @@ def employee_synced_event(employee: Mapping[str, Any], position: Position | None
             "rank": employee["rank"],
             "supervisor_nip": employee["supervisor_nip"],
             "employment_status": employee["employment_status"],
+            "contract_start": employee.get("contract_start"),
             "active": employee["active"],
         },
         validate=False,  # typed rows of our own table, thousands at once in a sync (consumers validate)

@@ -30,12 +30,17 @@ def credit_jp(uow: UnitOfWork, settings: NeedsSettings, credit: Mapping[str, Any
     if number and _credited_certificate(uow, credit["nip"], number):
         return False  # the same certificate counted already (a claim verified, and now SIMPEG's copy of it)
     employee = session.get(Employee, credit["nip"])
+    year = (
+        domain.credit_year(credit["completed_on"], employee.employment_status, employee.contract_start)
+        if employee
+        else domain.credit_year(credit["completed_on"])
+    )
     session.add(
         JpCredit(
             credit_id=credit["credit_id"],
             source=credit["source"],
             nip=credit["nip"],
-            year=domain.credit_year(credit["completed_on"]),
+            year=year,
             jp=credit["jp"],
             program_id=credit.get("program_id"),
             program_title=credit["program_title"],
@@ -54,7 +59,6 @@ def credit_jp(uow: UnitOfWork, settings: NeedsSettings, credit: Mapping[str, Any
         record = domain.history_record({**credit, "enrollment_id": credit["credit_id"]})
         session.add(SimpegHistory(enrollment_id=credit["credit_id"], nip=credit["nip"], record=record))
     session.flush()
-    year = domain.credit_year(credit["completed_on"])
     total = repository.credited_jp(session, credit["nip"], year)
     uow.publish(
         new_event(

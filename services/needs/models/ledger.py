@@ -93,7 +93,7 @@ class SimpegHistory(DueWorkMixin, Base):
     __tablename__ = "simpeg_history"
     enrollment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     nip: Mapped[str] = mapped_column(String(18))
-    record: Mapped[dict] = mapped_column(JSON)  # the rw-kursus record, SIASN field names
+    record: Mapped[dict] = mapped_column(JSON)  # the rw-kursus or rw-diklat record, SIASN field names
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
     simpeg_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

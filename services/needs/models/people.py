@@ -36,6 +36,8 @@ class Employee(Base):
     unit_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
     rank: Mapped[str | None] = mapped_column(String(40), nullable=True)
     employment_status: Mapped[str] = mapped_column(String(4))
+    # a PPPK's contract start (TMT) when SIMPEG gives it: their JP ledger counts contract years (``shared.forms.jp_year``)
+    contract_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     supervisor_nip: Mapped[str | None] = mapped_column(String(18), nullable=True)
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -20,6 +20,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
+from services.needs.domain import HISTORIES
+
 log = logging.getLogger(__name__)
 
 
@@ -119,19 +121,29 @@ class SimpegClient:
         for number in range(2, page.total_pages + 1):
             yield self.employees_page(number, unit_id)
 
-    def training_history(self, nip: str) -> list[dict[str, Any]]:
-        return list(self._call("GET", f"/api/v1/pns/{nip}/rw-kursus").get("data") or [])
+    def training_history(self, nip: str, history: str = "kursus") -> list[dict[str, Any]]:
+        """One of an employee's training histories: ``kursus`` (rw-kursus) or ``diklat`` (rw-diklat)."""
+        return list(self._call("GET", f"/api/v1/pns/{nip}/rw-{history}").get("data") or [])
+
+    def full_history(self, nip: str) -> list[tuple[str, dict[str, Any]]]:
+        """Both training histories of an employee: (``kursus`` or ``diklat``, record) each."""
+        return [(history, record) for history in HISTORIES for record in self.training_history(nip, history)]
 
     # --- writes -------------------------------------------------------------------------------
 
-    def save_training(self, record: Mapping[str, Any], idempotency_key: str) -> dict[str, Any]:
-        """Write one training-history record; SIMPEG answers a repeated key with the record it already holds.
+    def save_training(self, record: Mapping[str, Any], idempotency_key: str, history: str = "kursus") -> dict[str, Any]:
+        """Write one record into a training history (``kursus`` or ``diklat``); SIMPEG answers a repeated key with the
+        record it already holds.
 
         Not retried here: a write whose answer was lost may have landed, so the caller retries it
         later, after looking the record up (see history.send_due_history).
         """
         return self._call(
-            "POST", "/api/v1/kursus/save", json=dict(record), headers={"Idempotency-Key": idempotency_key}, once=True
+            "POST",
+            f"/api/v1/{history}/save",
+            json=dict(record),
+            headers={"Idempotency-Key": idempotency_key},
+            once=True,
         )
 
     # --- plumbing -----------------------------------------------------------------------------

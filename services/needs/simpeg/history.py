@@ -1,5 +1,6 @@
-"""Training history both ways (docs/simpeg.md): Bangkom → SIMPEG, sending what is due exactly once and
-retrying what failed; SIMPEG → Bangkom, crediting the records entered there by hand, exactly once."""
+"""Training history both ways (docs/simpeg.md), both of SIASN's histories (rw-kursus, rw-diklat): Bangkom → SIMPEG,
+sending what is due exactly once, to the history of its kind, and retrying what failed; SIMPEG → Bangkom, crediting
+the records entered there by hand, exactly once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from services.needs import handlers
+from services.needs import domain, handlers
 from services.needs.config import NeedsSettings
 from services.needs.models import Employee, JpCredit, SimpegHistory, SimpegSyncRun
 from services.needs.simpeg import mapping
@@ -56,17 +57,19 @@ def send_due_history(
 
 
 def _send_one(client: SimpegClient, enrollment_id: str, nip: str, record: dict, attempts: int) -> tuple[str, str]:
-    """("sent", SIMPEG's id) | ("rejected", reason) | ("retry", reason)."""
+    """("sent", SIMPEG's id) | ("rejected", reason) | ("retry", reason). A leadership training goes to rw-diklat, the
+    rest to rw-kursus (``domain.history_of_record``)."""
+    history = domain.history_of_record(record)
     try:
         if attempts > 1:
-            found = _find(client, nip, enrollment_id)
+            found = _find(client, nip, enrollment_id, history)
             if found is not None:
                 return "sent", found
         try:
-            saved = client.save_training(record, idempotency_key=enrollment_id)
+            saved = client.save_training(record, idempotency_key=enrollment_id, history=history)
         except SimpegRejected as exc:
             if exc.status == 409:  # SIMPEG says it holds this record already
-                found = _find(client, nip, enrollment_id)
+                found = _find(client, nip, enrollment_id, history)
                 if found is not None:
                     return "sent", found
             reasons = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
@@ -78,8 +81,8 @@ def _send_one(client: SimpegClient, enrollment_id: str, nip: str, record: dict, 
         return "retry", str(exc)
 
 
-def _find(client: SimpegClient, nip: str, enrollment_id: str) -> str | None:
-    for record in client.training_history(nip):
+def _find(client: SimpegClient, nip: str, enrollment_id: str, history: str) -> str | None:
+    for record in client.training_history(nip, history):
         if str(record.get("idSumber")) == enrollment_id:
             return str(record.get("id") or "")
     return None
@@ -122,7 +125,7 @@ def import_history(
     size = max(1, settings.simpeg_chunk_size // 10)  # one SIMPEG call per employee
     try:
         for start in range(0, len(nips), size):
-            fetched = {nip: client.training_history(nip) for nip in nips[start : start + size]}
+            fetched = {nip: client.full_history(nip) for nip in nips[start : start + size]}
             with uow:
                 _credit_history(uow, settings, fetched, report)
                 uow.commit()
@@ -139,7 +142,10 @@ def import_history(
 
 
 def _credit_history(
-    uow: UnitOfWork, settings: NeedsSettings, fetched: dict[str, list[dict[str, Any]]], report: dict[str, Any]
+    uow: UnitOfWork,
+    settings: NeedsSettings,
+    fetched: dict[str, list[tuple[str, dict[str, Any]]]],
+    report: dict[str, Any],
 ) -> None:
     session = uow.session
     nips = list(fetched)
@@ -150,13 +156,13 @@ def _credit_history(
         )
     )
     for nip, records in fetched.items():
-        for record in records:
+        for history, record in records:
             report["received"] += 1
             source_id = str(record.get("idSumber") or "")
             if source_id or str(record.get("id") or "") in sent_ids:
                 report["ours"] += 1  # written by Bangkom: already in the ledger under its own credit
                 continue
-            credit, errors = mapping.incoming_credit(nip, record)
+            credit, errors = mapping.incoming_credit(nip, record, history)
             if errors:
                 report["rejected"].append(rejection(report["received"], nip, errors))
             elif credit["credit_id"] in ours_ids or not handlers.credit_jp(uow, settings, credit):

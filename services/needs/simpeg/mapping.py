@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.needs import domain
+
 # the record of a credit that SIMPEG keeps: a rule of the ledger (which writes it), given here with the rest
 from services.needs.domain import history_record as history_record
 from shared import nip as employee_number
@@ -34,6 +36,7 @@ EMPLOYEE_COLUMNS = (
     "golRuangAkhir",
     "nipAtasan",
     "tmtPensiun",
+    "tmtPppk",
 )
 
 HISTORY_STATUSES = ("pending", "sent", "failed")
@@ -115,10 +118,8 @@ def map_employee(record: Mapping[str, Any], today: dt.date) -> MappedEmployee:
 
     unit_name = _text(record.get("unorIndukNama")) or _text(record.get("unorNama")) or None
     unit_code = _text(record.get("unorIndukId")) or (slug(unit_name) if unit_name else "") or None
-    retired_on = _date(record.get("tmtPensiun"))
-    if retired_on is False:
-        errors["tmtPensiun"] = ["Not a date (YYYY-MM-DD or DD-MM-YYYY)."]
-        retired_on = None
+    retired_on = _checked_date(record, "tmtPensiun", errors)
+    contract_start = _checked_date(record, "tmtPppk", errors) if status == "PPPK" else None  # a PPPK's TMT
     mapped.position = position
     mapped.employee = {
         "nip": nip,
@@ -128,11 +129,21 @@ def map_employee(record: Mapping[str, Any], today: dt.date) -> MappedEmployee:
         "unit_name": unit_name,
         "rank": _text(record.get("golRuangAkhir")) or None,
         "employment_status": status,
+        "contract_start": contract_start,
         "supervisor_nip": employee_number.normalise(_text(record.get("nipAtasan"))) or None,
         "email": _email(record),
         "active": not (retired_on and retired_on <= today),
     }
     return mapped
+
+
+def _checked_date(record: Mapping[str, Any], field: str, errors: dict[str, list[str]]) -> dt.date | None:
+    """A date field of the record; an unreadable one is named in ``errors`` and taken as missing."""
+    day = _date(record.get(field))
+    if day is False:
+        errors[field] = ["Not a date (YYYY-MM-DD or DD-MM-YYYY)."]
+        return None
+    return day
 
 
 def to_deactivate(active_nips: Iterable[str], seen_nips: Iterable[str]) -> list[str]:
@@ -149,86 +160,128 @@ def deactivation_allowed(count: int, active: int, max_share: float, minimum: int
 # --- training history ------------------------------------------------------------------------
 
 
-def incoming_credit(nip: str, record: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
-    """A record of SIMPEG's training history (``rw-kursus``) → a JP credit (source ``simpeg``), or the problems.
+def incoming_credit(
+    nip: str, record: Mapping[str, Any], history: str = "kursus"
+) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+    """A record of SIMPEG's training history (``rw-kursus``, or ``rw-diklat`` when ``history`` is ``diklat``) → a
+    JP credit (source ``simpeg``), or the problems.
 
-    The credit id is SIMPEG's record id (``simpeg:<id>``), so importing the history again counts nothing twice.
-    Records Bangkom wrote (``idSumber``) are not credits from SIMPEG: the caller leaves them out.
+    The credit id is SIMPEG's record id (``simpeg:<id>``; ``simpeg:diklat:<id>`` from rw-diklat, whose ids are its
+    own), so importing the histories again counts nothing twice. Records Bangkom wrote (``idSumber``) are not credits
+    from SIMPEG: the caller leaves them out.
     """
     errors: dict[str, list[str]] = {}
-    ended = _date(record.get("tanggalSelesaiKursus") or record.get("tanggalSelesai"))
+    ended_field = "tanggalSelesai" if history == "diklat" else "tanggalSelesaiKursus"
+    ended = _date(domain.history_ended(record))
     started = _date(record.get("tanggalKursus") or record.get("tanggal"))
     if not ended:
-        year = _text(record.get("tahunKursus") or record.get("tahun"))
+        year = _text(domain.history_year(record))
         ended = dt.date(int(year), 12, 31) if year.isdigit() and 2000 <= int(year) <= 2100 else ended
     if not ended:
-        errors["tanggalSelesaiKursus"] = ["Missing or not a date: the year to credit is unknown."]
+        errors[ended_field] = ["Missing or not a date: the year to credit is unknown."]
     try:
         jp = int(str(record.get("jumlahJam") or "").strip())
     except ValueError:
         jp = 0
     if not 1 <= jp <= 1000:
         errors["jumlahJam"] = [f"{record.get('jumlahJam')!r} is not a number of JP between 1 and 1000."]
-    title = _text(record.get("namaKursus") or record.get("latihanStrukturalNama"))
     source_id = _text(record.get("id"))
     if not source_id:
         errors["id"] = ["SIMPEG gave the record no id; it cannot be counted exactly once."]
     if errors:
         return None, errors
+    if history == "diklat":
+        credit_id, form = f"simpeg:diklat:{source_id}", diklat_form(record)
+        certificate = record.get("nomor")
+    else:
+        credit_id, form = f"simpeg:{source_id}", _text(record.get("jenisKursus"))[:40] or "kursus"
+        certificate = record.get("noSertipikat")
     return {
-        "credit_id": f"simpeg:{source_id}"[:80],
+        "credit_id": credit_id[:80],
         "source": "simpeg",
         "nip": nip,
         "jp": jp,
-        "program_title": (title or "Riwayat diklat SIMPEG")[:300],
+        "program_title": (_text(domain.history_title(record)) or "Riwayat diklat SIMPEG")[:300],
         "organiser": _text(record.get("institusiPenyelenggara"))[:300] or None,
-        "form": _text(record.get("jenisKursus"))[:40] or "kursus",
+        "form": form,
         "started_on": started or ended,
         "completed_on": ended,
         "competencies": [],
-        "certificate_number": _text(record.get("noSertipikat"))[:100] or None,  # a certificate counts once
+        "certificate_number": _text(certificate)[:100] or None,  # a certificate counts once
     }, {}
+
+
+# a structural training's name in rw-diklat → its form (the old Diklatpim tiers are the new leadership levels)
+_DIKLAT_FORMS = (
+    (re.compile(r"dasar|latsar|prajabatan"), "latsar_cpns"),
+    (re.compile(r"pengawas|\b(tingkat|tk\.?|pim)\s*iv\b"), "pkp"),
+    (re.compile(r"administrator|\b(tingkat|tk\.?|pim)\s*iii\b"), "pka"),
+    (re.compile(r"nasional|\b(tingkat|tk\.?|pim)\s*(ii|i)\b"), "pkn"),
+)
+
+
+def diklat_form(record: Mapping[str, Any]) -> str:
+    """The form of a rw-diklat record: its ``jenisDiklat`` when Bangkom wrote one, else read from the training's name
+    (Latsar, PKP, PKA, PKN, or the Diklatpim tier they replaced); ``diklat_struktural`` when the name says neither."""
+    given = _text(record.get("jenisDiklat"))
+    if given in domain.DIKLAT_NAMES:
+        return given
+    name = _text(record.get("latihanStrukturalNama") or record.get("namaDiklat")).lower()
+    return next((form for pattern, form in _DIKLAT_FORMS if pattern.search(name)), "diklat_struktural")
 
 
 @dataclass(frozen=True)
 class Difference:
     nip: str
     enrollment_id: str | None
-    kind: str  # missing_in_simpeg, unknown_to_bangkom, jp_differs, dates_differ
+    kind: str  # missing_in_simpeg, unknown_to_bangkom, wrong_history, jp_differs, dates_differ
     detail: str
 
 
-def reconcile(nip: str, ours: Sequence[Mapping[str, Any]], theirs: Sequence[Mapping[str, Any]]) -> list[Difference]:
-    """Bangkom's completed trainings of one employee (as history records) against SIMPEG's history.
+def reconcile(
+    nip: str, ours: Sequence[Mapping[str, Any]], theirs: Sequence[tuple[str, Mapping[str, Any]]]
+) -> list[Difference]:
+    """Bangkom's completed trainings of one employee (as history records) against SIMPEG's two histories
+    ((``kursus``/``diklat``, record) each).
 
-    Records are matched on ``idSumber``; SIMPEG records without one (entered there by hand) are not ours to judge.
+    Records are matched on ``idSumber``; SIMPEG records without one (entered there by hand) are not ours to judge. A
+    record found in the other history than its kind's is ``wrong_history``.
     """
-    by_source = {str(r.get("idSumber")): r for r in theirs if r.get("idSumber")}
+    by_source = {str(r.get("idSumber")): (history, r) for history, r in theirs if r.get("idSumber")}
     ours_by_id = {r["idSumber"]: r for r in ours}
     differences = []
     for source_id, record in ours_by_id.items():
-        found = by_source.get(source_id)
+        history, found = by_source.get(source_id, (None, None))
         if found is None:
-            differences.append(Difference(nip, source_id, "missing_in_simpeg", record["namaKursus"]))
+            differences.append(Difference(nip, source_id, "missing_in_simpeg", domain.history_title(record)))
             continue
+        if history != domain.history_of_record(record):
+            differences.append(
+                Difference(
+                    nip,
+                    source_id,
+                    "wrong_history",
+                    f"in rw-{history}, belongs in rw-{domain.history_of_record(record)}",
+                )
+            )
         if int(found.get("jumlahJam") or 0) != int(record["jumlahJam"]):
             differences.append(
                 Difference(
                     nip, source_id, "jp_differs", f"Bangkom {record['jumlahJam']} JP, SIMPEG {found.get('jumlahJam')}"
                 )
             )
-        if str(found.get("tanggalSelesaiKursus")) != record["tanggalSelesaiKursus"]:
+        if str(domain.history_ended(found)) != domain.history_ended(record):
             differences.append(
                 Difference(
                     nip,
                     source_id,
                     "dates_differ",
-                    f"Bangkom ends {record['tanggalSelesaiKursus']}, SIMPEG {found.get('tanggalSelesaiKursus')}",
+                    f"Bangkom ends {domain.history_ended(record)}, SIMPEG {domain.history_ended(found)}",
                 )
             )
-    for source_id, found in by_source.items():
+    for source_id, (_, found) in by_source.items():
         if source_id not in ours_by_id:
-            differences.append(Difference(nip, source_id, "unknown_to_bangkom", str(found.get("namaKursus", ""))))
+            differences.append(Difference(nip, source_id, "unknown_to_bangkom", domain.history_title(found)))
     return differences
 
 

@@ -1,4 +1,4 @@
-"""Reconciliation: Bangkom's completed trainings against SIMPEG's training history, employee by employee."""
+"""Reconciliation: Bangkom's completed trainings against SIMPEG's two training histories, employee by employee."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.needs import domain
 from services.needs.config import NeedsSettings
 from services.needs.models import JpCredit, SimpegHistory
 from services.needs.simpeg import mapping
@@ -47,9 +48,9 @@ def reconcile(
         session.expunge_all()
     differences: list[mapping.Difference] = []
     for done, (nip, records) in enumerate(ours.items(), start=1):
-        theirs = client.training_history(nip)
+        theirs = client.full_history(nip)
         if year:
-            theirs = [r for r in theirs if str(r.get("tahunKursus")) == str(year)]
+            theirs = [(h, r) for h, r in theirs if str(domain.history_year(r)) == str(year)]
         differences += mapping.reconcile(nip, records, theirs)
         if progress:
             progress(done, len(ours))

@@ -111,7 +111,9 @@ class HistoryQuery(Schema):
 class HistoryRecordSchema(Schema):
     enrollment_id = fields.String()
     nip = fields.String()
-    record = fields.Dict(metadata={"description": "The rw-kursus record sent to SIMPEG (SIASN field names)"})
+    record = fields.Dict(
+        metadata={"description": "The rw-kursus or rw-diklat record sent to SIMPEG (SIASN field names)"}
+    )
     status = fields.String()
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)

@@ -137,7 +137,7 @@ def on_batch_scheduled(event: Event, uow: UnitOfWork, settings: NotificationSett
     if not data["changed_meetings"]:
         return
     changes = "\n".join(
-        f"- {m['meeting_no']}: {m['date']} {m['starts_at'][:5]}–{m['ends_at'][:5]} WIB, "
+        f"- {m['meeting_no']}: {m['date']} {m['starts_at'][:5]}–{m['ends_at'][:5]} {settings.instansi.zone_name}, "
         f"{m['place'] or ('daring' if m['online'] else '-')}"
         for m in batch.meetings
         if m["meeting_no"] in data["changed_meetings"]

@@ -105,7 +105,7 @@ def person_calendar(session, settings: NotificationSettings, nip: str) -> bytes:
     person = session.get(Person, nip)
     name = f"Bangkom · {person.name if person else nip}"
     return calendars.calendar(
-        name, _meetings(session, batch_ids), due, settings.timezone, settings.public_url.rstrip("/") + "/", utcnow()
+        name, _meetings(session, batch_ids), due, settings.instansi, settings.public_url.rstrip("/") + "/", utcnow()
     )
 
 
@@ -125,7 +125,7 @@ def batch_calendar(
         f"Bangkom · {title} · angkatan {batch.number}",
         _meetings(session, [batch_id]),
         [],
-        settings.timezone,
+        settings.instansi,
         settings.public_url.rstrip("/") + "/",
         utcnow(),
     )

@@ -81,7 +81,7 @@ def jp_checkpoint(uow: UnitOfWork, settings: NotificationSettings, today: dt.dat
     if settings.bkpsdm_email and behind:
         lines = [f"- {unit_names[u]}: {len(lines)}/{staff[u]}" for u, lines in sorted(behind.items())]
         values = common | {
-            "unit_name": "Kota Lhokseumawe",
+            "unit_name": settings.instansi.region,
             "behind": sum(len(v) for v in behind.values()),
             "staff": sum(staff.values()),
             "people": "\n".join(lines),

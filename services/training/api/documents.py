@@ -30,7 +30,7 @@ class SignatureSheet(MethodView):
         """The attendance sheet (daftar hadir) of one meeting as PDF, for the participants to sign at the venue: a
         row each (name, NIP, OPD), a column for the signature."""
         with read_session() as session:
-            content = views.signature_sheet(session, batch_id, meeting_no, scope())
+            content = views.signature_sheet(session, batch_id, meeting_no, scope(), context().settings.instansi)
         return _pdf(content, f"daftar-hadir-{batch_id}-pertemuan-{meeting_no}.pdf")
 
 
@@ -42,7 +42,7 @@ class CallUpLetter(MethodView):
         """The call-up letter (surat panggilan) of a batch as PDF: to the head of each OPD with participants, their
         names, the program and the schedule; 409 while nobody is nominated."""
         with read_session() as session:
-            content = views.call_up_letter(session, batch_id, context().settings.today())
+            content = views.call_up_letter(session, batch_id, context().settings.today(), context().settings.instansi)
         return _pdf(content, f"surat-panggilan-{batch_id}.pdf")
 
 
@@ -55,7 +55,7 @@ class CertificateDocument(MethodView):
         page; for the participant, their supervisor and BKPSDM. 409 when the enrolment holds no valid certificate
         (not completed, or its batch was reopened)."""
         with read_session() as session:
-            number, content = views.certificate_pdf(session, enrollment_id, caller(), context().settings.public_url)
+            number, content = views.certificate_pdf(session, enrollment_id, caller(), context().settings)
         return _pdf(content, f"sertifikat-{_file_name(number)}.pdf")
 
 
@@ -68,4 +68,4 @@ class CertificateVerification(MethodView):
         """Whether a certificate number is genuine: ``valid`` or ``revoked`` (its batch was reopened), with what the
         certificate itself prints. The web UI's public page ``/verifikasi/<number>`` (the QR code) shows it."""
         with read_session() as session:
-            return views.certificate_check(session, args["number"])
+            return views.certificate_check(session, args["number"], context().settings.instansi)

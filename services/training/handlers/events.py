@@ -21,6 +21,7 @@ def on_employee_synced(event: Event, uow: UnitOfWork, settings: TrainingSettings
     employee.name, employee.unit_code, employee.unit_name = data["name"], data["unit_code"], data["unit_name"]
     employee.position_name, employee.supervisor_nip = data["position_name"], data["supervisor_nip"]
     employee.active, employee.jp_cap = data["active"], data.get("jp_cap")
+    employee.contract_start = data.get("contract_start")
     uow.session.add(employee)
 
 

@@ -25,7 +25,13 @@ def create_program(uow: UnitOfWork, settings: TrainingSettings, data: ProgramDet
             f"Program code {data.code} already exists.", errors=[{"field": "code", "message": "Already exists."}]
         )
     if data.partner_code == domain.IN_HOUSE and session.get(Partner, domain.IN_HOUSE) is None:
-        session.add(Partner(code=domain.IN_HOUSE, name=settings.in_house_organiser_name, kind=domain.IN_HOUSE_KIND))
+        session.add(
+            Partner(
+                code=domain.IN_HOUSE,
+                name=settings.in_house_organiser_name or settings.instansi.agency_short,
+                kind=domain.IN_HOUSE_KIND,
+            )
+        )
     _require(uow, Partner, data.partner_code, "partner_code", "partner")
     codes = [c.code for c in data.competencies]
     if repeated := domain.duplicates(codes):

@@ -13,7 +13,6 @@ from services.training.views.documents import (
 )
 from services.training.views.nomination import (
     already_nominated,
-    batch_year,
     busy_nips,
     candidates,
     cap_warnings,
@@ -35,7 +34,6 @@ __all__ = [
     "SHEET_COLUMNS",
     "already_nominated",
     "batch",
-    "batch_year",
     "batches_meeting_between",
     "batches_of_program",
     "busy_nips",

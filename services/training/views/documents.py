@@ -10,10 +10,12 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.training import documents
+from services.training import documents, signing
+from services.training.config import TrainingSettings
 from services.training.models import Certificate, EmployeeView, Enrollment, Partner, Program
 from services.training.views.programs import batch
 from shared.errors import Conflict, Forbidden, NotFound
+from shared.instansi import Instansi
 
 
 def verify_url(public_url: str, number: str) -> str:
@@ -21,17 +23,17 @@ def verify_url(public_url: str, number: str) -> str:
     return f"{public_url.rstrip('/')}/verifikasi/{quote(number, safe='/')}"
 
 
-def certificate_check(session: Session, number: str) -> dict[str, Any]:
-    """What the public verification page says of a number: valid or revoked, and less of the person than the
-    certificate itself prints (the NIP's last four digits: numbers follow each other, so anyone could look up the
-    next one)."""
+def certificate_check(session: Session, number: str, instansi: Instansi) -> dict[str, Any]:
+    """What the public verification page says of a number: valid or revoked (the days as the instansi's calendar
+    has them), and less of the person than the certificate itself prints (the NIP's last four digits: numbers follow
+    each other, so anyone could look up the next one)."""
     found = session.get(Certificate, number)
     if found is None:
         raise NotFound(f"No certificate {number}.")
     return {
         "number": found.number,
         "status": "revoked" if found.revoked_at else "valid",
-        "revoked_on": found.revoked_at.date() if found.revoked_at else None,
+        "revoked_on": instansi.local(found.revoked_at).date() if found.revoked_at else None,
         "participant_name": found.participant_name,
         "nip": "*" * (len(found.nip) - 4) + found.nip[-4:],  # enough to match a certificate in hand, no more
         "program_title": found.program_title,
@@ -41,12 +43,13 @@ def certificate_check(session: Session, number: str) -> dict[str, Any]:
         "completed_on": found.completed_on,
         "jp": found.jp,
         "competencies": found.competencies,
-        "issued_on": found.issued_at.date(),
+        "issued_on": instansi.local(found.issued_at).date(),
     }
 
 
-def certificate_pdf(session: Session, enrollment_id: str, who, public_url: str) -> tuple[str, bytes]:
-    """The valid certificate of an enrolment as PDF, for BKPSDM, the participant or their supervisor."""
+def certificate_pdf(session: Session, enrollment_id: str, who, settings: TrainingSettings) -> tuple[str, bytes]:
+    """The valid certificate of an enrolment as PDF, signed with the instansi's key (``signing``), for BKPSDM, the
+    participant or their supervisor."""
     enrollment = session.get(Enrollment, enrollment_id)
     if enrollment is None:
         raise NotFound(f"No enrolment {enrollment_id}.")
@@ -73,9 +76,16 @@ def certificate_pdf(session: Session, enrollment_id: str, who, public_url: str) 
         completed_on=found.completed_on,
         jp=found.jp,
         competencies=[f"{c.get('name') or c['code']} (level {c['target_level']})" for c in found.competencies],
-        verify_url=verify_url(public_url, found.number),
+        verify_url=verify_url(settings.public_url, found.number),
     )
-    return found.number, documents.certificate(text)
+    pdf = documents.certificate(text, settings.instansi)
+    return found.number, signing.sign(
+        pdf,
+        settings.instansi,
+        settings.certificate_signing_pkcs12_file,
+        settings.certificate_signing_passphrase,
+        found.number,
+    )
 
 
 def _batch_text(session: Session, batch_id: str, partner_code: str | None) -> tuple[documents.BatchText, list]:
@@ -106,7 +116,7 @@ def _batch_text(session: Session, batch_id: str, partner_code: str | None) -> tu
     return text, people
 
 
-def call_up_letter(session: Session, batch_id: str, issued_on: dt.date) -> bytes:
+def call_up_letter(session: Session, batch_id: str, issued_on: dt.date, instansi: Instansi) -> bytes:
     """The call-up letters of a batch: one to the head of each OPD with participants, in the order of OPD names."""
     text, people = _batch_text(session, batch_id, None)
     units: dict[str, list[documents.Participant]] = {}
@@ -117,12 +127,14 @@ def call_up_letter(session: Session, batch_id: str, issued_on: dt.date) -> bytes
             "The batch has no participants yet: nominate them first.",
             errors=[{"field": "batch_id", "message": "No participants."}],
         )
-    return documents.call_up_letter(text, sorted(units.items()), issued_on)
+    return documents.call_up_letter(text, sorted(units.items()), issued_on, instansi)
 
 
-def signature_sheet(session: Session, batch_id: str, meeting_no: int, partner_code: str | None) -> bytes:
+def signature_sheet(
+    session: Session, batch_id: str, meeting_no: int, partner_code: str | None, instansi: Instansi
+) -> bytes:
     text, people = _batch_text(session, batch_id, partner_code)
     meeting = next((m for m in text.meetings if m.meeting_no == meeting_no), None)
     if meeting is None:
         raise NotFound(f"The batch has no meeting {meeting_no}.")
-    return documents.attendance_sheet(text, meeting, people)
+    return documents.attendance_sheet(text, meeting, people, instansi)

@@ -3,6 +3,8 @@ taken against the PPPK cap."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.training import domain
 from services.training.models import Batch, CreditedJp, EmployeeView, Enrollment, Meeting, OpenNeed, Program
+from shared import forms
 from shared.errors import NotFound
 
 
@@ -59,50 +62,54 @@ def already_nominated(session: Session, batch_id: str, codes: Sequence[str], nip
     return {nip for nip, competencies in rows if wanted & {c["code"] for c in competencies}}
 
 
-def batch_year(session: Session, batch_id: str) -> int | None:
-    first = session.scalar(select(func.min(Meeting.date)).where(Meeting.batch_id == batch_id))
-    return first.year if first else None
+def _first_day(session: Session, batch_id: str) -> dt.date | None:
+    return session.scalar(select(func.min(Meeting.date)).where(Meeting.batch_id == batch_id))
 
 
-def jp_taken(session: Session, batch_id: str, employees: Sequence[EmployeeView]) -> dict[str, tuple[int, int]]:
-    """NIP → (cap, JP taken) for each employee with a yearly cap (PPPK, PP 49/2018 art. 40) in the year of this
-    batch: JP credited in the ledger that year plus JP of the batches they are enrolled in that year, not decided
-    yet (this one left out)."""
-    capped = {e.nip: e.jp_cap for e in employees if e.jp_cap is not None}
-    year = batch_year(session, batch_id)
-    if not capped or year is None:
+def jp_taken(session: Session, batch_id: str, employees: Sequence[EmployeeView]) -> dict[str, tuple[int, int, int]]:
+    """NIP → (cap, JP taken, the year) for each employee with a yearly cap (PPPK, PP 49/2018 art. 40) in the year of
+    this batch (their contract year when their TMT is known: ``forms.jp_year``): JP credited in the ledger that year
+    plus JP of the batches they are enrolled in that year, not decided yet (this one left out)."""
+    capped = {e.nip: e for e in employees if e.jp_cap is not None}
+    first = _first_day(session, batch_id)
+    if not capped or first is None:
         return {}
-    credited = dict(
-        session.execute(
-            select(CreditedJp.nip, CreditedJp.jp).where(CreditedJp.year == year, CreditedJp.nip.in_(list(capped)))
-        ).all()
-    )
+    years = {nip: forms.jp_year(first, e.contract_start) for nip, e in capped.items()}
+    credited = {
+        (nip, year): jp
+        for nip, year, jp in session.execute(
+            select(CreditedJp.nip, CreditedJp.year, CreditedJp.jp).where(
+                CreditedJp.nip.in_(list(capped)), CreditedJp.year.in_(set(years.values()))
+            )
+        )
+    }
     first_meeting = (
         select(Meeting.batch_id, func.min(Meeting.date).label("first")).group_by(Meeting.batch_id).subquery()
     )
-    committed = dict(
-        session.execute(
-            select(Enrollment.nip, func.sum(Program.jp))
-            .join(Batch, Batch.id == Enrollment.batch_id)
-            .join(Program, Program.id == Batch.program_id)
-            .join(first_meeting, first_meeting.c.batch_id == Batch.id)
-            .where(
-                Enrollment.nip.in_(list(capped)),
-                Enrollment.status == "enrolled",
-                Enrollment.batch_id != batch_id,
-                func.extract("year", first_meeting.c.first) == year,
-            )
-            .group_by(Enrollment.nip)
-        ).all()
-    )
-    return {nip: (cap, credited.get(nip, 0) + int(committed.get(nip) or 0)) for nip, cap in capped.items()}
+    committed: Counter[str] = Counter()
+    for nip, day, jp in session.execute(  # a contract year lies within the calendar years either side
+        select(Enrollment.nip, first_meeting.c.first, Program.jp)
+        .join(Batch, Batch.id == Enrollment.batch_id)
+        .join(Program, Program.id == Batch.program_id)
+        .join(first_meeting, first_meeting.c.batch_id == Batch.id)
+        .where(
+            Enrollment.nip.in_(list(capped)),
+            Enrollment.status == "enrolled",
+            Enrollment.batch_id != batch_id,
+            first_meeting.c.first.between(dt.date(first.year - 1, 1, 1), dt.date(first.year + 1, 12, 31)),
+        )
+    ):
+        if forms.jp_year(day, capped[nip].contract_start) == years[nip]:
+            committed[nip] += jp or 0
+    return {
+        nip: (e.jp_cap, credited.get((nip, years[nip]), 0) + committed[nip], years[nip]) for nip, e in capped.items()
+    }
 
 
 def cap_warnings(session: Session, batch_id: str, jp: int, employees: Sequence[EmployeeView]) -> dict[str, str]:
     """NIP → a warning for each employee whom this batch's JP would take past their yearly cap."""
-    year = batch_year(session, batch_id)
     warnings = {}
-    for nip, (cap, taken) in jp_taken(session, batch_id, employees).items():
+    for nip, (cap, taken, year) in jp_taken(session, batch_id, employees).items():
         if taken + jp > cap:
             warnings[nip] = (
                 f"Melebihi batas {cap} JP per tahun ({year}): sudah {taken} JP, pelatihan ini {jp} JP. "

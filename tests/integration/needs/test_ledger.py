@@ -425,3 +425,43 @@ def test_pppk_are_never_planned_beyond_their_cap(api, settings, own_db, worker, 
     assert api("GET", f"/employees/{pppk}/jp?year={year}")["room"] == 8
     [unit_line] = [row for row in api("GET", f"/jp/compliance?year={year}") if row["unit_code"] == unit]
     assert (unit_line["capped"], unit_line["capped_room"], unit_line["at_cap"]) == (1, 8, 0)  # the OPD's PPPK room
+
+
+def test_a_pppks_credits_count_in_their_contract_year_when_simpeg_gives_their_tmt(settings, own_db):
+    """A PPPK from 1 April 2026: a training ending 15 February 2027 counts in contract year 2026 (its cap), one ending
+    2 April 2027 in 2027; a PNS's credits stay in the calendar year; EmployeeSynced tells the training service the
+    TMT."""
+    pppk, pns = new_nip(kind="PPPK"), new_nip()
+    people = [{**_person(pppk, "DINKES", "PPPK"), "contract_start": "2026-04-01"}, _person(pns, "DINKES")]
+    assert _load(settings, own_db, people)["added"] == 2
+    with own_db.sessions() as session:
+        [synced] = [
+            json.loads(p)["data"]
+            for p in session.scalars(
+                select(Outbox.payload).where(Outbox.aggregateid == pppk, Outbox.type.like("%EmployeeSynced%"))
+            )
+        ]
+    assert synced["contract_start"] == "2026-04-01"
+    for nip, credit_id, ended in (
+        (pppk, "external:tmt-feb", dt.date(2027, 2, 15)),
+        (pppk, "external:tmt-apr", dt.date(2027, 4, 2)),
+        (pns, "external:pns-feb", dt.date(2027, 2, 15)),
+    ):
+        credit = {
+            "credit_id": credit_id,
+            "source": "external",
+            "nip": nip,
+            "jp": 8,
+            "program_title": "Kursus Pelayanan Publik",
+            "form": "kursus",
+            "completed_on": ended,
+            "competencies": [],
+        }
+        with UnitOfWork(own_db, Outbox, topic_prefix=settings.kafka_topic_prefix) as uow:
+            assert handlers.credit_jp(uow, settings, credit)
+            uow.commit()
+    assert [(c.credit_id, c.year) for c in _credits(own_db, pppk)] == [
+        ("external:tmt-feb", 2026),
+        ("external:tmt-apr", 2027),
+    ]
+    assert [(c.credit_id, c.year) for c in _credits(own_db, pns)] == [("external:pns-feb", 2027)]

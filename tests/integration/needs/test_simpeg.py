@@ -22,7 +22,7 @@ from services.cli import main
 from services.needs import handlers
 from services.needs.app import create_app
 from services.needs.config import NeedsSettings
-from services.needs.models import Employee, Outbox, Position, SimpegHistory, SimpegSyncRun
+from services.needs.models import Employee, JpCredit, Outbox, Position, SimpegHistory, SimpegSyncRun
 from services.needs.simpeg import history as history_sender
 from services.needs.simpeg import runs
 from services.needs.simpeg.client import SimpegClient
@@ -344,7 +344,7 @@ def test_csv_export_through_the_cli(cli, tmp_path, own_db, standin):
 # --- outbound -----------------------------------------------------------------------------------
 
 
-def _completed(nip: str, jp: int = 24):
+def _completed(nip: str, jp: int = 24, form: str = "pelatihan", title: str = "Pelatihan GIS untuk Kebencanaan"):
     return new_event(
         "TrainingCompleted",
         {
@@ -352,8 +352,8 @@ def _completed(nip: str, jp: int = 24):
             "nip": nip,
             "program_id": "p-gis",
             "batch_id": "b-1",
-            "program_title": "Pelatihan GIS untuk Kebencanaan",
-            "form": "pelatihan",
+            "program_title": title,
+            "form": form,
             "jp": jp,
             "competencies": [],
             "attendance_rate": 0.9,
@@ -524,3 +524,59 @@ def test_pppk_of_both_kinds_come_in_through_an_export_as_people_write_them(clien
         ("198503122010011003", "PNS"),
     ):
         assert employee(own_db, number).employment_status == status
+
+
+def test_both_histories_a_leadership_training_is_sent_as_diklat_a_seminar_as_kursus_and_rw_diklat_is_credited_once(
+    cli, settings, standin, own_db, consume
+):
+    """SIASN keeps two training histories: rw-diklat (the leadership and structural trainings: Latsar, PKP, PKA, PKN)
+    and rw-kursus (the rest). Each completion goes to the history of its kind, once; a Latsar entered in SIMPEG by
+    hand lands in the JP ledger with its JP, once; reconciliation reads both."""
+    assert cli("sync").exit_code == 0
+    leader, speaker, newcomer = sorted(standin.employees)[:3]
+    pkp = _completed(leader, jp=240, form="pkp", title="Pelatihan Kepemimpinan Pengawas Angkatan I")
+    seminar = _completed(speaker, jp=4, form="seminar", title="Seminar Nasional Kebencanaan")
+    consume(pkp, seminar, pkp)
+    assert cli("send").output.startswith("sent 2, failed 0")
+    [diklat] = standin.diklat_of(leader)
+    assert standin.history_of(leader) == []
+    assert (diklat["idSumber"], diklat["jenisDiklat"], diklat["jumlahJam"]) == (pkp.data["enrollment_id"], "pkp", 240)
+    assert diklat["latihanStrukturalNama"] == "Pelatihan Kepemimpinan Pengawas"
+    assert diklat["namaDiklat"] == "Pelatihan Kepemimpinan Pengawas Angkatan I" and diklat["nomor"] == "GIS/1/001"
+    [kursus] = standin.history_of(speaker)
+    assert standin.diklat_of(speaker) == [] and (kursus["jenisKursus"], kursus["jumlahJam"]) == ("seminar", 4)
+    assert cli("reconcile").output.endswith("0 difference(s)\n")
+
+    # a Latsar CPNS entered in SIMPEG by hand (the old way: no jenisDiklat, SIASN's name only): credited once
+    latsar = {
+        "id": f"diklat-{uuid.uuid4().hex[:8]}",
+        "nipBaru": newcomer,
+        "latihanStrukturalNama": "Pelatihan Dasar CPNS Golongan III",
+        "institusiPenyelenggara": "BPSDM Aceh",
+        "tanggal": "2026-03-02",
+        "tanggalSelesai": "2026-05-29",
+        "tahun": 2026,
+        "jumlahJam": 241,
+        "nomor": "LATSAR/2026/77",
+    }
+    standin.diklat.setdefault(newcomer, []).append(latsar)
+    for expected in ({"credited": 1, "already_counted": 0}, {"credited": 0, "already_counted": 1}):
+        assert cli("import-history").exit_code == 0
+        with own_db.sessions() as session:
+            run = session.scalars(select(SimpegSyncRun).order_by(SimpegSyncRun.created_at.desc())).first()
+            assert {k: run.report[k] for k in expected} == expected, run.report
+            assert run.report["ours"] == 2  # what Bangkom sent, in either history, is not credited again
+    with own_db.sessions() as session:
+        credit = session.scalar(select(JpCredit).where(JpCredit.nip == newcomer))
+        assert (credit.credit_id, credit.source, credit.jp, credit.form, credit.year) == (
+            f"simpeg:diklat:{latsar['id']}",
+            "simpeg",
+            241,
+            "latsar_cpns",
+            2026,
+        )
+        assert credit.program_title == "Pelatihan Dasar CPNS Golongan III"
+
+    # a record SIMPEG moved to the wrong history is found by reconciliation
+    standin.history.setdefault(leader, []).append(standin.diklat[leader].pop())
+    assert "wrong_history" in cli("reconcile").output

@@ -4,20 +4,27 @@ attendance sheet for signatures; on real PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pypdfium2
+import pytest
 import zxingcpp
 
 from services.training import handlers
+from services.training.app import create_app
 from services.training.models import Outbox
 from shared import identity
+from shared.config import ConfigError
 from shared.db import UnitOfWork
-from tests import factories
+from tests import factories, signing_ca
 from tests.integration.training.conftest import SECRET
 
+EXAMPLES = Path(__file__).resolve().parents[3] / "deploy" / "instansi"
 EARLY = {"force_reason": "Ditutup dalam uji sebelum pertemuan terakhir"}
 LONG_NAME = "Teuku Muhammad Nur'Aini binti Zulkifli Abdurrahman Syah Al-Asyi, S.Kom., M.Sc."
 
@@ -120,7 +127,10 @@ def test_certificate_pdf_its_qr_and_the_verification_valid_then_revoked_after_a_
     # a reopen revokes it (the page says so); closing again issues a new number, never the old one
     api("POST", f"{path}/reopen", json={"reason": "Nilai salah input"})
     check = client.get("/api/v1/training/certificates/verification", query_string={"number": number}, headers=gateway)
-    assert check.json["status"] == "revoked" and check.json["revoked_on"] == dt.datetime.now(dt.UTC).date().isoformat()
+    assert (
+        check.json["status"] == "revoked"
+        and check.json["revoked_on"] == dt.datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    )
     gone = client.get(f"/api/v1/training/enrollments/{enrollment}/certificate", headers=_as(participant))
     assert gone.status_code == 409
     api("POST", f"{path}/close", json=EARLY)
@@ -168,3 +178,74 @@ def test_call_up_letters_per_opd_and_the_attendance_sheet_to_sign(client, api, p
     assert client.get(f"/api/v1/training{path}/meetings/1/signature-sheet", headers=own).status_code == 200
     assert client.get(f"/api/v1/training{path}/meetings/1/signature-sheet", headers=other).status_code == 404
     assert client.get(f"/api/v1/training{path}/call-up-letter", headers=own).status_code == 403
+
+
+def test_a_signed_certificate_validates_in_two_validators_fails_when_changed_and_stays_signed_when_revoked(
+    api, partner, program, employees, settings, tmp_path
+):
+    """The instansi's electronic signature (PAdES) on the certificate, checked as its readers would: pyHanko's
+    validator and poppler's ``pdfsig``, both trusting the (test's) certification authority; one byte changed in the
+    file and both refuse it; a reopen revokes the certificate: its file stays validly signed, the verification page
+    says revoked."""
+    makassar = EXAMPLES / "kota-makassar.json"
+    signer_name = "Andi Nama Kepala (contoh)"
+    ca = signing_ca.make(tmp_path / "ca", signer_name)
+    signed_settings = dataclasses.replace(
+        settings,
+        instansi_file=str(makassar),
+        certificate_signing_pkcs12_file=str(ca.pkcs12),
+        certificate_signing_passphrase=ca.passphrase,
+    )
+    signed_client = create_app(signed_settings).test_client()
+    signed_client.environ_base["HTTP_X_BANGKOM_IDENTITY"] = identity.encode(
+        identity.Identity("bkpsdm.admin", ("admin",)), SECRET
+    )
+    partner_code = partner()
+    _, batch = program(partner_code, first=dt.date.today() + dt.timedelta(days=3), days=1)
+    [participant] = employees(1)
+    path = f"/batches/{batch['id']}"
+    api("POST", f"{path}/enrollments", 201, json={"nips": [participant]})
+    api("PUT", f"{path}/meetings/1/attendance", json={"records": [{"nip": participant, "status": "present"}]})
+    api("POST", f"{path}/close", json=EARLY)
+    [row] = api("GET", f"{path}/enrollments")
+    response = signed_client.get(f"/api/v1/training/enrollments/{row['enrollment_id']}/certificate")
+    assert response.status_code == 200
+    pdf = response.data
+
+    (page,) = _text(pdf)
+    assert "PEMERINTAH KOTA MAKASSAR" in page and signer_name in page and "NIP 197203152000032002" in page
+    assert _qr_codes(pdf) == [f"http://127.0.0.1:8000/verifikasi/{row['certificate_number']}"]  # the QR kept
+    assert signing_ca.pyhanko_verdict(pdf, ca) == (True, True, signer_name)
+    report = signing_ca.pdfsig_report(pdf, ca, tmp_path)
+    assert "Signature is Valid" in report and "Certificate is Trusted" in report, report
+    assert "ETSI.CAdES.detached" in report and "Total document signed" in report  # PAdES, the whole file
+    assert f"Common Name: {signer_name}" in report
+    assert signing_ca.where_and_why(pdf) == (
+        "Makassar",
+        f"Sertifikat {row['certificate_number']}, diterbitkan oleh BKPSDM Kota Makassar",
+    )
+
+    changed = pdf.replace(b"BKPSDM Kota Makassar", b"BKPSDM Kota Makasar_", 1)  # the document's author, signed
+    assert changed != pdf and len(changed) == len(pdf)
+    assert signing_ca.pyhanko_verdict(changed, ca)[0] is False
+    assert "Signature is Valid" not in signing_ca.pdfsig_report(changed, ca, tmp_path)
+
+    api("POST", f"{path}/reopen", json={"reason": "Nilai salah input"})
+    gateway = {identity.HEADER: identity.encode(identity.Identity("gateway", ("gateway",)), SECRET)}
+    check = signed_client.get(
+        "/api/v1/training/certificates/verification",
+        query_string={"number": row["certificate_number"]},
+        headers=gateway,
+    )
+    assert check.json["status"] == "revoked"
+    assert signing_ca.pyhanko_verdict(pdf, ca) == (True, True, signer_name)  # the file in hand still signed
+
+
+def test_a_signing_key_that_cannot_be_read_stops_the_service(settings, tmp_path):
+    ca = signing_ca.make(tmp_path / "ca", "Penandatangan")
+    with pytest.raises(ConfigError, match="CERTIFICATE_SIGNING_PKCS12_FILE"):
+        dataclasses.replace(
+            settings, certificate_signing_pkcs12_file=str(ca.pkcs12), certificate_signing_passphrase="salah"
+        )
+    with pytest.raises(ConfigError, match="CERTIFICATE_SIGNING_PKCS12_FILE"):
+        dataclasses.replace(settings, certificate_signing_pkcs12_file=str(tmp_path / "missing.p12"))

@@ -348,6 +348,28 @@ def test_an_enrolment_past_the_pppk_cap_is_warned_and_stands(api, partner, progr
     assert roster == {pppk, pns, fresh}  # a warning, not a refusal
 
 
+def test_a_pppk_with_a_known_contract_start_is_capped_per_contract_year(api, partner, program, deliver):
+    """A PPPK whose TMT is 1 April 2026: 20 JP credited in contract year 2026 (1 April 2026 – 31 March 2027). A batch
+    in February 2027 is in that contract year (20 + 8 > 24: warned); one in May 2027 opens the next (not warned),
+    though both are in the calendar year 2027, where nothing is credited."""
+    pppk = new_nip()
+    events = [
+        factories.employee_synced(pppk, employment_status="PPPK", jp_cap=24, contract_start=dt.date(2026, 4, 1)),
+        new_event(
+            "JpCredited",
+            {"credit_id": "external:tmt", "nip": pppk, "year": 2026, "jp": 20, "source": "external", "year_total": 20},
+        ),
+    ]
+    assert set(deliver(events)) == {"handled"}
+    partner_code = partner()
+    _, february = program(partner_code, first=dt.date(2027, 2, 8), days=1, jp=8)
+    _, may = program(partner_code, first=dt.date(2027, 5, 3), days=1, jp=8)
+    [warned] = api("POST", f"/batches/{february['id']}/enrollments", 201, json={"nips": [pppk]})
+    assert "sudah 20 JP" in warned["warning"] and "(2026)" in warned["warning"]
+    [fine] = api("POST", f"/batches/{may['id']}/enrollments", 201, json={"nips": [pppk]})
+    assert fine["warning"] is None
+
+
 def test_a_partner_key_hashed_with_the_older_scheme_works_and_is_upgraded_on_first_use(api, training_db):
     """Keys issued before argon2id (scrypt) keep working; the first request with one stores its argon2id hash."""
     code = f"UPG{uuid.uuid4().hex[:8].upper()}"

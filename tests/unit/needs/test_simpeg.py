@@ -10,6 +10,7 @@ import pytest
 from services.needs import domain
 from services.needs.simpeg import mapping as simpeg
 from services.needs.simpeg.client import SimpegClient, SimpegError, SimpegRejected
+from shared import forms
 from tests.simpeg_standin import SimpegStandin, generate_employees
 
 TODAY = dt.date(2026, 11, 28)
@@ -63,6 +64,7 @@ def test_a_simpeg_record_maps_to_an_employee_and_its_position():
         "unit_name": "Badan Penanggulangan Bencana Daerah",
         "rank": "IV/a",
         "employment_status": "PNS",
+        "contract_start": None,  # a PNS's tmtPppk is no contract start
         "supervisor_nip": "197501012000031002",
         "email": "rahmat@example.org",  # emailGov is unusable, so the personal address
         "active": True,
@@ -77,8 +79,12 @@ def test_mapping_without_ids_derives_codes_and_reads_cpns_pppk_and_retirement():
     assert mapped.employee["unit_code"] == "BADAN-PENANGGULANGAN-BENCANA-DAERAH"
     assert mapped.employee["employment_status"] == "PNS"
     assert mapped.employee["active"] is False  # retired before today
-    pppk = simpeg.map_employee({**RECORD, "statusPegawai": "", "jenisPegawaiNama": "PPPK Guru"}, TODAY)
+    pppk = simpeg.map_employee(
+        {**RECORD, "statusPegawai": "", "jenisPegawaiNama": "PPPK Guru", "tmtPppk": "01-04-2024"}, TODAY
+    )
     assert pppk.employee["employment_status"] == "PPPK"
+    assert pppk.employee["contract_start"] == dt.date(2024, 4, 1)  # the TMT: the cap's contract year
+    assert simpeg.map_employee({**RECORD, "tmtPppk": "01-04-2024"}, TODAY).employee["contract_start"] is None
 
 
 def test_unusable_records_name_the_simpeg_field_and_the_reason():
@@ -94,6 +100,8 @@ def test_unusable_records_name_the_simpeg_field_and_the_reason():
         TODAY,
     )
     assert set(mapped.errors) == {"nipBaru", "nama", "statusPegawai", "jenisJabatan", "tmtPensiun"}
+    pppk = simpeg.map_employee({**RECORD, "statusPegawai": "PPPK", "tmtPppk": "April"}, TODAY)
+    assert set(pppk.errors) == {"tmtPppk"}
     assert "HONORER is not PNS, CPNS or PPPK." in mapped.errors["statusPegawai"]
 
 
@@ -151,14 +159,74 @@ def test_history_record_and_reconciliation():
         {**record, "idSumber": "e-9", "namaKursus": "Entah", "id": "s9"},
         {"namaKursus": "Diinput manual", "id": "s10"},  # no idSumber: not ours to judge
     ]
-    differences = simpeg.reconcile(nip, [record, other, {**record, "idSumber": "e-3"}], theirs)
+    differences = simpeg.reconcile(nip, [record, other, {**record, "idSumber": "e-3"}], [("kursus", r) for r in theirs])
     assert sorted((d.enrollment_id, d.kind) for d in differences) == [
         ("e-2", "dates_differ"),
         ("e-2", "jp_differs"),
         ("e-3", "missing_in_simpeg"),
         ("e-9", "unknown_to_bangkom"),
     ]
-    assert simpeg.reconcile(nip, [record], [{**record, "id": "s1"}]) == []
+    assert simpeg.reconcile(nip, [record], [("kursus", {**record, "id": "s1"})]) == []
+    assert [d.kind for d in simpeg.reconcile(nip, [record], [("diklat", {**record, "id": "s1"})])] == ["wrong_history"]
+
+
+def test_a_leadership_training_is_a_rw_diklat_record_and_the_rest_rw_kursus():
+    credit = {
+        "enrollment_id": "e-7",
+        "nip": RECORD["nipBaru"],
+        "program_title": "PKA Angkatan II",
+        "form": "pka",
+        "jp": 360,
+        "completed_on": dt.date(2026, 9, 30),
+        "started_on": dt.date(2026, 6, 1),
+        "partner_name": "BPSDM Aceh",
+        "certificate_number": "PKA/II/12",
+    }
+    assert simpeg.history_record(credit) == {
+        "nipBaru": RECORD["nipBaru"],
+        "latihanStrukturalNama": "Pelatihan Kepemimpinan Administrator",
+        "jenisDiklat": "pka",
+        "namaDiklat": "PKA Angkatan II",
+        "institusiPenyelenggara": "BPSDM Aceh",
+        "tanggal": "2026-06-01",
+        "tanggalSelesai": "2026-09-30",
+        "tahun": 2026,
+        "jumlahJam": 360,
+        "nomor": "PKA/II/12",
+        "idSumber": "e-7",
+    }
+    assert {form: domain.history_of_form(form) for form in forms.KINDS["kepemimpinan"]} == dict.fromkeys(
+        forms.KINDS["kepemimpinan"], "diklat"
+    )
+    assert {domain.history_of_form(f) for f in forms.FORMS if f not in forms.KINDS["kepemimpinan"]} == {"kursus"}
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [
+        ("Pelatihan Dasar CPNS Golongan III", "latsar_cpns"),
+        ("PRAJABATAN GOLONGAN II", "latsar_cpns"),
+        ("Pelatihan Kepemimpinan Pengawas", "pkp"),
+        ("Diklatpim Tingkat IV", "pkp"),
+        ("DIKLAT PIM TK. III", "pka"),
+        ("Pelatihan Kepemimpinan Nasional Tingkat II", "pkn"),
+        ("Diklatpim Tingkat I", "pkn"),
+        ("SEPADA", "diklat_struktural"),
+    ],
+)
+def test_a_structural_training_entered_in_simpeg_takes_its_form_from_its_name(name, form):
+    credit, errors = simpeg.incoming_credit(
+        RECORD["nipBaru"],
+        {"id": "d1", "latihanStrukturalNama": name, "tanggalSelesai": "2019-05-31", "jumlahJam": "285"},
+        "diklat",
+    )
+    assert errors == {}
+    assert (credit["credit_id"], credit["form"], credit["jp"], credit["completed_on"]) == (
+        "simpeg:diklat:d1",
+        form,
+        285,
+        dt.date(2019, 5, 31),
+    )
 
 
 # --- the adapter against the stand-in -----------------------------------------------------------
