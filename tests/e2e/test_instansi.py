@@ -34,8 +34,11 @@ from tests.services import SECRET, settings_of
 ROOT = Path(__file__).resolve().parents[2]
 INSTANSI = {"makassar": "kota-makassar.json", "jayapura": "kabupaten-jayapura.json"}
 NIPS = {"makassar": "199003152015031001", "jayapura": "198807202014022002"}
-ADMIN = {identity.HEADER: identity.encode(identity.Identity("bkpsdm.admin", ("admin",)), SECRET)}
-GATEWAY = {identity.HEADER: identity.encode(identity.Identity("gateway", ("gateway",)), SECRET)}
+
+
+def _as(who: str, role: str) -> dict:
+    """A signed identity made when the request is: the signature is short-lived."""
+    return {identity.HEADER: identity.encode(identity.Identity(who, (role,)), SECRET)}
 
 
 def _wait(what: str, probe, timeout: float = 90.0):
@@ -105,8 +108,8 @@ def platform(make_database, kafka_bootstrap, tmp_path_factory):
                 process.kill()
 
 
-def _call(client, method: str, path: str, expect: int = 200, headers=ADMIN, **kwargs):
-    response = client.open(path, method=method, headers=headers, **kwargs)
+def _call(client, method: str, path: str, expect: int = 200, headers=None, **kwargs):
+    response = client.open(path, method=method, headers=headers or _as("bkpsdm.admin", "admin"), **kwargs)
     assert response.status_code == expect, response.get_data(as_text=True)
     return response
 
@@ -209,7 +212,7 @@ def test_two_instansi_share_a_broker_and_a_database_server_and_see_nothing_of_ea
         "GET",
         "/api/v1/training/certificates/verification",
         404,
-        headers=GATEWAY,
+        headers=_as("gateway", "gateway"),
         query_string={"number": rows["makassar"]["certificate_number"]},
     )
     _call(jayapura["needs"], "GET", f"/api/v1/needs/employees/{NIPS['makassar']}", 404)

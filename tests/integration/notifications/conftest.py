@@ -18,8 +18,11 @@ from tests.services import SECRET
 
 
 @pytest.fixture
-def service(migrated_database, kafka_bootstrap, unique, smtp):
+def service(request, migrated_database, kafka_bootstrap, unique, smtp):
+    """The service's settings and database; of the demo's instansi, or of the instansi file a test gives as its
+    parameter (``indirect``)."""
     settings = NotificationSettings(
+        instansi_file=getattr(request, "param", ""),
         service="notifications",
         database_url=migrated_database("notifications"),
         kafka_bootstrap_servers=kafka_bootstrap,

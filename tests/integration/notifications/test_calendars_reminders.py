@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -26,6 +27,7 @@ from tests.integration.notifications.conftest import _published, _task
 from tests.services import SECRET
 
 WIB = ZoneInfo("Asia/Jakarta")
+MAKASSAR = str(Path(__file__).resolve().parents[3] / "deploy" / "instansi" / "kota-makassar.json")
 
 
 @pytest.fixture
@@ -64,6 +66,36 @@ def _send_all(settings, database) -> None:
 def _events(calendar_bytes: bytes) -> dict[str, icalendar.Event]:
     parsed = icalendar.Calendar.from_ical(calendar_bytes)
     return {str(e["UID"]): e for e in parsed.walk("VEVENT")}
+
+
+@pytest.mark.parametrize("service", [MAKASSAR], indirect=True)
+def test_in_another_instansi_the_moved_meeting_mail_and_the_calendar_keep_its_clocks_and_its_names(
+    service, deliver, smtp, client
+):
+    """Kota Makassar (WITA): the e-mail saying a meeting moved gives its times in WITA, comes from Makassar's sender
+    and signs off as its BKPSDM; the person's calendar puts the meeting at 08.00 WITA (UTC+8)."""
+    settings, database = service
+    participant, program_id, batch_id = new_nip(), str(uuid.uuid4()), str(uuid.uuid4())
+    address = f"{participant}@makassarkota.go.id"
+    enrolment = {"enrollment_id": str(uuid.uuid4()), "nip": participant, "program_id": program_id}
+    moved = _scheduled(batch_id, program_id, dt.date(2027, 3, 9), [2])
+    deliver(
+        factories.employee_synced(participant, email=address),
+        _published(program_id),
+        _scheduled(batch_id, program_id, dt.date(2027, 3, 2), []),
+        new_event("ParticipantEnrolled", enrolment | {"batch_id": batch_id}),
+        moved,
+    )
+    _send_all(settings, database)
+    (notice,) = [m for m in smtp.to(address) if m["Subject"].startswith("Jadwal berubah")]
+    text = notice.get_content()
+    assert "2027-03-09 13:00–16:30 WITA, Aula BKPSDM" in text and text.rstrip().endswith("BKPSDM Kota Makassar")
+    assert notice["From"] == "Bangkom BKPSDM Makassar <bangkom@makassarkota.go.id>"
+    assert notice["Message-ID"].endswith("@bangkom.makassarkota.go.id>")
+    mine = client.get("/api/v1/notifications/calendars/me", headers=_as(participant))
+    first = _events(mine.data)[f"meeting-{batch_id}-1@bangkom.makassarkota.go.id"]
+    assert first["DTSTART"].dt.utcoffset() == dt.timedelta(hours=8)
+    assert first["DTSTART"].dt.astimezone(dt.UTC) == dt.datetime(2027, 3, 1, 0, tzinfo=dt.UTC)
 
 
 def test_a_persons_calendar_feed_follows_a_moved_meeting_tells_them_once_and_is_revocable(
