@@ -85,6 +85,17 @@ def demo(tmp_path_factory, kafka_bootstrap):
         reader.join(timeout=5)
 
 
+def stop(processes: list[subprocess.Popen]) -> None:
+    """A stack's processes asked to stop (SIGTERM: each finishes what it holds), killed after 30 s."""
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def login(username: str, password: str) -> dict:
     answer = requests.post(
         f"{GATEWAY}/api/v1/auth/login", json={"username": username, "password": password}, timeout=10

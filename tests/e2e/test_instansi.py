@@ -9,7 +9,6 @@ import datetime as dt
 import importlib
 import io
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from services.training.models import EmployeeView
 from shared import identity
 from shared.db import Database, UnitOfWork
 from shared.migrations import upgrade
+from tests.e2e.conftest import stop
 from tests.services import SECRET, settings_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,13 +99,7 @@ def platform(make_database, kafka_bootstrap, tmp_path_factory):
     try:
         yield stacks
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
 
 
 def _call(client, method: str, path: str, expect: int = 200, headers=None, **kwargs):

@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from services.needs import handlers as needs_handlers
 from services.needs.models import Outbox as NeedsOutbox
 from shared.db import Database, UnitOfWork
 from shared.migrations import upgrade
+from tests.e2e.conftest import stop
 from tests.integration.test_gateway import free_port
 from tests.readback import read_cloudevent
 from tests.smtp_standin import SmtpStandin
@@ -137,13 +137,7 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
         yield create_app(settings).test_client(), smtp
     finally:
         smtp.stop()
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
 
 
 def _ok(url: str) -> bool:
