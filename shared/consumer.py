@@ -6,7 +6,8 @@ For each record, in partition order:
 2. skip event types this service does not handle (they share the producer's topic);
 3. in one transaction, insert the event id into ``processed_events`` and run the handler; an id
    that is already there means the event was handled before, so nothing happens;
-4. commit the offsets (``offset + 1``) only after those transactions committed (once per poll).
+4. store each partition's next offset in that same transaction (``shared.positions``: a restored database re-reads
+   what it no longer holds) and, once per poll, commit them to the broker too (a copy for monitoring).
 
 **A poll at once.** The records of one poll are first handled together, in one transaction: their ids looked up in
 ``processed_events`` in one query (and the same id twice in the poll counted once), the new ones inserted and handled
@@ -21,7 +22,6 @@ the partition moves on. ``stop`` (set on SIGTERM) is honoured between records.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
@@ -31,18 +31,18 @@ from typing import Any
 from kafka import KafkaConsumer
 from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
-from sqlalchemy import String, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.backoff import retry_delay
-from shared.db import Database, UnitOfWork, UTCDateTime, among, utcnow
+from shared.db import Database, UnitOfWork, among, utcnow
 from shared.dead_letters import dead_letter
-from shared.events import Event, InvalidEvent, UnknownEventType, parse_event
+from shared.events import Event, InvalidEvent, UnknownEventType, caused_by, parse_event
 from shared.lag import measure_lag
 from shared.logging import log_context
 from shared.metrics import DEAD_LETTERS, EVENTS_CONSUMED
-from shared.offsets import OffsetCommitter
+from shared.offsets import OffsetCommitter, kafka_options
+from shared.positions import Positions, PositionsMoved
 from shared.producer import Producer
 
 log = logging.getLogger(__name__)
@@ -63,16 +63,6 @@ def bind(table: Mapping[str, EventHandler], settings: Any) -> dict[str, Handler]
         return handle
 
     return {name: bound(handler) for name, handler in table.items()}
-
-
-class ProcessedEventMixin:
-    """Columns of a service's ``processed_events`` table: the ids of the events it has handled."""
-
-    __tablename__ = "processed_events"
-
-    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    type: Mapped[str] = mapped_column(String(200))
-    handled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class _OneOfMany(UnitOfWork):
@@ -104,26 +94,6 @@ class Interrupted(RuntimeError):
 # at fault, so it is retried until the database answers instead of being dead-lettered.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 KAFKA_UNAVAILABLE = (KafkaError, OSError)
-
-
-def kafka_options(bootstrap_servers: str, group_id: str) -> dict[str, Any]:
-    """How a worker's ``KafkaConsumer`` is set up: offsets committed by hand, the group's timings for a fast recovery."""
-    return {
-        "bootstrap_servers": bootstrap_servers.split(","),
-        "group_id": group_id,
-        "enable_auto_commit": False,
-        "auto_offset_reset": "earliest",
-        "max_poll_records": 500,  # handled together, in transactions of at most together_seconds each
-        "client_id": f"{group_id}-consumer",
-        # Recovery within seconds after a fault heals: metadata (and with it fetching, after a broker
-        # restart lost the fetch session) is refreshed every 3 s, a lost broker is tried again at least
-        # every second (kafka-python backs off up to 30 s by default), and a dead member of the group is
-        # given up after KAFKA_SESSION_TIMEOUT_MS (10 s; kafka-python's default is 45 s).
-        "metadata_max_age_ms": 3000,
-        "reconnect_backoff_max_ms": 1000,
-        "session_timeout_ms": 10000,
-        "heartbeat_interval_ms": 2000,
-    }
 
 
 class EventConsumer:
@@ -168,9 +138,10 @@ class EventConsumer:
         options = {**kafka_options(bootstrap_servers, group_id), **(consumer_options or {})}
         self.consumer = KafkaConsumer(**options)
         self.offsets = OffsetCommitter(self.consumer)
+        self.positions = Positions.of(processed_model, group_id)
         if await_partitions_seconds:
             self._await_partitions(await_partitions_seconds)
-        self.consumer.subscribe(self.topics)
+        self.consumer.subscribe(self.topics, listener=self.positions)
         self.stop = stop or threading.Event()
         self._lag_labels: set[tuple[str, str, str]] = set()
 
@@ -218,7 +189,8 @@ class EventConsumer:
         rewound: set[TopicPartition] = set()
         try:
             polled = self.consumer.poll(timeout_ms=self.poll_ms)
-            records = [record for partition_records in polled.values() for record in partition_records]
+            sought = self._seek_stored()
+            records = [r for tp, rs in polled.items() if tp not in sought for r in rs]
             while records and not self.stop.is_set():
                 together, taken = self._handle_together(records)
                 if not taken:
@@ -244,13 +216,43 @@ class EventConsumer:
                     rewound.add(partition)
                     continue
                 self.settled(record, outcome)
+                self.positions.settled(record)
                 done[partition] = record.offset + 1
                 handled += 1
+            self._store_positions()
+        except PositionsMoved as exc:  # the database's positions are not this consumer's: the rest waits, it seeks
+            log.warning("stored positions moved (%s); seeking to them", exc)
+            self.positions.moved(self.consumer.assignment())
         finally:
             if done or self.offsets.pending:
                 self._commit(done, wait=self.stop.is_set())
             self._lag_labels = measure_lag(self.service, self.consumer, self._lag_labels)
         return handled
+
+    def _seek_stored(self) -> set[TopicPartition]:
+        """Seek the partitions just assigned to their stored positions; returns those whose polled records do not
+        count (they were fetched from elsewhere). With the database down, none counts until it answers."""
+        if not self.positions.to_seek:
+            return set()
+        try:
+            with UnitOfWork(self.database, self.outbox_model, self.topic_prefix) as uow:
+                return self.positions.seek(uow.session, self.consumer)
+        except TRANSIENT_ERRORS as exc:
+            log.warning("stored positions unreadable (%s); trying again", type(exc).__name__)
+            self.stop.wait(self.backoff_seconds)
+            return set(self.positions.to_seek)
+
+    def _store_positions(self) -> None:
+        """The positions of records settled outside a transaction (ignored, dead-lettered) in one of their own."""
+        if not self.positions.unwritten or self.positions.table is None:
+            return
+        try:
+            with UnitOfWork(self.database, self.outbox_model, self.topic_prefix) as uow:
+                written = self.positions.write(uow.session)
+                uow.commit()
+            self.positions.committed(written)
+        except TRANSIENT_ERRORS:  # they go with the next transaction
+            log.warning("positions not stored yet; they go with the next transaction")
 
     def close(self) -> None:
         self.offsets.flush()  # the last asynchronous commits reach the broker before the group is left
@@ -281,16 +283,7 @@ class EventConsumer:
         started = time.monotonic()
         try:
             with UnitOfWork(self.database, self.outbox_model, self.topic_prefix) as uow:
-                ids = list({event.id for _, event, handler in events if handler is not None})
-                seen: set[str] = set()
-                for chunk in range(0, len(ids), 1000):
-                    seen.update(
-                        uow.session.scalars(
-                            select(self.processed_model.event_id).where(
-                                among(uow.session, self.processed_model.event_id, ids[chunk : chunk + 1000])
-                            )
-                        )
-                    )
+                seen = self._handled_before(uow, {event.id for _, event, handler in events if handler is not None})
                 handled: list[Event] = []
                 for index, (record, event, handler) in enumerate(events):
                     if self.stop.is_set() or (handled and time.monotonic() - started > self.together_seconds):
@@ -303,7 +296,7 @@ class EventConsumer:
                         outcomes.append((record, event, "duplicate"))
                         continue
                     seen.add(event.id)
-                    with log_context(event_id=event.id, correlation_id=event.correlationid):
+                    with log_context(event_id=event.id, correlation_id=event.correlationid), caused_by(event.id):
                         handler(event, _OneOfMany(uow))
                     handled.append(event)
                     outcomes.append((record, event, "handled"))
@@ -312,7 +305,11 @@ class EventConsumer:
                         insert(self.processed_model),
                         [{"event_id": e.id, "type": e.type, "handled_at": utcnow()} for e in handled],
                     )
+                written = self.positions.write(uow.session, records[:taken])
                 uow.commit()
+            self.positions.committed(written)
+        except PositionsMoved:
+            raise
         except Exception as exc:  # noqa: BLE001 - nothing of the poll was kept: each record is handled on its own
             log.info("a poll's events could not be handled together (%s); one at a time", type(exc).__name__)
             return {}, 0
@@ -323,6 +320,16 @@ class EventConsumer:
                 log.info("%s %s", event.name, outcome, extra={"type": event.type, "event_id": event.id})
             settled[(record.topic, record.partition, record.offset)] = outcome
         return settled, taken
+
+    def _handled_before(self, uow: UnitOfWork, ids: set[str]) -> set[str]:
+        """Which of the events were handled before: their ids in ``processed_events``, a thousand per query."""
+        listed, seen = list(ids), set[str]()
+        for chunk in range(0, len(listed), 1000):
+            column = self.processed_model.event_id
+            seen.update(
+                uow.session.scalars(select(column).where(among(uow.session, column, listed[chunk : chunk + 1000])))
+            )
+        return seen
 
     # -- one record -------------------------------------------------------------------------
 
@@ -344,7 +351,9 @@ class EventConsumer:
             attempts = failures = 0  # attempts count only failures that are the record's fault
             while True:
                 try:
-                    outcome = self._apply(event, handler)
+                    outcome = self._apply(event, handler, record)
+                except PositionsMoved:
+                    raise
                 except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
                     if self.stop.is_set():
                         raise Interrupted(str(exc)) from exc
@@ -363,18 +372,22 @@ class EventConsumer:
                 log.info("%s %s", event.name, outcome, extra={"type": event.type})
                 return outcome
 
-    def _apply(self, event: Event, handler: Handler) -> str:
+    def _apply(self, event: Event, handler: Handler, record: Any) -> str:
         with UnitOfWork(self.database, self.outbox_model, self.topic_prefix) as uow:
-            if uow.session.get(self.processed_model, event.id) is not None:
-                return "duplicate"
-            uow.session.add(self.processed_model(event_id=event.id, type=event.type))
-            try:
-                uow.session.flush()
-            except IntegrityError:  # another consumer recorded it concurrently (a rebalance)
-                return "duplicate"
-            handler(event, uow)
+            outcome = "duplicate"
+            if uow.session.get(self.processed_model, event.id) is None:
+                uow.session.add(self.processed_model(event_id=event.id, type=event.type))
+                try:
+                    uow.session.flush()
+                except IntegrityError:  # another consumer recorded it concurrently (a rebalance)
+                    return "duplicate"
+                with caused_by(event.id):
+                    handler(event, uow)
+                outcome = "handled"
+            written = self.positions.write(uow.session, [record])
             uow.commit()
-        return "handled"
+        self.positions.committed(written)
+        return outcome
 
     def _dead_letter(self, record: Any, exc: BaseException, reason: str, attempts: int, event_type: str) -> str:
         try:

@@ -8,11 +8,14 @@ event is created; :func:`parse_event` validates an incoming record and raises :c
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -97,6 +100,30 @@ class Event:
         return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_cause: contextvars.ContextVar[tuple[str, itertools.count] | None] = contextvars.ContextVar("cause", default=None)
+_DERIVED = uuid.UUID("6f1d3c1e-5b7a-4c59-9a63-0c2f3e8f1b20")  # the namespace of ids derived from a cause
+
+
+@contextlib.contextmanager
+def caused_by(event_id: str) -> Iterator[None]:
+    """While an event is handled: the ids made for what it causes (events, rows) derive from its id, in order, so
+    that handling it again (a database restored to an earlier point re-reads it) makes the very same ids and
+    whoever received them the first time recognises them."""
+    token = _cause.set((event_id, itertools.count()))
+    try:
+        yield
+    finally:
+        _cause.reset(token)
+
+
+def derived_id() -> str:
+    """A new id: the next one derived from the event being handled (:func:`caused_by`), else a random one."""
+    cause = _cause.get()
+    if cause is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(_DERIVED, f"{cause[0]}/{next(cause[1])}"))
+
+
 def new_event(
     type_or_name: str,
     data: Mapping[str, Any],
@@ -118,7 +145,7 @@ def new_event(
         except ValidationError as exc:
             raise InvalidEvent(f"invalid data for {event_type.type}", {"data": exc.messages}) from None
     return Event(
-        id=str(uuid.uuid4()),
+        id=derived_id(),
         type=event_type.type,
         source=event_type.source,
         time=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),

@@ -110,3 +110,26 @@ def drop_scheduled_jobs_table() -> None:
     from alembic import op
 
     op.drop_table("scheduled_jobs")
+
+
+def create_consumer_positions_table() -> None:
+    """The ``consumer_positions`` table: where each consumer group stands in each partition (see shared.positions)."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    from shared.db import UTCDateTime
+
+    op.create_table(
+        "consumer_positions",
+        sa.Column("group_id", sa.String(200), primary_key=True),
+        sa.Column("topic", sa.String(200), primary_key=True),
+        sa.Column("partition", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("next_offset", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+    )
+
+
+def drop_consumer_positions_table() -> None:
+    from alembic import op
+
+    op.drop_table("consumer_positions")

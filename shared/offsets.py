@@ -1,7 +1,8 @@
-"""Committing a consumer's offsets without waiting on the broker, and without ever moving its group back.
+"""A worker's ``KafkaConsumer``: how it is set up, and committing its offsets to the broker without waiting on it.
 
-A lost or refused commit only redelivers records that the processed-events table recognises, so the consumer does not
-wait for the broker's answer (a round trip saved per poll); what must not happen is an older offset overtaking a newer
+The positions a consumer starts from are those its database keeps (``shared.positions``); the broker's committed
+offsets are their copy for monitoring (the group's lag) and tools, so the consumer does not wait for the broker's
+answer (a round trip saved per poll); what must not happen is an older offset overtaking a newer
 one, or commits piling up on a slow coordinator. ``OffsetCommitter`` keeps that bookkeeping for one ``KafkaConsumer``.
 """
 
@@ -17,6 +18,26 @@ from kafka import KafkaConsumer
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 log = logging.getLogger(__name__)
+
+
+def kafka_options(bootstrap_servers: str, group_id: str) -> dict[str, Any]:
+    """How a worker's ``KafkaConsumer`` is set up: offsets committed by hand, the group's timings for a fast recovery."""
+    return {
+        "bootstrap_servers": bootstrap_servers.split(","),
+        "group_id": group_id,
+        "enable_auto_commit": False,
+        "auto_offset_reset": "earliest",
+        "max_poll_records": 500,  # handled together, in transactions of at most together_seconds each
+        "client_id": f"{group_id}-consumer",
+        # Recovery within seconds after a fault heals: metadata (and with it fetching, after a broker
+        # restart lost the fetch session) is refreshed every 3 s, a lost broker is tried again at least
+        # every second (kafka-python backs off up to 30 s by default), and a dead member of the group is
+        # given up after KAFKA_SESSION_TIMEOUT_MS (10 s; kafka-python's default is 45 s).
+        "metadata_max_age_ms": 3000,
+        "reconnect_backoff_max_ms": 1000,
+        "session_timeout_ms": 10000,
+        "heartbeat_interval_ms": 2000,
+    }
 
 
 class OffsetCommitter:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.consumer import ProcessedEventMixin
 from shared.outbox import OutboxMixin
+from shared.positions import ConsumerPositionMixin, ProcessedEventMixin
 
 
 class Base(DeclarativeBase):
@@ -19,6 +19,10 @@ class Outbox(OutboxMixin, Base):
 
 
 class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+class ConsumerPosition(ConsumerPositionMixin, Base):
     pass
 
 

@@ -4,11 +4,14 @@
 #
 #   deploy/local/postgres.sh start    install the packages where missing, initdb on first start, start, create databases
 #   deploy/local/postgres.sh stop     fast shutdown
+#   deploy/local/postgres.sh crash    immediate shutdown: no checkpoint, nothing more archived, as in a crash
 #   deploy/local/postgres.sh status   exit 0 when the cluster accepts connections
 #   deploy/local/postgres.sh url DB   print the SQLAlchemy URL of a database
+#   deploy/local/postgres.sh datadir  print the cluster's data folder
 #
 # Environment (defaults): PG_PORT (15432), PG_DATA_DIR (<repo>/.local/postgres), PG_USER (bangkom),
-# PG_PASSWORD (bangkom), PG_DATABASES (the four above).
+# PG_PASSWORD (bangkom), PG_DATABASES (the four above), PG_BACKUP_REPO (empty; set: the WAL is archived there with
+# pgBackRest, see deploy/local/backup.sh).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -52,6 +55,9 @@ psql_admin() {
 ready() { "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; }
 
 create_databases() {
+  if [ "$(psql_admin -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" != f ]; then
+    say "recovering (a restore): the databases come from the backup"; return 0
+  fi
   for db in $DATABASES; do
     if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
       psql_admin -c "CREATE DATABASE $db" && say "created database $db"
@@ -80,6 +86,7 @@ start() {
         --auth-local=scram-sha-256 --auth-host=scram-sha-256 >/dev/null
     rm -f "$pwfile"
   fi
+  if [ -n "${PG_BACKUP_REPO:-}" ]; then "$HERE/backup.sh" configure; fi
   say "starting on 127.0.0.1:$PORT (log: $DATA_DIR/server.log)"
   as_owner "$BIN/pg_ctl" -D "$DATA_DIR" -l "$DATA_DIR/server.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $PORT -k /tmp -c max_connections=200 -c fsync=${PG_FSYNC:-on}" start >/dev/null
@@ -93,10 +100,18 @@ stop() {
   as_owner "$BIN/pg_ctl" -D "$DATA_DIR" -m fast -w stop >/dev/null && say "stopped"
 }
 
+crash() {
+  BIN=$(bindir)
+  if [ -f "$DATA_DIR/postmaster.pid" ]; then as_owner "$BIN/pg_ctl" -D "$DATA_DIR" -m immediate -w stop >/dev/null; fi
+  say "stopped without a checkpoint"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  crash) crash ;;
   status) BIN=$(bindir); [ -n "$BIN" ] && ready && psql_admin -c "SELECT 1" >/dev/null ;;
   url) echo "postgresql+psycopg://$DB_USER:$DB_PASSWORD@127.0.0.1:$PORT/${2:?database name}" ;;
-  *) echo "usage: $0 start|stop|status|url DB" >&2; exit 2 ;;
+  datadir) echo "$DATA_DIR" ;;
+  *) echo "usage: $0 start|stop|crash|status|url DB|datadir" >&2; exit 2 ;;
 esac

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that `make test` (and `make demo`) need and this machine lacks:
 # Java 17 and Maven (the Kafka broker), PostgreSQL, python3-venv, Chromium (the browser tests),
-# Node.js and npm (the Strimzi schemas), Go (kustomize and compose-go for the deployment checks), and poppler's
-# pdfsig with NSS's certutil (a second validator of the signed certificates).
+# Node.js and npm (the Strimzi schemas), Go (kustomize and compose-go for the deployment checks), poppler's
+# pdfsig with NSS's certutil (a second validator of the signed certificates), and pgBackRest (the restore drill).
 # As root it installs them with apt-get; otherwise it names what is missing and how to install it.
 set -euo pipefail
 
@@ -17,6 +17,7 @@ command -v npm >/dev/null || missing+=(npm)
 command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
 command -v pdfsig >/dev/null || missing+=(poppler-utils)
 command -v certutil >/dev/null || missing+=(libnss3-tools)
+command -v pgbackrest >/dev/null || missing+=(pgbackrest)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

@@ -8,9 +8,9 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.consumer import ProcessedEventMixin
 from shared.db import UTCDateTime, utcnow
 from shared.outbox import OutboxMixin
+from shared.positions import ConsumerPositionMixin, ProcessedEventMixin
 from shared.schedule import ScheduledJobMixin
 
 
@@ -23,6 +23,10 @@ class Outbox(OutboxMixin, Base):
 
 
 class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+class ConsumerPosition(ConsumerPositionMixin, Base):
     pass
 
 

@@ -6,7 +6,7 @@ import hashlib
 
 from flask import Flask
 
-from services.gateway import upstream
+from services.gateway import forwarded, upstream
 from services.gateway.api import blp, docs_asset, docs_document, docs_page, proxy
 from services.gateway.config import GatewaySettings, load_settings
 from services.gateway.messages import INDONESIAN
@@ -66,4 +66,5 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     app.secret_key = hashlib.sha256(b"bangkom-ui-session:" + settings.jwt_secret.encode()).digest()
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_NAME="bangkom_ui")
     app.register_blueprint(ui)
+    forwarded.behind_proxies(app, settings.proxy_hops, settings.trusted_proxies, settings.hsts_seconds)
     return app

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from shared.config import Settings
+from services.gateway import forwarded
+from shared.config import ConfigError, Settings
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -44,6 +45,21 @@ class GatewaySettings(Settings):
     mail_max_attempts: int = 8  # sends of one message before it is marked failed
     mail_retry_seconds: float = 30.0  # pause after the first failed send, doubled each time (max 1 h)
     mail_poll_seconds: float = 2.0  # how often the worker looks for messages to send
+    # the reverse proxies in front of the gateway that set X-Forwarded-For/-Proto (the TLS-terminating ingress: 1);
+    # 0: none, the forwarded headers are ignored
+    proxy_hops: int = 0
+    # the addresses or networks the nearest proxy connects from; the forwarded headers of anyone else are removed
+    trusted_proxies: str = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
+    hsts_seconds: int = 31_536_000  # Strict-Transport-Security's max-age over HTTPS (0: not sent)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        try:
+            forwarded.networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise ConfigError(f"The gateway cannot start: {exc}") from None
+        if self.proxy_hops < 0:
+            raise ConfigError("The gateway cannot start: PROXY_HOPS must be 0 or more.")
 
     def upstreams(self) -> dict[str, str]:
         return {

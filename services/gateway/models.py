@@ -8,10 +8,10 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.consumer import ProcessedEventMixin
 from shared.db import UTCDateTime, utcnow
 from shared.due import DueWorkMixin
 from shared.outbox import OutboxMixin
+from shared.positions import ConsumerPositionMixin, ProcessedEventMixin
 
 
 class Base(DeclarativeBase):
@@ -23,6 +23,10 @@ class Outbox(OutboxMixin, Base):
 
 
 class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+class ConsumerPosition(ConsumerPositionMixin, Base):
     pass
 
 

@@ -8,10 +8,10 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.consumer import ProcessedEventMixin
 from shared.db import UTCDateTime, utcnow
 from shared.due import DueWorkMixin
 from shared.outbox import OutboxMixin
+from shared.positions import ConsumerPositionMixin, ProcessedEventMixin
 from shared.schedule import ScheduledJobMixin
 
 
@@ -24,6 +24,10 @@ class Outbox(OutboxMixin, Base):
 
 
 class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+class ConsumerPosition(ConsumerPositionMixin, Base):
     pass
 
 

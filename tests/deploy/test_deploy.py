@@ -121,6 +121,7 @@ def test_the_compose_file_loads_as_docker_compose_would():
         "kafka-3",
         "topics",
         "postgres",
+        "backup",
         "migrate",
         "gateway",
         "needs",

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-KAFKA_PORT, CONTROLLER_PORT, PG_PORT = 29092, 29093, 25432
+KAFKA_PORT, CONTROLLER_PORT, PG_PORT, DRILL_PG_PORT = 29092, 29093, 25432, 25442
+ARCHIVE_TIMEOUT = 5  # the drill's WAL is archived at least this often (production: PG_ARCHIVE_TIMEOUT, 60 s)
 DATABASES = ("needs", "training", "evaluation")
 
 
@@ -90,6 +91,51 @@ def own_infra(name: str, make: Callable[[Path], tuple[Any, Postgres]], databases
 @pytest.fixture(scope="session")
 def fault_infra() -> Iterator[tuple[Broker, Postgres]]:
     yield from own_infra("faults", lambda folder: (Broker(folder / "kafka"), Postgres(folder / "postgres")), DATABASES)
+
+
+class BackedUpPostgres(Postgres):
+    """A PostgreSQL whose WAL is archived with pgBackRest (deploy/local/backup.sh): the restore drill's."""
+
+    def __init__(self, folder: Path, port: int, databases: tuple[str, ...], archive_timeout: int) -> None:
+        super().__init__(folder / "postgres", port, databases)
+        self.data_dir = folder / "postgres"
+        self.env |= {"PG_BACKUP_REPO": str(folder / "repo"), "PG_ARCHIVE_TIMEOUT": str(archive_timeout)}
+
+    def backup(self, command: str, *args: str) -> str:
+        return subprocess.run(
+            [str(ROOT / "deploy/local/backup.sh"), command, *args],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    def labels(self) -> list[str]:
+        import json
+
+        return [backup["label"] for backup in json.loads(self.backup("info", "--output=json"))[0]["backup"]]
+
+    def destroy(self) -> None:
+        """The server dies (no checkpoint, nothing more archived) and its data folder is gone."""
+        self.run("crash")
+        shutil.rmtree(self.data_dir)
+
+
+@pytest.fixture(scope="session")
+def drill_postgres(fault_infra) -> Iterator[BackedUpPostgres]:
+    """The restore drill's PostgreSQL: the evaluation database, and one of its own for the heartbeat that measures
+    what a restore loses, with pgBackRest archiving the WAL every few seconds."""
+    from shared.migrations import upgrade
+
+    folder = Path(f"/var/tmp/bangkom-drill-{uuid.uuid4().hex[:8]}")  # noqa: S108
+    folder.mkdir(mode=0o755)
+    postgres = BackedUpPostgres(folder, DRILL_PG_PORT, ("evaluation", "drill"), archive_timeout=ARCHIVE_TIMEOUT)
+    postgres.run("start")
+    postgres.backup("setup")
+    upgrade("services.evaluation", postgres.url("evaluation"))
+    yield postgres
+    postgres.run("stop")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 class Worker:

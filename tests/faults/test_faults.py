@@ -38,8 +38,10 @@ pytestmark = pytest.mark.faults
 
 
 class Flow:
-    def __init__(self, infra, log_dir, completions: int = COMPLETIONS) -> None:
+    def __init__(self, infra, log_dir, completions: int = COMPLETIONS, postgres_of: dict | None = None) -> None:
         self.broker, self.postgres = infra
+        # the PostgreSQL of each service: the suite's, unless one has its own (the restore drill's evaluation)
+        self.postgres_of = {s: self.postgres for s in ("needs", "training", "evaluation")} | (postgres_of or {})
         self.completions, self.syncs = completions, completions // 5
         self.tag = f"fault-{uuid.uuid4().hex[:8]}"
         self.prefix = f"{self.tag}."
@@ -52,7 +54,7 @@ class Flow:
         self.log_dir = log_dir
         self.workers: dict[str, list[Worker]] = {}
         self.engines = {
-            s: create_engine(self.postgres.url(s), pool_pre_ping=True) for s in ("needs", "training", "evaluation")
+            s: create_engine(postgres.url(s), pool_pre_ping=True) for s, postgres in self.postgres_of.items()
         }
         self.nips = [new_nip() for _ in range(self.syncs)]
         self.producer = KafkaProducer(
@@ -67,7 +69,7 @@ class Flow:
         self.poison = 0
 
     def start(self, service: str, instances: int = 1) -> None:
-        env = {**self.env, "DATABASE_URL": self.postgres.url(service)}
+        env = {**self.env, "DATABASE_URL": self.postgres_of[service].url(service)}
         for number in range(instances):
             worker = Worker(service, env, f"{self.tag}-{service}-{number}", self.log_dir)
             worker.start()

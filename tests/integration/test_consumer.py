@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 
+from sqlalchemy import delete, select, update
+
+from tests.backbone_models import ConsumerPosition, JpCredit, ProcessedEvent
 from tests.integration.conftest import (
     HANDLERS,
-    JpCredit,
     consume_until,
     credited,
     record_outcomes,
@@ -37,9 +39,10 @@ def test_the_same_record_twice_takes_effect_once(new_topic, kafka_producer, make
 def test_killed_after_db_commit_before_offset_commit_then_restarted(
     new_topic, kafka_producer, make_consumer, database, unique
 ):
+    """The broker never heard of the record's offset; the database that holds its effect holds its position too."""
     topic = new_topic("killed")
     group = unique("group")
-    event = training_completed()
+    event, later = training_completed(), training_completed()
     kafka_producer.send(topic, key=event.key.encode(), value=event.to_json()).get(timeout=10)
 
     first = make_consumer([topic], group=group)
@@ -50,15 +53,75 @@ def test_killed_after_db_commit_before_offset_commit_then_restarted(
     first._commit = die
     with contextlib.suppress(KilledBeforeOffsetCommit):
         consume_until(first, lambda: credited(database, event.data["enrollment_id"]) == 1)
-    first.close()  # without committing: the group's offset still points at the record
+    first.close()  # without committing: the group's offset at the broker still points at the record
     assert credited(database, event.data["enrollment_id"]) == 1
 
+    kafka_producer.send(topic, key=later.key.encode(), value=later.to_json()).get(timeout=10)
     restarted = make_consumer([topic], group=group)
     outcomes = record_outcomes(restarted)
     consume_until(restarted, lambda: outcomes != [])
 
-    assert outcomes == ["duplicate"], "the record is delivered again and recognised"
+    assert outcomes == ["handled"], "it starts from the position stored with the effect: the record is not read again"
     assert credited(database, event.data["enrollment_id"]) == 1
+    assert credited(database, later.data["enrollment_id"]) == 1
+
+
+def _positions(database, group: str) -> dict[int, int]:
+    with database.sessions() as session:
+        rows = session.execute(
+            select(ConsumerPosition.partition, ConsumerPosition.next_offset).where(ConsumerPosition.group_id == group)
+        )
+        return dict(rows.all())
+
+
+def _restore_to(database, group: str, lost: list, position: int) -> None:
+    """What a restore to an earlier point does to the database: the effects, the handled ids and the position of the
+    events after it are gone."""
+    ids = [e.data["enrollment_id"] for e in lost]
+    with database.sessions() as session:
+        session.execute(delete(JpCredit).where(JpCredit.enrollment_id.in_(ids)))
+        session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id.in_([e.id for e in lost])))
+        session.execute(update(ConsumerPosition).where(ConsumerPosition.group_id == group).values(next_offset=position))
+        session.commit()
+
+
+def test_a_database_restored_to_an_earlier_point_re_reads_exactly_what_it_lost(
+    new_topic, kafka_producer, make_consumer, database, unique
+):
+    topic = new_topic("restored", partitions=1)
+    group = unique("group")
+    events = [training_completed() for _ in range(5)]
+
+    def send(batch):
+        for event in batch:
+            kafka_producer.send(topic, key=event.key.encode(), value=event.to_json())
+        kafka_producer.flush()
+
+    send(events[:3])
+    consumer = make_consumer([topic], group=group)
+    consume_until(consumer, lambda: all(credited(database, e.data["enrollment_id"]) for e in events[:3]))
+    assert _positions(database, group) == {0: 3}, "the position is stored with the effects"
+
+    # restored while the worker runs: its next write finds the position moved, it seeks back and re-reads
+    _restore_to(database, group, lost=events[1:3], position=1)
+    send(events[3:4])
+    consume_until(consumer, lambda: credited(database, events[3].data["enrollment_id"]) == 1)
+    assert [credited(database, e.data["enrollment_id"]) for e in events[:4]] == [1, 1, 1, 1]
+    consumer.close()
+    assert _positions(database, group) == {0: 4}
+
+    # restored while the worker was down, to before its first position: the broker's offset (4) is ahead of the data
+    _restore_to(database, group, lost=events[:4], position=0)
+    with database.sessions() as session:
+        session.execute(delete(ConsumerPosition).where(ConsumerPosition.group_id == group))
+        session.commit()
+    send(events[4:])
+    successor = make_consumer([topic], group=group)
+    outcomes = record_outcomes(successor)
+    consume_until(successor, lambda: len(outcomes) == 5)
+    assert outcomes == ["handled"] * 5, "every event the database no longer holds, once"
+    assert [credited(database, e.data["enrollment_id"]) for e in events] == [1] * 5
+    assert _positions(database, group) == {0: 5}
 
 
 def test_poison_records_go_to_the_dead_letter_topic_and_the_partition_moves_on(

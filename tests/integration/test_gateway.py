@@ -477,3 +477,57 @@ def test_a_steady_load_on_a_busy_machine_sees_no_upstream_error(gateway, account
             burner.terminate()
     print(f"\n{len(statuses)} requests through the gateway on a busy machine: {statuses.count(200)} answered 200")
     assert len(statuses) >= 50 and set(statuses) == {200}, sorted(set(statuses))
+
+
+def test_behind_a_tls_proxy_cookies_are_secure_hsts_is_sent_and_only_trusted_proxies_are_believed(
+    migrated_database, needs_service, account
+):
+    settings = GatewaySettings(
+        service="gateway",
+        database_url=migrated_database("gateway"),
+        internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET,
+        needs_url=needs_service,
+        proxy_hops=1,
+        trusted_proxies="10.0.0.0/8",
+        login_rate_limit_per_minute=2,
+    )
+    app = create_app(settings)
+    client = app.test_client()
+    username, password = account("admin")
+    proxy, stranger = {"REMOTE_ADDR": "10.1.2.3"}, {"REMOTE_ADDR": "203.0.113.9"}
+    over_https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
+
+    def sign_in(environ: dict, headers: dict):
+        page = client.get("/masuk", headers=headers, environ_base=environ)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+        form = {"csrf": csrf, "username": username, "password": password}
+        return page, client.post("/masuk", data=form, headers=headers, environ_base=environ)
+
+    page, signed_in = sign_in(proxy, over_https)
+    assert signed_in.status_code == 302, signed_in.get_data(as_text=True)
+    cookies = signed_in.headers.getlist("Set-Cookie") + page.headers.getlist("Set-Cookie")
+    assert {c.split("=", 1)[0] for c in cookies} >= {"bangkom_akses", "bangkom_segar", "bangkom_ui"}
+    assert all("; Secure" in c for c in cookies), cookies
+    assert signed_in.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+    client = app.test_client()  # no cookies yet
+    page, signed_in = sign_in(stranger, over_https)  # the same headers from an address that is no proxy of ours
+    assert signed_in.status_code == 302
+    cookies = signed_in.headers.getlist("Set-Cookie") + page.headers.getlist("Set-Cookie")
+    assert cookies and not any("Secure" in c for c in cookies), cookies
+    assert "Strict-Transport-Security" not in signed_in.headers
+
+    def wrong_login(environ: dict, client_address: str) -> int:
+        return client.post(
+            "/api/v1/auth/login",
+            json={"username": username, "password": "salah"},
+            headers={"X-Forwarded-For": client_address},
+            environ_base=environ,
+        ).status_code
+
+    # the rate limit counts per client address: the proxy's clients each have their own; a stranger's claims are
+    # ignored, so all its attempts count against its own address
+    assert [wrong_login(proxy, "198.51.100.20") for _ in range(3)] == [401, 401, 429]
+    assert wrong_login(proxy, "198.51.100.21") == 401
+    assert [wrong_login(stranger, f"198.51.100.{n}") for n in (30, 31, 32)][-1] == 429

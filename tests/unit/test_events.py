@@ -7,7 +7,16 @@ import json
 
 import pytest
 
-from shared.events import InvalidEvent, UnknownEventType, event_types, lookup, new_event, parse_event
+from shared.events import (
+    InvalidEvent,
+    UnknownEventType,
+    caused_by,
+    derived_id,
+    event_types,
+    lookup,
+    new_event,
+    parse_event,
+)
 
 NIP = "198609262015051001"
 SUPERVISOR = "197501012000031002"
@@ -298,3 +307,19 @@ def test_extension_attributes_and_extra_data_fields_are_tolerated():
     document["traceparent"] = "00-abc-def-01"
     document["data"]["added_later"] = "ignored by v1 readers"
     assert parse_event(json.dumps(document)).data["nip"] == NIP
+
+
+def test_what_an_event_causes_gets_the_same_ids_when_it_is_handled_again():
+    """A database restored to an earlier point handles an event again: the events and rows it causes must carry the
+    ids they had the first time, so that the services that received them recognise them."""
+
+    def handle() -> list[str]:
+        with caused_by("e-1"):
+            return [derived_id(), new_event("EmployeeSynced", SAMPLES["EmployeeSynced"]).id, derived_id()]
+
+    first, again = handle(), handle()
+    assert first == again and len(set(first)) == 3
+    with caused_by("e-2"):
+        assert derived_id() not in first, "another cause, other ids"
+    assert new_event("EmployeeSynced", SAMPLES["EmployeeSynced"]).id not in first, "no cause: a random id"
+    assert derived_id() != derived_id()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +14,7 @@ from services.evaluation.handlers.scores import apply_test_scores, on_learning_t
 from services.evaluation.models import EmployeeView, Participation, Task, TestScore
 from shared.consumer import Handler, bind
 from shared.db import UnitOfWork, hot_insert, hot_rows, utcnow
-from shared.events import Event, new_event
+from shared.events import Event, derived_id, new_event
 
 TOPICS = ["bangkom.needs.v1", "bangkom.training.v1"]  # what its worker consumes; types without a handler skipped
 
@@ -76,7 +75,7 @@ def on_training_completed(event: Event, uow: UnitOfWork, settings: EvaluationSet
     assignees = {"reaction": data["nip"], "learning": None, "behavior": supervisor}  # learning: the partner
     tasks = [
         {
-            "id": str(uuid.uuid4()),
+            "id": derived_id(),  # the same again should the completion be handled again after a restore
             "kind": plan.kind,
             "enrollment_id": data["enrollment_id"],
             "nip": data["nip"],

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from services.needs import domain, repository
 from services.needs.config import NeedsSettings, jp_rules
 from services.needs.models import Need, Outbox, RecomputeRun
 from shared.db import Database, UnitOfWork, utcnow
+from shared.events import derived_id
 from shared.logging import request_id as current_request_id
 from shared.service import ServiceContext
 
@@ -99,7 +99,7 @@ def _new_run(
 ) -> RecomputeRun:
     """A recompute run recorded in the unit of work: what caused it, what it recomputes, and its ``state``."""
     run = RecomputeRun(
-        id=str(uuid.uuid4()),
+        id=derived_id(),
         cause=cause[:300],
         competencies=sorted(competencies) if competencies is not None else None,
         left_standard=left_standard,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import DeclarativeBase
 
-from shared.consumer import ProcessedEventMixin
 from shared.outbox import OutboxMixin
+from shared.positions import ConsumerPositionMixin, ProcessedEventMixin
 from shared.schedule import ScheduledJobMixin
 
 
@@ -18,6 +18,10 @@ class Outbox(OutboxMixin, Base):
 
 
 class ProcessedEvent(ProcessedEventMixin, Base):
+    pass
+
+
+class ConsumerPosition(ConsumerPositionMixin, Base):
     pass
 
 
