@@ -7,6 +7,7 @@
 #   make test-cluster  the cluster suite alone (in make test too): three Kafka brokers, every part twice, kills and a restart
 #   make bench   every figure of docs/performance.md against its bare baseline, one table at the end (bench/)
 #   make lint    ruff, and mypy on shared/, every domain.py and commands.py
+#   make audit   the locked runtime dependencies against PyPI's vulnerability advisories (pip-audit; needs pypi.org's JSON API)
 #   make demo    the whole system on this machine with the Lhokseumawe demo data (Ctrl-C stops it)
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: system setup lock tools test test-cluster bench lint format demo kafka-start kafka-stop postgres-start postgres-stop clean
+.PHONY: system setup lock tools test test-cluster bench lint audit format demo kafka-start kafka-stop postgres-start postgres-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +55,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# --strict: a dependency that could not be checked fails the audit, as a vulnerable one does
+audit: setup
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements/runtime.txt
 
 format: setup
 	$(BIN)/ruff format .

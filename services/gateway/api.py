@@ -8,7 +8,6 @@ name the unavailable service.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from typing import NoReturn
 from urllib.parse import quote
@@ -19,7 +18,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import MethodNotAllowed
 
-from services.gateway import domain, handlers, schemas, upstream
+from services.gateway import domain, handlers, partner_keys, schemas, upstream
 from services.gateway.process import ProcessState
 from services.gateway.rate_limits import RateLimited, count_request, take_rate_limit, too_many
 from shared import identity, metrics
@@ -182,29 +181,6 @@ def process_state() -> ProcessState:
     return current_app.extensions["gateway_process"]
 
 
-def _verify_key(key_id: str, secret: str) -> str | None:
-    """Ask the training service, which holds the hashes, whether a key and secret are valid (cached by each process
-    for PARTNER_KEY_CACHE_SECONDS: a revoked key stops working on every gateway instance within that time)."""
-    token = hashlib.sha256(f"{key_id}:{secret}".encode()).hexdigest()
-    verified = process_state().verified_keys
-    cached = verified.get(token)
-    if cached and cached[1] > time.monotonic():
-        return cached[0]
-    settings = context().settings
-    response = upstream.call(
-        "POST",
-        f"{settings.training_url}/api/v1/training/internal/partner-keys/verify",
-        upstream.GATEWAY,
-        json={"key_id": key_id, "secret": secret},
-    )
-    if response.status_code == 401:
-        return None
-    response.raise_for_status()
-    partner_code = response.json()["partner_code"]
-    verified[token] = (partner_code, time.monotonic() + settings.partner_key_cache_seconds)
-    return partner_code
-
-
 def _authenticate_and_count(settings, body: bytes) -> tuple[identity.Identity, dict[str, str]]:
     """The caller (a partner's signature or a person's token) and their request counted against their rate limit:
     the partner's request id and the caller's counter written in one transaction (RateLimited past the limit)."""
@@ -213,7 +189,7 @@ def _authenticate_and_count(settings, body: bytes) -> tuple[identity.Identity, d
         if partner:
             try:
                 caller = handlers.authenticate_partner(
-                    uow, request.headers, body, _verify_key, time.time(), process_state()
+                    uow, request.headers, body, partner_keys.of(settings, process_state()), time.time(), process_state()
                 )
             except requests.RequestException:
                 raise Unavailable("training") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from services.gateway import forwarded
 from shared.config import ConfigError, Settings
@@ -31,6 +32,9 @@ class GatewaySettings(Settings):
     # a partner key confirmed by the training service is trusted this long by each gateway process: a revoked key
     # stops working on every instance within it
     partner_key_cache_seconds: float = 10.0
+    # the last day a partner may still send its secret in the Authorization header (the older scheme); after it only
+    # the key id and the signature are accepted (docs/gateway.md, "Partner institutions")
+    partner_older_scheme_until: str = "2027-03-31"
     login_rate_limit_per_minute: int = 10  # login attempts per user name and address, and minute
     # accounts of every ASN (docs/gateway.md, "Accounts"): activation by e-mail link or printed code
     activation_link_hours: int = 72  # an e-mailed activation or reset code is valid this long
@@ -58,6 +62,12 @@ class GatewaySettings(Settings):
             forwarded.networks(self.trusted_proxies)
         except ValueError as exc:
             raise ConfigError(f"The gateway cannot start: {exc}") from None
+        try:
+            dt.date.fromisoformat(self.partner_older_scheme_until)
+        except ValueError:
+            raise ConfigError(
+                "The gateway cannot start: PARTNER_OLDER_SCHEME_UNTIL must be a date (YYYY-MM-DD)."
+            ) from None
         if self.proxy_hops < 0:
             raise ConfigError("The gateway cannot start: PROXY_HOPS must be 0 or more.")
 

@@ -118,14 +118,20 @@ def signature(secret: str, message_id: str, timestamp: str, body: bytes) -> str:
 
 
 def signed_headers(
-    key_id: str, secret: str, body: bytes, message_id: str | None = None, timestamp: int | None = None
+    key_id: str,
+    secret: str,
+    body: bytes,
+    message_id: str | None = None,
+    timestamp: int | None = None,
+    secret_in_header: bool = False,
 ) -> dict[str, str]:
-    """The headers a partner's system sends with ``body``: its key, a message id, the time and the signature (the
-    scheme of docs/gateway.md, written once: the tests and the bench sign with it as a partner would)."""
+    """The headers a partner's system sends with ``body``: its key id, a message id, the time and the signature made
+    with its secret (the scheme of docs/gateway.md, written once: the tests and the bench sign with it as a partner
+    would). ``secret_in_header``: the older scheme, the secret sent too, accepted only until the transition ends."""
     message_id = message_id or f"msg_{uuid.uuid4().hex}"
     stamp = str(timestamp if timestamp is not None else int(time.time()))
     return {
-        "Authorization": f"Bangkom-Partner {key_id}:{secret}",
+        "Authorization": f"Bangkom-Partner {key_id}" + (f":{secret}" if secret_in_header else ""),
         "webhook-id": message_id,
         "webhook-timestamp": stamp,
         "webhook-signature": signature(secret, message_id, stamp, body),
@@ -145,12 +151,15 @@ def timestamp_fresh(timestamp: str, now: float, window: int = REPLAY_WINDOW_SECO
         return False
 
 
-def partner_credentials(authorization: str | None) -> tuple[str, str] | None:
-    """(key id, secret) from ``Authorization: Bangkom-Partner <key id>:<secret>``."""
+def partner_credentials(authorization: str | None) -> tuple[str, str | None] | None:
+    """(key id, None) from ``Authorization: Bangkom-Partner <key id>``; (key id, secret) from the older
+    ``Bangkom-Partner <key id>:<secret>``; None from anything else."""
     if not authorization or not authorization.startswith("Bangkom-Partner "):
         return None
-    key_id, _, secret = authorization[len("Bangkom-Partner ") :].strip().partition(":")
-    return (key_id, secret) if key_id and secret else None
+    key_id, colon, secret = authorization[len("Bangkom-Partner ") :].strip().partition(":")
+    if not key_id or (colon and not secret):
+        return None
+    return key_id, secret or None
 
 
 # --- one OpenAPI document for all services ------------------------------------------------------

@@ -21,6 +21,10 @@ def create_app(settings: TrainingSettings | None = None) -> Flask:
     settings = settings or load_settings()
     if not settings.certificate_signing_pkcs12_file:
         log.warning("certificates are issued unsigned: CERTIFICATE_SIGNING_PKCS12_FILE is not set (docs/training.md)")
+    if not settings.partner_key_encryption_key:
+        log.warning(
+            "partner secrets are sealed with a key derived from INTERNAL_IDENTITY_SECRET: set PARTNER_KEY_ENCRYPTION_KEY"
+        )
     database = Database(settings.database_url)
     return create_service_app(
         settings,

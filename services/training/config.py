@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from services.training import signing
+from services.training import sealing, signing
 from shared.config import ConfigError, Settings
 
 
@@ -22,6 +22,9 @@ class TrainingSettings(Settings):
     # the instansi's key for the certificates' electronic signature (PKCS#12: key, certificate, chain); empty: unsigned
     certificate_signing_pkcs12_file: str = ""
     certificate_signing_passphrase: str = dataclasses.field(default="", repr=False)
+    # seals the partners' secrets at rest (the gateway checks their signatures with them): a long random string of
+    # its own; empty: derived from INTERNAL_IDENTITY_SECRET (a warning at start)
+    partner_key_encryption_key: str = dataclasses.field(default="", repr=False)
     in_house_organiser_name: str = ""  # the organiser of the agency's own (in-house) trainings; empty: its short name
 
     def __post_init__(self) -> None:
@@ -30,6 +33,10 @@ class TrainingSettings(Settings):
             signing.check(self.certificate_signing_pkcs12_file, self.certificate_signing_passphrase)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"The training service cannot start: CERTIFICATE_SIGNING_PKCS12_FILE {exc}") from None
+
+    @property
+    def partner_sealing_key(self) -> bytes:
+        return sealing.key_of(self.partner_key_encryption_key or "internal:" + self.internal_identity_secret)
 
 
 def load_settings() -> TrainingSettings:

@@ -57,12 +57,14 @@ class Partner(Base):
 
 
 class PartnerKey(Base):
-    """An API credential of a partner: the key id, and only a hash of the secret."""
+    """An API credential of a partner: the key id, a hash of the secret, and the secret sealed (services/training/
+    sealing.py) for the gateway to check signatures with; keys issued before sealing have none."""
 
     __tablename__ = "partner_keys"
     key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     partner_code: Mapped[str] = mapped_column(ForeignKey("partners.code"), index=True)
     secret_hash: Mapped[str] = mapped_column(String(200))
+    secret_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

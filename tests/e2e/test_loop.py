@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -92,7 +93,7 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
         "OUTBOX_POLL_SECONDS": "0.2",
         "CONSUMER_POLL_MS": "200",
         "WEB_CONCURRENCY": "1",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",  # as in production: the log lines searched for the partner's secret
     }
     processes, bases, logs = [], {}, tmp_path_factory.mktemp("e2e-logs")
     LOGS.append(logs)
@@ -147,8 +148,9 @@ def _ok(url: str) -> bool:
         return False
 
 
-def test_the_whole_loop(stack):
+def test_the_whole_loop(stack, caplog):
     client, smtp = stack
+    caplog.set_level(logging.DEBUG)  # the gateway runs in this process: every record of it, to search for secrets
 
     def token(username: str) -> dict:
         answer = client.post("/api/v1/auth/login", json={"username": username, "password": "kata-sandi-panjang-sekali"})
@@ -459,6 +461,11 @@ def test_the_whole_loop(stack):
     assert sorted(c["source"] for c in final["trainings"]) == ["bangkom", "external"]
     tasks_after = call("GET", f"/api/v1/evaluation/tasks?nip={EMPLOYEE}")
     assert len(tasks_after) == 3 and {t["status"] for t in tasks_after} == {"submitted"}
+
+    # the partner's secret, which signed every attendance request, is in no log line of any part
+    logged = {log.name: log.read_text() for log in LOGS[-1].iterdir()} | {"gateway (this process)": caplog.text}
+    assert all(text.strip() for text in logged.values()), "every part wrote its log"
+    assert [name for name, text in logged.items() if secret in text] == []
 
 
 def test_every_record_the_loop_put_on_kafka_reads_with_the_cloudevents_sdk(stack, kafka_bootstrap):

@@ -203,7 +203,7 @@ def test_the_same_attendance_posted_twice_at_once_is_accepted_once_and_never_a_5
     from tests import factories
 
     with UnitOfWork(db, Outbox) as uow:
-        handlers.create_partner(uow, commands.PartnerDetails(code=code, name="M", kind="university"))
+        handlers.create_partner(uow, settings, commands.PartnerDetails(code=code, name="M", kind="university"))
         for nip in nips:
             handlers.on_employee_synced(factories.employee_synced(nip), uow, settings)
         uow.commit()

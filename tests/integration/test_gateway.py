@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import time
 import jwt
 import pytest
 import requests
+from sqlalchemy import text
 
 from services.gateway import handlers
 from services.gateway.app import create_app
@@ -222,10 +224,12 @@ def test_an_unavailable_service_is_a_502_problem_naming_it(gateway, account):
     assert unknown.status_code == 404
 
 
-def _signed(key_id: str, secret: str, body: bytes, message_id: str | None = None, timestamp: int | None = None) -> dict:
+def _signed(
+    key_id: str, secret: str, body: bytes, message_id: str | None = None, timestamp: int | None = None, **options
+) -> dict:
     from services.gateway import domain
 
-    return domain.signed_headers(key_id, secret, body, message_id, timestamp)
+    return domain.signed_headers(key_id, secret, body, message_id, timestamp, **options)
 
 
 def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner_gateway, account):
@@ -279,7 +283,7 @@ def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner
         "timestamp",
     )
     refused(client.get("/api/v1/training/partner/batches", headers=_signed("pk_unknown", secret, b"")), "key")
-    refused(client.get("/api/v1/training/partner/batches", headers=_signed(key_id, secret + "x", b"")), "key")
+    refused(client.get("/api/v1/training/partner/batches", headers=_signed(key_id, secret + "x", b"")), "signature")
     no_signature = {k: v for k, v in _signed(key_id, secret, b"").items() if k != "webhook-signature"}
     refused(client.get("/api/v1/training/partner/batches", headers=no_signature), "headers")
 
@@ -299,6 +303,46 @@ def test_partner_requests_are_verified_by_key_timestamp_signature_and_id(partner
     )
     # a partner cannot reach BKPSDM routes through its key
     assert client.get("/api/v1/training/partners", headers=_signed(key_id, secret, b"")).status_code == 403
+
+
+def test_a_partner_that_still_sends_its_secret_is_accepted_until_the_transition_ends_then_refused(
+    migrated_database, training_service, partner_gateway, account
+):
+    settings, client = partner_gateway
+    admin = login(client, *account("admin"))["access_token"]
+    code = f"P{new_nip()[-8:]}"
+    created = client.post(
+        "/api/v1/training/partners",
+        headers={"Authorization": f"Bearer {admin}"},
+        json={"code": code, "name": "Mitra", "kind": "private"},
+    )
+    key_id, secret = created.json["credential"]["key_id"], created.json["credential"]["secret"]
+
+    def batches(gateway, **options):
+        return gateway.get("/api/v1/training/partner/batches", headers=_signed(key_id, secret, b"", **options))
+
+    assert batches(client, secret_in_header=True).status_code == 200, "during the transition (until 2027-03-31)"
+    wrong = client.get(
+        "/api/v1/training/partner/batches", headers=_signed(key_id, secret + "x", b"", secret_in_header=True)
+    )
+    assert wrong.status_code == 401 and wrong.json["check"] == "key"
+
+    ended = create_app(dataclasses.replace(settings, partner_older_scheme_until="2026-01-31")).test_client()
+    refused = batches(ended, secret_in_header=True)
+    assert refused.status_code == 401 and refused.json["check"] == "credentials"
+    assert "2026-02-01" in refused.json["detail"] and secret not in refused.get_data(as_text=True)
+    assert batches(ended).status_code == 200, "the key id and the signature only: accepted"
+
+    # a key issued before secrets were sealed cannot sign without sending its secret: the partner is told to renew
+    training = Database(migrated_database("training"))
+    with training.sessions() as session:
+        session.execute(text("UPDATE partner_keys SET secret_sealed = NULL WHERE key_id = :k"), {"k": key_id})
+        session.commit()
+    training.dispose()
+    fresh = create_app(settings).test_client()  # nothing cached
+    renew = batches(fresh)
+    assert renew.status_code == 401 and renew.json["check"] == "key" and "kunci baru" in renew.json["detail"]
+    assert batches(fresh, secret_in_header=True).status_code == 200, "the older scheme, until the transition ends"
 
 
 def test_rate_limits_answer_429_with_retry_after_counted_across_gateway_instances(

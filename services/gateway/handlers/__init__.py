@@ -7,7 +7,7 @@
 from services.gateway.handlers.accounts import accounts, change_account, create_account
 from services.gateway.handlers.activation import issue_code, printed_codes, request_reset, set_password
 from services.gateway.handlers.events import EVENT_HANDLERS, TOPICS, event_handlers, on_employee_synced
-from services.gateway.handlers.partners import PURGE_EVERY_SECONDS, authenticate_partner
+from services.gateway.handlers.partners import PURGE_EVERY_SECONDS, PartnerKeys, authenticate_partner
 from services.gateway.handlers.rates import take_rate
 from services.gateway.handlers.sign_in import identity_of_bearer, login, refresh
 
@@ -16,6 +16,7 @@ __all__ = [
     "PURGE_EVERY_SECONDS",
     "TOPICS",
     "accounts",
+    "PartnerKeys",
     "authenticate_partner",
     "change_account",
     "create_account",

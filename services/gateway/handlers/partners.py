@@ -3,8 +3,10 @@ window."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import bindparam, delete
@@ -15,6 +17,8 @@ from services.gateway.process import ProcessState
 from shared.db import UnitOfWork, upsert_insert, utcnow, without_waiting_for_disk
 from shared.errors import Unauthorized
 from shared.identity import Identity
+
+log = logging.getLogger(__name__)
 
 PURGE_EVERY_SECONDS = 60  # ids older than twice the replay window are deleted at most this often per process
 
@@ -32,29 +36,37 @@ def _first_sight(dialect: str):
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class PartnerKeys:
+    """What the gateway learns of partner keys from the training service (each answer cached by the process)."""
+
+    signing_secret: Callable[[str], tuple[str, str] | None]  # key id → (partner code, secret); None: unknown, revoked
+    verify: Callable[[str, str], str | None]  # the older scheme: key id and the secret sent → partner code, or None
+    secret_in_header_until: dt.date  # the last day the older scheme is accepted
+
+
 def authenticate_partner(
-    uow: UnitOfWork,
-    headers,
-    body: bytes,
-    verify_key: Callable[[str, str], str | None],
-    now: float,
-    process: ProcessState,
+    uow: UnitOfWork, headers, body: bytes, keys: PartnerKeys, now: float, process: ProcessState
 ) -> Identity:
-    """A partner's signed request: key id and secret (verified against the stored hash by the training
-    service), a fresh timestamp, an HMAC over id, timestamp and the raw body, and an id not seen
-    within the replay window. Each failure says which check failed, never a secret. The request id is recorded in
-    ``uow``, uncommitted: the caller commits it with the caller's rate counter (one transaction per request)."""
+    """A partner's signed request: its key id, a fresh timestamp, an HMAC over id, timestamp and the raw body made with
+    the key's secret (which the gateway has from the training service: the partner never sends it), and an id not
+    seen within the replay window. Until ``keys.secret_in_header_until`` the older scheme, the secret sent beside the
+    key id and checked against its hash, is accepted too (and logged by key id). Each failure says which check failed,
+    never a secret. The request id is recorded in ``uow``, uncommitted: the caller commits it with the caller's rate
+    counter (one transaction per request)."""
     credentials = domain.partner_credentials(headers.get("Authorization"))
     if credentials is None:
-        raise Unauthorized("Send 'Authorization: Bangkom-Partner <key id>:<secret>'.", check="credentials")
+        raise Unauthorized(
+            "Send 'Authorization: Bangkom-Partner <key id>' and the signature headers.", check="credentials"
+        )
     missing = [h for h in ("webhook-id", "webhook-timestamp", "webhook-signature") if not headers.get(h)]
     if missing:
         raise Unauthorized(f"Missing signature header(s): {', '.join(missing)}.", check="headers")
     message_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]
     if not domain.timestamp_fresh(timestamp, now):
         raise Unauthorized("The timestamp is more than 5 minutes off; sign the request again now.", check="timestamp")
-    key_id, secret = credentials
-    partner_code = verify_key(key_id, secret)
+    key_id, sent = credentials
+    partner_code, secret = _partner_and_secret(keys, key_id, sent, now)
     if partner_code is None:
         raise Unauthorized("Unknown or revoked key, or a wrong secret.", check="key")
     if not domain.signature_matches(
@@ -74,3 +86,19 @@ def authenticate_partner(
     if inserted is None:
         raise Unauthorized(f"Request id {message_id} was already used; every request needs a new id.", check="replay")
     return Identity(key_id, ("partner",), partner_code)
+
+
+def _partner_and_secret(keys: PartnerKeys, key_id: str, sent: str | None, now: float) -> tuple[str | None, str]:
+    """The key's partner (None: unknown, revoked, a wrong secret) and the secret to check the signature with."""
+    if sent is None:
+        found = keys.signing_secret(key_id)
+        return found if found is not None else (None, "")
+    if dt.datetime.fromtimestamp(now, dt.UTC).date() > keys.secret_in_header_until:
+        raise Unauthorized(
+            "The secret is no longer accepted in the Authorization header (since "
+            f"{keys.secret_in_header_until + dt.timedelta(days=1)}): send 'Authorization: Bangkom-Partner <key id>' "
+            "and sign the request with the secret.",
+            check="credentials",
+        )
+    log.warning("a partner sent its secret (accepted until %s)", keys.secret_in_header_until, extra={"key_id": key_id})
+    return keys.verify(key_id, sent), sent

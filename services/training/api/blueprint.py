@@ -63,6 +63,7 @@ ACCESS = access_rules(
         "PUT /partner/batches/<batch_id>/enrollments/<nip>/post-test": PARTNER,
         "PUT /partner/batches/<batch_id>/enrollments/<nip>/evidence": PARTNER,
         "POST /internal/partner-keys/verify": ("gateway",),
+        "POST /internal/partner-keys/signing-secret": ("gateway",),
     },
 )
 

@@ -23,7 +23,7 @@ class Partners(MethodView):
     def post(self, data):
         """Register a partner institution; the answer holds its first API secret, shown this once."""
         with context().uow() as uow:
-            partner, key_id, secret = handlers.create_partner(uow, data)
+            partner, key_id, secret = handlers.create_partner(uow, context().settings, data)
         return {"partner": partner, "credential": {"key_id": key_id, "secret": secret}}
 
 
@@ -39,7 +39,7 @@ class PartnerKeys(MethodView):
     def post(self, code):
         """Rotate: a new key and secret (shown once); older keys work until revoked."""
         with context().uow() as uow:
-            key_id, secret = handlers.add_partner_key(uow, code)
+            key_id, secret = handlers.add_partner_key(uow, context().settings, code)
         return {"key_id": key_id, "secret": secret}
 
 
@@ -63,3 +63,15 @@ class VerifyPartnerKey(MethodView):
         if partner_code is None:
             raise Unauthorized("Unknown or revoked key, or a wrong secret.")
         return {"partner_code": partner_code}
+
+
+@blp.route("/internal/partner-keys/signing-secret")
+class PartnerSigningSecret(MethodView):
+    @blp.arguments(schemas.KeyIdSchema)
+    @blp.response(200, schemas.SigningSecretSchema)
+    def post(self, data):
+        """For the gateway only: the partner and secret of a valid, unrevoked key, to check its signatures with (the
+        partner never sends the secret)."""
+        with context().uow() as uow:
+            partner_code, secret = handlers.signing_secret(uow, context().settings, data["key_id"])
+        return {"partner_code": partner_code, "secret": secret}

@@ -35,7 +35,13 @@ from services.training.handlers.events import (
     on_need_updated,
     on_program_evaluated,
 )
-from services.training.handlers.partners import add_partner_key, create_partner, revoke_partner_key, verify_partner_key
+from services.training.handlers.partners import (
+    add_partner_key,
+    create_partner,
+    revoke_partner_key,
+    signing_secret,
+    verify_partner_key,
+)
 from services.training.handlers.programs import (
     add_batch,
     change_program_status,
@@ -76,6 +82,7 @@ __all__ = [
     "set_test_score",
     "record_evidence",
     "update_program",
+    "signing_secret",
     "verify_partner_key",
     "withdraw",
 ]

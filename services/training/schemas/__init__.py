@@ -54,9 +54,12 @@ from services.training.schemas.verification import (
     CertificateQuery,
     KeyCheckResultSchema,
     KeyCheckSchema,
+    KeyIdSchema,
+    SigningSecretSchema,
 )
 
 __all__ = [
+    "SigningSecretSchema",
     "AttendanceBatchSchema",
     "AttendanceRecordSchema",
     "AttendanceReportSchema",
@@ -79,6 +82,7 @@ __all__ = [
     "EvidenceSchema",
     "KeyCheckResultSchema",
     "KeyCheckSchema",
+    "KeyIdSchema",
     "KeySchema",
     "MeetingAttendanceSchema",
     "MeetingSchema",

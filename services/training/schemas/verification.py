@@ -16,6 +16,15 @@ class KeyCheckResultSchema(Schema):
     partner_code = fields.String()
 
 
+class KeyIdSchema(Schema):
+    key_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class SigningSecretSchema(Schema):
+    partner_code = fields.String()
+    secret = fields.String(metadata={"description": "the partner's secret: the gateway checks signatures with it"})
+
+
 class CertificateQuery(Schema):
     number = fields.String(required=True, validate=validate.Length(min=1, max=120))
 

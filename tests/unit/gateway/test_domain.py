@@ -27,8 +27,15 @@ def test_partner_signature_covers_id_timestamp_and_body():
     assert not domain.signature_matches(signed, domain.signature("rahasia", "msg_2", "1764300000", b'{"a":1}'))
     assert domain.timestamp_fresh("1000", 1300) and not domain.timestamp_fresh("1000", 1301)
     assert not domain.timestamp_fresh("soon", 1000)
-    assert domain.partner_credentials("Bangkom-Partner pk_1:s3cret") == ("pk_1", "s3cret")
-    assert domain.partner_credentials("Bearer x") is None and domain.partner_credentials("Bangkom-Partner pk_1") is None
+    assert domain.partner_credentials("Bangkom-Partner pk_1") == ("pk_1", None), (
+        "the key id only: the secret stays home"
+    )
+    assert domain.partner_credentials("Bangkom-Partner pk_1:s3cret") == ("pk_1", "s3cret"), "the older scheme"
+    assert (
+        domain.partner_credentials("Bearer x") is None and domain.partner_credentials("Bangkom-Partner pk_1:") is None
+    )
+    headers = domain.signed_headers("pk_1", "s3cret", b"{}")
+    assert headers["Authorization"] == "Bangkom-Partner pk_1" and "s3cret" not in "".join(headers.values())
 
 
 def _refs(node):
