@@ -6,6 +6,7 @@
 #   make test    start Kafka and PostgreSQL when not running, run the whole suite, stop what it started
 #   make test-cluster  the cluster suite alone (in make test too): three Kafka brokers, every part twice, kills and a restart
 #   make bench   every figure of docs/performance.md against its bare baseline, one table at the end (bench/)
+#   make soak    the whole stack for an hour under a steady mixed load, sampled each minute: table and docs/soak.png
 #   make lint    ruff, and mypy on shared/, every domain.py and commands.py
 #   make audit   the locked runtime dependencies against PyPI's vulnerability advisories (pip-audit; needs pypi.org's JSON API)
 #   make demo    the whole system on this machine with the Lhokseumawe demo data (Ctrl-C stops it)
@@ -15,7 +16,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: system setup lock tools test test-cluster bench lint audit format demo kafka-start kafka-stop postgres-start postgres-stop clean
+.PHONY: system setup lock tools test test-cluster bench soak lint audit format demo kafka-start kafka-stop postgres-start postgres-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,9 @@ test-cluster: system setup tools
 bench: setup
 	deploy/tools/install.sh bench
 	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh sh -c '$(BIN)/python bench/figures.py --reset && $(BIN)/python bench/backbone.py && $(BIN)/python bench/workers.py && $(BIN)/python bench/attendance_ingest.py && $(BIN)/python bench/attendance.py && $(BIN)/python bench/evaluation_latency.py && $(BIN)/python bench/needs_gap.py && $(BIN)/python bench/simpeg_sync.py && $(BIN)/python bench/faults.py && $(BIN)/python bench/ui_pages.py && $(BIN)/python bench/memory.py && $(BIN)/python bench/figures.py'
+
+soak: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/local/with-infra.sh $(BIN)/python bench/soak.py --minutes $${SOAK_MINUTES:-60}
 
 lint: setup
 	$(BIN)/ruff check .
