@@ -149,7 +149,9 @@ class Load:
         self.partner, self.reader, self.ui = requests.Session(), requests.Session(), requests.Session()
         token = jwt.encode({"sub": "soak.admin", "roles": ["admin"], "exp": int(time.time()) + 86_400}, JWT)
         self.reader.headers["Authorization"] = f"Bearer {token}"
-        self.producer = KafkaProducer(bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092").split(","), acks="all")
+        self.producer = KafkaProducer(
+            bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092").split(","), acks="all"
+        )
         self.completed = 0
         self.lock = threading.Lock()
         self.syncs: list[float] = []
@@ -408,7 +410,9 @@ def main() -> None:
             http, f"http://127.0.0.1:{stack.ports['training']}/api/v1/training", stack.urls["training"]
         )
         load = Load(stack, batch, nips, key)
-        topics = KafkaConsumer(bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092").split(","))
+        topics = KafkaConsumer(
+            bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092").split(",")
+        )
         print(f"soak: {args.rate:g} requests/s for {args.minutes} min …", file=sys.stderr, flush=True)
         started = time.monotonic()
         last: dict[str, float] = {}

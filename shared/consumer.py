@@ -296,7 +296,7 @@ class EventConsumer:
                         outcomes.append((record, event, "duplicate"))
                         continue
                     seen.add(event.id)
-                    with log_context(event_id=event.id, correlation_id=event.correlationid), caused_by(event.id):
+                    with log_context(**event.handling()), caused_by(f"{self.service}/{event.id}"):
                         handler(event, _OneOfMany(uow))
                     handled.append(event)
                     outcomes.append((record, event, "handled"))
@@ -347,7 +347,7 @@ class EventConsumer:
             EVENTS_CONSUMED.labels(self.service, event.name, "ignored").inc()
             return "ignored"
 
-        with log_context(event_id=event.id, correlation_id=event.correlationid):
+        with log_context(**event.handling()):
             attempts = failures = 0  # attempts count only failures that are the record's fault
             while True:
                 try:
@@ -381,7 +381,7 @@ class EventConsumer:
                     uow.session.flush()
                 except IntegrityError:  # another consumer recorded it concurrently (a rebalance)
                     return "duplicate"
-                with caused_by(event.id):
+                with caused_by(f"{self.service}/{event.id}"):
                     handler(event, uow)
                 outcome = "handled"
             written = self.positions.write(uow.session, [record])

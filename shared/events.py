@@ -21,7 +21,9 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from shared import catalogue  # noqa: F401 - importing the catalogue registers every event type
+from shared.logging import actor as current_actor
 from shared.logging import correlation_id as current_correlation_id
+from shared.logging import request_id as current_request_id
 from shared.registry import EventType, event_types, find
 
 __all__ = [
@@ -72,6 +74,10 @@ class Event:
     correlationid: str
     specversion: str = SPEC_VERSION
     datacontenttype: str = "application/json"
+    # who caused it and in which request (extension attributes, for the audit trail): person:<NIP or user name>,
+    # partner:<code>/<key id>, or system:<service>[/<job>]; the request id of the HTTP request it came from, if any
+    actor: str = ""
+    requestid: str = ""
 
     @property
     def event_type(self) -> EventType:
@@ -89,12 +95,18 @@ class Event:
     def topic(self) -> str:
         return self.event_type.topic
 
+    def handling(self) -> dict[str, str | None]:
+        """While it is handled: its ids for the logs, and who caused it for every event it causes in turn."""
+        cause = {"actor": self.actor or None, "request_id": self.requestid or None}
+        return {"event_id": self.id, "correlation_id": self.correlationid, **cause}
+
     def load_data(self) -> dict[str, Any]:
         """The payload deserialised by its schema (dates as dates, …)."""
         return self.event_type.reader.load(self.data)
 
     def to_dict(self) -> dict[str, Any]:
-        return {field: getattr(self, field) for field in _ATTRIBUTES}
+        """The attributes; the extension attributes only when set (CloudEvents allows no empty attribute)."""
+        return {field: value for field in _ATTRIBUTES if (value := getattr(self, field)) != "" or field in _REQUIRED}
 
     def to_json(self) -> bytes:
         return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
@@ -105,11 +117,12 @@ _DERIVED = uuid.UUID("6f1d3c1e-5b7a-4c59-9a63-0c2f3e8f1b20")  # the namespace of
 
 
 @contextlib.contextmanager
-def caused_by(event_id: str) -> Iterator[None]:
-    """While an event is handled: the ids made for what it causes (events, rows) derive from its id, in order, so
-    that handling it again (a database restored to an earlier point re-reads it) makes the very same ids and
-    whoever received them the first time recognises them."""
-    token = _cause.set((event_id, itertools.count()))
+def caused_by(cause: str) -> Iterator[None]:
+    """While an event is handled: the ids made for what it causes (events, rows) derive from ``cause`` — the handling
+    service and the event's id (two services handling one event must not make the same ids) — in order, so that
+    handling it again (a database restored to an earlier point re-reads it) makes the very same ids and whoever
+    received them the first time recognises them."""
+    token = _cause.set((cause, itertools.count()))
     try:
         yield
     finally:
@@ -152,10 +165,13 @@ def new_event(
         subject=subject or str(payload[event_type.key_field]),
         data=payload,
         correlationid=correlation_id or current_correlation_id.get() or str(uuid.uuid4()),
+        actor=current_actor.get() or f"system:{event_type.service}",
+        requestid=current_request_id.get() or "",
     )
 
 
 _ATTRIBUTES = tuple(f.name for f in dataclasses.fields(Event))
+_REQUIRED = frozenset(_ATTRIBUTES) - {"actor", "requestid"}
 
 
 class _EnvelopeSchema(Schema):
@@ -170,6 +186,8 @@ class _EnvelopeSchema(Schema):
     subject = fields.String(required=True)
     correlationid = fields.String(required=True, validate=validate.Length(min=1, max=100))
     datacontenttype = fields.String(load_default="application/json", validate=validate.Equal("application/json"))
+    actor = fields.String(validate=validate.Length(max=200))
+    requestid = fields.String(validate=validate.Length(max=100))
     data = fields.Dict(required=True)
 
 

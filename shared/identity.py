@@ -31,6 +31,13 @@ class Identity:
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
 
+    @property
+    def actor(self) -> str:
+        """Who this is in the audit trail: ``person:<subject>``, ``partner:<code>/<key id>``, or ``system:gateway``."""
+        if self.partner_code and self.has_role("partner") and not self.has_role("admin"):
+            return f"partner:{self.partner_code}/{self.subject}"
+        return "system:gateway" if self.roles == ("gateway",) else f"person:{self.subject}"
+
 
 ALGORITHM = "HS256"
 CLOCK_SKEW_SECONDS = 30  # a gateway's clock may run this far ahead of a service's

@@ -2,7 +2,8 @@
 
 The ids live in context variables so that any code below a request or an event handler logs them
 without passing them around: ``request_id`` (HTTP), ``correlation_id`` (one user action, across
-services and events) and ``event_id`` (the event being consumed).
+services and events), ``event_id`` (the event being consumed) and ``actor`` (who caused it: a person, a partner's
+key, a system job; every event made meanwhile carries it, for the audit trail).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from pythonjsonlogger.json import JsonFormatter
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
 event_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("event_id", default=None)
+actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("actor", default=None)
 
-_CONTEXT = {"request_id": request_id, "correlation_id": correlation_id, "event_id": event_id}
+_CONTEXT = {"request_id": request_id, "correlation_id": correlation_id, "event_id": event_id, "actor": actor}
 
 
 @contextlib.contextmanager
 def log_context(**ids: str | None) -> Iterator[None]:
-    """Set some of request_id / correlation_id / event_id for the duration of a block."""
+    """Set some of request_id / correlation_id / event_id / actor for the duration of a block."""
     tokens = [(_CONTEXT[name], _CONTEXT[name].set(value)) for name, value in ids.items()]
     try:
         yield

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared import due
 from shared.db import Database, upsert_insert, utcnow
+from shared.logging import log_context
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,8 @@ def run_due_jobs(
 
     def attempt(job: Job) -> due.Outcome:
         try:
-            job.run(database)
+            with log_context(actor=f"system:{service}/{job.name}"):  # the audit trail names the job
+                job.run(database)
         except Exception as exc:  # noqa: BLE001 - recorded on the job's row, tried again with back-off
             log.exception("scheduled job %s failed", job.name)
             return due.Outcome("retrying", f"{type(exc).__name__}: {exc}")

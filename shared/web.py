@@ -29,7 +29,7 @@ from shared import edge, fields, identity, messages, metrics, openapi
 from shared.config import ConfigError, Settings
 from shared.db import Database
 from shared.errors import AppError, Forbidden, flatten_errors
-from shared.logging import configure_logging, correlation_id, request_id
+from shared.logging import actor, configure_logging, correlation_id, request_id
 from shared.outbox import OutboxCollector
 from shared.service import ServiceContext
 
@@ -96,6 +96,7 @@ def _authorise(access: Access, secret: str) -> None:
     if rule is None or rule in PUBLIC or request.method == "OPTIONS":
         return
     g.identity = identity.decode(request.headers.get(identity.HEADER), secret)
+    g.context_tokens += (actor.set(g.identity.actor),)  # every event the request causes carries who caused it
     method = "GET" if request.method == "HEAD" else request.method
     allowed = access.get((method, rule))
     if allowed is None:  # deny by default: a route without a rule is a mistake, not an open door
@@ -353,10 +354,8 @@ def _install_request_hooks(app: Flask, service: str, access: Access | None, secr
 
     @app.teardown_request
     def _reset(_exc: BaseException | None) -> None:
-        tokens = g.pop("context_tokens", None)
-        if tokens:
-            correlation_id.reset(tokens[1])
-            request_id.reset(tokens[0])
+        for token in reversed(g.pop("context_tokens", ())):
+            token.var.reset(token)
 
 
 def _install_probes(app: Flask, service: str, all_checks: Mapping[str, Check], collectors: list) -> None:

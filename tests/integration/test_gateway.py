@@ -179,9 +179,10 @@ def test_login_issues_short_lived_tokens_and_refresh_rotates_them(gateway, accou
     assert replay.status_code == 401, "a refresh token is spent by its use"
 
 
-def test_the_proxy_signs_the_identity_and_the_service_enforces_roles_and_ownership(gateway, account):
+def test_the_proxy_signs_the_identity_and_the_service_enforces_roles_and_ownership(gateway, account, migrated_database):
     _, client = gateway
-    admin = login(client, *account("admin"))["access_token"]
+    admin_name, admin_password = account("admin")
+    admin = login(client, admin_name, admin_password)["access_token"]
     nip = new_nip()
     employee = login(client, *account("employee", nip))["access_token"]
 
@@ -206,6 +207,15 @@ def test_the_proxy_signs_the_identity_and_the_service_enforces_roles_and_ownersh
         json={"employees": [{"nip": nip, "name": "Pegawai", "employment_status": "PNS"}]},
     )
     assert created.status_code == 200 and created.json["added"] == 1
+    # the event the change caused names who made it and in which request (the audit trail's source)
+    needs = Database(migrated_database("needs"))
+    with needs.sessions() as session:
+        payload = session.execute(
+            text("SELECT payload FROM outbox WHERE type LIKE '%EmployeeSynced%' AND aggregateid = :nip"), {"nip": nip}
+        ).scalar_one()
+    needs.dispose()
+    synced = json.loads(payload)
+    assert synced["actor"] == f"person:{admin_name}" and synced["requestid"] == created.headers["X-Request-ID"]
     own = client.get(f"/api/v1/needs/employees/{nip}", headers={"Authorization": f"Bearer {employee}"})
     assert own.status_code == 200 and own.json["nip"] == nip
     forged = client.get(

@@ -313,13 +313,30 @@ def test_what_an_event_causes_gets_the_same_ids_when_it_is_handled_again():
     """A database restored to an earlier point handles an event again: the events and rows it causes must carry the
     ids they had the first time, so that the services that received them recognise them."""
 
-    def handle() -> list[str]:
-        with caused_by("e-1"):
+    def handle(service: str = "evaluation") -> list[str]:
+        with caused_by(f"{service}/e-1"):
             return [derived_id(), new_event("EmployeeSynced", SAMPLES["EmployeeSynced"]).id, derived_id()]
 
     first, again = handle(), handle()
     assert first == again and len(set(first)) == 3
-    with caused_by("e-2"):
+    assert not set(handle("needs")) & set(first), "another service handling the same event makes other ids"
+    with caused_by("evaluation/e-2"):
         assert derived_id() not in first, "another cause, other ids"
     assert new_event("EmployeeSynced", SAMPLES["EmployeeSynced"]).id not in first, "no cause: a random id"
     assert derived_id() != derived_id()
+
+
+def test_every_event_names_who_caused_it_and_in_which_request():
+    from shared.identity import Identity
+    from shared.logging import log_context
+
+    with log_context(actor=Identity("198609262015051001", ("employee",)).actor, request_id="req-1"):
+        event = new_event("EmployeeSynced", SAMPLES["EmployeeSynced"])
+    assert (event.actor, event.requestid) == ("person:198609262015051001", "req-1")
+    again = parse_event(event.to_json())
+    assert (again.actor, again.requestid) == ("person:198609262015051001", "req-1"), "kept on the wire"
+    assert again.handling()["actor"] == "person:198609262015051001", "and passed on to what it causes"
+    job = new_event("EmployeeSynced", SAMPLES["EmployeeSynced"])
+    assert job.actor == "system:needs" and "requestid" not in json.loads(job.to_json()), "no request: a system's"
+    assert Identity("pk_1", ("partner",), "UNIMAL").actor == "partner:UNIMAL/pk_1"
+    assert Identity("gateway", ("gateway",)).actor == "system:gateway"
