@@ -213,17 +213,21 @@ class Flow:
         consumer.close()
         return values
 
-    def verify(self, dead_letters: int = 0) -> dict[str, int]:
-        """Every effect exactly once; the events the evaluation worker published, each once (ids)."""
+    def task_ids(self) -> set[str]:
+        """The evaluation tasks of the flow's completions."""
         with self.engines["evaluation"].connect() as connection:
-            tasks = connection.execute(
+            rows = connection.execute(
                 text(
-                    "SELECT count(*) FROM tasks t JOIN participations p ON "
+                    "SELECT t.id FROM tasks t JOIN participations p ON "
                     "p.enrollment_id = t.enrollment_id WHERE p.program_id = :tag"
                 ),
                 {"tag": self.tag},
-            ).scalar_one()
-        assert tasks == 3 * self.completions
+            )
+            return {row[0] for row in rows}
+
+    def verify(self, dead_letters: int = 0) -> dict[str, int]:
+        """Every effect exactly once; the events the evaluation worker published, each once (ids)."""
+        assert len(self.task_ids()) == 3 * self.completions
         published = [json.loads(v) for v in self.topic_records(f"{self.prefix}bangkom.evaluation.v1")]
         created = [e["id"] for e in published if e["type"].endswith("EvaluationTaskCreated.v1")]
         assert len(set(created)) == 3 * self.completions, "every EvaluationTaskCreated reached the topic"

@@ -59,18 +59,6 @@ class Heartbeat:
         self.engine.dispose()
 
 
-def _task_ids(flow: Flow) -> set[str]:
-    with flow.engines["evaluation"].connect() as connection:
-        rows = connection.execute(
-            text(
-                "SELECT t.id FROM tasks t JOIN participations p ON p.enrollment_id = t.enrollment_id "
-                "WHERE p.program_id = :tag"
-            ),
-            {"tag": flow.tag},
-        )
-        return {row[0] for row in rows}
-
-
 def test_a_lost_database_restored_to_the_latest_point_and_to_an_older_backup_loses_and_doubles_nothing(
     fault_infra, drill_postgres, tmp_path
 ):
@@ -108,7 +96,7 @@ def test_a_lost_database_restored_to_the_latest_point_and_to_an_older_backup_los
         flow.close()
     published = [json.loads(v) for v in flow.topic_records(f"{flow.prefix}bangkom.evaluation.v1")]
     received = {e["data"]["task_id"] for e in published if e["type"].endswith("EvaluationTaskCreated.v1")}
-    assert _task_ids(flow) == received, "the restored tasks are the ones the other services were told of"
+    assert flow.task_ids() == received, "the restored tasks are the ones the other services were told of"
     figures |= {
         "rpo_s": rpo_s,
         "restore_latest_s": restore_latest_s,

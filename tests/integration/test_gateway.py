@@ -31,6 +31,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def gateway_settings(migrated_database, **options) -> GatewaySettings:
+    """The gateway's settings in these tests: its database, the secrets, and what the test sets."""
+    return GatewaySettings(
+        service="gateway",
+        database_url=migrated_database("gateway"),
+        internal_identity_secret=SECRET,
+        jwt_secret=JWT_SECRET,
+        **options,
+    )
+
+
 def _serve(service: str, url: str, kafka_bootstrap: str):
     port = free_port()
     env = {
@@ -76,11 +87,8 @@ def training_service(migrated_database, kafka_bootstrap):
 
 @pytest.fixture
 def gateway(migrated_database, needs_service):
-    settings = GatewaySettings(
-        service="gateway",
-        database_url=migrated_database("gateway"),
-        internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET,
+    settings = gateway_settings(
+        migrated_database,
         needs_url=needs_service,
         training_url=f"http://127.0.0.1:{free_port()}",
         upstream_read_timeout=10,
@@ -90,11 +98,8 @@ def gateway(migrated_database, needs_service):
 
 @pytest.fixture
 def partner_gateway(migrated_database, training_service):
-    settings = GatewaySettings(
-        service="gateway",
-        database_url=migrated_database("gateway"),
-        internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET,
+    settings = gateway_settings(
+        migrated_database,
         training_url=training_service,
         upstream_read_timeout=10,
         partner_key_cache_seconds=1,  # a revocation shows within a second
@@ -358,11 +363,8 @@ def test_a_partner_that_still_sends_its_secret_is_accepted_until_the_transition_
 def test_rate_limits_answer_429_with_retry_after_counted_across_gateway_instances(
     migrated_database, needs_service, account
 ):
-    settings = GatewaySettings(
-        service="gateway",
-        database_url=migrated_database("gateway"),
-        internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET,
+    settings = gateway_settings(
+        migrated_database,
         needs_url=needs_service,
         rate_limit_per_minute=3,
         login_rate_limit_per_minute=2,
@@ -445,11 +447,8 @@ def test_tokens_of_an_external_openid_connect_provider_are_checked_against_its_j
     server = http.server.HTTPServer(("127.0.0.1", 0), Jwks)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        settings = GatewaySettings(
-            service="gateway",
-            database_url=migrated_database("gateway"),
-            internal_identity_secret=SECRET,
-            jwt_secret=JWT_SECRET,
+        settings = gateway_settings(
+            migrated_database,
             needs_url=needs_service,
             oidc_jwks_url=f"http://127.0.0.1:{server.server_port}/jwks",
             oidc_issuer="https://sso.lhokseumawekota.go.id",
@@ -536,11 +535,8 @@ def test_a_steady_load_on_a_busy_machine_sees_no_upstream_error(gateway, account
 def test_behind_a_tls_proxy_cookies_are_secure_hsts_is_sent_and_only_trusted_proxies_are_believed(
     migrated_database, needs_service, account
 ):
-    settings = GatewaySettings(
-        service="gateway",
-        database_url=migrated_database("gateway"),
-        internal_identity_secret=SECRET,
-        jwt_secret=JWT_SECRET,
+    settings = gateway_settings(
+        migrated_database,
         needs_url=needs_service,
         proxy_hops=1,
         trusted_proxies="10.0.0.0/8",
