@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.gateway import domain
 
 
@@ -70,3 +72,17 @@ def test_merged_documents_keep_every_reference_resolvable():
     for ref in _refs(merged):
         _, _, section, name = ref.split("/", 3)
         assert name in merged["components"][section], ref
+
+
+def test_the_gateway_refuses_to_start_with_a_bad_proxy_or_transition_setting():
+    from services.gateway.config import GatewaySettings
+    from shared.config import ConfigError
+
+    def settings(**options):
+        return GatewaySettings(service="gateway", database_url="sqlite://", **options)
+
+    assert settings(proxy_hops=1, trusted_proxies="10.0.0.0/8, ::1").proxy_hops == 1
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES: '10.0.0.0/33'"):
+        settings(trusted_proxies="10.0.0.0/33")
+    with pytest.raises(ConfigError, match="PARTNER_OLDER_SCHEME_UNTIL"):
+        settings(partner_older_scheme_until="31-03-2027")
