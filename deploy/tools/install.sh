@@ -2,7 +2,7 @@
 # The tools the deployment tests use, installed once into $BANGKOM_CACHE_DIR/tools (default ~/.cache/bangkom),
 # all from this machine's registries: promtool from Debian's prometheus package, kustomize from the Go module
 # proxy, composecheck (compose-go, what `docker compose config` runs) built from deploy/tools/composecheck,
-# the Strimzi schemas from npm into deploy/tools/strimzicheck/node_modules, axe-core (accessibility rules
+# the Strimzi and CloudNativePG schemas from npm into deploy/tools/crdcheck/node_modules, axe-core (accessibility rules
 # for the browser tests) into deploy/tools/axe/node_modules and the Nu HTML Checker (vnu-jar, run with the Java the
 # Kafka broker needs) into deploy/tools/vnu/node_modules.
 #   deploy/tools/install.sh bench   only the load generator of the benches (vegeta, from the Go module proxy)
@@ -38,9 +38,9 @@ if [ ! -x "$BIN/composecheck" ] || [ composecheck/main.go -nt "$BIN/composecheck
   echo "tools: composecheck"
   (cd composecheck && go build -o "$BIN/composecheck" .)
 fi
-if [ ! -d strimzicheck/node_modules ] || [ strimzicheck/package-lock.json -nt strimzicheck/node_modules ]; then
-  echo "tools: Strimzi schemas (npm)"
-  (cd strimzicheck && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
+if [ ! -d crdcheck/node_modules ] || [ crdcheck/package-lock.json -nt crdcheck/node_modules ]; then
+  echo "tools: the Strimzi and CloudNativePG schemas (npm)"
+  (cd crdcheck && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
 fi
 if [ ! -d axe/node_modules ] || [ axe/package-lock.json -nt axe/node_modules ]; then
   echo "tools: axe-core (npm), for the browser tests' accessibility checks"

@@ -1,6 +1,6 @@
 """The deployment files, checked offline with the tools their platforms use: promtool for the Prometheus
 configuration and alert rules (with unit tests of every alert), compose-go for the Compose file, kustomize
-and the Kubernetes and Strimzi schemas for the manifests, and the commands every container runs."""
+and the Kubernetes, Strimzi and CloudNativePG schemas for the manifests, and the commands every container runs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import kubernetes_validate
@@ -178,7 +179,7 @@ def test_the_manifests_match_the_kubernetes_schemas(manifests):
 
 
 def test_the_strimzi_resources_match_the_operators_schemas(manifests):
-    checked = run("node", "deploy/tools/strimzicheck/check.mjs", stdin=json.dumps(manifests))
+    checked = run("node", "deploy/tools/crdcheck/check.mjs", stdin=json.dumps(manifests))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "ok Kafka/bangkom" in checked.stdout and "ok KafkaNodePool/dual-role" in checked.stdout
     topics = {line.split("/")[1] for line in checked.stdout.splitlines() if line.startswith("ok KafkaTopic/")}
@@ -195,8 +196,41 @@ def test_the_validators_refuse_broken_manifests(manifests):
         kubernetes_validate.validate(broken, KUBERNETES_VERSION, strict=True)
     topic = json.loads(json.dumps(next(m for m in manifests if m["kind"] == "KafkaTopic")))
     topic["spec"]["partitions"] = "twelve"
-    checked = run("node", "deploy/tools/strimzicheck/check.mjs", stdin=json.dumps([topic]))
+    checked = run("node", "deploy/tools/crdcheck/check.mjs", stdin=json.dumps([topic]))
     assert checked.returncode == 1 and "partitions must be integer" in checked.stdout
+    cluster = json.loads(json.dumps(next(m for m in postgres_manifests() if m["kind"] == "Cluster")))
+    del cluster["spec"]["backup"]["barmanObjectStore"]["destinationPath"]
+    checked = run("node", "deploy/tools/crdcheck/check.mjs", stdin=json.dumps([cluster]))
+    assert checked.returncode == 1 and "must have required property destinationPath" in checked.stdout
+
+
+def postgres_manifests() -> list[dict]:
+    """deploy/k8s/postgres built by kustomize (the example credentials), and the restore example."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "postgres"
+        shutil.copytree(DEPLOY / "k8s/postgres", copy)
+        shutil.copy(copy / "backup-storage.env.example", copy / "backup-storage.env")
+        built = run(tool("kustomize"), "build", str(copy))
+        assert built.returncode == 0, built.stderr
+    restore = yaml.safe_load((DEPLOY / "k8s/postgres/restore.example.yaml").read_text())
+    return [d for d in yaml.safe_load_all(built.stdout) if d] + [restore]
+
+
+def test_every_service_database_in_the_cluster_is_backed_up_for_point_in_time_recovery():
+    manifests = postgres_manifests()
+    checked = run("node", "deploy/tools/crdcheck/check.mjs", stdin=json.dumps(manifests))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    clusters = {m["metadata"]["name"]: m["spec"] for m in manifests if m["kind"] == "Cluster"}
+    scheduled = {m["spec"]["cluster"]["name"] for m in manifests if m["kind"] == "ScheduledBackup"}
+    for service in ("needs", "training", "evaluation", "notifications", "gateway"):
+        spec = clusters[f"{service}-db"]
+        assert spec["bootstrap"]["initdb"]["database"] == f"bangkom_{service}"
+        assert spec["backup"]["barmanObjectStore"]["destinationPath"].endswith(f"/{service}")
+        assert spec["postgresql"]["parameters"]["archive_timeout"] == "60s" and f"{service}-db" in scheduled
+    restored = clusters["evaluation-db-restored"]["bootstrap"]["recovery"]
+    assert restored["source"] == "evaluation-db" and "targetTime" in restored["recoveryTarget"]
+    secret = next(m for m in manifests if m["kind"] == "Secret")
+    kubernetes_validate.validate(secret, KUBERNETES_VERSION, strict=True)
 
 
 def test_probes_secrets_and_the_sync_schedule(manifests):
