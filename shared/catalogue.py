@@ -355,3 +355,17 @@ class ProgramEvaluated(Schema):
     recommendation = fields.String(
         required=True, validate=validate.OneOf(["repeat", "improve", "discontinue", "insufficient_data"])
     )
+
+
+class ChangeMade(Schema):
+    """A change made through a service's API, whatever it was (the audit trail's record of it; the domain's own
+    events, where the change has one, say what changed). Every service publishes it (``shared/audit.py``)."""
+
+    request_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    method = fields.String(required=True, validate=validate.OneOf(["POST", "PUT", "PATCH", "DELETE"]))
+    route = fields.String(required=True, validate=validate.Length(max=300))  # the operation, e.g. /api/v1/…/<nip>
+    path = fields.String(required=True, validate=validate.Length(max=2000))  # the path called: the object's ids
+
+
+for _service in ("needs", "training", "evaluation", "notifications", "gateway"):
+    register(_service, "ChangeMade", 1, key_field="request_id")(ChangeMade)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -245,6 +246,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# Set by the web layer for a request that may change something (shared/audit.py): called by each unit of work that
+# commits with an outbox during the request, before its commit (the first one records the change)
+before_commit: contextvars.ContextVar[Callable[[UnitOfWork], None] | None] = contextvars.ContextVar(
+    "before_commit", default=None
+)
+
+
 class UnitOfWork:
     """A transaction: the state changes of one command or event, and the events they cause.
 
@@ -260,6 +268,7 @@ class UnitOfWork:
         self.topic_prefix = topic_prefix
         self.session: Session
         self.gathered: dict[str, tuple[set, Callable[[set], None]]] = {}
+        self.audited = True  # False: bookkeeping, not a change to record (the gateway's replay ids and rate counters)
 
     def __enter__(self) -> Self:
         self.session = self.database.sessions()
@@ -304,6 +313,9 @@ class UnitOfWork:
         while self.gathered:
             items, finish = self.gathered.pop(next(iter(self.gathered)))
             finish(items)
+        hook = before_commit.get()
+        if hook is not None and self.audited and self.outbox_model is not None:
+            hook(self)
         self.session.commit()
 
     def rollback(self) -> None:

@@ -25,9 +25,9 @@ from flask_smorest.utils import prepare_response
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from shared import edge, fields, identity, messages, metrics, openapi
+from shared import audit, edge, fields, identity, messages, metrics, openapi
 from shared.config import ConfigError, Settings
-from shared.db import Database
+from shared.db import Database, before_commit
 from shared.errors import AppError, Forbidden, flatten_errors
 from shared.logging import actor, configure_logging, correlation_id, request_id
 from shared.outbox import OutboxCollector
@@ -329,6 +329,8 @@ def _install_request_hooks(app: Flask, service: str, access: Access | None, secr
         g.context_tokens = (request_id.set(rid), correlation_id.set(cid))
         if access is not None:
             _authorise(access, secret)
+        if (record := audit.recording(service, request)) is not None:  # a change leaves its event (shared/audit.py)
+            g.context_tokens += (before_commit.set(record),)
         check_edge()
 
     @app.after_request

@@ -21,7 +21,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from services.gateway import domain, handlers, partner_keys, schemas, upstream
 from services.gateway.process import ProcessState
 from services.gateway.rate_limits import RateLimited, count_request, take_rate_limit, too_many
-from shared import identity, metrics
+from shared import audit, identity, metrics
 from shared.errors import Forbidden, NotFound
 from shared.web import context, problem
 
@@ -46,6 +46,7 @@ class Login(MethodView):
         """Log in: a short-lived access token (JWT) and a refresh token. Attempts are limited per user name and address."""
         settings = context().settings
         take_rate_limit(f"login:{data['username']}:{request.remote_addr}", settings.login_rate_limit_per_minute)
+        audit.acting_as(f"person:{data['username']}")
         with context().uow() as uow:
             return handlers.login(uow, settings, data["username"], data["password"])
 
@@ -72,6 +73,7 @@ class Activate(MethodView):
         signs the person in. Attempts are limited per user name and address, like logins."""
         settings = context().settings
         take_rate_limit(f"login:{data['username']}:{request.remote_addr}", settings.login_rate_limit_per_minute)
+        audit.acting_as(f"person:{data['username']}")
         with context().uow() as uow:
             return handlers.set_password(uow, settings, data["username"], data["code"], data["password"])
 
@@ -86,6 +88,7 @@ class PasswordReset(MethodView):
         address (nobody learns who has an account); without an address, BKPSDM prints a code."""
         settings = context().settings
         take_rate_limit(f"reset:{data['username']}:{request.remote_addr}", settings.login_rate_limit_per_minute)
+        audit.acting_as(f"person:{data['username']}")
         with context().uow() as uow:
             handlers.request_reset(uow, data["username"])
         return {
@@ -99,6 +102,7 @@ def _admin() -> identity.Identity:
     who = handlers.identity_of_bearer(context().settings, request.headers.get("Authorization"), process_state())
     if not who.has_role("admin"):
         raise Forbidden("Managing accounts needs the role admin (BKPSDM).")
+    audit.acting_as(who.actor)
     return who
 
 
@@ -186,6 +190,7 @@ def _authenticate_and_count(settings, body: bytes) -> tuple[identity.Identity, d
     the partner's request id and the caller's counter written in one transaction (RateLimited past the limit)."""
     partner = request.headers.get("Authorization", "").startswith("Bangkom-Partner ")
     with context().uow() as uow:
+        uow.audited = False  # the replay id and the counter: bookkeeping (the service records the change itself)
         if partner:
             try:
                 caller = handlers.authenticate_partner(

@@ -10,6 +10,7 @@ from services.gateway import forwarded, upstream
 from services.gateway.api import blp, docs_asset, docs_document, docs_page, proxy
 from services.gateway.config import GatewaySettings, load_settings
 from services.gateway.messages import INDONESIAN
+from services.gateway.models import Outbox
 from services.gateway.process import ProcessState
 from services.gateway.ui import ui
 from shared.config import ConfigError
@@ -46,6 +47,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         description="The one public door of Bangkom.",
         blueprints=[blp],
         database=Database(settings.database_url),
+        outbox_model=Outbox,  # the changes made through its own routes (accounts, roles, sign-ins): shared/audit.py
         check_kafka=False,
         checks={service: ready(url) for service, url in settings.upstreams().items()},
         messages_indonesian=INDONESIAN,

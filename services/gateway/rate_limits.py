@@ -22,6 +22,7 @@ def take_rate_limit(key: str, limit: int) -> dict[str, str]:
     """Count a request against a caller's limit in a transaction of its own; RateLimited past it. Returns the
     RateLimit headers."""
     with context().uow() as uow:
+        uow.audited = False  # a counter, not a change
         return count_request(uow, key, limit)
 
 

@@ -183,7 +183,7 @@ def test_the_strimzi_resources_match_the_operators_schemas(manifests):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "ok Kafka/bangkom" in checked.stdout and "ok KafkaNodePool/dual-role" in checked.stdout
     topics = {line.split("/")[1] for line in checked.stdout.splitlines() if line.startswith("ok KafkaTopic/")}
-    assert topics == {f"bangkom.{s}.v1" for s in ("needs", "training", "evaluation")} | {
+    assert topics == {f"bangkom.{s}.v1" for s in ("needs", "training", "evaluation", "notifications", "gateway")} | {
         f"bangkom.dlq.{s}" for s in ("needs", "training", "evaluation", "notifications", "gateway")
     }
 

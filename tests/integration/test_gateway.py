@@ -212,21 +212,48 @@ def test_the_proxy_signs_the_identity_and_the_service_enforces_roles_and_ownersh
         json={"employees": [{"nip": nip, "name": "Pegawai", "employment_status": "PNS"}]},
     )
     assert created.status_code == 200 and created.json["added"] == 1
-    # the event the change caused names who made it and in which request (the audit trail's source)
-    needs = Database(migrated_database("needs"))
-    with needs.sessions() as session:
-        payload = session.execute(
-            text("SELECT payload FROM outbox WHERE type LIKE '%EmployeeSynced%' AND aggregateid = :nip"), {"nip": nip}
-        ).scalar_one()
-    needs.dispose()
-    synced = json.loads(payload)
-    assert synced["actor"] == f"person:{admin_name}" and synced["requestid"] == created.headers["X-Request-ID"]
+    # the events the change caused name who made it and in which request (the audit trail's source): the domain's
+    # own, and the ChangeMade every change leaves; a refused request leaves none
+    refused = client.put(
+        "/api/v1/needs/employees", headers={"Authorization": f"Bearer {admin}"}, json={"employees": [{"nip": "1"}]}
+    )
+    assert refused.status_code == 422
+    request_ids = {created.headers["X-Request-ID"]: 1, refused.headers["X-Request-ID"]: 0}
+    synced, changes = _outbox(migrated_database("needs"), "EmployeeSynced", nip), {}
+    for request_id, expected in request_ids.items():
+        changes[request_id] = _outbox(migrated_database("needs"), "ChangeMade", request_id)
+        assert len(changes[request_id]) == expected, request_id
+    [change] = changes[created.headers["X-Request-ID"]]
+    for event in (synced[0], change):
+        assert event["actor"] == f"person:{admin_name}" and event["requestid"] == created.headers["X-Request-ID"]
+    assert change["data"] | {"request_id": ""} == {
+        "request_id": "",
+        "method": "PUT",
+        "route": "/api/v1/needs/employees",
+        "path": "/api/v1/needs/employees",
+    }
+    signed_in = client.post("/api/v1/auth/login", json={"username": admin_name, "password": admin_password})
+    [sign_in] = _outbox(migrated_database("gateway"), "ChangeMade", signed_in.headers["X-Request-ID"])
+    assert sign_in["actor"] == f"person:{admin_name}" and sign_in["data"]["route"] == "/api/v1/auth/login"
     own = client.get(f"/api/v1/needs/employees/{nip}", headers={"Authorization": f"Bearer {employee}"})
     assert own.status_code == 200 and own.json["nip"] == nip
     forged = client.get(
         "/api/v1/needs/competencies", headers={"Authorization": f"Bearer {admin}", "X-Bangkom-Identity": "forged.value"}
     )
     assert forged.status_code == 200, "the caller's own identity header is dropped, not trusted"
+
+
+def _outbox(url: str, name: str, key: str) -> list[dict]:
+    """The events of a type a service's outbox holds for a record key."""
+    database = Database(url)
+    with database.sessions() as session:
+        payloads = session.execute(
+            text("SELECT payload FROM outbox WHERE type LIKE :type AND aggregateid = :key ORDER BY seq"),
+            {"type": f"%.{name}.v%", "key": key},
+        ).scalars()
+        found = [json.loads(payload) for payload in payloads]
+    database.dispose()
+    return found
 
 
 def test_an_unavailable_service_is_a_502_problem_naming_it(gateway, account):

@@ -23,6 +23,12 @@ SUPERVISOR = "197501012000031002"
 
 # One valid payload per catalogue type: adding a type without a sample fails test_every_type_has_a_sample.
 SAMPLES = {
+    "ChangeMade": {
+        "request_id": "req-1",
+        "method": "PUT",
+        "route": "/api/v1/needs/employees",
+        "path": "/api/v1/needs/employees",
+    },
     "EmployeeSynced": {
         "nip": NIP,
         "name": "Cut Nyak Dhien",

@@ -25,7 +25,7 @@ from flask import (
 from services.gateway import handlers
 from services.gateway.ui import labels
 from services.gateway.ui.labels import MONTHS
-from shared import identity
+from shared import audit, identity
 from shared.errors import Unauthorized
 from shared.web import context
 
@@ -117,6 +117,8 @@ def current_user() -> identity.Identity | None:
         except Unauthorized:
             user = None
     g.user = user
+    if user is not None:
+        audit.acting_as(user.actor)
     return user
 
 

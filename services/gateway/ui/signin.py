@@ -22,6 +22,7 @@ from services.gateway.ui.session import (
     t,
     ui,
 )
+from shared import audit
 from shared.errors import Unauthorized
 from shared.web import context
 
@@ -40,6 +41,7 @@ def masuk():
     if request.method == "POST":
         _check_csrf()
         username, password = request.form.get("username", "").strip(), request.form.get("password", "")
+        audit.acting_as(f"person:{username}")
         settings = context().settings
         try:
             take_rate_limit(f"login:{username}:{request.remote_addr}", settings.login_rate_limit_per_minute)
