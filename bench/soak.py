@@ -54,12 +54,12 @@ SERVICES = ("needs", "training", "evaluation", "notifications", "gateway")
 WARM_UP_MINUTES = 5
 SYNC_EVERY_S, COMPLETION_EVERY_S, LOGIN_EVERY_S, UI_SIGN_IN_EVERY_S = 900, 2.0, 10.0, 300
 PAGES = ["/bkpsdm", "/kebutuhan", "/pelatihan", "/bkpsdm/tugas", "/pegawai", "/rencana-tahunan"]
-READS = [
-    "/api/v1/needs/needs",
-    "/api/v1/needs/employees",
+READS = [  # what BKPSDM reads: a page of a list, or one person's messages (not lists that grow with the soak)
+    "/api/v1/needs/needs?page=1&page_size=50",
+    "/api/v1/needs/employees?page=1&page_size=50",
     "/api/v1/training/programs",
-    "/api/v1/evaluation/tasks",
-    "/api/v1/notifications/messages",
+    "/api/v1/evaluation/tasks?page=1&page_size=50",
+    "/api/v1/notifications/messages?nip={nip}",
 ]
 
 
@@ -141,7 +141,7 @@ class Load:
 
     def __init__(self, stack: Stack, batch: dict, nips: list[str], key: dict) -> None:
         self.stack, self.batch, self.nips, self.key = stack, batch, nips, key
-        self.durations: list[float] = []  # the current minute's, seconds
+        self.durations: dict[str, list[float]] = {}  # the current minute's, seconds, by path
         self.failures = 0  # 5xx in the current minute
         # 4xx, and pages redirected (to the sign-in), in the current minute by path: the load itself gone wrong
         self.refused: dict[str, int] = {}
@@ -160,7 +160,7 @@ class Load:
         started = time.perf_counter()
         answer = session.request(method, self.stack.gateway + path, timeout=30, **options)
         with self.lock:
-            self.durations.append(time.perf_counter() - started)
+            self.durations.setdefault(path.split("?")[0], []).append(time.perf_counter() - started)
             self.failures += answer.status_code >= 500
             if 400 <= answer.status_code < 500 or (method == "GET" and 300 <= answer.status_code < 400):
                 self.refused[path.split("?")[0]] = self.refused.get(path.split("?")[0], 0) + 1
@@ -244,7 +244,7 @@ class Load:
         if kind < 10:
             self.attendance()
         elif kind < 15:
-            self.timed("GET", READS[self.n % len(READS)], self.reader)
+            self.timed("GET", READS[self.n % len(READS)].format(nip=random.choice(self.nips)), self.reader)
         elif kind < 18:
             self.timed("GET", PAGES[self.n % len(PAGES)], self.ui, allow_redirects=False)
         else:
@@ -259,10 +259,10 @@ class Load:
             json={"username": "soak", "password": "kata-sandi-soak-panjang"},
         )
 
-    def take_minute(self) -> tuple[list[float], int, dict[str, int]]:
+    def take_minute(self) -> tuple[dict[str, list[float]], int, dict[str, int]]:
         with self.lock:
             durations, failures, refused = self.durations, self.failures, self.refused
-            self.durations, self.failures, self.refused = [], 0, {}
+            self.durations, self.failures, self.refused = {}, 0, {}
         return durations, failures, refused
 
 
@@ -280,8 +280,16 @@ def lag(stack: Stack) -> int:
     return int(total)
 
 
+def p99_of(durations: list[float]) -> float | None:
+    """The 99th percentile in ms (of at least 20 answers; the largest of fewer)."""
+    if len(durations) >= 20:
+        return round(statistics.quantiles(durations, n=100)[98] * 1000, 1)
+    return round(max(durations) * 1000, 1) if durations else None
+
+
 def sample(stack: Stack, load: Load, minute: int, topics: KafkaConsumer) -> dict:
-    durations, failures, refused = load.take_minute()
+    by_path, failures, refused = load.take_minute()
+    durations = [d for path in by_path.values() for d in path]
     rss = {part: sum(rss_mb(pid) or 0 for pid in pids) for part, pids in stack.processes().items()}
     sizes = {}
     for service, url in stack.urls.items():
@@ -306,6 +314,7 @@ def sample(stack: Stack, load: Load, minute: int, topics: KafkaConsumer) -> dict
         "minute": minute,
         "requests": len(durations),
         "p99_ms": round(p99, 1) if p99 is not None else None,
+        "p99_ms_by_path": {path: p99_of(ds) for path, ds in sorted(by_path.items())},
         "errors_5xx": failures,
         "refused_4xx": refused,
         "rss_mb": {part: round(value, 1) for part, value in rss.items()},
