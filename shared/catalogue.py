@@ -368,4 +368,4 @@ class ChangeMade(Schema):
 
 
 for _service in ("needs", "training", "evaluation", "notifications", "gateway"):
-    register(_service, "ChangeMade", 1, key_field="request_id")(ChangeMade)
+    register(_service, "ChangeMade", 1, key_field="request_id", audit=True)(ChangeMade)

@@ -99,6 +99,11 @@ class Settings:
         return f"{self.kafka_topic_prefix}bangkom.{self.service}.v1"
 
     @property
+    def audit_topic(self) -> str:
+        """The topic of the service's records for the audit trail (ChangeMade)."""
+        return f"{self.kafka_topic_prefix}bangkom.{self.service}.audit.v1"
+
+    @property
     def dead_letter_topic(self) -> str:
         return f"{self.kafka_topic_prefix}bangkom.dlq.{self.service}"
 

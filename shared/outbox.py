@@ -24,7 +24,9 @@ from sqlalchemy.sql.dml import Insert
 
 from shared.db import Database, UnitOfWork, UTCDateTime, among, utcnow
 from shared.events import CONTENT_TYPE, SPEC_VERSION, Event, lookup
+from shared.logging import actor as current_actor
 from shared.logging import correlation_id as current_correlation_id
+from shared.logging import request_id as current_request_id
 from shared.metrics import EVENTS_PRODUCED
 from shared.producer import Producer
 
@@ -88,7 +90,7 @@ def events_from_rows(
 
     For set-based commands that cause hundreds of thousands of events (needs opened for a whole city): each event
     made in Python costs more than the row that causes it. The envelope is the one :func:`shared.events.new_event`
-    makes (a fresh id, the time in UTC milliseconds, the key as subject, one correlation id for the command);
+    makes (a fresh id, the time in UTC milliseconds, the key as subject, the command's correlation, actor and request);
     ``data`` maps each field of the event's data to a column of ``rows`` whose JSON form is the schema's (numbers
     and text; tests/integration/test_outbox_sql.py checks every event against the catalogue). ``rows`` may be a
     data-modifying CTE (``INSERT … RETURNING``, ``UPDATE … RETURNING``): compose the statement as
@@ -102,7 +104,9 @@ def events_from_rows(
         .subquery("event_rows")
     )
     key = cast(source.c[event_type.key_field], Text)
+    cause = {"actor": current_actor.get() or f"system:{event_type.service}", "requestid": current_request_id.get()}
     payload = func.json_build_object(
+        *(part for name_, value in cause.items() if value for part in (name_, literal(value))),
         "specversion",
         literal(SPEC_VERSION),
         "id",

@@ -19,6 +19,7 @@ class EventType:
     version: int
     schema: type[Schema]
     key_field: str  # the field of data that is the record key
+    audit: bool = False  # a record for the audit trail: on the service's audit topic, which no service consumes
 
     @property
     def type(self) -> str:
@@ -40,18 +41,18 @@ class EventType:
 
     @property
     def topic(self) -> str:
-        return f"bangkom.{self.service}.v1"
+        return f"bangkom.{self.service}.audit.v1" if self.audit else f"bangkom.{self.service}.v1"
 
 
 _REGISTRY: dict[str, EventType] = {}
 _LATEST: dict[str, EventType] = {}
 
 
-def register(service: str, name: str, version: int, key_field: str):
+def register(service: str, name: str, version: int, key_field: str, audit: bool = False):
     """Class decorator: register a marshmallow schema as the data of an event type."""
 
     def decorate(schema: type[Schema]) -> type[Schema]:
-        event_type = EventType(service, name, version, schema, key_field)
+        event_type = EventType(service, name, version, schema, key_field, audit)
         if event_type.type in _REGISTRY:
             raise ValueError(f"event type {event_type.type} is registered twice")
         _REGISTRY[event_type.type] = event_type

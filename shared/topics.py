@@ -50,18 +50,18 @@ def plan(settings: Settings) -> list[Topic]:
     """Every topic, with the settings' prefix, partitions and replication factor."""
     from shared.events import event_types  # the catalogue: which services publish
 
-    producers = sorted({event_type.service for event_type in event_types()})
+    event_topics = sorted({event_type.topic for event_type in event_types()})  # a service's, and its audit topic
     replication = settings.kafka_replication_factor
     durable = {"min.insync.replicas": str(min_insync_replicas(replication))}
     topics = [
         Topic(
-            f"{settings.kafka_topic_prefix}bangkom.{service}.v1",
+            f"{settings.kafka_topic_prefix}{topic}",
             settings.kafka_topic_partitions,
             replication,
             {"retention.ms": str(EVENT_RETENTION_MS), **durable},
-            "the event type's ordering key: NIP or program id (docs/events.md)",
+            "the event type's ordering key: NIP or program id; the request id on an audit topic (docs/events.md)",
         )
-        for service in producers
+        for topic in event_topics
     ]
     topics += [
         Topic(

@@ -63,7 +63,7 @@ def run_worker(
     subscribed = [settings.kafka_topic_prefix + topic for topic in topics]
     # the topics it touches, from the plan, when missing: a consumer never waits for a topic that appears only
     # with the first event (a production cluster has them from `bangkom topics create` beforehand)
-    create_topics(settings, [settings.topic, settings.dead_letter_topic, *subscribed])
+    create_topics(settings, [settings.topic, settings.audit_topic, settings.dead_letter_topic, *subscribed])
     threads = _start_threads(
         settings, database, outbox_model, producer, subscribed if handlers else [], background, stop
     )

@@ -183,9 +183,10 @@ def test_the_strimzi_resources_match_the_operators_schemas(manifests):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "ok Kafka/bangkom" in checked.stdout and "ok KafkaNodePool/dual-role" in checked.stdout
     topics = {line.split("/")[1] for line in checked.stdout.splitlines() if line.startswith("ok KafkaTopic/")}
-    assert topics == {f"bangkom.{s}.v1" for s in ("needs", "training", "evaluation", "notifications", "gateway")} | {
-        f"bangkom.dlq.{s}" for s in ("needs", "training", "evaluation", "notifications", "gateway")
-    }
+    services = ("needs", "training", "evaluation", "notifications", "gateway")
+    assert topics == {f"bangkom.{s}.v1" for s in ("needs", "training", "evaluation")} | {
+        f"bangkom.{s}.audit.v1" for s in services
+    } | {f"bangkom.dlq.{s}" for s in ("needs", "training", "evaluation", "notifications", "gateway")}
 
 
 def test_the_validators_refuse_broken_manifests(manifests):
