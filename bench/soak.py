@@ -53,6 +53,7 @@ from shared.events import new_event  # noqa: E402
 SERVICES = ("needs", "training", "evaluation", "notifications", "gateway")
 WARM_UP_MINUTES = 5
 SYNC_EVERY_S, COMPLETION_EVERY_S, LOGIN_EVERY_S, UI_SIGN_IN_EVERY_S = 900, 2.0, 10.0, 300
+ID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PAGES = ["/bkpsdm", "/kebutuhan", "/pelatihan", "/bkpsdm/tugas", "/pegawai", "/rencana-tahunan"]
 READS = [  # what BKPSDM reads: a page of a list, or one person's messages (not lists that grow with the soak)
     "/api/v1/needs/needs?page=1&page_size=50",
@@ -159,11 +160,12 @@ class Load:
     def timed(self, method: str, path: str, session: requests.Session, **options) -> requests.Response:
         started = time.perf_counter()
         answer = session.request(method, self.stack.gateway + path, timeout=30, **options)
+        route = ID_IN_PATH.sub("{id}", path.split("?")[0])  # one row per operation, not per task
         with self.lock:
-            self.durations.setdefault(path.split("?")[0], []).append(time.perf_counter() - started)
+            self.durations.setdefault(route, []).append(time.perf_counter() - started)
             self.failures += answer.status_code >= 500
             if 400 <= answer.status_code < 500 or (method == "GET" and 300 <= answer.status_code < 400):
-                self.refused[path.split("?")[0]] = self.refused.get(path.split("?")[0], 0) + 1
+                self.refused[route] = self.refused.get(route, 0) + 1
         return answer
 
     def attendance(self) -> None:

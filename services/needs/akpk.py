@@ -52,6 +52,11 @@ def cost(basis: str | None, rupiah: int | None, jp: int) -> int:
     return rupiah * jp if basis == "jp" else rupiah
 
 
+def cost_of_many(basis: str | None, rupiah: int | None, jp: int, people: int) -> int:
+    """The Rupiah of ``people`` developments of ``jp`` JP together: per JP on the sum, per participant on the count."""
+    return cost(basis, rupiah, jp) if basis == "jp" else cost(basis, rupiah, 0) * people
+
+
 # --- the approved plan's versions -------------------------------------------------------------------
 
 LINE_FIELDS = ("nip", "unit_code", "competency_code", "form", "jp", "cost", "month")

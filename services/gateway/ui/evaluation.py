@@ -12,7 +12,7 @@ from flask import (
 )
 
 from services.gateway.ui import charts
-from services.gateway.ui.client import UIProblem, _act, _program_of_batch, api, api_all, flash_problem
+from services.gateway.ui.client import UIProblem, _act, _program_of_batch, api, api_all, api_page, flash_problem
 from services.gateway.ui.labels import RECOMMENDATIONS, THEMES
 from services.gateway.ui.session import _today, signed_in, t, ui
 
@@ -111,8 +111,17 @@ def tugas_bkpsdm():
         "overdue": {"overdue": "true", "status": "open"},
         "expired": {"status": "expired"},
     }.get(view) or abort(404)
-    tasks = api_all("evaluation", "/tasks", {**query, "kind": "behavior"})
-    return render_template("tugas_bkpsdm.html", tasks=tasks, view=view, today=_today().isoformat())
+    listed = api_page("evaluation", "/tasks", {**query, "kind": "behavior"})
+    return render_template(
+        "tugas_bkpsdm.html",
+        tasks=listed.items,
+        total=listed.total,
+        page=listed.number,
+        pages=listed.pages,
+        filters={"lihat": view},
+        view=view,
+        today=_today().isoformat(),
+    )
 
 
 @ui.route("/bkpsdm/tugas/<task_id>/tutup", methods=["POST"])

@@ -128,7 +128,7 @@ def realisation(session: Session, year: int, unit_code: str | None, month_now: i
     for credit in credits:
         row = units.setdefault(credit.unit_code, _unit_row(credit.unit_code, credit.unit_name))
         row["delivered_jp"] += credit.jp
-        row["delivered_cost"] += akpk.cost(*sbu.get(credit.form, (None, None)), credit.jp)
+        row["delivered_cost"] += akpk.cost_of_many(*sbu.get(credit.form, (None, None)), credit.jp, credit.credits)
     rows = sorted(units.values(), key=lambda r: r["unit_name"] or r["unit_code"] or "")
     for row in rows:
         row["jp_share"] = akpk.share(row["delivered_jp"], row["planned_jp"])
@@ -192,11 +192,23 @@ def competencies_developed(session: Session, nips: set[str]) -> dict[tuple[str, 
     return developed
 
 
-def _credits(session: Session, year: int, unit_code: str | None) -> list[JpCredit]:
-    query = select(JpCredit).where(JpCredit.year == year, JpCredit.source.in_(COUNTED_SOURCES))
+def _credits(session: Session, year: int, unit_code: str | None) -> list[Any]:
+    """The year's counted JP per OPD and form, summed by PostgreSQL (a year holds thousands of credits): ``jp`` and
+    how many ``credits`` (a cost per participant counts each)."""
+    query = (
+        select(
+            JpCredit.unit_code,
+            func.max(JpCredit.unit_name).label("unit_name"),
+            JpCredit.form,
+            func.sum(JpCredit.jp).label("jp"),
+            func.count().label("credits"),
+        )
+        .where(JpCredit.year == year, JpCredit.source.in_(COUNTED_SOURCES))
+        .group_by(JpCredit.unit_code, JpCredit.form)
+    )
     if unit_code is not None:
         query = query.where(JpCredit.unit_code == unit_code)
-    return list(session.scalars(query))
+    return list(session.execute(query))
 
 
 def _unit_row(unit_code: str | None, unit_name: str | None) -> dict[str, Any]:

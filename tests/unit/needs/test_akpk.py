@@ -27,3 +27,10 @@ def test_every_step_ends_in_a_known_state(state, action):
     for origin in akpk.PROPOSAL_ORIGINS:
         step = akpk.proposal_step(state, action, origin)
         assert step is None or step[0] in akpk.PROPOSAL_STATES
+
+
+def test_many_developments_cost_per_jp_on_their_sum_and_per_participant_on_their_count():
+    assert akpk.cost_of_many("jp", 150_000, 24, 3) == 3_600_000  # three people, 24 JP together
+    assert akpk.cost_of_many("participant", 3_500_000, 54, 3) == 10_500_000
+    assert akpk.cost_of_many(None, None, 54, 3) == 0  # no SBU for the form
+    assert akpk.cost_of_many("participant", 3_500_000, 18, 1) == akpk.cost("participant", 3_500_000, 18)
