@@ -8,8 +8,8 @@ import click
 
 from shared.dead_letters import REASONS
 
-SERVICES = ("needs", "training", "evaluation", "notifications", "gateway")
-WORKERS = ("needs", "training", "evaluation", "notifications", "gateway")
+SERVICES = ("needs", "training", "evaluation", "notifications", "gateway", "audit")
+WORKERS = SERVICES
 
 
 @click.group(

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -18,6 +19,18 @@ from shared.errors import Invalid
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
+}
+# the OpenAPI answer of a route that returns a file (``file_response``)
+EXPORT_DOC = {
+    "responses": {
+        "200": {
+            "description": "An XLSX or CSV file with Indonesian column headers",
+            "content": {
+                media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                for media in CONTENT_TYPES.values()
+            },
+        }
+    }
 }
 TEXT_COLUMNS = {"nip"}  # 18-digit numbers that Excel would turn into 1.99E+17
 
@@ -71,6 +84,18 @@ def render(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def file_response(content: bytes, file_format: str, name: str) -> Response:
+    """A rendered file as the answer: its type, and saved by the browser as ``name.<format>``."""
+    return Response(
+        content,
+        mimetype=CONTENT_TYPES[file_format].split(";")[0],
+        headers={
+            "Content-Type": CONTENT_TYPES[file_format],
+            "Content-Disposition": f'attachment; filename="{name}.{file_format}"',
+        },
+    )
 
 
 def read(content: bytes, filename: str, required: str, what: str) -> list[tuple[int, dict[str, Any]]]:

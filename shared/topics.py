@@ -24,7 +24,7 @@ from shared.config import Settings
 
 log = logging.getLogger(__name__)
 
-CONSUMERS = ("needs", "training", "evaluation", "notifications", "gateway")  # each has its dead-letter topic
+CONSUMERS = ("needs", "training", "evaluation", "notifications", "gateway", "audit")  # each has its dead-letter topic
 EVENT_RETENTION_MS = 30 * 24 * 3600 * 1000  # a consumer down for a month can still catch up
 DEAD_LETTER_RETENTION_MS = 90 * 24 * 3600 * 1000  # a quarter to find the cause and replay
 DEAD_LETTER_PARTITIONS = 3  # dead letters are few; the order of a service's letters matters less

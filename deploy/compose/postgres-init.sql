@@ -4,3 +4,4 @@ CREATE DATABASE bangkom_training;
 CREATE DATABASE bangkom_evaluation;
 CREATE DATABASE bangkom_notifications;
 CREATE DATABASE bangkom_gateway;
+CREATE DATABASE bangkom_audit;

@@ -47,6 +47,7 @@ PASSWORDS = {  # user name → (role, password); printed by run.sh
     "ops": ("ops", "demo-ops-2026!"),
     "mitra": ("partner", "demo-mitra-2026"),  # a person of Universitas Malikussaleh (UNIMAL): its batches only
     "opd": ("opd", "demo-opd-2026"),  # BPBD's personnel officer: its own unit only
+    "auditor": ("auditor", "demo-auditor-2026"),  # reads the audit trail, changes nothing
 }
 PARTNER_OF = {"mitra": "UNIMAL"}
 UNIT_OF = {"opd": "OPD-BPBD"}

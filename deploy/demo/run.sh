@@ -11,7 +11,7 @@ DEMO_DIR=${DEMO_DIR:-$ROOT/.local/demo}
 [ "${DEMO_RESET:-0}" = 1 ] && rm -f "$DEMO_DIR"/*.db "$DEMO_DIR"/*.db-wal "$DEMO_DIR"/*.db-shm
 mkdir -p "$DEMO_DIR"
 
-for service in needs training evaluation notifications gateway; do
+for service in needs training evaluation notifications gateway audit; do
   var="$(echo "$service" | tr a-z A-Z)_DATABASE_URL"
   export "$var=${!var:-sqlite:///$DEMO_DIR/$service.db}"
 done
@@ -28,7 +28,7 @@ fi
 set -a; . "$secret_file"; set +a
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2} BEHAVIOR_OPENS_AFTER_DAYS=${BEHAVIOR_OPENS_AFTER_DAYS:-0}
 export LOG_LEVEL=${LOG_LEVEL:-WARNING} NEEDS_URL=http://127.0.0.1:8001 TRAINING_URL=http://127.0.0.1:8002 \
-  EVALUATION_URL=http://127.0.0.1:8003 NOTIFICATIONS_URL=http://127.0.0.1:8004 GATEWAY_URL="http://$DEMO_BIND" \
+  EVALUATION_URL=http://127.0.0.1:8003 NOTIFICATIONS_URL=http://127.0.0.1:8004 AUDIT_URL=http://127.0.0.1:8005 GATEWAY_URL="http://$DEMO_BIND" \
   MAILCATCHER_PORT=${MAILCATCHER_PORT:-1025}
 
 honcho_pid="" stopped=0 kafka_started=0   # a broker this script starts, it stops again
@@ -41,7 +41,7 @@ stop() {  # honcho passes SIGTERM to every process and waits for them
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 if ! deploy/local/kafka.sh status >/dev/null 2>&1; then deploy/local/kafka.sh start; kafka_started=1; fi
-for service in needs training evaluation notifications gateway; do
+for service in needs training evaluation notifications gateway audit; do
   var="$(echo "$service" | tr a-z A-Z)_DATABASE_URL"
   DATABASE_URL=${!var} bangkom migrate "$service" >/dev/null
 done
@@ -78,6 +78,7 @@ cat <<INFO
    ops     / demo-ops-2026!      operations (metrics, SIMPEG status)
    mitra   / demo-mitra-2026     a partner's user (Universitas Malikussaleh: its batches only)
    opd     / demo-opd-2026       BPBD's personnel officer (its own unit only: proposals)
+   auditor / demo-auditor-2026   an auditor (reads the audit trail, changes nothing)
  Mail (kotak surat): every message the system sends is kept in $DEMO_DIR/kotak-surat (one .eml and one .txt each)
  Ctrl-C stops everything.
 ================================================================================

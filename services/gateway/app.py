@@ -49,7 +49,9 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         database=Database(settings.database_url),
         outbox_model=Outbox,  # the changes made through its own routes (accounts, roles, sign-ins): shared/audit.py
         check_kafka=False,
-        checks={service: ready(url) for service, url in settings.upstreams().items()},
+        # the services people work with; not the audit trail's (read by BKPSDM and auditors alone: while it is down,
+        # everyone else still works, and the events it will record wait on Kafka)
+        checks={service: ready(url) for service, url in settings.upstreams().items() if service != "audit"},
         messages_indonesian=INDONESIAN,
     )
     app.extensions["bangkom_api"].spec.components.security_scheme(

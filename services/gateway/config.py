@@ -20,6 +20,7 @@ class GatewaySettings(Settings):
     training_url: str = "http://127.0.0.1:8002"
     evaluation_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8004"
+    audit_url: str = "http://127.0.0.1:8005"
     upstream_connect_timeout: float = 2.0
     upstream_read_timeout: float = 30.0
     proxy_max_body_bytes: int = 20_971_520  # bodies passed on to the services (each service has its own limits)
@@ -77,6 +78,7 @@ class GatewaySettings(Settings):
             "training": self.training_url,
             "evaluation": self.evaluation_url,
             "notifications": self.notifications_url,
+            "audit": self.audit_url,
         }
 
 

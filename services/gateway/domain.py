@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from shared import nip as employee_number
 
 # partner: a partner institution's staff; opd: an OPD's personnel officer or head, kept to its own unit
-ROLES = ("admin", "supervisor", "employee", "ops", "partner", "opd")
+ROLES = ("admin", "supervisor", "employee", "ops", "partner", "opd", "auditor")
 
 # RFC 9110 §7.6.1 connection-specific headers, never forwarded by a proxy; plus what the gateway sets itself.
 HOP_BY_HOP = frozenset(

@@ -129,11 +129,13 @@ def test_the_compose_file_loads_as_docker_compose_would():
         "training",
         "evaluation",
         "notifications",
+        "audit",
         "needs-worker",
         "training-worker",
         "evaluation-worker",
         "notifications-worker",
         "gateway-worker",
+        "audit-worker",
         "prometheus",
         "grafana",
     }
@@ -170,9 +172,9 @@ def test_the_manifests_match_the_kubernetes_schemas(manifests):
     for manifest in core:
         kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
     kinds = {(m["kind"], m["metadata"]["name"]) for m in manifests}
-    for service in ("needs", "training", "evaluation", "notifications", "gateway"):
+    for service in ("needs", "training", "evaluation", "notifications", "gateway", "audit"):
         assert {("Deployment", service), ("Service", service), ("HorizontalPodAutoscaler", service)} <= kinds
-    for service in ("needs", "training", "evaluation", "notifications"):
+    for service in ("needs", "training", "evaluation", "notifications", "audit"):
         assert {("Deployment", f"{service}-worker"), ("HorizontalPodAutoscaler", f"{service}-worker")} <= kinds
     assert ("Deployment", "gateway-worker") in kinds and ("PersistentVolumeClaim", "needs-certificates") in kinds
     assert ("CronJob", "simpeg-sync") in kinds and ("Job", "bangkom-migrate") in kinds
@@ -186,7 +188,7 @@ def test_the_strimzi_resources_match_the_operators_schemas(manifests):
     services = ("needs", "training", "evaluation", "notifications", "gateway")
     assert topics == {f"bangkom.{s}.v1" for s in ("needs", "training", "evaluation")} | {
         f"bangkom.{s}.audit.v1" for s in services
-    } | {f"bangkom.dlq.{s}" for s in ("needs", "training", "evaluation", "notifications", "gateway")}
+    } | {f"bangkom.dlq.{s}" for s in ("needs", "training", "evaluation", "notifications", "gateway", "audit")}
 
 
 def test_the_validators_refuse_broken_manifests(manifests):
@@ -223,7 +225,7 @@ def test_every_service_database_in_the_cluster_is_backed_up_for_point_in_time_re
     assert checked.returncode == 0, checked.stdout + checked.stderr
     clusters = {m["metadata"]["name"]: m["spec"] for m in manifests if m["kind"] == "Cluster"}
     scheduled = {m["spec"]["cluster"]["name"] for m in manifests if m["kind"] == "ScheduledBackup"}
-    for service in ("needs", "training", "evaluation", "notifications", "gateway"):
+    for service in ("needs", "training", "evaluation", "notifications", "gateway", "audit"):
         spec = clusters[f"{service}-db"]
         assert spec["bootstrap"]["initdb"]["database"] == f"bangkom_{service}"
         assert spec["backup"]["barmanObjectStore"]["destinationPath"].endswith(f"/{service}")
@@ -274,7 +276,7 @@ def container_commands(manifests) -> list[list[str]]:
 
 def test_every_container_command_is_a_bangkom_command(manifests):
     commands = container_commands(manifests)
-    assert len(commands) == 11 + 11 + 10  # Kubernetes (10 Deployments, the CronJob), Compose (and its topics), Procfile
+    assert len(commands) == 13 + 13 + 12  # Kubernetes (12 Deployments, the CronJob), Compose (and its topics), Procfile
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert 'ENTRYPOINT ["bangkom"]' in dockerfile
     runner = CliRunner()

@@ -25,6 +25,7 @@ APIS = {
     "training": "http://127.0.0.1:8002",
     "evaluation": "http://127.0.0.1:8003",
     "notifications": "http://127.0.0.1:8004",
+    "audit": "http://127.0.0.1:8005",
 }
 WORKERS = {
     "needs": "http://127.0.0.1:9101",
@@ -32,6 +33,7 @@ WORKERS = {
     "evaluation": "http://127.0.0.1:9103",
     "gateway": "http://127.0.0.1:9104",
     "notifications": "http://127.0.0.1:9105",
+    "audit": "http://127.0.0.1:9106",
 }
 READY = "Bangkom berjalan"
 

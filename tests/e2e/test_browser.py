@@ -46,6 +46,7 @@ PASSWORDS = {
     "atasan": "demo-atasan-2026",
     "ops": "demo-ops-2026!",
     "opd": "demo-opd-2026",
+    "auditor": "demo-auditor-2026",
 }
 
 

@@ -39,12 +39,13 @@ def test_make_demo_serves_the_dataset_through_the_gateway(demo):
 
 
 def test_ops_metrics_exist_and_move(demo, kafka_producer):
-    employee = login("pegawai", "demo-pegawai-2026")
+    employee, auditor = login("pegawai", "demo-pegawai-2026"), login("auditor", "demo-auditor-2026")
     for service in APIS:  # a request each service serves, whatever ran before this test (or nothing did)
-        path = {"needs": "/competencies", "training": "/programs", "evaluation": "/my/tasks"}.get(
+        path = {"needs": "/competencies", "training": "/programs", "evaluation": "/my/tasks", "audit": "/entries"}.get(
             service, "/preferences/me"
         )
-        answer = requests.get(f"{GATEWAY}/api/v1/{service}{path}", headers=employee, timeout=10)
+        who = auditor if service == "audit" else employee
+        answer = requests.get(f"{GATEWAY}/api/v1/{service}{path}", headers=who, timeout=10)
         assert answer.status_code == 200, (service, answer.text[:300])
     apis = {name: scrape(url) for name, url in APIS.items()}
     workers = {name: scrape(url) for name, url in WORKERS.items()}
@@ -60,7 +61,7 @@ def test_ops_metrics_exist_and_move(demo, kafka_producer):
     for name, samples in workers.items():
         for series in ("bangkom_events_consumed_total", "bangkom_consumer_lag", "bangkom_outbox_backlog"):
             assert present(samples, series), (name, series)
-        if name not in ("gateway", "notifications"):  # these workers consume and publish nothing
+        if name not in ("gateway", "notifications", "audit"):  # these workers consume and publish nothing
             assert total(samples, "bangkom_events_produced_total", outcome="published") > 0, name
     assert present(gateway, "bangkom_http_requests_total")
     # the business gauges, with the demo's data behind them

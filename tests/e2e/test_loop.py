@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
+import jwt
 import pypdfium2
 import pytest
 import requests
@@ -75,9 +76,9 @@ def wait_for(what: str, probe, timeout: float = 120.0, every: float = 0.5):
 
 @pytest.fixture(scope="module")
 def stack(make_database, kafka_bootstrap, tmp_path_factory):
-    """Fresh databases; needs, training, evaluation and notifications under gunicorn with their workers; the gateway
-    in process."""
-    services = ("needs", "training", "evaluation", "notifications", "gateway")
+    """Fresh databases; needs, training, evaluation, notifications and audit under gunicorn with their workers; the
+    gateway in process."""
+    services = ("needs", "training", "evaluation", "notifications", "gateway", "audit")
     urls = {service: make_database(f"e2e_{service}") for service in services}
     for service, url in urls.items():
         upgrade(f"services.{service}", url)
@@ -106,7 +107,7 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
             [sys.executable, "-m", "services.gateway.worker"], env=gateway_env, stdout=log, stderr=subprocess.STDOUT
         )
     )
-    for service in ("needs", "training", "evaluation", "notifications"):
+    for service in ("needs", "training", "evaluation", "notifications", "audit"):
         port = free_port()
         env = common | mail | {"DATABASE_URL": urls[service], "BIND": f"127.0.0.1:{port}"}
         for name, command in (
@@ -130,9 +131,14 @@ def stack(make_database, kafka_bootstrap, tmp_path_factory):
             training_url=bases["training"],
             evaluation_url=bases["evaluation"],
             notifications_url=bases["notifications"],
+            audit_url=bases["audit"],
         )
         database = Database(urls["gateway"])
-        for username, role, nip in (("bkpsdm", "admin", None), ("atasan", "supervisor", SUPERVISOR)):
+        for username, role, nip in (
+            ("bkpsdm", "admin", None),
+            ("atasan", "supervisor", SUPERVISOR),
+            ("pemeriksa", "auditor", None),
+        ):
             with UnitOfWork(database, None) as uow:
                 gateway_handlers.create_account(uow, username, "kata-sandi-panjang-sekali", [role], nip)
         yield create_app(settings).test_client(), smtp
@@ -152,16 +158,25 @@ def test_the_whole_loop(stack, caplog):
     client, smtp = stack
     caplog.set_level(logging.DEBUG)  # the gateway runs in this process: every record of it, to search for secrets
 
+    actors: dict[str, str] = {}  # an Authorization header → the actor the audit trail must name
+    changes: list[tuple[str, str, str, str]] = []  # every change the loop made: method, path, request id, actor
+
     def token(username: str) -> dict:
         answer = client.post("/api/v1/auth/login", json={"username": username, "password": "kata-sandi-panjang-sekali"})
         assert answer.status_code == 200, answer.data
-        return {"Authorization": f"Bearer {answer.json['access_token']}"}
+        headers = {"Authorization": f"Bearer {answer.json['access_token']}"}
+        actors[headers["Authorization"]] = (
+            f"person:{jwt.decode(answer.json['access_token'], options={'verify_signature': False})['sub']}"
+        )
+        return headers
 
     admin, supervisor = token("bkpsdm"), token("atasan")
 
     def call(method, path, who=admin, expect=(200, 201), **kwargs):
         answer = client.open(path, method=method, headers=who, **kwargs)
         assert answer.status_code in expect, (method, path, answer.status_code, answer.get_data(as_text=True))
+        if method in ("POST", "PUT", "PATCH", "DELETE") and answer.status_code < 300 and "Authorization" in who:
+            changes.append((method, path, answer.headers["X-Request-ID"], actors[who["Authorization"]]))
         return answer.json
 
     # 1. needs: a technical competency, a position that requires it, employees loaded, gaps computed
@@ -238,6 +253,7 @@ def test_the_whole_loop(stack, caplog):
     )
     assert activated.status_code == 200, activated.get_data(as_text=True)
     employee = {"Authorization": f"Bearer {activated.json['access_token']}"}
+    actors[employee["Authorization"]] = f"person:{EMPLOYEE}"
 
     # 1c. she claims an e-learning course she took outside Bangkom; BKPSDM verifies it against the certificate
     today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()  # the services' day (WIB), not the machine's
@@ -336,7 +352,10 @@ def test_the_whole_loop(stack, caplog):
 
     def signed_post(path, payload):
         body = json.dumps(payload).encode()
-        return client.post(path, data=body, headers=gateway_domain.signed_headers(key_id, secret, body))
+        answer = client.post(path, data=body, headers=gateway_domain.signed_headers(key_id, secret, body))
+        if answer.status_code in (200, 201):
+            changes.append(("POST", path, answer.headers["X-Request-ID"], f"partner:UNIMAL/{key_id}"))
+        return answer
 
     first = signed_post("/api/v1/training/partner/attendance", {"records": records[:1]})
     assert first.status_code == 200 and first.json["accepted"] == 1
@@ -461,6 +480,27 @@ def test_the_whole_loop(stack, caplog):
     assert sorted(c["source"] for c in final["trainings"]) == ["bangkom", "external"]
     tasks_after = call("GET", f"/api/v1/evaluation/tasks?nip={EMPLOYEE}")
     assert len(tasks_after) == 3 and {t["status"] for t in tasks_after} == {"submitted"}
+
+    # 10. the audit trail (the audit service, fed by every topic): each change the loop made is there, naming who
+    #     made it, when and in which request; an auditor finds them and can change nothing
+    auditor = token("pemeriksa")
+
+    def entries_of(request_id: str) -> list:
+        return call("GET", f"/api/v1/audit/entries?request_id={request_id}", who=auditor)
+
+    wait_for("the last change in the audit trail", lambda: entries_of(changes[-1][2]), timeout=90)
+    for method, path, request_id, actor in changes:
+        found = entries_of(request_id)
+        made = [e for e in found if e["name"] == "ChangeMade"]
+        assert len(made) == 1, (method, path, found)
+        assert (made[0]["data"]["method"], made[0]["data"]["path"], made[0]["actor"]) == (method, path, actor)
+        assert made[0]["occurred_at"], "when"
+    closing = [rid for method, path, rid, _ in changes if path.endswith(f"/batches/{batch['id']}/close")][0]
+    caused = {e["name"] for e in entries_of(closing)}
+    assert {"ChangeMade", "TrainingCompleted"} <= caused, "the close and what it caused, under one request"
+    refused = client.post(f"/api/v1/training/batches/{batch['id']}/reopen", headers=auditor, json={"reason": "x"})
+    assert refused.status_code == 403
+    print(f"audit trail: {len(changes)} changes through the gateway, each with its entry")
 
     # the partner's secret, which signed every attendance request, is in no log line of any part
     logged = {log.name: log.read_text() for log in LOGS[-1].iterdir()} | {"gateway (this process)": caplog.text}

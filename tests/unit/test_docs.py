@@ -43,7 +43,7 @@ def test_every_setting_is_documented_in_operations():
             assert f"| `{field.name.upper()}` |" in operations, field.name
 
 
-@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications", "gateway"])
+@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications", "gateway", "audit"])
 def test_every_service_setting_is_documented(service):
     import dataclasses
     import importlib
@@ -61,7 +61,7 @@ def test_every_service_setting_is_documented(service):
             assert f"| `{field.name.upper()}` |" in page, field.name
 
 
-@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications"])
+@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications", "audit"])
 def test_the_access_page_lists_every_rule_of_the_code(service):
     import importlib
 
@@ -82,7 +82,7 @@ def _layout_of(service: str) -> str:
     return block.split("\nservices/", 1)[0].split("\nshared/", 1)[0]
 
 
-@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications", "gateway"])
+@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications", "gateway", "audit"])
 def test_every_module_and_package_of_a_service_is_in_its_tree(service):
     tree = _layout_of(service)
     folder = ROOT / "services" / service

@@ -13,7 +13,7 @@ from shared import messages
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RAISED = {"AppError", "Invalid", "NotFound", "Conflict", "Forbidden", "Unauthorized", "ValidationError", "BadRequest"}
-SERVICES = ("needs", "training", "evaluation", "notifications", "gateway")
+SERVICES = ("needs", "training", "evaluation", "notifications", "gateway", "audit")
 
 
 def _template(node: ast.AST) -> str | None:

@@ -8,7 +8,7 @@ from shared.web import PROBLEM_JSON
 from tests.services import app_of
 from tests.unit.gateway.test_domain import _refs
 
-SERVICES = ["needs", "training", "evaluation", "notifications", "gateway"]
+SERVICES = ["needs", "training", "evaluation", "notifications", "gateway", "audit"]
 
 
 def _spec(service: str) -> dict:

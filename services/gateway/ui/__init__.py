@@ -9,7 +9,7 @@ One module per concern: ``session`` (the blueprint, cookies, CSRF, roles), ``cli
 ``charts`` (SVG), and the pages by area: ``signin``, ``accounts``, ``employees``, ``assessments``, ``development``, ``catalogues``,
 ``standards``, ``bkpsdm``, ``training``, ``attendance``, ``evaluation``, ``people``, ``notifications``, ``partner``
 (a partner institution's user), ``proposals`` (the yearly AKPK's usulan), ``akpk`` (its forms, the approved plan's
-versions, SBU, realisation and calendar).
+versions, SBU, realisation and calendar), ``audit`` (the audit trail: search, one entry, export).
 """
 
 from services.gateway.ui import (  # noqa: F401 - their routes register
@@ -17,6 +17,7 @@ from services.gateway.ui import (  # noqa: F401 - their routes register
     akpk,
     assessments,
     attendance,
+    audit,
     bkpsdm,
     catalogues,
     development,

@@ -107,6 +107,14 @@ REALISATION = {  # of a planned proposal
     "pending": ("Belum terealisasi", "Not yet realised"),
 }
 
+SERVICES = {  # the services, as the audit trail names where an entry came from
+    "needs": ("Kebutuhan kompetensi", "Needs"),
+    "training": ("Pelatihan", "Training"),
+    "evaluation": ("Evaluasi", "Evaluation"),
+    "notifications": ("Pemberitahuan", "Notifications"),
+    "gateway": ("Akun dan akses", "Accounts and access"),
+}
+
 ROLE_LABELS = {
     "admin": ("Staf BKPSDM", "BKPSDM staff"),
     "supervisor": ("Atasan langsung", "Supervisor"),
@@ -114,6 +122,7 @@ ROLE_LABELS = {
     "ops": ("Operator sistem", "Operator"),
     "partner": ("Pengguna lembaga mitra", "Partner institution user"),
     "opd": ("Pengelola kepegawaian OPD", "OPD personnel officer"),
+    "auditor": ("Auditor (hanya membaca jejak audit)", "Auditor (reads the audit trail only)"),
 }
 ACCOUNT_STATUSES = {
     "pending": ("Belum diaktifkan", "Not activated yet"),

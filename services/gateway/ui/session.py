@@ -42,6 +42,7 @@ HOME = {
     "ops": "ui.ops",
     "partner": "ui.mitra_saya",
     "opd": "ui.opd_unit",
+    "auditor": "ui.jejak_audit",
 }
 
 

@@ -7,9 +7,9 @@ from flask.views import MethodView
 
 from services.needs import exports, handlers, schemas, views
 from services.needs.api.blueprint import blp
-from services.needs.api.exports import EXPORT_DOC, file_response
 from shared import sheets
 from shared.identity import own_unit
+from shared.sheets import EXPORT_DOC, file_response
 from shared.web import caller, context, read_session
 
 

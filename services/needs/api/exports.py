@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 
 from services.needs import exports, schemas, views
 from services.needs.api.blueprint import blp, year_of
 from shared import sheets
 from shared.identity import own_unit
+from shared.sheets import EXPORT_DOC, file_response
 from shared.web import caller, context, read_session
-
-EXPORT_DOC = {
-    "responses": {
-        "200": {
-            "description": "An XLSX or CSV file with Indonesian column headers",
-            "content": {
-                media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-                for media in sheets.CONTENT_TYPES.values()
-            },
-        }
-    }
-}
-
-
-def file_response(content: bytes, file_format: str, name: str) -> Response:
-    return Response(
-        content,
-        mimetype=sheets.CONTENT_TYPES[file_format].split(";")[0],
-        headers={
-            "Content-Type": sheets.CONTENT_TYPES[file_format],
-            "Content-Disposition": f'attachment; filename="{name}.{file_format}"',
-        },
-    )
 
 
 @blp.route("/exports/gaps")
