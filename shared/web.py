@@ -336,6 +336,7 @@ def _install_request_hooks(app: Flask, service: str, access: Access | None, secr
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = request_id.get() or ""
+        audit.settle(response.status_code, context())
         route = request.url_rule.rule if request.url_rule else "<unmatched>"
         if route not in UNMONITORED:
             elapsed = time.perf_counter() - g.get("started", time.perf_counter())

@@ -214,6 +214,7 @@ def proxy(service: str, rest: str) -> Response:
     """``/api/v1/<service>/<rest>``: the caller authenticated (a person's token or a partner's signature) and rate
     limited, then the request sent on to the service with their signed identity, and its answer given back."""
     settings = context().settings
+    audit.made_by_the_services()
     base = settings.upstreams().get(service)
     if base is None:
         _no_such_service(service, settings)

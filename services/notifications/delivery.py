@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from services.notifications import domain
 from services.notifications.config import NotificationSettings
-from services.notifications.models import Message, Person, Preference
+from services.notifications.models import Message, Outbox, Person, Preference
 from shared import due
-from shared.db import Database, utcnow
+from shared.db import Database, UnitOfWork, utcnow
 from shared.mail import Channel, DeliveryError
 
 
@@ -71,7 +71,8 @@ def send_due(
 def send_again(database: Database, settings: NotificationSettings, message_id: str) -> Message | None:
     """BKPSDM sends a failed message again, to the address the records hold now; it stays as it was when the person
     still has no address (the answer says so)."""
-    with database.sessions() as session:
+    with UnitOfWork(database, Outbox) as uow:  # a unit of work: the change and its audit record commit together
+        session = uow.session
         row = session.get(Message, message_id)
         if row is None:
             return None
@@ -80,7 +81,7 @@ def send_again(database: Database, settings: NotificationSettings, message_id: s
         if row.status in ("failed", "no_address") and address:
             row.address = address  # as the records say now (the e-mail may have been corrected in SIMPEG)
             row.status, row.attempts, row.next_attempt_at, row.last_error = "queued", 0, utcnow(), None
-            session.commit()
+            uow.commit()
         session.refresh(row)
         session.expunge(row)
         return row

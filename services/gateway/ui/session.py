@@ -66,6 +66,11 @@ def field_label(path: str | None) -> str | None:
     return t(*words) if words else None
 
 
+@ui.before_request
+def _changes_are_the_services() -> None:
+    audit.made_by_the_services()  # a page's form changes what the services hold; they record it (shared/audit.py)
+
+
 @ui.before_app_request
 def _language() -> None:
     chosen = request.args.get("lang")

@@ -10,7 +10,6 @@ import pytest
 
 from services.evaluation import commands, handlers
 from services.evaluation.app import create_app
-from services.evaluation.config import EvaluationSettings
 from services.evaluation.models import Outbox, ProcessedEvent
 from shared import identity
 from shared.consumer import EventConsumer
@@ -20,28 +19,6 @@ from tests import factories
 from tests.integration.conftest import consume_until, record_outcomes
 from tests.integration.needs.conftest import new_nip
 from tests.services import SECRET
-
-
-@pytest.fixture(scope="session")
-def evaluation_url(migrated_database) -> str:
-    return migrated_database("evaluation")
-
-
-@pytest.fixture(scope="session")
-def evaluation_db(database_of, evaluation_url):  # evaluation_url first: it migrates (and seeds)
-    return database_of("evaluation")
-
-
-@pytest.fixture
-def settings(evaluation_url, kafka_bootstrap, unique) -> EvaluationSettings:
-    return EvaluationSettings(
-        service="evaluation",
-        database_url=evaluation_url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_topic_prefix=unique("evaluation") + ".",
-        internal_identity_secret=SECRET,
-        behavior_opens_after_days=0,
-    )
 
 
 @pytest.fixture
