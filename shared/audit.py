@@ -32,6 +32,8 @@ class Recording:
     def __init__(self, service: str, request: Any) -> None:
         self.service, self.method, self.path = service, request.method, request.path
         self.route = request.url_rule.rule if request.url_rule else request.path
+        who = g.get("identity")  # a service: the address the gateway signed; the gateway: the client's own
+        self.address = who.address if who is not None else (request.remote_addr if service == "gateway" else None)
         self.recorded = False
         self.settles = True  # False where the change is made (and recorded) by the services the request calls
 
@@ -39,7 +41,13 @@ class Recording:
         if self.recorded or not (changed(uow) if wrote is None else wrote):
             return
         self.recorded = True
-        data = {"request_id": request_id.get() or "", "method": self.method, "route": self.route, "path": self.path}
+        data = {
+            "request_id": request_id.get() or "",
+            "method": self.method,
+            "route": self.route,
+            "path": self.path,
+            "address": self.address,
+        }
         uow.publish(new_event(f"bangkom.{self.service}.ChangeMade.v1", data))
 
     def settle(self, status: int, service: ServiceContext) -> None:

@@ -365,6 +365,8 @@ class ChangeMade(Schema):
     method = fields.String(required=True, validate=validate.OneOf(["POST", "PUT", "PATCH", "DELETE"]))
     route = fields.String(required=True, validate=validate.Length(max=300))  # the operation, e.g. /api/v1/…/<nip>
     path = fields.String(required=True, validate=validate.Length(max=2000))  # the path called: the object's ids
+    # the client's network address as the gateway saw it (past trusted proxies); older records lack it
+    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
 for _service in ("needs", "training", "evaluation", "notifications", "gateway"):

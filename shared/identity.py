@@ -27,6 +27,7 @@ class Identity:
     partner_code: str | None = None  # set for partner institutions
     issued_at: int = 0
     unit_code: str | None = None  # set for an OPD's user (role opd): the unit it is kept to
+    address: str | None = None  # the client's network address as the gateway saw it (past trusted proxies): audit
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
@@ -49,6 +50,7 @@ def encode(identity: Identity, secret: str, now: float | None = None) -> str:
         "roles": list(identity.roles),
         "partner": identity.partner_code,
         "unit": identity.unit_code,
+        "addr": identity.address,
         "iat": int(now if now is not None else time.time()),
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
@@ -67,7 +69,12 @@ def decode(value: str | None, secret: str, max_age: int = 300, now: float | None
     if not -CLOCK_SKEW_SECONDS <= age <= max_age:
         raise Unauthorized(f"The caller identity ({HEADER}) has expired; send the request again.")
     return Identity(
-        claims["sub"], tuple(claims.get("roles", ())), claims.get("partner"), claims["iat"], claims.get("unit")
+        claims["sub"],
+        tuple(claims.get("roles", ())),
+        claims.get("partner"),
+        claims["iat"],
+        claims.get("unit"),
+        claims.get("addr"),
     )
 
 

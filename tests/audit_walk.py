@@ -52,7 +52,8 @@ class Walk:
             ).all()
         assert len(rows) == 1, f"{method} {route}: {len(rows)} ChangeMade for request {request_id}"
         event = json.loads(rows[0])
-        assert event["data"] == {"request_id": request_id, "method": method, "route": route, "path": path}
+        made = {"request_id": request_id, "method": method, "route": route, "path": path, "address": who.address}
+        assert event["data"] == made, (method, route)
         assert (event["actor"], event["requestid"]) == (who.actor, request_id), (method, route, event)
         assert dt.datetime.fromisoformat(event["time"].replace("Z", "+00:00")) >= started, "when it was made"
         self.walked.add((method, route))

@@ -20,7 +20,9 @@ class EntryQuery(Schema):
     )
     action = fields.String(
         validate=validate.Length(min=1, max=200),
-        metadata={"description": "Part of the action: an event's name (TrainingCompleted) or an operation (POST, /batches)"},
+        metadata={
+            "description": "Part of the action: an event's name (TrainingCompleted) or an operation (POST, /batches)"
+        },
     )
     service = fields.String(validate=validate.OneOf(SERVICES))
     name = fields.String(validate=validate.Length(min=1, max=80), metadata={"description": "The event's exact name"})

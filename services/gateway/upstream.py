@@ -4,11 +4,12 @@ for sending again."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 
 import requests
-from flask import current_app
+from flask import current_app, has_request_context, request
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util import Retry
@@ -72,6 +73,8 @@ def prepared_call(
 ) -> Callable[[], requests.Response]:
     """``call`` made ready in the request's context, to be sent from any thread (the web UI's calls sent together)."""
     settings = context().settings
+    if caller.address is None and has_request_context():  # where the request came from, for the audit trail
+        caller = dataclasses.replace(caller, address=request.remote_addr)
     signed = {
         identity.HEADER: identity.encode(caller, settings.internal_identity_secret),
         "X-Request-ID": request_id.get() or "",

@@ -494,6 +494,7 @@ def test_the_whole_loop(stack, caplog):
         made = [e for e in found if e["name"] == "ChangeMade"]
         assert len(made) == 1, (method, path, found)
         assert (made[0]["data"]["method"], made[0]["data"]["path"], made[0]["actor"]) == (method, path, actor)
+        assert made[0]["data"]["address"] == "127.0.0.1", "where the request came from, as the gateway saw it"
         assert made[0]["occurred_at"], "when"
     closing = [rid for method, path, rid, _ in changes if path.endswith(f"/batches/{batch['id']}/close")][0]
     caused = {e["name"] for e in entries_of(closing)}

@@ -28,6 +28,7 @@ SAMPLES = {
         "method": "PUT",
         "route": "/api/v1/needs/employees",
         "path": "/api/v1/needs/employees",
+        "address": "10.20.30.40",
     },
     "EmployeeSynced": {
         "nip": NIP,
