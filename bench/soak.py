@@ -3,7 +3,7 @@
     make soak       # or: deploy/local/with-infra.sh .venv/bin/python bench/soak.py --minutes 60
 
 Every part as in production, on the local Kafka and PostgreSQL (throw-away databases, topics under a prefix of their
-own): the five APIs under gunicorn (2 workers each) and the five workers. The load, at ``--rate`` requests a second
+own): the six APIs under gunicorn (2 workers each) and the six workers. The load, at ``--rate`` requests a second
 through the gateway: a partner's signed attendance records (half of it), BKPSDM reading the API (a quarter), the web
 UI's pages with a fresh sign-in every five minutes, an API login every 10 s, employees answering their evaluation
 tasks; beside it a completion every 2 s (``TrainingCompleted`` on the training topic, as the training service
@@ -50,17 +50,18 @@ from shared import identity  # noqa: E402
 from shared.db import Database, UnitOfWork  # noqa: E402
 from shared.events import new_event  # noqa: E402
 
-SERVICES = ("needs", "training", "evaluation", "notifications", "gateway")
+SERVICES = ("needs", "training", "evaluation", "notifications", "gateway", "audit")
 WARM_UP_MINUTES = 5
 SYNC_EVERY_S, COMPLETION_EVERY_S, LOGIN_EVERY_S, UI_SIGN_IN_EVERY_S = 900, 2.0, 10.0, 300
 ID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-PAGES = ["/bkpsdm", "/kebutuhan", "/pelatihan", "/bkpsdm/tugas", "/pegawai", "/rencana-tahunan"]
+PAGES = ["/bkpsdm", "/kebutuhan", "/pelatihan", "/bkpsdm/tugas", "/pegawai", "/rencana-tahunan", "/jejak-audit"]
 READS = [  # what BKPSDM reads: a page of a list, or one person's messages (not lists that grow with the soak)
     "/api/v1/needs/needs?page=1&page_size=50",
     "/api/v1/needs/employees?page=1&page_size=50",
     "/api/v1/training/programs",
     "/api/v1/evaluation/tasks?page=1&page_size=50",
     "/api/v1/notifications/messages?nip={nip}",
+    "/api/v1/audit/entries?object={nip}&page=1&page_size=50",
 ]
 
 

@@ -27,7 +27,7 @@ def _routes(app):
             yield method, rule.rule, path
 
 
-@pytest.mark.parametrize("service", ["needs", "training", "evaluation"])
+@pytest.mark.parametrize("service", ["needs", "training", "evaluation", "notifications", "audit"])
 def test_every_route_has_a_rule_and_refuses_a_call_without_the_gateway_identity(service, migrated_database):
     app = _app(service, migrated_database(service))
     access = importlib.import_module(f"services.{service}.api").ACCESS

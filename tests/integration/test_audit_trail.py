@@ -38,7 +38,6 @@ def audit(migrated_database, kafka_bootstrap, unique):
         kafka_bootstrap_servers=kafka_bootstrap,
         kafka_topic_prefix=unique("audit") + ".",
         internal_identity_secret=SECRET,
-        export_max_rows=5,
     )
     database = Database(settings.database_url)
     yield settings, database
@@ -90,8 +89,10 @@ def _change(service: str, method: str, route: str, path: str, actor: str, reques
     return dataclasses.replace(event, actor=actor, requestid=request_id, time=at.isoformat().replace("+00:00", "Z"))
 
 
-def _client(settings, *roles: str, subject: str = "pemeriksa.inspektorat"):
-    client = app_of("audit", settings.database_url, kafka_topic_prefix=settings.kafka_topic_prefix).test_client()
+def _client(settings, *roles: str, subject: str = "pemeriksa.inspektorat", **values):
+    client = app_of(
+        "audit", settings.database_url, kafka_topic_prefix=settings.kafka_topic_prefix, **values
+    ).test_client()
     client.environ_base["HTTP_X_BANGKOM_IDENTITY"] = identity.encode(identity.Identity(subject, roles), SECRET)
     return client
 
@@ -140,7 +141,8 @@ def test_every_event_becomes_one_entry_found_by_person_object_action_and_time_wi
     assert rows[0][:3] == ["Waktu (UTC)", "Pelaku", "Tindakan"]
     assert [row[7] for row in rows[1:]] == [first.id, change.id, renamed.id], "oldest first"
     assert '"Cut Nyak Dhien"' in rows[3][8]
-    too_many = auditor.get("/api/v1/audit/exports/entries")  # EXPORT_MAX_ROWS is 5 here
+    narrow = _client(settings, "auditor", export_max_rows=2)  # three entries found, two at most: refused
+    too_many = narrow.get("/api/v1/audit/exports/entries", query_string={"object": nip})
     assert too_many.status_code == 422 and too_many.json["errors"][0]["field"] == "since"
     assert "Persempit" in too_many.json["detail"]
     backwards = auditor.get("/api/v1/audit/entries", query_string={"since": "2026-03-09", "until": "2026-03-01"})

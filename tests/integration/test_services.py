@@ -18,7 +18,7 @@ from shared.db import Database, UnitOfWork
 from shared.events import new_event
 from shared.migrations import upgrade
 
-EVENT_SERVICES = ["needs", "training", "evaluation", "notifications"]
+EVENT_SERVICES = ["needs", "training", "evaluation", "notifications", "audit"]
 
 
 @pytest.mark.parametrize("service", [*EVENT_SERVICES, "gateway"])
