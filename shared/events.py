@@ -137,6 +137,13 @@ def derived_id() -> str:
     return str(uuid.uuid5(_DERIVED, f"{cause[0]}/{next(cause[1])}"))
 
 
+def derived_prefix() -> str | None:
+    """While an event is handled (:func:`caused_by`): the next slot of its ids, for a statement that makes many ids at
+    once (``shared.outbox.events_from_rows``: each row's id derives from it and the row's content); None otherwise."""
+    cause = _cause.get()
+    return None if cause is None else f"{cause[0]}/{next(cause[1])}"
+
+
 def new_event(
     type_or_name: str,
     data: Mapping[str, Any],

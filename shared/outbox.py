@@ -17,13 +17,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import BigInteger, Index, Integer, String, Text, cast, func, insert, literal, select, update
+from sqlalchemy import UUID, BigInteger, Index, Integer, String, Text, cast, func, insert, literal, select, update
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.sql import ColumnElement, FromClause
 from sqlalchemy.sql.dml import Insert
 
 from shared.db import Database, UnitOfWork, UTCDateTime, among, utcnow
-from shared.events import CONTENT_TYPE, SPEC_VERSION, Event, lookup
+from shared.events import CONTENT_TYPE, SPEC_VERSION, Event, derived_prefix, lookup
 from shared.logging import actor as current_actor
 from shared.logging import correlation_id as current_correlation_id
 from shared.logging import request_id as current_request_id
@@ -99,7 +99,7 @@ def events_from_rows(
     event_type = lookup(name)
     correlation = current_correlation_id.get() or str(uuid.uuid4())
     source = (
-        select(cast(func.gen_random_uuid(), String).label("event_id"), *(c.label(k) for k, c in data.items()))
+        select(_event_ids(name, data).label("event_id"), *(c.label(k) for k, c in data.items()))
         .select_from(rows)
         .subquery("event_rows")
     )
@@ -139,6 +139,19 @@ def events_from_rows(
             literal(0),
         ),
     )
+
+
+def _event_ids(name: str, data: Mapping[str, ColumnElement]) -> ColumnElement:
+    """Each row's event id: random; or, while an event is handled (``shared.events.caused_by``), derived from the
+    cause, the event's name and the row's data (and its rank among identical rows), so that handling the cause again
+    (a restored database re-reads it) writes the very same ids, which their consumers recognise."""
+    prefix = derived_prefix()
+    if prefix is None:
+        return cast(func.gen_random_uuid(), String)
+    content = cast(func.json_build_object(*(part for k, c in data.items() for part in (k, c))), Text)
+    rank = func.row_number().over(partition_by=content, order_by=content)
+    seed = func.concat(literal(f"{prefix}/{name}/"), content, literal("/"), rank)
+    return cast(cast(func.md5(seed), UUID), String)
 
 
 def publish_rows(uow: UnitOfWork, name: str, rows: Any, data: Mapping[str, Any], count_by: Any = None) -> Any:

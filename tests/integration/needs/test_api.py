@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -18,7 +19,7 @@ from services.needs.models import Outbox
 from shared import identity
 from shared import nip as employee_number
 from shared.db import UnitOfWork
-from shared.events import new_event, parse_event
+from shared.events import caused_by, new_event, parse_event
 from tests.integration.needs.conftest import ADMIN, new_nip
 from tests.services import SECRET
 
@@ -503,6 +504,35 @@ def test_the_events_of_needs_opened_are_written_by_postgresql_as_new_event_write
         assert event.data == expected.data
     assert len({parse_event(r.payload).correlationid for r in rows}) == 1  # one command, one correlation
     assert len({r.id for r in rows}) == 2
+
+
+def test_needs_opened_in_bulk_while_an_event_is_handled_get_ids_that_handling_it_again_makes_again(
+    position, competency, employee, year, needs_db, settings
+):
+    """A database restored to an earlier point re-reads the events it lost: what their handling opens in bulk must
+    carry the ids it carried the first time (shared.events.caused_by), or its consumers would count it twice."""
+    code = position({competency(): 3, competency(): 3})
+    nip = employee(code)
+    with needs_db.sessions() as session:
+        session.execute(text("DELETE FROM needs WHERE nip = :nip"), {"nip": nip})
+        session.commit()
+
+    def opened(cause: str | None) -> list[str]:
+        with contextlib.ExitStack() as stack, UnitOfWork(needs_db, Outbox) as uow:
+            if cause:
+                stack.enter_context(caused_by(cause))
+            [report] = handlers.recompute(uow, settings, years=[year], nips=[nip])
+            assert report.needs_opened == 2
+            made = uow.session.scalars(
+                select(Outbox.id).where(Outbox.aggregateid == nip, Outbox.type.like("%DevelopmentNeedIdentified%"))
+            ).all()
+        return sorted(made)  # rolled back: the next call opens them again
+
+    first = opened("needs/3f0c9a1e-event-handled")
+    assert len(set(first)) == 2
+    assert opened("needs/3f0c9a1e-event-handled") == first, "the same cause: the same ids"
+    assert not set(opened("needs/another-event")) & set(first), "another cause: other ids"
+    assert not set(opened(None)) & set(first), "no cause (a request): random ids"
 
 
 def test_a_standard_change_recomputes_only_the_competencies_it_changed(
