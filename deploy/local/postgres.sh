@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PostgreSQL from the machine's Debian packages, as a private cluster on 127.0.0.1,
-# with one database per service (bangkom_needs, bangkom_training, bangkom_evaluation, bangkom_gateway).
+# with one database per service (bangkom_needs, bangkom_training, bangkom_evaluation, bangkom_notifications, bangkom_gateway, bangkom_audit).
 #
 #   deploy/local/postgres.sh start    install the packages where missing, initdb on first start, start, create databases
 #   deploy/local/postgres.sh stop     fast shutdown
@@ -26,7 +26,7 @@ if [ -z "${PG_DATA_DIR:-}" ] && [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&
 fi
 DB_USER=${PG_USER:-bangkom}
 DB_PASSWORD=${PG_PASSWORD:-bangkom}
-DATABASES=${PG_DATABASES:-bangkom_needs bangkom_training bangkom_evaluation bangkom_gateway}
+DATABASES=${PG_DATABASES:-bangkom_needs bangkom_training bangkom_evaluation bangkom_notifications bangkom_gateway bangkom_audit}
 
 say() { echo "postgres: $*"; }
 
