@@ -10,7 +10,7 @@
 #   deploy/local/postgres.sh datadir  print the cluster's data folder
 #
 # Environment (defaults): PG_PORT (15432), PG_DATA_DIR (<repo>/.local/postgres), PG_USER (bangkom),
-# PG_PASSWORD (bangkom), PG_DATABASES (the four above), PG_BACKUP_REPO (empty; set: the WAL is archived there with
+# PG_PASSWORD (bangkom), PG_DATABASES (the six above), PG_BACKUP_REPO (empty; set: the WAL is archived there with
 # pgBackRest, see deploy/local/backup.sh).
 set -euo pipefail
 
