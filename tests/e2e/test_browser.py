@@ -693,15 +693,16 @@ def test_bkpsdm_gives_a_project_assessment_nobody_can_answer_to_a_supervisor_and
 
     bkpsdm = Person(browser, "bkpsdm")
     page = bkpsdm.page
-    page.goto("/bkpsdm/tugas?lihat=flagged")
+    page.goto(f"/bkpsdm/tugas?lihat=flagged&nip={heads[0]}")  # a page of 50, earliest due first: found by NIP
     page.locator(f"#assignee-{given}").fill(supervisor)
     page.locator(f"#reason-{given}").fill("Atasan langsung belum tercatat di SIMPEG")
     page.locator(f"form:has(#assignee-{given})").get_by_role("button", name="Berikan").click()
     expect(page.get_by_role("status")).to_contain_text(f"Tugas diberikan kepada {supervisor}")
+    page.goto(f"/bkpsdm/tugas?lihat=flagged&nip={heads[1]}")
     page.locator(f"#close-{closed}").fill("Pejabat pindah tugas ke provinsi")
     page.locator(f"form:has(#close-{closed})").get_by_role("button", name="Tutup tugas").click()
     expect(page.get_by_role("status")).to_contain_text("Tugas ditutup")
-    page.goto("/bkpsdm/tugas?lihat=expired")
+    page.goto(f"/bkpsdm/tugas?lihat=expired&nip={heads[1]}")
     expect(page.get_by_text("Ditutup: Pejabat pindah tugas ke provinsi")).to_be_visible()
     bkpsdm.shot("tugas-l3-ditutup")
     page.locator(f"#due-{closed}").fill((today + dt.timedelta(days=14)).isoformat())

@@ -111,14 +111,16 @@ def tugas_bkpsdm():
         "overdue": {"overdue": "true", "status": "open"},
         "expired": {"status": "expired"},
     }.get(view) or abort(404)
-    listed = api_page("evaluation", "/tasks", {**query, "kind": "behavior"})
+    nip = request.args.get("nip", "").strip()  # one participant's, when BKPSDM looks for them
+    listed = api_page("evaluation", "/tasks", {**query, "kind": "behavior", **({"nip": nip} if nip else {})})
     return render_template(
         "tugas_bkpsdm.html",
         tasks=listed.items,
         total=listed.total,
         page=listed.number,
         pages=listed.pages,
-        filters={"lihat": view},
+        nip=nip,
+        filters={"lihat": view, **({"nip": nip} if nip else {})},
         view=view,
         today=_today().isoformat(),
     )

@@ -102,7 +102,7 @@ def test_bkpsdm_gives_a_flagged_project_assessment_to_a_supervisor_in_the_web_ui
     with evaluation_db.sessions() as session:
         task_id = session.scalar(select(Task.id).where(Task.nip == participant, Task.kind == "behavior"))
     bkpsdm = _signed_in(gateway_settings, unique("bkpsdm"), ["admin"], None)
-    page = bkpsdm.get("/bkpsdm/tugas?lihat=flagged").get_data(as_text=True)
+    page = bkpsdm.get(f"/bkpsdm/tugas?lihat=flagged&nip={participant}").get_data(as_text=True)
     assert f"/bkpsdm/tugas/{task_id}/penilai" in page
     csrf = page.split('name="csrf" value="')[1].split('"')[0]
     refused = bkpsdm.post(
