@@ -23,10 +23,10 @@ BASE = "/api/v1/evaluation"
 
 
 def test_every_state_changing_route_of_evaluation_leaves_its_audit_record(settings, evaluation_db):
-    nip, supervisor, successor = new_nip(), new_nip(), new_nip()
+    nip, successor = new_nip(), new_nip()
     with UnitOfWork(evaluation_db, Outbox) as uow:
-        for known in (successor, nip):
-            handlers.on_employee_synced(factories.employee_synced(known, supervisor), uow, settings)
+        handlers.on_employee_synced(factories.employee_synced(successor, None), uow, settings)
+        handlers.on_employee_synced(factories.employee_synced(nip, None), uow, settings)  # nobody above: flagged
         handlers.on_training_completed(completed(nip, str(uuid.uuid4()), f"prog-{uuid.uuid4().hex[:6]}"), uow, settings)
         uow.commit()
     client = app_of("evaluation", settings.database_url, kafka_topic_prefix=settings.kafka_topic_prefix).test_client()
