@@ -29,6 +29,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -78,13 +79,17 @@ def stop_and_drop(servers: Sequence[subprocess.Popen], admin: Engine, names: dic
 
 
 def serve(
-    app: str, env: dict[str, str], options: Sequence[str] = ("-c", "python:shared.gunicorn_conf")
+    app: str,
+    env: dict[str, str],
+    options: Sequence[str] = ("-c", "python:shared.gunicorn_conf"),
+    log: Any = subprocess.DEVNULL,
 ) -> subprocess.Popen:
+    """``app`` under gunicorn; its output to ``log`` (an open file), or nowhere."""
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", *options, app],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT if log is not subprocess.DEVNULL else subprocess.DEVNULL,
     )
 
 

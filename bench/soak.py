@@ -52,6 +52,7 @@ from shared.events import new_event  # noqa: E402
 
 SERVICES = ("needs", "training", "evaluation", "notifications", "gateway", "audit")
 WARM_UP_MINUTES = 5
+LOGS = ROOT / "bench" / "soak-logs"
 SYNC_EVERY_S, COMPLETION_EVERY_S, LOGIN_EVERY_S, UI_SIGN_IN_EVERY_S = 900, 2.0, 10.0, 300
 ID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PAGES = ["/bkpsdm", "/kebutuhan", "/pelatihan", "/bkpsdm/tugas", "/pegawai", "/rencana-tahunan", "/jejak-audit"]
@@ -90,8 +91,13 @@ class Stack:
             "SIMPEG_CLIENT_SECRET": self.simpeg_secret,
             **upstreams,
         }
+        LOGS.mkdir(parents=True, exist_ok=True)  # every part's warnings and errors, one file each
         self.apis = {
-            s: serve(f"services.{s}.app:create_app()", self.of(s) | {"BIND": f"127.0.0.1:{self.ports[s]}"})
+            s: serve(
+                f"services.{s}.app:create_app()",
+                self.of(s) | {"BIND": f"127.0.0.1:{self.ports[s]}"},
+                log=(LOGS / f"{s}-api.log").open("w"),
+            )
             for s in SERVICES
         }
         self.workers = {
@@ -99,8 +105,8 @@ class Stack:
                 [sys.executable, "-m", f"services.{s}.worker"],
                 env=self.of(s) | {"WORKER_METRICS_PORT": str(self.metrics_ports[s])},
                 cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stdout=(LOGS / f"{s}-worker.log").open("w"),
+                stderr=subprocess.STDOUT,
             )
             for s in SERVICES
         }
@@ -144,7 +150,7 @@ class Load:
     def __init__(self, stack: Stack, batch: dict, nips: list[str], key: dict) -> None:
         self.stack, self.batch, self.nips, self.key = stack, batch, nips, key
         self.durations: dict[str, list[float]] = {}  # the current minute's, seconds, by path
-        self.failures = 0  # 5xx in the current minute
+        self.failures: dict[str, int] = {}  # 5xx in the current minute, by path and status
         # 4xx, and pages redirected (to the sign-in), in the current minute by path: the load itself gone wrong
         self.refused: dict[str, int] = {}
         self.n = 0
@@ -164,7 +170,9 @@ class Load:
         route = ID_IN_PATH.sub("{id}", path.split("?")[0])  # one row per operation, not per task
         with self.lock:
             self.durations.setdefault(route, []).append(time.perf_counter() - started)
-            self.failures += answer.status_code >= 500
+            if answer.status_code >= 500:
+                failed = f"{route} {answer.status_code}"
+                self.failures[failed] = self.failures.get(failed, 0) + 1
             if 400 <= answer.status_code < 500 or (method == "GET" and 300 <= answer.status_code < 400):
                 self.refused[route] = self.refused.get(route, 0) + 1
         return answer
@@ -262,10 +270,10 @@ class Load:
             json={"username": "soak", "password": "kata-sandi-soak-panjang"},
         )
 
-    def take_minute(self) -> tuple[dict[str, list[float]], int, dict[str, int]]:
+    def take_minute(self) -> tuple[dict[str, list[float]], dict[str, int], dict[str, int]]:
         with self.lock:
             durations, failures, refused = self.durations, self.failures, self.refused
-            self.durations, self.failures, self.refused = {}, 0, {}
+            self.durations, self.failures, self.refused = {}, {}, {}
         return durations, failures, refused
 
 
@@ -318,7 +326,8 @@ def sample(stack: Stack, load: Load, minute: int, topics: KafkaConsumer) -> dict
         "requests": len(durations),
         "p99_ms": round(p99, 1) if p99 is not None else None,
         "p99_ms_by_path": {path: p99_of(ds) for path, ds in sorted(by_path.items())},
-        "errors_5xx": failures,
+        "errors_5xx": sum(failures.values()),
+        "errors_5xx_by_path": failures,
         "refused_4xx": refused,
         "rss_mb": {part: round(value, 1) for part, value in rss.items()},
         "rss_total_mb": round(sum(rss.values()), 1),
@@ -366,6 +375,12 @@ def report(samples: list[dict], plot: Path | None) -> None:
             f"  p99: first ten minutes {statistics.median(first):.1f} ms, last ten {statistics.median(last):.1f} ms (medians)"
         )
     print(f"  5xx: {sum(s['errors_5xx'] for s in samples)}; largest lag {max(s['lag'] for s in samples)} records")
+    failed: dict[str, int] = {}
+    for s in samples:
+        for path, count in s.get("errors_5xx_by_path", {}).items():
+            failed[path] = failed.get(path, 0) + count
+    for path, count in sorted(failed.items(), key=lambda item: -item[1]):
+        print(f"    {count:6d}  {path}  (logs: {LOGS})")
     print(f"  SIMPEG syncs: {samples[-1]['syncs']} s; completions {samples[-1]['completions']}")
     if plot:
         draw(samples, plot)
