@@ -107,7 +107,7 @@ def test_every_event_becomes_one_entry_found_by_person_object_action_and_time_wi
     change = _change(
         "needs", "PUT", "/api/v1/needs/employees/<nip>", f"/api/v1/needs/employees/{nip}", admin, request_id, later_at
     )
-    renamed = _employee(nip, "Cut Nyak Dhien", admin, request_id, later_at)
+    renamed = _employee(nip, "Cut Nyak Dhien", admin, request_id, later_at + dt.timedelta(milliseconds=5))
     assert deliver(first, change, renamed) == ["handled"] * 3
     assert deliver(renamed) == ["duplicate"], "a redelivered event is recognised, not kept twice"
 

@@ -231,10 +231,15 @@ def test_the_proxy_signs_the_identity_and_the_service_enforces_roles_and_ownersh
         "method": "PUT",
         "route": "/api/v1/needs/employees",
         "path": "/api/v1/needs/employees",
+        "address": "127.0.0.1",  # the caller's, as the gateway saw it: signed into the identity the service got
     }
     signed_in = client.post("/api/v1/auth/login", json={"username": admin_name, "password": admin_password})
     [sign_in] = _outbox(migrated_database("gateway"), "ChangeMade", signed_in.headers["X-Request-ID"])
     assert sign_in["actor"] == f"person:{admin_name}" and sign_in["data"]["route"] == "/api/v1/auth/login"
+    assert sign_in["data"]["address"] == "127.0.0.1"
+    assert _outbox(migrated_database("gateway"), "ChangeMade", created.headers["X-Request-ID"]) == [], (
+        "a change through the proxy is recorded once, by the service that made it"
+    )
     own = client.get(f"/api/v1/needs/employees/{nip}", headers={"Authorization": f"Bearer {employee}"})
     assert own.status_code == 200 and own.json["nip"] == nip
     forged = client.get(

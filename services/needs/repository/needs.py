@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    UUID,
     String,
     case,
     cast,
@@ -28,7 +29,7 @@ from services.needs.models import (
     Need,
 )
 from shared.db import UnitOfWork, UTCDateTime, among, on_postgresql, upsert_insert, utcnow
-from shared.events import Event, new_event
+from shared.events import Event, derived_prefix, new_event
 from shared.outbox import publish_rows
 
 
@@ -210,7 +211,7 @@ NEED_COLUMNS = (
 def _opening(session: Session, year: int, gaps_in_scope: list, now):
     """The INSERT … SELECT that opens a need for every gap of ``year`` without an active need, returning them."""
     candidates = select(
-        _new_uuid(session),
+        _new_need_id(session),
         Gap.nip,
         Gap.competency_code,
         Gap.year,
@@ -280,11 +281,17 @@ def _open_needs(session: Session, year: int, gaps_in_scope: list, report, outbox
     return events
 
 
-def _new_uuid(session: Session):
-    """A random id made by the database, for set-based inserts."""
-    if on_postgresql(session):
+def _new_need_id(session: Session):
+    """A new need's id, made by the database (a set-based insert): random; or, while an event is handled
+    (``shared.events.caused_by``), derived from the cause and the need's key (NIP, competency, year), so that handling
+    it again (a restored database re-reads it) opens the same need under the same id. SQLite (the demo): random."""
+    if not on_postgresql(session):
+        return func.lower(func.hex(func.randomblob(16)))
+    prefix = derived_prefix()
+    if prefix is None:
         return cast(func.gen_random_uuid(), String)
-    return func.lower(func.hex(func.randomblob(16)))
+    seed = func.concat(literal(f"{prefix}/need/"), Gap.nip, literal("/"), Gap.competency_code, literal("/"), Gap.year)
+    return cast(cast(func.md5(seed), UUID), String)
 
 
 def need_identified_event(need: Any, validate: bool = True) -> Event:
