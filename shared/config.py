@@ -36,6 +36,8 @@ class Settings:
     consumer_backoff_seconds: float = 0.2
     consumer_backoff_max_seconds: float = 2.0  # also how soon a consumer tries a database that was down again
     consumer_poll_ms: int = 500
+    # A consumer outside its group this long (stuck joining) joins again as a new member; longer than any rebalance
+    consumer_rejoin_after_seconds: float = 60.0
     scheduled_poll_seconds: float = 30.0  # how often a worker looks for its periodic jobs that are due
     scheduled_job_lease_seconds: float = 900.0  # a periodic job's run is another instance's to take over after this
     # A consumer that dies unannounced (kill -9, a lost node) holds its partitions this long

@@ -22,6 +22,7 @@ the partition moves on. ``stop`` (set on SIGTERM) is honoured between records.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -31,18 +32,18 @@ from typing import Any
 from kafka import KafkaConsumer
 from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from shared.backoff import retry_delay
-from shared.db import Database, UnitOfWork, among, utcnow
+from shared.db import Database, UnitOfWork, utcnow
 from shared.dead_letters import dead_letter
 from shared.events import Event, InvalidEvent, UnknownEventType, caused_by, parse_event
 from shared.lag import measure_lag
 from shared.logging import log_context
-from shared.metrics import DEAD_LETTERS, EVENTS_CONSUMED
-from shared.offsets import OffsetCommitter, kafka_options
-from shared.positions import Positions, PositionsMoved
+from shared.metrics import CONSUMERS_RENEWED, DEAD_LETTERS, EVENTS_CONSUMED
+from shared.offsets import Membership, OffsetCommitter, await_partitions, kafka_options
+from shared.positions import Positions, PositionsMoved, handled_before
 from shared.producer import Producer
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ class EventConsumer:
         await_partitions_seconds: float = 0.0,
         stop: threading.Event | None = None,
         together_seconds: float = 0.2,
+        rejoin_after_seconds: float = 0.0,
     ) -> None:
         self.service = service
         self.database = database
@@ -135,28 +137,34 @@ class EventConsumer:
         self.backoff_max_seconds = backoff_max_seconds
         self.poll_ms = poll_ms
         self.together_seconds = together_seconds  # a transaction of records together ends after this much handling
-        options = {**kafka_options(bootstrap_servers, group_id), **(consumer_options or {})}
-        self.consumer = KafkaConsumer(**options)
-        self.offsets = OffsetCommitter(self.consumer)
-        self.positions = Positions.of(processed_model, group_id)
-        if await_partitions_seconds:
-            self._await_partitions(await_partitions_seconds)
-        self.consumer.subscribe(self.topics, listener=self.positions)
+        self.options = {**kafka_options(bootstrap_servers, group_id), **(consumer_options or {})}
+        self.membership = Membership(rejoin_after_seconds)
+        self._join(await_partitions_seconds)
         self.stop = stop or threading.Event()
         self._lag_labels: set[tuple[str, str, str]] = set()
 
-    def _await_partitions(self, timeout: float) -> None:
-        """Know every topic's partitions before joining the group (the worker, whose topics exist by then). A
-        consumer that joins first may be assigned nothing for a topic its metadata does not hold yet, and
-        kafka-python notices the partitions only much later (seen with freshly created topics)."""
-        deadline = time.monotonic() + timeout
-        missing = list(self.topics)
-        while missing and time.monotonic() < deadline:
-            missing = [topic for topic in missing if not self.consumer.partitions_for_topic(topic)]
-            if missing:
-                time.sleep(0.2)
-        if missing:
-            log.warning("no partitions known yet; consuming anyway", extra={"topics": missing})
+    def _join(self, await_partitions_seconds: float = 0.0) -> None:
+        """Join the group as a new member: a ``KafkaConsumer``, its offsets on their way, its stored positions."""
+        self.consumer = KafkaConsumer(**self.options)
+        self.offsets = OffsetCommitter(self.consumer)
+        self.positions = Positions.of(self.processed_model, self.group_id)
+        if await_partitions_seconds:
+            await_partitions(self.consumer, self.topics, await_partitions_seconds)
+        self.consumer.subscribe(self.topics, listener=self.positions)
+
+    def _rejoin_if_stuck(self) -> None:
+        """Outside the group longer than any rebalance takes (``shared.offsets.Membership``): join again as a new
+        member. What the old one settled but did not store is redelivered and recognised."""
+        outside = self.membership.stuck(self.consumer)
+        if outside is None:
+            return
+        log.warning("outside consumer group %s for %.0f s; joining again as a new member", self.group_id, outside)
+        self.membership.rejoined()  # should no broker answer, the one it has goes on and this waits for the limit
+        stale = self.consumer
+        self._join()
+        CONSUMERS_RENEWED.labels(self.service).inc()
+        with contextlib.suppress(Exception):
+            stale.close(autocommit=False, timeout_ms=2000)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -167,6 +175,7 @@ class EventConsumer:
             while not self.stop.is_set():
                 try:
                     self.poll_once()
+                    self._rejoin_if_stuck()
                 except KAFKA_UNAVAILABLE as exc:
                     # kafka-python can raise out of poll() while no broker answers (the group coordinator
                     # lookup on a refused connection): the worker must outlive the outage, not die of it.
@@ -225,7 +234,7 @@ class EventConsumer:
             self.positions.moved(self.consumer.assignment())
         finally:
             if done or self.offsets.pending:
-                self._commit(done, wait=self.stop.is_set())
+                self.offsets.commit(done, wait=self.stop.is_set())
             self._lag_labels = measure_lag(self.service, self.consumer, self._lag_labels)
         return handled
 
@@ -258,9 +267,6 @@ class EventConsumer:
         self.offsets.flush()  # the last asynchronous commits reach the broker before the group is left
         self.consumer.close(autocommit=False)
 
-    def _commit(self, offsets: dict[TopicPartition, int], wait: bool = False) -> None:
-        self.offsets.commit(offsets, wait)
-
     # -- a poll at once ----------------------------------------------------------------------
 
     def settled(self, record: Any, outcome: str) -> None:
@@ -283,7 +289,9 @@ class EventConsumer:
         started = time.monotonic()
         try:
             with UnitOfWork(self.database, self.outbox_model, self.topic_prefix) as uow:
-                seen = self._handled_before(uow, {event.id for _, event, handler in events if handler is not None})
+                seen = handled_before(
+                    uow.session, self.processed_model, {event.id for _, event, handler in events if handler is not None}
+                )
                 handled: list[Event] = []
                 for index, (record, event, handler) in enumerate(events):
                     if self.stop.is_set() or (handled and time.monotonic() - started > self.together_seconds):
@@ -320,16 +328,6 @@ class EventConsumer:
                 log.info("%s %s", event.name, outcome, extra={"type": event.type, "event_id": event.id})
             settled[(record.topic, record.partition, record.offset)] = outcome
         return settled, taken
-
-    def _handled_before(self, uow: UnitOfWork, ids: set[str]) -> set[str]:
-        """Which of the events were handled before: their ids in ``processed_events``, a thousand per query."""
-        listed, seen = list(ids), set[str]()
-        for chunk in range(0, len(listed), 1000):
-            column = self.processed_model.event_id
-            seen.update(
-                uow.session.scalars(select(column).where(among(uow.session, column, listed[chunk : chunk + 1000])))
-            )
-        return seen
 
     # -- one record -------------------------------------------------------------------------
 

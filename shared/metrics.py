@@ -70,6 +70,12 @@ PRODUCERS_RENEWED = Counter(
     "Kafka producers replaced because they let a send expire or had not settled their sends in time (stuck)",
     ["service"],
 )
+CONSUMERS_RENEWED = Counter(
+    "bangkom_kafka_consumer_renewals_total",
+    "Kafka consumers that joined their group again as a new member after being outside it longer than any rebalance "
+    "takes (stuck joining)",
+    ["service"],
+)
 DEAD_LETTERS = Counter(
     "bangkom_dead_letters_total", "Records sent to the dead-letter topic", ["service", "topic", "reason"]
 )

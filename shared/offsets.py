@@ -1,4 +1,5 @@
-"""A worker's ``KafkaConsumer``: how it is set up, and committing its offsets to the broker without waiting on it.
+"""A worker's ``KafkaConsumer``: how it is set up, committing its offsets to the broker without waiting on it, and
+noticing when it has been outside its group too long.
 
 The positions a consumer starts from are those its database keeps (``shared.positions``); the broker's committed
 offsets are their copy for monitoring (the group's lag) and tools, so the consumer does not wait for the broker's
@@ -15,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kafka import KafkaConsumer
-from kafka.structs import OffsetAndMetadata, TopicPartition
+from kafka.structs import MemberState, OffsetAndMetadata, TopicPartition
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,20 @@ def kafka_options(bootstrap_servers: str, group_id: str) -> dict[str, Any]:
         "session_timeout_ms": 10000,
         "heartbeat_interval_ms": 2000,
     }
+
+
+def await_partitions(consumer: KafkaConsumer, topics: list[str], timeout: float) -> None:
+    """Know every topic's partitions before joining the group (the worker, whose topics exist by then). A consumer that
+    joins first may be assigned nothing for a topic its metadata does not hold yet, and kafka-python notices the
+    partitions only much later (seen with freshly created topics)."""
+    deadline = time.monotonic() + timeout
+    missing = list(topics)
+    while missing and time.monotonic() < deadline:
+        missing = [topic for topic in missing if not consumer.partitions_for_topic(topic)]
+        if missing:
+            time.sleep(0.2)
+    if missing:
+        log.warning("no partitions known yet; consuming anyway", extra={"topics": missing})
 
 
 class OffsetCommitter:
@@ -64,9 +79,6 @@ class OffsetCommitter:
         if self._committing:
             with contextlib.suppress(Exception):
                 self.consumer.commit(self._committing, timeout_ms=self.COMMIT_TIMEOUT_MS)
-
-    COMMIT_TIMEOUT_MS = 2000  # a commit that cannot reach the broker must not stall the loop (kafka-python: 30 s)
-    COMMIT_STUCK_S = 10.0  # a commit unanswered this long is given up on: the next one goes
 
     def commit(self, offsets: dict[TopicPartition, int], wait: bool = False) -> None:
         """Commit the offsets; without ``wait`` the answer is not awaited (a lost commit only redelivers records the
@@ -126,3 +138,31 @@ class OffsetCommitter:
                 and (waiting is None or failed.offset > waiting.offset)
             ):
                 self._unsent[tp] = failed
+
+
+class Membership:
+    """How long a consumer has been outside its group (joining, rebalancing, or not joined at all).
+
+    A member of a stable group is inside it even with no partitions (an instance beyond the partitions' count waits
+    so). Outside for longer than any rebalance takes means it is stuck: kafka-python waits for a JoinGroup answer up to
+    the rebalance time-out and 5 s (305 s by default), and a member whose join the broker no longer knows stays outside
+    (seen as a worker that handled nothing for minutes, then left with ``UnknownMemberIdError``). The consumer then
+    joins again as a new member (``shared.consumer``)."""
+
+    def __init__(self, limit_seconds: float) -> None:
+        self.limit_seconds = limit_seconds
+        self._outside_since: float | None = None
+
+    def stuck(self, consumer: KafkaConsumer) -> float | None:
+        """Seconds this consumer has been outside its group when that is longer than the limit, else None."""
+        now = time.monotonic()
+        if consumer.group_metadata().state is MemberState.STABLE:
+            self._outside_since = None
+            return None
+        if self._outside_since is None:
+            self._outside_since = now
+        outside = now - self._outside_since
+        return outside if self.limit_seconds and outside > self.limit_seconds else None
+
+    def rejoined(self) -> None:
+        self._outside_since = None

@@ -28,7 +28,7 @@ from sqlalchemy import BigInteger, Integer, String, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from shared.db import UTCDateTime, utcnow
+from shared.db import UTCDateTime, among, utcnow
 
 
 class ProcessedEventMixin:
@@ -51,6 +51,14 @@ class ConsumerPositionMixin:
     partition: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     next_offset: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def handled_before(session: Session, processed_model: type[Any], ids: Iterable[str]) -> set[str]:
+    """Which of the events were handled before: their ids in ``processed_events``, a thousand per query."""
+    listed, seen, column = list(ids), set[str](), processed_model.event_id
+    for chunk in range(0, len(listed), 1000):
+        seen.update(session.scalars(select(column).where(among(session, column, listed[chunk : chunk + 1000]))))
+    return seen
 
 
 class PositionsMoved(RuntimeError):

@@ -116,6 +116,7 @@ def _consumer(settings, database, outbox_model, processed_model, handlers, subsc
         backoff_seconds=settings.consumer_backoff_seconds,
         backoff_max_seconds=settings.consumer_backoff_max_seconds,
         poll_ms=settings.consumer_poll_ms,
+        rejoin_after_seconds=settings.consumer_rejoin_after_seconds,
         stop=stop,
         await_partitions_seconds=30.0,  # its topics were just ensured
         consumer_options=consumer_options(settings),

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
+import time
+import uuid
 
+from kafka import KafkaConsumer
 from sqlalchemy import delete, select, update
 
+from shared.metrics import CONSUMERS_RENEWED
 from tests.backbone_models import ConsumerPosition, JpCredit, ProcessedEvent
 from tests.integration.conftest import (
     HANDLERS,
@@ -50,7 +55,7 @@ def test_killed_after_db_commit_before_offset_commit_then_restarted(
     def die(offsets, wait=False):
         raise KilledBeforeOffsetCommit
 
-    first._commit = die
+    first.offsets.commit = die
     with contextlib.suppress(KilledBeforeOffsetCommit):
         consume_until(first, lambda: credited(database, event.data["enrollment_id"]) == 1)
     first.close()  # without committing: the group's offset at the broker still points at the record
@@ -312,3 +317,64 @@ def test_a_commit_the_broker_refused_goes_again_with_the_next_poll_even_without_
     assert (consumer.consumer.committed(partition) or 0) < 5, "refused: not committed yet"
     consume_until(consumer, lambda: consumer.consumer.committed(partition) == 5)  # polls that bring nothing
     assert len(outcomes) == 5
+
+
+def _running(consumer) -> threading.Thread:
+    thread = threading.Thread(target=consumer.run, daemon=True)
+    thread.start()
+    return thread
+
+
+def _wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+
+
+def test_a_member_stuck_outside_its_group_joins_again_and_one_idle_in_a_stable_group_never_does(
+    new_topic, kafka_producer, make_consumer, database, kafka_bootstrap, unique
+):
+    """A rebalance that cannot end (a member of the group that stopped polling holds it) keeps a joining consumer
+    outside its group: past its limit it joins again as a new member. Once the group is stable, a second consumer
+    without a partition (one partition, two members) is inside its group and stays as it is."""
+    topic, group, service = new_topic("stuck", partitions=1), unique("group"), f"stuck-{uuid.uuid4().hex[:6]}"
+    renewals = CONSUMERS_RENEWED.labels(service)
+    hostage = KafkaConsumer(
+        bootstrap_servers=kafka_bootstrap.split(","),
+        group_id=group,
+        enable_auto_commit=False,
+        session_timeout_ms=10000,
+        max_poll_interval_ms=300000,
+    )
+    hostage.subscribe([topic])
+    _wait_for(lambda: hostage.poll(timeout_ms=200) is not None and hostage.assignment(), 30, "the hostage joined")
+
+    stuck = make_consumer([topic], group=group, service=service, rejoin_after_seconds=3.0)
+    consumers, running = [stuck], [_running(stuck)]
+    try:
+        # the hostage holds the rebalance (it does not poll, so it never joins again): the consumer stays outside
+        _wait_for(lambda: renewals._value.get() >= 1, 30, "the consumer outside its group did not join again")
+        hostage.close()  # the rebalance can end
+        event = training_completed()
+        kafka_producer.send(topic, key=event.key.encode(), value=event.to_json()).get(timeout=10)
+        _wait_for(lambda: credited(database, event.data["enrollment_id"]) == 1, 60, "the event was not handled")
+
+        idle = make_consumer([topic], group=group, service=service, rejoin_after_seconds=3.0)
+        consumers.append(idle)
+        running.append(_running(idle))
+        _wait_for(lambda: stuck.consumer.assignment() or idle.consumer.assignment(), 60, "the group settled")
+        settled = renewals._value.get()
+        time.sleep(8)  # well past the limit: the member without a partition is inside a stable group
+        assert renewals._value.get() == settled
+        assert {len(stuck.consumer.assignment()), len(idle.consumer.assignment())} == {0, 1}
+        later = training_completed()
+        kafka_producer.send(topic, key=later.key.encode(), value=later.to_json()).get(timeout=10)
+        _wait_for(lambda: credited(database, later.data["enrollment_id"]) == 1, 30, "the later event was not handled")
+    finally:
+        for consumer in consumers:
+            consumer.stop.set()
+        for thread in running:
+            thread.join(timeout=30)
+        with contextlib.suppress(Exception):
+            hostage.close()
