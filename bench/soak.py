@@ -12,8 +12,8 @@ stand-in every 15 minutes (``bangkom simpeg sync``, 2,000 employees: ``EmployeeS
 
 Each minute: every process's resident memory, the minute's p99 latency and 5xx answers, every consumer's lag (the
 workers' ``/metrics``), each database's size and the gateway's replay and rate tables (purged as they go), and the
-records on the soak's topics. At the end: the table, the trends after a 5-minute warm-up (memory in MB an hour, p99
-of the last ten minutes against the first ten), the samples as JSON and a plot (``--plot``, PNG).
+records on the soak's topics. At the end: the table, the trends after a 5-minute warm-up (memory in MB an hour, over all
+and each half, p99 of the last ten minutes against the first ten), the samples as JSON and a plot (``--plot``, PNG).
 """
 
 from __future__ import annotations
@@ -370,6 +370,10 @@ def report(samples: list[dict], plot: Path | None) -> None:
     print(f"  memory of every process together: {memory:+.1f} MB an hour (least squares)")
     worst = max(parts, key=lambda part: parts[part])
     print(f"  the part growing most: {worst} {parts[worst]:+.1f} MB an hour")
+    half = len(steady) // 2
+    for name, part in (("first half", steady[:half]), ("second half", steady[half:])):
+        growth = trend([(s["minute"], s["rss_total_mb"]) for s in part])
+        print(f"  memory, {name} (minutes {part[0]['minute']}-{part[-1]['minute']}): {growth:+.1f} MB an hour")
     if first and last:
         print(
             f"  p99: first ten minutes {statistics.median(first):.1f} ms, last ten {statistics.median(last):.1f} ms (medians)"
