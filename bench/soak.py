@@ -25,6 +25,7 @@ import os
 import random
 import re
 import secrets
+import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +37,7 @@ from pathlib import Path
 import jwt
 import requests
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,6 +50,7 @@ from services.gateway import handlers as gateway_handlers  # noqa: E402
 from shared import identity  # noqa: E402
 from shared.db import Database, UnitOfWork  # noqa: E402
 from shared.events import new_event  # noqa: E402
+from tests.smtp_standin import SmtpStandin  # noqa: E402
 
 SERVICES = ("needs", "training", "evaluation", "notifications", "gateway", "audit")
 WARM_UP_MINUTES = 5
@@ -75,6 +77,7 @@ class Stack:
         self.ports = {s: free_port() for s in SERVICES}
         self.metrics_ports = {s: free_port() for s in SERVICES}
         self.simpeg_port, self.simpeg_secret = free_port(), secrets.token_urlsafe(16)
+        self.smtp = SmtpStandin(keep=False).start()  # the city's mail server: it counts the messages delivered
         upstreams = {f"{s.upper()}_URL": f"http://127.0.0.1:{self.ports[s]}" for s in SERVICES if s != "gateway"}
         self.env = {
             **os.environ,
@@ -89,6 +92,9 @@ class Stack:
             "SIMPEG_TOKEN_URL": f"http://127.0.0.1:{self.simpeg_port}/oauth/token",
             "SIMPEG_CLIENT_ID": "bangkom",
             "SIMPEG_CLIENT_SECRET": self.simpeg_secret,
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(self.smtp.port),
+            "SMTP_SECURITY": "none",
             **upstreams,
         }
         LOGS.mkdir(parents=True, exist_ok=True)  # every part's warnings and errors, one file each
@@ -142,6 +148,7 @@ class Stack:
         for process in [*self.workers.values(), self.simpeg]:
             process.wait(timeout=60)
         stop_and_drop(list(self.apis.values()), self.admin, self.names)
+        self.smtp.stop()
 
 
 class Load:
@@ -277,6 +284,124 @@ class Load:
         return durations, failures, refused
 
 
+class Cpu:
+    """Each part's CPU in the last minute, in % of one core, from /proc (the postmaster counts its ended backends)."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self) -> None:
+        self.before: dict[str, float] = {}
+
+    @classmethod
+    def seconds(cls, pid: int, children: bool = False) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+        return ticks / cls.TICK
+
+    @staticmethod
+    def named(name: str) -> list[tuple[int, int]]:
+        """(pid, parent pid) of every process with this command name."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)
+                if fields[0].split("(", 1)[1] == name:
+                    found.append((int(stat.parent.name), int(fields[1].split()[1])))
+            except (OSError, IndexError):
+                continue
+        return found
+
+    def minute(self, parts: dict[str, list[int]]) -> dict[str, float]:
+        postgres = self.named("postgres")
+        pids = {pid for pid, _ in postgres}
+        now = {part: sum(self.seconds(pid) for pid in found) for part, found in parts.items()}
+        now["postgres"] = sum(self.seconds(pid, children=parent not in pids) for pid, parent in postgres)
+        now["kafka"] = sum(self.seconds(pid) for pid, _ in self.named("java"))
+        now["load"] = self.seconds(os.getpid())
+        used = {part: round(max(0.0, now[part] - self.before.get(part, now[part])) / 60 * 100, 1) for part in now}
+        self.before = now
+        return used
+
+
+def seq_scans(stack: Stack) -> list[tuple[str, str, int, int, int]]:
+    """Each table's sequential scans and the rows they read (service, table, scans, rows read, index scans)."""
+    found = []
+    for service, url in stack.urls.items():
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables")
+            ).all()
+        engine.dispose()
+        found += [(service, *row) for row in rows]
+    return sorted(found, key=lambda row: -row[3])
+
+
+class Statements:
+    """What each SQL statement cost per call early and late in the run (``pg_stat_statements``, which the local
+    PostgreSQL loads): a statement whose mean time grows reads something that grows. Skipped where not loaded."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.engine: Engine | None = stack.admin
+        self.service = {name: service for service, name in stack.names.items()}
+        self.snapshots: dict[int, dict[tuple[str, int], tuple[str, int, float]]] = {}  # by minute
+        try:
+            with stack.admin.connect() as connection:
+                connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+        except Exception as exc:  # noqa: BLE001 - a diagnosis, not the soak's subject
+            print(f"  (no statement figures: {str(exc).splitlines()[0]})", file=sys.stderr)
+            self.engine = None
+
+    def snapshot(self, minute: int) -> None:
+        if self.engine is None:
+            return
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT d.datname, s.queryid, s.query, s.calls, s.total_exec_time FROM pg_stat_statements s"
+                    " JOIN pg_database d ON d.oid = s.dbid"
+                )
+            ).all()
+        self.snapshots[minute] = {
+            (db, qid): (query, calls, ms) for db, qid, query, calls, ms in rows if db in self.service
+        }
+
+    def report(self, top: int = 10) -> None:
+        """The statements that took most time late in the run, with their mean time early and late (ms a call)."""
+        if len(self.snapshots) < 3:
+            return
+        minutes = sorted(self.snapshots)  # the warm-up's end, ten minutes later, ten minutes before the end, the end
+        windows = [self._window(*(self.snapshots[m] for m in window)) for window in (minutes[:2], minutes[-2:])]
+        late = sorted(windows[1].items(), key=lambda item: -item[1][1] * item[1][2])[:top]
+        print("  SQL taking most time in the last ten minutes (ms a call: first ten minutes → last ten; calls):")
+        for key, (query, calls, mean) in late:
+            before = windows[0].get(key, (query, 0, float("nan")))[2]
+            shown = " ".join(query.split())[:110]
+            print(f"    {before:7.2f} → {mean:7.2f} {calls:7d}  {self.service[key[0]]}: {shown}")
+
+    @staticmethod
+    def _window(first: dict, last: dict) -> dict:
+        found = {}
+        for key, (query, calls, total) in last.items():
+            _, calls0, total0 = first.get(key, (query, 0, 0.0))
+            if calls > calls0:
+                found[key] = (query, calls - calls0, (total - total0) / (calls - calls0))
+        return found
+
+
+def listening(port: int) -> None:
+    """Wait until something accepts connections on the port (a stand-in without a health probe)."""
+    for _ in range(150):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"nothing listens on port {port}")
+
+
 def lag(stack: Stack) -> int:
     """The records every consumer has yet to handle, from the workers' own gauge."""
     total = 0.0
@@ -298,10 +423,12 @@ def p99_of(durations: list[float]) -> float | None:
     return round(max(durations) * 1000, 1) if durations else None
 
 
-def sample(stack: Stack, load: Load, minute: int, topics: KafkaConsumer) -> dict:
+def sample(stack: Stack, load: Load, minute: int, topics: KafkaConsumer, cpu: Cpu) -> dict:
     by_path, failures, refused = load.take_minute()
     durations = [d for path in by_path.values() for d in path]
-    rss = {part: sum(rss_mb(pid) or 0 for pid in pids) for part, pids in stack.processes().items()}
+    parts = stack.processes()
+    rss = {part: sum(rss_mb(pid) or 0 for pid in pids) for part, pids in parts.items()}
+    used = cpu.minute(parts)
     sizes = {}
     for service, url in stack.urls.items():
         engine = create_engine(url)
@@ -331,6 +458,7 @@ def sample(stack: Stack, load: Load, minute: int, topics: KafkaConsumer) -> dict
         "refused_4xx": refused,
         "rss_mb": {part: round(value, 1) for part, value in rss.items()},
         "rss_total_mb": round(sum(rss.values()), 1),
+        "cpu_percent": used,
         "lag": lag(stack),
         "db_mb": sizes,
         "seen_requests": seen,
@@ -338,6 +466,7 @@ def sample(stack: Stack, load: Load, minute: int, topics: KafkaConsumer) -> dict
         "topic_records": records,
         "completions": load.completed,
         "syncs": list(load.syncs),
+        "mails": stack.smtp.inbox.received,
     }
 
 
@@ -374,6 +503,14 @@ def report(samples: list[dict], plot: Path | None) -> None:
     for name, part in (("first half", steady[:half]), ("second half", steady[half:])):
         growth = trend([(s["minute"], s["rss_total_mb"]) for s in part])
         print(f"  memory, {name} (minutes {part[0]['minute']}-{part[-1]['minute']}): {growth:+.1f} MB an hour")
+    cpu = {part: trend([(s["minute"], s["cpu_percent"][part]) for s in steady]) for part in samples[-1]["cpu_percent"]}
+    print(
+        "  CPU (% of one core: last minute, trend an hour): "
+        + ", ".join(
+            f"{part} {samples[-1]['cpu_percent'][part]:.0f} ({cpu[part]:+.1f})"
+            for part in sorted(cpu, key=lambda p: -cpu[p])
+        )
+    )
     if first and last:
         print(
             f"  p99: first ten minutes {statistics.median(first):.1f} ms, last ten {statistics.median(last):.1f} ms (medians)"
@@ -385,7 +522,10 @@ def report(samples: list[dict], plot: Path | None) -> None:
             failed[path] = failed.get(path, 0) + count
     for path, count in sorted(failed.items(), key=lambda item: -item[1]):
         print(f"    {count:6d}  {path}  (logs: {LOGS})")
-    print(f"  SIMPEG syncs: {samples[-1]['syncs']} s; completions {samples[-1]['completions']}")
+    print(
+        f"  SIMPEG syncs: {samples[-1]['syncs']} s; completions {samples[-1]['completions']};"
+        f" e-mails delivered {samples[-1].get('mails', 0)}"
+    )
     if plot:
         draw(samples, plot)
         print(f"  plot: {plot}")
@@ -432,6 +572,7 @@ def main() -> None:
     try:
         for service in SERVICES:
             wait_healthy(f"http://127.0.0.1:{stack.ports[service]}")
+        listening(stack.simpeg_port)  # the first sync runs at once
         stack.cli("needs", "needs", "seed")
         with UnitOfWork(Database(stack.urls["gateway"]), None) as uow:
             gateway_handlers.create_account(uow, "soak", "kata-sandi-soak-panjang", ["admin"], None)
@@ -441,6 +582,8 @@ def main() -> None:
             http, f"http://127.0.0.1:{stack.ports['training']}/api/v1/training", stack.urls["training"]
         )
         load = Load(stack, batch, nips, key)
+        cpu, statements = Cpu(), Statements(stack)
+        cpu.minute(stack.processes())
         topics = KafkaConsumer(
             bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092").split(",")
         )
@@ -451,7 +594,9 @@ def main() -> None:
         while (now := time.monotonic()) < started + args.minutes * 60:
             load.step(now - started, last)
             if now >= next_sample:
-                samples.append(sample(stack, load, len(samples) + 1, topics))
+                samples.append(sample(stack, load, len(samples) + 1, topics, cpu))
+                if len(samples) in (WARM_UP_MINUTES, WARM_UP_MINUTES + 10, args.minutes - 10, args.minutes - 1):
+                    statements.snapshot(len(samples))
                 args.samples.write_text(json.dumps(samples, indent=1))
                 s = samples[-1]
                 print(
@@ -464,6 +609,10 @@ def main() -> None:
         topics.close()
         load.producer.close(timeout=10)
         report(samples, args.plot)
+        print("  sequential scans by the rows they read (service, table, scans, rows read, index scans):")
+        for row in seq_scans(stack)[:8]:
+            print(f"    {row[0]:>13} {row[1]:<28} {row[2]:9d} {row[3]:13d} {row[4]:11d}")
+        statements.report()
     finally:
         stack.stop()
 

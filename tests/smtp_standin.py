@@ -19,13 +19,18 @@ from aiosmtpd.controller import Controller
 
 
 class _Inbox:
-    def __init__(self) -> None:
+    def __init__(self, keep: bool) -> None:
+        self.keep = keep  # False: count what arrives, keep nothing (a long run)
+        self.received = 0
         self.messages: list[EmailMessage] = []
         self.duplicates = 0
         self.seen: set[tuple[str, str]] = set()
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.received += 1
+        if not self.keep:
+            return "250 OK"
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         key = (str(message["To"]), str(message["Message-ID"] or id(message)))
         with self.lock:
@@ -38,8 +43,8 @@ class _Inbox:
 
 
 class SmtpStandin:
-    def __init__(self) -> None:
-        self.inbox = _Inbox()
+    def __init__(self, keep: bool = True) -> None:
+        self.inbox = _Inbox(keep)
         with socket.socket() as probe:  # aiosmtpd checks its port by connecting: it needs a real one
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]

@@ -89,7 +89,7 @@ start() {
   if [ -n "${PG_BACKUP_REPO:-}" ]; then "$HERE/backup.sh" configure; fi
   say "starting on 127.0.0.1:$PORT (log: $DATA_DIR/server.log)"
   as_owner "$BIN/pg_ctl" -D "$DATA_DIR" -l "$DATA_DIR/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $PORT -k /tmp -c max_connections=200 -c fsync=${PG_FSYNC:-on}" start >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -p $PORT -k /tmp -c max_connections=200 -c fsync=${PG_FSYNC:-on} -c shared_preload_libraries=pg_stat_statements" start >/dev/null
   create_databases
   say "ready"
 }

@@ -87,8 +87,11 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("enrollment_id", "kind", name="uq_task_enrollment_kind"),
         Index("ix_tasks_status_due", "status", "due_on"),
+        Index("ix_tasks_due", "due_on", "id"),  # BKPSDM's list of every task, by due date
         Index("ix_tasks_assignee", "assignee_nip", "status"),
         Index("ix_tasks_assignee_partner", "assignee_partner", "status"),
+        Index("ix_tasks_nip", "nip", "kind", "status"),  # a new supervisor takes over an ASN's open projects
+        Index("ix_tasks_batch", "batch_id", "status"),  # is the batch's evaluation done?
     )
 
 

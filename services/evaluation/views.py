@@ -16,6 +16,8 @@ from services.evaluation import domain
 from services.evaluation.models import BatchEvaluation, Participation, Task
 from shared.errors import NotFound
 
+TASK_FILTERS = ("status", "kind", "assignee_nip", "assignee_partner", "nip", "batch_id", "flagged")
+
 
 def task_view(task: Task, today: dt.date, program_title: str | None = None) -> dict[str, Any]:
     values = {column.key: getattr(task, column.key) for column in Task.__table__.columns}
@@ -23,21 +25,25 @@ def task_view(task: Task, today: dt.date, program_title: str | None = None) -> d
 
 
 def tasks(session: Session, filters: dict[str, Any], today: dt.date, page: int, page_size: int):
-    query = (
-        select(Task, Participation.program_title)
-        .join(Participation, Participation.enrollment_id == Task.enrollment_id)
-        .order_by(Task.due_on, Task.id)
-    )
-    for field in ("status", "kind", "assignee_nip", "assignee_partner", "nip", "batch_id", "flagged"):
-        if filters.get(field) is not None:
-            query = query.where(getattr(Task, field) == filters[field])
-    if filters.get("unit_code"):
-        query = query.where(Participation.unit_code == filters["unit_code"])
+    """A page of tasks by due date, and how many match. The count reads the tasks alone (an index) unless the OPD
+    filter needs the participations: a year's tens of thousands of tasks cost milliseconds, not a join."""
+    conditions = [getattr(Task, f) == filters[f] for f in TASK_FILTERS if filters.get(f) is not None]
     if filters.get("overdue") is not None:
         overdue = (Task.status == "open") & (Task.due_on < today)
-        query = query.where(overdue if filters["overdue"] else ~overdue)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    found = session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+        conditions.append(overdue if filters["overdue"] else ~overdue)
+    counted = select(func.count()).select_from(Task)
+    if filters.get("unit_code"):
+        conditions.append(Participation.unit_code == filters["unit_code"])
+        counted = counted.join(Participation, Participation.enrollment_id == Task.enrollment_id)
+    total = session.scalar(counted.where(*conditions))
+    found = session.execute(
+        select(Task, Participation.program_title)
+        .join(Participation, Participation.enrollment_id == Task.enrollment_id)
+        .where(*conditions)
+        .order_by(Task.due_on, Task.id)  # ix_tasks_due: the first page without sorting every task
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
     return [task_view(task, today, title) for task, title in found], total
 
 
