@@ -27,6 +27,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from services.gateway import domain as gateway_domain
 from tests.e2e.conftest import GATEWAY, ROOT, login
 from tests.e2e.test_loop import qr_codes
+from tests.waiting import wait_for
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -89,14 +90,6 @@ def subject(username: str) -> str:
     token = login(username, PASSWORDS[username])["Authorization"].split()[1]
     payload = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
-
-
-def wait_for(what: str, probe, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while not (value := probe()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
-    return value
 
 
 def downloaded_pdf(page: Page, link_name: str) -> tuple[bytes, str]:

@@ -11,7 +11,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from shared.db import Database, UnitOfWork
 from shared.migrations import upgrade
 from tests.e2e.conftest import stop
 from tests.services import SECRET, settings_of
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTANSI = {"makassar": "kota-makassar.json", "jayapura": "kabupaten-jayapura.json"}
@@ -39,16 +39,6 @@ NIPS = {"makassar": "199003152015031001", "jayapura": "198807202014022002"}
 def _as(who: str, role: str) -> dict:
     """A signed identity made when the request is: the signature is short-lived."""
     return {identity.HEADER: identity.encode(identity.Identity(who, (role,)), SECRET)}
-
-
-def _wait(what: str, probe, timeout: float = 90.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -168,15 +158,20 @@ def test_two_instansi_share_a_broker_and_a_database_server_and_see_nothing_of_ea
 
     for name, stack in platform.items():  # synced to its own training service, and only there
         with stack["training_db"].sessions() as session:
-            _wait(f"{name}'s employee in its training service", lambda s=session, n=NIPS[name]: s.get(EmployeeView, n))
+            wait_for(
+                f"{name}'s employee in its training service",
+                lambda s=session, n=NIPS[name]: s.get(EmployeeView, n),
+                timeout=90,
+            )
             assert set(session.scalars(select(EmployeeView.nip))) == {NIPS[name]}
 
     rows = {name: _train(stack, NIPS[name]) for name, stack in platform.items()}
     for name, stack in platform.items():  # credited by its own needs service from its own TrainingCompleted
         with stack["needs_db"].sessions() as session:
-            _wait(
+            wait_for(
                 f"{name}'s JP credit",
                 lambda s=session, n=NIPS[name]: s.scalar(select(JpCredit.jp).where(JpCredit.nip == n)),
+                timeout=90,
             )
             assert [(c.nip, c.jp) for c in session.scalars(select(JpCredit))] == [(NIPS[name], 8)]
 

@@ -12,7 +12,6 @@ import logging
 import os
 import subprocess
 import sys
-import time
 import uuid
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -33,6 +32,7 @@ from services.needs import handlers as needs_handlers
 from services.needs.models import Outbox as NeedsOutbox
 from shared.db import Database, UnitOfWork
 from shared.migrations import upgrade
+from tests import waiting
 from tests.e2e.conftest import stop
 from tests.integration.test_gateway import free_port
 from tests.readback import read_cloudevent
@@ -64,14 +64,9 @@ def log_tails(lines: int = 25) -> str:
     )
 
 
-def wait_for(what: str, probe, timeout: float = 120.0, every: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}\n{log_tails()}"
-        time.sleep(every)
+def wait_for(what: str, probe, timeout: float = 120.0):
+    """The loop's waits: its workers take their time on a busy machine; a timeout shows their logs' tails."""
+    return waiting.wait_for(what, probe, timeout, every=0.5, why=log_tails)
 
 
 @pytest.fixture(scope="module")

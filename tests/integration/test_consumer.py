@@ -20,6 +20,7 @@ from tests.integration.conftest import (
     record_outcomes,
     training_completed,
 )
+from tests.waiting import wait_for
 
 
 class KilledBeforeOffsetCommit(BaseException):
@@ -325,13 +326,6 @@ def _running(consumer) -> threading.Thread:
     return thread
 
 
-def _wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.2)
-
-
 def test_a_member_stuck_outside_its_group_joins_again_and_one_idle_in_a_stable_group_never_does(
     new_topic, kafka_producer, make_consumer, database, kafka_bootstrap, unique
 ):
@@ -348,29 +342,29 @@ def test_a_member_stuck_outside_its_group_joins_again_and_one_idle_in_a_stable_g
         max_poll_interval_ms=300000,
     )
     hostage.subscribe([topic])
-    _wait_for(lambda: hostage.poll(timeout_ms=200) is not None and hostage.assignment(), 30, "the hostage joined")
+    wait_for("the hostage joined", lambda: hostage.poll(timeout_ms=200) is not None and hostage.assignment(), 30)
 
     stuck = make_consumer([topic], group=group, service=service, rejoin_after_seconds=3.0)
     consumers, running = [stuck], [_running(stuck)]
     try:
         # the hostage holds the rebalance (it does not poll, so it never joins again): the consumer stays outside
-        _wait_for(lambda: renewals._value.get() >= 1, 30, "the consumer outside its group did not join again")
+        wait_for("the consumer outside its group to join again", lambda: renewals._value.get() >= 1, 30)
         hostage.close()  # the rebalance can end
         event = training_completed()
         kafka_producer.send(topic, key=event.key.encode(), value=event.to_json()).get(timeout=10)
-        _wait_for(lambda: credited(database, event.data["enrollment_id"]) == 1, 60, "the event was not handled")
+        wait_for("the event to be handled", lambda: credited(database, event.data["enrollment_id"]) == 1, 60)
 
         idle = make_consumer([topic], group=group, service=service, rejoin_after_seconds=3.0)
         consumers.append(idle)
         running.append(_running(idle))
-        _wait_for(lambda: stuck.consumer.assignment() or idle.consumer.assignment(), 60, "the group settled")
+        wait_for("the group to settle", lambda: stuck.consumer.assignment() or idle.consumer.assignment(), 60)
         settled = renewals._value.get()
         time.sleep(8)  # well past the limit: the member without a partition is inside a stable group
         assert renewals._value.get() == settled
         assert {len(stuck.consumer.assignment()), len(idle.consumer.assignment())} == {0, 1}
         later = training_completed()
         kafka_producer.send(topic, key=later.key.encode(), value=later.to_json()).get(timeout=10)
-        _wait_for(lambda: credited(database, later.data["enrollment_id"]) == 1, 30, "the later event was not handled")
+        wait_for("the later event to be handled", lambda: credited(database, later.data["enrollment_id"]) == 1, 30)
     finally:
         for consumer in consumers:
             consumer.stop.set()
