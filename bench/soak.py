@@ -9,11 +9,16 @@ UI's pages with a fresh sign-in every five minutes, an API login every 10 s, emp
 tasks; beside it a completion every 2 s (``TrainingCompleted`` on the training topic, as the training service
 publishes it: a JP credit in needs, three tasks in evaluation, notifications) and a SIMPEG sync from the SIMPEG
 stand-in every 15 minutes (``bangkom simpeg sync``, 2,000 employees: ``EmployeeSynced`` to every service, accounts).
+The city's mail server is the SMTP stand-in (it counts what it receives): the activation e-mails of the accounts, the
+JP checkpoint's letters and every message are delivered, not retried against a mail server that is not there.
 
-Each minute: every process's resident memory, the minute's p99 latency and 5xx answers, every consumer's lag (the
-workers' ``/metrics``), each database's size and the gateway's replay and rate tables (purged as they go), and the
+Each minute: every process's resident memory and CPU, the minute's p99 latency and 5xx answers, every consumer's lag
+(the workers' ``/metrics``), each database's size and the gateway's replay and rate tables (purged as they go), and the
 records on the soak's topics. At the end: the table, the trends after a 5-minute warm-up (memory in MB an hour, over all
-and each half, p99 of the last ten minutes against the first ten), the samples as JSON and a plot (``--plot``, PNG).
+and each half, CPU of every part, p99 of the last ten minutes against the first ten), the tables read by sequential
+scans, the SQL that took most time in the last ten minutes with its time a call then and in the first ten
+(``pg_stat_statements``: a statement that grows slower reads something that grows), the samples as JSON and a plot
+(``--plot``, PNG).
 """
 
 from __future__ import annotations
