@@ -485,6 +485,29 @@ def trend(values: list[tuple[float, float]]) -> float:
     return 60 * sum((x - mx) * (y - my) for x, y in values) / spread if spread else 0.0
 
 
+def slope_error(values: list[tuple[float, float]]) -> float:
+    """The standard error of ``trend`` (per hour): a slope within about two of it is no trend."""
+    if len(values) < 3:
+        return float("nan")
+    xs = [x for x, _ in values]
+    mx, slope = statistics.fmean(xs), trend(values) / 60
+    my = statistics.fmean(y for _, y in values)
+    residuals = sum((y - my - slope * (x - mx)) ** 2 for x, y in values)
+    spread = sum((x - mx) ** 2 for x in xs)
+    return 60 * (residuals / (len(values) - 2) / spread) ** 0.5 if spread else float("nan")
+
+
+def paths_p99(steady: list[dict]) -> list[tuple[str, float, float]]:
+    """Each path's p99, the median over the first ten steady minutes and over the last ten."""
+    found = []
+    for path in sorted({path for s in steady for path in s["p99_ms_by_path"]}):
+        first, last = ([s["p99_ms_by_path"].get(path) for s in part] for part in (steady[:10], steady[-10:]))
+        first, last = [v for v in first if v is not None], [v for v in last if v is not None]
+        if first and last:
+            found.append((path, statistics.median(first), statistics.median(last)))
+    return found
+
+
 def report(samples: list[dict], plot: Path | None) -> None:
     print(
         f"\n{'min':>4} {'req':>6} {'p99 ms':>7} {'5xx':>4} {'RSS MB':>7} {'lag':>6} {'DB MB':>7} {'seen':>6} {'rates':>6} {'records':>9}"
@@ -517,9 +540,13 @@ def report(samples: list[dict], plot: Path | None) -> None:
         )
     )
     if first and last:
+        p99 = [(s["minute"], s["p99_ms"]) for s in steady if s["p99_ms"] is not None]
         print(
-            f"  p99: first ten minutes {statistics.median(first):.1f} ms, last ten {statistics.median(last):.1f} ms (medians)"
+            f"  p99: first ten minutes {statistics.median(first):.1f} ms, last ten {statistics.median(last):.1f} ms"
+            f" (medians); least squares {trend(p99):+.1f} ± {slope_error(p99):.1f} ms an hour"
         )
+        for path, early, late in paths_p99(steady):
+            print(f"    {early:7.1f} → {late:7.1f} ms  {path}")
     print(f"  5xx: {sum(s['errors_5xx'] for s in samples)}; largest lag {max(s['lag'] for s in samples)} records")
     failed: dict[str, int] = {}
     for s in samples:
@@ -543,7 +570,7 @@ def draw(samples: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     minutes = [s["minute"] for s in samples]
-    figure, axes = plt.subplots(4, 1, figsize=(9, 10), sharex=True)
+    figure, axes = plt.subplots(5, 1, figsize=(9, 12), sharex=True)
     for part in samples[-1]["rss_mb"]:
         axes[0].plot(minutes, [s["rss_mb"][part] for s in samples], label=part, linewidth=1)
     axes[0].set_ylabel("RSS (MB)")
@@ -556,7 +583,13 @@ def draw(samples: list[dict], path: Path) -> None:
     axes[3].plot(minutes, [sum(s["db_mb"].values()) for s in samples], label="databases (MB)")
     axes[3].plot(minutes, [s["topic_records"] / 1000 for s in samples], label="topic records (thousands)")
     axes[3].legend(fontsize=7, loc="upper left")
-    axes[3].set_xlabel("minute")
+    if "cpu_percent" in samples[-1]:  # runs before it was sampled have none
+        axes[4].plot(minutes, [sum(s["cpu_percent"].values()) for s in samples], label="every part", linewidth=1)
+        for part in ("postgres", "gateway API", "notifications worker"):
+            axes[4].plot(minutes, [s["cpu_percent"][part] for s in samples], label=part, linewidth=1)
+        axes[4].legend(fontsize=7, loc="upper right")
+    axes[4].set_ylabel("CPU (% of a core)")
+    axes[4].set_xlabel("minute")
     for sync in range(SYNC_EVERY_S // 60, int(minutes[-1]) + 1, SYNC_EVERY_S // 60):
         for axis in axes:
             axis.axvline(sync, color="grey", linewidth=0.5, linestyle=":")
@@ -571,7 +604,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="requests a second through the gateway")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs/soak.png")
     parser.add_argument("--samples", type=Path, default=ROOT / "bench/soak-samples.json")
+    parser.add_argument("--report", type=Path, help="print the report (and plot) of a run's samples, run nothing")
     args = parser.parse_args()
+    if args.report:
+        report(json.loads(args.report.read_text()), args.plot)
+        return
     stack = Stack(f"soak-{uuid.uuid4().hex[:8]}.")
     samples: list[dict] = []
     try:
