@@ -30,7 +30,6 @@ import os
 import random
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 from bench.attendance import JWT, SECRET, serve, service_databases, stop_and_drop  # noqa: E402
 from bench.attendance_ingest import enrolled_batch, free_port, wait_healthy  # noqa: E402
 from bench.memory import rss_mb, workers_of  # noqa: E402
+from bench.simpeg_sync import wait_until_listening  # noqa: E402
 from services.gateway import domain as gateway_domain  # noqa: E402
 from services.gateway import handlers as gateway_handlers  # noqa: E402
 from shared import identity  # noqa: E402
@@ -397,16 +397,6 @@ class Statements:
         return found
 
 
-def listening(port: int) -> None:
-    """Wait until something accepts connections on the port (a stand-in without a health probe)."""
-    for _ in range(150):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"nothing listens on port {port}")
-
-
 def lag(stack: Stack) -> int:
     """The records every consumer has yet to handle, from the workers' own gauge."""
     total = 0.0
@@ -519,6 +509,9 @@ def report(samples: list[dict], plot: Path | None) -> None:
             f"{sum(s['db_mb'].values()):7.1f} {s['seen_requests']:6d} {s['rate_counters']:6d} {s['topic_records']:9d}"
         )
     steady = [s for s in samples if s["minute"] > WARM_UP_MINUTES]
+    if len(steady) < 2:
+        print(f"\nno trends: fewer than two minutes after the {WARM_UP_MINUTES}-minute warm-up")
+        return
     memory = trend([(s["minute"], s["rss_total_mb"]) for s in steady])
     parts = {part: trend([(s["minute"], s["rss_mb"][part]) for s in steady]) for part in samples[-1]["rss_mb"]}
     first = [s["p99_ms"] for s in steady[:10] if s["p99_ms"] is not None]
@@ -614,7 +607,7 @@ def main() -> None:
     try:
         for service in SERVICES:
             wait_healthy(f"http://127.0.0.1:{stack.ports[service]}")
-        listening(stack.simpeg_port)  # the first sync runs at once
+        wait_until_listening(stack.simpeg_port, stack.simpeg)  # the first sync runs at once
         stack.cli("needs", "needs", "seed")
         with UnitOfWork(Database(stack.urls["gateway"]), None) as uow:
             gateway_handlers.create_account(uow, "soak", "kata-sandi-soak-panjang", ["admin"], None)
